@@ -1,0 +1,237 @@
+//! `site.toml`: the site-wide settings, read and checked before anything else.
+//!
+//! # Schema
+//!
+//! ```toml
+//! title = "Distant Comrades"          # required
+//! description = "…"                   # required
+//! base_url = "https://user.github.io/repo/"   # required, http(s); a trailing / is added
+//! language = "en"                     # optional, default "en"; the pages' lang attribute
+//! author = "…"                        # optional
+//! domain = "example.org"              # optional: written to public/CNAME
+//! countries = ["North Korea", "…"]    # the names events may use in `countries`
+//!
+//! [[eras]]                            # the timeline's bands, in order, not overlapping
+//! id = "alliance"                     # lowercase letters, digits and hyphens
+//! name = "Alliance"
+//! start = "1950"                      # date syntax: see `date`
+//! end = "1967"
+//! ```
+//!
+//! Unknown keys are errors naming the key, its line and the nearest valid key.
+
+use crate::date::Date;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::tomlerr;
+use serde::Deserialize;
+use std::path::Path;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    description: String,
+    base_url: Spanned<String>,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default)]
+    author: String,
+    domain: Option<String>,
+    #[serde(default)]
+    countries: Vec<String>,
+    #[serde(default)]
+    eras: Vec<RawEra>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEra {
+    id: Spanned<String>,
+    name: String,
+    start: Spanned<String>,
+    end: Spanned<String>,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+
+/// The checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Absolute, with a trailing slash: `https://user.github.io/repo/`.
+    pub base_url: String,
+    /// The path part of `base_url`, with leading and trailing slashes: `/repo/` or `/`.
+    pub base_path: String,
+    pub language: String,
+    pub author: String,
+    pub domain: Option<String>,
+    pub countries: Vec<String>,
+    pub eras: Vec<Era>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Era {
+    pub id: String,
+    pub name: String,
+    #[serde(serialize_with = "crate::date::serialize_iso")]
+    pub start: Date,
+    #[serde(serialize_with = "crate::date::serialize_iso")]
+    pub end: Date,
+}
+
+impl Config {
+    /// Reads `site.toml` from `root`. `base_url_override` replaces the configured URL
+    /// (`build --base-url`, `serve`).
+    pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Diagnostics> {
+        let path = root.join("site.toml");
+        let rel = Path::new("site.toml");
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    return Err(Diagnostics(vec![Diagnostic::file(
+                        rel,
+                        format!("not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                    )]))
+                }
+            },
+            Err(e) => {
+                return Err(Diagnostics(vec![Diagnostic::file(rel, format!("cannot read site.toml: {e}"))
+                    .with_hint("run the command in the folder that holds the site's site.toml")]))
+            }
+        };
+        Self::parse(rel, &text, base_url_override)
+    }
+
+    pub fn parse(rel: &Path, text: &str, base_url_override: Option<&str>) -> Result<Config, Diagnostics> {
+        let raw: RawConfig = tomlerr::parse(rel, text, text, 0).map_err(|d| Diagnostics(vec![d]))?;
+        let mut diags = Diagnostics::default();
+        let at = |span: std::ops::Range<usize>, msg: String| Diagnostic::at(rel, text, span, msg);
+
+        let (base_url, base_path) = match base_url_override {
+            Some(u) => match normalize_base_url(u) {
+                Ok(v) => v,
+                Err(m) => {
+                    diags.push(Diagnostic::file("--base-url", m));
+                    (String::new(), "/".into())
+                }
+            },
+            None => match normalize_base_url(raw.base_url.get_ref()) {
+                Ok(v) => v,
+                Err(m) => {
+                    diags.push(at(raw.base_url.span(), m));
+                    (String::new(), "/".into())
+                }
+            },
+        };
+
+        let mut eras: Vec<Era> = Vec::new();
+        for e in &raw.eras {
+            let id = e.id.get_ref();
+            if !crate::content::is_slug(id) {
+                diags.push(at(e.id.span(), format!("era id `{id}` must use only lowercase letters, digits and hyphens")));
+            }
+            if eras.iter().any(|x| &x.id == id) {
+                diags.push(at(e.id.span(), format!("two eras have the id `{id}`")));
+            }
+            let parse = |s: &Spanned<String>, diags: &mut Diagnostics| match Date::parse(s.get_ref()) {
+                Ok(d) => Some(d),
+                Err(err) => {
+                    let base = s.span().start + 1;
+                    diags.push(at(base + err.span.start..base + err.span.end, err.message));
+                    None
+                }
+            };
+            let (Some(start), Some(end)) = (parse(&e.start, &mut diags), parse(&e.end, &mut diags)) else {
+                continue;
+            };
+            if end < start {
+                diags.push(at(e.end.span(), format!("era `{id}` ends before it starts")));
+            }
+            eras.push(Era { id: id.clone(), name: e.name.clone(), start, end });
+        }
+        if !diags.is_empty() {
+            return Err(diags);
+        }
+        Ok(Config {
+            title: raw.title,
+            description: raw.description,
+            base_url,
+            base_path,
+            language: raw.language,
+            author: raw.author,
+            domain: raw.domain,
+            countries: raw.countries,
+            eras,
+        })
+    }
+
+    /// The era an event on `date` falls in: the last era starting on or before it.
+    pub fn era_of(&self, date: &Date) -> Option<&Era> {
+        let y = date.as_year_fraction();
+        self.eras
+            .iter()
+            .find(|e| y >= e.start.as_year_fraction() && y < e.end.end_as_year_fraction())
+    }
+}
+
+/// Checks a base URL and splits off its path: `https://h/repo` → (`https://h/repo/`, `/repo/`).
+pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("base URL `{url}` must start with https:// or http://"))?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("base URL `{url}` has no host"));
+    }
+    if url.contains(['?', '#', ' ', '"', '<', '>', '\'', '\\']) {
+        return Err(format!("base URL `{url}` must not contain a query, a fragment, quotes or spaces"));
+    }
+    let mut full = url.to_string();
+    if !full.ends_with('/') {
+        full.push('/');
+    }
+    let scheme_len = if full.starts_with("https://") { 8 } else { 7 };
+    let path = match full[scheme_len..].find('/') {
+        Some(i) => full[scheme_len + i..].to_string(),
+        None => "/".to_string(),
+    };
+    Ok((full, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OK: &str = "title = \"T\"\ndescription = \"D\"\nbase_url = \"https://u.github.io/repo\"\n[[eras]]\nid = \"a\"\nname = \"A\"\nstart = \"1950\"\nend = \"1967\"\n";
+
+    #[test]
+    fn base_path_from_url() {
+        let c = Config::parse(Path::new("site.toml"), OK, None).unwrap();
+        assert_eq!(c.base_url, "https://u.github.io/repo/");
+        assert_eq!(c.base_path, "/repo/");
+        let c = Config::parse(Path::new("site.toml"), OK, Some("http://127.0.0.1:1111")).unwrap();
+        assert_eq!((c.base_url.as_str(), c.base_path.as_str()), ("http://127.0.0.1:1111/", "/"));
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_nearest() {
+        let text = OK.replace("description", "descripton");
+        let e = Config::parse(Path::new("site.toml"), &text, None).unwrap_err();
+        assert_eq!(e.0[0].message, "unknown key `descripton`");
+        assert_eq!(e.0[0].hint.as_deref(), Some("did you mean `description`?"));
+        assert_eq!((e.0[0].line, e.0[0].col), (2, 1));
+    }
+
+    #[test]
+    fn bad_era_date_points_into_the_string() {
+        let text = OK.replace("\"1967\"", "\"1967-13\"");
+        let e = Config::parse(Path::new("site.toml"), &text, None).unwrap_err();
+        assert_eq!(e.0[0].message, "month 13 does not exist: months run from 01 to 12");
+        assert_eq!((e.0[0].line, e.0[0].col), (8, 13));
+    }
+}

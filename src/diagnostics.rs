@@ -1,0 +1,217 @@
+//! Problems found in a user's files, and how they are shown.
+//!
+//! Every stage of the build reports what is wrong with the site as a [`Diagnostic`]: the
+//! file, the 1-based line and column, the offending source line, a message and an optional
+//! hint. Stages collect diagnostics instead of stopping at the first, so one run of
+//! `build` or `check` reports every problem at once, rendered in the manner of `just` and
+//! rustc:
+//!
+//! ```text
+//! error: unknown chapter `cold-war`
+//!   --> content/events/1957-ho.md:9:11
+//!    |
+//!  9 | chapter = "cold-war"
+//!    |           ^^^^^^^^^^
+//!    = hint: did you mean `cold-war-alliance`?
+//! ```
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem in one place of one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file, relative to the site root where possible.
+    pub path: PathBuf,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column in characters; 0 when unknown.
+    pub col: usize,
+    /// Width of the caret underline in characters (at least 1).
+    pub width: usize,
+    /// The text of the offending line, shown under the location.
+    pub source_line: Option<String>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A problem with a file as a whole (unreadable, not UTF-8, …).
+    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line: 0,
+            col: 0,
+            width: 1,
+            source_line: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A problem at a byte range of a file's text.
+    pub fn at(
+        path: impl Into<PathBuf>,
+        text: &str,
+        span: std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let end = floor_char_boundary(text, span.end.min(text.len())).max(start);
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = text[..start].matches('\n').count() + 1;
+        let col = text[line_start..start].chars().count() + 1;
+        let width = text[start..end.min(line_end)].chars().count().max(1);
+        let source_line = text[line_start..line_end].trim_end_matches('\r').to_string();
+        Diagnostic {
+            path: path.into(),
+            line,
+            col,
+            width,
+            source_line: Some(source_line),
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The `path:line:col` location, or just the path when the line is unknown.
+    pub fn location(&self) -> String {
+        let path = self.path.display();
+        match (self.line, self.col) {
+            (0, _) => format!("{path}"),
+            (l, 0) => format!("{path}:{l}"),
+            (l, c) => format!("{path}:{l}:{c}"),
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error: {}", self.message)?;
+        let gutter = if self.line > 0 {
+            self.line.to_string().len()
+        } else {
+            1
+        };
+        let pad = " ".repeat(gutter);
+        writeln!(f, "{pad}--> {}", self.location())?;
+        if let (Some(src), true) = (&self.source_line, self.line > 0) {
+            // Tabs would misalign the caret: show them as single spaces.
+            let src = src.replace('\t', " ");
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{} | {}", self.line, src)?;
+            if self.col > 0 {
+                let lead = " ".repeat(self.col - 1);
+                writeln!(f, "{pad} | {lead}{}", "^".repeat(self.width))?;
+            }
+        }
+        if let Some(hint) = &self.hint {
+            writeln!(f, "{pad} = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem a build found, in a stable order (by file, then position).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn sort(&mut self) {
+        self.0
+            .sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+        self.0.dedup();
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        let n = self.0.len();
+        write!(
+            f,
+            "{n} problem{} found",
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// The valid name closest to `wrong`, if one is close enough to be a likely typo.
+pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wrong_l = wrong.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&wrong_l, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count().max(wrong.chars().count()) / 3).max(2))
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// A "did you mean" hint, when some candidate is close.
+pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    nearest(wrong, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// `path` relative to `root` when it lies inside it.
+pub fn rel(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_location_source_line_and_caret() {
+        let text = "a = 1\nchapter = \"cold-war\"\n";
+        let start = text.find("\"cold").unwrap();
+        let d = Diagnostic::at("x.md", text, start..start + 10, "unknown chapter `cold-war`")
+            .with_hint("did you mean `cold-war-alliance`?");
+        assert_eq!(
+            d.to_string(),
+            "error: unknown chapter `cold-war`\n --> x.md:2:11\n  |\n2 | chapter = \"cold-war\"\n  |           ^^^^^^^^^^\n  = hint: did you mean `cold-war-alliance`?\n"
+        );
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let text = "title = \"Hồ\" x";
+        let d = Diagnostic::at("x", text, text.find('x').unwrap()..text.len(), "m");
+        assert_eq!((d.line, d.col), (1, 14));
+    }
+
+    #[test]
+    fn nearest_finds_typos_only() {
+        assert_eq!(nearest("titel", ["title", "order"]), Some("title"));
+        assert_eq!(nearest("zzzzzz", ["title", "order"]), None);
+    }
+}

@@ -1,0 +1,20 @@
+//! A static site generator for documentaries.
+//!
+//! The build runs as stages over plain data, each in its own module:
+//! [`config`] → [`content`] → [`markdown`] → [`timeline`] → [`views`] → [`templates`] /
+//! [`pages`] → [`output`]. [`site`] runs them in order.
+
+pub mod config;
+pub mod content;
+pub mod date;
+pub mod diagnostics;
+pub mod figure;
+pub mod highlight;
+pub mod markdown;
+pub mod output;
+pub mod pages;
+pub mod site;
+pub mod templates;
+pub mod timeline;
+pub mod tomlerr;
+pub mod views;

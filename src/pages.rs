@@ -1,0 +1,259 @@
+//! The render stage: every page and data file of the site, rendered through the templates
+//! and written through the [`Output`] switch.
+//!
+//! | output path                  | template        |
+//! |------------------------------|-----------------|
+//! | `index.html`                 | `index.html`    |
+//! | `chapters/<slug>/index.html` | `chapter.html`  |
+//! | `events/<id>/index.html`     | `event.html`    |
+//! | `timeline/index.html`        | `timeline.html` |
+//! | `sources/index.html`         | `sources.html`  |
+//! | `people/index.html`, `places/index.html` | `entries.html` |
+//! | `tags/index.html`            | `tags.html`     |
+//! | `404.html`                   | `404.html`      |
+//! | `timeline.json`              | TimelineJS3 JSON |
+//! | `highlight.css`              | syntect themes  |
+//!
+//! and every file of `static/`, copied as it is.
+
+use crate::config::Config;
+use crate::content::Content;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::Output;
+use crate::site::{BuildError, BuildStats};
+use crate::templates::{self, json_for_script};
+use crate::timeline;
+use crate::views::{EventView, RenderedContent, Views};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::Path;
+use tera::{Context, Tera};
+
+/// One page to render: output path, template, and its extra context.
+struct Job {
+    path: String,
+    template: &'static str,
+    ctx: Context,
+}
+
+fn ctx_with(base: &Context, canonical: &str, section: &str, title: &str, description: &str) -> Context {
+    let mut c = base.clone();
+    c.insert("canonical", canonical);
+    c.insert("section", section);
+    c.insert("title", title);
+    c.insert("description", description);
+    c
+}
+
+fn insert<T: Serialize + ?Sized>(c: &mut Context, key: &str, v: &T) {
+    c.insert(key, v);
+}
+
+/// Renders and writes every page. Returns problems found by templates as diagnostics.
+pub fn write_all(
+    root: &Path,
+    config: &Config,
+    content: &Content,
+    rendered: &RenderedContent,
+    tera: &Tera,
+    out: &Output,
+) -> Result<BuildStats, BuildError> {
+    let views = Views { config, content, rendered, base: &config.base_path };
+    let site = views.site();
+    let mut base = Context::new();
+    base.insert("site", &site);
+    let abs = |path: &str| format!("{}{}", config.base_url, path);
+
+    let cards: Vec<EventView> = (0..content.events.len()).into_par_iter().map(|i| views.event(i)).collect();
+    let groups = timeline::group(config, content);
+
+    // Pages with one context each, rendered in parallel below.
+    let mut jobs: Vec<Job> = Vec::new();
+
+    let home_title = content.home.as_ref().map_or(config.title.as_str(), |h| h.title.as_str());
+    let mut c = ctx_with(&base, &abs(""), "home", home_title, &config.description);
+    if let Some(h) = &content.home {
+        insert(&mut c, "home_title", &h.title);
+        insert(&mut c, "home_summary", &h.summary);
+        insert(&mut c, "home_html", &rendered.home.as_ref().map_or("", |r| r.html.as_str()));
+    }
+    let chapter_cards: Vec<_> = content
+        .chapters
+        .iter()
+        .zip(&rendered.chapter_summaries)
+        .map(|(ch, s)| {
+            serde_json::json!({
+                "title": ch.title, "url": format!("{}chapters/{}/", config.base_path, ch.slug),
+                "order": ch.order, "years": ch.years, "summary_html": s.html,
+                "events": content.events.iter().filter(|e| e.chapter == ch.slug).count(),
+            })
+        })
+        .collect();
+    insert(&mut c, "chapters", &chapter_cards);
+    jobs.push(Job { path: "index.html".into(), template: "index.html", ctx: c });
+
+    for (i, ch) in content.chapters.iter().enumerate() {
+        let page = views.chapter_page(i, &cards);
+        let mut c = ctx_with(&base, &abs(&format!("chapters/{}/", ch.slug)), "chapters", &ch.title, &page.summary_text);
+        c.insert("page", &page);
+        jobs.push(Job { path: format!("chapters/{}/index.html", ch.slug), template: "chapter.html", ctx: c });
+    }
+
+    let timeline_groups: Vec<_> = groups
+        .iter()
+        .map(|g| {
+            serde_json::json!({
+                "id": g.id, "name": g.name, "start": g.start, "end": g.end,
+                "events": g.events.iter().map(|&i| &cards[i]).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut c = ctx_with(&base, &abs("timeline/"), "timeline", "Timeline", &format!("All {} events of the documentary, by era and date.", content.events.len()));
+    c.insert("groups", &timeline_groups);
+    c.insert("timeline_data", &json_for_script(&timeline_data(config, content, &cards, &views)));
+    jobs.push(Job { path: "timeline/index.html".into(), template: "timeline.html", ctx: c });
+
+    let mut c = ctx_with(&base, &abs("sources/"), "sources", "Sources", "The texts every chapter and event of the documentary rests on.");
+    c.insert("sources", &views.sources());
+    jobs.push(Job { path: "sources/index.html".into(), template: "sources.html", ctx: c });
+
+    let people = views.entries(&content.people, &rendered.people, "people", |e| &e.people);
+    let mut c = ctx_with(&base, &abs("people/"), "people", "People", "Who is who in the documentary.");
+    c.insert("entries", &people);
+    c.insert("kind", "people");
+    c.insert("heading", "People");
+    jobs.push(Job { path: "people/index.html".into(), template: "entries.html", ctx: c });
+
+    let places = views.entries(&content.places, &rendered.places, "places", |e| &e.places);
+    let mut c = ctx_with(&base, &abs("places/"), "places", "Places", "The places where the documentary's events happened.");
+    c.insert("entries", &places);
+    c.insert("kind", "places");
+    c.insert("heading", "Places");
+    jobs.push(Job { path: "places/index.html".into(), template: "entries.html", ctx: c });
+
+    let mut c = ctx_with(&base, &abs("tags/"), "tags", "Tags", "The documentary's events by theme.");
+    c.insert("tags", &views.tags());
+    jobs.push(Job { path: "tags/index.html".into(), template: "tags.html", ctx: c });
+
+    let c = ctx_with(&base, &abs("404.html"), "404", "Page not found", &config.description);
+    jobs.push(Job { path: "404.html".into(), template: "404.html", ctx: c });
+
+    let n_events = content.events.len();
+    let errors = std::sync::Mutex::new(Diagnostics::default());
+    let record = |r: Result<(), Diagnostic>| {
+        if let Err(d) = r {
+            errors.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+        }
+    };
+    let write = |path: &str, template: &str, ctx: &Context| -> Result<(), Diagnostic> {
+        let html = templates::render(tera, template, ctx)?;
+        out.put(path, html.into_bytes()).map_err(|e| Diagnostic::file(path, format!("{e:#}")))
+    };
+    let sys_error: std::sync::Mutex<Option<anyhow::Error>> = std::sync::Mutex::new(None);
+
+    rayon::join(
+        || jobs.par_iter().for_each(|j| record(write(&j.path, j.template, &j.ctx))),
+        || {
+            (0..n_events).into_par_iter().for_each(|i| {
+                let e = &content.events[i];
+                let mut c = ctx_with(&base, &abs(&format!("events/{}/", e.id)), "events", &e.title, &cards[i].summary_text);
+                c.insert("page", &views.event_page(i, cards[i].clone()));
+                record(write(&format!("events/{}/index.html", e.id), "event.html", &c));
+            })
+        },
+    );
+
+    // Data files and static assets.
+    let summaries: Vec<String> = rendered.event_summaries.iter().map(|r| r.html.clone()).collect();
+    let tl = timeline::timelinejs(config, content, &summaries);
+    let put = |path: &str, bytes: Vec<u8>| {
+        if let Err(e) = out.put(path, bytes) {
+            sys_error.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+        }
+    };
+    put("timeline.json", serde_json::to_vec_pretty(&tl).unwrap_or_default());
+    put("highlight.css", crate::highlight::stylesheet().into_bytes());
+    let statics = copy_static(root, out);
+
+    let errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
+    if !errors.is_empty() {
+        let mut e = errors;
+        e.sort();
+        return Err(BuildError::Site(e));
+    }
+    if let Some(e) = sys_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(BuildError::System(e));
+    }
+    let statics = statics?;
+    let pages = jobs.len() + n_events;
+    Ok(BuildStats { pages, files: pages + 2 + statics, events: n_events, chapters: content.chapters.len() })
+}
+
+/// The compact data the timeline's script reads (embedded as JSON in the page).
+fn timeline_data(config: &Config, content: &Content, cards: &[EventView], _views: &Views) -> serde_json::Value {
+    let events: Vec<_> = cards
+        .iter()
+        .zip(&content.events)
+        .map(|(c, e)| {
+            serde_json::json!({
+                "id": c.id, "t": c.title, "d": c.date, "e": c.end_date, "dd": c.display_date,
+                "a": c.approximate, "x": c.disputed, "s": c.summary_text,
+                "c": e.countries, "p": e.people, "pl": e.places, "g": e.tags,
+                "ch": e.chapter, "er": c.era,
+            })
+        })
+        .collect();
+    let names = |list: &[crate::content::Entry]| -> serde_json::Map<String, serde_json::Value> {
+        list.iter().map(|p| (p.id.clone(), serde_json::Value::String(p.name.clone()))).collect()
+    };
+    serde_json::json!({
+        "eras": config.eras,
+        "events": events,
+        "people": names(&content.people),
+        "places": names(&content.places),
+        "chapters": content.chapters.iter().map(|c| (c.slug.clone(), serde_json::Value::String(c.title.clone()))).collect::<serde_json::Map<_, _>>(),
+        "countries": config.countries,
+    })
+}
+
+/// Copies `static/` into the output; returns how many files.
+fn copy_static(root: &Path, out: &Output) -> Result<usize, BuildError> {
+    let dir = root.join("static");
+    if !dir.is_dir() {
+        return Ok(0);
+    }
+    let mut diags = Diagnostics::default();
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
+            Ok(_) => {}
+            Err(e) => {
+                let p = e.path().map(|p| crate::diagnostics::rel(root, p)).unwrap_or_else(|| "static".into());
+                let msg = if e.loop_ancestor().is_some() { "symlink loop".to_string() } else { format!("cannot read: {e}") };
+                diags.push(Diagnostic::file(p, msg));
+            }
+        }
+    }
+    let results: Vec<Result<(), BuildError>> = files
+        .par_iter()
+        .map(|p| {
+            let rel = p.strip_prefix(&dir).unwrap_or(p).to_string_lossy().replace('\\', "/");
+            let bytes = std::fs::read(p).map_err(|e| {
+                BuildError::Site(Diagnostics(vec![Diagnostic::file(crate::diagnostics::rel(root, p), format!("cannot read: {e}"))]))
+            })?;
+            out.put(&rel, bytes).map_err(BuildError::System)
+        })
+        .collect();
+    for r in results {
+        match r {
+            Ok(()) => {}
+            Err(BuildError::Site(d)) => diags.extend(d.0),
+            Err(e) => return Err(e),
+        }
+    }
+    if !diags.is_empty() {
+        return Err(BuildError::Site(diags));
+    }
+    Ok(files.len())
+}

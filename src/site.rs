@@ -1,0 +1,189 @@
+//! The build pipeline: config → content → markdown → timeline → views → templates → output.
+//!
+//! Each stage is its own module with plain data between them; this one only runs them in
+//! order, gathers every stage's diagnostics so a single run reports all problems, and
+//! writes the pages through the [`Output`] switch (disk for `build`, memory for `serve`
+//! and the tests). Pages are rendered and written in parallel; their bytes do not depend
+//! on the order, so two builds of the same input are identical.
+
+use crate::config::Config;
+use crate::content::{page_urls, Content, LoadOptions, Source};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::{render, RenderOptions, Rendered, Resolver};
+use crate::output::Output;
+use crate::templates;
+use crate::views::{RenderedContent, Views};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+
+/// What to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The folder holding `site.toml`.
+    pub root: PathBuf,
+    /// Replaces `base_url` from `site.toml`.
+    pub base_url: Option<String>,
+    /// Include `draft = true` pages.
+    pub drafts: bool,
+}
+
+/// Why a build failed: problems in the site's files, or a system error.
+#[derive(Debug)]
+pub enum BuildError {
+    Site(Diagnostics),
+    System(anyhow::Error),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Site(d) => write!(f, "{d}"),
+            BuildError::System(e) => write!(f, "{e:#}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl From<Diagnostics> for BuildError {
+    fn from(d: Diagnostics) -> Self {
+        BuildError::Site(d)
+    }
+}
+
+impl From<anyhow::Error> for BuildError {
+    fn from(e: anyhow::Error) -> Self {
+        BuildError::System(e)
+    }
+}
+
+/// What a successful build made.
+#[derive(Debug, Clone, Default)]
+pub struct BuildStats {
+    pub pages: usize,
+    pub files: usize,
+    pub events: usize,
+    pub chapters: usize,
+}
+
+/// Runs the whole build, writing through `out`.
+pub fn build(opts: &BuildOptions, out: &Output) -> Result<BuildStats, BuildError> {
+    let root = &opts.root;
+    let config = Config::load(root, opts.base_url.as_deref())?;
+    let (content, mut diags) = Content::load(root, &config, LoadOptions { drafts: opts.drafts });
+    let (rendered, md_diags) = render_markdown(&config, &content);
+    diags.extend(md_diags);
+    let tera = match templates::load(root) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diags.extend(d.0);
+            None
+        }
+    };
+    let (Some(tera), true) = (tera, diags.is_empty()) else {
+        diags.sort();
+        return Err(BuildError::Site(diags));
+    };
+    let stats = crate::pages::write_all(root, &config, &content, &rendered, &tera, out)?;
+    Ok(stats)
+}
+
+/// Renders every Markdown text of the site and checks internal `#anchors`.
+pub fn render_markdown(config: &Config, content: &Content) -> (RenderedContent, Vec<Diagnostic>) {
+    let pages = page_urls(content, &config.base_path);
+    let sources: BTreeSet<String> = content.sources.iter().map(|s| s.id.clone()).collect();
+    let resolver = Resolver { pages: &pages, base_path: &config.base_path, sources: &sources };
+    let body = RenderOptions { raw_html: true };
+    let front = RenderOptions { raw_html: false };
+    let diags = std::sync::Mutex::new(Vec::new());
+    let run = |src: &Source, o: RenderOptions| -> Rendered {
+        let (r, d) = render(src, &resolver, o);
+        if !d.is_empty() {
+            diags.lock().unwrap_or_else(|p| p.into_inner()).extend(d);
+        }
+        r
+    };
+    let home = content.home.as_ref().map(|h| run(&h.body, body));
+    let (chapter_summaries, chapter_bodies): (Vec<_>, Vec<_>) =
+        content.chapters.par_iter().map(|c| (run(&c.summary, front), run(&c.body, body))).unzip();
+    let events: Vec<(Rendered, Option<Rendered>, Rendered)> = content
+        .events
+        .par_iter()
+        .map(|e| (run(&e.summary, front), e.disputed.as_ref().map(|d| run(d, front)), run(&e.body, body)))
+        .collect();
+    let mut event_summaries = Vec::with_capacity(events.len());
+    let mut event_disputes = Vec::with_capacity(events.len());
+    let mut event_bodies = Vec::with_capacity(events.len());
+    for (s, d, b) in events {
+        event_summaries.push(s);
+        event_disputes.push(d);
+        event_bodies.push(b);
+    }
+    let people = content.people.par_iter().map(|p| run(&p.summary, front)).collect();
+    let places = content.places.par_iter().map(|p| run(&p.summary, front)).collect();
+    let rendered = RenderedContent {
+        home,
+        chapter_summaries,
+        chapter_bodies,
+        event_summaries,
+        event_disputes,
+        event_bodies,
+        people,
+        places,
+    };
+    let mut diags = diags.into_inner().unwrap_or_else(|p| p.into_inner());
+    diags.extend(check_anchors(content, &rendered));
+    (rendered, diags)
+}
+
+/// Every `@/page.md#anchor` must name an id on that page.
+fn check_anchors(content: &Content, r: &RenderedContent) -> Vec<Diagnostic> {
+    let mut ids: HashMap<String, &HashSet<String>> = HashMap::new();
+    if let Some(h) = &r.home {
+        ids.insert("index.md".into(), &h.ids);
+    }
+    for (c, b) in content.chapters.iter().zip(&r.chapter_bodies) {
+        ids.insert(format!("chapters/{}.md", c.slug), &b.ids);
+    }
+    for (e, b) in content.events.iter().zip(&r.event_bodies) {
+        let key = e.body.path.strip_prefix("content").unwrap_or(&e.body.path).to_string_lossy().replace('\\', "/");
+        ids.insert(key, &b.ids);
+    }
+    let all = r
+        .home
+        .iter()
+        .chain(&r.chapter_summaries)
+        .chain(&r.chapter_bodies)
+        .chain(&r.event_summaries)
+        .chain(r.event_disputes.iter().flatten())
+        .chain(&r.event_bodies)
+        .chain(&r.people)
+        .chain(&r.places);
+    let mut out = Vec::new();
+    for rendered in all {
+        for l in &rendered.links {
+            let ok = ids.get(&l.target).is_some_and(|set| set.contains(&l.anchor));
+            if !ok {
+                let mut d = l.at.clone();
+                if let Some(set) = ids.get(&l.target) {
+                    if let Some(h) = crate::diagnostics::did_you_mean(&l.anchor, set.iter().map(|s| s.as_str())) {
+                        d = d.with_hint(h);
+                    }
+                }
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+/// Runs every stage without writing anything (for `check`).
+pub fn check(opts: &BuildOptions) -> Result<BuildStats, BuildError> {
+    build(opts, &Output::memory())
+}
+
+/// A convenience for callers holding views.
+pub fn views<'a>(config: &'a Config, content: &'a Content, rendered: &'a RenderedContent) -> Views<'a> {
+    Views { config, content, rendered, base: &config.base_path }
+}

@@ -1,0 +1,96 @@
+//! The timeline stage: events grouped by era, and `timeline.json` in the TimelineJS3 format.
+//!
+//! Events are already in date order (the content stage sorts them). Each falls in the era
+//! whose span holds its start date; events outside every era are grouped under "Other
+//! dates" at the end, so none is ever dropped from the page.
+
+use crate::config::{Config, Era};
+use crate::content::Content;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// One band of the timeline page and the events in it (indices into `Content::events`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub events: Vec<usize>,
+}
+
+/// Groups events by era, in era order; an "other" group collects the rest.
+pub fn group(config: &Config, content: &Content) -> Vec<Group> {
+    let mut groups: Vec<Group> = config
+        .eras
+        .iter()
+        .map(|e: &Era| Group {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            start: Some(e.start.iso()),
+            end: Some(e.end.iso()),
+            events: Vec::new(),
+        })
+        .collect();
+    let mut other = Group { id: "other-dates".into(), name: "Other dates".into(), start: None, end: None, events: Vec::new() };
+    for (i, ev) in content.events.iter().enumerate() {
+        match config.era_of(&ev.date).and_then(|era| groups.iter_mut().find(|g| g.id == era.id)) {
+            Some(g) => g.events.push(i),
+            None => other.events.push(i),
+        }
+    }
+    if !other.events.is_empty() {
+        groups.push(other);
+    }
+    groups
+}
+
+fn tl_date(d: &crate::date::Date) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert("year".into(), json!(d.year));
+    if let Some(mo) = d.month {
+        m.insert("month".into(), json!(mo));
+    }
+    if let Some(day) = d.day {
+        m.insert("day".into(), json!(day));
+    }
+    Value::Object(m)
+}
+
+/// `timeline.json` in the TimelineJS3 format. `summaries[i]` is event i's summary HTML.
+pub fn timelinejs(config: &Config, content: &Content, summaries: &[String]) -> Value {
+    let events: Vec<Value> = content
+        .events
+        .iter()
+        .zip(summaries)
+        .map(|(e, summary)| {
+            let mut v = json!({
+                "unique_id": e.id,
+                "start_date": tl_date(&e.date),
+                "text": { "headline": e.title, "text": summary },
+                "group": content.chapter(&e.chapter).map(|c| c.title.as_str()).unwrap_or(&e.chapter),
+                "display_date": e.display_date,
+            });
+            if let Some(end) = &e.end_date {
+                v["end_date"] = tl_date(end);
+            }
+            v
+        })
+        .collect();
+    let eras: Vec<Value> = config
+        .eras
+        .iter()
+        .map(|e| {
+            json!({
+                "start_date": tl_date(&e.start),
+                "end_date": tl_date(&e.end),
+                "text": { "headline": e.name },
+            })
+        })
+        .collect();
+    json!({
+        "title": { "text": { "headline": config.title, "text": config.description } },
+        "events": events,
+        "eras": eras,
+    })
+}

@@ -1,0 +1,348 @@
+//! Page views: the plain, serializable data each template receives.
+//!
+//! Built from the checked content and its rendered Markdown; every URL here is a path
+//! under the site's base path, made from checked ids, so templates never build URLs.
+
+use crate::config::Config;
+use crate::content::{Content, Entry, Event};
+use crate::markdown::{slugify, Heading, Rendered};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub base_url: String,
+    pub base_path: String,
+    pub language: String,
+    pub author: String,
+    pub chapters: Vec<Link>,
+    pub eras: Vec<crate::config::Era>,
+    pub event_count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Named {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Cite {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub note: Option<String>,
+}
+
+/// An event as it appears in lists, cards and on its own page.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub timeline_url: String,
+    pub date: String,
+    pub end_date: Option<String>,
+    pub display_date: String,
+    pub approximate: bool,
+    pub disputed: bool,
+    pub summary_html: String,
+    pub summary_text: String,
+    pub places: Vec<Named>,
+    pub people: Vec<Named>,
+    pub countries: Vec<String>,
+    pub tags: Vec<Named>,
+    pub chapter: Link,
+    pub chapter_slug: String,
+    pub sources: Vec<Cite>,
+    pub era: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventPage {
+    #[serde(flatten)]
+    pub card: EventView,
+    pub body_html: String,
+    pub disputed_html: Option<String>,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterPage {
+    pub slug: String,
+    pub title: String,
+    pub order: i64,
+    pub url: String,
+    pub summary_html: String,
+    pub summary_text: String,
+    pub years: (i32, i32),
+    pub body_html: String,
+    pub toc: Vec<Heading>,
+    pub events: Vec<EventView>,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+    pub words: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryView {
+    pub id: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    /// The name without diacritics, when it differs (so it can be found without them).
+    pub plain: Option<String>,
+    pub detail: Option<String>,
+    pub summary_html: String,
+    pub events: Vec<Link>,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    pub id: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub author: Option<String>,
+    pub date: Option<String>,
+    pub date_text: Option<String>,
+    pub url: Option<String>,
+    pub note: Option<String>,
+    pub cited_in: Option<String>,
+    pub cites: Vec<String>,
+    pub events: Vec<Link>,
+    pub chapters: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagView {
+    pub id: String,
+    pub name: String,
+    pub events: Vec<Link>,
+}
+
+/// Rendered Markdown of every text in the content, index-aligned with `Content`.
+pub struct RenderedContent {
+    pub home: Option<Rendered>,
+    pub chapter_summaries: Vec<Rendered>,
+    pub chapter_bodies: Vec<Rendered>,
+    pub event_summaries: Vec<Rendered>,
+    pub event_disputes: Vec<Option<Rendered>>,
+    pub event_bodies: Vec<Rendered>,
+    pub people: Vec<Rendered>,
+    pub places: Vec<Rendered>,
+}
+
+/// Strips diacritics: "Trần Đại Quang" → "Tran Dai Quang".
+pub fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' => 'd',
+            'Đ' => 'D',
+            c => c,
+        })
+        .collect()
+}
+
+/// Builds the views shared by several pages.
+pub struct Views<'a> {
+    pub config: &'a Config,
+    pub content: &'a Content,
+    pub rendered: &'a RenderedContent,
+    pub base: &'a str,
+}
+
+impl Views<'_> {
+    pub fn site(&self) -> SiteView {
+        SiteView {
+            title: self.config.title.clone(),
+            description: self.config.description.clone(),
+            base_url: self.config.base_url.clone(),
+            base_path: self.base.to_string(),
+            language: self.config.language.clone(),
+            author: self.config.author.clone(),
+            chapters: self.content.chapters.iter().map(|c| self.chapter_link(&c.slug, &c.title)).collect(),
+            eras: self.config.eras.clone(),
+            event_count: self.content.events.len(),
+        }
+    }
+
+    fn chapter_link(&self, slug: &str, title: &str) -> Link {
+        Link { title: title.to_string(), url: format!("{}chapters/{slug}/", self.base) }
+    }
+
+    pub fn event_link(&self, e: &Event) -> Link {
+        Link { title: e.title.clone(), url: format!("{}events/{}/", self.base, e.id) }
+    }
+
+    fn named(&self, ids: &[String], list: &[Entry], page: &str) -> Vec<Named> {
+        ids.iter()
+            .map(|id| Named {
+                id: id.clone(),
+                name: list.iter().find(|p| &p.id == id).map_or_else(|| id.clone(), |p| p.name.clone()),
+                url: format!("{}{page}/#{id}", self.base),
+            })
+            .collect()
+    }
+
+    pub fn event(&self, i: usize) -> EventView {
+        let e = &self.content.events[i];
+        let chapter = self.content.chapter(&e.chapter);
+        EventView {
+            id: e.id.clone(),
+            title: e.title.clone(),
+            url: format!("{}events/{}/", self.base, e.id),
+            timeline_url: format!("{}timeline/#{}", self.base, e.id),
+            date: e.date.iso(),
+            end_date: e.end_date.map(|d| d.iso()),
+            display_date: e.display_date.clone(),
+            approximate: e.approximate,
+            disputed: e.disputed.is_some(),
+            summary_html: self.rendered.event_summaries[i].html.clone(),
+            summary_text: self.rendered.event_summaries[i].text.clone(),
+            places: self.named(&e.places, &self.content.places, "places"),
+            people: self.named(&e.people, &self.content.people, "people"),
+            countries: e.countries.clone(),
+            tags: e
+                .tags
+                .iter()
+                .map(|t| Named { id: slugify(t), name: t.clone(), url: format!("{}tags/#{}", self.base, slugify(t)) })
+                .collect(),
+            chapter: self.chapter_link(&e.chapter, chapter.map_or(e.chapter.as_str(), |c| c.title.as_str())),
+            chapter_slug: e.chapter.clone(),
+            sources: e
+                .sources
+                .iter()
+                .map(|s| Cite {
+                    id: s.id.clone(),
+                    title: self.content.sources.iter().find(|w| w.id == s.id).map_or_else(String::new, |w| w.title.clone()),
+                    url: format!("{}sources/#source-{}", self.base, s.id),
+                    note: s.note.clone(),
+                })
+                .collect(),
+            era: self.config.era_of(&e.date).map_or_else(|| "other-dates".to_string(), |x| x.id.clone()),
+        }
+    }
+
+    pub fn event_page(&self, i: usize, card: EventView) -> EventPage {
+        let events = &self.content.events;
+        EventPage {
+            card,
+            body_html: self.rendered.event_bodies[i].html.clone(),
+            disputed_html: self.rendered.event_disputes[i].as_ref().map(|r| r.html.clone()),
+            prev: i.checked_sub(1).map(|p| self.event_link(&events[p])),
+            next: events.get(i + 1).map(|n| self.event_link(n)),
+        }
+    }
+
+    pub fn chapter_page(&self, i: usize, cards: &[EventView]) -> ChapterPage {
+        let c = &self.content.chapters[i];
+        let chapters = &self.content.chapters;
+        let body = &self.rendered.chapter_bodies[i];
+        ChapterPage {
+            slug: c.slug.clone(),
+            title: c.title.clone(),
+            order: c.order,
+            url: format!("{}chapters/{}/", self.base, c.slug),
+            summary_html: self.rendered.chapter_summaries[i].html.clone(),
+            summary_text: self.rendered.chapter_summaries[i].text.clone(),
+            years: c.years,
+            body_html: body.html.clone(),
+            toc: body.toc.iter().filter(|h| h.level <= 3).cloned().collect(),
+            events: cards.iter().filter(|e| e.chapter_slug == c.slug).cloned().collect(),
+            prev: i.checked_sub(1).map(|p| self.chapter_link(&chapters[p].slug, &chapters[p].title)),
+            next: chapters.get(i + 1).map(|n| self.chapter_link(&n.slug, &n.title)),
+            words: body.text.split_whitespace().count(),
+        }
+    }
+
+    pub fn entries(&self, list: &[Entry], rendered: &[Rendered], page: &str, of: impl Fn(&Event) -> &[String]) -> Vec<EntryView> {
+        list.iter()
+            .zip(rendered)
+            .map(|(p, r)| {
+                let plain = fold(&p.name);
+                EntryView {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    aliases: p.aliases.clone(),
+                    plain: (plain != p.name && !p.aliases.contains(&plain)).then_some(plain),
+                    detail: p.detail.clone(),
+                    summary_html: r.html.clone(),
+                    events: self.content.events.iter().filter(|e| of(e).contains(&p.id)).map(|e| self.event_link(e)).collect(),
+                    url: format!("{}{page}/#{}", self.base, p.id),
+                }
+            })
+            .collect()
+    }
+
+    pub fn tags(&self) -> Vec<TagView> {
+        let mut tags: BTreeMap<String, TagView> = BTreeMap::new();
+        for e in &self.content.events {
+            for t in &e.tags {
+                let id = slugify(t);
+                tags.entry(id.clone())
+                    .or_insert_with(|| TagView { id, name: t.clone(), events: Vec::new() })
+                    .events
+                    .push(self.event_link(e));
+            }
+        }
+        tags.into_values().collect()
+    }
+
+    pub fn sources(&self) -> Vec<SourceView> {
+        let r = self.rendered;
+        self.content
+            .sources
+            .iter()
+            .map(|w| {
+                let cites = |x: &Rendered| x.cited.contains(&w.id);
+                let events = self
+                    .content
+                    .events
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, e)| {
+                        e.sources.iter().any(|s| s.id == w.id)
+                            || cites(&r.event_bodies[*i])
+                            || cites(&r.event_summaries[*i])
+                            || r.event_disputes[*i].as_ref().is_some_and(cites)
+                    })
+                    .map(|(_, e)| self.event_link(e))
+                    .collect();
+                let chapters = self
+                    .content
+                    .chapters
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| cites(&r.chapter_bodies[*i]) || cites(&r.chapter_summaries[*i]))
+                    .map(|(_, c)| self.chapter_link(&c.slug, &c.title))
+                    .collect();
+                SourceView {
+                    id: w.id.clone(),
+                    title: w.title.clone(),
+                    publisher: w.publisher.clone(),
+                    author: w.author.clone(),
+                    date: w.date.map(|d| d.human()),
+                    date_text: w.date_text.clone(),
+                    url: w.url.clone(),
+                    note: w.note.clone(),
+                    cited_in: w.cited_in.clone(),
+                    cites: self.content.sources.iter().filter(|x| x.cited_in.as_deref() == Some(&w.id)).map(|x| x.id.clone()).collect(),
+                    events,
+                    chapters,
+                }
+            })
+            .collect()
+    }
+}
