@@ -499,15 +499,30 @@ impl Content {
                 })
             })
             .collect();
-        for c in chapters {
+        // Slugs of chapters that failed to load still count as known, so that one broken
+        // chapter does not cascade into an error in each of its events.
+        let mut broken_chapters = Vec::new();
+        let mut draft_chapters = BTreeSet::new();
+        for (c, rel) in chapters.into_iter().zip(&chapter_files) {
             match c {
-                Ok(c) if c.draft && !opts.drafts => {}
+                Ok(c) if c.draft && !opts.drafts => {
+                    draft_chapters.insert(c.slug);
+                }
                 Ok(c) => content.chapters.push(c),
-                Err(d) => diags.push(d),
+                Err(d) => {
+                    broken_chapters.push(stem(rel));
+                    diags.push(d)
+                }
             }
         }
         content.chapters.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
-        let chapter_slugs: Vec<&str> = content.chapters.iter().map(|c| c.slug.as_str()).collect();
+        let chapter_slugs: Vec<&str> = content
+            .chapters
+            .iter()
+            .map(|c| c.slug.as_str())
+            .chain(broken_chapters.iter().map(|s| s.as_str()))
+            .chain(draft_chapters.iter().map(|s| s.as_str()))
+            .collect();
 
         // Events.
         let person_ids: BTreeSet<&str> = content.people.iter().map(|p| p.id.as_str()).collect();
@@ -534,7 +549,8 @@ impl Content {
                 continue;
             }
             seen.insert(e.id.clone(), rel.clone());
-            if !(e.draft && !opts.drafts) {
+            // Events of a draft chapter are drafts too.
+            if !(e.draft && !opts.drafts) && !draft_chapters.contains(&e.chapter) {
                 content.events.push(e);
             }
         }

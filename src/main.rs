@@ -49,7 +49,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Build { base_url, output_dir, drafts } => {
             let opts = BuildOptions { root: cli.root.clone(), base_url, drafts };
             let started = std::time::Instant::now();
-            let out_dir = if output_dir.is_absolute() { output_dir } else { cli.root.join(output_dir) };
+            let shown = output_dir.clone();
+            let out_dir = if output_dir.is_absolute() || cli.root == std::path::Path::new(".") {
+                output_dir
+            } else {
+                cli.root.join(output_dir)
+            };
             let out = Output::disk(&out_dir, &cli.root)?;
             match build(&opts, &out) {
                 Ok(stats) => {
@@ -59,7 +64,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         stats.pages,
                         stats.events,
                         stats.chapters,
-                        out_dir.display(),
+                        shown.display(),
                         started.elapsed().as_millis()
                     );
                     Ok(ExitCode::SUCCESS)
@@ -67,7 +72,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Err(BuildError::Site(d)) => {
                     out.discard();
                     eprintln!("{d}");
-                    eprintln!("the build failed; {} was left as it was", out_dir.display());
+                    eprintln!("the build failed; {} was left as it was", shown.display());
                     Ok(ExitCode::FAILURE)
                 }
                 Err(BuildError::System(e)) => {

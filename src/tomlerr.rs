@@ -58,7 +58,11 @@ fn reword(msg: &str) -> (String, Option<String>) {
         );
     }
     let first = msg.lines().next().unwrap_or(msg);
-    (first.to_string(), None)
+    let first = first
+        .replace("expected i64", "expected an integer")
+        .replace("expected i32", "expected an integer")
+        .replace("expected a boolean", "expected true or false");
+    (first, None)
 }
 
 #[cfg(test)]

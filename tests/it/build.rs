@@ -1,0 +1,172 @@
+//! `build` on a good site: which files it writes, what the interesting regions of the
+//! pages say, determinism, atomic replacement and the TimelineJS data.
+
+use crate::harness::{expect_file, page, region, SiteTest};
+
+#[test]
+fn writes_every_page_and_asset() {
+    let t = SiteTest::new("build/minimal");
+    let files = t.build_memory().unwrap();
+    let names: Vec<&str> = files.keys().map(|s| s.as_str()).collect();
+    for want in [
+        "404.html",
+        "chapters/alliance/index.html",
+        "chapters/split/index.html",
+        "events/1950-01-31-relations/index.html",
+        "events/1957-07-ho-visit/index.html",
+        "events/1968-peace-talks/index.html",
+        "favicon.svg",
+        "highlight.css",
+        "index.html",
+        "people/index.html",
+        "places/index.html",
+        "sources/index.html",
+        "style.css",
+        "tags/index.html",
+        "timeline.json",
+        "timeline/index.html",
+    ] {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+}
+
+#[test]
+fn chapter_has_toc_events_and_neighbours() {
+    let t = SiteTest::new("build/minimal");
+    let files = t.build_memory().unwrap();
+    let html = page(&files, "chapters/alliance/index.html");
+    expect_file(&t.case, "expected-chapter-toc.html", region(&html, "<nav class=\"toc\"", "</nav>"));
+    assert!(html.contains("<a rel=\"next\" href=\"/sub/chapters/split/\"><span>Next chapter</span> The split</a>"));
+    assert!(!html.contains("rel=\"prev\""));
+    // The chapter lists its own events, not the other chapter's.
+    let events = region(&html, "<section class=\"chapter-events\"", "</section>");
+    assert!(events.contains("href=\"/sub/events/1957-07-ho-visit/\""));
+    assert!(!events.contains("1968-peace-talks"));
+    // Internal links resolved to URLs under the base path.
+    assert!(html.contains("<a href=\"/sub/events/1957-07-ho-visit/\">the visit</a>"));
+    let split = page(&files, "chapters/split/index.html");
+    assert!(split.contains("<a href=\"/sub/chapters/alliance/#aid\">aid</a>"));
+}
+
+#[test]
+fn event_page_shows_date_sources_dispute_and_links() {
+    let t = SiteTest::new("build/minimal");
+    let files = t.build_memory().unwrap();
+    let html = page(&files, "events/1968-peace-talks/index.html");
+    expect_file(&t.case, "expected-event-header.html", region(&html, "<article class=\"event\">", "</header>"));
+    let note = region(&html, "<aside class=\"disputed-note\"", "</aside>");
+    assert!(note.contains("A test note naming"), "{note}");
+    assert!(html.contains("href=\"/sub/timeline/#1968-peace-talks\""));
+    assert!(html.contains("<a href=\"/sub/chapters/split/\">The split</a>"));
+    let ho = page(&files, "events/1957-07-ho-visit/index.html");
+    assert!(ho.contains("<li><a href=\"/sub/sources/#source-szalontai-2012\">szalontai-2012</a>: In the Shadow of Vietnam (background)</li>"));
+    assert!(ho.contains("<a href=\"/sub/people/#ho-chi-minh\">Ho Chi Minh</a>"));
+}
+
+#[test]
+fn timeline_lists_every_event_by_era_with_ids() {
+    let t = SiteTest::new("build/minimal");
+    let files = t.build_memory().unwrap();
+    let html = page(&files, "timeline/index.html");
+    let alliance = region(&html, "<li class=\"tl-era\" id=\"era-alliance\">", "</ol>");
+    assert!(alliance.contains("id=\"1950-01-31-relations\""));
+    assert!(alliance.contains("id=\"1957-07-ho-visit\""));
+    let later = region(&html, "<li class=\"tl-era\" id=\"era-later\">", "</ol>");
+    assert!(later.contains("id=\"1968-peace-talks\""));
+    // Date order inside an era.
+    assert!(alliance.find("1950-01-31-relations").unwrap() < alliance.find("1957-07-ho-visit").unwrap());
+    assert!(html.contains("<time datetime=\"1968\">from 1968</time> <span class=\"mark approx\""));
+}
+
+#[test]
+fn timeline_json_is_timelinejs3() {
+    let t = SiteTest::new("build/minimal");
+    let files = t.build_memory().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&files["timeline.json"]).unwrap();
+    let events = v["events"].as_array().unwrap();
+    assert_eq!(events.len(), 3);
+    let ho = events.iter().find(|e| e["unique_id"] == "1957-07-ho-visit").unwrap();
+    assert_eq!(ho["start_date"], serde_json::json!({"year": 1957, "month": 7}));
+    assert_eq!(ho["text"]["headline"], "Ho Chi Minh visits North Korea");
+    assert_eq!(ho["group"], "The alliance");
+    assert_eq!(ho["display_date"], "July 1957");
+    assert_eq!(v["eras"][0]["text"]["headline"], "Alliance");
+    assert_eq!(v["eras"][1]["start_date"]["year"], 1968);
+}
+
+#[test]
+fn sources_page_lists_what_rests_on_each_source() {
+    let t = SiteTest::new("build/minimal");
+    let files = t.build_memory().unwrap();
+    let html = page(&files, "sources/index.html");
+    let sz = region(&html, "<li id=\"source-szalontai-2012\"", "</li>");
+    expect_file(&t.case, "expected-source-szalontai.html", sz);
+}
+
+#[test]
+fn code_is_highlighted_with_classes() {
+    let t = SiteTest::new("build/minimal");
+    t.write(
+        "content/chapters/split.md",
+        "+++\ntitle = \"The split\"\norder = 2\nsummary = \"s\"\nyears = [1968, 1991]\n+++\n## Estrangement {#estrangement}\n\n```rust\nfn main() {}\n```\n\n[aid](@/chapters/alliance.md#aid)\n",
+    );
+    let files = t.build_memory().unwrap();
+    let html = page(&files, "chapters/split/index.html");
+    let code = region(&html, "<pre class=\"code\" data-lang=\"rust\">", "</pre>");
+    assert!(code.contains("<span class=\"hl-"), "{code}");
+    assert!(!code.contains("style="));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let t = SiteTest::new("build/minimal");
+    t.run(&["build", "--output-dir", "one"]).success();
+    t.run(&["build", "--output-dir", "two"]).success();
+    let (a, b) = (t.tree("one"), t.tree("two"));
+    assert!(a.len() > 10);
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (k, v) in &a {
+        assert!(v == &b[k], "{k} differs between two builds");
+    }
+}
+
+#[test]
+fn failed_build_leaves_public_untouched_and_success_removes_stale_files() {
+    let t = SiteTest::new("build/minimal");
+    t.run(&["build"]).success();
+    std::fs::write(t.path("public/stale.html"), "old").unwrap();
+    let before = t.tree("public");
+    t.write("content/events/1950-01-31-relations.md", "+++\ntitle = \"x\"\ndate = \"2019-02-30\"\n+++\n");
+    t.run(&["build"]).failure();
+    assert_eq!(before, t.tree("public"), "a failed build changed public/");
+    let leftovers: Vec<_> = std::fs::read_dir(t.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary folders left: {leftovers:?}");
+    let t2 = SiteTest::new("build/minimal");
+    t2.run(&["build"]).success();
+    std::fs::write(t2.path("public/stale.html"), "old").unwrap();
+    t2.run(&["build"]).success();
+    assert!(!t2.path("public/stale.html").exists(), "a successful build kept a stale file");
+}
+
+#[test]
+fn base_url_flag_rewrites_every_link() {
+    let t = SiteTest::new("build/minimal");
+    t.run(&["build", "--base-url", "https://user.github.io/repo"]).success();
+    let html = std::fs::read_to_string(t.path("public/chapters/alliance/index.html")).unwrap();
+    assert!(html.contains("<link rel=\"canonical\" href=\"https://user.github.io/repo/chapters/alliance/\">"));
+    assert!(html.contains("href=\"/repo/style.css\""));
+    assert!(!html.contains("/sub/"), "the configured base path leaked");
+}
+
+#[test]
+fn refuses_to_write_over_the_site_itself() {
+    let t = SiteTest::new("build/minimal");
+    let r = t.run(&["build", "--output-dir", "."]);
+    assert_eq!(r.code, Some(1));
+    assert!(r.stderr.contains("refusing to write the site into"), "{}", r.stderr);
+    assert!(t.path("site.toml").exists());
+}

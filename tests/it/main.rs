@@ -1,0 +1,7 @@
+//! The integration tests: one crate, fixture sites under `tests/fixtures/<feature>/<case>/`.
+
+mod harness;
+
+mod build;
+mod errors;
+mod escaping;
