@@ -1,0 +1,43 @@
+// The documentary's main pages in a real browser: no console errors, no axe-core
+// violations, and screenshots at phone and desktop widths in target/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildSite, serveDir, launch, watchErrors, axe, shot } from './lib.mjs';
+
+let server; let browser; let base;
+before(async () => {
+  const dir = buildSite({ baseUrl: 'http://127.0.0.1/distant-comrades/' });
+  server = await serveDir(dir, '/distant-comrades/');
+  base = server.url;
+  browser = await launch();
+});
+after(async () => { await browser?.close(); await server?.close(); });
+
+const PAGES = [
+  ['home', ''], ['chapter', 'chapters/cold-war-alliance/'], ['event', null], ['sources', 'sources/'],
+  ['people', 'people/'], ['places', 'places/'], ['tags', 'tags/'], ['404', 'no-such-page/'],
+];
+
+for (const [name, path] of PAGES) {
+  test(`${name} page: no console errors, no axe violations, screenshots`, async () => {
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    let url = base + (path ?? '');
+    if (path === null) {
+      await page.goto(base + 'timeline/');
+      url = new URL(await page.locator('.tl-event a').first().getAttribute('href'), base).href;
+    }
+    const res = await page.goto(url);
+    assert.equal(res.status(), name === '404' ? 404 : 200);
+    for (const [w, h] of [[375, 812], [1280, 900]]) {
+      await page.setViewportSize({ width: w, height: h });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${name} scrolls sideways by ${overflow}px at ${w}px`);
+      await shot(page, `${name}-${w}`);
+    }
+    const violations = await axe(page);
+    assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+    assert.deepEqual(errors.filter((e) => !/404/.test(e)), []);
+    await page.close();
+  });
+}
