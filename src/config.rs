@@ -95,20 +95,33 @@ impl Config {
                 Err(e) => {
                     return Err(Diagnostics(vec![Diagnostic::file(
                         rel,
-                        format!("not valid UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                        format!(
+                            "not valid UTF-8 (invalid byte at offset {})",
+                            e.utf8_error().valid_up_to()
+                        ),
                     )]))
                 }
             },
             Err(e) => {
-                return Err(Diagnostics(vec![Diagnostic::file(rel, format!("cannot read site.toml: {e}"))
-                    .with_hint("run the command in the folder that holds the site's site.toml")]))
+                return Err(Diagnostics(vec![Diagnostic::file(
+                    rel,
+                    format!("cannot read site.toml: {e}"),
+                )
+                .with_hint(
+                    "run the command in the folder that holds the site's site.toml",
+                )]))
             }
         };
         Self::parse(rel, &text, base_url_override)
     }
 
-    pub fn parse(rel: &Path, text: &str, base_url_override: Option<&str>) -> Result<Config, Diagnostics> {
-        let raw: RawConfig = tomlerr::parse(rel, text, text, 0).map_err(|d| Diagnostics(vec![d]))?;
+    pub fn parse(
+        rel: &Path,
+        text: &str,
+        base_url_override: Option<&str>,
+    ) -> Result<Config, Diagnostics> {
+        let raw: RawConfig =
+            tomlerr::parse(rel, text, text, 0).map_err(|d| Diagnostics(vec![d]))?;
         let mut diags = Diagnostics::default();
         let at = |span: std::ops::Range<usize>, msg: String| Diagnostic::at(rel, text, span, msg);
 
@@ -133,26 +146,39 @@ impl Config {
         for e in &raw.eras {
             let id = e.id.get_ref();
             if !crate::content::is_slug(id) {
-                diags.push(at(e.id.span(), format!("era id `{id}` must use only lowercase letters, digits and hyphens")));
+                diags.push(at(
+                    e.id.span(),
+                    format!("era id `{id}` must use only lowercase letters, digits and hyphens"),
+                ));
             }
             if eras.iter().any(|x| &x.id == id) {
                 diags.push(at(e.id.span(), format!("two eras have the id `{id}`")));
             }
-            let parse = |s: &Spanned<String>, diags: &mut Diagnostics| match Date::parse(s.get_ref()) {
-                Ok(d) => Some(d),
-                Err(err) => {
-                    let base = s.span().start + 1;
-                    diags.push(at(base + err.span.start..base + err.span.end, err.message));
-                    None
-                }
-            };
-            let (Some(start), Some(end)) = (parse(&e.start, &mut diags), parse(&e.end, &mut diags)) else {
+            let parse =
+                |s: &Spanned<String>, diags: &mut Diagnostics| match Date::parse(s.get_ref()) {
+                    Ok(d) => Some(d),
+                    Err(err) => {
+                        let base = s.span().start + 1;
+                        diags.push(at(base + err.span.start..base + err.span.end, err.message));
+                        None
+                    }
+                };
+            let (Some(start), Some(end)) = (parse(&e.start, &mut diags), parse(&e.end, &mut diags))
+            else {
                 continue;
             };
             if end < start {
-                diags.push(at(e.end.span(), format!("era `{id}` ends before it starts")));
+                diags.push(at(
+                    e.end.span(),
+                    format!("era `{id}` ends before it starts"),
+                ));
             }
-            eras.push(Era { id: id.clone(), name: e.name.clone(), start, end });
+            eras.push(Era {
+                id: id.clone(),
+                name: e.name.clone(),
+                start,
+                end,
+            });
         }
         if !diags.is_empty() {
             return Err(diags);
@@ -189,7 +215,9 @@ pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {
         return Err(format!("base URL `{url}` has no host"));
     }
     if url.contains(['?', '#', ' ', '"', '<', '>', '\'', '\\']) {
-        return Err(format!("base URL `{url}` must not contain a query, a fragment, quotes or spaces"));
+        return Err(format!(
+            "base URL `{url}` must not contain a query, a fragment, quotes or spaces"
+        ));
     }
     let mut full = url.to_string();
     if !full.ends_with('/') {
@@ -215,7 +243,10 @@ mod tests {
         assert_eq!(c.base_url, "https://u.github.io/repo/");
         assert_eq!(c.base_path, "/repo/");
         let c = Config::parse(Path::new("site.toml"), OK, Some("http://127.0.0.1:1111")).unwrap();
-        assert_eq!((c.base_url.as_str(), c.base_path.as_str()), ("http://127.0.0.1:1111/", "/"));
+        assert_eq!(
+            (c.base_url.as_str(), c.base_path.as_str()),
+            ("http://127.0.0.1:1111/", "/")
+        );
     }
 
     #[test]
@@ -231,7 +262,10 @@ mod tests {
     fn bad_era_date_points_into_the_string() {
         let text = OK.replace("\"1967\"", "\"1967-13\"");
         let e = Config::parse(Path::new("site.toml"), &text, None).unwrap_err();
-        assert_eq!(e.0[0].message, "month 13 does not exist: months run from 01 to 12");
+        assert_eq!(
+            e.0[0].message,
+            "month 13 does not exist: months run from 01 to 12"
+        );
         assert_eq!((e.0[0].line, e.0[0].col), (8, 13));
     }
 }

@@ -43,7 +43,12 @@ pub struct Source {
 impl Source {
     /// A diagnostic at a byte range of `markdown`.
     pub fn diag(&self, span: std::ops::Range<usize>, msg: impl Into<String>) -> Diagnostic {
-        Diagnostic::at(&self.path, &self.file, self.offset + span.start..self.offset + span.end, msg)
+        Diagnostic::at(
+            &self.path,
+            &self.file,
+            self.offset + span.start..self.offset + span.end,
+            msg,
+        )
     }
 }
 
@@ -138,7 +143,8 @@ pub struct LoadOptions {
 /// Lowercase ASCII letters, digits, hyphens and underscores; not empty.
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 // ---------------------------------------------------------------- front matter schemas
@@ -301,8 +307,12 @@ fn string_source(path: &Path, file: &Arc<str>, value: &Spanned<String>, base: us
 
 /// Reads a file as UTF-8 text (a leading BOM is dropped).
 pub fn read_text(root: &Path, rel: &Path) -> Result<Arc<str>, Diagnostic> {
-    let bytes = std::fs::read(root.join(rel)).map_err(|e| Diagnostic::file(rel, format!("cannot read file: {e}")))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes).to_vec();
+    let bytes = std::fs::read(root.join(rel))
+        .map_err(|e| Diagnostic::file(rel, format!("cannot read file: {e}")))?;
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&bytes)
+        .to_vec();
     match String::from_utf8(bytes) {
         Ok(t) => Ok(Arc::from(t)),
         Err(e) => {
@@ -310,8 +320,12 @@ pub fn read_text(root: &Path, rel: &Path) -> Result<Arc<str>, Diagnostic> {
             let bytes = e.into_bytes();
             let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
             let line = prefix.matches('\n').count() + 1;
-            let col = prefix[prefix.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
-            let mut d = Diagnostic::file(rel, "file is not valid UTF-8").with_hint("save the file as UTF-8");
+            let col = prefix[prefix.rfind('\n').map_or(0, |i| i + 1)..]
+                .chars()
+                .count()
+                + 1;
+            let mut d = Diagnostic::file(rel, "file is not valid UTF-8")
+                .with_hint("save the file as UTF-8");
             d.line = line;
             d.col = col;
             Err(d)
@@ -327,14 +341,21 @@ fn split(rel: &Path, text: Arc<str>) -> Result<Doc, Diagnostic> {
         if text.trim().is_empty() {
             d.message = "empty file: missing front matter".into();
         }
-        return Err(d.with_hint("start the file with a line `+++`, the TOML front matter, and another line `+++`"));
+        return Err(d.with_hint(
+            "start the file with a line `+++`, the TOML front matter, and another line `+++`",
+        ));
     }
     let fm_start = (first_end + 1).min(text.len());
     let mut pos = fm_start;
     loop {
         if pos >= text.len() {
-            return Err(Diagnostic::at(rel, &text, 0..3, "unclosed front matter: no closing `+++` line")
-                .with_hint("end the front matter with a line that holds only `+++`"));
+            return Err(Diagnostic::at(
+                rel,
+                &text,
+                0..3,
+                "unclosed front matter: no closing `+++` line",
+            )
+            .with_hint("end the front matter with a line that holds only `+++`"));
         }
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
         if text[pos..end].trim_end() == "+++" {
@@ -355,7 +376,12 @@ fn read_doc(root: &Path, rel: &Path) -> Result<Doc, Diagnostic> {
 }
 
 fn parse_fm<T: serde::de::DeserializeOwned>(doc: &Doc) -> Result<T, Diagnostic> {
-    tomlerr::parse(&doc.path, &doc.text, &doc.text[doc.fm.clone()], doc.fm.start)
+    tomlerr::parse(
+        &doc.path,
+        &doc.text,
+        &doc.text[doc.fm.clone()],
+        doc.fm.start,
+    )
 }
 
 /// Markdown files under `dir` (relative to root), sorted, following no symlink out of the
@@ -366,7 +392,10 @@ fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBu
         return Vec::new();
     }
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(&base).follow_links(true).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(&base)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         match entry {
             Ok(e) => {
                 let p = e.path();
@@ -375,11 +404,18 @@ fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBu
                 }
             }
             Err(e) => {
-                let path = e.path().map(|p| crate::diagnostics::rel(root, p)).unwrap_or_else(|| PathBuf::from(dir));
+                let path = e
+                    .path()
+                    .map(|p| crate::diagnostics::rel(root, p))
+                    .unwrap_or_else(|| PathBuf::from(dir));
                 let msg = if e.loop_ancestor().is_some() {
                     "symlink loop: this folder links back to one of its parents".to_string()
                 } else {
-                    format!("cannot read: {}", e.io_error().map_or_else(|| e.to_string(), |io| io.to_string()))
+                    format!(
+                        "cannot read: {}",
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), |io| io.to_string())
+                    )
                 };
                 diags.push(Diagnostic::file(path, msg));
             }
@@ -389,7 +425,9 @@ fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBu
 }
 
 fn stem(rel: &Path) -> String {
-    rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    rel.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 // ---------------------------------------------------------------- loading
@@ -426,7 +464,11 @@ impl Content {
                     content.people = f
                         .person
                         .into_iter()
-                        .map(|p| entry(&rel, &text, p.id, p.name, p.aliases, p.role, p.summary, p.sources))
+                        .map(|p| {
+                            entry(
+                                &rel, &text, p.id, p.name, p.aliases, p.role, p.summary, p.sources,
+                            )
+                        })
                         .collect()
                 }
                 Err(d) => diags.push(d),
@@ -441,7 +483,9 @@ impl Content {
                             check_country(config, &rel, &text, 0, c, &mut diags);
                         }
                         let country = p.country.map(|c| c.into_inner());
-                        places.push(entry(&rel, &text, p.id, p.name, p.aliases, country, p.summary, p.sources));
+                        places.push(entry(
+                            &rel, &text, p.id, p.name, p.aliases, country, p.summary, p.sources,
+                        ));
                     }
                     content.places = places;
                 }
@@ -449,9 +493,16 @@ impl Content {
             }
         }
         let source_ids: BTreeSet<&str> = content.sources.iter().map(|s| s.id.as_str()).collect();
-        for (file, list) in [("people.toml", &content.people), ("places.toml", &content.places)] {
+        for (file, list) in [
+            ("people.toml", &content.people),
+            ("places.toml", &content.places),
+        ] {
             let rel = PathBuf::from("content").join(file);
-            check_unique(&rel, list.iter().map(|e| (e.id.as_str(), &e.summary)), &mut diags);
+            check_unique(
+                &rel,
+                list.iter().map(|e| (e.id.as_str(), &e.summary)),
+                &mut diags,
+            );
         }
 
         // Home page.
@@ -459,7 +510,11 @@ impl Content {
         if root.join(&home_rel).exists() {
             match read_doc(root, &home_rel).and_then(|doc| {
                 let meta: HomeMeta = parse_fm(&doc)?;
-                Ok(Home { title: meta.title, summary: meta.summary, body: doc.body_source() })
+                Ok(Home {
+                    title: meta.title,
+                    summary: meta.summary,
+                    body: doc.body_source(),
+                })
             }) {
                 Ok(h) => content.home = Some(h),
                 Err(d) => diags.push(d),
@@ -475,15 +530,21 @@ impl Content {
                 let meta: ChapterMeta = parse_fm(&doc)?;
                 let slug = stem(rel);
                 if !is_slug(&slug) {
-                    return Err(Diagnostic::file(rel, format!("chapter file name `{slug}` is not a valid slug"))
-                        .with_hint("use lowercase letters, digits and hyphens: the name becomes the URL"));
+                    return Err(Diagnostic::file(
+                        rel,
+                        format!("chapter file name `{slug}` is not a valid slug"),
+                    )
+                    .with_hint(
+                        "use lowercase letters, digits and hyphens: the name becomes the URL",
+                    ));
                 }
                 let y = meta.years.get_ref();
                 let years = match y.as_slice() {
                     [a, b] if a <= b => (*a, *b),
                     _ => {
                         return Err(doc.at(
-                            doc.fm.start + meta.years.span().start..doc.fm.start + meta.years.span().end,
+                            doc.fm.start + meta.years.span().start
+                                ..doc.fm.start + meta.years.span().end,
                             "`years` must be [first, last] with first <= last",
                         ))
                     }
@@ -515,7 +576,9 @@ impl Content {
                 }
             }
         }
-        content.chapters.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
+        content
+            .chapters
+            .sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
         let chapter_slugs: Vec<&str> = content
             .chapters
             .iter()
@@ -535,33 +598,44 @@ impl Content {
             places: &place_ids,
         };
         let event_files = markdown_files(root, "content/events", &mut diags);
-        let events: Vec<(Option<Event>, Vec<Diagnostic>)> =
-            event_files.par_iter().map(|rel| load_event(root, rel, &refs)).collect();
+        let events: Vec<(Option<Event>, Vec<Diagnostic>)> = event_files
+            .par_iter()
+            .map(|rel| load_event(root, rel, &refs))
+            .collect();
         let mut seen: HashMap<String, PathBuf> = HashMap::new();
         for ((event, ds), rel) in events.into_iter().zip(&event_files) {
             diags.extend(ds);
             let Some(e) = event else { continue };
             if let Some(first) = seen.get(&e.id) {
                 diags.push(
-                    Diagnostic::file(rel, format!("duplicate event id `{}`", e.id))
-                        .with_hint(format!("{} has the same file name; ids must be unique", first.display())),
+                    Diagnostic::file(rel, format!("duplicate event id `{}`", e.id)).with_hint(
+                        format!(
+                            "{} has the same file name; ids must be unique",
+                            first.display()
+                        ),
+                    ),
                 );
                 continue;
             }
             seen.insert(e.id.clone(), rel.clone());
             // Events of a draft chapter are drafts too.
-            if !(e.draft && !opts.drafts) && !draft_chapters.contains(&e.chapter) {
+            if (!e.draft || opts.drafts) && !draft_chapters.contains(&e.chapter) {
                 content.events.push(e);
             }
         }
-        content.events.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        content
+            .events
+            .sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
 
         // Registry cross-references.
         for list in [&content.people, &content.places] {
             for e in list {
                 for s in &e.sources {
                     if !source_ids.contains(s.as_str()) {
-                        diags.push(e.summary.diag(0..0, format!("unknown source `{s}` in `{}`", e.id)));
+                        diags.push(
+                            e.summary
+                                .diag(0..0, format!("unknown source `{s}` in `{}`", e.id)),
+                        );
                     }
                 }
             }
@@ -588,24 +662,51 @@ fn load_works(rel: &Path, text: &str, raw: Vec<RawWork>, diags: &mut Diagnostics
     let mut out: Vec<Work> = Vec::new();
     for w in &raw {
         let id = w.id.get_ref();
-        if id.is_empty() || id.contains(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')) {
-            diags.push(Diagnostic::at(rel, text, w.id.span(), format!("source id `{id}` must use only ASCII letters, digits, hyphens and underscores")));
+        if id.is_empty()
+            || id.contains(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        {
+            diags.push(Diagnostic::at(
+                rel,
+                text,
+                w.id.span(),
+                format!(
+                    "source id `{id}` must use only ASCII letters, digits, hyphens and underscores"
+                ),
+            ));
         }
         if out.iter().any(|o| &o.id == id) {
-            diags.push(Diagnostic::at(rel, text, w.id.span(), format!("two sources have the id `{id}`")));
+            diags.push(Diagnostic::at(
+                rel,
+                text,
+                w.id.span(),
+                format!("two sources have the id `{id}`"),
+            ));
         }
-        let date = w.date.as_ref().and_then(|d| match Date::parse(d.get_ref()) {
-            Ok(x) => Some(x),
-            Err(e) => {
-                let b = d.span().start + 1;
-                diags.push(Diagnostic::at(rel, text, b + e.span.start..b + e.span.end, e.message));
-                None
-            }
-        });
+        let date = w
+            .date
+            .as_ref()
+            .and_then(|d| match Date::parse(d.get_ref()) {
+                Ok(x) => Some(x),
+                Err(e) => {
+                    let b = d.span().start + 1;
+                    diags.push(Diagnostic::at(
+                        rel,
+                        text,
+                        b + e.span.start..b + e.span.end,
+                        e.message,
+                    ));
+                    None
+                }
+            });
         if let Some(u) = &w.url {
             let s = u.get_ref();
             if !(s.starts_with("https://") || s.starts_with("http://")) {
-                diags.push(Diagnostic::at(rel, text, u.span(), format!("url `{s}` must start with https:// or http://")));
+                diags.push(Diagnostic::at(
+                    rel,
+                    text,
+                    u.span(),
+                    format!("url `{s}` must start with https:// or http://"),
+                ));
             }
         }
         out.push(Work {
@@ -625,8 +726,16 @@ fn load_works(rel: &Path, text: &str, raw: Vec<RawWork>, diags: &mut Diagnostics
         if let Some(c) = &w.cited_in {
             if !ids.contains(c.get_ref()) {
                 diags.push(
-                    Diagnostic::at(rel, text, c.span(), format!("`cited_in` names unknown source `{}`", c.get_ref()))
-                        .with_hint(did_you_mean(c.get_ref(), ids.iter().map(|s| s.as_str())).unwrap_or_default()),
+                    Diagnostic::at(
+                        rel,
+                        text,
+                        c.span(),
+                        format!("`cited_in` names unknown source `{}`", c.get_ref()),
+                    )
+                    .with_hint(
+                        did_you_mean(c.get_ref(), ids.iter().map(|s| s.as_str()))
+                            .unwrap_or_default(),
+                    ),
                 );
             }
         }
@@ -656,26 +765,50 @@ fn entry(
     }
 }
 
-fn check_unique<'a>(rel: &Path, items: impl Iterator<Item = (&'a str, &'a Source)>, diags: &mut Diagnostics) {
+fn check_unique<'a>(
+    rel: &Path,
+    items: impl Iterator<Item = (&'a str, &'a Source)>,
+    diags: &mut Diagnostics,
+) {
     let mut seen = BTreeSet::new();
     for (id, src) in items {
         if !is_slug(id) {
-            diags.push(src.diag(0..0, format!("id `{id}` must use only lowercase letters, digits and hyphens")));
+            diags.push(src.diag(
+                0..0,
+                format!("id `{id}` must use only lowercase letters, digits and hyphens"),
+            ));
         }
         if !seen.insert(id) {
-            diags.push(Diagnostic::file(rel, format!("two entries have the id `{id}`")));
+            diags.push(Diagnostic::file(
+                rel,
+                format!("two entries have the id `{id}`"),
+            ));
         }
     }
 }
 
-fn check_country(config: &Config, rel: &Path, text: &str, base: usize, c: &Spanned<String>, diags: &mut Diagnostics) {
+fn check_country(
+    config: &Config,
+    rel: &Path,
+    text: &str,
+    base: usize,
+    c: &Spanned<String>,
+    diags: &mut Diagnostics,
+) {
     if !config.countries.iter().any(|x| x == c.get_ref()) {
         let span = base + c.span().start..base + c.span().end;
-        let d = Diagnostic::at(rel, text, span, format!("unknown country `{}`", c.get_ref()));
-        diags.push(match did_you_mean(c.get_ref(), config.countries.iter().map(|s| s.as_str())) {
-            Some(h) => d.with_hint(h),
-            None => d.with_hint("countries must be listed in site.toml `countries`"),
-        });
+        let d = Diagnostic::at(
+            rel,
+            text,
+            span,
+            format!("unknown country `{}`", c.get_ref()),
+        );
+        diags.push(
+            match did_you_mean(c.get_ref(), config.countries.iter().map(|s| s.as_str())) {
+                Some(h) => d.with_hint(h),
+                None => d.with_hint("countries must be listed in site.toml `countries`"),
+            },
+        );
     }
 }
 
@@ -696,11 +829,15 @@ fn load_event(root: &Path, rel: &Path, refs: &Refs) -> (Option<Event>, Vec<Diagn
     }
     let base = doc.fm.start;
     let at = |s: std::ops::Range<usize>| base + s.start..base + s.end;
-    let date_of = |v: &Spanned<String>, diags: &mut Vec<Diagnostic>| match Date::parse(v.get_ref()) {
+    let date_of = |v: &Spanned<String>, diags: &mut Vec<Diagnostic>| match Date::parse(v.get_ref())
+    {
         Ok(d) => Some(d),
         Err(e) => {
             let b = base + v.span().start + 1;
-            diags.push(doc.at(b + e.span.start..b + e.span.end, e.message).with_hint("dates are YYYY, YYYY-MM or YYYY-MM-DD"));
+            diags.push(
+                doc.at(b + e.span.start..b + e.span.end, e.message)
+                    .with_hint("dates are YYYY, YYYY-MM or YYYY-MM-DD"),
+            );
             None
         }
     };
@@ -713,15 +850,27 @@ fn load_event(root: &Path, rel: &Path, refs: &Refs) -> (Option<Event>, Vec<Diagn
     }
     let chapter = meta.chapter.get_ref();
     if !refs.chapters.contains(&chapter.as_str()) {
-        let d = doc.at(at(meta.chapter.span()), format!("unknown chapter `{chapter}`"));
+        let d = doc.at(
+            at(meta.chapter.span()),
+            format!("unknown chapter `{chapter}`"),
+        );
         diags.push(match did_you_mean(chapter, refs.chapters.iter().copied()) {
             Some(h) => d.with_hint(h),
-            None => d.with_hint(format!("chapters are the files in content/chapters/: {}", refs.chapters.join(", "))),
+            None => d.with_hint(format!(
+                "chapters are the files in content/chapters/: {}",
+                refs.chapters.join(", ")
+            )),
         });
     }
     let mut sources = Vec::new();
     if meta.sources.get_ref().is_empty() {
-        diags.push(doc.at(at(meta.sources.span()), "an event needs at least one source").with_hint("sources = [\"E\"]"));
+        diags.push(
+            doc.at(
+                at(meta.sources.span()),
+                "an event needs at least one source",
+            )
+            .with_hint("sources = [\"E\"]"),
+        );
     }
     for s in meta.sources.get_ref() {
         let (id, note) = match s.get_ref() {
@@ -737,7 +886,11 @@ fn load_event(root: &Path, rel: &Path, refs: &Refs) -> (Option<Event>, Vec<Diagn
         }
         sources.push(SourceRef { id, note });
     }
-    let check_list = |list: &[Spanned<String>], known: &BTreeSet<&str>, what: &str, file: &str, diags: &mut Vec<Diagnostic>| {
+    let check_list = |list: &[Spanned<String>],
+                      known: &BTreeSet<&str>,
+                      what: &str,
+                      file: &str,
+                      diags: &mut Vec<Diagnostic>| {
         for v in list {
             if !known.contains(v.get_ref().as_str()) {
                 let d = doc.at(at(v.span()), format!("unknown {what} `{}`", v.get_ref()));
@@ -749,11 +902,30 @@ fn load_event(root: &Path, rel: &Path, refs: &Refs) -> (Option<Event>, Vec<Diagn
         }
         list.iter().map(|v| v.get_ref().clone()).collect::<Vec<_>>()
     };
-    let people = check_list(&meta.people, refs.people, "person", "people.toml", &mut diags);
-    let places = check_list(&meta.places, refs.places, "place", "places.toml", &mut diags);
+    let people = check_list(
+        &meta.people,
+        refs.people,
+        "person",
+        "people.toml",
+        &mut diags,
+    );
+    let places = check_list(
+        &meta.places,
+        refs.places,
+        "place",
+        "places.toml",
+        &mut diags,
+    );
     let mut country_diags = Diagnostics::default();
     for c in &meta.countries {
-        check_country(refs.config, &doc.path, &doc.text, base, c, &mut country_diags);
+        check_country(
+            refs.config,
+            &doc.path,
+            &doc.text,
+            base,
+            c,
+            &mut country_diags,
+        );
     }
     diags.extend(country_diags.0);
     if meta.title.trim().is_empty() {
@@ -792,7 +964,10 @@ pub fn page_urls(content: &Content, base_path: &str) -> BTreeMap<String, String>
     let mut m = BTreeMap::new();
     m.insert("index.md".to_string(), base_path.to_string());
     for c in &content.chapters {
-        m.insert(format!("chapters/{}.md", c.slug), format!("{base_path}chapters/{}/", c.slug));
+        m.insert(
+            format!("chapters/{}.md", c.slug),
+            format!("{base_path}chapters/{}/", c.slug),
+        );
     }
     for e in &content.events {
         let rel = e.body.path.strip_prefix("content").unwrap_or(&e.body.path);
@@ -808,17 +983,25 @@ mod tests {
 
     #[test]
     fn split_finds_front_matter_and_body() {
-        let d = split(Path::new("x.md"), Arc::from("+++\ntitle = \"a\"\n+++\nbody\n")).unwrap();
+        let d = split(
+            Path::new("x.md"),
+            Arc::from("+++\ntitle = \"a\"\n+++\nbody\n"),
+        )
+        .unwrap();
         assert_eq!(&d.text[d.fm.clone()], "title = \"a\"\n");
         assert_eq!(&d.text[d.body.clone()], "body\n");
     }
 
     #[test]
     fn split_reports_unclosed_and_missing() {
-        let e = split(Path::new("x.md"), Arc::from("+++\ntitle = \"a\"\nbody\n")).err().unwrap();
+        let e = split(Path::new("x.md"), Arc::from("+++\ntitle = \"a\"\nbody\n"))
+            .err()
+            .unwrap();
         assert_eq!(e.message, "unclosed front matter: no closing `+++` line");
         assert_eq!((e.line, e.col), (1, 1));
-        let e = split(Path::new("x.md"), Arc::from("# Title\n")).err().unwrap();
+        let e = split(Path::new("x.md"), Arc::from("# Title\n"))
+            .err()
+            .unwrap();
         assert_eq!(e.message, "missing front matter");
         let e = split(Path::new("x.md"), Arc::from("")).err().unwrap();
         assert_eq!(e.message, "empty file: missing front matter");
@@ -826,7 +1009,11 @@ mod tests {
 
     #[test]
     fn crlf_front_matter_is_accepted() {
-        let d = split(Path::new("x.md"), Arc::from("+++\r\ntitle = \"a\"\r\n+++\r\nbody")).unwrap();
+        let d = split(
+            Path::new("x.md"),
+            Arc::from("+++\r\ntitle = \"a\"\r\n+++\r\nbody"),
+        )
+        .unwrap();
         assert_eq!(&d.text[d.body.clone()], "body");
     }
 }

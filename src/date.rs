@@ -51,7 +51,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 fn is_leap(y: u16) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
 }
 
 /// Days in `month` (1–12) of `year`.
@@ -96,8 +96,20 @@ impl Date {
             let span = 5..5 + m.len();
             match digits(m, 2) {
                 Some(m @ 1..=12) => date.month = Some(m as u8),
-                Some(m) => return err(format!("month {m:02} does not exist: months run from 01 to 12"), span),
-                None => return err(format!("`{s}` is not a date: the month must have two digits ({format_hint})"), span),
+                Some(m) => {
+                    return err(
+                        format!("month {m:02} does not exist: months run from 01 to 12"),
+                        span,
+                    )
+                }
+                None => {
+                    return err(
+                        format!(
+                            "`{s}` is not a date: the month must have two digits ({format_hint})"
+                        ),
+                        span,
+                    )
+                }
             }
         }
         if let Some(d) = parts.get(2) {
@@ -115,7 +127,14 @@ impl Date {
                         span,
                     )
                 }
-                None => return err(format!("`{s}` is not a date: the day must have two digits ({format_hint})"), span),
+                None => {
+                    return err(
+                        format!(
+                            "`{s}` is not a date: the day must have two digits ({format_hint})"
+                        ),
+                        span,
+                    )
+                }
             }
         }
         Ok(date)
@@ -177,7 +196,12 @@ pub fn human_range(start: &Date, end: Option<&Date>) -> String {
     if start.year == end.year {
         match (start.month, end.month, start.day, end.day) {
             (Some(a), Some(b), None, None) if a != b => {
-                return format!("{}–{} {}", MONTHS[a as usize - 1], MONTHS[b as usize - 1], start.year)
+                return format!(
+                    "{}–{} {}",
+                    MONTHS[a as usize - 1],
+                    MONTHS[b as usize - 1],
+                    start.year
+                )
             }
             (Some(a), Some(b), Some(x), Some(y)) if a == b => {
                 return format!("{x}–{y} {} {}", MONTHS[a as usize - 1], start.year)
@@ -191,6 +215,11 @@ pub fn human_range(start: &Date, end: Option<&Date>) -> String {
     format!("{} – {}", start.human(), end.human())
 }
 
+/// Serializes a date as its ISO string (for templates and JSON).
+pub fn serialize_iso<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&d.iso())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,8 +230,22 @@ mod tests {
 
     #[test]
     fn parses_three_precisions() {
-        assert_eq!(d("1957"), Date { year: 1957, month: None, day: None });
-        assert_eq!(d("1957-07"), Date { year: 1957, month: Some(7), day: None });
+        assert_eq!(
+            d("1957"),
+            Date {
+                year: 1957,
+                month: None,
+                day: None
+            }
+        );
+        assert_eq!(
+            d("1957-07"),
+            Date {
+                year: 1957,
+                month: Some(7),
+                day: None
+            }
+        );
         assert_eq!(d("1957-07-05").iso(), "1957-07-05");
         assert_eq!(d("1957-07").precision(), "month");
     }
@@ -210,9 +253,15 @@ mod tests {
     #[test]
     fn refuses_impossible_dates_with_span() {
         let e = Date::parse("2019-02-30").unwrap_err();
-        assert_eq!(e.message, "February 2019 has 28 days, so day 30 does not exist");
+        assert_eq!(
+            e.message,
+            "February 2019 has 28 days, so day 30 does not exist"
+        );
         assert_eq!(e.span, 8..10);
-        assert_eq!(Date::parse("2019-13").unwrap_err().message, "month 13 does not exist: months run from 01 to 12");
+        assert_eq!(
+            Date::parse("2019-13").unwrap_err().message,
+            "month 13 does not exist: months run from 01 to 12"
+        );
         assert!(Date::parse("2020-02-29").is_ok());
         assert!(Date::parse("1900-02-29").is_err());
         assert!(Date::parse("2000-02-29").is_ok());
@@ -220,14 +269,26 @@ mod tests {
 
     #[test]
     fn refuses_malformed_strings() {
-        for bad in ["", "57", "1957-7", "1957-07-5", "1957-07-05-01", "1957--01", "c. 1960", "１９５７", "1957-07-05T00", "0000", "-1957"] {
+        for bad in [
+            "",
+            "57",
+            "1957-7",
+            "1957-07-5",
+            "1957-07-05-01",
+            "1957--01",
+            "c. 1960",
+            "１９５７",
+            "1957-07-05T00",
+            "0000",
+            "-1957",
+        ] {
             assert!(Date::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
 
     #[test]
     fn orders_by_start_then_precision() {
-        let mut v = vec![d("1957-07-05"), d("1957"), d("1956-12"), d("1957-07")];
+        let mut v = [d("1957-07-05"), d("1957"), d("1956-12"), d("1957-07")];
         v.sort();
         let s: Vec<String> = v.iter().map(|x| x.iso()).collect();
         assert_eq!(s, ["1956-12", "1957", "1957-07", "1957-07-05"]);
@@ -236,13 +297,14 @@ mod tests {
     #[test]
     fn human_forms() {
         assert_eq!(d("1957-07-05").human(), "5 July 1957");
-        assert_eq!(human_range(&d("1958-11"), Some(&d("1958-12"))), "November–December 1958");
-        assert_eq!(human_range(&d("2019-02-27"), Some(&d("2019-02-28"))), "27–28 February 2019");
+        assert_eq!(
+            human_range(&d("1958-11"), Some(&d("1958-12"))),
+            "November–December 1958"
+        );
+        assert_eq!(
+            human_range(&d("2019-02-27"), Some(&d("2019-02-28"))),
+            "27–28 February 2019"
+        );
         assert_eq!(human_range(&d("1966"), Some(&d("1969"))), "1966–1969");
     }
-}
-
-/// Serializes a date as its ISO string (for templates and JSON).
-pub fn serialize_iso<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&d.iso())
 }

@@ -18,6 +18,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// Source lines longer than this many characters are shown as a window around the column.
+const MAX_SHOWN: usize = 100;
+
 /// One problem in one place of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -63,7 +66,9 @@ impl Diagnostic {
         let line = text[..start].matches('\n').count() + 1;
         let col = text[line_start..start].chars().count() + 1;
         let width = text[start..end.min(line_end)].chars().count().max(1);
-        let source_line = text[line_start..line_end].trim_end_matches('\r').to_string();
+        let source_line = text[line_start..line_end]
+            .trim_end_matches('\r')
+            .to_string();
         Diagnostic {
             path: path.into(),
             line,
@@ -110,12 +115,26 @@ impl fmt::Display for Diagnostic {
         writeln!(f, "{pad}--> {}", self.location())?;
         if let (Some(src), true) = (&self.source_line, self.line > 0) {
             // Tabs would misalign the caret: show them as single spaces.
-            let src = src.replace('\t', " ");
+            let chars: Vec<char> = src
+                .chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
+            // Long lines (a paragraph is one line) are cut to a window around the column.
+            let (from, to) = if chars.len() > MAX_SHOWN {
+                let from = self.col.saturating_sub(1).saturating_sub(MAX_SHOWN / 3);
+                (from, (from + MAX_SHOWN).min(chars.len()))
+            } else {
+                (0, chars.len())
+            };
+            let head = if from > 0 { "…" } else { "" };
+            let tail = if to < chars.len() { "…" } else { "" };
+            let shown: String = chars[from..to].iter().collect();
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{} | {}", self.line, src)?;
+            writeln!(f, "{} | {head}{shown}{tail}", self.line)?;
             if self.col > 0 {
-                let lead = " ".repeat(self.col - 1);
-                writeln!(f, "{pad} | {lead}{}", "^".repeat(self.width))?;
+                let lead = " ".repeat(self.col - 1 - from + head.chars().count());
+                let width = self.width.min(to.saturating_sub(self.col - 1).max(1));
+                writeln!(f, "{pad} | {lead}{}", "^".repeat(width))?;
             }
         }
         if let Some(hint) = &self.hint {
@@ -155,11 +174,7 @@ impl fmt::Display for Diagnostics {
             writeln!(f, "{d}")?;
         }
         let n = self.0.len();
-        write!(
-            f,
-            "{n} problem{} found",
-            if n == 1 { "" } else { "s" }
-        )
+        write!(f, "{n} problem{} found", if n == 1 { "" } else { "s" })
     }
 }
 
@@ -177,7 +192,10 @@ pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// A "did you mean" hint, when some candidate is close.
-pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     nearest(wrong, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
@@ -194,11 +212,32 @@ mod tests {
     fn renders_location_source_line_and_caret() {
         let text = "a = 1\nchapter = \"cold-war\"\n";
         let start = text.find("\"cold").unwrap();
-        let d = Diagnostic::at("x.md", text, start..start + 10, "unknown chapter `cold-war`")
-            .with_hint("did you mean `cold-war-alliance`?");
+        let d = Diagnostic::at(
+            "x.md",
+            text,
+            start..start + 10,
+            "unknown chapter `cold-war`",
+        )
+        .with_hint("did you mean `cold-war-alliance`?");
         assert_eq!(
             d.to_string(),
             "error: unknown chapter `cold-war`\n --> x.md:2:11\n  |\n2 | chapter = \"cold-war\"\n  |           ^^^^^^^^^^\n  = hint: did you mean `cold-war-alliance`?\n"
+        );
+    }
+
+    #[test]
+    fn long_lines_are_windowed_around_the_caret() {
+        let text = format!("{}[@Q]{}", "a".repeat(150), "b".repeat(150));
+        let d = Diagnostic::at("x.md", &text, 150..154, "m");
+        let shown = d.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(
+            lines[3],
+            format!("1 | …{}[@Q]{}…", "a".repeat(33), "b".repeat(63))
+        );
+        assert_eq!(
+            lines[4].chars().position(|c| c == '^'),
+            lines[3].chars().position(|c| c == '[')
         );
     }
 

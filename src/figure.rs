@@ -38,15 +38,24 @@ fn num(v: f64) -> String {
 }
 
 /// Renders a figure; on error returns a message and the byte span within `toml_text`.
-pub fn render(toml_text: &str, r: &Resolver) -> Result<(String, Vec<String>), (String, std::ops::Range<usize>)> {
+pub fn render(
+    toml_text: &str,
+    r: &Resolver,
+) -> Result<(String, Vec<String>), (String, std::ops::Range<usize>)> {
     let spec: Spec = toml::from_str(toml_text).map_err(|e| {
-        (format!("figure: {}", e.message().trim()), e.span().unwrap_or(0..0))
+        (
+            format!("figure: {}", e.message().trim()),
+            e.span().unwrap_or(0..0),
+        )
     })?;
     if spec.bars.is_empty() {
         return Err(("figure: `bars` is empty".into(), 0..0));
     }
     if let Some((l, _)) = spec.bars.iter().find(|(_, v)| !v.is_finite() || *v < 0.0) {
-        return Err((format!("figure: bar `{l}` needs a finite, non-negative value"), 0..0));
+        return Err((
+            format!("figure: bar `{l}` needs a finite, non-negative value"),
+            0..0,
+        ));
     }
     for s in &spec.sources {
         if !r.sources.contains(s) {
@@ -54,9 +63,17 @@ pub fn render(toml_text: &str, r: &Resolver) -> Result<(String, Vec<String>), (S
         }
     }
     if spec.sources.is_empty() {
-        return Err(("figure: `sources` is empty: every figure cites its data".into(), 0..0));
+        return Err((
+            "figure: `sources` is empty: every figure cites its data".into(),
+            0..0,
+        ));
     }
-    let max = spec.bars.iter().map(|b| b.1).fold(0.0_f64, f64::max).max(f64::MIN_POSITIVE);
+    let max = spec
+        .bars
+        .iter()
+        .map(|b| b.1)
+        .fold(0.0_f64, f64::max)
+        .max(f64::MIN_POSITIVE);
     let (w, h, left, bottom, top) = (480.0, 260.0, 16.0, 28.0, 24.0);
     let n = spec.bars.len() as f64;
     let slot = (w - 2.0 * left) / n;
@@ -70,7 +87,13 @@ pub fn render(toml_text: &str, r: &Resolver) -> Result<(String, Vec<String>), (S
         esc(&spec.title),
         esc(&spec.unit)
     );
-    let _ = write!(svg, "<line class=\"axis\" x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>", h - bottom, w - left, h - bottom);
+    let _ = write!(
+        svg,
+        "<line class=\"axis\" x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+        h - bottom,
+        w - left,
+        h - bottom
+    );
     for (i, (label, v)) in spec.bars.iter().enumerate() {
         let bh = (v / max) * plot_h;
         let x = left + slot * i as f64 + (slot - bar_w) / 2.0;
@@ -87,12 +110,26 @@ pub fn render(toml_text: &str, r: &Resolver) -> Result<(String, Vec<String>), (S
     }
     svg.push_str("</svg>");
     let mut table = String::from("<table class=\"visually-hidden\"><caption>");
-    let _ = write!(table, "{} ({})</caption><tr><th scope=\"col\">Period</th><th scope=\"col\">Value</th></tr>", esc(&spec.title), esc(&spec.unit));
+    let _ = write!(
+        table,
+        "{} ({})</caption><tr><th scope=\"col\">Period</th><th scope=\"col\">Value</th></tr>",
+        esc(&spec.title),
+        esc(&spec.unit)
+    );
     for (label, v) in &spec.bars {
-        let _ = write!(table, "<tr><th scope=\"row\">{}</th><td>{}</td></tr>", esc(label), num(*v));
+        let _ = write!(
+            table,
+            "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+            esc(label),
+            num(*v)
+        );
     }
     table.push_str("</table>");
-    let note = spec.note.as_deref().map(|n| format!(" {}", esc(n))).unwrap_or_default();
+    let note = spec
+        .note
+        .as_deref()
+        .map(|n| format!(" {}", esc(n)))
+        .unwrap_or_default();
     let html = format!(
         "<figure class=\"figure\" aria-labelledby=\"{title_id}-cap\">{svg}{table}<figcaption id=\"{title_id}-cap\"><strong>{}</strong>, in {}.{note} {}</figcaption></figure>\n",
         esc(&spec.title),

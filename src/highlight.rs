@@ -22,7 +22,10 @@ fn syntaxes() -> &'static SyntaxSet {
 /// shown as plain, escaped text.
 pub fn highlight(code: &str, lang: &str) -> String {
     let mut out = String::with_capacity(code.len() * 2);
-    let attr_lang: String = lang.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '+').collect();
+    let attr_lang: String = lang
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '+')
+        .collect();
     if lang.is_empty() {
         out.push_str("<pre class=\"code\"><code>");
         escape_html(code, &mut out);
@@ -31,35 +34,51 @@ pub fn highlight(code: &str, lang: &str) -> String {
     }
     let ss = syntaxes();
     let Some(syntax) = ss.find_syntax_by_token(lang) else {
-        out.push_str(&format!("<pre class=\"code\" data-lang=\"{attr_lang}\"><code>"));
+        out.push_str(&format!(
+            "<pre class=\"code\" data-lang=\"{attr_lang}\"><code>"
+        ));
         escape_html(code, &mut out);
         out.push_str("</code></pre>\n");
         return out;
     };
     let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, ss, STYLE);
     for line in LinesWithEndings::from(code) {
-        if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+        if gen
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
             let mut plain = String::new();
             escape_html(code, &mut plain);
-            return format!("<pre class=\"code\" data-lang=\"{attr_lang}\"><code>{plain}</code></pre>\n");
+            return format!(
+                "<pre class=\"code\" data-lang=\"{attr_lang}\"><code>{plain}</code></pre>\n"
+            );
         }
     }
-    format!("<pre class=\"code\" data-lang=\"{attr_lang}\"><code>{}</code></pre>\n", gen.finalize())
+    format!(
+        "<pre class=\"code\" data-lang=\"{attr_lang}\"><code>{}</code></pre>\n",
+        gen.finalize()
+    )
 }
 
 /// CSS for highlighted code: light by default, dark under `prefers-color-scheme: dark`
 /// unless the page says `data-theme="light"`, and dark whenever it says `data-theme="dark"`.
 pub fn stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
-    let light = css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], STYLE).unwrap_or_default();
-    let dark = css_for_theme_with_class_style(&themes.themes["base16-ocean.dark"], STYLE).unwrap_or_default();
+    let light =
+        css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], STYLE).unwrap_or_default();
+    let dark = css_for_theme_with_class_style(&themes.themes["base16-ocean.dark"], STYLE)
+        .unwrap_or_default();
     let scope = |css: &str, prefix: &str| -> String {
         let mut out = String::new();
         for rule in css.split_inclusive('}') {
             match rule.split_once('{') {
-                Some((sel, body)) if !sel.trim().is_empty() && !sel.trim_start().starts_with("/*") => {
-                    let sels: Vec<String> =
-                        sel.split(',').map(|s| format!("{prefix} {}", s.trim())).collect();
+                Some((sel, body))
+                    if !sel.trim().is_empty() && !sel.trim_start().starts_with("/*") =>
+                {
+                    let sels: Vec<String> = sel
+                        .split(',')
+                        .map(|s| format!("{prefix} {}", s.trim()))
+                        .collect();
                     out.push_str(&sels.join(", "));
                     out.push_str(" {");
                     out.push_str(body);
@@ -69,7 +88,10 @@ pub fn stylesheet() -> String {
                     // A leading comment: keep the selector part after it.
                     let clean = sel.rsplit("*/").next().unwrap_or("").trim();
                     if !clean.is_empty() {
-                        let sels: Vec<String> = clean.split(',').map(|s| format!("{prefix} {}", s.trim())).collect();
+                        let sels: Vec<String> = clean
+                            .split(',')
+                            .map(|s| format!("{prefix} {}", s.trim()))
+                            .collect();
                         out.push_str(&sels.join(", "));
                         out.push_str(" {");
                         out.push_str(body);

@@ -13,6 +13,7 @@ pub mod highlight;
 pub mod markdown;
 pub mod output;
 pub mod pages;
+pub mod publish;
 pub mod site;
 pub mod templates;
 pub mod timeline;

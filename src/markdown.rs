@@ -17,7 +17,9 @@
 
 use crate::content::Source;
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use pulldown_cmark::{BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write;
 use std::ops::Range;
@@ -85,7 +87,8 @@ pub fn slugify(text: &str) -> String {
             }
             dash = false;
             out.push('d');
-        } else if c.is_whitespace() || c == '-' || c == '_' || c == '–' || c == '—' || c == '/' {
+        } else if c.is_whitespace() || c == '-' || c == '_' || c == '–' || c == '—' || c == '/'
+        {
             dash = true;
         }
     }
@@ -130,7 +133,10 @@ pub fn citation_html(ids: &[String], base_path: &str) -> String {
         }
         let mut eid = String::new();
         escape_html(id, &mut eid);
-        let _ = write!(s, "<a href=\"{base_path}sources/#source-{eid}\" title=\"Source {eid}\">{eid}</a>");
+        let _ = write!(
+            s,
+            "<a href=\"{base_path}sources/#source-{eid}\" title=\"Source {eid}\">{eid}</a>"
+        );
     }
     s.push_str("]</span>");
     s
@@ -148,14 +154,20 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
             None
         }
     };
-    let parser = Parser::new_with_broken_link_callback(&src.markdown, options(), Some(&mut callback));
+    let parser =
+        Parser::new_with_broken_link_callback(&src.markdown, options(), Some(&mut callback));
     let mut events: Vec<Event> = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut iter = parser.into_offset_iter().peekable();
 
     while let Some((ev, range)) = iter.next() {
         match ev {
-            Event::Start(Tag::Link { dest_url, link_type, title, id }) if dest_url.starts_with("cite:") => {
+            Event::Start(Tag::Link {
+                dest_url,
+                link_type,
+                title,
+                id,
+            }) if dest_url.starts_with("cite:") => {
                 let _ = (link_type, title, id);
                 // Skip the link's own text: the citation replaces it.
                 let mut depth = 1;
@@ -180,7 +192,8 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                         }
                         ok.push(id);
                     } else {
-                        let d = src.diag(range.clone(), format!("unknown source `{id}` in citation"));
+                        let d =
+                            src.diag(range.clone(), format!("unknown source `{id}` in citation"));
                         diags.push(match did_you_mean(&id, r.sources.iter().map(|s| s.as_str())) {
                             Some(h) => d.with_hint(h),
                             None => d.with_hint("cite the [[source]] ids of content/sources.toml, as [@E] or [@A; @D]"),
@@ -188,19 +201,47 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                     }
                 }
                 if !ok.is_empty() {
-                    events.push(Event::InlineHtml(CowStr::from(citation_html(&ok, r.base_path))));
+                    events.push(Event::InlineHtml(CowStr::from(citation_html(
+                        &ok,
+                        r.base_path,
+                    ))));
                 }
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest = resolve(&dest_url, &range, src, r, &mut out, &mut diags);
                 let _ = link_type;
-                events.push(Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url: dest, title, id }));
+                events.push(Event::Start(Tag::Link {
+                    link_type: LinkType::Inline,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest = resolve(&dest_url, &range, src, r, &mut out, &mut diags);
-                events.push(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
             }
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 let mut inner = Vec::new();
                 let mut text = String::new();
                 for (e, _) in iter.by_ref() {
@@ -211,7 +252,10 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                     }
                     inner.push(e);
                 }
-                let base = id.as_deref().map(str::to_string).unwrap_or_else(|| slugify(&text));
+                let base = id
+                    .as_deref()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| slugify(&text));
                 let mut hid = base.clone();
                 let mut n = 1;
                 while used_ids.contains(&hid) {
@@ -219,10 +263,19 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                     n += 1;
                 }
                 used_ids.insert(hid.clone());
-                out.toc.push(Heading { level: level_num(level), id: hid.clone(), title: text.clone() });
+                out.toc.push(Heading {
+                    level: level_num(level),
+                    id: hid.clone(),
+                    title: text.clone(),
+                });
                 out.text.push_str(&text);
                 out.text.push('\n');
-                events.push(Event::Start(Tag::Heading { level, id: Some(CowStr::from(hid)), classes, attrs }));
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::from(hid)),
+                    classes,
+                    attrs,
+                }));
                 // Citations and links inside headings are resolved like elsewhere: rare
                 // enough to handle by re-rendering the inner events as they are.
                 events.extend(inner);
@@ -230,7 +283,9 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
-                    CodeBlockKind::Fenced(l) => l.split([' ', ',']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(l) => {
+                        l.split([' ', ',']).next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 let mut code = String::new();
@@ -242,7 +297,9 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                     }
                 }
                 let html = if lang == "figure" {
-                    let code_offset = src.markdown[range.clone()].find('\n').map_or(range.start, |i| range.start + i + 1);
+                    let code_offset = src.markdown[range.clone()]
+                        .find('\n')
+                        .map_or(range.start, |i| range.start + i + 1);
                     match crate::figure::render(&code, r) {
                         Ok((html, cited)) => {
                             for c in cited {
@@ -254,7 +311,9 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                         }
                         Err((msg, span)) => {
                             let s = code_offset + span.start..code_offset + span.end;
-                            diags.push(src.diag(s, msg).with_hint("see the README's authoring section for the figure format"));
+                            diags.push(src.diag(s, msg).with_hint(
+                                "see the README's authoring section for the figure format",
+                            ));
                             String::new()
                         }
                     }
@@ -317,7 +376,10 @@ fn resolve<'a>(
             None => (rest, None),
         };
         let Some(url) = r.pages.get(path) else {
-            let d = src.diag(range.clone(), format!("broken internal link: `@/{path}` does not exist"));
+            let d = src.diag(
+                range.clone(),
+                format!("broken internal link: `@/{path}` does not exist"),
+            );
             diags.push(match did_you_mean(path, r.pages.keys().map(|s| s.as_str())) {
                 Some(h) => d.with_hint(h),
                 None => d.with_hint("internal links name a file under content/, as @/events/<id>.md or @/chapters/<slug>.md"),
@@ -332,7 +394,10 @@ fn resolve<'a>(
                 out.links.push(AnchorLink {
                     target: path.to_string(),
                     anchor: a.to_string(),
-                    at: src.diag(range.clone(), format!("broken internal link: `@/{path}` has no heading `#{a}`")),
+                    at: src.diag(
+                        range.clone(),
+                        format!("broken internal link: `@/{path}` has no heading `#{a}`"),
+                    ),
                 });
                 CowStr::from(format!("{url}#{a}"))
             }
@@ -352,21 +417,33 @@ mod tests {
     use std::sync::Arc;
 
     fn src(md: &str) -> Source {
-        Source { path: PathBuf::from("content/chapters/a.md"), file: Arc::from(md), markdown: md.into(), offset: 0 }
+        Source {
+            path: PathBuf::from("content/chapters/a.md"),
+            file: Arc::from(md),
+            markdown: md.into(),
+            offset: 0,
+        }
     }
 
     fn run(md: &str) -> (Rendered, Vec<Diagnostic>) {
         let mut pages = BTreeMap::new();
         pages.insert("events/e1.md".to_string(), "/repo/events/e1/".to_string());
         let sources: BTreeSet<String> = ["A", "E"].iter().map(|s| s.to_string()).collect();
-        let r = Resolver { pages: &pages, base_path: "/repo/", sources: &sources };
+        let r = Resolver {
+            pages: &pages,
+            base_path: "/repo/",
+            sources: &sources,
+        };
         render(&src(md), &r, RenderOptions { raw_html: false })
     }
 
     #[test]
     fn slugs_are_stable_and_ascii() {
         assert_eq!(slugify("The 1964 visit"), "the-1964-visit");
-        assert_eq!(slugify("Trần Đại Quang's statement!"), "tran-dai-quangs-statement");
+        assert_eq!(
+            slugify("Trần Đại Quang's statement!"),
+            "tran-dai-quangs-statement"
+        );
         assert_eq!(slugify("??"), "section");
     }
 
@@ -376,13 +453,20 @@ mod tests {
         assert!(d.is_empty());
         assert!(r.html.contains("<h2 id=\"aid\">Aid</h2>"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"aid-1\">"));
-        assert_eq!(r.toc.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["aid", "aid-1", "pilots"]);
+        assert_eq!(
+            r.toc.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+            ["aid", "aid-1", "pilots"]
+        );
     }
 
     #[test]
     fn citations_link_to_sources_and_unknown_ids_are_errors() {
         let (r, d) = run("Fact [@A; @E].\n\nOther [@Q].\n");
-        assert!(r.html.contains("<a href=\"/repo/sources/#source-A\""), "{}", r.html);
+        assert!(
+            r.html.contains("<a href=\"/repo/sources/#source-A\""),
+            "{}",
+            r.html
+        );
         assert_eq!(r.cited, ["A", "E"]);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].message, "unknown source `Q` in citation");
@@ -395,7 +479,10 @@ mod tests {
         assert!(r.html.contains("href=\"/repo/events/e1/#top\""));
         assert_eq!(r.links[0].anchor, "top");
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].message, "broken internal link: `@/events/e2.md` does not exist");
+        assert_eq!(
+            d[0].message,
+            "broken internal link: `@/events/e2.md` does not exist"
+        );
         assert_eq!((d[0].line, d[0].col), (2, 1));
         assert_eq!(d[0].hint.as_deref(), Some("did you mean `events/e1.md`?"));
     }

@@ -33,26 +33,46 @@ impl Output {
     /// Prepares a temporary folder beside `dir`. Refuses output folders that would destroy
     /// the site's own files.
     pub fn disk(dir: &Path, site_root: &Path) -> Result<Output> {
-        let dir = if dir.is_absolute() { dir.to_path_buf() } else { std::env::current_dir()?.join(dir) };
-        let root = site_root.canonicalize().unwrap_or_else(|_| site_root.to_path_buf());
-        let parent = dir.parent().context("the output folder cannot be the file system root")?;
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let dir = if dir.is_absolute() {
+            dir.to_path_buf()
+        } else {
+            std::env::current_dir()?.join(dir)
+        };
+        let root = site_root
+            .canonicalize()
+            .unwrap_or_else(|_| site_root.to_path_buf());
+        let parent = dir
+            .parent()
+            .context("the output folder cannot be the file system root")?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
         let parent = parent.canonicalize()?;
         let name = dir.file_name().context("the output folder needs a name")?;
         let dir = parent.join(name);
         if root.starts_with(&dir) || dir.join("site.toml").exists() {
-            bail!("refusing to write the site into {}: it holds the site's own files", dir.display());
+            bail!(
+                "refusing to write the site into {}: it holds the site's own files",
+                dir.display()
+            );
         }
         for protected in ["content", "templates", "static"] {
             if dir == root.join(protected) {
-                bail!("refusing to write the site into {}: it holds the site's own files", dir.display());
+                bail!(
+                    "refusing to write the site into {}: it holds the site's own files",
+                    dir.display()
+                );
             }
         }
-        let tmp = parent.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
+        let tmp = parent.join(format!(
+            ".{}.tmp-{}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp)?;
         }
-        std::fs::create_dir_all(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        std::fs::create_dir_all(&tmp)
+            .with_context(|| format!("cannot create {}", tmp.display()))?;
         Ok(Output::Disk(DiskOutput { dir, tmp }))
     }
 
@@ -60,15 +80,19 @@ impl Output {
     pub fn put(&self, rel: &str, bytes: Vec<u8>) -> Result<()> {
         match self {
             Output::Memory(m) => {
-                m.lock().map_err(|_| anyhow::anyhow!("output lock poisoned"))?.insert(rel.to_string(), bytes);
+                m.lock()
+                    .map_err(|_| anyhow::anyhow!("output lock poisoned"))?
+                    .insert(rel.to_string(), bytes);
                 Ok(())
             }
             Output::Disk(d) => {
                 let path = d.tmp.join(rel);
                 if let Some(p) = path.parent() {
-                    std::fs::create_dir_all(p).with_context(|| format!("cannot create {}", p.display()))?;
+                    std::fs::create_dir_all(p)
+                        .with_context(|| format!("cannot create {}", p.display()))?;
                 }
-                std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
+                std::fs::write(&path, bytes)
+                    .with_context(|| format!("cannot write {}", path.display()))
             }
         }
     }
@@ -76,7 +100,10 @@ impl Output {
     /// Swaps the finished build in (disk) and returns the files (memory).
     pub fn commit(self) -> Result<Option<BTreeMap<String, Vec<u8>>>> {
         match self {
-            Output::Memory(m) => Ok(Some(m.into_inner().map_err(|_| anyhow::anyhow!("output lock poisoned"))?)),
+            Output::Memory(m) => Ok(Some(
+                m.into_inner()
+                    .map_err(|_| anyhow::anyhow!("output lock poisoned"))?,
+            )),
             Output::Disk(d) => {
                 swap_in(&d.tmp, &d.dir)?;
                 Ok(None)
@@ -94,17 +121,20 @@ impl Output {
 
 fn swap_in(tmp: &Path, dir: &Path) -> Result<()> {
     if !dir.exists() {
-        std::fs::rename(tmp, dir).with_context(|| format!("cannot move the new site into {}", dir.display()))?;
+        std::fs::rename(tmp, dir)
+            .with_context(|| format!("cannot move the new site into {}", dir.display()))?;
         return Ok(());
     }
     if exchange(tmp, dir).is_ok() {
         // `tmp` now holds the old site.
-        std::fs::remove_dir_all(tmp).with_context(|| format!("cannot remove the old site in {}", tmp.display()))?;
+        std::fs::remove_dir_all(tmp)
+            .with_context(|| format!("cannot remove the old site in {}", tmp.display()))?;
         return Ok(());
     }
     let old = tmp.with_extension("old");
     let _ = std::fs::remove_dir_all(&old);
-    std::fs::rename(dir, &old).with_context(|| format!("cannot move the old site out of {}", dir.display()))?;
+    std::fs::rename(dir, &old)
+        .with_context(|| format!("cannot move the old site out of {}", dir.display()))?;
     if let Err(e) = std::fs::rename(tmp, dir) {
         let _ = std::fs::rename(&old, dir);
         return Err(e).with_context(|| format!("cannot move the new site into {}", dir.display()));
@@ -121,7 +151,13 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     let cb = CString::new(b.as_os_str().as_bytes())?;
     // SAFETY: both pointers are valid NUL-terminated strings for the duration of the call.
     let rc = unsafe {
-        libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE)
+        libc::renameat2(
+            libc::AT_FDCWD,
+            ca.as_ptr(),
+            libc::AT_FDCWD,
+            cb.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
     };
     if rc == 0 {
         Ok(())
@@ -132,5 +168,8 @@ fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
 
 #[cfg(not(target_os = "linux"))]
 fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::new(std::io::ErrorKind::Unsupported, "no atomic exchange"))
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
 }

@@ -36,7 +36,13 @@ struct Job {
     ctx: Context,
 }
 
-fn ctx_with(base: &Context, canonical: &str, section: &str, title: &str, description: &str) -> Context {
+fn ctx_with(
+    base: &Context,
+    canonical: &str,
+    section: &str,
+    title: &str,
+    description: &str,
+) -> Context {
     let mut c = base.clone();
     c.insert("canonical", canonical);
     c.insert("section", section);
@@ -58,24 +64,39 @@ pub fn write_all(
     tera: &Tera,
     out: &Output,
 ) -> Result<BuildStats, BuildError> {
-    let views = Views { config, content, rendered, base: &config.base_path };
+    let views = Views {
+        config,
+        content,
+        rendered,
+        base: &config.base_path,
+    };
     let site = views.site();
     let mut base = Context::new();
     base.insert("site", &site);
     let abs = |path: &str| format!("{}{}", config.base_url, path);
 
-    let cards: Vec<EventView> = (0..content.events.len()).into_par_iter().map(|i| views.event(i)).collect();
+    let cards: Vec<EventView> = (0..content.events.len())
+        .into_par_iter()
+        .map(|i| views.event(i))
+        .collect();
     let groups = timeline::group(config, content);
 
     // Pages with one context each, rendered in parallel below.
     let mut jobs: Vec<Job> = Vec::new();
 
-    let home_title = content.home.as_ref().map_or(config.title.as_str(), |h| h.title.as_str());
+    let home_title = content
+        .home
+        .as_ref()
+        .map_or(config.title.as_str(), |h| h.title.as_str());
     let mut c = ctx_with(&base, &abs(""), "home", home_title, &config.description);
     if let Some(h) = &content.home {
         insert(&mut c, "home_title", &h.title);
         insert(&mut c, "home_summary", &h.summary);
-        insert(&mut c, "home_html", &rendered.home.as_ref().map_or("", |r| r.html.as_str()));
+        insert(
+            &mut c,
+            "home_html",
+            &rendered.home.as_ref().map_or("", |r| r.html.as_str()),
+        );
     }
     let chapter_cards: Vec<_> = content
         .chapters
@@ -90,13 +111,27 @@ pub fn write_all(
         })
         .collect();
     insert(&mut c, "chapters", &chapter_cards);
-    jobs.push(Job { path: "index.html".into(), template: "index.html", ctx: c });
+    jobs.push(Job {
+        path: "index.html".into(),
+        template: "index.html",
+        ctx: c,
+    });
 
     for (i, ch) in content.chapters.iter().enumerate() {
         let page = views.chapter_page(i, &cards);
-        let mut c = ctx_with(&base, &abs(&format!("chapters/{}/", ch.slug)), "chapters", &ch.title, &page.summary_text);
+        let mut c = ctx_with(
+            &base,
+            &abs(&format!("chapters/{}/", ch.slug)),
+            "chapters",
+            &ch.title,
+            &page.summary_text,
+        );
         c.insert("page", &page);
-        jobs.push(Job { path: format!("chapters/{}/index.html", ch.slug), template: "chapter.html", ctx: c });
+        jobs.push(Job {
+            path: format!("chapters/{}/index.html", ch.slug),
+            template: "chapter.html",
+            ctx: c,
+        });
     }
 
     let timeline_groups: Vec<_> = groups
@@ -108,35 +143,144 @@ pub fn write_all(
             })
         })
         .collect();
-    let mut c = ctx_with(&base, &abs("timeline/"), "timeline", "Timeline", &format!("All {} events of the documentary, by era and date.", content.events.len()));
+    let mut c = ctx_with(
+        &base,
+        &abs("timeline/"),
+        "timeline",
+        "Timeline",
+        &format!(
+            "All {} events of the documentary, by era and date.",
+            content.events.len()
+        ),
+    );
     c.insert("groups", &timeline_groups);
-    c.insert("timeline_data", &json_for_script(&timeline_data(config, content, &cards, &views)));
-    jobs.push(Job { path: "timeline/index.html".into(), template: "timeline.html", ctx: c });
+    c.insert(
+        "timeline_data",
+        &json_for_script(&timeline_data(config, content, &cards, &views)),
+    );
+    jobs.push(Job {
+        path: "timeline/index.html".into(),
+        template: "timeline.html",
+        ctx: c,
+    });
 
-    let mut c = ctx_with(&base, &abs("sources/"), "sources", "Sources", "The texts every chapter and event of the documentary rests on.");
+    let mut c = ctx_with(
+        &base,
+        &abs("sources/"),
+        "sources",
+        "Sources",
+        "The texts every chapter and event of the documentary rests on.",
+    );
     c.insert("sources", &views.sources());
-    jobs.push(Job { path: "sources/index.html".into(), template: "sources.html", ctx: c });
+    jobs.push(Job {
+        path: "sources/index.html".into(),
+        template: "sources.html",
+        ctx: c,
+    });
 
     let people = views.entries(&content.people, &rendered.people, "people", |e| &e.people);
-    let mut c = ctx_with(&base, &abs("people/"), "people", "People", "Who is who in the documentary.");
+    let mut c = ctx_with(
+        &base,
+        &abs("people/"),
+        "people",
+        "People",
+        "Who is who in the documentary.",
+    );
     c.insert("entries", &people);
     c.insert("kind", "people");
     c.insert("heading", "People");
-    jobs.push(Job { path: "people/index.html".into(), template: "entries.html", ctx: c });
+    jobs.push(Job {
+        path: "people/index.html".into(),
+        template: "entries.html",
+        ctx: c,
+    });
 
     let places = views.entries(&content.places, &rendered.places, "places", |e| &e.places);
-    let mut c = ctx_with(&base, &abs("places/"), "places", "Places", "The places where the documentary's events happened.");
+    let mut c = ctx_with(
+        &base,
+        &abs("places/"),
+        "places",
+        "Places",
+        "The places where the documentary's events happened.",
+    );
     c.insert("entries", &places);
     c.insert("kind", "places");
     c.insert("heading", "Places");
-    jobs.push(Job { path: "places/index.html".into(), template: "entries.html", ctx: c });
+    jobs.push(Job {
+        path: "places/index.html".into(),
+        template: "entries.html",
+        ctx: c,
+    });
 
-    let mut c = ctx_with(&base, &abs("tags/"), "tags", "Tags", "The documentary's events by theme.");
+    let mut c = ctx_with(
+        &base,
+        &abs("tags/"),
+        "tags",
+        "Tags",
+        "The documentary's events by theme.",
+    );
     c.insert("tags", &views.tags());
-    jobs.push(Job { path: "tags/index.html".into(), template: "tags.html", ctx: c });
+    jobs.push(Job {
+        path: "tags/index.html".into(),
+        template: "tags.html",
+        ctx: c,
+    });
 
-    let c = ctx_with(&base, &abs("404.html"), "404", "Page not found", &config.description);
-    jobs.push(Job { path: "404.html".into(), template: "404.html", ctx: c });
+    let c = ctx_with(
+        &base,
+        &abs("search/"),
+        "search",
+        "Search",
+        "Search the chapters, events, people and places of the documentary.",
+    );
+    jobs.push(Job {
+        path: "search/index.html".into(),
+        template: "search.html",
+        ctx: c,
+    });
+
+    let mut c = ctx_with(
+        &base,
+        &abs("print/"),
+        "print",
+        "The whole documentary",
+        &config.description,
+    );
+    let print_chapters: Vec<_> = content
+        .chapters
+        .iter()
+        .enumerate()
+        .map(|(i, ch)| {
+            serde_json::json!({
+                "slug": ch.slug, "title": ch.title, "order": ch.order, "years": ch.years,
+                "summary_html": rendered.chapter_summaries[i].html,
+                "body_html": prefix_ids(&rendered.chapter_bodies[i].html, &ch.slug),
+            })
+        })
+        .collect();
+    c.insert("chapters", &print_chapters);
+    c.insert("groups", &timeline_groups);
+    if let Some(h) = &rendered.home {
+        c.insert("home_html", &prefix_ids(&h.html, "intro"));
+    }
+    jobs.push(Job {
+        path: "print/index.html".into(),
+        template: "print.html",
+        ctx: c,
+    });
+
+    let c = ctx_with(
+        &base,
+        &abs("404.html"),
+        "404",
+        "Page not found",
+        &config.description,
+    );
+    jobs.push(Job {
+        path: "404.html".into(),
+        template: "404.html",
+        ctx: c,
+    });
 
     let n_events = content.events.len();
     let errors = std::sync::Mutex::new(Diagnostics::default());
@@ -147,32 +291,61 @@ pub fn write_all(
     };
     let write = |path: &str, template: &str, ctx: &Context| -> Result<(), Diagnostic> {
         let html = templates::render(tera, template, ctx)?;
-        out.put(path, html.into_bytes()).map_err(|e| Diagnostic::file(path, format!("{e:#}")))
+        out.put(path, html.into_bytes())
+            .map_err(|e| Diagnostic::file(path, format!("{e:#}")))
     };
     let sys_error: std::sync::Mutex<Option<anyhow::Error>> = std::sync::Mutex::new(None);
 
     rayon::join(
-        || jobs.par_iter().for_each(|j| record(write(&j.path, j.template, &j.ctx))),
+        || {
+            jobs.par_iter()
+                .for_each(|j| record(write(&j.path, j.template, &j.ctx)))
+        },
         || {
             (0..n_events).into_par_iter().for_each(|i| {
                 let e = &content.events[i];
-                let mut c = ctx_with(&base, &abs(&format!("events/{}/", e.id)), "events", &e.title, &cards[i].summary_text);
+                let mut c = ctx_with(
+                    &base,
+                    &abs(&format!("events/{}/", e.id)),
+                    "events",
+                    &e.title,
+                    &cards[i].summary_text,
+                );
                 c.insert("page", &views.event_page(i, cards[i].clone()));
-                record(write(&format!("events/{}/index.html", e.id), "event.html", &c));
+                record(write(
+                    &format!("events/{}/index.html", e.id),
+                    "event.html",
+                    &c,
+                ));
             })
         },
     );
 
     // Data files and static assets.
-    let summaries: Vec<String> = rendered.event_summaries.iter().map(|r| r.html.clone()).collect();
+    let summaries: Vec<String> = rendered
+        .event_summaries
+        .iter()
+        .map(|r| r.html.clone())
+        .collect();
     let tl = timeline::timelinejs(config, content, &summaries);
     let put = |path: &str, bytes: Vec<u8>| {
         if let Err(e) = out.put(path, bytes) {
-            sys_error.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+            sys_error
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get_or_insert(e);
         }
     };
-    put("timeline.json", serde_json::to_vec_pretty(&tl).unwrap_or_default());
+    put(
+        "timeline.json",
+        serde_json::to_vec_pretty(&tl).unwrap_or_default(),
+    );
     put("highlight.css", crate::highlight::stylesheet().into_bytes());
+    let extras = crate::publish::files(config, content, rendered);
+    let n_extras = extras.len();
+    for (path, bytes) in extras {
+        put(&path, bytes);
+    }
     let statics = copy_static(root, out);
 
     let errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -186,11 +359,35 @@ pub fn write_all(
     }
     let statics = statics?;
     let pages = jobs.len() + n_events;
-    Ok(BuildStats { pages, files: pages + 2 + statics, events: n_events, chapters: content.chapters.len() })
+    Ok(BuildStats {
+        pages,
+        files: pages + 2 + n_extras + statics,
+        events: n_events,
+        chapters: content.chapters.len(),
+    })
+}
+
+/// Fits a page into the print view, where every chapter shares one document: ids get a
+/// prefix so they stay unique, and headings go one level down under the chapter's `<h2>`.
+fn prefix_ids(html: &str, prefix: &str) -> String {
+    let mut s = html
+        .replace(" id=\"", &format!(" id=\"{prefix}-"))
+        .replace("href=\"#", &format!("href=\"#{prefix}-"));
+    for level in (2..=5).rev() {
+        s = s
+            .replace(&format!("<h{level}"), &format!("<h{}", level + 1))
+            .replace(&format!("</h{level}>"), &format!("</h{}>", level + 1));
+    }
+    s
 }
 
 /// The compact data the timeline's script reads (embedded as JSON in the page).
-fn timeline_data(config: &Config, content: &Content, cards: &[EventView], _views: &Views) -> serde_json::Value {
+fn timeline_data(
+    config: &Config,
+    content: &Content,
+    cards: &[EventView],
+    _views: &Views,
+) -> serde_json::Value {
     let events: Vec<_> = cards
         .iter()
         .zip(&content.events)
@@ -204,7 +401,9 @@ fn timeline_data(config: &Config, content: &Content, cards: &[EventView], _views
         })
         .collect();
     let names = |list: &[crate::content::Entry]| -> serde_json::Map<String, serde_json::Value> {
-        list.iter().map(|p| (p.id.clone(), serde_json::Value::String(p.name.clone()))).collect()
+        list.iter()
+            .map(|p| (p.id.clone(), serde_json::Value::String(p.name.clone())))
+            .collect()
     };
     serde_json::json!({
         "eras": config.eras,
@@ -224,13 +423,23 @@ fn copy_static(root: &Path, out: &Output) -> Result<usize, BuildError> {
     }
     let mut diags = Diagnostics::default();
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         match entry {
             Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
             Ok(_) => {}
             Err(e) => {
-                let p = e.path().map(|p| crate::diagnostics::rel(root, p)).unwrap_or_else(|| "static".into());
-                let msg = if e.loop_ancestor().is_some() { "symlink loop".to_string() } else { format!("cannot read: {e}") };
+                let p = e
+                    .path()
+                    .map(|p| crate::diagnostics::rel(root, p))
+                    .unwrap_or_else(|| "static".into());
+                let msg = if e.loop_ancestor().is_some() {
+                    "symlink loop".to_string()
+                } else {
+                    format!("cannot read: {e}")
+                };
                 diags.push(Diagnostic::file(p, msg));
             }
         }
@@ -238,9 +447,16 @@ fn copy_static(root: &Path, out: &Output) -> Result<usize, BuildError> {
     let results: Vec<Result<(), BuildError>> = files
         .par_iter()
         .map(|p| {
-            let rel = p.strip_prefix(&dir).unwrap_or(p).to_string_lossy().replace('\\', "/");
+            let rel = p
+                .strip_prefix(&dir)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/");
             let bytes = std::fs::read(p).map_err(|e| {
-                BuildError::Site(Diagnostics(vec![Diagnostic::file(crate::diagnostics::rel(root, p), format!("cannot read: {e}"))]))
+                BuildError::Site(Diagnostics(vec![Diagnostic::file(
+                    crate::diagnostics::rel(root, p),
+                    format!("cannot read: {e}"),
+                )]))
             })?;
             out.put(&rel, bytes).map_err(BuildError::System)
         })

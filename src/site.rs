@@ -71,7 +71,13 @@ pub struct BuildStats {
 pub fn build(opts: &BuildOptions, out: &Output) -> Result<BuildStats, BuildError> {
     let root = &opts.root;
     let config = Config::load(root, opts.base_url.as_deref())?;
-    let (content, mut diags) = Content::load(root, &config, LoadOptions { drafts: opts.drafts });
+    let (content, mut diags) = Content::load(
+        root,
+        &config,
+        LoadOptions {
+            drafts: opts.drafts,
+        },
+    );
     let (rendered, md_diags) = render_markdown(&config, &content);
     diags.extend(md_diags);
     let tera = match templates::load(root) {
@@ -93,7 +99,11 @@ pub fn build(opts: &BuildOptions, out: &Output) -> Result<BuildStats, BuildError
 pub fn render_markdown(config: &Config, content: &Content) -> (RenderedContent, Vec<Diagnostic>) {
     let pages = page_urls(content, &config.base_path);
     let sources: BTreeSet<String> = content.sources.iter().map(|s| s.id.clone()).collect();
-    let resolver = Resolver { pages: &pages, base_path: &config.base_path, sources: &sources };
+    let resolver = Resolver {
+        pages: &pages,
+        base_path: &config.base_path,
+        sources: &sources,
+    };
     let body = RenderOptions { raw_html: true };
     let front = RenderOptions { raw_html: false };
     let diags = std::sync::Mutex::new(Vec::new());
@@ -105,12 +115,21 @@ pub fn render_markdown(config: &Config, content: &Content) -> (RenderedContent, 
         r
     };
     let home = content.home.as_ref().map(|h| run(&h.body, body));
-    let (chapter_summaries, chapter_bodies): (Vec<_>, Vec<_>) =
-        content.chapters.par_iter().map(|c| (run(&c.summary, front), run(&c.body, body))).unzip();
+    let (chapter_summaries, chapter_bodies): (Vec<_>, Vec<_>) = content
+        .chapters
+        .par_iter()
+        .map(|c| (run(&c.summary, front), run(&c.body, body)))
+        .unzip();
     let events: Vec<(Rendered, Option<Rendered>, Rendered)> = content
         .events
         .par_iter()
-        .map(|e| (run(&e.summary, front), e.disputed.as_ref().map(|d| run(d, front)), run(&e.body, body)))
+        .map(|e| {
+            (
+                run(&e.summary, front),
+                e.disputed.as_ref().map(|d| run(d, front)),
+                run(&e.body, body),
+            )
+        })
         .collect();
     let mut event_summaries = Vec::with_capacity(events.len());
     let mut event_disputes = Vec::with_capacity(events.len());
@@ -120,8 +139,16 @@ pub fn render_markdown(config: &Config, content: &Content) -> (RenderedContent, 
         event_disputes.push(d);
         event_bodies.push(b);
     }
-    let people = content.people.par_iter().map(|p| run(&p.summary, front)).collect();
-    let places = content.places.par_iter().map(|p| run(&p.summary, front)).collect();
+    let people = content
+        .people
+        .par_iter()
+        .map(|p| run(&p.summary, front))
+        .collect();
+    let places = content
+        .places
+        .par_iter()
+        .map(|p| run(&p.summary, front))
+        .collect();
     let rendered = RenderedContent {
         home,
         chapter_summaries,
@@ -147,7 +174,13 @@ fn check_anchors(content: &Content, r: &RenderedContent) -> Vec<Diagnostic> {
         ids.insert(format!("chapters/{}.md", c.slug), &b.ids);
     }
     for (e, b) in content.events.iter().zip(&r.event_bodies) {
-        let key = e.body.path.strip_prefix("content").unwrap_or(&e.body.path).to_string_lossy().replace('\\', "/");
+        let key = e
+            .body
+            .path
+            .strip_prefix("content")
+            .unwrap_or(&e.body.path)
+            .to_string_lossy()
+            .replace('\\', "/");
         ids.insert(key, &b.ids);
     }
     let all = r
@@ -163,11 +196,15 @@ fn check_anchors(content: &Content, r: &RenderedContent) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for rendered in all {
         for l in &rendered.links {
-            let ok = ids.get(&l.target).is_some_and(|set| set.contains(&l.anchor));
+            let ok = ids
+                .get(&l.target)
+                .is_some_and(|set| set.contains(&l.anchor));
             if !ok {
                 let mut d = l.at.clone();
                 if let Some(set) = ids.get(&l.target) {
-                    if let Some(h) = crate::diagnostics::did_you_mean(&l.anchor, set.iter().map(|s| s.as_str())) {
+                    if let Some(h) =
+                        crate::diagnostics::did_you_mean(&l.anchor, set.iter().map(|s| s.as_str()))
+                    {
                         d = d.with_hint(h);
                     }
                 }
@@ -184,6 +221,15 @@ pub fn check(opts: &BuildOptions) -> Result<BuildStats, BuildError> {
 }
 
 /// A convenience for callers holding views.
-pub fn views<'a>(config: &'a Config, content: &'a Content, rendered: &'a RenderedContent) -> Views<'a> {
-    Views { config, content, rendered, base: &config.base_path }
+pub fn views<'a>(
+    config: &'a Config,
+    content: &'a Content,
+    rendered: &'a RenderedContent,
+) -> Views<'a> {
+    Views {
+        config,
+        content,
+        rendered,
+        base: &config.base_path,
+    }
 }

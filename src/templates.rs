@@ -36,7 +36,10 @@ pub fn json_for_script(v: &serde_json::Value) -> String {
     out
 }
 
-fn json_script_filter(v: &tera::Value, _: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+fn json_script_filter(
+    v: &tera::Value,
+    _: &HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
     Ok(tera::Value::String(json_for_script(v)))
 }
 
@@ -54,8 +57,13 @@ pub fn load(root: &Path) -> Result<Tera, Diagnostics> {
     let mut diags = Diagnostics::default();
     let mut files: Vec<(String, String)> = Vec::new();
     if !dir.is_dir() {
-        return Err(Diagnostics(vec![Diagnostic::file("templates", "no templates/ folder")
-            .with_hint("a site needs templates/ with base.html, index.html, chapter.html, event.html, …")]));
+        return Err(Diagnostics(vec![Diagnostic::file(
+            "templates",
+            "no templates/ folder",
+        )
+        .with_hint(
+            "a site needs templates/ with base.html, index.html, chapter.html, event.html, …",
+        )]));
     }
     for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
         let entry = match entry {
@@ -68,7 +76,12 @@ pub fn load(root: &Path) -> Result<Tera, Diagnostics> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let name = entry.path().strip_prefix(&dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        let name = entry
+            .path()
+            .strip_prefix(&dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
         if !(name.ends_with(".html") || name.ends_with(".xml")) {
             continue;
         }
@@ -122,23 +135,45 @@ pub fn chain(e: &dyn std::error::Error) -> String {
 pub fn template_diag(path: &str, text: &str, e: &tera::Error) -> Diagnostic {
     let full = chain(e);
     let pos = full.split("--> ").nth(1).and_then(|rest| {
-        let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
-        Some((it.next()?.parse::<usize>().ok()?, it.next()?.parse::<usize>().ok()?))
+        let mut it = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
+        Some((
+            it.next()?.parse::<usize>().ok()?,
+            it.next()?.parse::<usize>().ok()?,
+        ))
     });
     let summary = full
         .lines()
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("-->") && !l.starts_with('|') && !l.starts_with('='))
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with("-->") && !l.starts_with('|') && !l.starts_with('=')
+        })
         .filter(|l| !l.chars().next().is_some_and(|c| c.is_ascii_digit()))
         .collect::<Vec<_>>()
         .join(" ");
-    let expected = full.lines().find_map(|l| l.trim().strip_prefix("= ")).map(str::to_string);
+    let expected = full
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("= "))
+        .map(str::to_string);
     let mut d = match pos {
         Some((line, col)) if line > 0 => {
-            let start = text.split_inclusive('\n').take(line - 1).map(str::len).sum::<usize>();
+            let start = text
+                .split_inclusive('\n')
+                .take(line - 1)
+                .map(str::len)
+                .sum::<usize>();
             let line_text = text[start..].lines().next().unwrap_or("");
-            let off = line_text.char_indices().nth(col.saturating_sub(1)).map_or(line_text.len(), |(i, _)| i);
-            Diagnostic::at(PathBuf::from(path), text, start + off..start + off + 1, "template syntax error")
+            let off = line_text
+                .char_indices()
+                .nth(col.saturating_sub(1))
+                .map_or(line_text.len(), |(i, _)| i);
+            Diagnostic::at(
+                PathBuf::from(path),
+                text,
+                start + off..start + off + 1,
+                "template syntax error",
+            )
         }
         _ => Diagnostic::file(PathBuf::from(path), format!("template error: {summary}")),
     };
@@ -154,7 +189,10 @@ pub fn template_diag(path: &str, text: &str, e: &tera::Error) -> Diagnostic {
 pub fn render(tera: &Tera, template: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
     tera.render(template, ctx).map_err(|e| {
         let full = chain(&e);
-        Diagnostic::file(format!("templates/{template}"), format!("template error: {full}"))
+        Diagnostic::file(
+            format!("templates/{template}"),
+            format!("template error: {full}"),
+        )
     })
 }
 

@@ -32,9 +32,18 @@ pub fn group(config: &Config, content: &Content) -> Vec<Group> {
             events: Vec::new(),
         })
         .collect();
-    let mut other = Group { id: "other-dates".into(), name: "Other dates".into(), start: None, end: None, events: Vec::new() };
+    let mut other = Group {
+        id: "other-dates".into(),
+        name: "Other dates".into(),
+        start: None,
+        end: None,
+        events: Vec::new(),
+    };
     for (i, ev) in content.events.iter().enumerate() {
-        match config.era_of(&ev.date).and_then(|era| groups.iter_mut().find(|g| g.id == era.id)) {
+        match config
+            .era_of(&ev.date)
+            .and_then(|era| groups.iter_mut().find(|g| g.id == era.id))
+        {
             Some(g) => g.events.push(i),
             None => other.events.push(i),
         }

@@ -172,25 +172,39 @@ impl Views<'_> {
             base_path: self.base.to_string(),
             language: self.config.language.clone(),
             author: self.config.author.clone(),
-            chapters: self.content.chapters.iter().map(|c| self.chapter_link(&c.slug, &c.title)).collect(),
+            chapters: self
+                .content
+                .chapters
+                .iter()
+                .map(|c| self.chapter_link(&c.slug, &c.title))
+                .collect(),
             eras: self.config.eras.clone(),
             event_count: self.content.events.len(),
         }
     }
 
     fn chapter_link(&self, slug: &str, title: &str) -> Link {
-        Link { title: title.to_string(), url: format!("{}chapters/{slug}/", self.base) }
+        Link {
+            title: title.to_string(),
+            url: format!("{}chapters/{slug}/", self.base),
+        }
     }
 
     pub fn event_link(&self, e: &Event) -> Link {
-        Link { title: e.title.clone(), url: format!("{}events/{}/", self.base, e.id) }
+        Link {
+            title: e.title.clone(),
+            url: format!("{}events/{}/", self.base, e.id),
+        }
     }
 
     fn named(&self, ids: &[String], list: &[Entry], page: &str) -> Vec<Named> {
         ids.iter()
             .map(|id| Named {
                 id: id.clone(),
-                name: list.iter().find(|p| &p.id == id).map_or_else(|| id.clone(), |p| p.name.clone()),
+                name: list
+                    .iter()
+                    .find(|p| &p.id == id)
+                    .map_or_else(|| id.clone(), |p| p.name.clone()),
                 url: format!("{}{page}/#{id}", self.base),
             })
             .collect()
@@ -217,21 +231,36 @@ impl Views<'_> {
             tags: e
                 .tags
                 .iter()
-                .map(|t| Named { id: slugify(t), name: t.clone(), url: format!("{}tags/#{}", self.base, slugify(t)) })
+                .map(|t| Named {
+                    id: slugify(t),
+                    name: t.clone(),
+                    url: format!("{}tags/#{}", self.base, slugify(t)),
+                })
                 .collect(),
-            chapter: self.chapter_link(&e.chapter, chapter.map_or(e.chapter.as_str(), |c| c.title.as_str())),
+            chapter: self.chapter_link(
+                &e.chapter,
+                chapter.map_or(e.chapter.as_str(), |c| c.title.as_str()),
+            ),
             chapter_slug: e.chapter.clone(),
             sources: e
                 .sources
                 .iter()
                 .map(|s| Cite {
                     id: s.id.clone(),
-                    title: self.content.sources.iter().find(|w| w.id == s.id).map_or_else(String::new, |w| w.title.clone()),
+                    title: self
+                        .content
+                        .sources
+                        .iter()
+                        .find(|w| w.id == s.id)
+                        .map_or_else(String::new, |w| w.title.clone()),
                     url: format!("{}sources/#source-{}", self.base, s.id),
                     note: s.note.clone(),
                 })
                 .collect(),
-            era: self.config.era_of(&e.date).map_or_else(|| "other-dates".to_string(), |x| x.id.clone()),
+            era: self
+                .config
+                .era_of(&e.date)
+                .map_or_else(|| "other-dates".to_string(), |x| x.id.clone()),
         }
     }
 
@@ -240,7 +269,9 @@ impl Views<'_> {
         EventPage {
             card,
             body_html: self.rendered.event_bodies[i].html.clone(),
-            disputed_html: self.rendered.event_disputes[i].as_ref().map(|r| r.html.clone()),
+            disputed_html: self.rendered.event_disputes[i]
+                .as_ref()
+                .map(|r| r.html.clone()),
             prev: i.checked_sub(1).map(|p| self.event_link(&events[p])),
             next: events.get(i + 1).map(|n| self.event_link(n)),
         }
@@ -260,14 +291,28 @@ impl Views<'_> {
             years: c.years,
             body_html: body.html.clone(),
             toc: body.toc.iter().filter(|h| h.level <= 3).cloned().collect(),
-            events: cards.iter().filter(|e| e.chapter_slug == c.slug).cloned().collect(),
-            prev: i.checked_sub(1).map(|p| self.chapter_link(&chapters[p].slug, &chapters[p].title)),
-            next: chapters.get(i + 1).map(|n| self.chapter_link(&n.slug, &n.title)),
+            events: cards
+                .iter()
+                .filter(|e| e.chapter_slug == c.slug)
+                .cloned()
+                .collect(),
+            prev: i
+                .checked_sub(1)
+                .map(|p| self.chapter_link(&chapters[p].slug, &chapters[p].title)),
+            next: chapters
+                .get(i + 1)
+                .map(|n| self.chapter_link(&n.slug, &n.title)),
             words: body.text.split_whitespace().count(),
         }
     }
 
-    pub fn entries(&self, list: &[Entry], rendered: &[Rendered], page: &str, of: impl Fn(&Event) -> &[String]) -> Vec<EntryView> {
+    pub fn entries(
+        &self,
+        list: &[Entry],
+        rendered: &[Rendered],
+        page: &str,
+        of: impl Fn(&Event) -> &[String],
+    ) -> Vec<EntryView> {
         list.iter()
             .zip(rendered)
             .map(|(p, r)| {
@@ -279,7 +324,13 @@ impl Views<'_> {
                     plain: (plain != p.name && !p.aliases.contains(&plain)).then_some(plain),
                     detail: p.detail.clone(),
                     summary_html: r.html.clone(),
-                    events: self.content.events.iter().filter(|e| of(e).contains(&p.id)).map(|e| self.event_link(e)).collect(),
+                    events: self
+                        .content
+                        .events
+                        .iter()
+                        .filter(|e| of(e).contains(&p.id))
+                        .map(|e| self.event_link(e))
+                        .collect(),
                     url: format!("{}{page}/#{}", self.base, p.id),
                 }
             })
@@ -292,7 +343,11 @@ impl Views<'_> {
             for t in &e.tags {
                 let id = slugify(t);
                 tags.entry(id.clone())
-                    .or_insert_with(|| TagView { id, name: t.clone(), events: Vec::new() })
+                    .or_insert_with(|| TagView {
+                        id,
+                        name: t.clone(),
+                        events: Vec::new(),
+                    })
                     .events
                     .push(self.event_link(e));
             }
@@ -325,7 +380,9 @@ impl Views<'_> {
                     .chapters
                     .iter()
                     .enumerate()
-                    .filter(|(i, _)| cites(&r.chapter_bodies[*i]) || cites(&r.chapter_summaries[*i]))
+                    .filter(|(i, _)| {
+                        cites(&r.chapter_bodies[*i]) || cites(&r.chapter_summaries[*i])
+                    })
                     .map(|(_, c)| self.chapter_link(&c.slug, &c.title))
                     .collect();
                 SourceView {
@@ -338,7 +395,13 @@ impl Views<'_> {
                     url: w.url.clone(),
                     note: w.note.clone(),
                     cited_in: w.cited_in.clone(),
-                    cites: self.content.sources.iter().filter(|x| x.cited_in.as_deref() == Some(&w.id)).map(|x| x.id.clone()).collect(),
+                    cites: self
+                        .content
+                        .sources
+                        .iter()
+                        .filter(|x| x.cited_in.as_deref() == Some(&w.id))
+                        .map(|x| x.id.clone())
+                        .collect(),
                     events,
                     chapters,
                 }

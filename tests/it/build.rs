@@ -35,8 +35,14 @@ fn chapter_has_toc_events_and_neighbours() {
     let t = SiteTest::new("build/minimal");
     let files = t.build_memory().unwrap();
     let html = page(&files, "chapters/alliance/index.html");
-    expect_file(&t.case, "expected-chapter-toc.html", region(&html, "<nav class=\"toc\"", "</nav>"));
-    assert!(html.contains("<a rel=\"next\" href=\"/sub/chapters/split/\"><span>Next chapter</span> The split</a>"));
+    expect_file(
+        &t.case,
+        "expected-chapter-toc.html",
+        region(&html, "<nav class=\"toc\"", "</nav>"),
+    );
+    assert!(html.contains(
+        "<a rel=\"next\" href=\"/sub/chapters/split/\"><span>Next chapter</span> The split</a>"
+    ));
     assert!(!html.contains("rel=\"prev\""));
     // The chapter lists its own events, not the other chapter's.
     let events = region(&html, "<section class=\"chapter-events\"", "</section>");
@@ -53,7 +59,11 @@ fn event_page_shows_date_sources_dispute_and_links() {
     let t = SiteTest::new("build/minimal");
     let files = t.build_memory().unwrap();
     let html = page(&files, "events/1968-peace-talks/index.html");
-    expect_file(&t.case, "expected-event-header.html", region(&html, "<article class=\"event\">", "</header>"));
+    expect_file(
+        &t.case,
+        "expected-event-header.html",
+        region(&html, "<article class=\"event\">", "</header>"),
+    );
     let note = region(&html, "<aside class=\"disputed-note\"", "</aside>");
     assert!(note.contains("A test note naming"), "{note}");
     assert!(html.contains("href=\"/sub/timeline/#1968-peace-talks\""));
@@ -74,7 +84,9 @@ fn timeline_lists_every_event_by_era_with_ids() {
     let later = region(&html, "<li class=\"tl-era\" id=\"era-later\">", "</ol>");
     assert!(later.contains("id=\"1968-peace-talks\""));
     // Date order inside an era.
-    assert!(alliance.find("1950-01-31-relations").unwrap() < alliance.find("1957-07-ho-visit").unwrap());
+    assert!(
+        alliance.find("1950-01-31-relations").unwrap() < alliance.find("1957-07-ho-visit").unwrap()
+    );
     assert!(html.contains("<time datetime=\"1968\">from 1968</time> <span class=\"mark approx\""));
 }
 
@@ -85,8 +97,14 @@ fn timeline_json_is_timelinejs3() {
     let v: serde_json::Value = serde_json::from_slice(&files["timeline.json"]).unwrap();
     let events = v["events"].as_array().unwrap();
     assert_eq!(events.len(), 3);
-    let ho = events.iter().find(|e| e["unique_id"] == "1957-07-ho-visit").unwrap();
-    assert_eq!(ho["start_date"], serde_json::json!({"year": 1957, "month": 7}));
+    let ho = events
+        .iter()
+        .find(|e| e["unique_id"] == "1957-07-ho-visit")
+        .unwrap();
+    assert_eq!(
+        ho["start_date"],
+        serde_json::json!({"year": 1957, "month": 7})
+    );
     assert_eq!(ho["text"]["headline"], "Ho Chi Minh visits North Korea");
     assert_eq!(ho["group"], "The alliance");
     assert_eq!(ho["display_date"], "July 1957");
@@ -136,7 +154,10 @@ fn failed_build_leaves_public_untouched_and_success_removes_stale_files() {
     t.run(&["build"]).success();
     std::fs::write(t.path("public/stale.html"), "old").unwrap();
     let before = t.tree("public");
-    t.write("content/events/1950-01-31-relations.md", "+++\ntitle = \"x\"\ndate = \"2019-02-30\"\n+++\n");
+    t.write(
+        "content/events/1950-01-31-relations.md",
+        "+++\ntitle = \"x\"\ndate = \"2019-02-30\"\n+++\n",
+    );
     t.run(&["build"]).failure();
     assert_eq!(before, t.tree("public"), "a failed build changed public/");
     let leftovers: Vec<_> = std::fs::read_dir(t.root())
@@ -144,20 +165,29 @@ fn failed_build_leaves_public_untouched_and_success_removes_stale_files() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains(".tmp-"))
         .collect();
-    assert!(leftovers.is_empty(), "temporary folders left: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left: {leftovers:?}"
+    );
     let t2 = SiteTest::new("build/minimal");
     t2.run(&["build"]).success();
     std::fs::write(t2.path("public/stale.html"), "old").unwrap();
     t2.run(&["build"]).success();
-    assert!(!t2.path("public/stale.html").exists(), "a successful build kept a stale file");
+    assert!(
+        !t2.path("public/stale.html").exists(),
+        "a successful build kept a stale file"
+    );
 }
 
 #[test]
 fn base_url_flag_rewrites_every_link() {
     let t = SiteTest::new("build/minimal");
-    t.run(&["build", "--base-url", "https://user.github.io/repo"]).success();
+    t.run(&["build", "--base-url", "https://user.github.io/repo"])
+        .success();
     let html = std::fs::read_to_string(t.path("public/chapters/alliance/index.html")).unwrap();
-    assert!(html.contains("<link rel=\"canonical\" href=\"https://user.github.io/repo/chapters/alliance/\">"));
+    assert!(html.contains(
+        "<link rel=\"canonical\" href=\"https://user.github.io/repo/chapters/alliance/\">"
+    ));
     assert!(html.contains("href=\"/repo/style.css\""));
     assert!(!html.contains("/sub/"), "the configured base path leaked");
 }
@@ -167,6 +197,10 @@ fn refuses_to_write_over_the_site_itself() {
     let t = SiteTest::new("build/minimal");
     let r = t.run(&["build", "--output-dir", "."]);
     assert_eq!(r.code, Some(1));
-    assert!(r.stderr.contains("refusing to write the site into"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("refusing to write the site into"),
+        "{}",
+        r.stderr
+    );
     assert!(t.path("site.toml").exists());
 }

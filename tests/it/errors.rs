@@ -7,10 +7,22 @@ use crate::harness::{expect_file, SiteTest};
 fn case(name: &str) {
     let t = SiteTest::new(&format!("errors/{name}"));
     let r = t.run(&["build"]);
-    assert_eq!(r.code, Some(1), "{name}: expected exit code 1, stderr:\n{}", r.stderr);
-    assert!(!r.stderr.contains("panicked"), "{name} panicked:\n{}", r.stderr);
+    assert_eq!(
+        r.code,
+        Some(1),
+        "{name}: expected exit code 1, stderr:\n{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("panicked"),
+        "{name} panicked:\n{}",
+        r.stderr
+    );
     expect_file(&t.case, "expected.txt", &r.stderr);
-    assert!(!t.path("public").exists(), "{name}: a failed build wrote public/");
+    assert!(
+        !t.path("public").exists(),
+        "{name}: a failed build wrote public/"
+    );
 }
 
 macro_rules! cases {

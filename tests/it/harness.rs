@@ -30,7 +30,9 @@ fn copy_tree(from: &Path, to: &Path, skip_test_files: bool) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
         let name = rel.to_string_lossy();
-        if skip_test_files && (name.starts_with("expected") || name == "base" || name.starts_with("public")) {
+        if skip_test_files
+            && (name.starts_with("expected") || name == "base" || name.starts_with("public"))
+        {
             continue;
         }
         let dest = to.join(rel);
@@ -53,15 +55,14 @@ impl SiteTest {
         let src = fixtures().join(case);
         assert!(src.is_dir(), "no fixture {}", src.display());
         let dir = tempfile::tempdir().unwrap();
+        // The repository's templates and static files first: a fixture's own override them.
+        for shared in ["templates", "static"] {
+            copy_tree(&repo().join(shared), &dir.path().join(shared), false);
+        }
         if let Ok(base) = std::fs::read_to_string(src.join("base")) {
             copy_tree(&fixtures().join(base.trim()), dir.path(), true);
         }
         copy_tree(&src, dir.path(), true);
-        for shared in ["templates", "static"] {
-            if !dir.path().join(shared).exists() {
-                copy_tree(&repo().join(shared), &dir.path().join(shared), false);
-            }
-        }
         SiteTest { dir, case: src }
     }
 
@@ -82,7 +83,10 @@ impl SiteTest {
     /// Builds in memory through the library; returns the files or the rendered problems.
     pub fn build_memory(&self) -> Result<BTreeMap<String, Vec<u8>>, String> {
         let out = docsite::output::Output::memory();
-        let opts = docsite::site::BuildOptions { root: self.root().to_path_buf(), ..Default::default() };
+        let opts = docsite::site::BuildOptions {
+            root: self.root().to_path_buf(),
+            ..Default::default()
+        };
         match docsite::site::build(&opts, &out) {
             Ok(_) => Ok(out.commit().unwrap().unwrap()),
             Err(e) => Err(e.to_string()),
@@ -113,7 +117,12 @@ impl SiteTest {
         for e in walkdir::WalkDir::new(&base) {
             let e = e.unwrap();
             if e.file_type().is_file() {
-                let r = e.path().strip_prefix(&base).unwrap().to_string_lossy().into_owned();
+                let r = e
+                    .path()
+                    .strip_prefix(&base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 m.insert(r, std::fs::read(e.path()).unwrap());
             }
         }
@@ -130,12 +139,22 @@ pub struct Run {
 impl Run {
     #[track_caller]
     pub fn success(&self) -> &Self {
-        assert_eq!(self.code, Some(0), "expected success; stderr:\n{}", self.stderr);
+        assert_eq!(
+            self.code,
+            Some(0),
+            "expected success; stderr:\n{}",
+            self.stderr
+        );
         self
     }
     #[track_caller]
     pub fn failure(&self) -> &Self {
-        assert_eq!(self.code, Some(1), "expected exit code 1; stderr:\n{}", self.stderr);
+        assert_eq!(
+            self.code,
+            Some(1),
+            "expected exit code 1; stderr:\n{}",
+            self.stderr
+        );
         self
     }
 }
@@ -143,7 +162,12 @@ impl Run {
 /// The text of `files[path]`.
 #[track_caller]
 pub fn page(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
-    let bytes = files.get(path).unwrap_or_else(|| panic!("no {path} in the build; have: {:?}", files.keys().collect::<Vec<_>>()));
+    let bytes = files.get(path).unwrap_or_else(|| {
+        panic!(
+            "no {path} in the build; have: {:?}",
+            files.keys().collect::<Vec<_>>()
+        )
+    });
     String::from_utf8(bytes.clone()).unwrap()
 }
 
@@ -151,8 +175,14 @@ pub fn page(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
 /// snapshots cover only the interesting region of a page.
 #[track_caller]
 pub fn region<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let s = html.find(start).unwrap_or_else(|| panic!("no {start:?} in:\n{html}"));
-    let e = html[s..].find(end).unwrap_or_else(|| panic!("no {end:?} after {start:?}")) + s + end.len();
+    let s = html
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start:?} in:\n{html}"));
+    let e = html[s..]
+        .find(end)
+        .unwrap_or_else(|| panic!("no {end:?} after {start:?}"))
+        + s
+        + end.len();
     &html[s..e]
 }
 
@@ -165,6 +195,7 @@ pub fn expect_file(case: &Path, expected_name: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {}", path.display()));
+    let expected =
+        std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {}", path.display()));
     pretty_assertions::assert_eq!(expected, actual, "{}", path.display());
 }

@@ -1,0 +1,311 @@
+//! What a published site carries besides its pages: `sitemap.xml`, `robots.txt`, an Atom
+//! feed of chapters and events (`atom.xml`), `.nojekyll` (GitHub Pages must not run
+//! Jekyll over the output), `CNAME` when `site.toml` names a domain, and the search index
+//! (`search.json`) that the search page reads.
+//!
+//! All URLs are absolute under the configured base URL, so the files are right under a
+//! project site's sub-path. Dates come from the content, never from the clock, so builds
+//! stay byte-identical.
+
+use crate::config::Config;
+use crate::content::Content;
+use crate::markdown::escape_html;
+use crate::views::{fold, RenderedContent};
+use serde_json::json;
+
+/// The extra files, as (path, bytes).
+pub fn files(
+    config: &Config,
+    content: &Content,
+    rendered: &RenderedContent,
+) -> Vec<(String, Vec<u8>)> {
+    let mut out = vec![
+        (
+            "sitemap.xml".to_string(),
+            sitemap(config, content).into_bytes(),
+        ),
+        (
+            "robots.txt".to_string(),
+            format!(
+                "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+                config.base_url
+            )
+            .into_bytes(),
+        ),
+        (
+            "atom.xml".to_string(),
+            feed(config, content, rendered).into_bytes(),
+        ),
+        (".nojekyll".to_string(), Vec::new()),
+        (
+            "search.json".to_string(),
+            search_index(config, content, rendered).into_bytes(),
+        ),
+    ];
+    if let Some(domain) = &config.domain {
+        out.push(("CNAME".to_string(), format!("{domain}\n").into_bytes()));
+    }
+    out
+}
+
+fn xml(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    escape_html(s, &mut o);
+    o
+}
+
+/// Every page path of the site, relative to the base URL, in a stable order.
+pub fn page_paths(content: &Content) -> Vec<String> {
+    let mut v = vec![
+        String::new(),
+        "timeline/".into(),
+        "sources/".into(),
+        "people/".into(),
+        "places/".into(),
+        "tags/".into(),
+        "search/".into(),
+        "print/".into(),
+    ];
+    v.extend(
+        content
+            .chapters
+            .iter()
+            .map(|c| format!("chapters/{}/", c.slug)),
+    );
+    v.extend(content.events.iter().map(|e| format!("events/{}/", e.id)));
+    v
+}
+
+fn sitemap(config: &Config, content: &Content) -> String {
+    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for p in page_paths(content) {
+        s.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            xml(&format!("{}{p}", config.base_url))
+        ));
+    }
+    s.push_str("</urlset>\n");
+    s
+}
+
+fn rfc3339(d: &crate::date::Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T00:00:00Z",
+        d.year,
+        d.month.unwrap_or(1),
+        d.day.unwrap_or(1)
+    )
+}
+
+fn feed(config: &Config, content: &Content, r: &RenderedContent) -> String {
+    let base = &config.base_url;
+    let latest = content.events.iter().map(|e| e.date).max();
+    let updated = latest
+        .as_ref()
+        .map_or_else(|| "2000-01-01T00:00:00Z".to_string(), rfc3339);
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
+    );
+    s.push_str(&format!(" xml:lang=\"{}\">\n", xml(&config.language)));
+    s.push_str(&format!(
+        "  <title>{}</title>\n  <subtitle>{}</subtitle>\n",
+        xml(&config.title),
+        xml(&config.description)
+    ));
+    s.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}atom.xml\"/>\n",
+        xml(base)
+    ));
+    s.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml(base)
+    ));
+    s.push_str(&format!(
+        "  <id>{}</id>\n  <updated>{updated}</updated>\n",
+        xml(base)
+    ));
+    if !config.author.is_empty() {
+        s.push_str(&format!(
+            "  <author><name>{}</name></author>\n",
+            xml(&config.author)
+        ));
+    }
+    let first_year = |years: (i32, i32)| format!("{:04}-01-01T00:00:00Z", years.0.clamp(1, 9999));
+    for (c, sum) in content.chapters.iter().zip(&r.chapter_summaries) {
+        let url = format!("{base}chapters/{}/", c.slug);
+        s.push_str(&format!(
+            "  <entry>\n    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n    <updated>{}</updated>\n    <summary type=\"html\">{}</summary>\n  </entry>\n",
+            xml(&c.title), xml(&url), xml(&url), first_year(c.years), xml(&sum.html)
+        ));
+    }
+    for (e, sum) in content.events.iter().zip(&r.event_summaries) {
+        let url = format!("{base}events/{}/", e.id);
+        s.push_str(&format!(
+            "  <entry>\n    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n    <updated>{}</updated>\n    <summary type=\"html\">{}</summary>\n  </entry>\n",
+            xml(&e.title), xml(&url), xml(&url), rfc3339(&e.date), xml(&sum.html)
+        ));
+    }
+    s.push_str("</feed>\n");
+    s
+}
+
+/// Splits a chapter's HTML at its `<h2>`/`<h3>` headings into (id, title, text) sections.
+fn sections(html: &str) -> Vec<(String, String, String)> {
+    let next_heading = |s: &str| -> Option<usize> {
+        let a = s.find("<h2 id=\"");
+        let b = s.find("<h3 id=\"");
+        match (a, b) {
+            (Some(x), Some(y)) => Some(x.min(y)),
+            (x, y) => x.or(y),
+        }
+    };
+    let mut out = Vec::new();
+    let (mut id, mut title) = (String::new(), String::new());
+    let mut rest = html;
+    loop {
+        let Some(i) = next_heading(rest) else {
+            out.push((id, title, strip_tags(rest)));
+            break;
+        };
+        out.push((
+            std::mem::take(&mut id),
+            std::mem::take(&mut title),
+            strip_tags(&rest[..i]),
+        ));
+        let h = &rest[i..];
+        let id_end = h[8..].find('"').map_or(8, |j| 8 + j);
+        id = h[8..id_end].to_string();
+        let close = h.find("</h").unwrap_or(h.len());
+        let inner = h[..close].find('>').map_or(close, |j| j + 1);
+        title = strip_tags(&h[inner..close]);
+        let after = h[close..].find('>').map_or(h.len(), |j| close + j + 1);
+        rest = &h[after..];
+    }
+    out
+}
+
+/// Plain text from HTML: tags dropped, the few entities we emit decoded, citations removed.
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    let mut skip_cite = 0usize;
+    let mut i = 0;
+    let b = html.as_bytes();
+    while i < b.len() {
+        if html[i..].starts_with("<span class=\"cite\">") {
+            skip_cite += 1;
+        }
+        if skip_cite > 0 && html[i..].starts_with("</span>") {
+            skip_cite -= 1;
+            i += 7;
+            continue;
+        }
+        let c = html[i..].chars().next().unwrap_or(' ');
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag && skip_cite == 0 => out.push(c),
+            _ => {}
+        }
+        i += c.len_utf8();
+    }
+    let out = out
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn search_index(config: &Config, content: &Content, r: &RenderedContent) -> String {
+    let base = &config.base_path;
+    let mut docs = Vec::new();
+    let doc = |kind: &str, title: &str, url: String, text: &str| {
+        let excerpt: String = text.chars().take(4000).collect();
+        let plain = fold(&format!("{title} {excerpt}"));
+        json!({ "k": kind, "t": title, "u": url, "x": excerpt, "f": if plain != format!("{title} {excerpt}") { plain } else { String::new() } })
+    };
+    for (c, body) in content.chapters.iter().zip(&r.chapter_bodies) {
+        for (id, heading, text) in sections(&body.html) {
+            if id.is_empty() {
+                if !text.is_empty() {
+                    docs.push(doc(
+                        "Chapter",
+                        &c.title,
+                        format!("{base}chapters/{}/", c.slug),
+                        &text,
+                    ));
+                }
+            } else {
+                docs.push(doc(
+                    "Chapter",
+                    &format!("{} › {heading}", c.title),
+                    format!("{base}chapters/{}/#{id}", c.slug),
+                    &text,
+                ));
+            }
+        }
+    }
+    for (e, sum) in content.events.iter().zip(&r.event_summaries) {
+        docs.push(doc(
+            "Event",
+            &e.title,
+            format!("{base}events/{}/", e.id),
+            &format!("{} — {}", e.display_date, sum.text),
+        ));
+    }
+    for (p, s) in content.people.iter().zip(&r.people) {
+        let aliases = p.aliases.join(", ");
+        docs.push(doc(
+            "Person",
+            &p.name,
+            format!("{base}people/#{}", p.id),
+            &format!("{aliases} {}", s.text),
+        ));
+    }
+    for (p, s) in content.places.iter().zip(&r.places) {
+        let aliases = p.aliases.join(", ");
+        docs.push(doc(
+            "Place",
+            &p.name,
+            format!("{base}places/#{}", p.id),
+            &format!("{aliases} {}", s.text),
+        ));
+    }
+    // Compact: drop empty folded forms.
+    for d in &mut docs {
+        if d["f"] == "" {
+            if let Some(o) = d.as_object_mut() {
+                o.remove("f");
+            }
+        }
+    }
+    serde_json::to_string(&docs).unwrap_or_else(|_| "[]".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_tags_and_citations() {
+        assert_eq!(
+            strip_tags(
+                "<p>Aid <span class=\"cite\">[<a href=\"#\">E</a>]</span> came &amp; went.</p>"
+            ),
+            "Aid came & went."
+        );
+    }
+
+    #[test]
+    fn splits_sections_at_headings() {
+        let s = sections("<p>Intro</p>\n<h2 id=\"aid\">Aid</h2>\n<p>Money <b>x</b></p><h3 id=\"p\">Pilots</h3><p>200</p>");
+        assert_eq!(s[0].2, "Intro");
+        assert_eq!(
+            (s[1].0.as_str(), s[1].1.as_str(), s[1].2.as_str()),
+            ("aid", "Aid", "Money x")
+        );
+        assert_eq!((s[2].0.as_str(), s[2].2.as_str()), ("p", "200"));
+    }
+}
