@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "docsite", version, about = "Builds the documentary site from content/ into public/")]
+#[command(
+    name = "docsite",
+    version,
+    about = "Builds the documentary site from content/ into public/"
+)]
 struct Cli {
     /// The folder holding site.toml (default: the current folder).
     #[arg(long, short = 'r', global = true, default_value = ".")]
@@ -46,8 +50,16 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Build { base_url, output_dir, drafts } => {
-            let opts = BuildOptions { root: cli.root.clone(), base_url, drafts };
+        Command::Build {
+            base_url,
+            output_dir,
+            drafts,
+        } => {
+            let opts = BuildOptions {
+                root: cli.root.clone(),
+                base_url,
+                drafts,
+            };
             let started = std::time::Instant::now();
             let shown = output_dir.clone();
             let out_dir = if output_dir.is_absolute() || cli.root == std::path::Path::new(".") {
