@@ -14,18 +14,22 @@ before(async () => {
 after(async () => { await browser?.close(); await server?.close(); });
 
 const PAGES = [
-  ['home', ''], ['chapter', 'chapters/cold-war-alliance/'], ['event', null], ['sources', 'sources/'],
+  ['home', ''], ['chapter', 'chapter'], ['event', 'event'], ['sources', 'sources/'], ['search', 'search/'], ['print', 'print/'],
   ['people', 'people/'], ['places', 'places/'], ['tags', 'tags/'], ['404', 'no-such-page/'],
 ];
 
 for (const [name, path] of PAGES) {
-  test(`${name} page: no console errors, no axe violations, screenshots`, async () => {
+  test(`${name} page: no console errors, no axe violations, screenshots`, async (t) => {
     const page = await browser.newPage();
     const errors = watchErrors(page);
-    let url = base + (path ?? '');
-    if (path === null) {
-      await page.goto(base + 'timeline/');
-      url = new URL(await page.locator('.tl-event a').first().getAttribute('href'), base).href;
+    let url = base + path;
+    // The first chapter and the first event, whatever the content names them.
+    const first = { chapter: ['', '.chapter-link'], event: ['timeline/', '.tl-event h3 a'] }[path];
+    if (first) {
+      await page.goto(base + first[0]);
+      const href = await page.locator(first[1]).first().getAttribute('href', { timeout: 2000 }).catch(() => null);
+      if (!href) { t.skip(`the documentary has no ${path} yet`); await page.close(); return; }
+      url = new URL(href, base).href;
     }
     const res = await page.goto(url);
     assert.equal(res.status(), name === '404' ? 404 : 200);
