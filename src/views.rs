@@ -73,6 +73,8 @@ pub struct EventPage {
     pub card: EventView,
     pub body_html: String,
     pub disputed_html: Option<String>,
+    /// The body has highlighted code: the page loads `highlight.css`.
+    pub has_code: bool,
     pub prev: Option<Link>,
     pub next: Option<Link>,
 }
@@ -87,6 +89,7 @@ pub struct ChapterPage {
     pub summary_text: String,
     pub years: (i32, i32),
     pub body_html: String,
+    pub has_code: bool,
     pub toc: Vec<Heading>,
     pub events: Vec<EventView>,
     pub prev: Option<Link>,
@@ -140,6 +143,10 @@ pub struct RenderedContent {
     pub event_bodies: Vec<Rendered>,
     pub people: Vec<Rendered>,
     pub places: Vec<Rendered>,
+}
+
+fn has_code(html: &str) -> bool {
+    html.contains("<span class=\"hl-")
 }
 
 /// Strips diacritics: "Trần Đại Quang" → "Tran Dai Quang".
@@ -269,6 +276,7 @@ impl Views<'_> {
         EventPage {
             card,
             body_html: self.rendered.event_bodies[i].html.clone(),
+            has_code: has_code(&self.rendered.event_bodies[i].html),
             disputed_html: self.rendered.event_disputes[i]
                 .as_ref()
                 .map(|r| r.html.clone()),
@@ -290,6 +298,7 @@ impl Views<'_> {
             summary_text: self.rendered.chapter_summaries[i].text.clone(),
             years: c.years,
             body_html: body.html.clone(),
+            has_code: has_code(&body.html),
             toc: body.toc.iter().filter(|h| h.level <= 3).cloned().collect(),
             events: cards
                 .iter()

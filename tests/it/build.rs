@@ -133,6 +133,9 @@ fn code_is_highlighted_with_classes() {
     let code = region(&html, "<pre class=\"code\" data-lang=\"rust\">", "</pre>");
     assert!(code.contains("<span class=\"hl-"), "{code}");
     assert!(!code.contains("style="));
+    // Only pages with code load the highlighting styles.
+    assert!(html.contains("href=\"/sub/highlight.css\""));
+    assert!(!page(&files, "chapters/alliance/index.html").contains("highlight.css"));
 }
 
 #[test]
