@@ -21,13 +21,14 @@ use crate::content::Content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Output;
 use crate::site::{BuildError, BuildStats};
+use crate::templates::Templates;
 use crate::templates::{self, json_for_script};
 use crate::timeline;
 use crate::views::{EventView, RenderedContent, Views};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::Path;
-use tera::{Context, Tera};
+use tera::Context;
 
 /// One page to render: output path, template, and its extra context.
 struct Job {
@@ -61,7 +62,7 @@ pub fn write_all(
     config: &Config,
     content: &Content,
     rendered: &RenderedContent,
-    tera: &Tera,
+    tera: &Templates,
     out: &Output,
 ) -> Result<BuildStats, BuildError> {
     let views = Views {

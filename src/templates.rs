@@ -51,8 +51,14 @@ fn escape_html(s: &str) -> String {
     out
 }
 
+/// The loaded templates, with their sources kept to place render errors.
+pub struct Templates {
+    pub tera: Tera,
+    sources: HashMap<String, String>,
+}
+
 /// Loads every `.html` template under `root/templates`.
-pub fn load(root: &Path) -> Result<Tera, Diagnostics> {
+pub fn load(root: &Path) -> Result<Templates, Diagnostics> {
     let dir = root.join("templates");
     let mut diags = Diagnostics::default();
     let mut files: Vec<(String, String)> = Vec::new();
@@ -116,7 +122,10 @@ pub fn load(root: &Path) -> Result<Tera, Diagnostics> {
             .unwrap_or(("templates".into(), ""));
         return Err(Diagnostics(vec![template_diag(&name, text, &e)]));
     }
-    Ok(tera)
+    Ok(Templates {
+        tera,
+        sources: files.into_iter().collect(),
+    })
 }
 
 /// The whole error chain as one string.
@@ -185,14 +194,26 @@ pub fn template_diag(path: &str, text: &str, e: &tera::Error) -> Diagnostic {
     d
 }
 
-/// Renders `template` with `ctx`; an error names the template file.
-pub fn render(tera: &Tera, template: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
-    tera.render(template, ctx).map_err(|e| {
+/// Renders `template` with `ctx`; an error names the template file and, when it is about
+/// a variable, the line and column where the template uses it.
+pub fn render(t: &Templates, template: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
+    t.tera.render(template, ctx).map_err(|e| {
         let full = chain(&e);
-        Diagnostic::file(
-            format!("templates/{template}"),
-            format!("template error: {full}"),
-        )
+        let message = format!("template error: {full}");
+        let variable = full.split("Variable `").nth(1).and_then(|r| r.split('`').next());
+        if let Some(var) = variable {
+            // The template named first, then the ones it extends or includes.
+            let mut names: Vec<&String> = t.sources.keys().collect();
+            names.sort_by_key(|n| (n.as_str() != template, n.as_str()));
+            for name in names {
+                let text = &t.sources[name];
+                if let Some(at) = text.find(var) {
+                    return Diagnostic::at(format!("templates/{name}"), text, at..at + var.len(), message)
+                        .with_hint(format!("`{var}` is not given to `{template}`; the README lists what each template receives"));
+                }
+            }
+        }
+        Diagnostic::file(format!("templates/{template}"), message)
     })
 }
 

@@ -9,6 +9,9 @@ use crate::diagnostics::{did_you_mean, Diagnostic};
 use serde::de::DeserializeOwned;
 use std::path::Path;
 
+const GENERIC_HINT: &str =
+    "this is TOML: see the README's authoring section for the keys and their types";
+
 /// Parses `toml_text`, which starts at byte `offset` of `file_text` (the whole file, used to
 /// compute lines and columns), into `T`.
 pub fn parse<T: DeserializeOwned>(
@@ -22,10 +25,7 @@ pub fn parse<T: DeserializeOwned>(
         let span = offset + span.start..offset + span.end;
         let (message, hint) = reword(e.message());
         let d = Diagnostic::at(path, file_text, span, message);
-        match hint {
-            Some(h) => d.with_hint(h),
-            None => d,
-        }
+        d.with_hint(hint.unwrap_or_else(|| GENERIC_HINT.to_string()))
     })
 }
 
