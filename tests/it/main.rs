@@ -3,5 +3,6 @@
 mod harness;
 
 mod build;
+mod documentary;
 mod errors;
 mod escaping;
