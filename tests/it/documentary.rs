@@ -17,7 +17,10 @@ fn load() -> (Config, Content) {
 
 #[test]
 fn builds_with_no_problem() {
-    let opts = BuildOptions { root: repo(), ..Default::default() };
+    let opts = BuildOptions {
+        root: repo(),
+        ..Default::default()
+    };
     let out = Output::memory();
     if let Err(e) = build(&opts, &out) {
         panic!("the documentary does not build:\n{e}");
@@ -28,13 +31,29 @@ fn builds_with_no_problem() {
 fn four_chapters_in_order_each_long_enough_and_with_events() {
     let (config, content) = load();
     let slugs: Vec<&str> = content.chapters.iter().map(|c| c.slug.as_str()).collect();
-    assert_eq!(slugs, ["cold-war-alliance", "sino-soviet-split", "doi-moi", "hanoi-summit-2019"]);
+    assert_eq!(
+        slugs,
+        [
+            "cold-war-alliance",
+            "sino-soviet-split",
+            "doi-moi",
+            "hanoi-summit-2019"
+        ]
+    );
     let (rendered, diags) = render_markdown(&config, &content);
     assert!(diags.is_empty(), "{diags:?}");
     for (c, body) in content.chapters.iter().zip(&rendered.chapter_bodies) {
         let words = body.text.split_whitespace().count();
-        assert!((1500..=3000).contains(&words), "{} has {words} words", c.slug);
-        let events = content.events.iter().filter(|e| e.chapter == c.slug).count();
+        assert!(
+            (1500..=3000).contains(&words),
+            "{} has {words} words",
+            c.slug
+        );
+        let events = content
+            .events
+            .iter()
+            .filter(|e| e.chapter == c.slug)
+            .count();
         assert!(events > 0, "{} has no events", c.slug);
         assert!(!body.cited.is_empty(), "{} cites nothing", c.slug);
     }
@@ -43,29 +62,53 @@ fn four_chapters_in_order_each_long_enough_and_with_events() {
 #[test]
 fn every_event_is_sourced_and_every_disagreement_is_shown() {
     let (_, content) = load();
-    assert!(content.events.len() >= 45, "only {} events", content.events.len());
+    assert!(
+        content.events.len() >= 45,
+        "only {} events",
+        content.events.len()
+    );
     for e in &content.events {
         assert!(!e.sources.is_empty(), "{} has no source", e.id);
         assert!(!e.body.markdown.trim().is_empty(), "{} has no body", e.id);
     }
-    let notes: Vec<&str> = content.events.iter().filter_map(|e| e.disputed.as_ref()).map(|d| d.markdown.as_str()).collect();
+    let notes: Vec<&str> = content
+        .events
+        .iter()
+        .filter_map(|e| e.disputed.as_ref())
+        .map(|d| d.markdown.as_str())
+        .collect();
     for note in &notes {
         let cited = note.matches("[@").count() + note.matches("; @").count();
-        assert!(cited >= 2, "a disputed note must name the sources on each side: {note}");
+        assert!(
+            cited >= 2,
+            "a disputed note must name the sources on each side: {note}"
+        );
     }
     // The seven disagreements of the sources README, each by what its note must mention.
     let all = notes.join("\n");
     for (what, words) in [
-        ("Strategic Cooperative Partnership date", &["1989", "1992"][..]),
+        (
+            "Strategic Cooperative Partnership date",
+            &["1989", "1992"][..],
+        ),
         ("relations with the United States", &["1994", "1995"]),
         ("North Korean pilots", &["200", "reported", "claim"]),
-        ("South Korea's rank as investor", &["largest", "second-largest"]),
-        ("time since a leader's visit", &["1964", "six decades", "60 years"]),
+        (
+            "South Korea's rank as investor",
+            &["largest", "second-largest"],
+        ),
+        (
+            "time since a leader's visit",
+            &["1964", "six decades", "60 years"],
+        ),
         ("Kim Jong-un's journey", &["60-hour", "Dong Dang"]),
         ("the Samsung visit", &["Samsung", "Kim Chang-son"]),
     ] {
         for w in words {
-            assert!(all.contains(w), "no disputed note shows the disagreement over {what} (missing {w:?})");
+            assert!(
+                all.contains(w),
+                "no disputed note shows the disagreement over {what} (missing {w:?})"
+            );
         }
     }
 }
@@ -74,10 +117,18 @@ fn every_event_is_sourced_and_every_disagreement_is_shown() {
 fn every_person_and_place_has_an_entry_and_appears() {
     let (_, content) = load();
     for p in &content.people {
-        assert!(!p.summary.markdown.trim().is_empty(), "{} has no summary", p.id);
+        assert!(
+            !p.summary.markdown.trim().is_empty(),
+            "{} has no summary",
+            p.id
+        );
     }
     for p in &content.places {
-        assert!(!p.summary.markdown.trim().is_empty(), "{} has no summary", p.id);
+        assert!(
+            !p.summary.markdown.trim().is_empty(),
+            "{} has no summary",
+            p.id
+        );
     }
     // Names are spelt as the sources spell them, diacritics included.
     assert!(content.people.iter().any(|p| p.name == "Trần Đại Quang"));

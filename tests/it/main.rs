@@ -6,3 +6,4 @@ mod build;
 mod documentary;
 mod errors;
 mod escaping;
+mod subpath;
