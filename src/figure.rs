@@ -109,7 +109,7 @@ pub fn render(
         );
     }
     svg.push_str("</svg>");
-    let mut table = String::from("<table class=\"visually-hidden\"><caption>");
+    let mut table = String::from("<div class=\"visually-hidden\"><table><caption>");
     let _ = write!(
         table,
         "{} ({})</caption><tr><th scope=\"col\">Period</th><th scope=\"col\">Value</th></tr>",
@@ -124,7 +124,8 @@ pub fn render(
             num(*v)
         );
     }
-    table.push_str("</table>");
+    // A table is as wide as its content whatever its width says, so the wrapper hides it.
+    table.push_str("</table></div>");
     let note = spec
         .note
         .as_deref()

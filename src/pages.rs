@@ -155,6 +155,7 @@ pub fn write_all(
         ),
     );
     c.insert("groups", &timeline_groups);
+    c.insert("filters", &timeline_filters(config, content));
     c.insert(
         "timeline_data",
         &json_for_script(&timeline_data(config, content, &cards, &views)),
@@ -380,6 +381,58 @@ fn prefix_ids(html: &str, prefix: &str) -> String {
             .replace(&format!("</h{level}>"), &format!("</h{}>", level + 1));
     }
     s
+}
+
+/// The timeline's filter menus, rendered into the page so that it is laid out before the
+/// script runs (nothing moves when it does): `[{name, label, options: [{value, label}]}]`,
+/// options sorted by label.
+fn timeline_filters(config: &Config, content: &Content) -> serde_json::Value {
+    let menu = |name: &str, label: &str, mut options: Vec<(String, String)>| {
+        options.sort_by(|a, b| a.1.cmp(&b.1));
+        options.dedup();
+        serde_json::json!({
+            "name": name, "label": label,
+            "options": options.into_iter().map(|(value, label)| serde_json::json!({"value": value, "label": label})).collect::<Vec<_>>(),
+        })
+    };
+    let same = |v: &String| (v.clone(), v.clone());
+    let entries = |list: &[crate::content::Entry]| {
+        list.iter()
+            .map(|p| (p.id.clone(), p.name.clone()))
+            .collect::<Vec<_>>()
+    };
+    let tags = content
+        .events
+        .iter()
+        .flat_map(|e| e.tags.iter().map(same))
+        .collect();
+    serde_json::json!([
+        menu(
+            "country",
+            "Country",
+            config.countries.iter().map(same).collect()
+        ),
+        menu("person", "Person", entries(&content.people)),
+        menu("tag", "Tag", tags),
+        menu(
+            "chapter",
+            "Chapter",
+            content
+                .chapters
+                .iter()
+                .map(|c| (c.slug.clone(), c.title.clone()))
+                .collect()
+        ),
+        menu(
+            "era",
+            "Era",
+            config
+                .eras
+                .iter()
+                .map(|r| (r.id.clone(), r.name.clone()))
+                .collect()
+        ),
+    ])
 }
 
 /// The compact data the timeline's script reads (embedded as JSON in the page).

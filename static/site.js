@@ -16,7 +16,6 @@
     btn.querySelector('.theme-label').textContent = dark ? 'Dark' : 'Light';
   }
   if (btn) {
-    btn.hidden = false;
     btn.addEventListener('click', function () {
       var next = current() === 'dark' ? 'light' : 'dark';
       root.setAttribute('data-theme', next);

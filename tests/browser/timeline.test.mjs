@@ -1,0 +1,185 @@
+// The interactive timeline in a real browser: deep links and Back, keyboard navigation,
+// filters and search with their state in the URL, zoom and pan, the page without
+// JavaScript, accessibility, the size budget, and speed with 5,000 events.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync, cpSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSite, serveDir, launch, watchErrors, axe, shot, REPO } from './lib.mjs';
+
+let server; let browser; let base; let dir;
+before(async () => {
+  dir = buildSite({ baseUrl: 'http://127.0.0.1/distant-comrades/' });
+  server = await serveDir(dir, '/distant-comrades/');
+  base = server.url + 'timeline/';
+  browser = await launch();
+});
+after(async () => { await browser?.close(); await server?.close(); });
+
+async function open(url, opts = {}) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, ...opts });
+  const errors = watchErrors(page);
+  await page.goto(url);
+  await page.waitForSelector('.tl-axis');
+  return { page, errors };
+}
+const ids = (page) => page.$$eval('.tl-event:not([hidden])', (l) => l.map((e) => e.id));
+
+test('a deep link opens the event and focuses its element; Back returns to the previous one', async () => {
+  const { page, errors } = await open(base + '#1967-north-korean-pilots-in-vietnam');
+  assert.equal(await page.evaluate(() => document.activeElement.id), '1967-north-korean-pilots-in-vietnam');
+  assert.ok(await page.$eval('[id="1967-north-korean-pilots-in-vietnam"]', (e) => e.classList.contains('is-open')));
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('Enter');
+  const next = await page.evaluate(() => document.activeElement.id);
+  assert.notEqual(next, '1967-north-korean-pilots-in-vietnam');
+  assert.equal(new URL(page.url()).hash, '#' + next);
+  await page.goBack();
+  await page.waitForFunction(() => location.hash === '#1967-north-korean-pilots-in-vietnam');
+  assert.equal(await page.evaluate(() => document.activeElement.id), '1967-north-korean-pilots-in-vietnam');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('keyboard: Tab reaches the timeline, arrows, Home, End, Enter and Escape', async () => {
+  const { page } = await open(base);
+  const all = await ids(page);
+  await page.focus(`[id="${all[0]}"]`);
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement.id), all[1]);
+  await page.keyboard.press('End');
+  assert.equal(await page.evaluate(() => document.activeElement.id), all[all.length - 1]);
+  await page.keyboard.press('Home');
+  assert.equal(await page.evaluate(() => document.activeElement.id), all[0]);
+  await page.keyboard.press('Enter');
+  assert.ok(await page.$eval(`[id="${all[0]}"]`, (e) => e.classList.contains('is-open')));
+  await page.keyboard.press('Escape');
+  assert.ok(!(await page.$eval(`[id="${all[0]}"]`, (e) => e.classList.contains('is-open'))));
+  // Only one event is in the tab order (roving tabindex), and it is inside its own id.
+  assert.equal(await page.$$eval('.tl-event[tabindex="0"]', (l) => l.length), 1);
+  await page.close();
+});
+
+test('each filter and the search narrow the list, update the count and the URL, and survive a reload', async () => {
+  const { page, errors } = await open(base);
+  const total = (await ids(page)).length;
+  for (const [sel, value] of [['#tl-f-country', 'South Korea'], ['#tl-f-person', 'kim-il-sung'], ['#tl-f-tag', 'summit'], ['#tl-f-chapter', 'doi-moi'], ['#tl-f-era', 'summit']]) {
+    await page.selectOption(sel, value);
+    const shown = (await ids(page)).length;
+    assert.ok(shown > 0 && shown < total, `${sel}=${value} shows ${shown} of ${total}`);
+    assert.match(await page.textContent('.tl-count'), new RegExp(`^${shown} of ${total} events match`));
+    assert.ok(page.url().includes(sel.slice(6) + '='), page.url());
+    await page.click('text=Clear filters');
+  }
+  await page.fill('#tl-q', 'samsung');
+  const found = await ids(page);
+  assert.ok(found.includes('2019-02-kim-chang-son-samsung-tour'), found.join());
+  assert.ok(found.length < total);
+  await page.reload();
+  await page.waitForSelector('.tl-axis');
+  assert.equal(await page.inputValue('#tl-q'), 'samsung');
+  assert.deepEqual(await ids(page), found);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('zoom and pan by buttons and keys change the visible range', async () => {
+  const { page } = await open(base);
+  const range = () => page.evaluate(() => window.__timeline.view());
+  const r0 = await range();
+  await page.click('#tl-zoom-in');
+  const r1 = await range();
+  assert.ok(r1[1] - r1[0] < r0[1] - r0[0], 'zoom in narrows the range');
+  await page.click('#tl-pan-right');
+  const r2 = await range();
+  assert.ok(r2[0] > r1[0], 'pan moves later');
+  await page.focus('.tl-axis');
+  await page.keyboard.press('ArrowLeft');
+  assert.ok((await range())[0] < r2[0], 'ArrowLeft on the axis pans earlier');
+  await page.keyboard.press('-');
+  assert.ok((await range())[1] - (await range())[0] > r2[1] - r2[0], 'minus zooms out');
+  await page.click('#tl-zoom-reset');
+  assert.deepEqual(await range(), r0);
+  await page.close();
+});
+
+test('without JavaScript the page lists every event with its id', async () => {
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await page.goto(base);
+  const data = JSON.parse(readFileSync(join(dir, 'timeline.json'), 'utf8'));
+  const listed = await page.$$eval('.tl-event', (l) => l.map((e) => e.id));
+  assert.deepEqual([...listed].sort(), data.events.map((e) => e.unique_id).sort());
+  assert.ok(await page.isHidden('#timeline-app'));
+  await ctx.close();
+});
+
+test('no axe violations, no sideways scroll at 320 px, screenshots', async () => {
+  for (const width of [320, 375, 1280]) {
+    const { page, errors } = await open(base + '#2019-02-26-kim-jong-un-arrives', { viewport: { width, height: 800 } });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `sideways scroll of ${overflow}px at ${width}px`);
+    if (width !== 320) {
+      await shot(page, `timeline-${width}`);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await shot(page, `timeline-top-${width}`);
+    }
+    assert.deepEqual(await axe(page), []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
+test('budget: script at most 24 KiB, page with its resources at most 150 KiB', async () => {
+  const { page } = await open(base);
+  const urls = await page.evaluate(() => [location.href, ...performance.getEntriesByType('resource').map((r) => r.name)]);
+  let total = 0;
+  for (const u of new Set(urls)) {
+    const p = new URL(u).pathname.replace('/distant-comrades/', '');
+    const f = join(dir, p.endsWith('/') || p === '' ? p + 'index.html' : p);
+    total += statSync(f).size;
+  }
+  const js = statSync(join(dir, 'timeline.js')).size;
+  console.log(`timeline.js: ${(js / 1024).toFixed(1)} KiB; page with resources: ${(total / 1024).toFixed(1)} KiB`);
+  assert.ok(js <= 24 * 1024, `timeline.js is ${js} bytes`);
+  assert.ok(total <= 150 * 1024, `timeline page weighs ${total} bytes`);
+  await page.close();
+});
+
+test('with 5,000 events a filter change and a zoom step render in under 100 ms', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'docsite-5000-'));
+  for (const d of ['templates', 'static']) cpSync(join(REPO, d), join(root, d), { recursive: true });
+  cpSync(join(REPO, 'site.toml'), join(root, 'site.toml'));
+  mkdirSync(join(root, 'content/events'), { recursive: true });
+  mkdirSync(join(root, 'content/chapters'), { recursive: true });
+  writeFileSync(join(root, 'content/sources.toml'), '[[source]]\nid = "S"\ntitle = "Synthetic"\n');
+  writeFileSync(join(root, 'content/chapters/c.md'), '+++\ntitle = "C"\norder = 1\nsummary = "s"\nyears = [1950, 2019]\n+++\nText.\n');
+  const countries = ['North Korea', 'Vietnam', 'South Korea', 'China'];
+  for (let i = 0; i < 5000; i++) {
+    const y = 1950 + (i % 70); const m = String(1 + (i % 12)).padStart(2, '0');
+    writeFileSync(join(root, `content/events/e${i}.md`), `+++\ntitle = "Event ${i} of the synthetic timeline"\ndate = "${y}-${m}"\nsummary = "Summary number ${i} with a word w${i % 97}."\ncountries = ["${countries[i % 4]}"]\ntags = ["t${i % 13}"]\nchapter = "c"\nsources = ["S"]\n+++\nBody ${i}.\n`);
+  }
+  const big = buildSite({ root, baseUrl: 'http://127.0.0.1/big/' });
+  const s2 = await serveDir(big, '/big/');
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(s2.url + 'timeline/');
+  await page.waitForSelector('.tl-axis');
+  const t = await page.evaluate(async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+    const sel = document.getElementById('tl-f-country');
+    let t0 = performance.now();
+    sel.value = 'Vietnam'; sel.dispatchEvent(new Event('input', { bubbles: true }));
+    document.body.offsetHeight; await frame();
+    const filter = performance.now() - t0;
+    t0 = performance.now();
+    document.getElementById('tl-zoom-in').click();
+    document.body.offsetHeight; await frame();
+    const zoom = performance.now() - t0;
+    return { filter, zoom };
+  });
+  console.log(`5,000 events: filter change ${t.filter.toFixed(1)} ms, zoom step ${t.zoom.toFixed(1)} ms`);
+  assert.ok(t.filter < 100, `filter took ${t.filter} ms`);
+  assert.ok(t.zoom < 100, `zoom took ${t.zoom} ms`);
+  await page.close(); await s2.close();
+});
