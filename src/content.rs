@@ -392,6 +392,7 @@ fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBu
         return Vec::new();
     }
     let mut out = Vec::new();
+    let fence = base.canonicalize().unwrap_or_else(|_| base.clone());
     for entry in walkdir::WalkDir::new(&base)
         .follow_links(true)
         .sort_by_file_name()
@@ -400,6 +401,10 @@ fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBu
             Ok(e) => {
                 let p = e.path();
                 if e.file_type().is_file() && p.extension().is_some_and(|x| x == "md") {
+                    if let Some(d) = outside(root, &fence, p, dir) {
+                        diags.push(d);
+                        continue;
+                    }
                     out.push(crate::diagnostics::rel(root, p));
                 }
             }
@@ -422,6 +427,25 @@ fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBu
         }
     }
     out
+}
+
+/// A file reached through a symlink that leads out of `fence` (the canonical `content/…` or
+/// `static/` folder) is refused: only files inside the site are read or published, so
+/// neither `build` nor `serve` can be made to publish, say, `/etc/passwd`.
+pub fn outside(root: &Path, fence: &Path, path: &Path, dir: &str) -> Option<Diagnostic> {
+    let real = path.canonicalize().ok()?;
+    if real.starts_with(fence) {
+        return None;
+    }
+    Some(
+        Diagnostic::file(
+            crate::diagnostics::rel(root, path),
+            format!("this symlink leads out of {dir}/, to {}", real.display()),
+        )
+        .with_hint(format!(
+            "only files inside {dir}/ are published; copy the file in instead of linking to it"
+        )),
+    )
 }
 
 fn stem(rel: &Path) -> String {

@@ -62,7 +62,13 @@ pub fn highlight(code: &str, lang: &str) -> String {
 
 /// CSS for highlighted code: light by default, dark under `prefers-color-scheme: dark`
 /// unless the page says `data-theme="light"`, and dark whenever it says `data-theme="dark"`.
+/// It never changes, so it is made once per process (`serve` rebuilds often).
 pub fn stylesheet() -> String {
+    static CSS: OnceLock<String> = OnceLock::new();
+    CSS.get_or_init(make_stylesheet).clone()
+}
+
+fn make_stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
     let light =
         css_for_theme_with_class_style(&themes.themes["InspiredGitHub"], STYLE).unwrap_or_default();

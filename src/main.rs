@@ -3,7 +3,10 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use docsite::output::Output;
-use docsite::site::{build, BuildError, BuildOptions};
+use docsite::scaffold::NewPage;
+use docsite::serve::ServeOptions;
+use docsite::site::{build, check, BuildError, BuildOptions, CheckOptions};
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -35,6 +38,49 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build into memory and serve with live reload; drafts are shown.
+    Serve {
+        /// The port to listen on.
+        #[arg(long, short = 'p', default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on (other than loopback, other machines can reach it).
+        #[arg(long, short = 'i', default_value = "127.0.0.1")]
+        interface: IpAddr,
+        /// Open the site in the system's browser.
+        #[arg(long)]
+        open: bool,
+        /// Leave out pages marked `draft = true`, as `build` does.
+        #[arg(long)]
+        no_drafts: bool,
+    },
+    /// Run the whole build without writing anything and report every problem at once:
+    /// content, templates, internal links and anchors in the produced HTML.
+    Check {
+        /// Also check external links (needs the network).
+        #[arg(long)]
+        external: bool,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Write a new event or chapter with front matter ready to fill in.
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// content/events/<slug>.md
+    Event {
+        slug: String,
+        /// The date: YYYY, YYYY-MM or YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+    },
+    /// content/chapters/<slug>.md (a draft, ordered after the others)
+    Chapter { slug: String },
 }
 
 fn main() -> ExitCode {
@@ -50,6 +96,54 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Serve {
+            port,
+            interface,
+            open,
+            no_drafts,
+        } => {
+            docsite::serve::serve(&ServeOptions {
+                root: cli.root,
+                interface,
+                port,
+                open,
+                drafts: !no_drafts,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { external, drafts } => {
+            let opts = CheckOptions {
+                build: BuildOptions {
+                    root: cli.root,
+                    base_url: None,
+                    drafts,
+                },
+                external,
+            };
+            match check(&opts) {
+                Ok(stats) => {
+                    eprintln!(
+                        "no problems: {} pages, {} events, {} chapters checked",
+                        stats.pages, stats.events, stats.chapters
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(BuildError::Site(d)) => {
+                    eprintln!("{d}");
+                    Ok(ExitCode::FAILURE)
+                }
+                Err(BuildError::System(e)) => Err(e),
+            }
+        }
+        Command::New { what } => {
+            let page = match what {
+                NewCommand::Event { slug, date } => NewPage::Event { slug, date },
+                NewCommand::Chapter { slug } => NewPage::Chapter { slug },
+            };
+            let path = docsite::scaffold::create(&cli.root, &page)?;
+            println!("wrote {}", cli.root.join(path).display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Build {
             base_url,
             output_dir,

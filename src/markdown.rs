@@ -64,6 +64,11 @@ pub struct Rendered {
     pub cited: Vec<String>,
     /// Content paths this text links to.
     pub links_to: Vec<String>,
+    /// `/`-rooted links and images (`/maps/route.svg`), without the base path; each must be
+    /// a file the build writes (a page or a file of `static/`), checked after the build.
+    pub rooted: Vec<AnchorLink>,
+    /// External `http(s)://` links, checked only by `check --external`.
+    pub external: Vec<AnchorLink>,
     /// Plain text, without citations (for descriptions, search and JSON).
     pub text: String,
 }
@@ -404,8 +409,25 @@ fn resolve<'a>(
             None => CowStr::from(url.clone()),
         }
     } else if dest.starts_with('/') && !dest.starts_with("//") {
+        let (path, anchor) = dest[1..].split_once('#').unwrap_or((&dest[1..], ""));
+        let path = path.split('?').next().unwrap_or_default();
+        out.rooted.push(AnchorLink {
+            target: path.to_string(),
+            anchor: anchor.to_string(),
+            at: src.diag(
+                range.clone(),
+                format!("broken link: `{dest}` is neither a page nor a file of static/"),
+            ).with_hint("links starting with / name a file of static/ or a page of the site, as /timeline/ or /figures/map.svg"),
+        });
         CowStr::from(format!("{}{}", r.base_path, &dest[1..]))
     } else {
+        if dest.starts_with("http://") || dest.starts_with("https://") {
+            out.external.push(AnchorLink {
+                target: dest.to_string(),
+                anchor: String::new(),
+                at: src.diag(range.clone(), format!("external link `{dest}`")),
+            });
+        }
         dest.clone()
     }
 }

@@ -97,6 +97,28 @@ impl Output {
         }
     }
 
+    /// Whether the site answers the path `rel` (inside the site, without base path): a file,
+    /// or a folder with an `index.html`.
+    pub fn serves(&self, rel: &str) -> bool {
+        let rel = percent_encoding::percent_decode_str(rel).decode_utf8_lossy();
+        let rel = rel.trim_start_matches('/');
+        let candidates = if rel.is_empty() || rel.ends_with('/') {
+            vec![format!("{rel}index.html")]
+        } else {
+            vec![rel.to_string(), format!("{rel}/index.html")]
+        };
+        if candidates.iter().any(|c| c.split('/').any(|s| s == "..")) {
+            return false;
+        }
+        match self {
+            Output::Memory(m) => m
+                .lock()
+                .map(|m| candidates.iter().any(|c| m.contains_key(c)))
+                .unwrap_or(false),
+            Output::Disk(d) => candidates.iter().any(|c| d.tmp.join(c).is_file()),
+        }
+    }
+
     /// Swaps the finished build in (disk) and returns the files (memory).
     pub fn commit(self) -> Result<Option<BTreeMap<String, Vec<u8>>>> {
         match self {

@@ -383,6 +383,25 @@ fn prefix_ids(html: &str, prefix: &str) -> String {
     s
 }
 
+/// The template that renders the page at `path` (the table at the top of this module), for
+/// messages about a page's HTML.
+pub fn template_of(path: &str) -> Option<&'static str> {
+    let first = path.split('/').next().unwrap_or_default();
+    Some(match (first, path) {
+        (_, "index.html") => "index.html",
+        (_, "404.html") => "404.html",
+        ("chapters", _) => "chapter.html",
+        ("events", _) => "event.html",
+        ("timeline", _) => "timeline.html",
+        ("sources", _) => "sources.html",
+        ("people" | "places", _) => "entries.html",
+        ("tags", _) => "tags.html",
+        ("search", _) => "search.html",
+        ("print", _) => "print.html",
+        _ => return None,
+    })
+}
+
 /// The timeline's filter menus, rendered into the page so that it is laid out before the
 /// script runs (nothing moves when it does): `[{name, label, options: [{value, label}]}]`,
 /// options sorted by label.
@@ -477,12 +496,18 @@ fn copy_static(root: &Path, out: &Output) -> Result<usize, BuildError> {
     }
     let mut diags = Diagnostics::default();
     let mut files = Vec::new();
+    let fence = dir.canonicalize().unwrap_or_else(|_| dir.clone());
     for entry in walkdir::WalkDir::new(&dir)
         .follow_links(true)
         .sort_by_file_name()
     {
         match entry {
-            Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
+            Ok(e) if e.file_type().is_file() => {
+                match crate::content::outside(root, &fence, e.path(), "static") {
+                    Some(d) => diags.push(d),
+                    None => files.push(e.into_path()),
+                }
+            }
             Ok(_) => {}
             Err(e) => {
                 let p = e

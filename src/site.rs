@@ -69,6 +69,17 @@ pub struct BuildStats {
 
 /// Runs the whole build, writing through `out`.
 pub fn build(opts: &BuildOptions, out: &Output) -> Result<BuildStats, BuildError> {
+    run(opts, out).map(|b| b.stats)
+}
+
+/// What a finished build leaves for the checks that follow it.
+struct Built {
+    stats: BuildStats,
+    config: Config,
+    rendered: RenderedContent,
+}
+
+fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
     let root = &opts.root;
     let config = Config::load(root, opts.base_url.as_deref())?;
     let (content, mut diags) = Content::load(
@@ -92,7 +103,60 @@ pub fn build(opts: &BuildOptions, out: &Output) -> Result<BuildStats, BuildError
         return Err(BuildError::Site(diags));
     };
     let stats = crate::pages::write_all(root, &config, &content, &rendered, &tera, out)?;
-    Ok(stats)
+    let mut missing = Diagnostics::default();
+    for l in rendered.all().flat_map(|r| &r.rooted) {
+        if !out.serves(&l.target) {
+            missing.push(l.at.clone());
+        }
+    }
+    if !missing.is_empty() {
+        missing.sort();
+        return Err(BuildError::Site(missing));
+    }
+    Ok(Built {
+        stats,
+        config,
+        rendered,
+    })
+}
+
+/// What `check` adds to the build.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    pub build: BuildOptions,
+    /// Also ask every external address.
+    pub external: bool,
+}
+
+/// Runs every stage into memory, then checks every link and anchor of the HTML the
+/// templates produced (and, when asked, every external address). Writes nothing.
+pub fn check(opts: &CheckOptions) -> Result<BuildStats, BuildError> {
+    let out = Output::memory();
+    let built = run(&opts.build, &out)?;
+    let files = out.commit()?.unwrap_or_default();
+    let config = &built.config;
+    let mut diags = Diagnostics(crate::linkcheck::internal(
+        &files,
+        &config.base_url,
+        &config.base_path,
+        crate::pages::template_of,
+    ));
+    if opts.external {
+        let located: HashMap<String, Diagnostic> = built
+            .rendered
+            .all()
+            .flat_map(|r| &r.external)
+            .map(|l| (l.target.clone(), l.at.clone()))
+            .collect();
+        let links = crate::linkcheck::external_links(&files, &config.base_url);
+        diags.extend(crate::linkcheck::external(&links, &located));
+    }
+    if diags.is_empty() {
+        Ok(built.stats)
+    } else {
+        diags.sort();
+        Err(BuildError::Site(diags))
+    }
 }
 
 /// Renders every Markdown text of the site and checks internal `#anchors`.
@@ -183,16 +247,7 @@ fn check_anchors(content: &Content, r: &RenderedContent) -> Vec<Diagnostic> {
             .replace('\\', "/");
         ids.insert(key, &b.ids);
     }
-    let all = r
-        .home
-        .iter()
-        .chain(&r.chapter_summaries)
-        .chain(&r.chapter_bodies)
-        .chain(&r.event_summaries)
-        .chain(r.event_disputes.iter().flatten())
-        .chain(&r.event_bodies)
-        .chain(&r.people)
-        .chain(&r.places);
+    let all = r.all();
     let mut out = Vec::new();
     for rendered in all {
         for l in &rendered.links {
@@ -213,11 +268,6 @@ fn check_anchors(content: &Content, r: &RenderedContent) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-/// Runs every stage without writing anything (for `check`).
-pub fn check(opts: &BuildOptions) -> Result<BuildStats, BuildError> {
-    build(opts, &Output::memory())
 }
 
 /// A convenience for callers holding views.

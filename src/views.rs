@@ -145,6 +145,21 @@ pub struct RenderedContent {
     pub places: Vec<Rendered>,
 }
 
+impl RenderedContent {
+    /// Every rendered text of the site.
+    pub fn all(&self) -> impl Iterator<Item = &Rendered> {
+        self.home
+            .iter()
+            .chain(&self.chapter_summaries)
+            .chain(&self.chapter_bodies)
+            .chain(&self.event_summaries)
+            .chain(self.event_disputes.iter().flatten())
+            .chain(&self.event_bodies)
+            .chain(&self.people)
+            .chain(&self.places)
+    }
+}
+
 fn has_code(html: &str) -> bool {
     html.contains("<span class=\"hl-")
 }

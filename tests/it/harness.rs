@@ -95,16 +95,7 @@ impl SiteTest {
 
     /// Runs the `docsite` binary in the site folder.
     pub fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_docsite"))
-            .args(args)
-            .current_dir(self.root())
-            .output()
-            .expect("run docsite");
-        Run {
-            code: out.status.code(),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        run_in(self.root(), args)
     }
 
     /// Every file under `rel` (relative paths → bytes).
@@ -127,6 +118,20 @@ impl SiteTest {
             }
         }
         m
+    }
+}
+
+/// Runs the `docsite` binary in `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_docsite"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run docsite");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
 }
 

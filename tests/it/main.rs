@@ -3,7 +3,9 @@
 mod harness;
 
 mod build;
+mod check;
 mod documentary;
 mod errors;
 mod escaping;
+mod serve;
 mod subpath;

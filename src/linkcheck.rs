@@ -1,0 +1,298 @@
+//! The link checker of `check`: reads the HTML a build produced (in memory) and finds every
+//! internal `href`/`src` that names no file of the site and every `#anchor` that names no
+//! id on its page, including the links the templates write, which the Markdown stage never
+//! sees. With `--external` it also asks each external `http(s)` address, in parallel, and
+//! reports those that fail or answer with an error status.
+//!
+//! Links written in Markdown were already checked, with their line and column, by the
+//! Markdown stage; problems found here are reported against the page and the template that
+//! made it.
+
+use crate::diagnostics::Diagnostic;
+use lol_html::{element, HtmlRewriter, Settings};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::time::Duration;
+
+/// What one page holds: the ids it defines, and its links (attribute value, as written).
+#[derive(Debug, Default)]
+struct Page {
+    ids: HashSet<String>,
+    links: Vec<String>,
+}
+
+fn scan(html: &[u8]) -> Page {
+    let page = std::cell::RefCell::new(Page::default());
+    let mut rewriter = HtmlRewriter::new(
+        Settings {
+            element_content_handlers: vec![
+                element!("[id]", |el| {
+                    if let Some(id) = el.get_attribute("id") {
+                        page.borrow_mut().ids.insert(id);
+                    }
+                    Ok(())
+                }),
+                element!("a[href], link[href]", |el| {
+                    if let Some(h) = el.get_attribute("href") {
+                        page.borrow_mut().links.push(h);
+                    }
+                    Ok(())
+                }),
+                element!("img[src], script[src], source[src]", |el| {
+                    if let Some(h) = el.get_attribute("src") {
+                        page.borrow_mut().links.push(h);
+                    }
+                    Ok(())
+                }),
+            ],
+            ..Settings::new()
+        },
+        |_: &[u8]| {},
+    );
+    // The rewriter only fails on its own memory limits; a page it cannot read has no links.
+    let _ = rewriter.write(html);
+    let _ = rewriter.end();
+    page.into_inner()
+}
+
+/// Checks every internal link and anchor of the built `files` (path → bytes).
+/// `base_url` is the site's absolute address, `base_path` its path (`/` or `/repo/`);
+/// `template_of` names the template that made a page, for the hint.
+pub fn internal(
+    files: &BTreeMap<String, Vec<u8>>,
+    base_url: &str,
+    base_path: &str,
+    template_of: impl Fn(&str) -> Option<&'static str> + Sync,
+) -> Vec<Diagnostic> {
+    let pages: HashMap<&str, Page> = files
+        .par_iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| (p.as_str(), scan(b)))
+        .collect();
+    let mut out: Vec<Diagnostic> = pages
+        .par_iter()
+        .flat_map_iter(|(from, page)| {
+            let mut seen = BTreeSet::new();
+            let mut diags = Vec::new();
+            for link in &page.links {
+                if !seen.insert(link.as_str()) {
+                    continue;
+                }
+                let Some(problem) = problem(link, from, page, &pages, files, base_url, base_path)
+                else {
+                    continue;
+                };
+                let d = Diagnostic::file(format!("public/{from}"), problem);
+                diags.push(match template_of(from) {
+                    Some(t) => {
+                        d.with_hint(format!("the link is in the HTML rendered by templates/{t}"))
+                    }
+                    None => d,
+                });
+            }
+            diags
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message))
+    });
+    out
+}
+
+/// Why `link` on page `from` is broken, if it is.
+fn problem(
+    link: &str,
+    from: &str,
+    page: &Page,
+    pages: &HashMap<&str, Page>,
+    files: &BTreeMap<String, Vec<u8>>,
+    base_url: &str,
+    base_path: &str,
+) -> Option<String> {
+    let base = base_url.trim_end_matches('/');
+    // An absolute address of the site itself is checked like a path inside it.
+    let (local, inside) = match link.strip_prefix(base) {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') || rest.starts_with('#') => {
+            (rest.trim_start_matches('/').to_string(), true)
+        }
+        _ if link.contains("://") || link.starts_with("//") => return None,
+        _ if link.starts_with("mailto:")
+            || link.starts_with("tel:")
+            || link.starts_with("data:") =>
+        {
+            return None
+        }
+        _ => (link.to_string(), false),
+    };
+    let (path, anchor) = local.split_once('#').unwrap_or((&local, ""));
+    let path = path.split('?').next().unwrap_or_default();
+    let target: String = if inside {
+        path.to_string()
+    } else if path.is_empty() {
+        from.to_string()
+    } else if let Some(p) = path.strip_prefix('/') {
+        match ("/".to_string() + p).strip_prefix(base_path) {
+            Some(inside) => inside.to_string(),
+            None => {
+                return Some(format!(
+                    "`{link}` points outside the site's base path {base_path}"
+                ))
+            }
+        }
+    } else {
+        join(from, path)
+    };
+    let decoded = percent_encoding::percent_decode_str(&target)
+        .decode_utf8_lossy()
+        .into_owned();
+    let file = if decoded.is_empty() || decoded.ends_with('/') {
+        format!("{decoded}index.html")
+    } else if files.contains_key(&decoded) {
+        decoded
+    } else if files.contains_key(&format!("{decoded}/index.html")) {
+        format!("{decoded}/index.html")
+    } else {
+        decoded
+    };
+    if !files.contains_key(&file) {
+        return Some(format!(
+            "broken link: `{link}` names no page or file of the site"
+        ));
+    }
+    if anchor.is_empty() {
+        return None;
+    }
+    let ids = if file == from {
+        Some(&page.ids)
+    } else {
+        pages.get(file.as_str()).map(|p| &p.ids)
+    };
+    match ids {
+        Some(ids) if !ids.contains(anchor) => Some(format!(
+            "broken anchor: `{link}`: the page has no element with id `{anchor}`"
+        )),
+        _ => None,
+    }
+}
+
+/// Resolves a relative `path` against the page `from` (both inside the site).
+fn join(from: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for seg in path.split('/') {
+        match seg {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut s = parts.join("/");
+    if path.ends_with('/') && !s.is_empty() {
+        s.push('/');
+    }
+    s
+}
+
+/// Every external address in the built HTML, with the first page it appears on.
+pub fn external_links(
+    files: &BTreeMap<String, Vec<u8>>,
+    base_url: &str,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        for link in scan(bytes).links {
+            let external = (link.starts_with("http://") || link.starts_with("https://"))
+                && !link.starts_with(base_url.trim_end_matches('/'));
+            if external {
+                out.entry(link).or_insert_with(|| path.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Asks every address (HEAD, then GET when HEAD is refused) and returns those that fail.
+/// `located` gives a Markdown position for an address when one wrote it.
+pub fn external(
+    links: &BTreeMap<String, String>,
+    located: &HashMap<String, Diagnostic>,
+) -> Vec<Diagnostic> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(15)))
+        .http_status_as_error(false)
+        .user_agent("docsite-check")
+        .build()
+        .into();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(8).build();
+    let run = || {
+        links
+            .par_iter()
+            .filter_map(|(url, page)| {
+                let status = ask(&agent, url);
+                let why = match status {
+                    Ok(s) if s < 400 => return None,
+                    Ok(s) => format!("external link `{url}` answers HTTP {s}"),
+                    Err(e) => format!("external link `{url}` cannot be reached: {e}"),
+                };
+                Some(match located.get(url) {
+                    Some(at) => Diagnostic {
+                        message: why,
+                        ..at.clone()
+                    },
+                    None => Diagnostic::file(format!("public/{page}"), why),
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut out = match pool {
+        Ok(p) => p.install(run),
+        Err(_) => run(),
+    };
+    out.sort_by(|a, b| {
+        (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message))
+    });
+    out
+}
+
+fn ask(agent: &ureq::Agent, url: &str) -> Result<u16, String> {
+    let head = agent.head(url).call().map_err(|e| e.to_string())?;
+    let s = head.status().as_u16();
+    if s == 405 || s == 501 {
+        let get = agent.get(url).call().map_err(|e| e.to_string())?;
+        return Ok(get.status().as_u16());
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_resolve_against_the_page() {
+        assert_eq!(join("chapters/a/index.html", "../b/"), "chapters/b/");
+        assert_eq!(join("index.html", "timeline/"), "timeline/");
+        assert_eq!(join("events/x/index.html", "../../style.css"), "style.css");
+    }
+
+    #[test]
+    fn finds_broken_links_and_anchors_and_ignores_good_ones() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "index.html".to_string(),
+            br##"<a href="/r/a/">a</a><a href="/r/a/#x">x</a><a href="/r/a/#nope">n</a><a href="/r/gone/">g</a><a href="#top">t</a><p id="top"></p><a href="https://example.org/">e</a><a href="http://site.test/r/a/">abs</a>"##.to_vec(),
+        );
+        files.insert("a/index.html".to_string(), br#"<h2 id="x">X</h2>"#.to_vec());
+        let d = internal(&files, "http://site.test/r/", "/r/", |_| Some("index.html"));
+        let msgs: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "broken anchor: `/r/a/#nope`: the page has no element with id `nope`",
+                "broken link: `/r/gone/` names no page or file of the site",
+            ]
+        );
+    }
+}

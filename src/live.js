@@ -1,0 +1,49 @@
+// Live reload for `docsite serve` (served at /__docsite/live.js, never published).
+// Long-polls the server for a new build: reloads the page, swaps the stylesheets when only
+// CSS changed, or shows the build error over the page until it is fixed.
+(function () {
+  'use strict';
+  var me = document.currentScript;
+  var v = me ? Number(me.getAttribute('data-v')) : -1;
+  var box = null;
+  function overlay(text) {
+    if (!box) {
+      box = document.createElement('div');
+      box.id = 'docsite-error';
+      box.setAttribute('role', 'alert');
+      box.style.cssText = 'position:fixed;inset:0;z-index:2147483647;background:rgba(20,0,0,.88);color:#fff;' +
+        'overflow:auto;padding:2rem;font:14px/1.5 ui-monospace,monospace';
+      var h = document.createElement('p');
+      h.textContent = 'The build failed. The page below is the last good build; fix the error and save.';
+      h.style.cssText = 'font:600 16px system-ui,sans-serif;margin:0 0 1rem';
+      var pre = document.createElement('pre');
+      pre.style.cssText = 'white-space:pre-wrap;margin:0';
+      box.appendChild(h);
+      box.appendChild(pre);
+      document.body.appendChild(box);
+    }
+    box.lastChild.textContent = text;
+  }
+  function swapCss(n) {
+    Array.prototype.forEach.call(document.querySelectorAll('link[rel="stylesheet"]'), function (l) {
+      var u = new URL(l.href);
+      u.searchParams.set('v', n);
+      l.href = u.href;
+    });
+  }
+  function poll(first) {
+    fetch('/__docsite/poll' + (first ? '' : '?v=' + v), { cache: 'no-store' })
+      .then(function (r) { return r.json(); })
+      .then(function (m) {
+        if (m.error) overlay(m.error);
+        else if (m.v !== v && !first) {
+          if (m.kind === 'css' && !box) swapCss(m.v);
+          else { location.reload(); return; }
+        } else if (first && m.v !== v) { location.reload(); return; }
+        v = m.v;
+        poll(false);
+      })
+      .catch(function () { setTimeout(function () { poll(true); }, 500); });
+  }
+  poll(true);
+})();

@@ -1,0 +1,148 @@
+//! `new`: writes a new event or chapter with valid front matter, ready to fill in.
+//!
+//! `new event <slug> --date YYYY[-MM[-DD]]` writes `content/events/<slug>.md`; `new chapter
+//! <slug>` writes `content/chapters/<slug>.md` with the next free `order`. Neither ever
+//! overwrites a file; both check the slug and the date with the same rules as the build,
+//! so what they write builds as it is (an event names the first chapter and the first
+//! source of the site, to be replaced).
+
+use crate::content::is_slug;
+use crate::date::Date;
+use anyhow::{bail, Context, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// What to create.
+#[derive(Debug, Clone)]
+pub enum NewPage {
+    Event { slug: String, date: String },
+    Chapter { slug: String },
+}
+
+/// Writes the file and returns its path (relative to `root`).
+pub fn create(root: &Path, page: &NewPage) -> Result<PathBuf> {
+    let (slug, dir) = match page {
+        NewPage::Event { slug, .. } => (slug, "content/events"),
+        NewPage::Chapter { slug } => (slug, "content/chapters"),
+    };
+    if !is_slug(slug) {
+        bail!(
+            "`{slug}` cannot be a file name here: use lowercase letters, digits, `-` and `_` (for example 1957-ho-visit)"
+        );
+    }
+    if !root.join("site.toml").is_file() {
+        bail!(
+            "{} has no site.toml: run `new` in the site's folder or pass --root",
+            root.display()
+        );
+    }
+    let rel = PathBuf::from(dir).join(format!("{slug}.md"));
+    let text = match page {
+        NewPage::Event { date, .. } => event(root, slug, date)?,
+        NewPage::Chapter { slug } => chapter(root, slug)?,
+    };
+    let path = root.join(&rel);
+    std::fs::create_dir_all(root.join(dir)).with_context(|| format!("cannot create {dir}"))?;
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            bail!("{} already exists; nothing was written", rel.display())
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot create {}", rel.display())),
+    };
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("cannot write {}", rel.display()))?;
+    Ok(rel)
+}
+
+fn event(root: &Path, slug: &str, date: &str) -> Result<String> {
+    Date::parse(date).map_err(|e| anyhow::anyhow!("--date {date}: {}", e.message))?;
+    let chapter = first_stem(&root.join("content/chapters")).unwrap_or_default();
+    let source = first_source(root).unwrap_or_default();
+    let title = slug.replace(['-', '_'], " ");
+    Ok(format!(
+        "+++\n\
+         title = \"{title}\"\n\
+         date = \"{date}\"\n\
+         # display_date = \"early 1960s\"   # when the date is vague\n\
+         # end_date = \"\"                  # for a span\n\
+         summary = \"One or two sentences: what happened.\"\n\
+         countries = []\n\
+         people = []\n\
+         places = []\n\
+         tags = []\n\
+         chapter = \"{chapter}\"\n\
+         sources = [\"{source}\"]\n\
+         # disputed = \"Where sources disagree, name them and what each says.\"\n\
+         +++\n\n\
+         The longer account, in your own words, citing its sources [@{source}].\n"
+    ))
+}
+
+fn chapter(root: &Path, slug: &str) -> Result<String> {
+    let next = next_order(&root.join("content/chapters"));
+    let source = first_source(root).unwrap_or_default();
+    let title = slug.replace(['-', '_'], " ");
+    Ok(format!(
+        "+++\n\
+         title = \"{title}\"\n\
+         order = {next}\n\
+         summary = \"A sentence or two on what this chapter tells.\"\n\
+         years = [1950, 2019]\n\
+         draft = true   # shown by `serve` and `build --drafts` until you remove it\n\
+         # Cite sources as [@id] or [@id; @other]; link an event as [text](@/events/<id>.md).\n\
+         +++\n\n\
+         ## A first section\n\n\
+         Write here, citing every fact [@{source}].\n"
+    ))
+}
+
+/// The alphabetically first `*.md` file name (without `.md`) in `dir`.
+fn first_stem(dir: &Path) -> Option<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_suffix(".md")
+                .map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    names.into_iter().next()
+}
+
+/// One more than the largest `order = N` of the chapters in `dir`.
+fn next_order(dir: &Path) -> i64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 1;
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .filter_map(|text| {
+            text.lines().find_map(|l| {
+                let v = l.trim().strip_prefix("order")?.trim().strip_prefix('=')?;
+                v.trim().parse::<i64>().ok()
+            })
+        })
+        .max()
+        .map_or(1, |m| m + 1)
+}
+
+/// The first `id` of `content/sources.toml`.
+fn first_source(root: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(root.join("content/sources.toml")).ok()?;
+    let doc: toml::Table = text.parse().ok()?;
+    doc.get("source")?
+        .as_array()?
+        .first()?
+        .get("id")?
+        .as_str()
+        .map(str::to_string)
+}

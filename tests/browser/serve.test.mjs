@@ -1,0 +1,94 @@
+// `docsite serve` with a page open in headless Chromium: an edit reaches the open page
+// (measured from the save to the reloaded page), a build error shows as an overlay with its
+// path:line:col while the last good page stays, fixing it reloads, and a CSS-only change
+// swaps the stylesheet without a reload.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, cpSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { launch, watchErrors, REPO, SHOTS } from './lib.mjs';
+import { buildSite } from './lib.mjs';
+
+const BIN = join(REPO, 'target', 'release', 'docsite');
+let root; let child; let url; let browser;
+
+before(async () => {
+  buildSite({ root: REPO, baseUrl: 'http://127.0.0.1/' }); // makes sure the binary exists
+  root = mkdtempSync(join(tmpdir(), 'docsite-serve-'));
+  cpSync(join(REPO, 'templates'), join(root, 'templates'), { recursive: true });
+  cpSync(join(REPO, 'static'), join(root, 'static'), { recursive: true });
+  cpSync(join(REPO, 'tests/fixtures/build/minimal'), root, { recursive: true });
+  child = spawn(BIN, ['serve', '--port', '0'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  url = await new Promise((ok, fail) => {
+    const lines = createInterface({ input: child.stderr });
+    lines.on('line', (l) => { const m = l.match(/ at (http:\/\/127\.0\.0\.1:\d+\/)/); if (m) ok(m[1]); });
+    child.on('exit', (c) => fail(new Error(`serve exited with ${c}`)));
+  });
+  browser = await launch();
+});
+after(async () => { await browser?.close(); child?.kill(); });
+
+const CHAPTER = 'content/chapters/alliance.md';
+const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+
+async function openChapter() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors = watchErrors(page);
+  await page.goto(url + 'chapters/alliance/');
+  // The live script has made its first poll and is waiting for the next build.
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('/__docsite/poll')));
+  await page.waitForTimeout(100);
+  return { page, errors };
+}
+
+test('an edit to a chapter is on the open page within 100 ms of the save', async () => {
+  const original = readFileSync(join(root, CHAPTER), 'utf8');
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const { page, errors } = await openChapter();
+    const word = `Edited${i}`;
+    const loaded = page.waitForEvent('load');
+    let tReq = 0; page.on('request', (r) => { if (r.url().endsWith('/chapters/alliance/') && !tReq) tReq = performance.now(); });
+    let tDom = 0; page.on('domcontentloaded', () => { tDom = performance.now(); });
+    const t0 = performance.now();
+    writeFileSync(join(root, CHAPTER), original.replace('recognised each other', `recognised each other (${word})`));
+    await loaded;
+    times.push(performance.now() - t0);
+    console.log(`request ${(tReq - t0).toFixed(0)} dom ${(tDom - t0).toFixed(0)} load ${(performance.now() - t0).toFixed(0)}`);
+    assert.ok((await page.textContent('main')).includes(word), 'the reloaded page shows the edit');
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+  writeFileSync(join(root, CHAPTER), original);
+  console.log(`save to reloaded page: median ${median(times).toFixed(1)} ms (runs: ${times.map((t) => t.toFixed(0)).join(', ')} ms)`);
+  assert.ok(median(times) < 100, `median ${median(times)} ms`);
+});
+
+test('a build error shows over the page with its location; fixing it reloads', async () => {
+  const { page } = await openChapter();
+  const original = readFileSync(join(root, CHAPTER), 'utf8');
+  writeFileSync(join(root, CHAPTER), original.replace('order = 1', 'order = "first"'));
+  const box = await page.waitForSelector('#docsite-error');
+  const text = await box.textContent();
+  assert.match(text, /content\/chapters\/alliance\.md:3:9/);
+  assert.ok((await page.textContent('main')).includes('recognised each other'), 'the last good page stays');
+  await page.screenshot({ path: join(SHOTS, 'serve-error-overlay.png') });
+  const reloaded = page.waitForEvent('load');
+  writeFileSync(join(root, CHAPTER), original);
+  await reloaded;
+  assert.equal(await page.$('#docsite-error'), null);
+  await page.close();
+});
+
+test('a stylesheet change swaps in without a reload', async () => {
+  const { page, errors } = await openChapter();
+  await page.evaluate(() => { window.__stillHere = true; });
+  appendFileSync(join(root, 'static/style.css'), '\nbody { outline: 3px solid rgb(1, 2, 3); }\n');
+  await page.waitForFunction(() => getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)');
+  assert.equal(await page.evaluate(() => window.__stillHere), true, 'the page was not reloaded');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -1,0 +1,143 @@
+//! `check`: every problem at once, exact messages, nothing written; `--external` against a
+//! local server; `new event|chapter`; drafts in `build --drafts` and not in `build`.
+
+use crate::harness::{expect_file, SiteTest};
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+
+#[track_caller]
+fn check_fails_with_expected(case: &str, args: &[&str]) -> SiteTest {
+    let t = SiteTest::new(case);
+    let r = t.run(args);
+    r.failure();
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    expect_file(&t.case, "expected.txt", &r.stderr);
+    assert!(!t.path("public").exists(), "check wrote public/");
+    t
+}
+
+#[test]
+fn the_real_documentary_has_no_broken_link_or_anchor() {
+    let r = crate::harness::run_in(&crate::harness::repo(), &["check"]);
+    r.success();
+    assert!(r.stderr.starts_with("no problems: "), "{}", r.stderr);
+}
+
+#[test]
+fn check_finds_broken_links_and_anchors_written_by_templates() {
+    check_fails_with_expected("check/template-links", &["check"]);
+}
+
+#[test]
+fn a_rooted_link_to_a_missing_file_fails_check_and_build_at_its_line() {
+    let t = check_fails_with_expected("check/missing-static", &["check"]);
+    // `build` refuses the same site, with the same messages, and writes nothing.
+    let r = t.run(&["build"]);
+    r.failure();
+    assert!(
+        r.stderr.contains("content/chapters/split.md:9:76"),
+        "{}",
+        r.stderr
+    );
+    assert!(!t.path("public").exists());
+}
+
+/// A tiny HTTP server on loopback: `/ok` answers 200, everything else 404.
+fn local_server() -> (u16, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        for stream in listener.incoming().take(8) {
+            let Ok(mut s) = stream else { continue };
+            let mut line = String::new();
+            let mut reader = BufReader::new(s.try_clone().unwrap());
+            if reader.read_line(&mut line).is_err() {
+                continue;
+            }
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) <= 2 {
+                    break;
+                }
+            }
+            let status = if line.contains(" /ok ") {
+                "200 OK"
+            } else {
+                "404 Not Found"
+            };
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    });
+    (port, handle)
+}
+
+#[test]
+fn external_links_are_checked_only_when_asked() {
+    let t = SiteTest::new("check/external");
+    let (port, _server) = local_server();
+    t.write(
+        "content/chapters/split.md",
+        &format!(
+            "+++\ntitle = \"The split\"\norder = 2\nsummary = \"Apart [@E].\"\nyears = [1968, 1979]\n+++\n## Apart\n\nA [good](http://127.0.0.1:{port}/ok) and a [dead](http://127.0.0.1:{port}/gone) link [@E].\n"
+        ),
+    );
+    t.run(&["check"]).success();
+    let r = t.run(&["check", "--external"]);
+    r.failure();
+    let text = r.stderr.replace(&port.to_string(), "PORT");
+    expect_file(&t.case, "expected.txt", &text);
+}
+
+#[test]
+fn new_event_and_chapter_write_files_that_build_and_never_overwrite() {
+    let t = SiteTest::new("build/minimal");
+    let r = t.run(&["new", "event", "1961-new-treaty", "--date", "1961-07"]);
+    r.success();
+    assert_eq!(r.stdout.trim(), "wrote ./content/events/1961-new-treaty.md");
+    let text = std::fs::read_to_string(t.path("content/events/1961-new-treaty.md")).unwrap();
+    assert!(text.contains("date = \"1961-07\"\n"), "{text}");
+    assert!(text.contains("chapter = \"alliance\"\n"), "{text}");
+    assert!(text.contains("sources = [\"E\"]\n"), "{text}");
+    let r = t.run(&["new", "chapter", "aftermath"]);
+    r.success();
+    let text = std::fs::read_to_string(t.path("content/chapters/aftermath.md")).unwrap();
+    assert!(text.contains("order = 3\n"), "{text}");
+    // Both build as they are (the chapter is a draft, so `--drafts` shows it).
+    t.run(&["build", "--drafts"]).success();
+    assert!(t.path("public/events/1961-new-treaty/index.html").is_file());
+    assert!(t.path("public/chapters/aftermath/index.html").is_file());
+
+    let r = t.run(&["new", "event", "1961-new-treaty", "--date", "1961"]);
+    r.failure();
+    assert_eq!(
+        r.stderr,
+        "error: content/events/1961-new-treaty.md already exists; nothing was written\n"
+    );
+    let r = t.run(&["new", "event", "x", "--date", "1961-02-30"]);
+    r.failure();
+    assert_eq!(
+        r.stderr,
+        "error: --date 1961-02-30: February 1961 has 28 days, so day 30 does not exist\n"
+    );
+    let r = t.run(&["new", "chapter", "Bad Name"]);
+    r.failure();
+    assert_eq!(
+        r.stderr,
+        "error: `Bad Name` cannot be a file name here: use lowercase letters, digits, `-` and `_` (for example 1957-ho-visit)\n"
+    );
+    assert!(!t.path("content/events/x.md").exists());
+}
+
+#[test]
+fn drafts_are_left_out_of_build_and_shown_with_drafts() {
+    let t = SiteTest::new("check/draft");
+    t.run(&["build"]).success();
+    assert!(!t.path("public/events/1960-draft/index.html").exists());
+    let timeline = std::fs::read_to_string(t.path("public/timeline/index.html")).unwrap();
+    assert!(!timeline.contains("An unfinished event"));
+    t.run(&["build", "--drafts"]).success();
+    assert!(t.path("public/events/1960-draft/index.html").is_file());
+}
