@@ -132,6 +132,9 @@ pub struct Content {
     pub sources: Vec<Work>,
     pub people: Vec<Entry>,
     pub places: Vec<Entry>,
+    /// Files that failed to load (`chapters/x.md`, `events/y.md`): links to them are not
+    /// reported as broken, so that one mistake gives one error, not one per link.
+    pub unloaded: BTreeSet<String>,
 }
 
 /// Whether drafts are included.
@@ -595,6 +598,9 @@ impl Content {
                 }
                 Ok(c) => content.chapters.push(c),
                 Err(d) => {
+                    content
+                        .unloaded
+                        .insert(format!("chapters/{}.md", stem(rel)));
                     broken_chapters.push(stem(rel));
                     diags.push(d)
                 }
@@ -629,7 +635,13 @@ impl Content {
         let mut seen: HashMap<String, PathBuf> = HashMap::new();
         for ((event, ds), rel) in events.into_iter().zip(&event_files) {
             diags.extend(ds);
-            let Some(e) = event else { continue };
+            let Some(e) = event else {
+                let key = rel.strip_prefix("content").unwrap_or(rel);
+                content
+                    .unloaded
+                    .insert(key.to_string_lossy().replace('\\', "/"));
+                continue;
+            };
             if let Some(first) = seen.get(&e.id) {
                 diags.push(
                     Diagnostic::file(rel, format!("duplicate event id `{}`", e.id)).with_hint(
@@ -997,6 +1009,16 @@ pub fn page_urls(content: &Content, base_path: &str) -> BTreeMap<String, String>
         let rel = e.body.path.strip_prefix("content").unwrap_or(&e.body.path);
         let key = rel.to_string_lossy().replace('\\', "/");
         m.insert(key, format!("{base_path}events/{}/", e.id));
+    }
+    for key in &content.unloaded {
+        let stem = key
+            .rsplit('/')
+            .next()
+            .unwrap_or(key)
+            .trim_end_matches(".md");
+        let kind = key.split('/').next().unwrap_or_default();
+        m.entry(key.clone())
+            .or_insert_with(|| format!("{base_path}{kind}/{stem}/"));
     }
     m
 }

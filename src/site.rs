@@ -250,7 +250,11 @@ fn check_anchors(content: &Content, r: &RenderedContent) -> Vec<Diagnostic> {
     let all = r.all();
     let mut out = Vec::new();
     for rendered in all {
-        for l in &rendered.links {
+        for l in rendered
+            .links
+            .iter()
+            .filter(|l| !content.unloaded.contains(&l.target))
+        {
             let ok = ids
                 .get(&l.target)
                 .is_some_and(|set| set.contains(&l.anchor));

@@ -33,6 +33,7 @@ macro_rules! cases {
 
 cases! {
     bad_toml => "bad-toml",
+    broken_chapter_no_cascade => "broken-chapter-no-cascade",
     unknown_key => "unknown-key",
     missing_field => "missing-field",
     wrong_type => "wrong-type",
