@@ -25,6 +25,21 @@ fn builds_with_no_problem() {
     if let Err(e) = build(&opts, &out) {
         panic!("the documentary does not build:\n{e}");
     }
+    // The search index stays small enough to load on a phone: at most 100 KiB gzipped.
+    let files = out.commit().unwrap().unwrap();
+    let index = &files["search.json"];
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, index).unwrap();
+    let compressed = gz.finish().unwrap().len();
+    println!(
+        "search.json: {} KiB, {} KiB gzipped",
+        index.len() / 1024,
+        compressed / 1024
+    );
+    assert!(
+        compressed <= 100 * 1024,
+        "search.json is {compressed} bytes gzipped"
+    );
 }
 
 #[test]
