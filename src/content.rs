@@ -40,7 +40,31 @@ pub struct Source {
     pub offset: usize,
 }
 
+/// A place in a user's file, kept cheaply (the file's text is shared) until a problem
+/// there must be reported.
+#[derive(Debug, Clone)]
+pub struct Span {
+    pub path: PathBuf,
+    pub file: Arc<str>,
+    pub range: std::ops::Range<usize>,
+}
+
+impl Span {
+    pub fn diag(&self, msg: impl Into<String>) -> Diagnostic {
+        Diagnostic::at(&self.path, &self.file, self.range.clone(), msg)
+    }
+}
+
 impl Source {
+    /// A byte range of `markdown`, as a place in the file.
+    pub fn span(&self, span: std::ops::Range<usize>) -> Span {
+        Span {
+            path: self.path.clone(),
+            file: Arc::clone(&self.file),
+            range: self.offset + span.start..self.offset + span.end,
+        }
+    }
+
     /// A diagnostic at a byte range of `markdown`.
     pub fn diag(&self, span: std::ops::Range<usize>, msg: impl Into<String>) -> Diagnostic {
         Diagnostic::at(

@@ -9,6 +9,8 @@ pub mod content;
 pub mod date;
 pub mod diagnostics;
 pub mod figure;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod highlight;
 pub mod linkcheck;
 pub mod markdown;

@@ -217,7 +217,7 @@ pub fn external_links(
 /// `located` gives a Markdown position for an address when one wrote it.
 pub fn external(
     links: &BTreeMap<String, String>,
-    located: &HashMap<String, Diagnostic>,
+    located: &HashMap<String, crate::content::Span>,
 ) -> Vec<Diagnostic> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(15)))
@@ -237,10 +237,7 @@ pub fn external(
                     Err(e) => format!("external link `{url}` cannot be reached: {e}"),
                 };
                 Some(match located.get(url) {
-                    Some(at) => Diagnostic {
-                        message: why,
-                        ..at.clone()
-                    },
+                    Some(at) => at.diag(why),
                     None => Diagnostic::file(format!("public/{page}"), why),
                 })
             })

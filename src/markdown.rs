@@ -15,7 +15,7 @@
 //!   ([`crate::figure`]); other fenced code is highlighted by syntect with CSS classes.
 //! * Raw HTML is kept in bodies and escaped in front-matter strings (`raw_html: false`).
 
-use crate::content::Source;
+use crate::content::{Source, Span};
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use pulldown_cmark::{
     BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
@@ -45,12 +45,16 @@ pub struct Heading {
     pub title: String,
 }
 
-/// An internal link whose `#anchor` must exist on its target page.
+/// A link checked after rendering: an internal link's `#anchor`, a `/`-rooted link, or an
+/// external address. Its place is kept, and a diagnostic made only if the check fails.
 #[derive(Debug, Clone)]
 pub struct AnchorLink {
+    /// The content path (`events/x.md`), the path under the site root, or the address.
     pub target: String,
     pub anchor: String,
-    pub at: Diagnostic,
+    /// The destination as written.
+    pub dest: String,
+    pub at: Span,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -399,10 +403,8 @@ fn resolve<'a>(
                 out.links.push(AnchorLink {
                     target: path.to_string(),
                     anchor: a.to_string(),
-                    at: src.diag(
-                        range.clone(),
-                        format!("broken internal link: `@/{path}` has no heading `#{a}`"),
-                    ),
+                    dest: dest.to_string(),
+                    at: src.span(range.clone()),
                 });
                 CowStr::from(format!("{url}#{a}"))
             }
@@ -414,10 +416,8 @@ fn resolve<'a>(
         out.rooted.push(AnchorLink {
             target: path.to_string(),
             anchor: anchor.to_string(),
-            at: src.diag(
-                range.clone(),
-                format!("broken link: `{dest}` is neither a page nor a file of static/"),
-            ).with_hint("links starting with / name a file of static/ or a page of the site, as /timeline/ or /figures/map.svg"),
+            dest: dest.to_string(),
+            at: src.span(range.clone()),
         });
         CowStr::from(format!("{}{}", r.base_path, &dest[1..]))
     } else {
@@ -425,7 +425,8 @@ fn resolve<'a>(
             out.external.push(AnchorLink {
                 target: dest.to_string(),
                 anchor: String::new(),
-                at: src.diag(range.clone(), format!("external link `{dest}`")),
+                dest: dest.to_string(),
+                at: src.span(range.clone()),
             });
         }
         dest.clone()

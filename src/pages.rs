@@ -24,17 +24,32 @@ use crate::site::{BuildError, BuildStats};
 use crate::templates::Templates;
 use crate::templates::{self, json_for_script};
 use crate::timeline;
-use crate::views::{EventView, RenderedContent, Views};
+use crate::views::{EventView, ListedEvent, RenderedContent, Views};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::Path;
 use tera::Context;
 
-/// One page to render: output path, template, and its extra context.
-struct Job {
+/// One page to render: output path, template, and how to make its context.
+struct Job<'a> {
     path: String,
     template: &'static str,
-    ctx: Context,
+    make: Box<dyn Fn() -> Context + Send + Sync + 'a>,
+}
+
+impl<'a> Job<'a> {
+    fn new(
+        path: impl Into<String>,
+        template: &'static str,
+        make: impl Fn() -> Context + Send + Sync + 'a,
+    ) -> Self {
+        Job {
+            path: path.into(),
+            template,
+            make: Box::new(make),
+        }
+    }
 }
 
 fn ctx_with(
@@ -76,213 +91,242 @@ pub fn write_all(
     base.insert("site", &site);
     let abs = |path: &str| format!("{}{}", config.base_url, path);
 
-    let cards: Vec<EventView> = (0..content.events.len())
+    let mut cards: Vec<EventView> = (0..content.events.len())
         .into_par_iter()
         .map(|i| views.event(i))
         .collect();
+    // Each card is rendered once (`card.html`, which receives `e`) and its HTML reused by
+    // every page that lists events.
+    let card_errors: Vec<Diagnostic> = cards
+        .par_iter_mut()
+        .filter_map(|card| {
+            let mut c = Context::new();
+            c.insert("e", &*card);
+            match templates::render(tera, "card.html", &c) {
+                Ok(mut html) => {
+                    html.truncate(html.trim_end().len());
+                    card.card_html = html;
+                    None
+                }
+                Err(d) => Some(d),
+            }
+        })
+        .collect();
+    if !card_errors.is_empty() {
+        let mut d = Diagnostics(card_errors);
+        d.sort();
+        return Err(BuildError::Site(d));
+    }
     let groups = timeline::group(config, content);
 
-    // Pages with one context each, rendered in parallel below.
+    // Pages with one context each, rendered in parallel below. A context is made only when
+    // its page is rendered and dropped right after: on a large site the timeline's and the
+    // print view's contexts are tens of megabytes each, and holding every context at once
+    // was most of the build's peak memory.
+    let (base, abs, views, cards, groups) = (&base, &abs, &views, &cards, &groups);
     let mut jobs: Vec<Job> = Vec::new();
 
-    let home_title = content
-        .home
-        .as_ref()
-        .map_or(config.title.as_str(), |h| h.title.as_str());
-    let mut c = ctx_with(&base, &abs(""), "home", home_title, &config.description);
-    if let Some(h) = &content.home {
-        insert(&mut c, "home_title", &h.title);
-        insert(&mut c, "home_summary", &h.summary);
-        insert(
-            &mut c,
-            "home_html",
-            &rendered.home.as_ref().map_or("", |r| r.html.as_str()),
-        );
-    }
-    let chapter_cards: Vec<_> = content
-        .chapters
-        .iter()
-        .zip(&rendered.chapter_summaries)
-        .map(|(ch, s)| {
-            serde_json::json!({
-                "title": ch.title, "url": format!("{}chapters/{}/", config.base_path, ch.slug),
-                "order": ch.order, "years": ch.years, "summary_html": s.html,
-                "events": content.events.iter().filter(|e| e.chapter == ch.slug).count(),
+    jobs.push(Job::new("index.html", "index.html", move || {
+        let home_title = content
+            .home
+            .as_ref()
+            .map_or(config.title.as_str(), |h| h.title.as_str());
+        let mut c = ctx_with(base, &abs(""), "home", home_title, &config.description);
+        if let Some(h) = &content.home {
+            insert(&mut c, "home_title", &h.title);
+            insert(&mut c, "home_summary", &h.summary);
+            insert(
+                &mut c,
+                "home_html",
+                &rendered.home.as_ref().map_or("", |r| r.html.as_str()),
+            );
+        }
+        let mut per_chapter: HashMap<&str, usize> = HashMap::new();
+        for e in &content.events {
+            *per_chapter.entry(e.chapter.as_str()).or_default() += 1;
+        }
+        let chapter_cards: Vec<_> = content
+            .chapters
+            .iter()
+            .zip(&rendered.chapter_summaries)
+            .map(|(ch, s)| {
+                serde_json::json!({
+                    "title": ch.title, "url": format!("{}chapters/{}/", config.base_path, ch.slug),
+                    "order": ch.order, "years": ch.years, "summary_html": s.html,
+                    "events": per_chapter.get(ch.slug.as_str()).copied().unwrap_or(0),
+                })
             })
-        })
-        .collect();
-    insert(&mut c, "chapters", &chapter_cards);
-    jobs.push(Job {
-        path: "index.html".into(),
-        template: "index.html",
-        ctx: c,
-    });
+            .collect();
+        insert(&mut c, "chapters", &chapter_cards);
+        c
+    }));
 
     for (i, ch) in content.chapters.iter().enumerate() {
-        let page = views.chapter_page(i, &cards);
+        jobs.push(Job::new(
+            format!("chapters/{}/index.html", ch.slug),
+            "chapter.html",
+            move || {
+                let page = views.chapter_page(i, cards);
+                let mut c = ctx_with(
+                    base,
+                    &abs(&format!("chapters/{}/", ch.slug)),
+                    "chapters",
+                    &ch.title,
+                    &page.summary_text,
+                );
+                c.insert("page", &page);
+                c
+            },
+        ));
+    }
+
+    // Serialized straight into the page's context from borrowed cards: no copy in between.
+    #[derive(Serialize)]
+    struct GroupView<'a> {
+        id: &'a str,
+        name: &'a str,
+        start: &'a Option<String>,
+        end: &'a Option<String>,
+        events: Vec<ListedEvent<'a>>,
+    }
+    let timeline_groups = move || -> Vec<GroupView> {
+        groups
+            .iter()
+            .map(|g| GroupView {
+                id: &g.id,
+                name: &g.name,
+                start: &g.start,
+                end: &g.end,
+                events: g
+                    .events
+                    .iter()
+                    .map(|&i| ListedEvent::from(&cards[i]))
+                    .collect(),
+            })
+            .collect()
+    };
+    jobs.push(Job::new(
+        "timeline/index.html",
+        "timeline.html",
+        move || {
+            let mut c = ctx_with(
+                base,
+                &abs("timeline/"),
+                "timeline",
+                "Timeline",
+                &format!(
+                    "All {} events of the documentary, by era and date.",
+                    content.events.len()
+                ),
+            );
+            c.insert("groups", &timeline_groups());
+            c.insert("filters", &timeline_filters(config, content));
+            c.insert("timeline_data", &timeline_data(config, content, cards));
+            c
+        },
+    ));
+
+    jobs.push(Job::new("sources/index.html", "sources.html", move || {
         let mut c = ctx_with(
-            &base,
-            &abs(&format!("chapters/{}/", ch.slug)),
-            "chapters",
-            &ch.title,
-            &page.summary_text,
+            base,
+            &abs("sources/"),
+            "sources",
+            "Sources",
+            "The texts every chapter and event of the documentary rests on.",
         );
-        c.insert("page", &page);
-        jobs.push(Job {
-            path: format!("chapters/{}/index.html", ch.slug),
-            template: "chapter.html",
-            ctx: c,
-        });
-    }
+        c.insert("sources", &views.sources());
+        c
+    }));
 
-    let timeline_groups: Vec<_> = groups
-        .iter()
-        .map(|g| {
-            serde_json::json!({
-                "id": g.id, "name": g.name, "start": g.start, "end": g.end,
-                "events": g.events.iter().map(|&i| &cards[i]).collect::<Vec<_>>(),
+    jobs.push(Job::new("people/index.html", "entries.html", move || {
+        let people = views.entries(&content.people, &rendered.people, "people", |e| &e.people);
+        let mut c = ctx_with(
+            base,
+            &abs("people/"),
+            "people",
+            "People",
+            "Who is who in the documentary.",
+        );
+        c.insert("entries", &people);
+        c.insert("kind", "people");
+        c.insert("heading", "People");
+        c
+    }));
+
+    jobs.push(Job::new("places/index.html", "entries.html", move || {
+        let places = views.entries(&content.places, &rendered.places, "places", |e| &e.places);
+        let mut c = ctx_with(
+            base,
+            &abs("places/"),
+            "places",
+            "Places",
+            "The places where the documentary's events happened.",
+        );
+        c.insert("entries", &places);
+        c.insert("kind", "places");
+        c.insert("heading", "Places");
+        c
+    }));
+
+    jobs.push(Job::new("tags/index.html", "tags.html", move || {
+        let mut c = ctx_with(
+            base,
+            &abs("tags/"),
+            "tags",
+            "Tags",
+            "The documentary's events by theme.",
+        );
+        c.insert("tags", &views.tags());
+        c
+    }));
+
+    jobs.push(Job::new("search/index.html", "search.html", move || {
+        ctx_with(
+            base,
+            &abs("search/"),
+            "search",
+            "Search",
+            "Search the chapters, events, people and places of the documentary.",
+        )
+    }));
+
+    jobs.push(Job::new("print/index.html", "print.html", move || {
+        let mut c = ctx_with(
+            base,
+            &abs("print/"),
+            "print",
+            "The whole documentary",
+            &config.description,
+        );
+        let print_chapters: Vec<_> = content
+            .chapters
+            .iter()
+            .enumerate()
+            .map(|(i, ch)| {
+                serde_json::json!({
+                    "slug": ch.slug, "title": ch.title, "order": ch.order, "years": ch.years,
+                    "summary_html": rendered.chapter_summaries[i].html,
+                    "body_html": prefix_ids(&rendered.chapter_bodies[i].html, &ch.slug),
+                })
             })
-        })
-        .collect();
-    let mut c = ctx_with(
-        &base,
-        &abs("timeline/"),
-        "timeline",
-        "Timeline",
-        &format!(
-            "All {} events of the documentary, by era and date.",
-            content.events.len()
-        ),
-    );
-    c.insert("groups", &timeline_groups);
-    c.insert("filters", &timeline_filters(config, content));
-    c.insert(
-        "timeline_data",
-        &json_for_script(&timeline_data(config, content, &cards, &views)),
-    );
-    jobs.push(Job {
-        path: "timeline/index.html".into(),
-        template: "timeline.html",
-        ctx: c,
-    });
+            .collect();
+        c.insert("chapters", &print_chapters);
+        c.insert("groups", &timeline_groups());
+        if let Some(h) = &rendered.home {
+            c.insert("home_html", &prefix_ids(&h.html, "intro"));
+        }
+        c
+    }));
 
-    let mut c = ctx_with(
-        &base,
-        &abs("sources/"),
-        "sources",
-        "Sources",
-        "The texts every chapter and event of the documentary rests on.",
-    );
-    c.insert("sources", &views.sources());
-    jobs.push(Job {
-        path: "sources/index.html".into(),
-        template: "sources.html",
-        ctx: c,
-    });
-
-    let people = views.entries(&content.people, &rendered.people, "people", |e| &e.people);
-    let mut c = ctx_with(
-        &base,
-        &abs("people/"),
-        "people",
-        "People",
-        "Who is who in the documentary.",
-    );
-    c.insert("entries", &people);
-    c.insert("kind", "people");
-    c.insert("heading", "People");
-    jobs.push(Job {
-        path: "people/index.html".into(),
-        template: "entries.html",
-        ctx: c,
-    });
-
-    let places = views.entries(&content.places, &rendered.places, "places", |e| &e.places);
-    let mut c = ctx_with(
-        &base,
-        &abs("places/"),
-        "places",
-        "Places",
-        "The places where the documentary's events happened.",
-    );
-    c.insert("entries", &places);
-    c.insert("kind", "places");
-    c.insert("heading", "Places");
-    jobs.push(Job {
-        path: "places/index.html".into(),
-        template: "entries.html",
-        ctx: c,
-    });
-
-    let mut c = ctx_with(
-        &base,
-        &abs("tags/"),
-        "tags",
-        "Tags",
-        "The documentary's events by theme.",
-    );
-    c.insert("tags", &views.tags());
-    jobs.push(Job {
-        path: "tags/index.html".into(),
-        template: "tags.html",
-        ctx: c,
-    });
-
-    let c = ctx_with(
-        &base,
-        &abs("search/"),
-        "search",
-        "Search",
-        "Search the chapters, events, people and places of the documentary.",
-    );
-    jobs.push(Job {
-        path: "search/index.html".into(),
-        template: "search.html",
-        ctx: c,
-    });
-
-    let mut c = ctx_with(
-        &base,
-        &abs("print/"),
-        "print",
-        "The whole documentary",
-        &config.description,
-    );
-    let print_chapters: Vec<_> = content
-        .chapters
-        .iter()
-        .enumerate()
-        .map(|(i, ch)| {
-            serde_json::json!({
-                "slug": ch.slug, "title": ch.title, "order": ch.order, "years": ch.years,
-                "summary_html": rendered.chapter_summaries[i].html,
-                "body_html": prefix_ids(&rendered.chapter_bodies[i].html, &ch.slug),
-            })
-        })
-        .collect();
-    c.insert("chapters", &print_chapters);
-    c.insert("groups", &timeline_groups);
-    if let Some(h) = &rendered.home {
-        c.insert("home_html", &prefix_ids(&h.html, "intro"));
-    }
-    jobs.push(Job {
-        path: "print/index.html".into(),
-        template: "print.html",
-        ctx: c,
-    });
-
-    let c = ctx_with(
-        &base,
-        &abs("404.html"),
-        "404",
-        "Page not found",
-        &config.description,
-    );
-    jobs.push(Job {
-        path: "404.html".into(),
-        template: "404.html",
-        ctx: c,
-    });
+    jobs.push(Job::new("404.html", "404.html", move || {
+        ctx_with(
+            base,
+            &abs("404.html"),
+            "404",
+            "Page not found",
+            &config.description,
+        )
+    }));
 
     let n_events = content.events.len();
     let errors = std::sync::Mutex::new(Diagnostics::default());
@@ -301,13 +345,13 @@ pub fn write_all(
     rayon::join(
         || {
             jobs.par_iter()
-                .for_each(|j| record(write(&j.path, j.template, &j.ctx)))
+                .for_each(|j| record(write(&j.path, j.template, &(j.make)())))
         },
         || {
             (0..n_events).into_par_iter().for_each(|i| {
                 let e = &content.events[i];
                 let mut c = ctx_with(
-                    &base,
+                    base,
                     &abs(&format!("events/{}/", e.id)),
                     "events",
                     &e.title,
@@ -454,38 +498,73 @@ fn timeline_filters(config: &Config, content: &Content) -> serde_json::Value {
     ])
 }
 
-/// The compact data the timeline's script reads (embedded as JSON in the page).
-fn timeline_data(
-    config: &Config,
-    content: &Content,
-    cards: &[EventView],
-    _views: &Views,
-) -> serde_json::Value {
-    let events: Vec<_> = cards
-        .iter()
-        .zip(&content.events)
-        .map(|(c, e)| {
-            serde_json::json!({
-                "id": c.id, "t": c.title, "d": c.date, "e": c.end_date, "dd": c.display_date,
-                "a": c.approximate, "x": c.disputed, "s": c.summary_text,
-                "c": e.countries, "p": e.people, "pl": e.places, "g": e.tags,
-                "ch": e.chapter, "er": c.era,
-            })
-        })
-        .collect();
-    let names = |list: &[crate::content::Entry]| -> serde_json::Map<String, serde_json::Value> {
+/// The compact data the timeline's script reads (embedded as JSON in the page), written
+/// straight from borrowed content.
+fn timeline_data(config: &Config, content: &Content, cards: &[EventView]) -> String {
+    use std::collections::BTreeMap;
+    #[derive(Serialize)]
+    struct Ev<'a> {
+        id: &'a str,
+        t: &'a str,
+        d: &'a str,
+        e: &'a Option<String>,
+        dd: &'a str,
+        a: bool,
+        x: bool,
+        s: &'a str,
+        c: &'a [String],
+        p: &'a [String],
+        pl: &'a [String],
+        g: &'a [String],
+        ch: &'a str,
+        er: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Data<'a> {
+        eras: &'a [crate::config::Era],
+        events: Vec<Ev<'a>>,
+        people: BTreeMap<&'a str, &'a str>,
+        places: BTreeMap<&'a str, &'a str>,
+        chapters: BTreeMap<&'a str, &'a str>,
+        countries: &'a [String],
+    }
+    fn names(list: &[crate::content::Entry]) -> BTreeMap<&str, &str> {
         list.iter()
-            .map(|p| (p.id.clone(), serde_json::Value::String(p.name.clone())))
+            .map(|p| (p.id.as_str(), p.name.as_str()))
             .collect()
+    }
+    let data = Data {
+        eras: &config.eras,
+        events: cards
+            .iter()
+            .zip(&content.events)
+            .map(|(c, e)| Ev {
+                id: &c.id,
+                t: &c.title,
+                d: &c.date,
+                e: &c.end_date,
+                dd: &c.display_date,
+                a: c.approximate,
+                x: c.disputed,
+                s: &c.summary_text,
+                c: &e.countries,
+                p: &e.people,
+                pl: &e.places,
+                g: &e.tags,
+                ch: &e.chapter,
+                er: &c.era,
+            })
+            .collect(),
+        people: names(&content.people),
+        places: names(&content.places),
+        chapters: content
+            .chapters
+            .iter()
+            .map(|c| (c.slug.as_str(), c.title.as_str()))
+            .collect(),
+        countries: &config.countries,
     };
-    serde_json::json!({
-        "eras": config.eras,
-        "events": events,
-        "people": names(&content.people),
-        "places": names(&content.places),
-        "chapters": content.chapters.iter().map(|c| (c.slug.clone(), serde_json::Value::String(c.title.clone()))).collect::<serde_json::Map<_, _>>(),
-        "countries": config.countries,
-    })
+    json_for_script(&data)
 }
 
 /// Copies `static/` into the output; returns how many files.

@@ -56,7 +56,7 @@ struct Shared {
 const LIVE_JS: &str = include_str!("live.js");
 const POLL_WAIT: Duration = Duration::from_secs(25);
 /// Saves that arrive within this long of each other are built once.
-const QUIET: Duration = Duration::from_millis(8);
+const QUIET: Duration = Duration::from_millis(3);
 
 /// Builds, serves and watches until interrupted.
 pub fn serve(opts: &ServeOptions) -> Result<()> {

@@ -106,7 +106,13 @@ fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
     let mut missing = Diagnostics::default();
     for l in rendered.all().flat_map(|r| &r.rooted) {
         if !out.serves(&l.target) {
-            missing.push(l.at.clone());
+            missing.push(
+                l.at.diag(format!(
+                    "broken link: `{}` is neither a page nor a file of static/",
+                    l.dest
+                ))
+                .with_hint("links starting with / name a file of static/ or a page of the site, as /timeline/ or /figures/map.svg"),
+            );
         }
     }
     if !missing.is_empty() {
@@ -142,7 +148,7 @@ pub fn check(opts: &CheckOptions) -> Result<BuildStats, BuildError> {
         crate::pages::template_of,
     ));
     if opts.external {
-        let located: HashMap<String, Diagnostic> = built
+        let located: HashMap<String, crate::content::Span> = built
             .rendered
             .all()
             .flat_map(|r| &r.external)
@@ -259,7 +265,10 @@ fn check_anchors(content: &Content, r: &RenderedContent) -> Vec<Diagnostic> {
                 .get(&l.target)
                 .is_some_and(|set| set.contains(&l.anchor));
             if !ok {
-                let mut d = l.at.clone();
+                let mut d = l.at.diag(format!(
+                    "broken internal link: `@/{}` has no heading `#{}`",
+                    l.target, l.anchor
+                ));
                 if let Some(set) = ids.get(&l.target) {
                     if let Some(h) =
                         crate::diagnostics::did_you_mean(&l.anchor, set.iter().map(|s| s.as_str()))

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use tera::Tera;
 
 /// Serializes `v` as JSON safe to place inside a `<script>` element.
-pub fn json_for_script(v: &serde_json::Value) -> String {
+pub fn json_for_script<T: serde::Serialize + ?Sized>(v: &T) -> String {
     let s = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {

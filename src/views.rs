@@ -65,6 +65,48 @@ pub struct EventView {
     pub chapter_slug: String,
     pub sources: Vec<Cite>,
     pub era: String,
+    /// The card as HTML (`templates/card.html`), made once and reused by every listing.
+    pub card_html: String,
+}
+
+/// An event in a long listing (the timeline, the print view): the few fields such a
+/// listing needs and the card's HTML, borrowed, so that a page listing every event does
+/// not copy every card.
+#[derive(Debug, Serialize)]
+pub struct ListedEvent<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub url: &'a str,
+    pub timeline_url: &'a str,
+    pub date: &'a str,
+    pub end_date: &'a Option<String>,
+    pub display_date: &'a str,
+    pub approximate: bool,
+    pub disputed: bool,
+    pub summary_text: &'a str,
+    pub chapter_slug: &'a str,
+    pub era: &'a str,
+    pub card_html: &'a str,
+}
+
+impl<'a> From<&'a EventView> for ListedEvent<'a> {
+    fn from(e: &'a EventView) -> Self {
+        ListedEvent {
+            id: &e.id,
+            title: &e.title,
+            url: &e.url,
+            timeline_url: &e.timeline_url,
+            date: &e.date,
+            end_date: &e.end_date,
+            display_date: &e.display_date,
+            approximate: e.approximate,
+            disputed: e.disputed,
+            summary_text: &e.summary_text,
+            chapter_slug: &e.chapter_slug,
+            era: &e.era,
+            card_html: &e.card_html,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -283,6 +325,7 @@ impl Views<'_> {
                 .config
                 .era_of(&e.date)
                 .map_or_else(|| "other-dates".to_string(), |x| x.id.clone()),
+            card_html: String::new(),
         }
     }
 

@@ -7,5 +7,6 @@ mod check;
 mod documentary;
 mod errors;
 mod escaping;
+mod robust;
 mod serve;
 mod subpath;
