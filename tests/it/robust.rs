@@ -1,0 +1,340 @@
+//! Robustness: input nobody means to write. The fuzz corpus (replayed here on stable, without
+//! cargo-fuzz), a symlink loop in `content/`, a 50 MB chapter, and files that are not text
+//! or are empty. Every case must end in a build result or a message naming the file: never a
+//! panic, never a hang, and never a changed output folder after a failed build.
+
+use crate::harness::{expect_file, fixtures, repo, SiteTest};
+use docsite::output::Output;
+use docsite::site::{build, BuildOptions};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+// ---------------------------------------------------------------- the fuzz corpus
+
+/// Files directly inside `dir`, sorted (none when it does not exist).
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut v: Vec<PathBuf> = rd
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Replays `fuzz/corpus/<target>/*` and `tests/fixtures/robust/fuzz-crashes/<target>-*.bin`
+/// through `f`, reporting every input that panics.
+fn replay(target: &str, f: fn(&[u8])) {
+    let corpus = files_in(&repo().join("fuzz/corpus").join(target));
+    assert!(
+        !corpus.is_empty(),
+        "fuzz/corpus/{target}/ is empty or missing"
+    );
+    let crashes: Vec<PathBuf> = files_in(&fixtures().join("robust/fuzz-crashes"))
+        .into_iter()
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.strip_prefix(target)
+                .is_some_and(|rest| rest.starts_with('-') && rest.ends_with(".bin"))
+        })
+        .collect();
+    let started = Instant::now();
+    let mut panicked = Vec::new();
+    for p in corpus.iter().chain(&crashes) {
+        // A running fuzzer may replace corpus files while this reads them.
+        let Ok(data) = std::fs::read(p) else { continue };
+        if std::panic::catch_unwind(|| f(&data)).is_err() {
+            panicked.push(p.strip_prefix(repo()).unwrap_or(p).display().to_string());
+        }
+    }
+    eprintln!(
+        "replayed {} corpus and {} crash inputs of {target} in {:?}",
+        corpus.len(),
+        crashes.len(),
+        started.elapsed()
+    );
+    assert!(
+        panicked.is_empty(),
+        "{target}: these inputs panic (messages above):\n{}",
+        panicked.join("\n")
+    );
+}
+
+#[test]
+fn fuzz_corpus_front_matter_replays_without_panic() {
+    replay("front_matter", docsite::fuzzing::front_matter);
+}
+
+#[test]
+fn fuzz_corpus_date_replays_without_panic() {
+    replay("date", docsite::fuzzing::date);
+}
+
+#[test]
+fn fuzz_corpus_markdown_replays_without_panic() {
+    replay("markdown", docsite::fuzzing::markdown);
+}
+
+#[test]
+fn crash_files_name_a_fuzz_target() {
+    for p in files_in(&fixtures().join("robust/fuzz-crashes")) {
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            ["front_matter-", "date-", "markdown-"]
+                .iter()
+                .any(|t| name.starts_with(t))
+                && name.ends_with(".bin"),
+            "{name}: crash inputs are named <target>-<n>.bin so that a replay test picks them up"
+        );
+    }
+}
+
+// ---------------------------------------------------------------- builds to disk
+
+const SENTINEL: &str = "public/sentinel.txt";
+
+/// Builds `t` through the library into `public/` on disk, which already holds a sentinel
+/// file, committing or discarding as `docsite build` does. Fails the test if the build
+/// takes longer than `limit` (it runs on its own thread so that a hang is reported).
+fn build_to_disk(t: &SiteTest, limit: Duration) -> (Result<(), String>, Duration) {
+    t.write(SENTINEL, "the previous build\n");
+    let out = Output::disk(&t.path("public"), t.root()).unwrap();
+    let opts = BuildOptions {
+        root: t.root().to_path_buf(),
+        ..Default::default()
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let started = Instant::now();
+    std::thread::spawn(move || {
+        let r = match build(&opts, &out) {
+            Ok(_) => out.commit().map(|_| ()).map_err(|e| format!("{e:#}")),
+            Err(e) => {
+                out.discard();
+                Err(e.to_string())
+            }
+        };
+        let _ = tx.send(r);
+    });
+    let r = rx
+        .recv_timeout(limit)
+        .unwrap_or_else(|e| panic!("the build did not finish within {limit:?} ({e})"));
+    (r, started.elapsed())
+}
+
+/// The failed build left `public/` as it was and no temporary folder behind.
+#[track_caller]
+fn assert_output_untouched(t: &SiteTest) {
+    let tree = t.tree("public");
+    assert_eq!(
+        tree.keys().collect::<Vec<_>>(),
+        ["sentinel.txt"],
+        "a failed build changed public/"
+    );
+    assert_eq!(tree["sentinel.txt"], b"the previous build\n");
+    let leftovers: Vec<String> = std::fs::read_dir(t.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left: {leftovers:?}"
+    );
+}
+
+// ---------------------------------------------------------------- symlinks
+
+#[test]
+fn symlink_loop_in_content_fails_naming_the_link() {
+    let t = SiteTest::new("build/minimal");
+    std::os::unix::fs::symlink("..", t.path("content/events/loop")).unwrap();
+    let (r, took) = build_to_disk(&t, Duration::from_secs(60));
+    let msg = r.expect_err("a build through a symlink loop succeeded");
+    eprintln!("symlink loop: failed in {took:?}:\n{msg}");
+    let msg = msg.replace(
+        &t.root().canonicalize().unwrap().display().to_string(),
+        "<site>",
+    );
+    expect_file(
+        &fixtures().join("robust/symlink-loop"),
+        "expected.txt",
+        &msg,
+    );
+    assert_output_untouched(&t);
+}
+
+#[test]
+fn symlink_to_itself_fails_naming_the_link() {
+    let t = SiteTest::new("build/minimal");
+    std::os::unix::fs::symlink(".", t.path("content/chapters/self")).unwrap();
+    let (r, _) = build_to_disk(&t, Duration::from_secs(60));
+    let msg = r.expect_err("a build through a symlink loop succeeded");
+    assert_eq!(
+        msg,
+        "error: symlink loop: this folder links back to one of its parents\n \
+         --> content/chapters/self\n\n1 problem found"
+    );
+    assert_output_untouched(&t);
+}
+
+#[test]
+fn dangling_symlink_event_fails_naming_the_link() {
+    let t = SiteTest::new("build/minimal");
+    std::os::unix::fs::symlink("nowhere.md", t.path("content/events/1999-gone.md")).unwrap();
+    let (r, _) = build_to_disk(&t, Duration::from_secs(60));
+    let msg = r.expect_err("a build with a dangling symlink succeeded");
+    expect_file(
+        &fixtures().join("robust/dangling-symlink"),
+        "expected.txt",
+        &msg,
+    );
+    assert_output_untouched(&t);
+}
+
+// ---------------------------------------------------------------- a 50 MB chapter
+
+/// About `size` bytes of chapter body: paragraphs with emphasis, code spans, citations,
+/// internal and root links, and every tenth section a list and a table. With `headings`,
+/// each section (about 3 KB) starts with a `##` heading and each paragraph links to an
+/// `#anchor`; without, there is one heading at the top and links name pages only.
+fn big_body(size: usize, headings: bool) -> String {
+    let mut s = String::with_capacity(size + 4096);
+    let mut i = 0;
+    while s.len() < size {
+        i += 1;
+        if headings || i == 1 {
+            s.push_str(&format!(
+                "## Section {i}: the talks of {}\n\n",
+                1950 + i % 70
+            ));
+        }
+        for p in 0..8 {
+            let link = if headings {
+                "[aid](@/chapters/alliance.md#aid) and the [timeline](/timeline/)"
+            } else {
+                "[the visit](@/events/1957-07-ho-visit.md) and [the split](@/chapters/split.md)"
+            };
+            s.push_str(&format!(
+                "Paragraph {p} of section {i}. North Korea and North Vietnam *exchanged* \
+                 delegations, signed **agreements** and quarrelled over `aid` [@E]. See \
+                 {link} [@E; @szalontai-2012]. \"Quoted\" -- and smart.\n\n"
+            ));
+        }
+        if i % 10 == 0 {
+            s.push_str(
+                "- one\n- two [@E]\n  - nested\n\n| year | aid |\n|---|---|\n| 1966 | 12 |\n\n",
+            );
+        }
+    }
+    s
+}
+
+/// Writes a 50 MB chapter `content/chapters/long.md`, builds to disk within `limit` and
+/// returns the built page.
+fn build_fifty_megabytes(headings: bool, limit: Duration) -> String {
+    let t = SiteTest::new("build/minimal");
+    let text = format!(
+        "+++\ntitle = \"A very long chapter\"\norder = 3\nsummary = \"Long [@E].\"\n\
+         years = [1968, 1991]\n+++\n{}",
+        big_body(50 << 20, headings)
+    );
+    t.write("content/chapters/long.md", &text);
+    let (r, took) = build_to_disk(&t, limit);
+    eprintln!(
+        "50 MB chapter ({} bytes, headings and anchors: {headings}): build {} in {took:?}",
+        text.len(),
+        if r.is_ok() { "succeeded" } else { "failed" }
+    );
+    r.unwrap();
+    assert!(
+        !t.path(SENTINEL).exists(),
+        "the old output was not replaced"
+    );
+    let html = std::fs::read_to_string(t.path("public/chapters/long/index.html")).unwrap();
+    assert!(
+        html.len() > text.len(),
+        "the page is shorter than its Markdown"
+    );
+    assert!(html.contains("<h2 id=\"section-1-the-talks-of-1951\">"));
+    html
+}
+
+#[test]
+fn fifty_megabyte_chapter_builds() {
+    let html = build_fifty_megabytes(false, Duration::from_secs(300));
+    assert!(html.contains("<a href=\"/sub/events/1957-07-ho-visit/\">the visit</a>"));
+}
+
+/// Ignored: today this takes about 90 s in release and over 10 minutes in debug, because
+/// the search index re-scans the rest of the chapter's HTML at each heading
+/// (`publish::sections`) and every `#anchor` or `/root` link computes its diagnostic
+/// position from the start of the file (`Diagnostic::at`), so the time grows with
+/// headings × size and links × size. Run with `--ignored` once that is fixed.
+#[test]
+#[ignore = "quadratic in the number of headings and links: see the doc comment"]
+fn fifty_megabyte_chapter_with_a_heading_every_3_kb_builds() {
+    let html = build_fifty_megabytes(true, Duration::from_secs(300));
+    assert!(html.contains("<a href=\"/sub/chapters/alliance/#aid\">aid</a>"));
+}
+
+// ---------------------------------------------------------------- files that are not text
+
+/// A case under `tests/fixtures/robust/`: `docsite build` exits 1 without panicking,
+/// prints exactly `expected.txt`, names `file` in it, and writes no `public/`.
+fn bad_file(name: &str, file: &str) {
+    let t = SiteTest::new(&format!("robust/{name}"));
+    let r = t.run(&["build"]);
+    assert_eq!(
+        r.code,
+        Some(1),
+        "{name}: expected exit code 1, stderr:\n{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("panicked"),
+        "{name} panicked:\n{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(&format!("--> {file}")),
+        "{name}: the message does not name {file}:\n{}",
+        r.stderr
+    );
+    expect_file(&t.case, "expected.txt", &r.stderr);
+    assert!(
+        !t.path("public").exists(),
+        "{name}: a failed build wrote public/"
+    );
+}
+
+#[test]
+fn event_not_utf8_in_front_matter() {
+    bad_file("not-utf8-event", "content/events/1999-latin1.md");
+}
+
+#[test]
+fn event_saved_as_utf16() {
+    bad_file("utf16-event", "content/events/1999-utf16.md");
+}
+
+#[test]
+fn event_of_nul_and_control_bytes() {
+    bad_file("control-bytes-event", "content/events/1999-nul.md");
+}
+
+#[test]
+fn event_of_whitespace_only() {
+    bad_file("whitespace-event", "content/events/1999-blank.md");
+}
+
+#[test]
+fn event_of_a_byte_order_mark_only() {
+    bad_file("bom-only-event", "content/events/1999-bom.md");
+}
+
+#[test]
+fn empty_chapter() {
+    bad_file("empty-chapter", "content/chapters/split.md");
+}
