@@ -167,6 +167,7 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
         Parser::new_with_broken_link_callback(&src.markdown, options(), Some(&mut callback));
     let mut events: Vec<Event> = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
+    let mut next_suffix: std::collections::HashMap<String, usize> = Default::default();
     let mut iter = parser.into_offset_iter().peekable();
 
     while let Some((ev, range)) = iter.next() {
@@ -208,6 +209,10 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                             None => d.with_hint("cite the [[source]] ids of content/sources.toml, as [@E] or [@A; @D]"),
                         });
                     }
+                }
+                // The plain text leaves citations out: "relations [E]." reads "relations.".
+                while out.text.ends_with(' ') {
+                    out.text.pop();
                 }
                 if !ok.is_empty() {
                     events.push(Event::InlineHtml(CowStr::from(citation_html(
@@ -265,11 +270,13 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                     .as_deref()
                     .map(str::to_string)
                     .unwrap_or_else(|| slugify(&text));
+                // Repeats get -1, -2, …; the next free number for each base is remembered
+                // so that thousands of "Notes" headings do not count up from 1 every time.
                 let mut hid = base.clone();
-                let mut n = 1;
+                let n = next_suffix.entry(base.clone()).or_insert(1);
                 while used_ids.contains(&hid) {
                     hid = format!("{base}-{n}");
-                    n += 1;
+                    *n += 1;
                 }
                 used_ids.insert(hid.clone());
                 out.toc.push(Heading {

@@ -151,13 +151,13 @@ fn feed(config: &Config, content: &Content, r: &RenderedContent) -> String {
 
 /// Splits a chapter's HTML at its `<h2>`/`<h3>` headings into (id, title, text) sections.
 fn sections(html: &str) -> Vec<(String, String, String)> {
+    // One scan for "<h" followed by 2 or 3 and an id; searching the rest of the page for
+    // each level separately made a page with many headings quadratic.
     let next_heading = |s: &str| -> Option<usize> {
-        let a = s.find("<h2 id=\"");
-        let b = s.find("<h3 id=\"");
-        match (a, b) {
-            (Some(x), Some(y)) => Some(x.min(y)),
-            (x, y) => x.or(y),
-        }
+        s.match_indices("<h").map(|(i, _)| i).find(|&i| {
+            let t = &s[i..];
+            t.starts_with("<h2 id=\"") || t.starts_with("<h3 id=\"")
+        })
     };
     let mut out = Vec::new();
     let (mut id, mut title) = (String::new(), String::new());
@@ -193,6 +193,12 @@ pub fn strip_tags(html: &str) -> String {
     let b = html.as_bytes();
     while i < b.len() {
         if html[i..].starts_with("<span class=\"cite\">") {
+            // "relations [E]." reads "relations." once the citation is gone.
+            if skip_cite == 0 {
+                while out.ends_with(' ') {
+                    out.pop();
+                }
+            }
             skip_cite += 1;
         }
         if skip_cite > 0 && html[i..].starts_with("</span>") {
