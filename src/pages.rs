@@ -89,6 +89,10 @@ pub fn write_all(
     let site = views.site();
     let mut base = Context::new();
     base.insert("site", &site);
+    // The footer depends only on the site: rendered once, included by every page.
+    let footer = templates::render(tera, "footer.html", &base)
+        .map_err(|d| BuildError::Site(Diagnostics(vec![d])))?;
+    base.insert("site_footer", footer.trim_end());
     let abs = |path: &str| format!("{}{}", config.base_url, path);
 
     let mut cards: Vec<EventView> = (0..content.events.len())
@@ -348,22 +352,25 @@ pub fn write_all(
                 .for_each(|j| record(write(&j.path, j.template, &(j.make)())))
         },
         || {
-            (0..n_events).into_par_iter().for_each(|i| {
-                let e = &content.events[i];
-                let mut c = ctx_with(
-                    base,
-                    &abs(&format!("events/{}/", e.id)),
-                    "events",
-                    &e.title,
-                    &cards[i].summary_text,
-                );
-                c.insert("page", &views.event_page(i, cards[i].clone()));
-                record(write(
-                    &format!("events/{}/index.html", e.id),
-                    "event.html",
-                    &c,
-                ));
-            })
+            // One context per worker thread, whose per-page keys are overwritten for each
+            // event: copying the site-wide part (every chapter's link, …) for each of
+            // thousands of pages cost more than rendering some of them.
+            (0..n_events).into_par_iter().for_each_init(
+                || base.clone(),
+                |c, i| {
+                    let e = &content.events[i];
+                    c.insert("canonical", &abs(&format!("events/{}/", e.id)));
+                    c.insert("section", "events");
+                    c.insert("title", &e.title);
+                    c.insert("description", &cards[i].summary_text);
+                    c.insert("page", &views.event_page(i, cards[i].clone()));
+                    record(write(
+                        &format!("events/{}/index.html", e.id),
+                        "event.html",
+                        c,
+                    ));
+                },
+            )
         },
     );
 
