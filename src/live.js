@@ -31,6 +31,41 @@
       l.href = u.href;
     });
   }
+  // A new build replaces the page's body in place: no stylesheet or script is fetched
+  // again and the reader keeps their scroll position. When the head changed in anything
+  // but the title (a new stylesheet, say), the page reloads instead.
+  function heads(doc) {
+    return Array.prototype.map.call(doc.head.querySelectorAll('link, meta, style, script'), function (n) {
+      return n.outerHTML;
+    }).join('\n');
+  }
+  function swapPage(n) {
+    fetch(location.href, { cache: 'no-store' })
+      .then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        return r.text();
+      })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, 'text/html');
+        if (heads(doc) !== heads(document)) { location.reload(); return; }
+        var x = window.scrollX; var y = window.scrollY;
+        document.title = doc.title;
+        document.body.replaceWith(document.adoptNode(doc.body));
+        box = null;
+        // Scripts inserted by the parser above do not run: recreate them (but not this one).
+        Array.prototype.forEach.call(document.body.querySelectorAll('script'), function (old) {
+          if ((old.getAttribute('src') || '').indexOf('/__docsite/') === 0) { old.remove(); return; }
+          var s = document.createElement('script');
+          Array.prototype.forEach.call(old.attributes, function (a) { s.setAttribute(a.name, a.value); });
+          s.async = false;
+          s.text = old.text;
+          old.replaceWith(s);
+        });
+        window.scrollTo(x, y);
+        document.dispatchEvent(new CustomEvent('docsite:updated', { detail: { v: n } }));
+      })
+      .catch(function () { location.reload(); });
+  }
   function poll(first) {
     fetch('/__docsite/poll' + (first ? '' : '?v=' + v), { cache: 'no-store' })
       .then(function (r) { return r.json(); })
@@ -38,7 +73,7 @@
         if (m.error) overlay(m.error);
         else if (m.v !== v && !first) {
           if (m.kind === 'css' && !box) swapCss(m.v);
-          else { location.reload(); return; }
+          else { swapPage(m.v); }
         } else if (first && m.v !== v) { location.reload(); return; }
         v = m.v;
         poll(false);

@@ -288,12 +288,26 @@ fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
         Found::File(name) => {
             let bytes = &files[&name];
             let mime = mime(&name);
-            let body = if name.ends_with(".html") {
-                inject(bytes, version)
+            if name.ends_with(".html") {
+                let _ = req.respond(response(inject(bytes, version), 200, mime));
+                return;
+            }
+            // Assets may be kept by the browser but are checked on every use, so a reload
+            // after an edit fetches only what changed (a 304 for the rest).
+            let etag = format!("\"{:016x}\"", fnv1a(bytes));
+            let fresh = req
+                .headers()
+                .iter()
+                .any(|h| h.field.equiv("If-None-Match") && h.value.as_str() == etag);
+            let mut r = if fresh {
+                response(Vec::new(), 304, mime)
             } else {
-                bytes.clone()
+                response(bytes.clone(), 200, mime)
             };
-            let _ = req.respond(response(body, 200, mime));
+            if let Ok(h) = tiny_http::Header::from_bytes(&b"ETag"[..], etag.as_bytes()) {
+                r.add_header(h);
+            }
+            let _ = req.respond(r);
         }
         Found::Redirect(to) => {
             let mut r = tiny_http::Response::empty(301);
@@ -382,9 +396,14 @@ fn response(
     mime: &str,
 ) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
     let mut r = tiny_http::Response::from_data(body).with_status_code(status);
+    let cache = if mime.starts_with("text/html") || mime == "application/json" {
+        "no-store"
+    } else {
+        "no-cache"
+    };
     for (k, v) in [
         ("Content-Type", mime),
-        ("Cache-Control", "no-store"),
+        ("Cache-Control", cache),
         ("X-Content-Type-Options", "nosniff"),
     ] {
         if let Ok(h) = tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()) {
@@ -392,6 +411,13 @@ fn response(
         }
     }
     r
+}
+
+/// A 64-bit FNV-1a hash: the entity tag of an asset.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// The media type of a file, by its extension.
