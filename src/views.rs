@@ -380,6 +380,17 @@ impl Views<'_> {
         page: &str,
         of: impl Fn(&Event) -> &[String],
     ) -> Vec<EntryView> {
+        // Which events name each entry, found in one pass over the events (not one pass per
+        // entry, which grew with registries × events).
+        let mut named: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+        for (i, e) in self.content.events.iter().enumerate() {
+            for id in of(e) {
+                let list = named.entry(id.as_str()).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
         list.iter()
             .zip(rendered)
             .map(|(p, r)| {
@@ -391,13 +402,14 @@ impl Views<'_> {
                     plain: (plain != p.name && !p.aliases.contains(&plain)).then_some(plain),
                     detail: p.detail.clone(),
                     summary_html: r.html.clone(),
-                    events: self
-                        .content
-                        .events
-                        .iter()
-                        .filter(|e| of(e).contains(&p.id))
-                        .map(|e| self.event_link(e))
-                        .collect(),
+                    events: named
+                        .get(p.id.as_str())
+                        .map(|l| {
+                            l.iter()
+                                .map(|&i| self.event_link(&self.content.events[i]))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                     url: format!("{}{page}/#{}", self.base, p.id),
                 }
             })
@@ -424,24 +436,40 @@ impl Views<'_> {
 
     pub fn sources(&self) -> Vec<SourceView> {
         let r = self.rendered;
+        // Which events rest on each source (listed or cited), found in one pass.
+        let mut resting: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+        for (i, e) in self.content.events.iter().enumerate() {
+            let cited = e
+                .sources
+                .iter()
+                .map(|s| s.id.as_str())
+                .chain(r.event_bodies[i].cited.iter().map(String::as_str))
+                .chain(r.event_summaries[i].cited.iter().map(String::as_str))
+                .chain(
+                    r.event_disputes[i]
+                        .iter()
+                        .flat_map(|d| d.cited.iter().map(String::as_str)),
+                );
+            for id in cited {
+                let list = resting.entry(id).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
         self.content
             .sources
             .iter()
             .map(|w| {
                 let cites = |x: &Rendered| x.cited.contains(&w.id);
-                let events = self
-                    .content
-                    .events
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, e)| {
-                        e.sources.iter().any(|s| s.id == w.id)
-                            || cites(&r.event_bodies[*i])
-                            || cites(&r.event_summaries[*i])
-                            || r.event_disputes[*i].as_ref().is_some_and(cites)
+                let events = resting
+                    .get(w.id.as_str())
+                    .map(|l| {
+                        l.iter()
+                            .map(|&i| self.event_link(&self.content.events[i]))
+                            .collect()
                     })
-                    .map(|(_, e)| self.event_link(e))
-                    .collect();
+                    .unwrap_or_default();
                 let chapters = self
                     .content
                     .chapters
