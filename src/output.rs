@@ -97,6 +97,36 @@ impl Output {
         }
     }
 
+    /// Writes one file at `rel` through `fill`, which streams into it (disk) or into a
+    /// buffer (memory). An I/O error becomes a diagnostic naming the file.
+    pub fn put_with(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> Result<(), crate::diagnostics::Diagnostic>,
+    ) -> Result<(), crate::diagnostics::Diagnostic> {
+        use std::io::Write;
+        let io = |e: &dyn std::fmt::Display| {
+            crate::diagnostics::Diagnostic::file(rel, format!("cannot write: {e}"))
+        };
+        match self {
+            Output::Memory(_) => {
+                let mut buf = Vec::new();
+                fill(&mut buf)?;
+                self.put(rel, buf).map_err(|e| io(&format!("{e:#}")))
+            }
+            Output::Disk(d) => {
+                let path = d.tmp.join(rel);
+                if let Some(p) = path.parent() {
+                    std::fs::create_dir_all(p).map_err(|e| io(&e))?;
+                }
+                let file = std::fs::File::create(&path).map_err(|e| io(&e))?;
+                let mut w = std::io::BufWriter::with_capacity(64 * 1024, file);
+                fill(&mut w)?;
+                w.flush().map_err(|e| io(&e))
+            }
+        }
+    }
+
     /// Whether the site answers the path `rel` (inside the site, without base path): a file,
     /// or a folder with an `index.html`.
     pub fn serves(&self, rel: &str) -> bool {

@@ -340,9 +340,7 @@ pub fn write_all(
         }
     };
     let write = |path: &str, template: &str, ctx: &Context| -> Result<(), Diagnostic> {
-        let html = templates::render(tera, template, ctx)?;
-        out.put(path, html.into_bytes())
-            .map_err(|e| Diagnostic::file(path, format!("{e:#}")))
+        out.put_with(path, |w| templates::render_to(tera, template, ctx, w))
     };
     let sys_error: std::sync::Mutex<Option<anyhow::Error>> = std::sync::Mutex::new(None);
 

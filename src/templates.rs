@@ -197,10 +197,32 @@ pub fn template_diag(path: &str, text: &str, e: &tera::Error) -> Diagnostic {
 /// Renders `template` with `ctx`; an error names the template file and, when it is about
 /// a variable, the line and column where the template uses it.
 pub fn render(t: &Templates, template: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
-    t.tera.render(template, ctx).map_err(|e| {
+    t.tera
+        .render(template, ctx)
+        .map_err(|e| render_error(t, template, e))
+}
+
+/// Renders straight into `w` (a page's file), so that a page of many megabytes is never
+/// held whole in memory. Errors as [`render`].
+pub fn render_to(
+    t: &Templates,
+    template: &str,
+    ctx: &tera::Context,
+    w: &mut dyn std::io::Write,
+) -> Result<(), Diagnostic> {
+    t.tera
+        .render_to(template, ctx, w)
+        .map_err(|e| render_error(t, template, e))
+}
+
+fn render_error(t: &Templates, template: &str, e: tera::Error) -> Diagnostic {
+    {
         let full = chain(&e);
         let message = format!("template error: {full}");
-        let variable = full.split("Variable `").nth(1).and_then(|r| r.split('`').next());
+        let variable = full
+            .split("Variable `")
+            .nth(1)
+            .and_then(|r| r.split('`').next());
         if let Some(var) = variable {
             // The template named first, then the ones it extends or includes.
             let mut names: Vec<&String> = t.sources.keys().collect();
@@ -214,7 +236,7 @@ pub fn render(t: &Templates, template: &str, ctx: &tera::Context) -> Result<Stri
             }
         }
         Diagnostic::file(format!("templates/{template}"), message)
-    })
+    }
 }
 
 #[cfg(test)]
