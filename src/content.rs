@@ -340,8 +340,14 @@ pub fn read_text(root: &Path, rel: &Path) -> Result<Arc<str>, Diagnostic> {
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(&bytes)
         .to_vec();
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
     match String::from_utf8(bytes) {
         Ok(t) => Ok(Arc::from(t)),
+        Err(_) if utf16 => Err(
+            Diagnostic::file(rel, "file is UTF-16, not UTF-8").with_hint(
+                "save the file as UTF-8 (most editors offer it under \"Save with encoding\")",
+            ),
+        ),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let bytes = e.into_bytes();

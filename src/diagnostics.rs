@@ -114,10 +114,15 @@ impl fmt::Display for Diagnostic {
         let pad = " ".repeat(gutter);
         writeln!(f, "{pad}--> {}", self.location())?;
         if let (Some(src), true) = (&self.source_line, self.line > 0) {
-            // Tabs would misalign the caret: show them as single spaces.
+            // Tabs would misalign the caret: show them as single spaces. Other control
+            // characters (NUL, escape sequences) never reach the terminal: each shows as �.
             let chars: Vec<char> = src
                 .chars()
-                .map(|c| if c == '\t' { ' ' } else { c })
+                .map(|c| match c {
+                    '\t' => ' ',
+                    c if c.is_control() => '\u{fffd}',
+                    c => c,
+                })
                 .collect();
             // Long lines (a paragraph is one line) are cut to a window around the column.
             let (from, to) = if chars.len() > MAX_SHOWN {
