@@ -35,9 +35,39 @@ pub struct Source {
     /// The whole file's text.
     pub file: Arc<str>,
     /// The Markdown itself.
-    pub markdown: String,
+    pub markdown: Text,
     /// Byte offset of `markdown` within `file` (approximate for TOML strings with escapes).
     pub offset: usize,
+}
+
+/// Markdown text: a range of the file it was read from (a body: no copy is kept), or a
+/// string of its own (a TOML value, whose escapes make it differ from the file's bytes).
+#[derive(Debug, Clone)]
+pub enum Text {
+    InFile(Arc<str>, std::ops::Range<usize>),
+    Own(String),
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            Text::InFile(file, range) => &file[range.clone()],
+            Text::Own(s) => s,
+        }
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text::Own(s)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text::Own(s.to_string())
+    }
 }
 
 /// A place in a user's file, kept cheaply (the file's text is shared) until a problem
@@ -311,7 +341,7 @@ impl Doc {
         Source {
             path: self.path.clone(),
             file: self.text.clone(),
-            markdown: self.text[self.body.clone()].to_string(),
+            markdown: Text::InFile(Arc::clone(&self.text), self.body.clone()),
             offset: self.body.start,
         }
     }
@@ -327,7 +357,7 @@ fn string_source(path: &Path, file: &Arc<str>, value: &Spanned<String>, base: us
     Source {
         path: path.to_path_buf(),
         file: file.clone(),
-        markdown: value.get_ref().clone(),
+        markdown: Text::Own(value.get_ref().clone()),
         offset: start + quote,
     }
 }

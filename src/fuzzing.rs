@@ -246,7 +246,7 @@ pub fn markdown(data: &[u8]) {
     let body = Source {
         path: path.clone(),
         file: Arc::from(text.as_str()),
-        markdown: text.clone(),
+        markdown: text.clone().into(),
         offset: 0,
     };
     // A front-matter string: the Markdown sits inside a larger file.
@@ -255,7 +255,7 @@ pub fn markdown(data: &[u8]) {
     let summary = Source {
         path: path.clone(),
         file: Arc::from(file),
-        markdown: text,
+        markdown: text.into(),
         offset: prefix.len(),
     };
 

@@ -373,12 +373,6 @@ pub fn write_all(
     );
 
     // Data files and static assets.
-    let summaries: Vec<String> = rendered
-        .event_summaries
-        .iter()
-        .map(|r| r.html.clone())
-        .collect();
-    let tl = timeline::timelinejs(config, content, &summaries);
     let put = |path: &str, bytes: Vec<u8>| {
         if let Err(e) = out.put(path, bytes) {
             sys_error
@@ -387,16 +381,21 @@ pub fn write_all(
                 .get_or_insert(e);
         }
     };
-    put(
-        "timeline.json",
-        serde_json::to_vec_pretty(&tl).unwrap_or_default(),
-    );
-    put("highlight.css", crate::highlight::stylesheet().into_bytes());
-    let extras = crate::publish::files(config, content, rendered);
-    let n_extras = extras.len();
-    for (path, bytes) in extras {
-        put(&path, bytes);
+    {
+        let summaries: Vec<&str> = rendered
+            .event_summaries
+            .iter()
+            .map(|r| r.html.as_str())
+            .collect();
+        let tl = timeline::timelinejs(config, content, &summaries);
+        put(
+            "timeline.json",
+            serde_json::to_vec_pretty(&tl).unwrap_or_default(),
+        );
     }
+    put("highlight.css", crate::highlight::stylesheet().into_bytes());
+    // Each file is written as soon as it is made, so only one is in memory at a time.
+    let n_extras = crate::publish::write_files(config, content, rendered, put);
     let statics = copy_static(root, out);
 
     let errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());

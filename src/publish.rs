@@ -13,39 +13,35 @@ use crate::markdown::escape_html;
 use crate::views::{fold, RenderedContent};
 use serde_json::json;
 
-/// The extra files, as (path, bytes).
-pub fn files(
+/// Makes the extra files and hands each to `put` as soon as it is made; returns how many.
+pub fn write_files(
     config: &Config,
     content: &Content,
     rendered: &RenderedContent,
-) -> Vec<(String, Vec<u8>)> {
-    let mut out = vec![
-        (
-            "sitemap.xml".to_string(),
-            sitemap(config, content).into_bytes(),
-        ),
-        (
-            "robots.txt".to_string(),
-            format!(
-                "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-                config.base_url
-            )
-            .into_bytes(),
-        ),
-        (
-            "atom.xml".to_string(),
-            feed(config, content, rendered).into_bytes(),
-        ),
-        (".nojekyll".to_string(), Vec::new()),
-        (
-            "search.json".to_string(),
-            search_index(config, content, rendered).into_bytes(),
-        ),
-    ];
-    if let Some(domain) = &config.domain {
-        out.push(("CNAME".to_string(), format!("{domain}\n").into_bytes()));
+    put: impl Fn(&str, Vec<u8>),
+) -> usize {
+    put("sitemap.xml", sitemap(config, content).into_bytes());
+    put(
+        "robots.txt",
+        format!(
+            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
+            config.base_url
+        )
+        .into_bytes(),
+    );
+    put("atom.xml", feed(config, content, rendered).into_bytes());
+    put(".nojekyll", Vec::new());
+    put(
+        "search.json",
+        search_index(config, content, rendered).into_bytes(),
+    );
+    match &config.domain {
+        Some(domain) => {
+            put("CNAME", format!("{domain}\n").into_bytes());
+            6
+        }
+        None => 5,
     }
-    out
 }
 
 fn xml(s: &str) -> String {

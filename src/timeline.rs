@@ -67,7 +67,7 @@ fn tl_date(d: &crate::date::Date) -> Value {
 }
 
 /// `timeline.json` in the TimelineJS3 format. `summaries[i]` is event i's summary HTML.
-pub fn timelinejs(config: &Config, content: &Content, summaries: &[String]) -> Value {
+pub fn timelinejs(config: &Config, content: &Content, summaries: &[&str]) -> Value {
     let events: Vec<Value> = content
         .events
         .iter()
