@@ -90,7 +90,7 @@ fn every_event_is_sourced_and_every_disagreement_is_shown() {
         .events
         .iter()
         .filter_map(|e| e.disputed.as_ref())
-        .map(|d| d.markdown.as_str())
+        .map(|d| &*d.markdown)
         .collect();
     for note in &notes {
         let cited = note.matches("[@").count() + note.matches("; @").count();
