@@ -197,7 +197,13 @@ pub fn render_markdown(config: &Config, content: &Content) -> (RenderedContent, 
             (
                 run(&e.summary, front),
                 e.disputed.as_ref().map(|d| run(d, front)),
-                run(&e.body, body),
+                {
+                    // Nothing reads an event body's plain text (search and descriptions use
+                    // the summary): dropping it at once keeps large sites smaller.
+                    let mut b = run(&e.body, body);
+                    b.text = String::new();
+                    b
+                },
             )
         })
         .collect();
