@@ -447,15 +447,28 @@ fn parse_fm<T: serde::de::DeserializeOwned>(doc: &Doc) -> Result<T, Diagnostic> 
     )
 }
 
-/// Markdown files under `dir` (relative to root), sorted, following no symlink out of the
-/// site, reporting loops and unreadable entries.
+/// Markdown files under `dir` (relative to root), as paths relative to root.
 fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    files_under(root, dir, diags)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .map(|p| crate::diagnostics::rel(root, &p))
+        .collect()
+}
+
+/// Every regular file under `dir` (relative to root), sorted, following symlinks but none
+/// out of `dir`; loops, unreadable entries and escaping links are reported in `diags`.
+/// Used for `content/` and `static/` alike.
+pub fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let base = root.join(dir);
     if !base.is_dir() {
         return Vec::new();
     }
     let mut out = Vec::new();
     let fence = base.canonicalize().unwrap_or_else(|_| base.clone());
+    // Folders entered through a symlink: only files under one of them, or links
+    // themselves, need resolving (most sites have none, so no file pays for it).
+    let mut linked: Vec<PathBuf> = Vec::new();
     for entry in walkdir::WalkDir::new(&base)
         .follow_links(true)
         .sort_by_file_name()
@@ -463,13 +476,23 @@ fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBu
         match entry {
             Ok(e) => {
                 let p = e.path();
-                if e.file_type().is_file() && p.extension().is_some_and(|x| x == "md") {
+                let via_link = e.path_is_symlink() || linked.iter().any(|d| p.starts_with(d));
+                if e.file_type().is_dir() {
+                    if e.path_is_symlink() {
+                        linked.push(p.to_path_buf());
+                    }
+                    continue;
+                }
+                if !e.file_type().is_file() {
+                    continue;
+                }
+                if via_link {
                     if let Some(d) = outside(root, &fence, p, dir) {
                         diags.push(d);
                         continue;
                     }
-                    out.push(crate::diagnostics::rel(root, p));
                 }
+                out.push(e.into_path());
             }
             Err(e) => {
                 let path = e

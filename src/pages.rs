@@ -242,35 +242,54 @@ pub fn write_all(
         c
     }));
 
-    jobs.push(Job::new("people/index.html", "entries.html", move || {
-        let people = views.entries(&content.people, &rendered.people, "people", |e| &e.people);
-        let mut c = ctx_with(
-            base,
-            &abs("people/"),
-            "people",
-            "People",
-            "Who is who in the documentary.",
-        );
-        c.insert("entries", &people);
-        c.insert("kind", "people");
-        c.insert("heading", "People");
-        c
-    }));
-
-    jobs.push(Job::new("places/index.html", "entries.html", move || {
-        let places = views.entries(&content.places, &rendered.places, "places", |e| &e.places);
-        let mut c = ctx_with(
-            base,
-            &abs("places/"),
-            "places",
-            "Places",
-            "The places where the documentary's events happened.",
-        );
-        c.insert("entries", &places);
-        c.insert("kind", "places");
-        c.insert("heading", "Places");
-        c
-    }));
+    // The people and the places pages: one template, `entries.html`.
+    struct Registry<'r> {
+        kind: &'static str,
+        heading: &'static str,
+        description: &'static str,
+        list: &'r [crate::content::Entry],
+        texts: &'r [crate::markdown::Rendered],
+        of: fn(&crate::content::Event) -> &[String],
+    }
+    let registries = [
+        Registry {
+            kind: "people",
+            heading: "People",
+            description: "Who is who in the documentary.",
+            list: &content.people,
+            texts: &rendered.people,
+            of: |e| &e.people,
+        },
+        Registry {
+            kind: "places",
+            heading: "Places",
+            description: "The places where the documentary's events happened.",
+            list: &content.places,
+            texts: &rendered.places,
+            of: |e| &e.places,
+        },
+    ];
+    for Registry {
+        kind,
+        heading,
+        description,
+        list,
+        texts,
+        of,
+    } in registries
+    {
+        jobs.push(Job::new(
+            format!("{kind}/index.html"),
+            "entries.html",
+            move || {
+                let mut c = ctx_with(base, &abs(&format!("{kind}/")), kind, heading, description);
+                c.insert("entries", &views.entries(list, texts, kind, of));
+                c.insert("kind", kind);
+                c.insert("heading", heading);
+                c
+            },
+        ));
+    }
 
     jobs.push(Job::new("tags/index.html", "tags.html", move || {
         let mut c = ctx_with(
@@ -574,38 +593,8 @@ fn timeline_data(config: &Config, content: &Content, cards: &[EventView]) -> Str
 /// Copies `static/` into the output; returns how many files.
 fn copy_static(root: &Path, out: &Output) -> Result<usize, BuildError> {
     let dir = root.join("static");
-    if !dir.is_dir() {
-        return Ok(0);
-    }
     let mut diags = Diagnostics::default();
-    let mut files = Vec::new();
-    let fence = dir.canonicalize().unwrap_or_else(|_| dir.clone());
-    for entry in walkdir::WalkDir::new(&dir)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                match crate::content::outside(root, &fence, e.path(), "static") {
-                    Some(d) => diags.push(d),
-                    None => files.push(e.into_path()),
-                }
-            }
-            Ok(_) => {}
-            Err(e) => {
-                let p = e
-                    .path()
-                    .map(|p| crate::diagnostics::rel(root, p))
-                    .unwrap_or_else(|| "static".into());
-                let msg = if e.loop_ancestor().is_some() {
-                    "symlink loop".to_string()
-                } else {
-                    format!("cannot read: {e}")
-                };
-                diags.push(Diagnostic::file(p, msg));
-            }
-        }
-    }
+    let files = crate::content::files_under(root, "static", &mut diags);
     let results: Vec<Result<(), BuildError>> = files
         .par_iter()
         .map(|p| {

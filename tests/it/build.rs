@@ -163,15 +163,7 @@ fn failed_build_leaves_public_untouched_and_success_removes_stale_files() {
     );
     t.run(&["build"]).failure();
     assert_eq!(before, t.tree("public"), "a failed build changed public/");
-    let leftovers: Vec<_> = std::fs::read_dir(t.root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tmp-"))
-        .collect();
-    assert!(
-        leftovers.is_empty(),
-        "temporary folders left: {leftovers:?}"
-    );
+    t.assert_no_temp_folders();
     let t2 = SiteTest::new("build/minimal");
     t2.run(&["build"]).success();
     std::fs::write(t2.path("public/stale.html"), "old").unwrap();

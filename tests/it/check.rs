@@ -8,11 +8,7 @@ use std::net::TcpListener;
 #[track_caller]
 fn check_fails_with_expected(case: &str, args: &[&str]) -> SiteTest {
     let t = SiteTest::new(case);
-    let r = t.run(args);
-    r.failure();
-    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
-    expect_file(&t.case, "expected.txt", &r.stderr);
-    assert!(!t.path("public").exists(), "check wrote public/");
+    t.fails_as_expected(args);
     t
 }
 

@@ -2,27 +2,10 @@
 //! mistake and states in `expected.txt` exactly what `build` prints. Every case must exit
 //! 1, print that message, and leave an existing `public/` as it was.
 
-use crate::harness::{expect_file, SiteTest};
+use crate::harness::SiteTest;
 
 fn case(name: &str) {
-    let t = SiteTest::new(&format!("errors/{name}"));
-    let r = t.run(&["build"]);
-    assert_eq!(
-        r.code,
-        Some(1),
-        "{name}: expected exit code 1, stderr:\n{}",
-        r.stderr
-    );
-    assert!(
-        !r.stderr.contains("panicked"),
-        "{name} panicked:\n{}",
-        r.stderr
-    );
-    expect_file(&t.case, "expected.txt", &r.stderr);
-    assert!(
-        !t.path("public").exists(),
-        "{name}: a failed build wrote public/"
-    );
+    SiteTest::new(&format!("errors/{name}")).fails_as_expected(&["build"]);
 }
 
 macro_rules! cases {

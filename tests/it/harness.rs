@@ -98,6 +98,45 @@ impl SiteTest {
         run_in(self.root(), args)
     }
 
+    /// Runs `docsite args` and requires the failure `expected.txt` states: exit code 1, no
+    /// panic, exactly that message on stderr, and no `public/` written.
+    #[track_caller]
+    pub fn fails_as_expected(&self, args: &[&str]) -> Run {
+        let r = self.run(args);
+        let case = self.case.display();
+        assert_eq!(
+            r.code,
+            Some(1),
+            "{case}: expected exit code 1, stderr:\n{}",
+            r.stderr
+        );
+        assert!(
+            !r.stderr.contains("panicked"),
+            "{case} panicked:\n{}",
+            r.stderr
+        );
+        expect_file(&self.case, "expected.txt", &r.stderr);
+        assert!(
+            !self.path("public").exists(),
+            "{case}: a failed run wrote public/"
+        );
+        r
+    }
+
+    /// No temporary build folder was left beside the output.
+    #[track_caller]
+    pub fn assert_no_temp_folders(&self) {
+        let leftovers: Vec<String> = std::fs::read_dir(self.root())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".tmp-"))
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "temporary folders left: {leftovers:?}"
+        );
+    }
+
     /// Every file under `rel` (relative paths → bytes).
     pub fn tree(&self, rel: &str) -> BTreeMap<String, Vec<u8>> {
         let base = self.path(rel);

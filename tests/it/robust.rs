@@ -133,15 +133,7 @@ fn assert_output_untouched(t: &SiteTest) {
         "a failed build changed public/"
     );
     assert_eq!(tree["sentinel.txt"], b"the previous build\n");
-    let leftovers: Vec<String> = std::fs::read_dir(t.root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".tmp-"))
-        .collect();
-    assert!(
-        leftovers.is_empty(),
-        "temporary folders left: {leftovers:?}"
-    );
+    t.assert_no_temp_folders();
 }
 
 // ---------------------------------------------------------------- symlinks
@@ -282,28 +274,11 @@ fn fifty_megabyte_chapter_with_a_heading_every_3_kb_builds() {
 /// A case under `tests/fixtures/robust/`: `docsite build` exits 1 without panicking,
 /// prints exactly `expected.txt`, names `file` in it, and writes no `public/`.
 fn bad_file(name: &str, file: &str) {
-    let t = SiteTest::new(&format!("robust/{name}"));
-    let r = t.run(&["build"]);
-    assert_eq!(
-        r.code,
-        Some(1),
-        "{name}: expected exit code 1, stderr:\n{}",
-        r.stderr
-    );
-    assert!(
-        !r.stderr.contains("panicked"),
-        "{name} panicked:\n{}",
-        r.stderr
-    );
+    let r = SiteTest::new(&format!("robust/{name}")).fails_as_expected(&["build"]);
     assert!(
         r.stderr.contains(&format!("--> {file}")),
         "{name}: the message does not name {file}:\n{}",
         r.stderr
-    );
-    expect_file(&t.case, "expected.txt", &r.stderr);
-    assert!(
-        !t.path("public").exists(),
-        "{name}: a failed build wrote public/"
     );
 }
 
