@@ -16,7 +16,7 @@ use std::time::Duration;
 
 /// What one page holds: the ids it defines, and its links (attribute value, as written).
 #[derive(Debug, Default)]
-struct Page {
+pub struct Page {
     ids: HashSet<String>,
     links: Vec<String>,
 }
@@ -55,20 +55,26 @@ fn scan(html: &[u8]) -> Page {
     page.into_inner()
 }
 
-/// Checks every internal link and anchor of the built `files` (path → bytes).
+/// Reads every HTML page of the built `files` once, for both checks below.
+pub fn scan_pages(files: &BTreeMap<String, Vec<u8>>) -> HashMap<&str, Page> {
+    files
+        .par_iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| (p.as_str(), scan(b)))
+        .collect()
+}
+
+/// Checks every internal link and anchor of the built `files` (path → bytes), whose pages
+/// `pages` has read.
 /// `base_url` is the site's absolute address, `base_path` its path (`/` or `/repo/`);
 /// `template_of` names the template that made a page, for the hint.
 pub fn internal(
     files: &BTreeMap<String, Vec<u8>>,
+    pages: &HashMap<&str, Page>,
     base_url: &str,
     base_path: &str,
     template_of: impl Fn(&str) -> Option<&'static str> + Sync,
 ) -> Vec<Diagnostic> {
-    let pages: HashMap<&str, Page> = files
-        .par_iter()
-        .filter(|(p, _)| p.ends_with(".html"))
-        .map(|(p, b)| (p.as_str(), scan(b)))
-        .collect();
     let mut out: Vec<Diagnostic> = pages
         .par_iter()
         .flat_map_iter(|(from, page)| {
@@ -78,7 +84,7 @@ pub fn internal(
                 if !seen.insert(link.as_str()) {
                     continue;
                 }
-                let Some(problem) = problem(link, from, page, &pages, files, base_url, base_path)
+                let Some(problem) = problem(link, from, page, pages, files, base_url, base_path)
                 else {
                     continue;
                 };
@@ -196,17 +202,16 @@ fn join(from: &str, path: &str) -> String {
 }
 
 /// Every external address in the built HTML, with the first page it appears on.
-pub fn external_links(
-    files: &BTreeMap<String, Vec<u8>>,
-    base_url: &str,
-) -> BTreeMap<String, String> {
+pub fn external_links(pages: &HashMap<&str, Page>, base_url: &str) -> BTreeMap<String, String> {
+    let mut names: Vec<&&str> = pages.keys().collect();
+    names.sort();
     let mut out = BTreeMap::new();
-    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
-        for link in scan(bytes).links {
+    for path in names {
+        for link in &pages[*path].links {
             let external = (link.starts_with("http://") || link.starts_with("https://"))
                 && !link.starts_with(base_url.trim_end_matches('/'));
             if external {
-                out.entry(link).or_insert_with(|| path.clone());
+                out.entry(link.clone()).or_insert_with(|| path.to_string());
             }
         }
     }
@@ -282,7 +287,13 @@ mod tests {
             br##"<a href="/r/a/">a</a><a href="/r/a/#x">x</a><a href="/r/a/#nope">n</a><a href="/r/gone/">g</a><a href="#top">t</a><p id="top"></p><a href="https://example.org/">e</a><a href="http://site.test/r/a/">abs</a>"##.to_vec(),
         );
         files.insert("a/index.html".to_string(), br#"<h2 id="x">X</h2>"#.to_vec());
-        let d = internal(&files, "http://site.test/r/", "/r/", |_| Some("index.html"));
+        let d = internal(
+            &files,
+            &scan_pages(&files),
+            "http://site.test/r/",
+            "/r/",
+            |_| Some("index.html"),
+        );
         let msgs: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
         assert_eq!(
             msgs,

@@ -141,8 +141,10 @@ pub fn check(opts: &CheckOptions) -> Result<BuildStats, BuildError> {
     let built = run(&opts.build, &out)?;
     let files = out.commit()?.unwrap_or_default();
     let config = &built.config;
+    let pages = crate::linkcheck::scan_pages(&files);
     let mut diags = Diagnostics(crate::linkcheck::internal(
         &files,
+        &pages,
         &config.base_url,
         &config.base_path,
         crate::pages::template_of,
@@ -154,7 +156,7 @@ pub fn check(opts: &CheckOptions) -> Result<BuildStats, BuildError> {
             .flat_map(|r| &r.external)
             .map(|l| (l.target.clone(), l.at.clone()))
             .collect();
-        let links = crate::linkcheck::external_links(&files, &config.base_url);
+        let links = crate::linkcheck::external_links(&pages, &config.base_url);
         diags.extend(crate::linkcheck::external(&links, &located));
     }
     if diags.is_empty() {
