@@ -16,6 +16,7 @@ pub mod linkcheck;
 pub mod markdown;
 pub mod output;
 pub mod pages;
+pub mod profile;
 pub mod publish;
 pub mod scaffold;
 pub mod serve;

@@ -15,6 +15,19 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (its `mi_option_t` enum in `mimalloc.h`, v3).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// mimalloc 3 keeps freed memory for a second before giving it back to the system, longer
+/// than a whole build, so every short-lived context and buffer added to the peak. After
+/// 10 ms instead (mimalloc 2's default), a 10,000-event build peaks about 25 MiB lower at
+/// no measurable cost in time (bench/README.md).
+fn return_freed_memory_promptly() {
+    // SAFETY: sets one of mimalloc's runtime options; it is read at each purge, and any
+    // value is valid.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
+}
+
 #[derive(Parser)]
 #[command(
     name = "docsite",
@@ -89,6 +102,7 @@ enum NewCommand {
 }
 
 fn main() -> ExitCode {
+    return_freed_memory_promptly();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -95,40 +95,44 @@ pub fn write_all(
     base.insert("site_footer", footer.trim_end());
     let abs = |path: &str| format!("{}{}", config.base_url, path);
 
-    let mut cards: Vec<EventView> = (0..content.events.len())
-        .into_par_iter()
-        .map(|i| views.event(i))
-        .collect();
     // Each card is rendered once (`card.html`, which receives `e`) and its HTML reused by
-    // every page that lists events.
-    let card_errors: Vec<Diagnostic> = cards
-        .par_iter_mut()
-        .filter_map(|card| {
+    // every page that lists events. Only the HTML is kept: a page that needs an event's
+    // fields builds its view again, which costs less than holding ten thousand of them.
+    let rendered_cards: Vec<Result<String, Diagnostic>> = (0..content.events.len())
+        .into_par_iter()
+        .map(|i| {
             let mut c = Context::new();
-            c.insert("e", &*card);
-            match templates::render(tera, "card.html", &c) {
-                Ok(mut html) => {
-                    html.truncate(html.trim_end().len());
-                    card.card_html = html;
-                    None
-                }
-                Err(d) => Some(d),
-            }
+            c.insert("e", &views.event(i));
+            templates::render(tera, "card.html", &c).map(|mut html| {
+                html.truncate(html.trim_end().len());
+                html
+            })
         })
         .collect();
+    let mut cards = Vec::with_capacity(rendered_cards.len());
+    let mut card_errors = Vec::new();
+    for r in rendered_cards {
+        match r {
+            Ok(html) => cards.push(html),
+            Err(d) => card_errors.push(d),
+        }
+    }
     if !card_errors.is_empty() {
         let mut d = Diagnostics(card_errors);
         d.sort();
         return Err(BuildError::Site(d));
     }
+    crate::profile::stage("cards");
     let groups = timeline::group(config, content);
 
     // Pages with one context each, rendered in parallel below. A context is made only when
     // its page is rendered and dropped right after: on a large site the timeline's and the
     // print view's contexts are tens of megabytes each, and holding every context at once
-    // was most of the build's peak memory.
+    // was most of the build's peak memory. For the same reason the two pages that list
+    // every event (`listings`) are rendered one after the other, never side by side.
     let (base, abs, views, cards, groups) = (&base, &abs, &views, &cards, &groups);
     let mut jobs: Vec<Job> = Vec::new();
+    let mut listings: Vec<Job> = Vec::new();
 
     jobs.push(Job::new("index.html", "index.html", move || {
         let home_title = content
@@ -193,7 +197,8 @@ pub fn write_all(
         end: &'a Option<String>,
         events: Vec<ListedEvent<'a>>,
     }
-    let timeline_groups = move || -> Vec<GroupView> {
+    // The print view lists events without their cards, so its groups leave `card_html` out.
+    let timeline_groups = move |with_cards: bool| -> Vec<GroupView> {
         groups
             .iter()
             .map(|g| GroupView {
@@ -204,12 +209,12 @@ pub fn write_all(
                 events: g
                     .events
                     .iter()
-                    .map(|&i| ListedEvent::from(&cards[i]))
+                    .map(|&i| views.listed(i, with_cards.then(|| cards[i].as_str())))
                     .collect(),
             })
             .collect()
     };
-    jobs.push(Job::new(
+    listings.push(Job::new(
         "timeline/index.html",
         "timeline.html",
         move || {
@@ -223,9 +228,9 @@ pub fn write_all(
                     content.events.len()
                 ),
             );
-            c.insert("groups", &timeline_groups());
+            c.insert("groups", &timeline_groups(true));
             c.insert("filters", &timeline_filters(config, content));
-            c.insert("timeline_data", &timeline_data(config, content, cards));
+            c.insert("timeline_data", &timeline_data(views));
             c
         },
     ));
@@ -313,7 +318,7 @@ pub fn write_all(
         )
     }));
 
-    jobs.push(Job::new("print/index.html", "print.html", move || {
+    listings.push(Job::new("print/index.html", "print.html", move || {
         let mut c = ctx_with(
             base,
             &abs("print/"),
@@ -334,7 +339,7 @@ pub fn write_all(
             })
             .collect();
         c.insert("chapters", &print_chapters);
-        c.insert("groups", &timeline_groups());
+        c.insert("groups", &timeline_groups(false));
         if let Some(h) = &rendered.home {
             c.insert("home_html", &prefix_ids(&h.html, "intro"));
         }
@@ -365,6 +370,9 @@ pub fn write_all(
 
     rayon::join(
         || {
+            for j in &listings {
+                record(write(&j.path, j.template, &(j.make)()));
+            }
             jobs.par_iter()
                 .for_each(|j| record(write(&j.path, j.template, &(j.make)())))
         },
@@ -379,8 +387,12 @@ pub fn write_all(
                     c.insert("canonical", &abs(&format!("events/{}/", e.id)));
                     c.insert("section", "events");
                     c.insert("title", &e.title);
-                    c.insert("description", &cards[i].summary_text);
-                    c.insert("page", &views.event_page(i, cards[i].clone()));
+                    c.insert("description", &rendered.event_summaries[i].text);
+                    let card = EventView {
+                        card_html: cards[i].clone(),
+                        ..views.event(i)
+                    };
+                    c.insert("page", &views.event_page(i, card));
                     record(write(
                         &format!("events/{}/index.html", e.id),
                         "event.html",
@@ -391,6 +403,7 @@ pub fn write_all(
         },
     );
 
+    crate::profile::stage("pages");
     // Data files and static assets.
     let put = |path: &str, bytes: Vec<u8>| {
         if let Err(e) = out.put(path, bytes) {
@@ -416,6 +429,7 @@ pub fn write_all(
     // Each file is written as soon as it is made, so only one is in memory at a time.
     let n_extras = crate::publish::write_files(config, content, rendered, put);
     let statics = copy_static(root, out);
+    crate::profile::stage("files");
 
     let errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
     if !errors.is_empty() {
@@ -427,7 +441,7 @@ pub fn write_all(
         return Err(BuildError::System(e));
     }
     let statics = statics?;
-    let pages = jobs.len() + n_events;
+    let pages = listings.len() + jobs.len() + n_events;
     Ok(BuildStats {
         pages,
         files: pages + 2 + n_extras + statics,
@@ -523,14 +537,15 @@ fn timeline_filters(config: &Config, content: &Content) -> serde_json::Value {
 
 /// The compact data the timeline's script reads (embedded as JSON in the page), written
 /// straight from borrowed content.
-fn timeline_data(config: &Config, content: &Content, cards: &[EventView]) -> String {
+fn timeline_data(views: &Views) -> String {
+    let (config, content) = (views.config, views.content);
     use std::collections::BTreeMap;
     #[derive(Serialize)]
     struct Ev<'a> {
         id: &'a str,
         t: &'a str,
-        d: &'a str,
-        e: &'a Option<String>,
+        d: String,
+        e: Option<String>,
         dd: &'a str,
         a: bool,
         x: bool,
@@ -558,24 +573,25 @@ fn timeline_data(config: &Config, content: &Content, cards: &[EventView]) -> Str
     }
     let data = Data {
         eras: &config.eras,
-        events: cards
-            .iter()
-            .zip(&content.events)
-            .map(|(c, e)| Ev {
-                id: &c.id,
-                t: &c.title,
-                d: &c.date,
-                e: &c.end_date,
-                dd: &c.display_date,
-                a: c.approximate,
-                x: c.disputed,
-                s: &c.summary_text,
-                c: &e.countries,
-                p: &e.people,
-                pl: &e.places,
-                g: &e.tags,
-                ch: &e.chapter,
-                er: &c.era,
+        events: (0..content.events.len())
+            .map(|i| {
+                let (e, l) = (&content.events[i], views.listed(i, None));
+                Ev {
+                    id: l.id,
+                    t: l.title,
+                    d: l.date,
+                    e: l.end_date,
+                    dd: l.display_date,
+                    a: l.approximate,
+                    x: l.disputed,
+                    s: l.summary_text,
+                    c: &e.countries,
+                    p: &e.people,
+                    pl: &e.places,
+                    g: &e.tags,
+                    ch: &e.chapter,
+                    er: l.era,
+                }
             })
             .collect(),
         people: names(&content.people),

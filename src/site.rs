@@ -80,6 +80,7 @@ struct Built {
 }
 
 fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
+    crate::profile::start();
     let root = &opts.root;
     let config = Config::load(root, opts.base_url.as_deref())?;
     let (content, mut diags) = Content::load(
@@ -89,7 +90,9 @@ fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
             drafts: opts.drafts,
         },
     );
+    crate::profile::stage("content");
     let (rendered, md_diags) = render_markdown(&config, &content);
+    crate::profile::stage("markdown");
     diags.extend(md_diags);
     let tera = match templates::load(root) {
         Ok(t) => Some(t),
@@ -119,6 +122,7 @@ fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
         missing.sort();
         return Err(BuildError::Site(missing));
     }
+    crate::profile::stage("done");
     Ok(Built {
         stats,
         config,

@@ -70,43 +70,25 @@ pub struct EventView {
 }
 
 /// An event in a long listing (the timeline, the print view): the few fields such a
-/// listing needs and the card's HTML, borrowed, so that a page listing every event does
-/// not copy every card.
+/// listing needs, with the card's HTML and the texts borrowed, so that a page listing every
+/// event does not copy every card before serializing it.
 #[derive(Debug, Serialize)]
 pub struct ListedEvent<'a> {
     pub id: &'a str,
     pub title: &'a str,
-    pub url: &'a str,
-    pub timeline_url: &'a str,
-    pub date: &'a str,
-    pub end_date: &'a Option<String>,
+    pub url: String,
+    pub timeline_url: String,
+    pub date: String,
+    pub end_date: Option<String>,
     pub display_date: &'a str,
     pub approximate: bool,
     pub disputed: bool,
     pub summary_text: &'a str,
     pub chapter_slug: &'a str,
     pub era: &'a str,
-    pub card_html: &'a str,
-}
-
-impl<'a> From<&'a EventView> for ListedEvent<'a> {
-    fn from(e: &'a EventView) -> Self {
-        ListedEvent {
-            id: &e.id,
-            title: &e.title,
-            url: &e.url,
-            timeline_url: &e.timeline_url,
-            date: &e.date,
-            end_date: &e.end_date,
-            display_date: &e.display_date,
-            approximate: e.approximate,
-            disputed: e.disputed,
-            summary_text: &e.summary_text,
-            chapter_slug: &e.chapter_slug,
-            era: &e.era,
-            card_html: &e.card_html,
-        }
-    }
+    /// Absent in the print view, which lists events without their cards.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card_html: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -227,7 +209,7 @@ pub struct Views<'a> {
     pub base: &'a str,
 }
 
-impl Views<'_> {
+impl<'a> Views<'a> {
     pub fn site(&self) -> SiteView {
         SiteView {
             title: self.config.title.clone(),
@@ -321,11 +303,35 @@ impl Views<'_> {
                     note: s.note.clone(),
                 })
                 .collect(),
-            era: self
-                .config
-                .era_of(&e.date)
-                .map_or_else(|| "other-dates".to_string(), |x| x.id.clone()),
+            era: self.era_of(e).to_string(),
             card_html: String::new(),
+        }
+    }
+
+    /// The era an event falls in, by id (`other-dates` outside every era).
+    fn era_of(&self, e: &Event) -> &'a str {
+        self.config
+            .era_of(&e.date)
+            .map_or("other-dates", |x| x.id.as_str())
+    }
+
+    /// Event `i` in a long listing, with its card's HTML when the listing shows cards.
+    pub fn listed(&self, i: usize, card_html: Option<&'a str>) -> ListedEvent<'a> {
+        let e = &self.content.events[i];
+        ListedEvent {
+            id: &e.id,
+            title: &e.title,
+            url: format!("{}events/{}/", self.base, e.id),
+            timeline_url: format!("{}timeline/#{}", self.base, e.id),
+            date: e.date.iso(),
+            end_date: e.end_date.map(|d| d.iso()),
+            display_date: &e.display_date,
+            approximate: e.approximate,
+            disputed: e.disputed.is_some(),
+            summary_text: &self.rendered.event_summaries[i].text,
+            chapter_slug: &e.chapter,
+            era: self.era_of(e),
+            card_html,
         }
     }
 
@@ -343,7 +349,8 @@ impl Views<'_> {
         }
     }
 
-    pub fn chapter_page(&self, i: usize, cards: &[EventView]) -> ChapterPage {
+    /// Chapter `i`'s page; `cards` holds every event's card HTML, by event index.
+    pub fn chapter_page(&self, i: usize, cards: &[String]) -> ChapterPage {
         let c = &self.content.chapters[i];
         let chapters = &self.content.chapters;
         let body = &self.rendered.chapter_bodies[i];
@@ -358,10 +365,12 @@ impl Views<'_> {
             body_html: body.html.clone(),
             has_code: has_code(&body.html),
             toc: body.toc.iter().filter(|h| h.level <= 3).cloned().collect(),
-            events: cards
-                .iter()
-                .filter(|e| e.chapter_slug == c.slug)
-                .cloned()
+            events: (self.content.events.iter().enumerate())
+                .filter(|(_, e)| e.chapter == c.slug)
+                .map(|(j, _)| EventView {
+                    card_html: cards[j].clone(),
+                    ..self.event(j)
+                })
                 .collect(),
             prev: i
                 .checked_sub(1)

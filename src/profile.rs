@@ -1,0 +1,46 @@
+//! Stage timings for profiling a build: with `DOCSITE_PROFILE` set in the environment,
+//! each stage of the build prints, to standard error, the time since the build started and
+//! the process's resident and peak memory (from `/proc/self/status`, so Linux only; elsewhere
+//! the memory columns read 0). Unset, each call is one environment look-up.
+//! `bench/README.md` shows what it printed for the 10,000-event benchmark.
+
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
+
+static START: Mutex<Option<Instant>> = Mutex::new(None);
+
+fn enabled() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("DOCSITE_PROFILE").is_some())
+}
+
+/// Starts the clock for a build (`serve` builds many times in one process).
+pub fn start() {
+    if enabled() {
+        *START.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
+        stage("start");
+    }
+}
+
+/// Marks the end of stage `name`.
+pub fn stage(name: &str) {
+    if !enabled() {
+        return;
+    }
+    let start = *START.lock().unwrap_or_else(|p| p.into_inner());
+    let ms = start.map_or(0, |t| t.elapsed().as_millis());
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mib = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|kib| kib.parse::<u64>().ok())
+            .map_or(0, |kib| kib / 1024)
+    };
+    eprintln!(
+        "profile: {name:<9} {ms:>6} ms  rss {:>5} MiB  peak {:>5} MiB",
+        mib("VmRSS:"),
+        mib("VmHWM:")
+    );
+}
