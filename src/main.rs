@@ -20,12 +20,14 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// mimalloc 3 keeps freed memory for a second before giving it back to the system, longer
 /// than a whole build, so every short-lived context and buffer added to the peak. After
-/// 10 ms instead (mimalloc 2's default), a 10,000-event build peaks about 25 MiB lower at
-/// no measurable cost in time (bench/README.md).
+/// 10 ms instead (mimalloc 2's default), a 10,000-event build peaks about 20 MiB lower
+/// (bench/README.md). mimalloc's own `MIMALLOC_PURGE_DELAY`, when set, still wins.
 fn return_freed_memory_promptly() {
-    // SAFETY: sets one of mimalloc's runtime options; it is read at each purge, and any
-    // value is valid.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets one of mimalloc's runtime options, which it reads at each purge;
+        // any value is valid.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 10) };
+    }
 }
 
 #[derive(Parser)]
