@@ -199,3 +199,39 @@ fn refuses_to_write_over_the_site_itself() {
     );
     assert!(t.path("site.toml").exists());
 }
+
+#[test]
+fn profile_reports_every_stage_in_order() {
+    let t = SiteTest::new("build/minimal");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_docsite"))
+        .args(["build"])
+        .env("DOCSITE_PROFILE", "1")
+        .current_dir(t.root())
+        .output()
+        .expect("run docsite");
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stages: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("profile: "))
+        .map(|l| l.split_whitespace().next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        stages,
+        ["start", "content", "markdown", "cards", "pages", "files", "done"]
+    );
+    // Each line: the stage, milliseconds, then resident and peak memory in MiB (read from
+    // /proc on Linux, where CI runs: a process this size has more than 1 MiB).
+    for line in stderr.lines().filter(|l| l.starts_with("profile: ")) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(
+            (f[3], f[4], f[6], f[7], f[9]),
+            ("ms", "rss", "MiB", "peak", "MiB"),
+            "{line}"
+        );
+        assert!(f[5].parse::<u64>().unwrap() > 0, "{line}");
+    }
+    // Without the variable, nothing of it.
+    let quiet = t.run(&["build"]);
+    assert!(!quiet.stderr.contains("profile:"), "{}", quiet.stderr);
+}
