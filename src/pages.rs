@@ -24,7 +24,7 @@ use crate::site::{BuildError, BuildStats};
 use crate::templates::Templates;
 use crate::templates::{self, json_for_script};
 use crate::timeline;
-use crate::views::{EventView, ListedEvent, RenderedContent, Views};
+use crate::views::{ListedEvent, RenderedContent, Views};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -102,7 +102,7 @@ pub fn write_all(
         .into_par_iter()
         .map(|i| {
             let mut c = Context::new();
-            c.insert("e", &views.event(i));
+            c.insert("e", &views.event(i, String::new()));
             templates::render(tera, "card.html", &c).map(|mut html| {
                 html.truncate(html.trim_end().len());
                 html
@@ -388,10 +388,7 @@ pub fn write_all(
                     c.insert("section", "events");
                     c.insert("title", &e.title);
                     c.insert("description", &rendered.event_summaries[i].text);
-                    let card = EventView {
-                        card_html: cards[i].clone(),
-                        ..views.event(i)
-                    };
+                    let card = views.event(i, cards[i].clone());
                     c.insert("page", &views.event_page(i, card));
                     record(write(
                         &format!("events/{}/index.html", e.id),

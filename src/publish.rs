@@ -20,6 +20,11 @@ pub fn write_files(
     rendered: &RenderedContent,
     put: impl Fn(&str, Vec<u8>),
 ) -> usize {
+    let mut n = 0;
+    let mut put = |path: &str, bytes: Vec<u8>| {
+        n += 1;
+        put(path, bytes)
+    };
     put("sitemap.xml", sitemap(config, content).into_bytes());
     put(
         "robots.txt",
@@ -35,13 +40,10 @@ pub fn write_files(
         "search.json",
         search_index(config, content, rendered).into_bytes(),
     );
-    match &config.domain {
-        Some(domain) => {
-            put("CNAME", format!("{domain}\n").into_bytes());
-            6
-        }
-        None => 5,
+    if let Some(domain) = &config.domain {
+        put("CNAME", format!("{domain}\n").into_bytes());
     }
+    n
 }
 
 fn xml(s: &str) -> String {

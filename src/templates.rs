@@ -216,27 +216,25 @@ pub fn render_to(
 }
 
 fn render_error(t: &Templates, template: &str, e: tera::Error) -> Diagnostic {
-    {
-        let full = chain(&e);
-        let message = format!("template error: {full}");
-        let variable = full
-            .split("Variable `")
-            .nth(1)
-            .and_then(|r| r.split('`').next());
-        if let Some(var) = variable {
-            // The template named first, then the ones it extends or includes.
-            let mut names: Vec<&String> = t.sources.keys().collect();
-            names.sort_by_key(|n| (n.as_str() != template, n.as_str()));
-            for name in names {
-                let text = &t.sources[name];
-                if let Some(at) = text.find(var) {
-                    return Diagnostic::at(format!("templates/{name}"), text, at..at + var.len(), message)
-                        .with_hint(format!("`{var}` is not given to `{template}`; the README lists what each template receives"));
-                }
+    let full = chain(&e);
+    let message = format!("template error: {full}");
+    let variable = full
+        .split("Variable `")
+        .nth(1)
+        .and_then(|r| r.split('`').next());
+    if let Some(var) = variable {
+        // The template named first, then the ones it extends or includes.
+        let mut names: Vec<&String> = t.sources.keys().collect();
+        names.sort_by_key(|n| (n.as_str() != template, n.as_str()));
+        for name in names {
+            let text = &t.sources[name];
+            if let Some(at) = text.find(var) {
+                return Diagnostic::at(format!("templates/{name}"), text, at..at + var.len(), message)
+                    .with_hint(format!("`{var}` is not given to `{template}`; the README lists what each template receives"));
             }
         }
-        Diagnostic::file(format!("templates/{template}"), message)
     }
+    Diagnostic::file(format!("templates/{template}"), message)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::content::{Content, Entry, Event};
 use crate::markdown::{slugify, Heading, Rendered};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
@@ -256,7 +256,9 @@ impl<'a> Views<'a> {
             .collect()
     }
 
-    pub fn event(&self, i: usize) -> EventView {
+    /// Event `i` as a card; `card_html` is its rendered card, or empty while the card itself
+    /// is being rendered.
+    pub fn event(&self, i: usize, card_html: String) -> EventView {
         let e = &self.content.events[i];
         let chapter = self.content.chapter(&e.chapter);
         EventView {
@@ -304,7 +306,7 @@ impl<'a> Views<'a> {
                 })
                 .collect(),
             era: self.era_of(e).to_string(),
-            card_html: String::new(),
+            card_html,
         }
     }
 
@@ -367,10 +369,7 @@ impl<'a> Views<'a> {
             toc: body.toc.iter().filter(|h| h.level <= 3).cloned().collect(),
             events: (self.content.events.iter().enumerate())
                 .filter(|(_, e)| e.chapter == c.slug)
-                .map(|(j, _)| EventView {
-                    card_html: cards[j].clone(),
-                    ..self.event(j)
-                })
+                .map(|(j, _)| self.event(j, cards[j].clone()))
                 .collect(),
             prev: i
                 .checked_sub(1)
@@ -382,6 +381,33 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// For each id the events name (`ids(i, event)`), the indices of those events, in
+    /// order and each once: one pass over the events, however long the registries.
+    fn events_by_id<'e, I: Iterator<Item = &'e str>>(
+        &'e self,
+        ids: impl Fn(usize, &'e Event) -> I,
+    ) -> HashMap<&'e str, Vec<usize>> {
+        let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, e) in self.content.events.iter().enumerate() {
+            for id in ids(i, e) {
+                let list = by_id.entry(id).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        by_id
+    }
+
+    /// Links to the events at `indices` (none when there are none).
+    fn event_links(&self, indices: Option<&Vec<usize>>) -> Vec<Link> {
+        indices
+            .into_iter()
+            .flatten()
+            .map(|&i| self.event_link(&self.content.events[i]))
+            .collect()
+    }
+
     pub fn entries(
         &self,
         list: &[Entry],
@@ -389,17 +415,7 @@ impl<'a> Views<'a> {
         page: &str,
         of: impl Fn(&Event) -> &[String],
     ) -> Vec<EntryView> {
-        // Which events name each entry, found in one pass over the events (not one pass per
-        // entry, which grew with registries × events).
-        let mut named: std::collections::HashMap<&str, Vec<usize>> = Default::default();
-        for (i, e) in self.content.events.iter().enumerate() {
-            for id in of(e) {
-                let list = named.entry(id.as_str()).or_default();
-                if list.last() != Some(&i) {
-                    list.push(i);
-                }
-            }
-        }
+        let named = self.events_by_id(|_, e| of(e).iter().map(String::as_str));
         list.iter()
             .zip(rendered)
             .map(|(p, r)| {
@@ -411,14 +427,7 @@ impl<'a> Views<'a> {
                     plain: (plain != p.name && !p.aliases.contains(&plain)).then_some(plain),
                     detail: p.detail.clone(),
                     summary_html: r.html.clone(),
-                    events: named
-                        .get(p.id.as_str())
-                        .map(|l| {
-                            l.iter()
-                                .map(|&i| self.event_link(&self.content.events[i]))
-                                .collect()
-                        })
-                        .unwrap_or_default(),
+                    events: self.event_links(named.get(p.id.as_str())),
                     url: format!("{}{page}/#{}", self.base, p.id),
                 }
             })
@@ -445,11 +454,9 @@ impl<'a> Views<'a> {
 
     pub fn sources(&self) -> Vec<SourceView> {
         let r = self.rendered;
-        // Which events rest on each source (listed or cited), found in one pass.
-        let mut resting: std::collections::HashMap<&str, Vec<usize>> = Default::default();
-        for (i, e) in self.content.events.iter().enumerate() {
-            let cited = e
-                .sources
+        // The events that rest on each source: listed in front matter or cited.
+        let resting = self.events_by_id(|i, e| {
+            e.sources
                 .iter()
                 .map(|s| s.id.as_str())
                 .chain(r.event_bodies[i].cited.iter().map(String::as_str))
@@ -458,27 +465,14 @@ impl<'a> Views<'a> {
                     r.event_disputes[i]
                         .iter()
                         .flat_map(|d| d.cited.iter().map(String::as_str)),
-                );
-            for id in cited {
-                let list = resting.entry(id).or_default();
-                if list.last() != Some(&i) {
-                    list.push(i);
-                }
-            }
-        }
+                )
+        });
         self.content
             .sources
             .iter()
             .map(|w| {
                 let cites = |x: &Rendered| x.cited.contains(&w.id);
-                let events = resting
-                    .get(w.id.as_str())
-                    .map(|l| {
-                        l.iter()
-                            .map(|&i| self.event_link(&self.content.events[i]))
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let events = self.event_links(resting.get(w.id.as_str()));
                 let chapters = self
                     .content
                     .chapters
