@@ -21,7 +21,7 @@ use crate::output::Output;
 use crate::site::{build, BuildError, BuildOptions};
 use anyhow::{bail, Context, Result};
 use notify::{RecursiveMode, Watcher};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Condvar, Mutex};
@@ -43,6 +43,8 @@ pub struct ServeOptions {
 #[derive(Default)]
 struct Snapshot {
     files: Arc<BTreeMap<String, Vec<u8>>>,
+    /// The ETag of every file but pages (a hash of its bytes), made once per build.
+    etags: Arc<HashMap<String, String>>,
     version: u64,
     kind: &'static str,
     error: Option<String>,
@@ -211,6 +213,13 @@ fn rebuild(opts: &BuildOptions, shared: &Shared) {
             let css_only =
                 now.version > 0 && now.error.is_none() && only_css_changed(&now.files, &files);
             now.kind = if css_only { "css" } else { "full" };
+            now.etags = Arc::new(
+                files
+                    .iter()
+                    .filter(|(name, _)| !name.ends_with(".html"))
+                    .map(|(name, bytes)| (name.clone(), format!("\"{:016x}\"", fnv1a(bytes))))
+                    .collect(),
+            );
             now.files = Arc::new(files);
             now.error = None;
             eprintln!(
@@ -280,9 +289,9 @@ fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
         });
         return;
     }
-    let (files, version) = {
+    let (files, etags, version) = {
         let now = shared.now.lock().unwrap_or_else(|p| p.into_inner());
-        (Arc::clone(&now.files), now.version)
+        (Arc::clone(&now.files), Arc::clone(&now.etags), now.version)
     };
     match lookup(&files, path) {
         Found::File(name) => {
@@ -294,7 +303,7 @@ fn handle(req: tiny_http::Request, shared: &Arc<Shared>) {
             }
             // Assets may be kept by the browser but are checked on every use, so a reload
             // after an edit fetches only what changed (a 304 for the rest).
-            let etag = format!("\"{:016x}\"", fnv1a(bytes));
+            let etag = etags.get(&name).map_or("", String::as_str);
             let fresh = req
                 .headers()
                 .iter()

@@ -68,11 +68,16 @@ struct Reply {
 
 impl Served {
     fn get(&self, path: &str) -> Reply {
+        self.get_with(path, "")
+    }
+
+    /// A GET with extra header lines (each ending in `\r\n`).
+    fn get_with(&self, path: &str, headers: &str) -> Reply {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(40))).unwrap();
         write!(
             s,
-            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}\r\n"
         )
         .unwrap();
         let mut raw = Vec::new();
@@ -179,6 +184,44 @@ fn nothing_outside_the_site_is_ever_served() {
     assert_eq!(r.status, 404);
     assert!(!r.body.contains("private"));
     assert_eq!(s.get("/").status, 200);
+}
+
+/// The value of header `name` (lowercase), if the reply has it.
+fn header<'r>(r: &'r Reply, name: &str) -> Option<&'r str> {
+    r.headers
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+        .map(str::trim)
+}
+
+#[test]
+fn assets_carry_an_etag_and_unchanged_ones_answer_304() {
+    let t = SiteTest::new("build/minimal");
+    let s = serve(&t, &[]);
+    let first = s.get("/style.css");
+    assert_eq!(first.status, 200);
+    let etag = header(&first, "etag").expect("an ETag").to_string();
+    assert!(
+        etag.len() > 2 && etag.starts_with('"') && etag.ends_with('"'),
+        "{etag}"
+    );
+    let again = s.get_with("/style.css", &format!("If-None-Match: {etag}\r\n"));
+    assert_eq!(again.status, 304);
+    assert_eq!(again.body, "");
+    assert_eq!(header(&again, "etag"), Some(etag.as_str()));
+    // Pages carry the live-reload script and the build's version: never a 304.
+    assert_eq!(header(&s.get("/"), "etag"), None);
+
+    // An edit to the stylesheet changes its tag, and the old tag gets the new file.
+    let v = s.version();
+    let css = std::fs::read_to_string(t.path("static/style.css")).unwrap();
+    t.write("static/style.css", &format!("{css}\n/* edited */\n"));
+    let next = s.next_build(v);
+    assert_eq!(next["error"], serde_json::Value::Null);
+    let edited = s.get_with("/style.css", &format!("If-None-Match: {etag}\r\n"));
+    assert_eq!(edited.status, 200);
+    assert!(edited.body.ends_with("/* edited */\n"));
+    assert_ne!(header(&edited, "etag"), Some(etag.as_str()));
 }
 
 #[test]
