@@ -182,6 +182,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 cli.root.join(output_dir)
             };
+            docsite::output::clean_up_on_interrupt()?;
             let out = Output::disk(&out_dir, &cli.root)?;
             match build(&opts, &out) {
                 Ok(stats) => {

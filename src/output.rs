@@ -1,16 +1,35 @@
-//! Where a build's files go: one switch, disk or memory.
+//! Where a build's files go: one switch, disk or memory, and the rules that keep a build
+//! from ever destroying what docsite did not make.
 //!
 //! `build` writes to disk through [`Output::Disk`]: every file goes into a temporary folder
-//! beside the output folder, and only when the whole build succeeded is that folder
-//! swapped in for the old one (an atomic `renameat2(RENAME_EXCHANGE)` where the file
-//! system supports it, two renames otherwise). A failed build removes its temporary folder
-//! and leaves the previous output exactly as it was; a successful one leaves no stale file.
+//! beside the output folder (`.public.docsite-tmp-<pid>`), and only when the whole build
+//! succeeded is that folder swapped in for the old one (an atomic
+//! `renameat2(RENAME_EXCHANGE)` where the file system supports it, two renames otherwise).
+//! A failed build removes its temporary folder and leaves the previous output exactly as
+//! it was; a successful one leaves no stale file.
+//!
+//! Before anything is created or moved, [`Output::disk`] decides whether the output folder
+//! may be replaced at all. It may if it is absent, empty, or holds the [`MARKER`] file that
+//! every output docsite writes carries. Anything else is refused with a message that names
+//! the folder, says why and says how to proceed: a folder of the user's, a file, a symbolic
+//! link, the site root or one of its ancestors, another site, `.git`, `content/`,
+//! `templates/`, `static/` or anything inside them. Temporary folders that an earlier,
+//! killed run left behind (its process is gone) are removed, and [`clean_up_on_interrupt`]
+//! makes Ctrl-C and termination signals remove this run's own.
+//!
 //! `serve` and the tests use [`Output::Memory`], which keeps the files in a map.
 
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
+
+/// The file every output folder docsite writes carries at its top. A folder holding it may
+/// be replaced whole by the next build; no other non-empty folder ever is.
+pub const MARKER: &str = ".docsite-output";
+
+const MARKER_TEXT: &str = "This folder was written by `docsite build`, which replaces it whole at every build.\nKeep no files of your own in it: put them in static/ instead.\n";
 
 /// The destination of a build.
 pub enum Output {
@@ -25,54 +44,66 @@ pub struct DiskOutput {
     pub tmp: PathBuf,
 }
 
+/// The temporary folders of this process that a signal must remove. [`Output::commit`]
+/// holds the lock while it swaps, so a signal never removes a folder mid-swap.
+static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Set by a signal: from then on no file is written, so the temporary folders can go.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Creates the folders `path` needs, unless a signal has come.
+fn make_parent(path: &Path) -> std::io::Result<()> {
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::Interrupted,
+            "interrupted",
+        ));
+    }
+    match path.parent() {
+        Some(p) => std::fs::create_dir_all(p),
+        None => Ok(()),
+    }
+}
+
 impl Output {
     pub fn memory() -> Output {
         Output::Memory(Mutex::new(BTreeMap::new()))
     }
 
-    /// Prepares a temporary folder beside `dir`. Refuses output folders that would destroy
-    /// the site's own files.
+    /// Checks that `dir` may receive the site of `site_root` (see the module doc), removes
+    /// temporary folders that killed runs left beside it, and prepares this run's own.
+    /// Nothing is created, moved or removed when `dir` is refused.
     pub fn disk(dir: &Path, site_root: &Path) -> Result<Output> {
-        let dir = if dir.is_absolute() {
-            dir.to_path_buf()
-        } else {
-            std::env::current_dir()?.join(dir)
+        let shown = dir.display().to_string();
+        let dir =
+            resolve(dir).with_context(|| format!("cannot use {shown} as the output folder"))?;
+        refuse_site_folders(&dir, site_root, &shown)?;
+        refuse_what_docsite_did_not_make(&dir, &shown)?;
+        let (parent, name) = match (dir.parent(), dir.file_name()) {
+            (Some(p), Some(n)) => (p.to_path_buf(), n.to_string_lossy().into_owned()),
+            _ => bail!("refusing to write the site into {shown}: it is the file system root"),
         };
-        let root = site_root
-            .canonicalize()
-            .unwrap_or_else(|_| site_root.to_path_buf());
-        let parent = dir
-            .parent()
-            .context("the output folder cannot be the file system root")?;
-        std::fs::create_dir_all(parent)
+        std::fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
-        let parent = parent.canonicalize()?;
-        let name = dir.file_name().context("the output folder needs a name")?;
-        let dir = parent.join(name);
-        if root.starts_with(&dir) || dir.join("site.toml").exists() {
-            bail!(
-                "refusing to write the site into {}: it holds the site's own files",
-                dir.display()
-            );
-        }
-        for protected in ["content", "templates", "static"] {
-            if dir == root.join(protected) {
+        remove_stale_temporaries(&parent, &name);
+        let tmp = parent.join(temporary_name(&name, "tmp", std::process::id()));
+        if tmp.symlink_metadata().is_ok() {
+            // A run with this process id, now gone, made it, or someone else did.
+            if !tmp.join(MARKER).is_file() {
                 bail!(
-                    "refusing to write the site into {}: it holds the site's own files",
-                    dir.display()
+                    "refusing to write the site: {} is in the way and docsite did not make it; nothing was changed\n  hint: move it away",
+                    tmp.display()
                 );
             }
+            std::fs::remove_dir_all(&tmp)
+                .with_context(|| format!("cannot remove the stale {}", tmp.display()))?;
         }
-        let tmp = parent.join(format!(
-            ".{}.tmp-{}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
-        if tmp.exists() {
-            std::fs::remove_dir_all(&tmp)?;
+        std::fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        register(&tmp);
+        if let Err(e) = std::fs::write(tmp.join(MARKER), MARKER_TEXT) {
+            remove_temporary(&tmp);
+            return Err(e).with_context(|| format!("cannot write in {}", tmp.display()));
         }
-        std::fs::create_dir_all(&tmp)
-            .with_context(|| format!("cannot create {}", tmp.display()))?;
         Ok(Output::Disk(DiskOutput { dir, tmp }))
     }
 
@@ -87,10 +118,7 @@ impl Output {
             }
             Output::Disk(d) => {
                 let path = d.tmp.join(rel);
-                if let Some(p) = path.parent() {
-                    std::fs::create_dir_all(p)
-                        .with_context(|| format!("cannot create {}", p.display()))?;
-                }
+                make_parent(&path).with_context(|| format!("cannot create {}", path.display()))?;
                 std::fs::write(&path, bytes)
                     .with_context(|| format!("cannot write {}", path.display()))
             }
@@ -116,9 +144,7 @@ impl Output {
             }
             Output::Disk(d) => {
                 let path = d.tmp.join(rel);
-                if let Some(p) = path.parent() {
-                    std::fs::create_dir_all(p).map_err(|e| io(&e))?;
-                }
+                make_parent(&path).map_err(|e| io(&e))?;
                 let file = std::fs::File::create(&path).map_err(|e| io(&e))?;
                 let mut w = std::io::BufWriter::with_capacity(64 * 1024, file);
                 fill(&mut w)?;
@@ -149,7 +175,8 @@ impl Output {
         }
     }
 
-    /// Swaps the finished build in (disk) and returns the files (memory).
+    /// Swaps the finished build in (disk) and returns the files (memory). When the swap
+    /// fails, the previous output is left as it was and the new build is removed.
     pub fn commit(self) -> Result<Option<BTreeMap<String, Vec<u8>>>> {
         match self {
             Output::Memory(m) => Ok(Some(
@@ -157,8 +184,16 @@ impl Output {
                     .map_err(|_| anyhow::anyhow!("output lock poisoned"))?,
             )),
             Output::Disk(d) => {
-                swap_in(&d.tmp, &d.dir)?;
-                Ok(None)
+                // Written last, so that no file of static/ can take its place.
+                std::fs::write(d.tmp.join(MARKER), MARKER_TEXT)
+                    .with_context(|| format!("cannot write in {}", d.tmp.display()))
+                    .inspect_err(|_| remove_temporary(&d.tmp))?;
+                let guard = TEMPORARIES.lock().unwrap_or_else(|e| e.into_inner());
+                let swapped = swap_in(&d.tmp, &d.dir);
+                drop(guard);
+                // Whatever is left at `tmp` is the old site or the failed new one.
+                remove_temporary(&d.tmp);
+                swapped.map(|()| None)
             }
         }
     }
@@ -166,24 +201,250 @@ impl Output {
     /// Abandons a failed build: the temporary folder goes, the old output stays.
     pub fn discard(self) {
         if let Output::Disk(d) = self {
-            let _ = std::fs::remove_dir_all(&d.tmp);
+            remove_temporary(&d.tmp);
         }
     }
 }
 
+/// `path` made absolute with every existing folder resolved through the file system, so
+/// that `..` and symbolic links in it name the real place. The last component is kept as
+/// written (a symbolic link there is refused later, not followed).
+fn resolve(path: &Path) -> Result<PathBuf> {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
+    let abs = match abs.components().next_back() {
+        Some(Component::Normal(_)) => abs,
+        // Ends in `..` (or is `/`): only an existing folder can be meant.
+        _ => abs
+            .canonicalize()
+            .with_context(|| format!("{} does not exist", abs.display()))?,
+    };
+    let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
+        return Ok(abs);
+    };
+    // The deepest existing ancestor, resolved; the rest appended as written.
+    let mut existing = parent.to_path_buf();
+    let mut missing = Vec::new();
+    while existing.symlink_metadata().is_err() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(n), Some(p)) => {
+                missing.push(n.to_owned());
+                existing = p.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = existing
+        .canonicalize()
+        .with_context(|| format!("cannot resolve {}", existing.display()))?;
+    for n in missing.iter().rev() {
+        resolved.push(n);
+    }
+    if resolved.components().any(|c| c == Component::ParentDir) {
+        bail!("`..` follows a folder that does not exist");
+    }
+    Ok(resolved.join(name))
+}
+
+/// Refuses the site root, its ancestors, another site's root, and `.git`, `content/`,
+/// `templates/`, `static/` or anything inside them.
+fn refuse_site_folders(dir: &Path, site_root: &Path, shown: &str) -> Result<()> {
+    let root = site_root
+        .canonicalize()
+        .with_context(|| format!("cannot find the site folder {}", site_root.display()))?;
+    // A symbolic link is judged by where it leads as well as by where it is.
+    let real = dir.canonicalize().ok();
+    let places: Vec<&Path> = std::iter::once(dir).chain(real.as_deref()).collect();
+    let how = "choose a folder of its own, such as the default `public`";
+    for d in &places {
+        if root.starts_with(d) {
+            bail!(
+                "refusing to write the site into {shown}: it holds the site itself; nothing was changed\n  hint: {how}"
+            );
+        }
+        if d.join("site.toml").exists() {
+            bail!(
+                "refusing to write the site into {shown}: it holds a site.toml, so it is a site's own folder; nothing was changed\n  hint: {how}"
+            );
+        }
+        for own in [".git", "content", "templates", "static"] {
+            let own_dir = root.join(own);
+            let own_real = own_dir.canonicalize().unwrap_or_else(|_| own_dir.clone());
+            if d.starts_with(&own_dir) || d.starts_with(&own_real) {
+                bail!(
+                    "refusing to write the site into {shown}: it is {}the site's {own}{} folder, which docsite never writes; nothing was changed\n  hint: {how}",
+                    if *d == own_dir || *d == own_real { "" } else { "inside " },
+                    if own == ".git" { "" } else { "/" },
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses anything at `dir` but nothing, an empty folder, or a folder docsite wrote.
+fn refuse_what_docsite_did_not_make(dir: &Path, shown: &str) -> Result<()> {
+    let meta = match dir.symlink_metadata() {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {shown}")),
+    };
+    let how = "give --output-dir a new or empty folder";
+    if meta.file_type().is_symlink() {
+        bail!(
+            "refusing to replace {shown}: it is a symbolic link, and docsite replaces only a folder it wrote itself; nothing was changed\n  hint: {how}, or remove the link yourself"
+        );
+    }
+    if !meta.is_dir() {
+        bail!(
+            "refusing to replace {shown}: it is a file, not a folder; nothing was changed\n  hint: {how}"
+        );
+    }
+    let mut entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read the folder {shown}"))?;
+    if entries.next().is_none() {
+        return Ok(());
+    }
+    if dir
+        .join(MARKER)
+        .symlink_metadata()
+        .is_ok_and(|m| m.is_file())
+    {
+        return Ok(());
+    }
+    bail!(
+        "refusing to replace {shown}: it is not empty and docsite did not write it (it has no {MARKER} file), so its files may be yours; nothing was changed\n  hint: {how}; if {shown} is an older docsite output, delete it yourself once"
+    )
+}
+
+/// `.public.docsite-tmp-123` for the output folder `public`.
+fn temporary_name(output_name: &str, kind: &str, pid: u32) -> String {
+    format!(".{output_name}.docsite-{kind}-{pid}")
+}
+
+/// The process id in the name of a temporary folder of `output_name`, if it is one: this
+/// version's `.public.docsite-tmp-123` and `.public.docsite-old-123`, and the
+/// `.public.tmp-123` (and `.public.tmp-123.old`) of earlier versions.
+fn temporary_pid(file_name: &str, output_name: &str) -> Option<(u32, bool)> {
+    let rest = file_name.strip_prefix(&format!(".{output_name}."))?;
+    if let Some(pid) = rest
+        .strip_prefix("docsite-tmp-")
+        .or_else(|| rest.strip_prefix("docsite-old-"))
+    {
+        return digits(pid).map(|p| (p, true));
+    }
+    let pid = rest.strip_prefix("tmp-")?;
+    digits(pid.strip_suffix(".old").unwrap_or(pid)).map(|p| (p, false))
+}
+
+fn digits(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Removes the temporary folders of `output_name` in `parent` whose process is gone. A
+/// folder of this version must also carry the [`MARKER`]; a symbolic link is never
+/// followed or removed.
+fn remove_stale_temporaries(parent: &Path, output_name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some((pid, marked)) = temporary_pid(&name, output_name) else {
+            continue;
+        };
+        let path = e.path();
+        let is_dir = path.symlink_metadata().is_ok_and(|m| m.is_dir());
+        if !is_dir || process_alive(pid) || (marked && !path.join(MARKER).is_file()) {
+            continue;
+        }
+        let _ = std::fs::remove_dir_all(&path);
+    }
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    if pid <= 0 {
+        return true;
+    }
+    // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
+}
+
+fn register(tmp: &Path) {
+    TEMPORARIES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(tmp.to_path_buf());
+}
+
+fn remove_temporary(tmp: &Path) {
+    let _ = std::fs::remove_dir_all(tmp);
+    TEMPORARIES
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|t| t != tmp);
+}
+
+/// Makes Ctrl-C (and SIGTERM, SIGHUP) remove this process's temporary folders before it
+/// exits with status 130. A swap under way is finished first.
+pub fn clean_up_on_interrupt() -> Result<()> {
+    ctrlc::set_handler(|| {
+        INTERRUPTED.store(true, Ordering::SeqCst);
+        let temporaries = TEMPORARIES.lock().unwrap_or_else(|e| e.into_inner());
+        for tmp in temporaries.iter() {
+            // Threads of the build may still be finishing the file each was writing,
+            // which can bring a folder back: remove until it stays gone.
+            let mut gone_for = 0;
+            for _ in 0..200 {
+                let _ = std::fs::remove_dir_all(tmp);
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                gone_for = if tmp.symlink_metadata().is_err() {
+                    gone_for + 1
+                } else {
+                    0
+                };
+                if gone_for == 4 {
+                    break;
+                }
+            }
+        }
+        eprintln!("interrupted; the output folder was left as it was");
+        std::process::exit(130);
+    })
+    .context("cannot install the Ctrl-C handler")
+}
+
 fn swap_in(tmp: &Path, dir: &Path) -> Result<()> {
-    if !dir.exists() {
+    if dir.symlink_metadata().is_err() {
         std::fs::rename(tmp, dir)
             .with_context(|| format!("cannot move the new site into {}", dir.display()))?;
         return Ok(());
     }
     if exchange(tmp, dir).is_ok() {
-        // `tmp` now holds the old site.
-        std::fs::remove_dir_all(tmp)
-            .with_context(|| format!("cannot remove the old site in {}", tmp.display()))?;
+        // `tmp` now holds the old site; the caller removes it.
         return Ok(());
     }
-    let old = tmp.with_extension("old");
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let old = dir.with_file_name(temporary_name(&name, "old", std::process::id()));
     let _ = std::fs::remove_dir_all(&old);
     std::fs::rename(dir, &old)
         .with_context(|| format!("cannot move the old site out of {}", dir.display()))?;
@@ -224,4 +485,57 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
         std::io::ErrorKind::Unsupported,
         "no atomic exchange",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_names_are_recognised_and_nothing_else() {
+        assert_eq!(
+            temporary_pid(".public.docsite-tmp-12", "public"),
+            Some((12, true))
+        );
+        assert_eq!(
+            temporary_pid(".public.docsite-old-12", "public"),
+            Some((12, true))
+        );
+        assert_eq!(temporary_pid(".public.tmp-12", "public"), Some((12, false)));
+        assert_eq!(
+            temporary_pid(".public.tmp-12.old", "public"),
+            Some((12, false))
+        );
+        for other in [
+            ".public.tmp-",
+            ".public.tmp-12x",
+            ".public.docsite-tmp-",
+            ".site.docsite-tmp-12",
+            "public.docsite-tmp-12",
+            ".public.docsite-tmp-99999999999",
+        ] {
+            assert_eq!(temporary_pid(other, "public"), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn a_failed_swap_puts_the_old_output_back() {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("public");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "old").unwrap();
+        // The new build vanished: both the exchange and the second rename fail.
+        let err = swap_in(&d.path().join(".public.docsite-tmp-1"), &dir).unwrap_err();
+        assert!(format!("{err:#}").contains("cannot move the new site into"));
+        assert_eq!(
+            std::fs::read_to_string(dir.join("index.html")).unwrap(),
+            "old"
+        );
+        let names: Vec<_> = std::fs::read_dir(d.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, ["public"], "a folder was left beside the output");
+    }
 }

@@ -129,7 +129,7 @@ impl SiteTest {
         let leftovers: Vec<String> = std::fs::read_dir(self.root())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.contains(".tmp-"))
+            .filter(|n| n.contains(".tmp-") || n.contains(".docsite-"))
             .collect();
         assert!(
             leftovers.is_empty(),

@@ -100,6 +100,8 @@ const SENTINEL: &str = "public/sentinel.txt";
 /// takes longer than `limit` (it runs on its own thread so that a hang is reported).
 fn build_to_disk(t: &SiteTest, limit: Duration) -> (Result<(), String>, Duration) {
     t.write(SENTINEL, "the previous build\n");
+    // The mark of a folder docsite wrote, without which it would refuse to replace it.
+    t.write("public/.docsite-output", "");
     let out = Output::disk(&t.path("public"), t.root()).unwrap();
     let opts = BuildOptions {
         root: t.root().to_path_buf(),
@@ -129,7 +131,7 @@ fn assert_output_untouched(t: &SiteTest) {
     let tree = t.tree("public");
     assert_eq!(
         tree.keys().collect::<Vec<_>>(),
-        ["sentinel.txt"],
+        [".docsite-output", "sentinel.txt"],
         "a failed build changed public/"
     );
     assert_eq!(tree["sentinel.txt"], b"the previous build\n");

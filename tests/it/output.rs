@@ -1,0 +1,206 @@
+//! The output folder: docsite replaces only a folder it wrote itself (or an empty or absent
+//! one), refuses everything else before anything moves, and leaves no temporary folder
+//! behind, not even after a killed run or Ctrl-C.
+
+use crate::harness::{expect_file, fixtures, SiteTest};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Every file and folder under the site root, with file contents and link targets.
+fn snapshot(root: &Path) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    for e in walkdir::WalkDir::new(root).follow_links(false) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(root).unwrap().display().to_string();
+        let what = if e.file_type().is_symlink() {
+            format!("-> {}", std::fs::read_link(e.path()).unwrap().display())
+        } else if e.file_type().is_dir() {
+            "dir".to_string()
+        } else {
+            String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned()
+        };
+        m.insert(rel, what);
+    }
+    m
+}
+
+/// `docsite build -o <out>` in the site of `case` (a fixture under tests/fixtures/output/)
+/// after `prepare`: exit 1 with exactly the case's expected.txt, and not one file of the
+/// site's folder created, changed or removed.
+#[track_caller]
+fn refused(case: &str, out: &str, prepare: impl FnOnce(&SiteTest)) {
+    let t = SiteTest::new(&format!("output/{case}"));
+    prepare(&t);
+    let before = snapshot(t.root());
+    let r = t.run(&["build", "--output-dir", out]);
+    assert_eq!(r.code, Some(1), "{case}: stderr:\n{}", r.stderr);
+    expect_file(
+        &fixtures().join("output").join(case),
+        "expected.txt",
+        &r.stderr,
+    );
+    pretty_assertions::assert_eq!(before, snapshot(t.root()), "{case}: files changed");
+}
+
+#[test]
+fn a_folder_of_the_users_is_refused() {
+    refused("users-folder", "notes", |_| {});
+}
+
+#[test]
+fn a_file_is_refused_and_not_moved() {
+    refused("file", "notes.txt", |_| {});
+}
+
+#[test]
+fn the_git_repository_is_refused() {
+    refused("git", ".git", |t| {
+        t.write(".git/HEAD", "ref: refs/heads/main\n")
+    });
+}
+
+#[test]
+fn the_sites_own_folders_and_what_is_inside_them_are_refused() {
+    refused("content", "content", |_| {});
+    refused("content-chapters", "content/chapters", |_| {});
+    refused("inside-static", "static/site", |_| {});
+    refused("templates-link", "pages", |t| {
+        std::os::unix::fs::symlink("templates", t.path("pages")).unwrap();
+    });
+}
+
+#[test]
+fn the_site_root_and_its_ancestors_are_refused() {
+    refused("root", ".", |_| {});
+    refused("ancestor", "..", |_| {});
+}
+
+#[test]
+fn another_sites_folder_is_refused() {
+    refused("other-site", "other", |t| {
+        t.write("other/site.toml", "title = \"x\"\n")
+    });
+}
+
+#[test]
+fn a_symbolic_link_is_refused() {
+    refused("symlink", "public", |t| {
+        std::fs::create_dir(t.path("elsewhere")).unwrap();
+        std::os::unix::fs::symlink("elsewhere", t.path("public")).unwrap();
+    });
+}
+
+#[test]
+fn an_empty_or_new_folder_is_used_and_marked() {
+    let t = SiteTest::new("build/minimal");
+    std::fs::create_dir(t.path("empty")).unwrap();
+    t.run(&["build", "--output-dir", "empty"]).success();
+    assert!(t.path("empty/index.html").is_file());
+    assert!(t.path("empty/.docsite-output").is_file());
+    t.run(&["build", "--output-dir", "new/deep/site"]).success();
+    assert!(t.path("new/deep/site/.docsite-output").is_file());
+    // What docsite wrote, it replaces, even when a file of static/ had the marker's name.
+    t.write("static/.docsite-output", "mine");
+    t.run(&["build", "--output-dir", "empty"]).success();
+    let marker = std::fs::read_to_string(t.path("empty/.docsite-output")).unwrap();
+    assert!(marker.contains("docsite build"), "{marker}");
+    t.assert_no_temp_folders();
+}
+
+/// A process id that no running process has.
+fn dead_pid() -> u32 {
+    let mut child = Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+#[test]
+fn temporary_folders_of_killed_runs_are_removed_and_nothing_else() {
+    let t = SiteTest::new("build/minimal");
+    let dead = dead_pid();
+    let alive = std::process::id();
+    let stale = format!(".public.docsite-tmp-{dead}");
+    let stale_old = format!(".public.docsite-old-{dead}");
+    let legacy = format!(".public.tmp-{dead}");
+    let running = format!(".public.docsite-tmp-{alive}");
+    let unmarked = format!(".public.docsite-tmp-{}", dead_pid());
+    for d in [&stale, &stale_old, &running] {
+        t.write(&format!("{d}/.docsite-output"), "");
+        t.write(&format!("{d}/index.html"), "old");
+    }
+    t.write(&format!("{legacy}/index.html"), "old");
+    t.write(&format!("{unmarked}/thesis.txt"), "mine");
+    t.write(".public.tmp-notes/thesis.txt", "mine");
+    t.run(&["build"]).success();
+    for gone in [&stale, &stale_old, &legacy] {
+        assert!(!t.path(gone).exists(), "{gone} was left");
+    }
+    // A run still going, a folder without the mark, a name that is not ours: kept.
+    for kept in [&running, &unmarked, &".public.tmp-notes".to_string()] {
+        assert!(t.path(kept).exists(), "{kept} was removed");
+    }
+}
+
+/// Waits for `child` at most `limit`, killing it then; its exit code, None if killed.
+fn wait_bounded(child: &mut std::process::Child, limit: Duration) -> Option<i32> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code();
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("docsite did not end within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn ctrl_c_removes_the_runs_own_temporary_folder() {
+    let t = SiteTest::new("build/minimal");
+    // Enough work that the build is still writing when the signal comes.
+    let body = "A paragraph of the chapter, long enough to take a while. ".repeat(40);
+    for i in 0..3000 {
+        t.write(
+            &format!("content/events/1960-{i:04}.md"),
+            &format!(
+                "+++\ntitle = \"Event {i}\"\ndate = \"1960\"\nsummary = \"s [@E]\"\nchapter = \"alliance\"\nsources = [\"E\"]\n+++\n{body}\n"
+            ),
+        );
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docsite"))
+        .args(["build"])
+        .current_dir(t.root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let tmp = t.path(&format!(".public.docsite-tmp-{}", child.id()));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !tmp.join("chapters").exists() && Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let signalled = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(signalled.success(), "the build ended before the signal");
+    let code = wait_bounded(&mut child, Duration::from_secs(60));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+    assert_eq!(code, Some(130), "stderr:\n{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    assert!(
+        !t.path("public").exists(),
+        "an interrupted build made public/"
+    );
+    t.assert_no_temp_folders();
+}
