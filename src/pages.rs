@@ -608,6 +608,7 @@ fn copy_static(root: &Path, out: &Output) -> Result<usize, BuildError> {
     let dir = root.join("static");
     let mut diags = Diagnostics::default();
     let files = crate::content::files_under(root, "static", &mut diags);
+    let fence = crate::content::Fence::new(root, "static");
     let results: Vec<Result<(), BuildError>> = files
         .par_iter()
         .map(|p| {
@@ -616,12 +617,9 @@ fn copy_static(root: &Path, out: &Output) -> Result<usize, BuildError> {
                 .unwrap_or(p)
                 .to_string_lossy()
                 .replace('\\', "/");
-            let bytes = std::fs::read(p).map_err(|e| {
-                BuildError::Site(Diagnostics(vec![Diagnostic::file(
-                    crate::diagnostics::rel(root, p),
-                    format!("cannot read: {e}"),
-                )]))
-            })?;
+            let bytes = fence
+                .read(&crate::diagnostics::rel(root, p))
+                .map_err(|d| BuildError::Site(Diagnostics(vec![d])))?;
             out.put(&rel, bytes).map_err(BuildError::System)
         })
         .collect();
