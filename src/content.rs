@@ -711,6 +711,27 @@ impl Content {
 
         // Chapters.
         let chapter_files = markdown_files(root, "content/chapters", &mut diags);
+        // A chapter's URL is its file name, whatever folder under chapters/ holds it: two
+        // files of one name would write one page, the second over the first.
+        let mut routes: BTreeMap<String, &PathBuf> = BTreeMap::new();
+        for rel in &chapter_files {
+            let slug = stem(rel);
+            match routes.get(&slug) {
+                Some(first) => diags.push(
+                    Diagnostic::file(
+                        rel,
+                        format!(
+                            "duplicate page: this chapter and {} both build to /chapters/{slug}/",
+                            first.display()
+                        ),
+                    )
+                    .with_hint("a chapter's URL is its file name, whatever its folder; rename one"),
+                ),
+                None => {
+                    routes.insert(slug, rel);
+                }
+            }
+        }
         let chapters: Vec<Result<Chapter, Diagnostic>> = chapter_files
             .par_iter()
             .map(|rel| {

@@ -40,6 +40,8 @@ cases! {
     empty_file => "empty-file",
     binary_garbage => "binary-garbage",
     many_problems => "many-problems",
+    duplicate_route => "duplicate-route",
+    static_shadows_generated => "static-shadows-generated",
 }
 
 /// Runs `docsite args` in `dir`, killing it if it has not finished within `limit` (then
