@@ -453,7 +453,7 @@ pub fn write_all(
         return Err(BuildError::Site(e));
     }
     if let Some(e) = sys_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        return Err(BuildError::System(e));
+        return Err(e.into());
     }
     let statics = statics?;
     let pages = listings.len() + jobs.len() + n_events;
@@ -653,7 +653,7 @@ fn copy_static(
             let bytes = fence
                 .read(&crate::diagnostics::rel(root, p))
                 .map_err(|d| BuildError::Site(Diagnostics(vec![d])))?;
-            out.put(&rel, bytes).map_err(BuildError::System)
+            out.put(&rel, bytes).map_err(BuildError::from)
         })
         .collect();
     for r in results {

@@ -42,6 +42,7 @@ cases! {
     many_problems => "many-problems",
     duplicate_route => "duplicate-route",
     static_shadows_generated => "static-shadows-generated",
+    control_bytes_in_value => "control-bytes-in-value",
 }
 
 /// Runs `docsite args` in `dir`, killing it if it has not finished within `limit` (then
@@ -133,5 +134,72 @@ fn check_reports_a_template_cycle_too() {
         ),
         "{}",
         r.stderr
+    );
+}
+
+/// A file name with an escape sequence and a BEL byte: the message that names the file
+/// shows each control character as U+FFFD, in the location and in the message alike.
+#[test]
+fn control_bytes_in_a_file_name_never_reach_the_terminal() {
+    let t = SiteTest::new("build/minimal");
+    let good = std::fs::read_to_string(t.path("content/events/1968-peace-talks.md")).unwrap();
+    t.write("content/events/1999-\x1b[31mred\x07.md", &good);
+    let r = run_bounded(t.root(), &["build"], Duration::from_secs(60));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains(['\x1b', '\x07']),
+        "a control byte reached the terminal:\n{:?}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.starts_with(
+            "error: event file name `1999-\u{fffd}[31mred\u{fffd}` is not a valid id\n \
+             --> content/events/1999-\u{fffd}[31mred\u{fffd}.md\n"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Six broken internal links of 200 KB each once took 14–18 s: the "did you mean" hint
+/// compared each whole path with every page. The run must finish (a generous kill timeout
+/// guards against a hang), report each link, cut the long names in what it prints, and
+/// still give the hint for a near miss.
+#[test]
+fn many_long_broken_links_finish_and_a_near_miss_still_gets_its_hint() {
+    let t = SiteTest::new("build/minimal");
+    let mut body = String::from(
+        "+++\ntitle = \"The split\"\norder = 2\nsummary = \"Apart [@E].\"\nyears = [1968, 1991]\n+++\n",
+    );
+    for i in 0..6 {
+        body.push_str(&format!(
+            "Link {i}: [long](@/events/{}{i}.md) [@E].\n\n",
+            "1957-07-ho-visit".repeat(200_000 / 16)
+        ));
+    }
+    body.push_str("A typo: [the visit](@/events/1957-07-ho-vist.md) [@E].\n");
+    t.write("content/chapters/split.md", &body);
+    let r = run_bounded(t.root(), &["build"], Duration::from_secs(60));
+    assert_eq!(r.code, Some(1), "{}", &r.stderr[..r.stderr.len().min(2000)]);
+    assert_eq!(
+        r.stderr.matches("error: broken internal link").count(),
+        7,
+        "{}",
+        &r.stderr[..r.stderr.len().min(2000)]
+    );
+    assert!(
+        r.stderr.contains(
+            "error: broken internal link: `@/events/1957-07-ho-vist.md` does not exist\n  --> \
+             content/chapters/split.md:19:9\n"
+        ) && r
+            .stderr
+            .contains("   = hint: did you mean `events/1957-07-ho-visit.md`?\n"),
+        "{}",
+        &r.stderr[r.stderr.len().saturating_sub(2000)..]
+    );
+    assert!(
+        r.stderr.len() < 20_000,
+        "the long names were printed whole ({} bytes)",
+        r.stderr.len()
     );
 }
