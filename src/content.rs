@@ -442,10 +442,30 @@ impl Fence {
         .with_hint(hint)
     }
 
-    /// Reads `rel` once it is known to lie inside the folder.
+    /// Reads `rel` once it is known to lie inside the folder: the file is opened first and
+    /// the real path of what was opened is checked (so nothing can swap a link in between),
+    /// and only a regular file is read (opening does not wait on a named pipe).
     pub fn read(&self, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
-        let real = self.resolve(rel)?;
-        std::fs::read(real).map_err(|e| Diagnostic::file(rel, format!("cannot read file: {e}")))
+        use std::io::Read;
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.root.join(rel);
+        let cannot = |e: std::io::Error| Diagnostic::file(rel, format!("cannot read file: {e}"));
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&path)
+            .map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")))?;
+        let real = real_path(&file, &path).map_err(cannot)?;
+        if !real.starts_with(&self.real) {
+            return Err(self.escape(rel, &real));
+        }
+        let meta = file.metadata().map_err(cannot)?;
+        if !meta.is_file() {
+            return Err(Diagnostic::file(rel, "not a regular file"));
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        file.read_to_end(&mut bytes).map_err(cannot)?;
+        Ok(bytes)
     }
 
     /// Reads `rel` as UTF-8 text (a leading BOM is dropped), once it is known to lie inside
@@ -453,6 +473,23 @@ impl Fence {
     pub fn read_text(&self, rel: &Path) -> Result<Arc<str>, Diagnostic> {
         decode_text(rel, self.read(rel)?)
     }
+}
+
+/// The real path of the open `file` (opened from `path`): where the system says it is,
+/// else `path` resolved.
+fn real_path(file: &std::fs::File, path: &Path) -> std::io::Result<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let fd = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
+        if let Ok(p) = std::fs::read_link(fd) {
+            if p.is_absolute() {
+                return Ok(p);
+            }
+        }
+    }
+    let _ = file;
+    path.canonicalize()
 }
 
 /// `bytes`, read from `rel`, as UTF-8 text (a leading BOM is dropped).

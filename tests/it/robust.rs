@@ -493,3 +493,24 @@ fn links_inside_the_site_still_work() {
     let files = t.build_memory().unwrap();
     assert!(files.contains_key("events/1968-peace-talks/index.html"));
 }
+
+/// A named pipe where the home page should be: reading it would wait for a writer forever.
+/// The build must refuse it at once (the binary runs under a kill timeout).
+#[test]
+fn a_named_pipe_as_the_home_page_is_refused_without_waiting() {
+    let t = SiteTest::new("build/minimal");
+    std::fs::remove_file(t.path("content/index.md")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(t.path("content/index.md"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let r = crate::errors::run_bounded(t.root(), &["build"], Duration::from_secs(60));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("error: not a regular file\n --> content/index.md\n"),
+        "{}",
+        r.stderr
+    );
+}
