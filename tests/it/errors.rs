@@ -203,3 +203,15 @@ fn many_long_broken_links_finish_and_a_near_miss_still_gets_its_hint() {
         r.stderr.len()
     );
 }
+
+/// `serve` rebuilds in its own process: a template cycle saved while it runs must come back
+/// as an error from the library, never a stack overflow that would end the server (and
+/// this test process with it).
+#[test]
+fn a_template_cycle_is_an_error_in_process_too() {
+    for case in ["template-includes-itself", "template-recursive-macro"] {
+        let t = SiteTest::new(&format!("errors/{case}"));
+        let e = t.build_memory().expect_err("a template cycle built");
+        assert!(e.contains(" -> "), "{case}: {e}");
+    }
+}
