@@ -15,6 +15,11 @@
 //! Front matter is TOML between a first line `+++` and the next line `+++`. Dates use the
 //! syntax of [`crate::date`]. Every problem is collected as a [`Diagnostic`] with its file,
 //! line and column; loading goes on after a problem so that one run reports them all.
+//!
+//! Every file is read through a [`Fence`] (also used for `templates/` and `static/`): its
+//! real path must lie inside the real `content/`, so no symlink can bring in a file from
+//! elsewhere. Two chapters whose file names are the same (in different folders) would build
+//! one page over the other, and are refused.
 
 use crate::config::Config;
 use crate::date::Date;

@@ -14,6 +14,11 @@
 //!    |           ^^^^^^^^^^
 //!    = hint: did you mean `cold-war-alliance`?
 //! ```
+//!
+//! Whatever a diagnostic quotes (a TOML value, a file name, a source line) is shown through
+//! [`clean`]: no control character or bidirectional override reaches the terminal raw, and
+//! overlong messages are cut. Hints ([`nearest`]) cost a bounded amount of work whatever
+//! the input.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -242,10 +247,10 @@ fn histogram(s: &str) -> ([u16; BUCKETS], usize) {
 /// The valid name closest to `wrong`, if one is close enough to be a likely typo (an edit
 /// distance of at most a third of the longer name, and at least 2).
 ///
-/// The cost is bounded whatever the input: a name over [`MAX_HINTED`] characters gets no
+/// The cost is bounded whatever the input: a name over `MAX_HINTED` (128) characters gets no
 /// hint; a candidate is compared in full only when two cheap lower bounds of the distance
 /// allow it (the difference in length, and half the difference of the two character
-/// histograms: each edit changes a histogram by at most 2); and at most [`MAX_COMPARED`]
+/// histograms: each edit changes a histogram by at most 2); and at most `MAX_COMPARED` (1000)
 /// candidates are compared, those with the smallest bound first.
 pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let wrong_l = wrong.to_lowercase();

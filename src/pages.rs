@@ -14,7 +14,9 @@
 //! | `timeline.json`              | TimelineJS3 JSON |
 //! | `highlight.css`              | syntect themes  |
 //!
-//! and every file of `static/`, copied as it is.
+//! and every file of `static/`, copied as it is, unless its path is one the build makes
+//! (`static/index.html`, `static/search.json`, …): that is an error, never a silent
+//! replacement.
 
 use crate::config::Config;
 use crate::content::Content;

@@ -13,6 +13,14 @@
 //!
 //! Template problems are reported with the template's path and, for syntax errors, its
 //! line and column.
+//!
+//! Tera follows `extends`, `import`, `include` and macro calls with no depth limit, so a
+//! cycle among them overflows the stack and aborts the process (in `serve`, the server).
+//! Before Tera loads the templates, [`load`] builds the graph of those references from each
+//! template's syntax tree (Tera's `ast` module, public but outside its stable API: it is
+//! pinned by Cargo.lock, and a change there fails to compile here rather than misbehave)
+//! and refuses every cycle with a diagnostic naming it: `a.html -> b.html -> a.html`, or
+//! `macros.html::tree -> macros.html::tree` for a macro that calls itself.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use std::collections::HashMap;
