@@ -15,6 +15,11 @@
 //! Front matter is TOML between a first line `+++` and the next line `+++`. Dates use the
 //! syntax of [`crate::date`]. Every problem is collected as a [`Diagnostic`] with its file,
 //! line and column; loading goes on after a problem so that one run reports them all.
+//!
+//! Every file is read through a [`Fence`] (also used for `templates/` and `static/`): its
+//! real path must lie inside the real `content/`, so no symlink can bring in a file from
+//! elsewhere. Two chapters whose file names are the same (in different folders) would build
+//! one page over the other, and are refused.
 
 use crate::config::Config;
 use crate::date::Date;
@@ -362,10 +367,138 @@ fn string_source(path: &Path, file: &Arc<str>, value: &Spanned<String>, base: us
     }
 }
 
-/// Reads a file as UTF-8 text (a leading BOM is dropped).
-pub fn read_text(root: &Path, rel: &Path) -> Result<Arc<str>, Diagnostic> {
-    let bytes = std::fs::read(root.join(rel))
-        .map_err(|e| Diagnostic::file(rel, format!("cannot read file: {e}")))?;
+/// One of the site's folders (`content`, `templates`, `static`), resolved once to its real
+/// path. Every file read from it is resolved too (all its symlinks followed) and refused,
+/// with a diagnostic naming it, when it lies outside: a symlink cannot make the build read,
+/// publish or quote in an error message a file from elsewhere (`~/.ssh/…`, a credentials
+/// file), whether the link is the file itself, a registry, `index.md` or a folder on the way.
+#[derive(Debug, Clone)]
+pub struct Fence {
+    root: PathBuf,
+    dir: String,
+    real: PathBuf,
+}
+
+impl Fence {
+    /// The fence of `root/dir` (`dir` is one of the site's top folders).
+    pub fn new(root: &Path, dir: &str) -> Fence {
+        let base = root.join(dir);
+        Fence {
+            root: root.to_path_buf(),
+            dir: dir.to_string(),
+            real: base.canonicalize().unwrap_or(base),
+        }
+    }
+
+    /// The folder's name, as `content`.
+    pub fn dir(&self) -> &str {
+        &self.dir
+    }
+
+    /// The real path of `rel` (relative to the site root), if it lies inside the folder.
+    pub fn resolve(&self, rel: &Path) -> Result<PathBuf, Diagnostic> {
+        let real = self
+            .root
+            .join(rel)
+            .canonicalize()
+            .map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")))?;
+        if real.starts_with(&self.real) {
+            Ok(real)
+        } else {
+            Err(self.escape(rel, &real))
+        }
+    }
+
+    /// Why `rel`, whose real path is `real`, is refused: names the symlink on its way that
+    /// leads out (the file itself, or a folder above it).
+    fn escape(&self, rel: &Path, real: &Path) -> Diagnostic {
+        let dir = &self.dir;
+        let hint =
+            format!("only files inside {dir}/ are read; copy the file in instead of linking to it");
+        let inner = rel.strip_prefix(dir).unwrap_or(rel);
+        let mut at = PathBuf::from(dir);
+        for c in inner.components() {
+            at.push(c);
+            if at == rel {
+                break;
+            }
+            let full = self.root.join(&at);
+            let is_link = full
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink());
+            if let (true, Ok(to)) = (is_link, full.canonicalize()) {
+                if !to.starts_with(&self.real) {
+                    return Diagnostic::file(
+                        rel,
+                        format!(
+                            "this file is reached through the symlink {}, which leads out of {dir}/, to {}",
+                            at.display(),
+                            to.display()
+                        ),
+                    )
+                    .with_hint(hint);
+                }
+            }
+        }
+        Diagnostic::file(
+            rel,
+            format!("this symlink leads out of {dir}/, to {}", real.display()),
+        )
+        .with_hint(hint)
+    }
+
+    /// Reads `rel` once it is known to lie inside the folder: the file is opened first and
+    /// the real path of what was opened is checked (so nothing can swap a link in between),
+    /// and only a regular file is read (opening does not wait on a named pipe).
+    pub fn read(&self, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
+        use std::io::Read;
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.root.join(rel);
+        let cannot = |e: std::io::Error| Diagnostic::file(rel, format!("cannot read file: {e}"));
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&path)
+            .map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")))?;
+        let real = real_path(&file, &path).map_err(cannot)?;
+        if !real.starts_with(&self.real) {
+            return Err(self.escape(rel, &real));
+        }
+        let meta = file.metadata().map_err(cannot)?;
+        if !meta.is_file() {
+            return Err(Diagnostic::file(rel, "not a regular file"));
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        file.read_to_end(&mut bytes).map_err(cannot)?;
+        Ok(bytes)
+    }
+
+    /// Reads `rel` as UTF-8 text (a leading BOM is dropped), once it is known to lie inside
+    /// the folder.
+    pub fn read_text(&self, rel: &Path) -> Result<Arc<str>, Diagnostic> {
+        decode_text(rel, self.read(rel)?)
+    }
+}
+
+/// The real path of the open `file` (opened from `path`): where the system says it is,
+/// else `path` resolved.
+fn real_path(file: &std::fs::File, path: &Path) -> std::io::Result<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let fd = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
+        if let Ok(p) = std::fs::read_link(fd) {
+            if p.is_absolute() {
+                return Ok(p);
+            }
+        }
+    }
+    let _ = file;
+    path.canonicalize()
+}
+
+/// `bytes`, read from `rel`, as UTF-8 text (a leading BOM is dropped).
+fn decode_text(rel: &Path, bytes: Vec<u8>) -> Result<Arc<str>, Diagnostic> {
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .unwrap_or(&bytes)
@@ -434,8 +567,8 @@ fn split(rel: &Path, text: Arc<str>) -> Result<Doc, Diagnostic> {
     }
 }
 
-fn read_doc(root: &Path, rel: &Path) -> Result<Doc, Diagnostic> {
-    split(rel, read_text(root, rel)?)
+fn read_doc(fence: &Fence, rel: &Path) -> Result<Doc, Diagnostic> {
+    split(rel, fence.read_text(rel)?)
 }
 
 fn parse_fm<T: serde::de::DeserializeOwned>(doc: &Doc) -> Result<T, Diagnostic> {
@@ -456,43 +589,47 @@ fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBu
         .collect()
 }
 
-/// Every regular file under `dir` (relative to root), sorted, following symlinks but none
-/// out of `dir`; loops, unreadable entries and escaping links are reported in `diags`.
-/// Used for `content/` and `static/` alike.
+/// Every regular file under `dir` (relative to root: `content/events`, `static`), sorted,
+/// following symlinks but none out of the top folder (`content/`, `static/`): a folder
+/// symlink leading out is reported once and not entered, a file symlink leading out is
+/// reported; loops and unreadable entries are reported too, all in `diags`. The files
+/// returned are still to be read through a [`Fence`], which resolves each again.
 pub fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let base = root.join(dir);
     if !base.is_dir() {
         return Vec::new();
     }
+    let top = dir.split('/').next().unwrap_or(dir);
+    let fence = Fence::new(root, top);
+    if dir != top {
+        if let Err(d) = fence.resolve(Path::new(dir)) {
+            diags.push(d);
+            return Vec::new();
+        }
+    }
     let mut out = Vec::new();
-    let fence = base.canonicalize().unwrap_or_else(|_| base.clone());
-    // Folders entered through a symlink: only files under one of them, or links
-    // themselves, need resolving (most sites have none, so no file pays for it).
-    let mut linked: Vec<PathBuf> = Vec::new();
-    for entry in walkdir::WalkDir::new(&base)
+    let mut walk = walkdir::WalkDir::new(&base)
         .follow_links(true)
         .sort_by_file_name()
-    {
+        .into_iter();
+    while let Some(entry) = walk.next() {
         match entry {
             Ok(e) => {
-                let p = e.path();
-                let via_link = e.path_is_symlink() || linked.iter().any(|d| p.starts_with(d));
-                if e.file_type().is_dir() {
-                    if e.path_is_symlink() {
-                        linked.push(p.to_path_buf());
-                    }
-                    continue;
-                }
-                if !e.file_type().is_file() {
-                    continue;
-                }
-                if via_link {
-                    if let Some(d) = outside(root, &fence, p, dir) {
+                // Only links need resolving (most sites have none, so no file pays for
+                // it); a file inside a linked folder that stays inside is inside too.
+                if e.path_is_symlink() {
+                    let rel = crate::diagnostics::rel(root, e.path());
+                    if let Err(d) = fence.resolve(&rel) {
                         diags.push(d);
+                        if e.file_type().is_dir() {
+                            walk.skip_current_dir();
+                        }
                         continue;
                     }
                 }
-                out.push(e.into_path());
+                if e.file_type().is_file() {
+                    out.push(e.into_path());
+                }
             }
             Err(e) => {
                 let path = e
@@ -515,25 +652,6 @@ pub fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathB
     out
 }
 
-/// A file reached through a symlink that leads out of `fence` (the canonical `content/…` or
-/// `static/` folder) is refused: only files inside the site are read or published, so
-/// neither `build` nor `serve` can be made to publish, say, `/etc/passwd`.
-pub fn outside(root: &Path, fence: &Path, path: &Path, dir: &str) -> Option<Diagnostic> {
-    let real = path.canonicalize().ok()?;
-    if real.starts_with(fence) {
-        return None;
-    }
-    Some(
-        Diagnostic::file(
-            crate::diagnostics::rel(root, path),
-            format!("this symlink leads out of {dir}/, to {}", real.display()),
-        )
-        .with_hint(format!(
-            "only files inside {dir}/ are published; copy the file in instead of linking to it"
-        )),
-    )
-}
-
 fn stem(rel: &Path) -> String {
     rel.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -548,13 +666,15 @@ impl Content {
         let mut diags = Diagnostics::default();
         let mut content = Content::default();
 
+        let fence = Fence::new(root, "content");
         // Registries first: events refer to them.
         let registry = |name: &str, diags: &mut Diagnostics| -> Option<(PathBuf, Arc<str>)> {
             let rel = PathBuf::from("content").join(name);
-            if !root.join(&rel).exists() {
+            // A dangling symlink is not "no registry": resolving it reports it.
+            if root.join(&rel).symlink_metadata().is_err() {
                 return None;
             }
-            match read_text(root, &rel) {
+            match fence.read_text(&rel) {
                 Ok(t) => Some((rel, t)),
                 Err(d) => {
                     diags.push(d);
@@ -617,8 +737,8 @@ impl Content {
 
         // Home page.
         let home_rel = PathBuf::from("content/index.md");
-        if root.join(&home_rel).exists() {
-            match read_doc(root, &home_rel).and_then(|doc| {
+        if root.join(&home_rel).symlink_metadata().is_ok() {
+            match read_doc(&fence, &home_rel).and_then(|doc| {
                 let meta: HomeMeta = parse_fm(&doc)?;
                 Ok(Home {
                     title: meta.title,
@@ -633,10 +753,31 @@ impl Content {
 
         // Chapters.
         let chapter_files = markdown_files(root, "content/chapters", &mut diags);
+        // A chapter's URL is its file name, whatever folder under chapters/ holds it: two
+        // files of one name would write one page, the second over the first.
+        let mut routes: BTreeMap<String, &PathBuf> = BTreeMap::new();
+        for rel in &chapter_files {
+            let slug = stem(rel);
+            match routes.get(&slug) {
+                Some(first) => diags.push(
+                    Diagnostic::file(
+                        rel,
+                        format!(
+                            "duplicate page: this chapter and {} both build to /chapters/{slug}/",
+                            first.display()
+                        ),
+                    )
+                    .with_hint("a chapter's URL is its file name, whatever its folder; rename one"),
+                ),
+                None => {
+                    routes.insert(slug, rel);
+                }
+            }
+        }
         let chapters: Vec<Result<Chapter, Diagnostic>> = chapter_files
             .par_iter()
             .map(|rel| {
-                let doc = read_doc(root, rel)?;
+                let doc = read_doc(&fence, rel)?;
                 let meta: ChapterMeta = parse_fm(&doc)?;
                 let slug = stem(rel);
                 if !is_slug(&slug) {
@@ -713,7 +854,7 @@ impl Content {
         let event_files = markdown_files(root, "content/events", &mut diags);
         let events: Vec<(Option<Event>, Vec<Diagnostic>)> = event_files
             .par_iter()
-            .map(|rel| load_event(root, rel, &refs))
+            .map(|rel| load_event(&fence, rel, &refs))
             .collect();
         let mut seen: HashMap<String, PathBuf> = HashMap::new();
         for ((event, ds), rel) in events.into_iter().zip(&event_files) {
@@ -931,9 +1072,9 @@ fn check_country(
     }
 }
 
-fn load_event(root: &Path, rel: &Path, refs: &Refs) -> (Option<Event>, Vec<Diagnostic>) {
+fn load_event(fence: &Fence, rel: &Path, refs: &Refs) -> (Option<Event>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let doc = match read_doc(root, rel) {
+    let doc = match read_doc(fence, rel) {
         Ok(d) => d,
         Err(d) => return (None, vec![d]),
     };

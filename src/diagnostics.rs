@@ -14,12 +14,56 @@
 //!    |           ^^^^^^^^^^
 //!    = hint: did you mean `cold-war-alliance`?
 //! ```
+//!
+//! Whatever a diagnostic quotes (a TOML value, a file name, a source line) is shown through
+//! [`clean`]: no control character or bidirectional override reaches the terminal raw, and
+//! overlong messages are cut. Hints ([`nearest`]) cost a bounded amount of work whatever
+//! the input.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Source lines longer than this many characters are shown as a window around the column.
 const MAX_SHOWN: usize = 100;
+
+/// A message or hint longer than this many characters is cut (a value quoted in it can be a
+/// whole paragraph, or 200 KB of a broken link).
+const MAX_TEXT: usize = 500;
+
+/// Text from a user's files or the system made safe for a terminal: control characters
+/// (escape sequences, BEL, NUL, C1 controls, line breaks) and the bidirectional overrides
+/// that can disguise text each show as U+FFFD; tabs show as a space. Every field of a
+/// [`Diagnostic`] is shown through this, as is any other error `docsite` prints.
+pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\t' => ' ',
+                c if unsafe_char(c) => '\u{fffd}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// As [`clean`], keeping line breaks (for multi-line text such as an error chain).
+pub fn clean_lines(s: &str) -> String {
+    s.split('\n').map(clean).collect::<Vec<_>>().join("\n")
+}
+
+/// [`clean`], then cut to [`MAX_TEXT`] characters.
+fn shown(s: &str) -> String {
+    let s = clean(s);
+    match s.char_indices().nth(MAX_TEXT) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.into_owned(),
+    }
+}
 
 /// One problem in one place of one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,9 +131,9 @@ impl Diagnostic {
 
     /// The `path:line:col` location, or just the path when the line is unknown.
     pub fn location(&self) -> String {
-        let path = self.path.display();
+        let path = shown(&self.path.to_string_lossy());
         match (self.line, self.col) {
-            (0, _) => format!("{path}"),
+            (0, _) => path,
             (l, 0) => format!("{path}:{l}"),
             (l, c) => format!("{path}:{l}:{c}"),
         }
@@ -105,7 +149,7 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        writeln!(f, "error: {}", shown(&self.message))?;
         let gutter = if self.line > 0 {
             self.line.to_string().len()
         } else {
@@ -116,14 +160,7 @@ impl fmt::Display for Diagnostic {
         if let (Some(src), true) = (&self.source_line, self.line > 0) {
             // Tabs would misalign the caret: show them as single spaces. Other control
             // characters (NUL, escape sequences) never reach the terminal: each shows as �.
-            let chars: Vec<char> = src
-                .chars()
-                .map(|c| match c {
-                    '\t' => ' ',
-                    c if c.is_control() => '\u{fffd}',
-                    c => c,
-                })
-                .collect();
+            let chars: Vec<char> = clean(src).chars().collect();
             // Long lines (a paragraph is one line) are cut to a window around the column.
             let (from, to) = if chars.len() > MAX_SHOWN {
                 let from = self.col.saturating_sub(1).saturating_sub(MAX_SHOWN / 3);
@@ -143,7 +180,7 @@ impl fmt::Display for Diagnostic {
             }
         }
         if let Some(hint) = &self.hint {
-            writeln!(f, "{pad} = hint: {hint}")?;
+            writeln!(f, "{pad} = hint: {}", shown(hint))?;
         }
         Ok(())
     }
@@ -185,15 +222,71 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
-/// The valid name closest to `wrong`, if one is close enough to be a likely typo.
+/// Names longer than this many characters get no "did you mean" hint: nobody mistypes a
+/// name that long, and comparing it with every candidate is what made a few long broken
+/// links take many seconds.
+const MAX_HINTED: usize = 128;
+
+/// At most this many candidates that pass the cheap filters are compared in full, those
+/// whose lower bound of the distance is smallest first.
+const MAX_COMPARED: usize = 1000;
+
+/// Buckets of a character histogram (characters share buckets; see [`nearest`]).
+const BUCKETS: usize = 64;
+
+fn histogram(s: &str) -> ([u16; BUCKETS], usize) {
+    let mut h = [0u16; BUCKETS];
+    let mut n = 0;
+    for c in s.chars() {
+        h[c as usize % BUCKETS] = h[c as usize % BUCKETS].saturating_add(1);
+        n += 1;
+    }
+    (h, n)
+}
+
+/// The valid name closest to `wrong`, if one is close enough to be a likely typo (an edit
+/// distance of at most a third of the longer name, and at least 2).
+///
+/// The cost is bounded whatever the input: a name over `MAX_HINTED` (128) characters gets no
+/// hint; a candidate is compared in full only when two cheap lower bounds of the distance
+/// allow it (the difference in length, and half the difference of the two character
+/// histograms: each edit changes a histogram by at most 2); and at most `MAX_COMPARED` (1000)
+/// candidates are compared, those with the smallest bound first.
 pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let wrong_l = wrong.to_lowercase();
-    candidates
+    let (wh, wn) = histogram(&wrong_l);
+    if wn > MAX_HINTED {
+        return None;
+    }
+    let mut close: Vec<(usize, &str, String, usize)> = candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&wrong_l, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.chars().count().max(wrong.chars().count()) / 3).max(2))
+        .filter_map(|c| {
+            // Cheap: the length (in bytes, an upper bound on characters) rules out most.
+            if c.len() > 4 * (MAX_HINTED + wn) {
+                return None;
+            }
+            let cl = c.to_lowercase();
+            let (ch, cn) = histogram(&cl);
+            let limit = (cn.max(wn) / 3).max(2);
+            let by_histogram: usize = wh
+                .iter()
+                .zip(&ch)
+                .map(|(a, b)| a.abs_diff(*b) as usize)
+                .sum::<usize>()
+                .div_ceil(2);
+            let bound = by_histogram.max(cn.abs_diff(wn));
+            (bound <= limit).then_some((bound, c, cl, limit))
+        })
+        .collect();
+    // The likeliest first, so that the cap leaves out only unlikely ones.
+    close.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    close
+        .into_iter()
+        .take(MAX_COMPARED)
+        .map(|(_, c, cl, limit)| (strsim::damerau_levenshtein(&wrong_l, &cl), c, limit))
+        .filter(|(d, _, limit)| d <= limit)
         .min()
-        .map(|(_, c)| c)
+        .map(|(_, c, _)| c)
 }
 
 /// A "did you mean" hint, when some candidate is close.
@@ -251,6 +344,42 @@ mod tests {
         let text = "title = \"Hồ\" x";
         let d = Diagnostic::at("x", text, text.find('x').unwrap()..text.len(), "m");
         assert_eq!((d.line, d.col), (1, 14));
+    }
+
+    #[test]
+    fn every_field_is_shown_without_control_characters() {
+        let mut d = Diagnostic::at("a\x1bb.md", "x = \"\x07\"", 4..7, "bad `\x1b[2J`\u{202e}")
+            .with_hint("try \x07");
+        d.path = "a\x1bb.md".into();
+        let shown = d.to_string();
+        assert!(!shown.contains(['\x1b', '\x07', '\u{202e}']), "{shown:?}");
+        assert_eq!(
+            shown,
+            "error: bad `\u{fffd}[2J`\u{fffd}\n --> a\u{fffd}b.md:1:5\n  |\n1 | x = \"\u{fffd}\"\n  |     ^^^\n  = hint: try \u{fffd}\n"
+        );
+        assert_eq!(clean_lines("a\nb\x1b"), "a\nb\u{fffd}");
+    }
+
+    #[test]
+    fn long_messages_are_cut() {
+        let d = Diagnostic::file("x", "m".repeat(10_000));
+        assert_eq!(
+            d.to_string().lines().next().unwrap().chars().count(),
+            7 + MAX_TEXT + 1
+        );
+    }
+
+    #[test]
+    fn nearest_is_bounded_for_long_names_and_still_finds_near_misses() {
+        let long = "a".repeat(200_000);
+        let pages: Vec<String> = (0..2000).map(|i| format!("events/{i}-visit.md")).collect();
+        assert_eq!(nearest(&long, pages.iter().map(|s| s.as_str())), None);
+        assert_eq!(
+            nearest("events/1500-vist.md", pages.iter().map(|s| s.as_str())),
+            Some("events/1500-visit.md")
+        );
+        // A long candidate is skipped, not compared.
+        assert_eq!(nearest("titel", [long.as_str(), "title"]), Some("title"));
     }
 
     #[test]

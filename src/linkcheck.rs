@@ -1,8 +1,9 @@
 //! The link checker of `check`: reads the HTML a build produced (in memory) and finds every
-//! internal `href`/`src` that names no file of the site and every `#anchor` that names no
-//! id on its page, including the links the templates write, which the Markdown stage never
-//! sees. With `--external` it also asks each external `http(s)` address, in parallel, and
-//! reports those that fail or answer with an error status.
+//! internal `href`/`src` that names no file of the site, every `#anchor` that names no
+//! id on its page, and every id given to more than one element of a page, including the
+//! links and ids the templates write, which the Markdown stage never sees. With
+//! `--external` it also asks each external `http(s)` address, in parallel, and reports
+//! those that fail or answer with an error status.
 //!
 //! Links written in Markdown were already checked, with their line and column, by the
 //! Markdown stage; problems found here are reported against the page and the template that
@@ -14,10 +15,12 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
-/// What one page holds: the ids it defines, and its links (attribute value, as written).
+/// What one page holds: the ids it defines, those it defines more than once (in order,
+/// each once), and its links (attribute value, as written).
 #[derive(Debug, Default)]
 pub struct Page {
     ids: HashSet<String>,
+    duplicate_ids: Vec<String>,
     links: Vec<String>,
 }
 
@@ -28,7 +31,14 @@ fn scan(html: &[u8]) -> Page {
             element_content_handlers: vec![
                 element!("[id]", |el| {
                     if let Some(id) = el.get_attribute("id") {
-                        page.borrow_mut().ids.insert(id);
+                        let mut p = page.borrow_mut();
+                        if p.ids.contains(&id) {
+                            if !p.duplicate_ids.contains(&id) {
+                                p.duplicate_ids.push(id);
+                            }
+                        } else {
+                            p.ids.insert(id);
+                        }
                     }
                     Ok(())
                 }),
@@ -80,6 +90,18 @@ pub fn internal(
         .flat_map_iter(|(from, page)| {
             let mut seen = BTreeSet::new();
             let mut diags = Vec::new();
+            let made_by = |d: Diagnostic| match template_of(from) {
+                Some(t) => d.with_hint(format!("the HTML is rendered by templates/{t}")),
+                None => d,
+            };
+            // An id must be unique in its page: a second one makes `#id` links and
+            // scripts land on the first, silently.
+            for id in &page.duplicate_ids {
+                diags.push(made_by(Diagnostic::file(
+                    format!("public/{from}"),
+                    format!("duplicate id `{id}`: more than one element of the page has it"),
+                )));
+            }
             for link in &page.links {
                 if !seen.insert(link.as_str()) {
                     continue;
@@ -277,6 +299,24 @@ mod tests {
         assert_eq!(join("chapters/a/index.html", "../b/"), "chapters/b/");
         assert_eq!(join("index.html", "timeline/"), "timeline/");
         assert_eq!(join("events/x/index.html", "../../style.css"), "style.css");
+    }
+
+    #[test]
+    fn finds_ids_given_twice_once_each() {
+        let mut files = BTreeMap::new();
+        files.insert(
+            "a/index.html".to_string(),
+            br#"<main id="main"><h2 id="main">M</h2><p id="x"></p><p id="main"></p><p id="y"></p></main>"#.to_vec(),
+        );
+        let d = internal(&files, &scan_pages(&files), "http://s.test/", "/", |_| None);
+        let shown: Vec<String> = d
+            .iter()
+            .map(|d| format!("{}: {}", d.location(), d.message))
+            .collect();
+        assert_eq!(
+            shown,
+            ["public/a/index.html: duplicate id `main`: more than one element of the page has it"]
+        );
     }
 
     #[test]

@@ -109,7 +109,10 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!(
+                "error: {}",
+                docsite::diagnostics::clean_lines(&format!("{e:#}"))
+            );
             ExitCode::FAILURE
         }
     }

@@ -14,7 +14,9 @@
 //! | `timeline.json`              | TimelineJS3 JSON |
 //! | `highlight.css`              | syntect themes  |
 //!
-//! and every file of `static/`, copied as it is.
+//! and every file of `static/`, copied as it is, unless its path is one the build makes
+//! (`static/index.html`, `static/search.json`, …): that is an error, never a silent
+//! replacement.
 
 use crate::config::Config;
 use crate::content::Content;
@@ -401,8 +403,25 @@ pub fn write_all(
     );
 
     crate::profile::stage("pages");
-    // Data files and static assets.
+    // Data files and static assets. Every path the build makes is kept, so that a file of
+    // static/ with the same path is an error instead of silently replacing it.
+    let made = std::sync::Mutex::new(
+        listings
+            .iter()
+            .chain(&jobs)
+            .map(|j| (j.path.clone(), Some(j.template)))
+            .chain(
+                content
+                    .events
+                    .iter()
+                    .map(|e| (format!("events/{}/index.html", e.id), Some("event.html"))),
+            )
+            .collect::<HashMap<String, Option<&'static str>>>(),
+    );
     let put = |path: &str, bytes: Vec<u8>| {
+        made.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(path.to_string(), None);
         if let Err(e) = out.put(path, bytes) {
             sys_error
                 .lock()
@@ -425,7 +444,8 @@ pub fn write_all(
     put("highlight.css", crate::highlight::stylesheet().into_bytes());
     // Each file is written as soon as it is made, so only one is in memory at a time.
     let n_extras = crate::publish::write_files(config, content, rendered, put);
-    let statics = copy_static(root, out);
+    let made = made.into_inner().unwrap_or_else(|p| p.into_inner());
+    let statics = copy_static(root, out, &made);
     crate::profile::stage("files");
 
     let errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
@@ -435,7 +455,7 @@ pub fn write_all(
         return Err(BuildError::Site(e));
     }
     if let Some(e) = sys_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        return Err(BuildError::System(e));
+        return Err(e.into());
     }
     let statics = statics?;
     let pages = listings.len() + jobs.len() + n_events;
@@ -603,11 +623,17 @@ fn timeline_data(views: &Views) -> String {
     json_for_script(&data)
 }
 
-/// Copies `static/` into the output; returns how many files.
-fn copy_static(root: &Path, out: &Output) -> Result<usize, BuildError> {
+/// Copies `static/` into the output; returns how many files. A file whose path is one the
+/// build made (`made`: path → the template that rendered it, if any) is refused.
+fn copy_static(
+    root: &Path,
+    out: &Output,
+    made: &HashMap<String, Option<&'static str>>,
+) -> Result<usize, BuildError> {
     let dir = root.join("static");
     let mut diags = Diagnostics::default();
     let files = crate::content::files_under(root, "static", &mut diags);
+    let fence = crate::content::Fence::new(root, "static");
     let results: Vec<Result<(), BuildError>> = files
         .par_iter()
         .map(|p| {
@@ -616,13 +642,20 @@ fn copy_static(root: &Path, out: &Output) -> Result<usize, BuildError> {
                 .unwrap_or(p)
                 .to_string_lossy()
                 .replace('\\', "/");
-            let bytes = std::fs::read(p).map_err(|e| {
-                BuildError::Site(Diagnostics(vec![Diagnostic::file(
+            if let Some(template) = made.get(&rel) {
+                let by = template.map_or_else(String::new, |t| format!(", rendered by templates/{t}"));
+                return Err(BuildError::Site(Diagnostics(vec![Diagnostic::file(
                     crate::diagnostics::rel(root, p),
-                    format!("cannot read: {e}"),
-                )]))
-            })?;
-            out.put(&rel, bytes).map_err(BuildError::System)
+                    format!("this file would replace the generated `{rel}`{by}"),
+                )
+                .with_hint(
+                    "a file of static/ may not have the path of a page or file the build makes; rename or move it",
+                )])));
+            }
+            let bytes = fence
+                .read(&crate::diagnostics::rel(root, p))
+                .map_err(|d| BuildError::Site(Diagnostics(vec![d])))?;
+            out.put(&rel, bytes).map_err(BuildError::from)
         })
         .collect();
     for r in results {

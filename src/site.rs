@@ -39,7 +39,9 @@ impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             BuildError::Site(d) => write!(f, "{d}"),
-            BuildError::System(e) => write!(f, "{e:#}"),
+            BuildError::System(e) => {
+                write!(f, "{}", crate::diagnostics::clean_lines(&format!("{e:#}")))
+            }
         }
     }
 }
@@ -53,8 +55,12 @@ impl From<Diagnostics> for BuildError {
 }
 
 impl From<anyhow::Error> for BuildError {
+    /// A system error can name a file of the site (`cannot write …`): its text is made safe
+    /// for a terminal here, so whoever prints it (`build`, `serve`) prints it safely.
     fn from(e: anyhow::Error) -> Self {
-        BuildError::System(e)
+        BuildError::System(anyhow::anyhow!(crate::diagnostics::clean_lines(&format!(
+            "{e:#}"
+        ))))
     }
 }
 

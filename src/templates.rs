@@ -13,6 +13,14 @@
 //!
 //! Template problems are reported with the template's path and, for syntax errors, its
 //! line and column.
+//!
+//! Tera follows `extends`, `import`, `include` and macro calls with no depth limit, so a
+//! cycle among them overflows the stack and aborts the process (in `serve`, the server).
+//! Before Tera loads the templates, [`load`] builds the graph of those references from each
+//! template's syntax tree (Tera's `ast` module, public but outside its stable API: it is
+//! pinned by Cargo.lock, and a change there fails to compile here rather than misbehave)
+//! and refuses every cycle with a diagnostic naming it: `a.html -> b.html -> a.html`, or
+//! `macros.html::tree -> macros.html::tree` for a macro that calls itself.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use std::collections::HashMap;
@@ -71,28 +79,18 @@ pub fn load(root: &Path) -> Result<Templates, Diagnostics> {
             "a site needs templates/ with base.html, index.html, chapter.html, event.html, …",
         )]));
     }
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                diags.push(Diagnostic::file("templates", format!("cannot read: {e}")));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let name = entry
-            .path()
+    let fence = crate::content::Fence::new(root, "templates");
+    for path in crate::content::files_under(root, "templates", &mut diags) {
+        let name = path
             .strip_prefix(&dir)
-            .unwrap_or(entry.path())
+            .unwrap_or(&path)
             .to_string_lossy()
             .replace('\\', "/");
         if !(name.ends_with(".html") || name.ends_with(".xml")) {
             continue;
         }
-        let rel = crate::diagnostics::rel(root, entry.path());
-        match crate::content::read_text(root, &rel) {
+        let rel = crate::diagnostics::rel(root, &path);
+        match fence.read_text(&rel) {
             Ok(t) => files.push((name, t.to_string())),
             Err(d) => diags.push(d),
         }
@@ -106,13 +104,21 @@ pub fn load(root: &Path) -> Result<Templates, Diagnostics> {
     tera.set_escape_fn(escape_html);
     // Templates are added one by one to name the broken one; then all together so that
     // inheritance resolves.
+    let mut parsed = Vec::with_capacity(files.len());
     for (name, text) in &files {
-        if let Err(e) = tera::Template::new(name, None, text) {
-            diags.push(template_diag(&format!("templates/{name}"), text, &e));
+        match tera::Template::new(name, None, text) {
+            Ok(t) => parsed.push(t),
+            Err(e) => diags.push(template_diag(&format!("templates/{name}"), text, &e)),
         }
     }
     if !diags.is_empty() {
         return Err(diags);
+    }
+    // Before Tera sees them: it follows extends, imports, includes and macro calls with no
+    // depth limit, so a cycle among them would overflow the stack and abort the process.
+    let cycles = cycles(&parsed, &files);
+    if !cycles.is_empty() {
+        return Err(Diagnostics(cycles));
     }
     if let Err(e) = tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         let (name, text) = files
@@ -125,6 +131,290 @@ pub fn load(root: &Path) -> Result<Templates, Diagnostics> {
     Ok(Templates {
         tera,
         sources: files.into_iter().collect(),
+    })
+}
+
+/// What rendering a template can enter: a template's body, or one macro of a template.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Unit {
+    Template(String),
+    Macro(String, String),
+}
+
+impl Unit {
+    fn file(&self) -> &str {
+        match self {
+            Unit::Template(t) | Unit::Macro(t, _) => t,
+        }
+    }
+}
+
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unit::Template(t) => write!(f, "{t}"),
+            Unit::Macro(t, m) => write!(f, "{t}::{m}"),
+        }
+    }
+}
+
+/// What a piece of template text refers to: an include (the first of its names that
+/// exists is rendered), or a macro call `namespace::name`.
+enum Ref {
+    Include(Vec<String>),
+    Call(String, String),
+}
+
+fn refs_of_nodes(nodes: &[tera::ast::Node], out: &mut Vec<Ref>) {
+    use tera::ast::Node;
+    for n in nodes {
+        match n {
+            Node::VariableBlock(_, e) => refs_of_expr(e, out),
+            Node::Include(_, names, _) => out.push(Ref::Include(names.clone())),
+            Node::Set(_, s) => refs_of_expr(&s.value, out),
+            Node::FilterSection(_, f, _) => {
+                refs_of_call(&f.filter, out);
+                refs_of_nodes(&f.body, out);
+            }
+            Node::Block(_, b, _) => refs_of_nodes(&b.body, out),
+            Node::Forloop(_, l, _) => {
+                refs_of_expr(&l.container, out);
+                refs_of_nodes(&l.body, out);
+                if let Some(e) = &l.empty_body {
+                    refs_of_nodes(e, out);
+                }
+            }
+            Node::If(i, _) => {
+                for (_, cond, body) in &i.conditions {
+                    refs_of_expr(cond, out);
+                    refs_of_nodes(body, out);
+                }
+                if let Some((_, body)) = &i.otherwise {
+                    refs_of_nodes(body, out);
+                }
+            }
+            // Macro definitions are units of their own; the rest refers to nothing.
+            _ => {}
+        }
+    }
+}
+
+fn refs_of_call(c: &tera::ast::FunctionCall, out: &mut Vec<Ref>) {
+    for e in c.args.values() {
+        refs_of_expr(e, out);
+    }
+}
+
+fn refs_of_expr(e: &tera::ast::Expr, out: &mut Vec<Ref>) {
+    use tera::ast::ExprVal;
+    for f in &e.filters {
+        refs_of_call(f, out);
+    }
+    match &e.val {
+        ExprVal::Math(m) => {
+            refs_of_expr(&m.lhs, out);
+            refs_of_expr(&m.rhs, out);
+        }
+        ExprVal::Logic(l) => {
+            refs_of_expr(&l.lhs, out);
+            refs_of_expr(&l.rhs, out);
+        }
+        ExprVal::In(i) => {
+            refs_of_expr(&i.lhs, out);
+            refs_of_expr(&i.rhs, out);
+        }
+        ExprVal::Test(t) => t.args.iter().for_each(|a| refs_of_expr(a, out)),
+        ExprVal::MacroCall(m) => {
+            out.push(Ref::Call(m.namespace.clone(), m.name.clone()));
+            m.args.values().for_each(|a| refs_of_expr(a, out));
+        }
+        ExprVal::FunctionCall(f) => refs_of_call(f, out),
+        ExprVal::Array(items) => items.iter().for_each(|a| refs_of_expr(a, out)),
+        _ => {}
+    }
+}
+
+/// The file whose macros `namespace` names in template `from`, as Tera looks it up: `self`,
+/// then the template's imports, then what those import and what its parents see.
+fn macro_file<'a>(
+    by_name: &HashMap<&'a str, &'a tera::Template>,
+    from: &'a str,
+    namespace: &str,
+    seen: &mut Vec<&'a str>,
+) -> Option<&'a str> {
+    if seen.contains(&from) {
+        return None;
+    }
+    seen.push(from);
+    let t = by_name.get(from)?;
+    if namespace == "self" {
+        return Some(from);
+    }
+    if let Some((file, _)) = t.imported_macro_files.iter().find(|(_, n)| n == namespace) {
+        return by_name.get_key_value(file.as_str()).map(|(k, _)| *k);
+    }
+    t.imported_macro_files
+        .iter()
+        .map(|(file, _)| file.as_str())
+        .chain(t.parent.as_deref())
+        .find_map(|next| {
+            let next = by_name.get_key_value(next).map(|(k, _)| *k)?;
+            macro_file(by_name, next, namespace, seen)
+        })
+}
+
+/// Every cycle of extends, imports, includes and macro calls among the templates, as one
+/// diagnostic each, placed where its first file refers to the next and naming the whole
+/// cycle (`a.html -> b.html -> a.html`). A macro that calls itself is a cycle too, even one
+/// that would stop: Tera has no depth limit to catch one that does not.
+fn cycles(parsed: &[tera::Template], files: &[(String, String)]) -> Vec<Diagnostic> {
+    let by_name: HashMap<&str, &tera::Template> =
+        parsed.iter().map(|t| (t.name.as_str(), t)).collect();
+    let exists = |n: &str| by_name.contains_key(n);
+    // Each unit's edges, with the text that makes the edge (to place the message).
+    let mut edges: std::collections::BTreeMap<Unit, Vec<(Unit, String)>> = Default::default();
+    for t in parsed {
+        let name = t.name.as_str();
+        let resolve = |refs: Vec<Ref>, out: &mut Vec<(Unit, String)>| {
+            for r in refs {
+                match r {
+                    Ref::Include(names) => {
+                        if let Some(n) = names.into_iter().find(|n| exists(n)) {
+                            out.push((Unit::Template(n.clone()), n));
+                        }
+                    }
+                    Ref::Call(ns, m) => {
+                        let file = macro_file(&by_name, name, &ns, &mut Vec::new());
+                        if let Some(file) = file.filter(|f| by_name[f].macros.contains_key(&m)) {
+                            out.push((
+                                Unit::Macro(file.to_string(), m.clone()),
+                                format!("{ns}::{m}"),
+                            ));
+                        }
+                    }
+                }
+            }
+        };
+        let mut own = Vec::new();
+        for parent in t.parent.iter().filter(|p| exists(p)) {
+            own.push((Unit::Template(parent.clone()), parent.clone()));
+        }
+        for (file, _) in t.imported_macro_files.iter().filter(|(f, _)| exists(f)) {
+            own.push((Unit::Template(file.clone()), file.clone()));
+        }
+        let mut refs = Vec::new();
+        refs_of_nodes(&t.ast, &mut refs);
+        resolve(refs, &mut own);
+        edges.insert(Unit::Template(name.to_string()), own);
+        for (m, def) in &t.macros {
+            let mut refs = Vec::new();
+            refs_of_nodes(&def.body, &mut refs);
+            let mut out = Vec::new();
+            resolve(refs, &mut out);
+            edges.insert(Unit::Macro(name.to_string(), m.clone()), out);
+        }
+    }
+
+    // Depth-first search without recursion (a long chain of templates cannot overflow it
+    // either); each edge back to a unit on the path closes one cycle.
+    let mut found: std::collections::BTreeSet<Vec<Unit>> = Default::default();
+    let mut done: std::collections::HashSet<&Unit> = Default::default();
+    for start in edges.keys() {
+        if done.contains(start) {
+            continue;
+        }
+        let mut path: Vec<(&Unit, usize)> = vec![(start, 0)];
+        while let Some(&mut (unit, ref mut next)) = path.last_mut() {
+            let Some((to, _)) = edges[unit].get(*next) else {
+                done.insert(unit);
+                path.pop();
+                continue;
+            };
+            *next += 1;
+            if let Some(at) = path.iter().position(|(u, _)| *u == to) {
+                let mut cycle: Vec<Unit> = path[at..].iter().map(|(u, _)| (*u).clone()).collect();
+                // The same cycle found from another unit is reported once.
+                let first = (0..cycle.len()).min_by_key(|&i| &cycle[i]).unwrap_or(0);
+                cycle.rotate_left(first);
+                found.insert(cycle);
+            } else if !done.contains(to) && edges.contains_key(to) {
+                let to = edges.get_key_value(to).map(|(k, _)| k).unwrap_or(to);
+                path.push((to, 0));
+            }
+        }
+    }
+
+    let texts: HashMap<&str, &str> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    found
+        .into_iter()
+        .map(|cycle| {
+            let chain = cycle
+                .iter()
+                .chain(cycle.first())
+                .map(|u| u.to_string())
+                .collect::<Vec<_>>()
+                .join(" -> ");
+            let first = &cycle[0];
+            let next = cycle.get(1).unwrap_or(first);
+            let needle = edges[first]
+                .iter()
+                .find(|(u, _)| u == next)
+                .map(|(_, n)| n.as_str())
+                .unwrap_or_default();
+            let path = format!("templates/{}", first.file());
+            let text = texts.get(first.file()).copied().unwrap_or_default();
+            let message = match first {
+                Unit::Macro(..) if cycle.len() == 1 => format!("macro calls itself: {chain}"),
+                Unit::Macro(..) => format!("macros call each other in a cycle: {chain}"),
+                Unit::Template(_) => format!("templates refer to each other in a cycle: {chain}"),
+            };
+            // A macro's call is looked for inside its own definition.
+            let from = match first {
+                Unit::Macro(_, m) => [format!("macro {m}("), format!("macro {m} (")]
+                    .iter()
+                    .filter_map(|d| text.find(d.as_str()))
+                    .min()
+                    .unwrap_or(0),
+                Unit::Template(_) => 0,
+            };
+            let d = match find_reference(&text[from..], needle) {
+                Some(at) => {
+                    Diagnostic::at(path, text, from + at..from + at + needle.len(), message)
+                }
+                None => Diagnostic::file(path, message),
+            };
+            d.with_hint(match first {
+                Unit::Macro(..) => {
+                    "Tera calls macros with no depth limit, so a recursive macro could exhaust \
+                     the stack: a macro may not call itself, directly or through others"
+                }
+                Unit::Template(_) => {
+                    "Tera follows includes, extends and imports with no depth limit, so this \
+                     would never finish: break the cycle"
+                }
+            })
+        })
+        .collect()
+}
+
+/// Where `needle` (a template name or `namespace::macro`) is written inside a `{% … %}` or
+/// `{{ … }}` tag of `text`.
+fn find_reference(text: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    text.match_indices(needle).map(|(i, _)| i).find(|&i| {
+        let before = &text[..i];
+        let open = before.rfind("{%").max(before.rfind("{{"));
+        let close = before.rfind("%}").max(before.rfind("}}"));
+        match (open, close) {
+            (Some(o), Some(c)) => o > c,
+            (Some(_), None) => true,
+            _ => false,
+        }
     })
 }
 

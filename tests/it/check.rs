@@ -137,3 +137,11 @@ fn drafts_are_left_out_of_build_and_shown_with_drafts() {
     t.run(&["build", "--drafts"]).success();
     assert!(t.path("public/events/1960-draft/index.html").is_file());
 }
+
+/// An id given to two elements of one page (here by a template, and once clashing with the
+/// layout's own) fails `check`, naming the page and the id; `build` does not look.
+#[test]
+fn duplicate_ids_in_a_page_fail_check_naming_page_and_id() {
+    let t = check_fails_with_expected("check/duplicate-id", &["check"]);
+    t.run(&["build"]).success();
+}

@@ -1,6 +1,7 @@
 //! Robustness: input nobody means to write. The fuzz corpus (replayed here on stable, without
-//! cargo-fuzz), a symlink loop in `content/`, a 50 MB chapter, and files that are not text
-//! or are empty. Every case must end in a build result or a message naming the file: never a
+//! cargo-fuzz), a symlink loop in `content/`, symlinks leading out of `content/`,
+//! `templates/` and `static/` (files, registries, folders), a 50 MB chapter, and files that
+//! are not text or are empty. Every case must end in a build result or a message naming the file: never a
 //! panic, never a hang, and never a changed output folder after a failed build.
 
 use crate::harness::{expect_file, fixtures, repo, SiteTest};
@@ -314,4 +315,204 @@ fn event_of_a_byte_order_mark_only() {
 #[test]
 fn empty_chapter() {
     bad_file("empty-chapter", "content/chapters/split.md");
+}
+
+// ---------------------------------------------------------------- the fences
+
+/// A folder outside the site: a "credentials" file that is not valid for any of the site's
+/// formats (so reading it would quote a line of it in an error), a Markdown file, and a
+/// folder of chapters.
+fn outside_folder() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("credentials"),
+        "[default]\napi_token = \"s3cr3t-token-do-not-print\"\n",
+    )
+    .unwrap();
+    let chapter = "+++\ntitle = \"Elsewhere\"\norder = 9\nsummary = \"Out [@E].\"\n\
+                   years = [1990, 1991]\n+++\nOut of the site, api_token s3cr3t-token-do-not-print.\n";
+    std::fs::write(d.path().join("page.md"), chapter).unwrap();
+    std::fs::create_dir(d.path().join("chapters")).unwrap();
+    std::fs::write(d.path().join("chapters/elsewhere.md"), chapter).unwrap();
+    std::fs::write(d.path().join("chapters/style.css"), "body{}").unwrap();
+    d
+}
+
+/// Builds `build/minimal` with `link` (replacing what was there) pointing to `target` in
+/// a folder outside the site; the build must fail within a minute, leave `public/` as it
+/// was, never quote the outside file, and give exactly `expected` (the outside folder
+/// shown as `<outside>`).
+#[track_caller]
+fn fenced(link: &str, target: &str, expected: &str) {
+    let outside = outside_folder();
+    let t = SiteTest::new("build/minimal");
+    let at = t.path(link);
+    if at.is_dir() {
+        std::fs::remove_dir_all(&at).unwrap();
+    } else if at.symlink_metadata().is_ok() {
+        std::fs::remove_file(&at).unwrap();
+    }
+    std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(outside.path().join(target), &at).unwrap();
+    let (r, _) = build_to_disk(&t, Duration::from_secs(60));
+    let Err(msg) = r else {
+        panic!("a build with {link} -> <outside>/{target} succeeded")
+    };
+    assert!(
+        !msg.contains("s3cr3t") && !msg.contains("api_token"),
+        "the outside file was quoted:\n{msg}"
+    );
+    assert_output_untouched(&t);
+    let real = outside.path().canonicalize().unwrap();
+    let msg = msg.replace(&real.display().to_string(), "<outside>");
+    pretty_assertions::assert_eq!(msg, expected);
+}
+
+const READ_HINT: &str = "are read; copy the file in instead of linking to it";
+
+#[test]
+fn home_page_linked_out_of_content_is_refused() {
+    fenced(
+        "content/index.md",
+        "page.md",
+        &format!(
+            "error: this symlink leads out of content/, to <outside>/page.md\n \
+             --> content/index.md\n  = hint: only files inside content/ {READ_HINT}\n\n1 problem found"
+        ),
+    );
+}
+
+#[test]
+fn each_registry_linked_out_of_content_is_refused_without_quoting_it() {
+    for registry in ["sources.toml", "people.toml", "places.toml"] {
+        let outside = outside_folder();
+        let t = SiteTest::new("build/minimal");
+        let at = t.path(&format!("content/{registry}"));
+        std::fs::remove_file(&at).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("credentials"), &at).unwrap();
+        let (r, _) = build_to_disk(&t, Duration::from_secs(60));
+        let msg = r.expect_err("a build with a registry linked out succeeded");
+        assert!(
+            !msg.contains("s3cr3t") && !msg.contains("api_token"),
+            "{registry}: the outside file was quoted:\n{msg}"
+        );
+        let real = outside.path().canonicalize().unwrap();
+        let msg = msg.replace(&real.display().to_string(), "<outside>");
+        let first = format!(
+            "error: this symlink leads out of content/, to <outside>/credentials\n \
+             --> content/{registry}\n  = hint: only files inside content/ {READ_HINT}\n"
+        );
+        assert!(msg.contains(&first), "{registry}:\n{msg}");
+        assert_output_untouched(&t);
+    }
+}
+
+#[test]
+fn a_folder_of_content_linked_out_is_refused() {
+    // The chapters folder itself: its files were checked against the link's own target.
+    // (Its chapters are then missing, so the events naming them fail too.)
+    let outside = outside_folder();
+    let t = SiteTest::new("build/minimal");
+    std::fs::remove_dir_all(t.path("content/chapters")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("chapters"), t.path("content/chapters"))
+        .unwrap();
+    let (r, _) = build_to_disk(&t, Duration::from_secs(60));
+    let msg = r.expect_err("a build with content/chapters linked out succeeded");
+    assert!(!msg.contains("s3cr3t"), "{msg}");
+    let real = outside.path().canonicalize().unwrap();
+    let msg = msg.replace(&real.display().to_string(), "<outside>");
+    assert!(
+        msg.starts_with(&format!(
+            "error: this symlink leads out of content/, to <outside>/chapters\n \
+             --> content/chapters\n  = hint: only files inside content/ {READ_HINT}\n"
+        )),
+        "{msg}"
+    );
+    assert!(!msg.contains("elsewhere"), "{msg}");
+    assert_output_untouched(&t);
+}
+
+#[test]
+fn a_folder_link_deeper_in_content_is_refused_once() {
+    fenced(
+        "content/events/more",
+        "chapters",
+        &format!(
+            "error: this symlink leads out of content/, to <outside>/chapters\n \
+             --> content/events/more\n  = hint: only files inside content/ {READ_HINT}\n\n1 problem found"
+        ),
+    );
+}
+
+#[test]
+fn a_template_linked_out_of_templates_is_refused() {
+    fenced(
+        "templates/footer.html",
+        "page.md",
+        &format!(
+            "error: this symlink leads out of templates/, to <outside>/page.md\n \
+             --> templates/footer.html\n  = hint: only files inside templates/ {READ_HINT}\n\n1 problem found"
+        ),
+    );
+}
+
+#[test]
+fn a_static_folder_linked_out_is_refused() {
+    fenced(
+        "static/vendor",
+        "chapters",
+        &format!(
+            "error: this symlink leads out of static/, to <outside>/chapters\n \
+             --> static/vendor\n  = hint: only files inside static/ {READ_HINT}\n\n1 problem found"
+        ),
+    );
+}
+
+#[test]
+fn a_static_file_linked_out_is_refused() {
+    fenced(
+        "static/secret.txt",
+        "credentials",
+        &format!(
+            "error: this symlink leads out of static/, to <outside>/credentials\n \
+             --> static/secret.txt\n  = hint: only files inside static/ {READ_HINT}\n\n1 problem found"
+        ),
+    );
+}
+
+/// Links that stay inside the site are followed as before.
+#[test]
+fn links_inside_the_site_still_work() {
+    let t = SiteTest::new("build/minimal");
+    std::fs::create_dir_all(t.path("content/shared")).unwrap();
+    std::fs::rename(
+        t.path("content/events/1968-peace-talks.md"),
+        t.path("content/shared/1968-peace-talks.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../shared", t.path("content/events/linked")).unwrap();
+    std::os::unix::fs::symlink("people.toml", t.path("content/people-link.toml")).unwrap();
+    let files = t.build_memory().unwrap();
+    assert!(files.contains_key("events/1968-peace-talks/index.html"));
+}
+
+/// A named pipe where the home page should be: reading it would wait for a writer forever.
+/// The build must refuse it at once (the binary runs under a kill timeout).
+#[test]
+fn a_named_pipe_as_the_home_page_is_refused_without_waiting() {
+    let t = SiteTest::new("build/minimal");
+    std::fs::remove_file(t.path("content/index.md")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(t.path("content/index.md"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let r = crate::errors::run_bounded(t.root(), &["build"], Duration::from_secs(60));
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("error: not a regular file\n --> content/index.md\n"),
+        "{}",
+        r.stderr
+    );
 }
