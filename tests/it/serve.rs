@@ -77,7 +77,8 @@ impl Served {
         s.set_read_timeout(Some(Duration::from_secs(40))).unwrap();
         write!(
             s,
-            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}\r\n"
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n{headers}\r\n",
+            self.port
         )
         .unwrap();
         let mut raw = Vec::new();
