@@ -91,9 +91,9 @@ const LIVE_JS: &str = include_str!("live.js");
 const POLL_WAIT: Duration = Duration::from_secs(25);
 /// Saves that arrive within this long of each other are built once.
 const QUIET: Duration = Duration::from_millis(3);
-/// The most a request line and its headers may take (hyper's read buffer for a
-/// connection; its floor is 8 KiB). Browsers send well under 8 KiB, but cookies set by
-/// other local servers on `localhost` come along too.
+/// The most a request line and its headers may take together; a connection's read buffer
+/// holds at most twice that. Browsers send well under 8 KiB, but cookies set by other
+/// local servers on `localhost` come along too.
 pub const MAX_HEAD: usize = 32 * 1024;
 /// How long a connection may take to send a request head, counted from when the server
 /// starts waiting for one: it bounds slow senders and idle kept-alive connections alike.
@@ -286,7 +286,8 @@ async fn connection(tcp: tokio::net::TcpStream, local: Option<IpAddr>, shared: A
     let _ = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(HEAD_TIMEOUT)
-        .max_buf_size(MAX_HEAD)
+        .max_header_size(MAX_HEAD)
+        .max_buf_size(2 * MAX_HEAD)
         // Bodies are queued as they are (shared buffers), never copied into hyper's own.
         .writev(true)
         .serve_connection(TokioIo::new(Box::pin(io)), service)
