@@ -40,7 +40,7 @@
 //!   with `Range` (206, or 416 when unsatisfiable), is a view of the build's copy.
 
 use crate::output::Output;
-use crate::site::{build, BuildError, BuildOptions};
+use crate::site::{build, BuildError, BuildOptions, BuildStats};
 use anyhow::{bail, Context, Result};
 use bytes::Bytes;
 use http_body_util::Full;
@@ -76,6 +76,8 @@ struct Snapshot {
     files: Arc<BTreeMap<String, Bytes>>,
     /// The ETag of every file but pages (a hash of its bytes), made once per build.
     etags: Arc<HashMap<String, String>>,
+    /// How many pages the last good build made.
+    pages: usize,
     version: u64,
     kind: &'static str,
     error: Option<String>,
@@ -304,22 +306,38 @@ fn rebuild(opts: &BuildOptions, shared: &Shared) {
     }));
     let elapsed = started.elapsed();
     let old = shared.borrow().clone();
+    let next = settle(&old, attempt);
+    match &next.error {
+        None => eprintln!(
+            "built {} pages in {:.1} ms",
+            next.pages,
+            elapsed.as_secs_f64() * 1000.0
+        ),
+        Some(text) => eprintln!("{text}\nthe build failed; still serving the last good build"),
+    }
+    shared.send_replace(Arc::new(next));
+}
+
+type Attempt = std::thread::Result<Result<(BuildStats, BTreeMap<String, Vec<u8>>), BuildError>>;
+
+/// The snapshot after a build attempt: its files when it succeeded, else `old`'s files
+/// and the error (a panic's message included).
+fn settle(old: &Snapshot, attempt: Attempt) -> Snapshot {
     let mut next = Snapshot {
         files: Arc::clone(&old.files),
         etags: Arc::clone(&old.etags),
+        pages: old.pages,
         version: old.version + 1,
         kind: "full",
         error: None,
     };
-    let error = match attempt {
+    next.error = match attempt {
         Ok(Ok((stats, files))) => {
             let files: BTreeMap<String, Bytes> = files
                 .into_iter()
                 .map(|(k, v)| (k, Bytes::from(v)))
                 .collect();
-            let css_only =
-                old.version > 0 && old.error.is_none() && only_css_changed(&old.files, &files);
-            if css_only {
+            if old.version > 0 && old.error.is_none() && only_css_changed(&old.files, &files) {
                 next.kind = "css";
             }
             next.etags = Arc::new(
@@ -330,11 +348,7 @@ fn rebuild(opts: &BuildOptions, shared: &Shared) {
                     .collect(),
             );
             next.files = Arc::new(files);
-            eprintln!(
-                "built {} pages in {:.1} ms",
-                stats.pages,
-                elapsed.as_secs_f64() * 1000.0
-            );
+            next.pages = stats.pages;
             None
         }
         Ok(Err(BuildError::Site(d))) => Some(d.to_string()),
@@ -350,11 +364,7 @@ fn rebuild(opts: &BuildOptions, shared: &Shared) {
             ))
         }
     };
-    if let Some(text) = &error {
-        eprintln!("{text}\nthe build failed; still serving the last good build");
-    }
-    next.error = error;
-    shared.send_replace(Arc::new(next));
+    next
 }
 
 fn only_css_changed<V: PartialEq>(old: &BTreeMap<String, V>, new: &BTreeMap<String, V>) -> bool {
@@ -968,5 +978,49 @@ mod tests {
         assert!(!matches_etag(Some(&v("\"abc\"")), "\"ab\""));
         assert!(!matches_etag(None, "\"ab\""));
         assert!(!matches_etag(Some(&v("*")), ""));
+    }
+
+    #[test]
+    fn a_failed_or_panicking_build_keeps_the_last_good_files() {
+        let stats = || BuildStats {
+            pages: 2,
+            files: 4,
+            events: 0,
+            chapters: 0,
+        };
+        let good = settle(&Snapshot::default(), Ok(Ok((stats(), site()))));
+        assert_eq!((good.version, good.error.as_deref()), (1, None));
+        assert_eq!(good.files.len(), 4);
+        assert!(good.etags.contains_key("style.css") && !good.etags.contains_key("index.html"));
+
+        let crash = std::panic::catch_unwind(|| -> Result<_, BuildError> {
+            panic!("a template included itself")
+        });
+        let after = settle(&good, crash);
+        assert_eq!(after.version, 2);
+        assert_eq!(
+            after.error.as_deref(),
+            Some("error: the build crashed (a template included itself); this is a bug in docsite, please report it")
+        );
+        assert!(
+            Arc::ptr_eq(&after.files, &good.files),
+            "the last good files are served"
+        );
+
+        let failed = settle(
+            &after,
+            Ok(Err(BuildError::System(anyhow::anyhow!("disk gone")))),
+        );
+        assert_eq!(failed.error.as_deref(), Some("error: disk gone"));
+        assert!(Arc::ptr_eq(&failed.files, &good.files));
+
+        let mut css = site();
+        css.insert("style.css".into(), b"new".to_vec());
+        let fixed = settle(&failed, Ok(Ok((stats(), css))));
+        assert_eq!(
+            (fixed.error, fixed.kind),
+            (None, "full"),
+            "after an error, reload"
+        );
     }
 }
