@@ -1023,4 +1023,117 @@ mod tests {
             "after an error, reload"
         );
     }
+
+    /// Runs `body` against a server on a loopback port, in a runtime whose clock only moves
+    /// when every task waits: the timeouts pass at once, in order, without real waiting.
+    fn with_server<F: std::future::Future<Output = ()>>(
+        files: &[(&str, Vec<u8>)],
+        body: impl FnOnce(SocketAddr) -> F,
+    ) {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        let files: BTreeMap<String, Bytes> = files
+            .iter()
+            .map(|(k, v)| (k.to_string(), Bytes::from(v.clone())))
+            .collect();
+        let shared = Arc::new(watch::Sender::new(Arc::new(Snapshot {
+            files: Arc::new(files),
+            version: 1,
+            kind: "full",
+            ..Snapshot::default()
+        })));
+        rt.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            let server = tokio::spawn(accept_loop(listener, shared));
+            body(addr).await;
+            server.abort();
+        });
+    }
+
+    /// Reads until the server closes the connection (`Some(bytes read)`), or `None` if it is
+    /// still open after `wait`.
+    async fn closed_within(c: &mut tokio::net::TcpStream, wait: Duration) -> Option<usize> {
+        use tokio::io::AsyncReadExt;
+        let mut total = 0;
+        let mut buf = vec![0; 1 << 16];
+        let read_all = async {
+            loop {
+                match c.read(&mut buf).await {
+                    Ok(0) | Err(_) => return total,
+                    Ok(n) => total += n,
+                }
+            }
+        };
+        tokio::time::timeout(wait, read_all).await.ok()
+    }
+
+    #[test]
+    fn idle_and_slow_connections_are_closed_after_the_head_timeout() {
+        with_server(
+            &[("index.html", b"<p>home</p>".to_vec())],
+            |addr| async move {
+                use tokio::io::AsyncWriteExt;
+                let second = Duration::from_secs(1);
+                // Connected, nothing sent.
+                let mut idle = tokio::net::TcpStream::connect(addr).await.unwrap();
+                assert_eq!(closed_within(&mut idle, HEAD_TIMEOUT - second).await, None);
+                assert_eq!(closed_within(&mut idle, 2 * second).await, Some(0));
+                // Half a head, and no more.
+                let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+                slow.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+                    .await
+                    .unwrap();
+                assert_eq!(closed_within(&mut slow, HEAD_TIMEOUT - second).await, None);
+                assert!(closed_within(&mut slow, 2 * second).await.is_some());
+                // One request answered, then kept alive and idle.
+                let mut kept = tokio::net::TcpStream::connect(addr).await.unwrap();
+                kept.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    .await
+                    .unwrap();
+                let answered = closed_within(&mut kept, HEAD_TIMEOUT + second).await;
+                assert!(answered.is_some_and(|n| n > 0), "{answered:?}");
+            },
+        );
+    }
+
+    #[test]
+    fn a_long_poll_outlives_the_head_timeout() {
+        with_server(&[], |addr| async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+            c.write_all(
+                b"GET /__docsite/poll?v=1 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+            )
+            .await
+            .unwrap();
+            let mut reply = String::new();
+            let read = tokio::time::timeout(POLL_WAIT * 2, c.read_to_string(&mut reply)).await;
+            assert!(read.is_ok(), "no answer");
+            assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
+            assert!(
+                reply.ends_with(r#"{"error":null,"kind":"full","v":1}"#),
+                "{reply}"
+            );
+        });
+    }
+
+    #[test]
+    fn a_client_that_stops_reading_is_cut_off_after_the_write_stall() {
+        let len = 64 << 20;
+        with_server(&[("film.mp4", vec![7; len])], |addr| async move {
+            use tokio::io::AsyncWriteExt;
+            let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+            c.write_all(b"GET /film.mp4 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .await
+                .unwrap();
+            // Not reading: the server's writes stall, and after WRITE_STALL it gives up.
+            tokio::time::sleep(WRITE_STALL + Duration::from_secs(1)).await;
+            let got = closed_within(&mut c, Duration::from_secs(60)).await;
+            assert!(got.is_some_and(|n| n < len), "{got:?} of {len} bytes");
+        });
+    }
 }
