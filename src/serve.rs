@@ -29,11 +29,12 @@
 //! - Only requests addressed to this machine are answered: a `Host` of `localhost`, a
 //!   loopback address or the address the connection came in on, with any port. Anything
 //!   else (a page elsewhere reaching the preview through DNS rebinding) gets 421.
-//! - The request line and headers together may take [`MAX_HEAD`] bytes (and at most 100
-//!   headers): more gets 431. A request with a body gets 413; nothing here takes one.
-//! - A connection must send a whole request head within [`HEAD_TIMEOUT`] of starting to
-//!   wait for one (this closes idle kept-alive connections too), and a response that makes
-//!   no progress for [`WRITE_STALL`] (a client that stopped reading) closes its connection.
+//! - The request line and headers together may take 32 KiB (and at most 100 headers): more
+//!   gets 431. A request with a body gets 413; nothing here takes one.
+//! - A connection must send a whole request head within 10 s of the server starting to
+//!   wait for one (this closes idle kept-alive connections too; a long poll in progress is
+//!   not waiting for a head), and a response that makes no progress for 30 s (a client that
+//!   stopped reading) closes its connection.
 //! - Running out of file descriptors makes `accept` fail: the server waits, longer each
 //!   time up to a second, and keeps accepting once connections have closed.
 //! - Files are kept in shared buffers ([`Bytes`]): a download, or a part of one asked for
@@ -96,12 +97,12 @@ const QUIET: Duration = Duration::from_millis(3);
 /// The most a request line and its headers may take together; a connection's read buffer
 /// holds at most twice that. Browsers send well under 8 KiB, but cookies set by other
 /// local servers on `localhost` come along too.
-pub const MAX_HEAD: usize = 32 * 1024;
+const MAX_HEAD: usize = 32 * 1024;
 /// How long a connection may take to send a request head, counted from when the server
 /// starts waiting for one: it bounds slow senders and idle kept-alive connections alike.
-pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a response may make no progress (a client that stopped reading).
-pub const WRITE_STALL: Duration = Duration::from_secs(30);
+const WRITE_STALL: Duration = Duration::from_secs(30);
 /// The longest wait between two `accept` attempts when they fail (out of descriptors).
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
 /// The source folders, watched recursively and re-armed when they come and go.
