@@ -121,6 +121,7 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         Err(e) => bail!("cannot listen on {addr}: {e}"),
     };
     let port = listener.local_addr().map_or(opts.port, |a| a.port());
+    raise_descriptor_limit();
     listener
         .set_nonblocking(true)
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -143,9 +144,6 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         base_url: Some(url.clone()),
         drafts: opts.drafts,
     };
-    let shared: Arc<Shared> = Arc::new(watch::Sender::new(Arc::default()));
-    rebuild(&build_opts, &shared);
-
     let root = opts
         .root
         .canonicalize()
@@ -163,6 +161,9 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     for dir in SOURCES {
         arm(&mut watcher, &root, dir);
     }
+    // Built after the watches are armed, so that no save falls between the two.
+    let shared: Arc<Shared> = Arc::new(watch::Sender::new(Arc::default()));
+    rebuild(&build_opts, &shared);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -200,6 +201,30 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     drop(watcher);
     Ok(())
 }
+
+/// Raises this process's soft limit on open files to its hard limit (at most 65,536), as
+/// servers commonly do: the soft limit is often 1,024, which some 500 idle browser tabs'
+/// connections would reach. Reaching the limit anyway is survived (see [`accept_loop`]).
+#[cfg(target_os = "linux")]
+fn raise_descriptor_limit() {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit read and write the one rlimit struct passed.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 {
+            let want = lim.rlim_max.min(65_536);
+            if want > lim.rlim_cur {
+                lim.rlim_cur = want;
+                libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+            }
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn raise_descriptor_limit() {}
 
 /// (Re)starts the recursive watch of a source folder, if it is there. Called at start and
 /// whenever an event names the folder itself: a deleted folder's watch is gone with it, and
