@@ -21,9 +21,14 @@ impl Drop for Served {
 }
 
 fn serve(t: &SiteTest, extra: &[&str]) -> Served {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_docsite"))
-        .args(["serve", "--port", "0"])
-        .args(extra)
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_docsite"));
+    cmd.args(["serve", "--port", "0"]).args(extra);
+    start(t, cmd)
+}
+
+/// Starts `cmd` (a `serve`) in the site's folder and waits for the line with its address.
+fn start(t: &SiteTest, mut cmd: Command) -> Served {
+    let mut child = cmd
         .current_dir(t.root())
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
@@ -73,15 +78,21 @@ impl Served {
 
     /// A GET with extra header lines (each ending in `\r\n`).
     fn get_with(&self, path: &str, headers: &str) -> Reply {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(40))).unwrap();
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}\r\n"
+        self.raw(
+            format!(
+                "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n{headers}\r\n",
+                self.port
+            )
+            .as_bytes(),
         )
-        .unwrap();
+    }
+
+    /// Sends `request` as it is and reads the reply until the server closes (at most 40 s).
+    fn raw(&self, request: &[u8]) -> Reply {
+        let mut s = self.connect();
+        s.write_all(request).unwrap();
         let mut raw = Vec::new();
-        s.read_to_end(&mut raw).unwrap();
+        let _ = s.read_to_end(&mut raw);
         let raw = String::from_utf8_lossy(&raw).into_owned();
         let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
         let status = head.split(' ').nth(1).unwrap_or("0").parse().unwrap_or(0);
@@ -89,6 +100,32 @@ impl Served {
             status,
             headers: head.to_ascii_lowercase(),
             body: body.to_string(),
+        }
+    }
+
+    fn connect(&self) -> TcpStream {
+        let s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(40))).unwrap();
+        s.set_write_timeout(Some(Duration::from_secs(40))).unwrap();
+        s
+    }
+
+    /// The server's resident memory in KiB (Linux).
+    fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    }
+
+    /// Waits (at most 20 s) until `cond` holds.
+    fn until(&self, what: &str, cond: impl Fn(&Served) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !cond(self) {
+            assert!(Instant::now() < deadline, "gave up waiting until {what}");
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
 
@@ -303,4 +340,374 @@ fn a_taken_port_and_a_public_interface_are_told_plainly() {
         first,
         "warning: serving on 0.0.0.0, which other machines can reach; drafts and unfinished pages are visible to them\n"
     );
+}
+
+#[test]
+fn only_requests_addressed_to_this_machine_are_answered() {
+    let t = SiteTest::new("build/minimal");
+    let s = serve(&t, &[]);
+    let port = s.port;
+    let ask = |host_line: &str, target: &str| {
+        s.raw(format!("GET {target} HTTP/1.1\r\n{host_line}Connection: close\r\n\r\n").as_bytes())
+    };
+    // What a page elsewhere sends after rebinding its own name to 127.0.0.1.
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+        "localhost:".to_string(),
+        "10.1.2.3".to_string(),
+    ] {
+        let r = ask(&format!("Host: {host}\r\n"), "/");
+        assert_eq!(r.status, 421, "{host}");
+        assert!(!r.body.contains("Minimal"), "{host} was given the site");
+        let r = ask(&format!("Host: {host}\r\n"), "/__docsite/poll");
+        assert_eq!(r.status, 421, "{host}: the poll tells build errors");
+    }
+    // An absolute target names the host too, and must be ours as well.
+    let r = ask(
+        &format!("Host: 127.0.0.1:{port}\r\n"),
+        "http://evil.example/",
+    );
+    assert_eq!(r.status, 421);
+    // HTTP/1.1 needs exactly one Host.
+    assert_eq!(ask("", "/").status, 400);
+    assert_eq!(
+        ask(
+            &format!("Host: 127.0.0.1:{port}\r\nHost: evil.example\r\n"),
+            "/"
+        )
+        .status,
+        400
+    );
+    for host in [
+        "localhost".to_string(),
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        "127.0.0.1".to_string(),
+        format!("127.0.0.1:{port}"),
+        "[::1]".to_string(),
+        format!("[::1]:{port}"),
+    ] {
+        let r = ask(&format!("Host: {host}\r\n"), "/");
+        assert_eq!(r.status, 200, "{host}");
+        assert!(r.body.contains("Minimal"), "{host}");
+    }
+    let r = ask(
+        &format!("Host: localhost:{port}\r\n"),
+        &format!("http://localhost:{port}/style.css"),
+    );
+    assert_eq!(r.status, 200);
+}
+
+#[test]
+fn oversized_heads_get_431_bodies_413_and_the_server_goes_on() {
+    let t = SiteTest::new("build/minimal");
+    let s = serve(&t, &[]);
+    let host = format!("Host: 127.0.0.1:{}\r\n", s.port);
+    let long_line = format!("GET /{} HTTP/1.1\r\n{host}\r\n", "a".repeat(40 * 1024));
+    let long_header = format!(
+        "GET / HTTP/1.1\r\n{host}X-Big: {}\r\n\r\n",
+        "b".repeat(40 * 1024)
+    );
+    let many_headers = format!(
+        "GET / HTTP/1.1\r\n{host}{}\r\n",
+        (0..200)
+            .map(|i| format!("X-{i}: {i}\r\n"))
+            .collect::<String>()
+    );
+    for (what, request) in [
+        ("a 40 KiB request line", long_line),
+        ("a 40 KiB header", long_header),
+        ("200 headers", many_headers),
+    ] {
+        let r = s.raw(request.as_bytes());
+        assert_eq!(r.status, 431, "{what}: {}", r.headers);
+        assert_eq!(s.get("/").status, 200, "after {what}");
+    }
+    for body_headers in [
+        "Content-Length: 100000000\r\n",
+        "Transfer-Encoding: chunked\r\n",
+    ] {
+        for method in ["POST", "GET"] {
+            let r = s.raw(format!("{method} / HTTP/1.1\r\n{host}{body_headers}\r\n").as_bytes());
+            assert_eq!(r.status, 413, "{method} with {body_headers}");
+        }
+    }
+    let r = s.raw(format!("DELETE / HTTP/1.1\r\n{host}Connection: close\r\n\r\n").as_bytes());
+    assert_eq!(r.status, 405);
+    assert_eq!(header(&r, "allow"), Some("get, head"));
+
+    // A 64 MiB request line, sent for as long as the server takes it: the server stops
+    // reading at its limit, keeps no copy and answers the next request.
+    let before = s.rss_kib();
+    let mut c = s.connect();
+    let _ = c.write_all(b"GET /");
+    let chunk = vec![b'a'; 1 << 20];
+    for _ in 0..64 {
+        if c.write_all(&chunk).is_err() {
+            break;
+        }
+    }
+    drop(c);
+    assert_eq!(s.get("/").status, 200);
+    let grown = s.rss_kib().saturating_sub(before);
+    assert!(grown < 16 * 1024, "the server grew by {grown} KiB");
+}
+
+#[test]
+fn idle_and_half_sent_connections_do_not_keep_others_waiting() {
+    let t = SiteTest::new("build/minimal");
+    let s = serve(&t, &[]);
+    let mut held = Vec::new();
+    for i in 0..300 {
+        let mut c = s.connect();
+        if i % 3 == 0 {
+            // A head that never ends (slowloris).
+            write!(
+                c,
+                "GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nX-Slow: ",
+                s.port
+            )
+            .unwrap();
+        }
+        held.push(c);
+    }
+    let r = s.get("/");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Minimal"));
+    assert_eq!(s.get("/style.css").status, 200);
+    assert_eq!(s.get("/__docsite/poll").status, 200);
+    drop(held);
+}
+
+/// A static file of `len` ASCII bytes that differ along the file.
+fn big_asset(t: &SiteTest, name: &str, len: usize) -> String {
+    let text: String = (0..len)
+        .map(|i| char::from(b'a' + ((i / 7 + i % 13) % 26) as u8))
+        .collect();
+    t.write(&format!("static/{name}"), &text);
+    text
+}
+
+#[test]
+fn clients_that_stop_reading_hold_only_their_own_connection() {
+    let t = SiteTest::new("build/minimal");
+    let big = big_asset(&t, "film.txt", 16 << 20);
+    let s = serve(&t, &[]);
+    let first = s.get("/film.txt");
+    assert_eq!(first.status, 200);
+    assert_eq!(first.body.len(), big.len());
+    let before = s.rss_kib();
+    // More stalled clients than the old server had workers, each with 20 requests in a row
+    // for the big file, none of them reading a byte.
+    let mut stalled = Vec::new();
+    for _ in 0..6 {
+        let mut c = s.connect();
+        let one = format!(
+            "GET /film.txt HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+            s.port
+        );
+        c.write_all(one.repeat(20).as_bytes()).unwrap();
+        stalled.push(c);
+    }
+    for _ in 0..3 {
+        let r = s.get("/film.txt");
+        assert_eq!(r.status, 200);
+        assert!(r.body == big, "a whole, intact copy");
+    }
+    let home = s.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Minimal"));
+    // The stalled downloads share the build's copy of the file: six copies would be 96 MiB.
+    let grown = s.rss_kib().saturating_sub(before);
+    assert!(grown < 32 * 1024, "the server grew by {grown} KiB");
+    drop(stalled);
+}
+
+#[test]
+fn ranges_give_parts_of_assets_with_206_and_416() {
+    let t = SiteTest::new("build/minimal");
+    let big = big_asset(&t, "clip.txt", 100_000);
+    let s = serve(&t, &[]);
+    let whole = s.get("/clip.txt");
+    assert_eq!(whole.status, 200);
+    assert_eq!(header(&whole, "accept-ranges"), Some("bytes"));
+    let etag = header(&whole, "etag").unwrap().to_string();
+
+    for (range, first, last) in [
+        ("bytes=0-99", 0, 99),
+        ("bytes=99990-", 99_990, 99_999),
+        ("bytes=-10", 99_990, 99_999),
+        ("bytes=50000-50000", 50_000, 50_000),
+        ("bytes=99000-200000", 99_000, 99_999),
+        ("bytes=-200000", 0, 99_999),
+    ] {
+        let r = s.get_with("/clip.txt", &format!("Range: {range}\r\n"));
+        assert_eq!(r.status, 206, "{range}");
+        assert_eq!(
+            header(&r, "content-range"),
+            Some(format!("bytes {first}-{last}/100000").as_str()),
+            "{range}"
+        );
+        let len = last - first + 1;
+        assert_eq!(header(&r, "content-length"), Some(len.to_string().as_str()));
+        assert!(r.body == big[first..=last], "{range}: the wrong bytes");
+    }
+    for range in ["bytes=100000-", "bytes=100000-100001", "bytes=-0"] {
+        let r = s.get_with("/clip.txt", &format!("Range: {range}\r\n"));
+        assert_eq!(r.status, 416, "{range}");
+        assert_eq!(header(&r, "content-range"), Some("bytes */100000"));
+    }
+    // Several ranges, a malformed one, or an If-Range for another version: the whole file.
+    for extra in [
+        "Range: bytes=0-1,5-6\r\n".to_string(),
+        "Range: bytes=9-5\r\n".to_string(),
+        "Range: bytes=0-9\r\nIf-Range: \"0123456789abcdef\"\r\n".to_string(),
+    ] {
+        let r = s.get_with("/clip.txt", &extra);
+        assert_eq!(r.status, 200, "{extra}");
+        assert!(r.body == big, "{extra}");
+    }
+    let r = s.get_with(
+        "/clip.txt",
+        &format!("Range: bytes=0-9\r\nIf-Range: {etag}\r\n"),
+    );
+    assert_eq!(r.status, 206);
+    assert_eq!(r.body, big[..10]);
+
+    // HEAD: the headers of the GET, no body.
+    let port = s.port;
+    let head = |path: &str, extra: &str| {
+        s.raw(
+            format!("HEAD {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n{extra}\r\n")
+                .as_bytes(),
+        )
+    };
+    let r = head("/clip.txt", "");
+    assert_eq!(r.status, 200);
+    assert_eq!(header(&r, "content-length"), Some("100000"));
+    assert_eq!(header(&r, "accept-ranges"), Some("bytes"));
+    assert_eq!(r.body, "");
+    let r = head("/clip.txt", "Range: bytes=10-19\r\n");
+    assert_eq!(r.status, 206);
+    assert_eq!(header(&r, "content-length"), Some("10"));
+    assert_eq!(r.body, "");
+    let page = s.get("/");
+    let r = head("/", "");
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        header(&r, "content-length"),
+        Some(page.body.len().to_string().as_str())
+    );
+    assert_eq!(r.body, "");
+}
+
+/// Copies a folder tree file by file (as a restore or a checkout does: not at once).
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Whether the last build succeeded and the home page says `text`.
+fn home_says(s: &Served, text: &str) -> bool {
+    let v = s.get("/__docsite/poll");
+    let state: serde_json::Value = serde_json::from_str(&v.body).unwrap();
+    state["error"].is_null() && s.get("/").body.contains(text)
+}
+
+#[test]
+fn content_deleted_and_restored_is_still_watched() {
+    let t = SiteTest::new("build/minimal");
+    let s = serve(&t, &[]);
+    let saved = tempfile::tempdir().unwrap();
+    copy_tree(&t.path("content"), saved.path());
+    let v = s.version();
+    std::fs::remove_dir_all(t.path("content")).unwrap();
+    s.until("the deletion is built", |s| s.version() > v);
+    copy_tree(saved.path(), &t.path("content"));
+    s.until("the restored content is built", |s| {
+        home_says(s, "Start with")
+    });
+    let index = std::fs::read_to_string(t.path("content/index.md")).unwrap();
+    t.write(
+        "content/index.md",
+        &index.replace("Start with", "Begin with"),
+    );
+    s.until("the edit after the restore is built", |s| {
+        home_says(s, "Begin with")
+    });
+    // And once more, the folder moved away and back at once.
+    std::fs::rename(t.path("content"), t.path("content.away")).unwrap();
+    s.until("the move is built", |s| {
+        !s.get("/").body.contains("Begin with")
+    });
+    std::fs::rename(t.path("content.away"), t.path("content")).unwrap();
+    s.until("the move back is built", |s| home_says(s, "Begin with"));
+    t.write("content/index.md", &index.replace("Start with", "Go to"));
+    s.until("the edit after the move back is built", |s| {
+        home_says(s, "Go to")
+    });
+}
+
+#[test]
+fn a_content_folder_made_after_serve_started_is_watched() {
+    let t = SiteTest::new("build/minimal");
+    let saved = tempfile::tempdir().unwrap();
+    copy_tree(&t.path("content"), saved.path());
+    std::fs::remove_dir_all(t.path("content")).unwrap();
+    let s = serve(&t, &[]);
+    assert!(!s.get("/").body.contains("Start with"), "no content yet");
+    copy_tree(saved.path(), &t.path("content"));
+    s.until("the new content is built", |s| home_says(s, "Start with"));
+    let index = std::fs::read_to_string(t.path("content/index.md")).unwrap();
+    t.write(
+        "content/index.md",
+        &index.replace("Start with", "Begin with"),
+    );
+    s.until("the edit is built", |s| home_says(s, "Begin with"));
+}
+
+#[test]
+fn running_out_of_descriptors_pauses_accepting_and_then_it_goes_on() {
+    let t = SiteTest::new("build/minimal");
+    // The server alone gets a limit of 48 open files; 80 idle connections exceed it.
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "ulimit -n 48 && exec \"$0\" serve --port 0"])
+        .arg(env!("CARGO_BIN_EXE_docsite"));
+    let s = start(&t, cmd);
+    let held: Vec<TcpStream> = (0..80).map(|_| s.connect()).collect();
+    let mut log = Vec::new();
+    wait_for_line(&s, &mut log, "warning: cannot accept connections (");
+    assert!(
+        log.iter().any(|l| l.contains("Too many open files")),
+        "{log:?}"
+    );
+    drop(held);
+    let r = s.get("/");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Minimal"));
+    wait_for_line(&s, &mut log, "accepting connections again");
+}
+
+/// Reads the server's log into `log` until a line starts with `start` (at most 20 s).
+fn wait_for_line(s: &Served, log: &mut Vec<String>, start: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !log.iter().any(|l| l.starts_with(start)) {
+        match s
+            .log
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        {
+            Ok(line) => log.push(line),
+            Err(_) => panic!("no line starting {start:?} in {log:?}"),
+        }
+    }
 }
