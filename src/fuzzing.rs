@@ -239,6 +239,7 @@ pub fn markdown(data: &[u8]) {
         pages: &pages,
         base_path: "/sub/",
         sources: &sources,
+        reserved: &["main", "h-a"].into_iter().map(String::from).collect(),
     };
     let path = PathBuf::from("content/chapters/b.md");
 
@@ -259,8 +260,8 @@ pub fn markdown(data: &[u8]) {
         offset: prefix.len(),
     };
 
-    for (src, raw_html) in [(&body, true), (&summary, false)] {
-        let (r, diags) = render(src, &resolver, RenderOptions { raw_html });
+    for (src, front_matter) in [(&body, false), (&summary, true)] {
+        let (r, diags) = render(src, &resolver, RenderOptions { front_matter });
         for id in &r.cited {
             assert!(sources.contains(id), "cited an unknown source `{id}`");
         }

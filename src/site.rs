@@ -179,9 +179,12 @@ pub fn render_markdown(config: &Config, content: &Content) -> (RenderedContent, 
         pages: &pages,
         base_path: &config.base_path,
         sources: &sources,
+        reserved: &crate::markdown::reserved_ids(content),
     };
-    let body = RenderOptions { raw_html: true };
-    let front = RenderOptions { raw_html: false };
+    let body = RenderOptions {
+        front_matter: false,
+    };
+    let front = RenderOptions { front_matter: true };
     let diags = std::sync::Mutex::new(Vec::new());
     let run = |src: &Source, o: RenderOptions| -> Rendered {
         let (r, d) = render(src, &resolver, o);
