@@ -140,14 +140,14 @@ impl Config {
             Some(u) => match normalize_base_url(u) {
                 Ok(v) => v,
                 Err(m) => {
-                    diags.push(Diagnostic::file("--base-url", m));
+                    diags.push(Diagnostic::file("--base-url", m).with_hint(BASE_URL_HINT));
                     (String::new(), "/".into())
                 }
             },
             None => match normalize_base_url(raw.base_url.get_ref()) {
                 Ok(v) => v,
                 Err(m) => {
-                    diags.push(at(raw.base_url.span(), m));
+                    diags.push(at(raw.base_url.span(), m).with_hint(BASE_URL_HINT));
                     (String::new(), "/".into())
                 }
             },
@@ -260,6 +260,9 @@ impl Config {
             .find(|e| y >= e.start.as_year_fraction() && y < e.end.end_as_year_fraction())
     }
 }
+
+const BASE_URL_HINT: &str =
+    "give the site's absolute address, as https://user.github.io/repo/, with no spaces or controls";
 
 /// Checks a base URL and splits off its path: `https://h/repo` → (`https://h/repo/`, `/repo/`).
 pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {

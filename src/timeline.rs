@@ -6,17 +6,26 @@
 //!
 //! TimelineJS3 shows the strings of `timeline.json` as HTML, so every plain string in it
 //! (titles, era names, display dates, chapter names, the site's description) is
-//! HTML-escaped there; the `text` of an event is its summary's HTML, already safe.
+//! HTML-escaped there (control characters dropped); the `text` of an event is its summary's HTML, already safe.
 
 use crate::config::{Config, Era};
 use crate::content::Content;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-/// A plain string as HTML, for the fields TimelineJS3 renders as HTML.
+/// A plain string as HTML, for the fields TimelineJS3 renders as HTML; control characters
+/// (which only titles can still hold) are dropped.
 fn html(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
-    crate::markdown::escape_html(s, &mut o);
+    if s.chars().any(crate::markdown::is_refused_char) {
+        let kept: String = s
+            .chars()
+            .filter(|&c| !crate::markdown::is_refused_char(c))
+            .collect();
+        crate::markdown::escape_html(&kept, &mut o);
+    } else {
+        crate::markdown::escape_html(s, &mut o);
+    }
     o
 }
 
