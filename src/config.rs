@@ -333,8 +333,8 @@ mod tests {
     fn base_urls_with_whitespace_controls_or_other_schemes_are_refused() {
         for (url, msg) in [
             (
-                "https://x.org/\nDisallow: /",
-                "base URL `https://x.org/\\nDisallow: /` contains a newline",
+                "https://x.org/\nDisallow:/",
+                "base URL `https://x.org/\\nDisallow:/` contains a newline",
             ),
             (
                 "https://x.org/\u{1}",

@@ -303,6 +303,6 @@ fn a_base_url_with_a_newline_is_refused_in_site_toml() {
 fn a_base_url_with_a_newline_is_refused_on_the_command_line() {
     refused(
         "base-url-flag",
-        &["build", "--base-url", "https://example.org/\nDisallow: /"],
+        &["build", "--base-url", "https://example.org/\nDisallow:/"],
     );
 }
