@@ -17,10 +17,12 @@
 //! * [`date`]: the bytes (lossily decoded as UTF-8) go to [`Date::parse`]; a `/` splits
 //!   them into the two ends of a range for [`crate::date::human_range`].
 //! * [`markdown`]: the bytes (lossily decoded) are rendered by [`crate::markdown::render`]
-//!   as a chapter body (raw HTML kept) and as a front-matter string embedded in a larger
-//!   file (raw HTML escaped), against a resolver that knows the pages `index.md`,
-//!   `events/a.md` and `chapters/b.md` and the sources `A`, `E` and `szalontai-2012`, so
-//!   that `@/` internal links, `#anchors` and `[@A; @E]` citations resolve.
+//!   as a chapter body and as a front-matter string embedded in a larger file, against a
+//!   resolver that knows the pages `index.md`, `events/a.md` and `chapters/b.md` and the
+//!   sources `A`, `E` and `szalontai-2012`, so that `@/` internal links, `#anchors` and
+//!   `[@A; @E]` citations resolve. Whatever the input, and whether or not it was
+//!   reported, the HTML has no `<script>` (or other active) element, no `on*` attribute,
+//!   no link or source with a scheme but http(s) and mailto, and no reserved id.
 
 use crate::config::Config;
 use crate::content::{Content, LoadOptions, Source};
@@ -279,5 +281,49 @@ pub fn markdown(data: &[u8]) {
             assert_eq!(d.path, path);
         }
         let _ = show(&Diagnostics(diags));
+        let unsafe_parts = audit_html(&r.html, resolver.reserved);
+        assert!(unsafe_parts.is_empty(), "{unsafe_parts:?} in {}", r.html);
     }
+}
+
+/// What in rendered Markdown could run a script or take a layout id: active elements,
+/// `on*` attributes, links and sources with a scheme but http(s) and mailto, reserved ids.
+pub fn audit_html(html: &str, reserved: &std::collections::HashSet<String>) -> Vec<String> {
+    const ACTIVE: &[&str] = &[
+        "script", "iframe", "object", "embed", "style", "form", "base", "meta", "link", "frame",
+        "frameset", "applet",
+    ];
+    let found = RefCell::new(Vec::new());
+    let mut rewriter = lol_html::HtmlRewriter::new(
+        lol_html::Settings {
+            element_content_handlers: vec![lol_html::element!("*", |el| {
+                let tag = el.tag_name();
+                if ACTIVE.contains(&tag.as_str()) {
+                    found.borrow_mut().push(format!("<{tag}>"));
+                }
+                for a in el.attributes() {
+                    let (name, value) = (a.name(), a.value());
+                    let bad = name.starts_with("on")
+                        || (name == "id" && reserved.contains(&value))
+                        || (["href", "src", "xlink:href", "action", "formaction"]
+                            .contains(&name.as_str())
+                            && crate::markdown::url_scheme(&value).is_some_and(|s| {
+                                !crate::markdown::ALLOWED_SCHEMES.contains(&s.as_str())
+                            }));
+                    if bad {
+                        found
+                            .borrow_mut()
+                            .push(format!("<{tag} {name}=\"{value}\">"));
+                    }
+                }
+                Ok(())
+            })],
+            ..lol_html::Settings::new()
+        },
+        |_: &[u8]| {},
+    );
+    if rewriter.write(html.as_bytes()).is_err() || rewriter.end().is_err() {
+        return vec!["HTML the rewriter cannot read".into()];
+    }
+    found.into_inner()
 }

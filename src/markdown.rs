@@ -340,6 +340,8 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
         used.insert(id.clone());
         id
     };
+    // The heading being read: where its start is in `events`, the id it was given, its text.
+    let mut open_heading: Option<(usize, Option<CowStr>, String)> = None;
     // Footnote label → its id (labels share the ids of headings).
     let mut footnote_ids: std::collections::HashMap<String, String> = Default::default();
     let mut iter = parser.into_offset_iter().peekable();
@@ -438,16 +440,6 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                 classes,
                 attrs,
             }) => {
-                let mut inner = Vec::new();
-                let mut text = String::new();
-                for (e, _) in iter.by_ref() {
-                    match &e {
-                        Event::End(TagEnd::Heading(_)) => break,
-                        Event::Text(t) | Event::Code(t) => text.push_str(t),
-                        _ => {}
-                    }
-                    inner.push(e);
-                }
                 heading_attributes(src, &range, &classes, &attrs, &mut diags);
                 if let Some(given) = &id {
                     if opts.front_matter {
@@ -468,10 +460,20 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                         );
                     }
                 }
-                let hid = if opts.front_matter {
-                    None
-                } else {
-                    let base = id
+                // The id comes from the heading's text, known at its end; what is inside
+                // (citations, links, raw HTML) goes through this loop like anywhere else.
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: None,
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
+                }));
+                open_heading = Some((events.len() - 1, id, String::new()));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let (at, given, text) = open_heading.take().unwrap_or_default();
+                if !opts.front_matter {
+                    let base = given
                         .as_deref()
                         .map(str::to_string)
                         .unwrap_or_else(|| slugify(&text));
@@ -479,22 +481,21 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                     out.toc.push(Heading {
                         level: level_num(level),
                         id: hid.clone(),
-                        title: text.clone(),
+                        title: text,
                     });
-                    Some(CowStr::from(hid))
-                };
-                out.text.push_str(&text);
+                    if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(at) {
+                        *id = Some(CowStr::from(hid));
+                    }
+                }
                 out.text.push('\n');
-                events.push(Event::Start(Tag::Heading {
-                    level,
-                    id: hid,
-                    classes: Vec::new(),
-                    attrs: Vec::new(),
-                }));
-                // Citations and links inside headings are resolved like elsewhere: rare
-                // enough to handle by re-rendering the inner events as they are.
-                events.extend(inner);
                 events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Code(t) if open_heading.is_some() => {
+                if let Some((_, _, text)) = &mut open_heading {
+                    text.push_str(&t);
+                }
+                out.text.push_str(&t);
+                events.push(Event::Code(t));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
@@ -556,6 +557,9 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                 events.push(Event::Text(h));
             }
             Event::Text(t) => {
+                if let Some((_, _, text)) = &mut open_heading {
+                    text.push_str(&t);
+                }
                 out.text.push_str(&t);
                 events.push(Event::Text(t));
             }
@@ -819,6 +823,30 @@ mod tests {
             "heading id `main` is an id the page layout uses"
         );
         assert_eq!((d[0].line, d[0].col), (1, 9));
+    }
+
+    /// What sits inside a heading goes through the same checks as anywhere else (it was
+    /// once copied as it was: a `javascript:` link and raw `cite:` links got through).
+    #[test]
+    fn links_and_citations_inside_headings_are_resolved_and_checked() {
+        let (r, d) =
+            run("## Aid [@E] to [x](@/events/e1.md) `code`\n\n## [y](javascript:alert(1))\n");
+        assert!(r.html.contains("<h2 id=\"aid-to-x-code\">"), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"/repo/sources/#source-E\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("href=\"/repo/events/e1/\""), "{}", r.html);
+        assert!(
+            !r.html.contains("cite:") && !r.html.contains("javascript:"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.cited, ["E"]);
+        assert_eq!(r.toc[0].title, "Aid  to x code");
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].line, d[0].col), (3, 4));
     }
 
     #[test]
