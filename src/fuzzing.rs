@@ -10,7 +10,8 @@
 //! * [`front_matter`]: the bytes become, at once, an event file
 //!   (`content/events/fuzz.md`), a chapter file (`content/chapters/fuzz.md`) and the home
 //!   page (`content/index.md`) of a small scratch site on disk, loaded by
-//!   [`Content::load`] and then rendered by [`crate::site::render_markdown`]. The
+//!   [`Content::load`] and then rendered by [`crate::site::render_markdown`], whose HTML
+//!   is audited as in [`markdown`] (see [`audit_html`]). The
 //!   front-matter splitter and schemas are private to [`crate::content`], so the bytes go
 //!   through the same files-on-disk path `build` uses; the scratch site lives in the
 //!   system's temporary folder, one per thread, and is removed when the thread ends.
@@ -176,7 +177,12 @@ pub fn front_matter(data: &[u8]) {
             );
         }
 
-        let (_rendered, md_diags) = crate::site::render_markdown(config, &content);
+        let (rendered, md_diags) = crate::site::render_markdown(config, &content);
+        let reserved = crate::markdown::reserved_ids(&content);
+        for r in rendered.all() {
+            let unsafe_parts = audit_html(&r.html, &reserved);
+            assert!(unsafe_parts.is_empty(), "{unsafe_parts:?} in {}", r.html);
+        }
         diags.extend(md_diags);
         diags.sort();
         let _ = show(&diags);
