@@ -8,8 +8,8 @@
 //!   `the-1964-visit`), or the one given as `## Title {#custom}`; repeats get `-1`, `-2`.
 //!   An id the page layout uses ([`LAYOUT_IDS`], and those made from the content such as
 //!   `h-<event>` and `chapter-<slug>`: see [`reserved_ids`]) is never taken: `## Main`
-//!   gets `main-1`, and an explicit `{#main}` is an error. Footnote labels share the same
-//!   ids. Headings in front-matter strings (summaries, `disputed`) get no id, since they
+//!   gets `main-1`, and an explicit `{#main}` is an error. Footnote labels and figures'
+//!   ids (`fig-<title>`) share the same ids, so no id is written twice on a page. Headings in front-matter strings (summaries, `disputed`) get no id, since they
 //!   are shown on many pages at once and nothing can link to them.
 //! * **Heading attributes** other than `{#id}` (`.class`, `key=value`) are errors at their
 //!   line and column: the HTML carries only the attributes docsite writes.
@@ -523,7 +523,18 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                                     out.cited.push(c);
                                 }
                             }
-                            html
+                            if opts.front_matter {
+                                html
+                            } else {
+                                // The figure's ids (`fig-<title>`, `fig-<title>-cap`) share
+                                // the ids of headings: two figures with one title, or a
+                                // heading "Fig …", get -1, -2.
+                                figure_ids(html, |base| {
+                                    let id = take_id(base, &mut used_ids);
+                                    used_ids.insert(format!("{id}-cap"));
+                                    id
+                                })
+                            }
                         }
                         Err((msg, span)) => {
                             let s = code_offset + span.start..code_offset + span.end;
@@ -579,6 +590,23 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.text = out.text.trim().to_string();
     (out, diags)
+}
+
+/// Gives a figure's HTML the id `take` returns for the one it was made with.
+fn figure_ids(html: String, mut take: impl FnMut(&str) -> String) -> String {
+    let Some(start) = html.find("<title id=\"").map(|i| i + 11) else {
+        return html;
+    };
+    let Some(len) = html[start..].find('"') else {
+        return html;
+    };
+    let old = html[start..start + len].to_string();
+    let new = take(&old);
+    if new == old {
+        return html;
+    }
+    html.replace(&format!("\"{old}\""), &format!("\"{new}\""))
+        .replace(&format!("\"{old}-cap\""), &format!("\"{new}-cap\""))
 }
 
 /// Reports every heading attribute but `{#id}`: classes and `key=value` pairs.
@@ -847,6 +875,33 @@ mod tests {
         assert_eq!(r.toc[0].title, "Aid  to x code");
         assert_eq!(d.len(), 1);
         assert_eq!((d[0].line, d[0].col), (3, 4));
+    }
+
+    #[test]
+    fn figures_share_the_ids_of_headings() {
+        let fig = "```figure\ntitle = \"Aid\"\nunit = \"u\"\nsources = [\"E\"]\nbars = [[\"1966\", 1.0]]\n```\n";
+        let (r, d) = run(&format!("## Fig aid\n\n{fig}\n{fig}"));
+        assert!(d.is_empty(), "{d:?}");
+        for id in [
+            "fig-aid",
+            "fig-aid-1",
+            "fig-aid-2",
+            "fig-aid-1-cap",
+            "fig-aid-2-cap",
+        ] {
+            assert_eq!(
+                r.html.matches(&format!("id=\"{id}\"")).count(),
+                1,
+                "{id}: {}",
+                r.html
+            );
+        }
+        assert!(
+            r.html.contains("aria-labelledby=\"fig-aid-2\""),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("id=\"fig-aid-cap\""), "{}", r.html);
     }
 
     #[test]
