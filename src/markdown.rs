@@ -9,8 +9,10 @@
 //!   An id the page layout uses ([`LAYOUT_IDS`], and those made from the content such as
 //!   `h-<event>` and `chapter-<slug>`: see [`reserved_ids`]) is never taken: `## Main`
 //!   gets `main-1`, and an explicit `{#main}` is an error. Footnote labels and figures'
-//!   ids (`fig-<title>`) share the same ids, so no id is written twice on a page. Headings in front-matter strings (summaries, `disputed`) get no id, since they
-//!   are shown on many pages at once and nothing can link to them.
+//!   ids (`fig-<title>`) share the same ids, so no id is written twice on a page.
+//!   Headings in front-matter strings (summaries, `disputed`) get no id, since they are
+//!   shown on many pages at once and nothing can link to them. What sits inside a heading
+//!   (citations, links) is resolved and checked like anywhere else.
 //! * **Heading attributes** other than `{#id}` (`.class`, `key=value`) are errors at their
 //!   line and column: the HTML carries only the attributes docsite writes.
 //! * **Citations** `[@A]` and `[@A; @D]` become links to the sources page; an unknown id is
@@ -27,9 +29,11 @@
 //!   that), leading and trailing spaces and C0 controls trimmed, tabs and newlines
 //!   removed, and case folded, so `JaVaScRiPt:` and `&#106;avascript:` are caught too.
 //! * **Raw HTML** (`<div>`, `<script>`, `<img onerror=…>`) is never passed through: it is
-//!   escaped and shows as text, in bodies and front-matter strings alike. The documentary
-//!   needs none, and what docsite writes itself (heading ids, highlighted code, figure
-//!   SVG, citations, footnotes, tables) is made here, not by the author.
+//!   escaped and shows as text, in bodies and front-matter strings alike, and there is no
+//!   switch to let it through. The documentary needs none, and what docsite writes itself
+//!   (heading ids, highlighted code, figure SVG, citations, footnotes, tables) is made
+//!   here, not by the author; passing HTML through a sanitiser would let an author's ids
+//!   collide with the layout's and drop bad URLs silently instead of naming their line.
 //! * **Control characters** (C0 other than tab, newline and carriage return, DEL, C1, and
 //!   U+FFFE/U+FFFF) are errors at their line and column: they cannot be shown, and they
 //!   make the Atom feed invalid XML.
