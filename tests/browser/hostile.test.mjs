@@ -164,6 +164,7 @@ const REFUSED = [
   ['<javascript:alert(1)>', 'uses the scheme `javascript:`'],
   ['[x](JaVaScRiPt:alert(1))', 'uses the scheme `javascript:`'],
   ['[x](&#106;avascript:alert(1))', 'uses the scheme `javascript:`'],
+  ['# [x](javascript:alert(1))', 'uses the scheme `javascript:`'],
   ['![x](data:text/html,x)', 'uses the scheme `data:`'],
   ['## Top {#main}', 'heading id `main` is an id the page layout uses'],
   ['a \\u0001 b', 'control character U+0001 is not allowed'],
