@@ -65,8 +65,9 @@ pub struct RenderOptions {
     pub front_matter: bool,
 }
 
-/// Every literal `id="…"` the templates write. A unit test reads `templates/` and fails
-/// when an id there is missing from this list.
+/// Every literal `id="…"` the templates write, and the ids the scripts give elements. A
+/// unit test reads `templates/`, `static/` and `src/live.js` and fails when an id there is
+/// missing from this list.
 pub const LAYOUT_IDS: &[&str] = &[
     "main",
     "chapters",
@@ -92,6 +93,8 @@ pub const LAYOUT_IDS: &[&str] = &[
     "tl-pan-left",
     "tl-pan-right",
     "tl-zoom-reset",
+    // Written by the scripts: `serve`'s error overlay (src/live.js).
+    "docsite-error",
 ];
 
 /// The ids a heading or footnote in a page's body must not take: [`LAYOUT_IDS`] and the
@@ -1060,6 +1063,27 @@ mod tests {
                     ];
                     assert!(known.contains(&id), "{path:?}: `{id}` is not handled");
                 }
+            }
+        }
+        // Scripts: `x.id = '…'`.
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut scripts = vec![std::path::PathBuf::from(format!("{root}/src/live.js"))];
+        for e in std::fs::read_dir(format!("{root}/static")).unwrap() {
+            scripts.push(e.unwrap().path());
+        }
+        for path in scripts
+            .iter()
+            .filter(|p| p.extension().is_some_and(|x| x == "js"))
+        {
+            let text = std::fs::read_to_string(path).unwrap();
+            for (i, _) in text.match_indices(".id = '") {
+                let rest = &text[i + 7..];
+                let id = &rest[..rest.find('\'').unwrap()];
+                seen += 1;
+                assert!(
+                    LAYOUT_IDS.contains(&id),
+                    "{path:?}: `{id}` is not in LAYOUT_IDS"
+                );
             }
         }
         assert!(seen >= LAYOUT_IDS.len(), "only {seen} ids found");
