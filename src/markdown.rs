@@ -219,51 +219,131 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Where in `src.markdown` the `i`-th refused character (`c`, at byte `at` of the text)
+/// Where in `src.markdown` the `nth` refused character (`c`, at byte `at` of the text)
 /// was written. A body is the file's text itself; a TOML string's characters come from
 /// escapes (`\u0001`, `\b`, …), found in the file from the string's start.
 fn refused_char_span(src: &Source, at: usize, c: char, nth: usize) -> Range<usize> {
     if src.file.get(src.offset..src.offset + src.markdown.len()) == Some(&*src.markdown) {
         return at..at + c.len_utf8();
     }
-    let file = &src.file[src.offset.min(src.file.len())..];
+    let from = src.offset.min(src.file.len());
+    escape_span(&src.file[from..], nth).unwrap_or(0..0)
+}
+
+/// The `nth` TOML escape in `text` that writes a refused character (`\u0001`, `\b`,
+/// `\U0000007F`, …), as a byte range of `text`.
+fn escape_span(text: &str, nth: usize) -> Option<Range<usize>> {
     let mut found = 0;
     let mut i = 0;
-    let b = file.as_bytes();
+    let b = text.as_bytes();
     while i + 1 < b.len() {
-        if b[i] == b'\\' {
-            let len = match b[i + 1] {
-                b'u' => 6,
-                b'U' => 10,
-                b'x' => 4,
-                b'b' | b'f' | b'e' => 2,
-                _ => {
-                    i += 2;
-                    continue;
-                }
-            };
-            let esc = file.get(i..(i + len).min(file.len())).unwrap_or("");
-            let decoded = match b[i + 1] {
-                b'b' => Some('\u{8}'),
-                b'f' => Some('\u{c}'),
-                b'e' => Some('\u{1b}'),
-                _ => esc
-                    .get(2..)
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .and_then(char::from_u32),
-            };
-            if decoded.is_some_and(is_refused_char) {
-                if found == nth {
-                    return i..i + esc.len();
-                }
-                found += 1;
-            }
-            i += 2;
-        } else {
+        if b[i] != b'\\' {
             i += 1;
+            continue;
+        }
+        let len = match b[i + 1] {
+            b'u' => 6,
+            b'U' => 10,
+            b'x' => 4,
+            b'b' | b'f' | b'e' => 2,
+            _ => {
+                i += 2;
+                continue;
+            }
+        };
+        let esc = text.get(i..(i + len).min(text.len())).unwrap_or("");
+        let decoded = match b[i + 1] {
+            b'b' => Some('\u{8}'),
+            b'f' => Some('\u{c}'),
+            b'e' => Some('\u{1b}'),
+            _ => esc
+                .get(2..)
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32),
+        };
+        if decoded.is_some_and(is_refused_char) {
+            if found == nth {
+                return Some(i..i + esc.len());
+            }
+            found += 1;
+        }
+        i += 2;
+    }
+    None
+}
+
+/// Control characters in the TOML strings of `file[range]` (a front matter, or a whole
+/// registry such as `content/people.toml`), each an error at the escape or byte that
+/// wrote it. The strings under `markdown_keys` are Markdown, which [`render`] checks the
+/// same way. Plain strings (titles, names, notes) go into every output, the Atom feed
+/// included, so they are refused here rather than dropped.
+pub fn toml_control_characters(
+    path: &std::path::Path,
+    file: &str,
+    range: Range<usize>,
+    markdown_keys: &[&str],
+) -> Vec<Diagnostic> {
+    let Some(text) = file.get(range.clone()) else {
+        return Vec::new();
+    };
+    // Only an escape or a raw control character can write one: most files have neither.
+    if !text.contains('\\') && !text.chars().any(is_refused_char) {
+        return Vec::new();
+    }
+    let Ok(doc) = toml_edit::ImDocument::parse(text) else {
+        return Vec::new();
+    };
+    let mut diags = Vec::new();
+    let mut report = |key: &str, value: &toml_edit::Value| {
+        let (Some(s), Some(span)) = (value.as_str(), value.span()) else {
+            return;
+        };
+        if markdown_keys.contains(&key) {
+            return;
+        }
+        let written = &text[span.clone()];
+        for (nth, c) in s.chars().filter(|&c| is_refused_char(c)).enumerate() {
+            let at = if written.contains(c) {
+                written.find(c).map(|i| i..i + c.len_utf8())
+            } else {
+                escape_span(written, nth)
+            }
+            .unwrap_or(0..1);
+            let abs = range.start + span.start + at.start..range.start + span.start + at.end;
+            diags.push(
+                Diagnostic::at(
+                    path,
+                    file,
+                    abs,
+                    format!("control character U+{:04X} is not allowed", c as u32),
+                )
+                .with_hint(
+                    "remove it: it cannot be shown, and it would make the Atom feed invalid XML",
+                ),
+            );
+        }
+    };
+    fn walk(key: &str, item: &toml_edit::Item, f: &mut dyn FnMut(&str, &toml_edit::Value)) {
+        match item {
+            toml_edit::Item::Value(v) => walk_value(key, v, f),
+            toml_edit::Item::Table(t) => t.iter().for_each(|(k, i)| walk(k, i, f)),
+            toml_edit::Item::ArrayOfTables(a) => a
+                .iter()
+                .for_each(|t| t.iter().for_each(|(k, i)| walk(k, i, f))),
+            toml_edit::Item::None => {}
         }
     }
-    0..0
+    fn walk_value(key: &str, v: &toml_edit::Value, f: &mut dyn FnMut(&str, &toml_edit::Value)) {
+        match v {
+            toml_edit::Value::Array(a) => a.iter().for_each(|x| walk_value(key, x, f)),
+            toml_edit::Value::InlineTable(t) => t.iter().for_each(|(k, x)| walk_value(k, x, f)),
+            _ => f(key, v),
+        }
+    }
+    doc.as_table()
+        .iter()
+        .for_each(|(k, i)| walk(k, i, &mut report));
+    diags
 }
 
 pub fn escape_html(s: &str, out: &mut String) {

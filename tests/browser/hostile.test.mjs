@@ -222,6 +222,25 @@ test('script URLs, heading attributes, layout ids and control characters fail th
   assert.equal(cases, FIELDS.length * REFUSED.length);
 });
 
+test('a control character in a plain front-matter string (a title, a name) fails the build where written', { timeout: 120000 }, () => {
+  const fields = [
+    ['content/events/1957-hostile.md', 'title'], ['content/chapters/c.md', 'title'],
+    ['content/index.md', 'title'], ['content/people.toml', 'name'], ['content/places.toml', 'name'],
+  ];
+  for (const [file, field] of fields) {
+    const r = hostileRoot();
+    const text = withVector(readFileSync(join(r, file), 'utf8'), field, 'T \\u0001');
+    writeFileSync(join(r, file), text);
+    const line = text.split('\n').indexOf(`${field} = "T \\u0001"`) + 1;
+    const out = join(r, 'out');
+    const b = spawnSync(BIN, ['build', '--output-dir', out], { cwd: r, encoding: 'utf8', timeout: 20000 });
+    assert.equal(b.status, 1, `${file} ${field}: exit ${b.status}\n${b.stderr}`);
+    assert.ok(b.stderr.includes(`error: control character U+0001 is not allowed\n --> ${file}:${line}:${field.length + 7}`), b.stderr);
+    assert.ok(!existsSync(out));
+    rmSync(r, { recursive: true, force: true });
+  }
+});
+
 test('a base URL with a newline is refused before anything is written', { timeout: 120000 }, () => {
   const out = join(root, 'out-newline');
   const b = spawnSync(BIN, ['build', '--base-url', 'http://127.0.0.1/\nDisallow:/', '--output-dir', out],

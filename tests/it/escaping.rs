@@ -221,8 +221,8 @@ fn timeline_json_strings_are_html_escaped() {
     );
 }
 
-/// A title may hold a control character (`\u0001`, `\u0000`); the feed and the sitemap
-/// stay well-formed XML, so feed readers still read them.
+/// The feed and the sitemap are well-formed XML whatever the strings hold (control
+/// characters are refused where written, and dropped from XML if any got through).
 #[test]
 fn atom_and_sitemap_are_well_formed_xml() {
     let files = hostile();
