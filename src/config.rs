@@ -19,6 +19,13 @@
 //! ```
 //!
 //! Unknown keys are errors naming the key, its line and the nearest valid key.
+//!
+//! The base URL (from here or `--base-url`) must be an absolute `http(s)://` URL with a
+//! host and no whitespace, control characters, quotes, query or fragment: it is written
+//! as it is into `robots.txt`, the sitemap and the feed. `domain` must be a host name
+//! (letters, digits, dots and hyphens), `language` a language tag (letters, digits and
+//! hyphens). Control characters (see [`crate::markdown::is_refused_char`]) in `title`,
+//! `description`, `author` and era names are errors at their line.
 
 use crate::date::Date;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -30,14 +37,14 @@ use toml::Spanned;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    title: String,
-    description: String,
+    title: Spanned<String>,
+    description: Spanned<String>,
     base_url: Spanned<String>,
     #[serde(default = "default_language")]
-    language: String,
-    #[serde(default)]
-    author: String,
-    domain: Option<String>,
+    language: Spanned<String>,
+    #[serde(default = "default_author")]
+    author: Spanned<String>,
+    domain: Option<Spanned<String>>,
     #[serde(default)]
     countries: Vec<String>,
     #[serde(default)]
@@ -48,13 +55,17 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawEra {
     id: Spanned<String>,
-    name: String,
+    name: Spanned<String>,
     start: Spanned<String>,
     end: Spanned<String>,
 }
 
-fn default_language() -> String {
-    "en".into()
+fn default_language() -> Spanned<String> {
+    Spanned::new(0..0, "en".into())
+}
+
+fn default_author() -> Spanned<String> {
+    Spanned::new(0..0, String::new())
 }
 
 /// The checked configuration.
@@ -129,18 +140,63 @@ impl Config {
             Some(u) => match normalize_base_url(u) {
                 Ok(v) => v,
                 Err(m) => {
-                    diags.push(Diagnostic::file("--base-url", m));
+                    diags.push(Diagnostic::file("--base-url", m).with_hint(BASE_URL_HINT));
                     (String::new(), "/".into())
                 }
             },
             None => match normalize_base_url(raw.base_url.get_ref()) {
                 Ok(v) => v,
                 Err(m) => {
-                    diags.push(at(raw.base_url.span(), m));
+                    diags.push(at(raw.base_url.span(), m).with_hint(BASE_URL_HINT));
                     (String::new(), "/".into())
                 }
             },
         };
+
+        let texts = [&raw.title, &raw.description, &raw.author, &raw.language]
+            .into_iter()
+            .chain(raw.eras.iter().map(|e| &e.name));
+        for t in texts {
+            if let Some(c) = t
+                .get_ref()
+                .chars()
+                .find(|&c| crate::markdown::is_refused_char(c))
+            {
+                diags.push(
+                    at(
+                        t.span(),
+                        format!("control character U+{:04X} is not allowed", c as u32),
+                    )
+                    .with_hint("remove it: it cannot be shown, and it would make the Atom feed invalid XML"),
+                );
+            }
+        }
+        let lang = raw.language.get_ref();
+        if lang.is_empty() || !lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            diags.push(
+                at(
+                    raw.language.span(),
+                    format!("language `{}` is not a language tag", lang.escape_debug()),
+                )
+                .with_hint("use letters, digits and hyphens, as `en` or `vi-VN`"),
+            );
+        }
+        if let Some(d) = &raw.domain {
+            let name = d.get_ref();
+            let ok = !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+            if !ok {
+                diags.push(
+                    at(
+                        d.span(),
+                        format!("domain `{}` is not a host name", name.escape_debug()),
+                    )
+                    .with_hint("use letters, digits, dots and hyphens, as `example.org`"),
+                );
+            }
+        }
 
         let mut eras: Vec<Era> = Vec::new();
         for e in &raw.eras {
@@ -175,7 +231,7 @@ impl Config {
             }
             eras.push(Era {
                 id: id.clone(),
-                name: e.name.clone(),
+                name: e.name.get_ref().clone(),
                 start,
                 end,
             });
@@ -184,13 +240,13 @@ impl Config {
             return Err(diags);
         }
         Ok(Config {
-            title: raw.title,
-            description: raw.description,
+            title: raw.title.into_inner(),
+            description: raw.description.into_inner(),
             base_url,
             base_path,
-            language: raw.language,
-            author: raw.author,
-            domain: raw.domain,
+            language: raw.language.into_inner(),
+            author: raw.author.into_inner(),
+            domain: raw.domain.map(Spanned::into_inner),
             countries: raw.countries,
             eras,
         })
@@ -205,18 +261,42 @@ impl Config {
     }
 }
 
+const BASE_URL_HINT: &str =
+    "give the site's absolute address, as https://user.github.io/repo/, with no spaces or controls";
+
 /// Checks a base URL and splits off its path: `https://h/repo` → (`https://h/repo/`, `/repo/`).
 pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {
+    let shown = url.escape_debug();
+    if let Some(c) = url.chars().find(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "base URL `{shown}` contains {}",
+            match c {
+                ' ' => "a space".to_string(),
+                '\n' => "a newline".to_string(),
+                '\t' => "a tab".to_string(),
+                _ => format!("the character U+{:04X}", c as u32),
+            }
+        ));
+    }
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("base URL `{url}` must start with https:// or http://"))?;
-    if rest.is_empty() || rest.starts_with('/') {
-        return Err(format!("base URL `{url}` has no host"));
+        .ok_or_else(|| format!("base URL `{shown}` must start with https:// or http://"))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() {
+        return Err(format!("base URL `{shown}` has no host"));
     }
-    if url.contains(['?', '#', ' ', '"', '<', '>', '\'', '\\']) {
+    if url.contains(['?', '#', '"', '<', '>', '\'', '\\', '`', '{', '}', '|', '^']) {
         return Err(format!(
-            "base URL `{url}` must not contain a query, a fragment, quotes or spaces"
+            "base URL `{shown}` must not contain a query, a fragment, quotes or spaces"
+        ));
+    }
+    if !host
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    {
+        return Err(format!(
+            "base URL `{shown}` has a host `{host}` with characters a host name cannot have"
         ));
     }
     let mut full = url.to_string();
@@ -246,6 +326,57 @@ mod tests {
         assert_eq!(
             (c.base_url.as_str(), c.base_path.as_str()),
             ("http://127.0.0.1:1111/", "/")
+        );
+    }
+
+    #[test]
+    fn base_urls_with_whitespace_controls_or_other_schemes_are_refused() {
+        for (url, msg) in [
+            (
+                "https://x.org/\nDisallow:/",
+                "base URL `https://x.org/\\nDisallow:/` contains a newline",
+            ),
+            (
+                "https://x.org/\u{1}",
+                "base URL `https://x.org/\\u{1}` contains the character U+0001",
+            ),
+            (" https://x.org/", "base URL ` https://x.org/` contains a space"),
+            (
+                "javascript:alert(1)//",
+                "base URL `javascript:alert(1)//` must start with https:// or http://",
+            ),
+            ("https:///x", "base URL `https:///x` has no host"),
+            (
+                "https://a@b.org/",
+                "base URL `https://a@b.org/` has a host `a@b.org` with characters a host name cannot have",
+            ),
+        ] {
+            assert_eq!(normalize_base_url(url).unwrap_err(), msg);
+            let e = Config::parse(Path::new("site.toml"), OK, Some(url)).unwrap_err();
+            assert_eq!(e.0[0].message, msg);
+        }
+        let text = OK.replace("https://u.github.io/repo", "https://u.github.io/\\nrepo");
+        let e = Config::parse(Path::new("site.toml"), &text, None).unwrap_err();
+        assert_eq!((e.0[0].line, e.0[0].col), (3, 12));
+        assert!(normalize_base_url("http://127.0.0.1:1111").is_ok());
+        assert!(normalize_base_url("http://[::1]:8080/x").is_ok());
+    }
+
+    #[test]
+    fn control_characters_bad_domains_and_languages_are_refused() {
+        let text = OK.replace(
+            "title = \"T\"",
+            "title = \"T\\u0001\"\ndomain = \"x.org\\nevil\"\nlanguage = \"en\\\"\"",
+        );
+        let e = Config::parse(Path::new("site.toml"), &text, None).unwrap_err();
+        let got: Vec<_> = e.0.iter().map(|d| (d.message.as_str(), d.line)).collect();
+        assert_eq!(
+            got,
+            [
+                ("control character U+0001 is not allowed", 1),
+                ("language `en\\\"` is not a language tag", 3),
+                ("domain `x.org\\nevil` is not a host name", 2),
+            ]
         );
     }
 

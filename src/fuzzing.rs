@@ -10,17 +10,20 @@
 //! * [`front_matter`]: the bytes become, at once, an event file
 //!   (`content/events/fuzz.md`), a chapter file (`content/chapters/fuzz.md`) and the home
 //!   page (`content/index.md`) of a small scratch site on disk, loaded by
-//!   [`Content::load`] and then rendered by [`crate::site::render_markdown`]. The
+//!   [`Content::load`] and then rendered by [`crate::site::render_markdown`], whose HTML
+//!   is audited as in [`markdown`] (see [`audit_html`]). The
 //!   front-matter splitter and schemas are private to [`crate::content`], so the bytes go
 //!   through the same files-on-disk path `build` uses; the scratch site lives in the
 //!   system's temporary folder, one per thread, and is removed when the thread ends.
 //! * [`date`]: the bytes (lossily decoded as UTF-8) go to [`Date::parse`]; a `/` splits
 //!   them into the two ends of a range for [`crate::date::human_range`].
 //! * [`markdown`]: the bytes (lossily decoded) are rendered by [`crate::markdown::render`]
-//!   as a chapter body (raw HTML kept) and as a front-matter string embedded in a larger
-//!   file (raw HTML escaped), against a resolver that knows the pages `index.md`,
-//!   `events/a.md` and `chapters/b.md` and the sources `A`, `E` and `szalontai-2012`, so
-//!   that `@/` internal links, `#anchors` and `[@A; @E]` citations resolve.
+//!   as a chapter body and as a front-matter string embedded in a larger file, against a
+//!   resolver that knows the pages `index.md`, `events/a.md` and `chapters/b.md` and the
+//!   sources `A`, `E` and `szalontai-2012`, so that `@/` internal links, `#anchors` and
+//!   `[@A; @E]` citations resolve. Whatever the input, and whether or not it was
+//!   reported, the HTML has no `<script>` (or other active) element, no `on*` attribute,
+//!   no link or source with a scheme but http(s) and mailto, and no reserved id.
 
 use crate::config::Config;
 use crate::content::{Content, LoadOptions, Source};
@@ -174,7 +177,12 @@ pub fn front_matter(data: &[u8]) {
             );
         }
 
-        let (_rendered, md_diags) = crate::site::render_markdown(config, &content);
+        let (rendered, md_diags) = crate::site::render_markdown(config, &content);
+        let reserved = crate::markdown::reserved_ids(&content);
+        for r in rendered.all() {
+            let unsafe_parts = audit_html(&r.html, &reserved);
+            assert!(unsafe_parts.is_empty(), "{unsafe_parts:?} in {}", r.html);
+        }
         diags.extend(md_diags);
         diags.sort();
         let _ = show(&diags);
@@ -239,6 +247,7 @@ pub fn markdown(data: &[u8]) {
         pages: &pages,
         base_path: "/sub/",
         sources: &sources,
+        reserved: &["main", "h-a"].into_iter().map(String::from).collect(),
     };
     let path = PathBuf::from("content/chapters/b.md");
 
@@ -259,8 +268,8 @@ pub fn markdown(data: &[u8]) {
         offset: prefix.len(),
     };
 
-    for (src, raw_html) in [(&body, true), (&summary, false)] {
-        let (r, diags) = render(src, &resolver, RenderOptions { raw_html });
+    for (src, front_matter) in [(&body, false), (&summary, true)] {
+        let (r, diags) = render(src, &resolver, RenderOptions { front_matter });
         for id in &r.cited {
             assert!(sources.contains(id), "cited an unknown source `{id}`");
         }
@@ -278,5 +287,49 @@ pub fn markdown(data: &[u8]) {
             assert_eq!(d.path, path);
         }
         let _ = show(&Diagnostics(diags));
+        let unsafe_parts = audit_html(&r.html, resolver.reserved);
+        assert!(unsafe_parts.is_empty(), "{unsafe_parts:?} in {}", r.html);
     }
+}
+
+/// What in rendered Markdown could run a script or take a layout id: active elements,
+/// `on*` attributes, links and sources with a scheme but http(s) and mailto, reserved ids.
+pub fn audit_html(html: &str, reserved: &std::collections::HashSet<String>) -> Vec<String> {
+    const ACTIVE: &[&str] = &[
+        "script", "iframe", "object", "embed", "style", "form", "base", "meta", "link", "frame",
+        "frameset", "applet",
+    ];
+    let found = RefCell::new(Vec::new());
+    let mut rewriter = lol_html::HtmlRewriter::new(
+        lol_html::Settings {
+            element_content_handlers: vec![lol_html::element!("*", |el| {
+                let tag = el.tag_name();
+                if ACTIVE.contains(&tag.as_str()) {
+                    found.borrow_mut().push(format!("<{tag}>"));
+                }
+                for a in el.attributes() {
+                    let (name, value) = (a.name(), a.value());
+                    let bad = name.starts_with("on")
+                        || (name == "id" && reserved.contains(&value))
+                        || (["href", "src", "xlink:href", "action", "formaction"]
+                            .contains(&name.as_str())
+                            && crate::markdown::url_scheme(&value).is_some_and(|s| {
+                                !crate::markdown::ALLOWED_SCHEMES.contains(&s.as_str())
+                            }));
+                    if bad {
+                        found
+                            .borrow_mut()
+                            .push(format!("<{tag} {name}=\"{value}\">"));
+                    }
+                }
+                Ok(())
+            })],
+            ..lol_html::Settings::new()
+        },
+        |_: &[u8]| {},
+    );
+    if rewriter.write(html.as_bytes()).is_err() || rewriter.end().is_err() {
+        return vec!["HTML the rewriter cannot read".into()];
+    }
+    found.into_inner()
 }

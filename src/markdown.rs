@@ -1,11 +1,20 @@
 //! The Markdown stage: turns a [`Source`] into HTML, its table of contents and the facts
 //! later stages check (internal links with `#anchors`, citations).
 //!
-//! CommonMark plus tables, footnotes, strikethrough, heading attributes and smart
-//! punctuation, with these additions, all resolved here:
+//! CommonMark plus tables, footnotes, strikethrough, heading ids and smart punctuation,
+//! with these additions, all resolved here:
 //!
-//! * **Headings** get stable ids from their text (`## The 1964 visit` → `the-1964-visit`),
-//!   or the one given as `## Title {#custom}`; repeats get `-1`, `-2`.
+//! * **Headings** in a page's body get stable ids from their text (`## The 1964 visit` →
+//!   `the-1964-visit`), or the one given as `## Title {#custom}`; repeats get `-1`, `-2`.
+//!   An id the page layout uses ([`LAYOUT_IDS`], and those made from the content such as
+//!   `h-<event>` and `chapter-<slug>`: see [`reserved_ids`]) is never taken: `## Main`
+//!   gets `main-1`, and an explicit `{#main}` is an error. Footnote labels and figures'
+//!   ids (`fig-<title>`) share the same ids, so no id is written twice on a page.
+//!   Headings in front-matter strings (summaries, `disputed`) get no id, since they are
+//!   shown on many pages at once and nothing can link to them. What sits inside a heading
+//!   (citations, links) is resolved and checked like anywhere else.
+//! * **Heading attributes** other than `{#id}` (`.class`, `key=value`) are errors at their
+//!   line and column: the HTML carries only the attributes docsite writes.
 //! * **Citations** `[@A]` and `[@A; @D]` become links to the sources page; an unknown id is
 //!   an error at its line and column.
 //! * **Internal links** `@/events/x.md#anchor` become the page's URL; a missing page is an
@@ -13,7 +22,21 @@
 //!   every page is rendered. Links starting with `/` get the site's base path.
 //! * **Figures**: a fenced block with the language `figure` is drawn as an SVG chart
 //!   ([`crate::figure`]); other fenced code is highlighted by syntect with CSS classes.
-//! * Raw HTML is kept in bodies and escaped in front-matter strings (`raw_html: false`).
+//! * **Link and image addresses** may be `http:`, `https:` or `mailto:` URLs, relative
+//!   paths, `/`-rooted paths, `#anchors` and `@/` links. Any other scheme (`javascript:`,
+//!   `data:`, `vbscript:`, …) is an error at its line and column. The scheme is read the
+//!   way browsers read it (WHATWG URL): after entities are decoded (pulldown-cmark does
+//!   that), leading and trailing spaces and C0 controls trimmed, tabs and newlines
+//!   removed, and case folded, so `JaVaScRiPt:` and `&#106;avascript:` are caught too.
+//! * **Raw HTML** (`<div>`, `<script>`, `<img onerror=…>`) is never passed through: it is
+//!   escaped and shows as text, in bodies and front-matter strings alike, and there is no
+//!   switch to let it through. The documentary needs none, and what docsite writes itself
+//!   (heading ids, highlighted code, figure SVG, citations, footnotes, tables) is made
+//!   here, not by the author; passing HTML through a sanitiser would let an author's ids
+//!   collide with the layout's and drop bad URLs silently instead of naming their line.
+//! * **Control characters** (C0 other than tab, newline and carriage return, DEL, C1, and
+//!   U+FFFE/U+FFFF) are errors at their line and column: they cannot be shown, and they
+//!   make the Atom feed invalid XML.
 
 use crate::content::{Source, Span};
 use crate::diagnostics::{did_you_mean, Diagnostic};
@@ -31,11 +54,90 @@ pub struct Resolver<'a> {
     pub base_path: &'a str,
     /// Known source ids.
     pub sources: &'a BTreeSet<String>,
+    /// Ids the page layout writes, which headings and footnotes must not take
+    /// ([`reserved_ids`]).
+    pub reserved: &'a HashSet<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
 pub struct RenderOptions {
-    pub raw_html: bool,
+    /// The text is a front-matter string (a summary, `disputed`): its headings get no id.
+    pub front_matter: bool,
+}
+
+/// Every literal `id="…"` the templates write, and the ids the scripts give elements. A
+/// unit test reads `templates/`, `static/` and `src/live.js` and fails when an id there is
+/// missing from this list.
+pub const LAYOUT_IDS: &[&str] = &[
+    "main",
+    "chapters",
+    "chapters-h",
+    "toc-h",
+    "chapter-events",
+    "chapter-events-h",
+    "disputed-h",
+    "sources-h",
+    "print-toc-h",
+    "print-timeline",
+    "print-timeline-h",
+    "q",
+    "search-status",
+    "search-results",
+    "timeline-app",
+    "timeline-data",
+    "tl-clear",
+    "tl-list",
+    "tl-q",
+    "tl-zoom-in",
+    "tl-zoom-out",
+    "tl-pan-left",
+    "tl-pan-right",
+    "tl-zoom-reset",
+    // Written by the scripts: `serve`'s error overlay (src/live.js).
+    "docsite-error",
+];
+
+/// The ids a heading or footnote in a page's body must not take: [`LAYOUT_IDS`] and the
+/// ids the templates make from the content on the pages that show bodies (event cards'
+/// `h-<event id>` on chapter pages, `chapter-<slug>` and `chapter-<slug>-h` on the print
+/// page).
+pub fn reserved_ids(content: &crate::content::Content) -> HashSet<String> {
+    let mut ids: HashSet<String> = LAYOUT_IDS.iter().map(|s| s.to_string()).collect();
+    for e in &content.events {
+        ids.insert(format!("h-{}", e.id));
+    }
+    for c in &content.chapters {
+        ids.insert(format!("chapter-{}", c.slug));
+        ids.insert(format!("chapter-{}-h", c.slug));
+    }
+    ids
+}
+
+/// The scheme of a URL as a browser reads it (WHATWG URL parsing): leading and trailing
+/// C0 controls and spaces trimmed, tabs and newlines removed, then an ASCII letter
+/// followed by letters, digits, `+`, `-` or `.` up to a `:`; lowercased. `None` for a
+/// relative URL.
+pub fn url_scheme(url: &str) -> Option<String> {
+    let trimmed = url.trim_matches(|c: char| c <= ' ');
+    let mut scheme = String::new();
+    for c in trimmed.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')) {
+        match c {
+            ':' if !scheme.is_empty() => return Some(scheme),
+            'a'..='z' | 'A'..='Z' => scheme.push(c.to_ascii_lowercase()),
+            '0'..='9' | '+' | '-' | '.' if !scheme.is_empty() => scheme.push(c),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The URL schemes a link or image may use.
+pub const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto"];
+
+/// Characters refused in any text: C0 controls other than tab, newline and carriage
+/// return, DEL, C1 controls, and U+FFFE/U+FFFF (not characters in XML).
+pub fn is_refused_char(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
 }
 
 #[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
@@ -109,11 +211,139 @@ pub fn slugify(text: &str) -> String {
 }
 
 fn options() -> Options {
+    // Heading attributes are parsed so that `{#id}` works and anything else is reported.
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Where in `src.markdown` the `nth` refused character (`c`, at byte `at` of the text)
+/// was written. A body is the file's text itself; a TOML string's characters come from
+/// escapes (`\u0001`, `\b`, …), found in the file from the string's start.
+fn refused_char_span(src: &Source, at: usize, c: char, nth: usize) -> Range<usize> {
+    if src.file.get(src.offset..src.offset + src.markdown.len()) == Some(&*src.markdown) {
+        return at..at + c.len_utf8();
+    }
+    let from = src.offset.min(src.file.len());
+    escape_span(&src.file[from..], nth).unwrap_or(0..0)
+}
+
+/// The `nth` TOML escape in `text` that writes a refused character (`\u0001`, `\b`,
+/// `\U0000007F`, …), as a byte range of `text`.
+fn escape_span(text: &str, nth: usize) -> Option<Range<usize>> {
+    let mut found = 0;
+    let mut i = 0;
+    let b = text.as_bytes();
+    while i + 1 < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let len = match b[i + 1] {
+            b'u' => 6,
+            b'U' => 10,
+            b'x' => 4,
+            b'b' | b'f' | b'e' => 2,
+            _ => {
+                i += 2;
+                continue;
+            }
+        };
+        let esc = text.get(i..(i + len).min(text.len())).unwrap_or("");
+        let decoded = match b[i + 1] {
+            b'b' => Some('\u{8}'),
+            b'f' => Some('\u{c}'),
+            b'e' => Some('\u{1b}'),
+            _ => esc
+                .get(2..)
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32),
+        };
+        if decoded.is_some_and(is_refused_char) {
+            if found == nth {
+                return Some(i..i + esc.len());
+            }
+            found += 1;
+        }
+        i += 2;
+    }
+    None
+}
+
+/// Control characters in the TOML strings of `file[range]` (a front matter, or a whole
+/// registry such as `content/people.toml`), each an error at the escape or byte that
+/// wrote it. The strings under `markdown_keys` are Markdown, which [`render`] checks the
+/// same way. Plain strings (titles, names, notes) go into every output, the Atom feed
+/// included, so they are refused here rather than dropped.
+pub fn toml_control_characters(
+    path: &std::path::Path,
+    file: &str,
+    range: Range<usize>,
+    markdown_keys: &[&str],
+) -> Vec<Diagnostic> {
+    let Some(text) = file.get(range.clone()) else {
+        return Vec::new();
+    };
+    // Only an escape or a raw control character can write one: most files have neither.
+    if !text.contains('\\') && !text.chars().any(is_refused_char) {
+        return Vec::new();
+    }
+    let Ok(doc) = toml_edit::ImDocument::parse(text) else {
+        return Vec::new();
+    };
+    let mut diags = Vec::new();
+    let mut report = |key: &str, value: &toml_edit::Value| {
+        let (Some(s), Some(span)) = (value.as_str(), value.span()) else {
+            return;
+        };
+        if markdown_keys.contains(&key) {
+            return;
+        }
+        let written = &text[span.clone()];
+        for (nth, c) in s.chars().filter(|&c| is_refused_char(c)).enumerate() {
+            let at = if written.contains(c) {
+                written.find(c).map(|i| i..i + c.len_utf8())
+            } else {
+                escape_span(written, nth)
+            }
+            .unwrap_or(0..1);
+            let abs = range.start + span.start + at.start..range.start + span.start + at.end;
+            diags.push(
+                Diagnostic::at(
+                    path,
+                    file,
+                    abs,
+                    format!("control character U+{:04X} is not allowed", c as u32),
+                )
+                .with_hint(
+                    "remove it: it cannot be shown, and it would make the Atom feed invalid XML",
+                ),
+            );
+        }
+    };
+    fn walk(key: &str, item: &toml_edit::Item, f: &mut dyn FnMut(&str, &toml_edit::Value)) {
+        match item {
+            toml_edit::Item::Value(v) => walk_value(key, v, f),
+            toml_edit::Item::Table(t) => t.iter().for_each(|(k, i)| walk(k, i, f)),
+            toml_edit::Item::ArrayOfTables(a) => a
+                .iter()
+                .for_each(|t| t.iter().for_each(|(k, i)| walk(k, i, f))),
+            toml_edit::Item::None => {}
+        }
+    }
+    fn walk_value(key: &str, v: &toml_edit::Value, f: &mut dyn FnMut(&str, &toml_edit::Value)) {
+        match v {
+            toml_edit::Value::Array(a) => a.iter().for_each(|x| walk_value(key, x, f)),
+            toml_edit::Value::InlineTable(t) => t.iter().for_each(|(k, x)| walk_value(k, x, f)),
+            _ => f(key, v),
+        }
+    }
+    doc.as_table()
+        .iter()
+        .for_each(|(k, i)| walk(k, i, &mut report));
+    diags
 }
 
 pub fn escape_html(s: &str, out: &mut String) {
@@ -155,6 +385,22 @@ pub fn citation_html(ids: &[String], base_path: &str) -> String {
 pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut out = Rendered::default();
+    let refused = src
+        .markdown
+        .char_indices()
+        .filter(|(_, c)| is_refused_char(*c));
+    for (nth, (at, c)) in refused.enumerate() {
+        let span = refused_char_span(src, at, c, nth);
+        diags.push(
+            src.diag(
+                span,
+                format!("control character U+{:04X} is not allowed", c as u32),
+            )
+            .with_hint(
+                "remove it: it cannot be shown, and it would make the Atom feed invalid XML",
+            ),
+        );
+    }
     let mut callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
         let reference = link.reference.trim();
         if reference.starts_with('@') && !reference.starts_with("@/") {
@@ -168,6 +414,23 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
     let mut events: Vec<Event> = Vec::new();
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut next_suffix: std::collections::HashMap<String, usize> = Default::default();
+    // A free id for `base`: itself, or with -1, -2, …; never a layout id. The next free
+    // number for each base is remembered so that thousands of "Notes" headings do not
+    // count up from 1 every time.
+    let mut take_id = |base: &str, used: &mut HashSet<String>| -> String {
+        let mut id = base.to_string();
+        let n = next_suffix.entry(base.to_string()).or_insert(1);
+        while used.contains(&id) || r.reserved.contains(&id) {
+            id = format!("{base}-{n}");
+            *n += 1;
+        }
+        used.insert(id.clone());
+        id
+    };
+    // The heading being read: where its start is in `events`, the id it was given, its text.
+    let mut open_heading: Option<(usize, Option<CowStr>, String)> = None;
+    // Footnote label → its id (labels share the ids of headings).
+    let mut footnote_ids: std::collections::HashMap<String, String> = Default::default();
     let mut iter = parser.into_offset_iter().peekable();
 
     while let Some((ev, range)) = iter.next() {
@@ -227,7 +490,11 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                 title,
                 id,
             }) => {
-                let dest = resolve(&dest_url, &range, src, r, &mut out, &mut diags);
+                let dest = if scheme_allowed(&dest_url, "link", &range, src, &mut diags) {
+                    resolve(&dest_url, &range, src, r, &mut out, &mut diags)
+                } else {
+                    CowStr::from("#")
+                };
                 let _ = link_type;
                 events.push(Event::Start(Tag::Link {
                     link_type: LinkType::Inline,
@@ -242,7 +509,11 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                 title,
                 id,
             }) => {
-                let dest = resolve(&dest_url, &range, src, r, &mut out, &mut diags);
+                let dest = if scheme_allowed(&dest_url, "image", &range, src, &mut diags) {
+                    resolve(&dest_url, &range, src, r, &mut out, &mut diags)
+                } else {
+                    CowStr::from("#")
+                };
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest,
@@ -256,46 +527,62 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                 classes,
                 attrs,
             }) => {
-                let mut inner = Vec::new();
-                let mut text = String::new();
-                for (e, _) in iter.by_ref() {
-                    match &e {
-                        Event::End(TagEnd::Heading(_)) => break,
-                        Event::Text(t) | Event::Code(t) => text.push_str(t),
-                        _ => {}
+                heading_attributes(src, &range, &classes, &attrs, &mut diags);
+                if let Some(given) = &id {
+                    if opts.front_matter {
+                        diags.push(
+                            src.diag(
+                                attribute_span(src, &range, &format!("#{given}")),
+                                format!("heading id `{given}` in a front-matter string"),
+                            )
+                            .with_hint("only headings in a page's body get ids; remove the {#…}"),
+                        );
+                    } else if r.reserved.contains(given.as_ref()) {
+                        diags.push(
+                            src.diag(
+                                attribute_span(src, &range, &format!("#{given}")),
+                                format!("heading id `{given}` is an id the page layout uses"),
+                            )
+                            .with_hint("choose another id: the templates already write this one"),
+                        );
                     }
-                    inner.push(e);
                 }
-                let base = id
-                    .as_deref()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| slugify(&text));
-                // Repeats get -1, -2, …; the next free number for each base is remembered
-                // so that thousands of "Notes" headings do not count up from 1 every time.
-                let mut hid = base.clone();
-                let n = next_suffix.entry(base.clone()).or_insert(1);
-                while used_ids.contains(&hid) {
-                    hid = format!("{base}-{n}");
-                    *n += 1;
-                }
-                used_ids.insert(hid.clone());
-                out.toc.push(Heading {
-                    level: level_num(level),
-                    id: hid.clone(),
-                    title: text.clone(),
-                });
-                out.text.push_str(&text);
-                out.text.push('\n');
+                // The id comes from the heading's text, known at its end; what is inside
+                // (citations, links, raw HTML) goes through this loop like anywhere else.
                 events.push(Event::Start(Tag::Heading {
                     level,
-                    id: Some(CowStr::from(hid)),
-                    classes,
-                    attrs,
+                    id: None,
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
                 }));
-                // Citations and links inside headings are resolved like elsewhere: rare
-                // enough to handle by re-rendering the inner events as they are.
-                events.extend(inner);
+                open_heading = Some((events.len() - 1, id, String::new()));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let (at, given, text) = open_heading.take().unwrap_or_default();
+                if !opts.front_matter {
+                    let base = given
+                        .as_deref()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| slugify(&text));
+                    let hid = take_id(&base, &mut used_ids);
+                    out.toc.push(Heading {
+                        level: level_num(level),
+                        id: hid.clone(),
+                        title: text,
+                    });
+                    if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(at) {
+                        *id = Some(CowStr::from(hid));
+                    }
+                }
+                out.text.push('\n');
                 events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Code(t) if open_heading.is_some() => {
+                if let Some((_, _, text)) = &mut open_heading {
+                    text.push_str(&t);
+                }
+                out.text.push_str(&t);
+                events.push(Event::Code(t));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
@@ -323,7 +610,18 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                                     out.cited.push(c);
                                 }
                             }
-                            html
+                            if opts.front_matter {
+                                html
+                            } else {
+                                // The figure's ids (`fig-<title>`, `fig-<title>-cap`) share
+                                // the ids of headings: two figures with one title, or a
+                                // heading "Fig …", get -1, -2.
+                                figure_ids(html, |base| {
+                                    let id = take_id(base, &mut used_ids);
+                                    used_ids.insert(format!("{id}-cap"));
+                                    id
+                                })
+                            }
                         }
                         Err((msg, span)) => {
                             let s = code_offset + span.start..code_offset + span.end;
@@ -339,16 +637,27 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                 events.push(Event::Html(CowStr::from(html)));
             }
             Event::FootnoteReference(name) => {
-                events.push(Event::FootnoteReference(name));
+                let fid = footnote_ids
+                    .entry(name.to_string())
+                    .or_insert_with(|| take_id(&name, &mut used_ids))
+                    .clone();
+                events.push(Event::FootnoteReference(CowStr::from(fid)));
             }
             Event::Start(Tag::FootnoteDefinition(name)) => {
-                out.ids.insert(format!("{name}"));
-                events.push(Event::Start(Tag::FootnoteDefinition(name)));
+                let fid = footnote_ids
+                    .entry(name.to_string())
+                    .or_insert_with(|| take_id(&name, &mut used_ids))
+                    .clone();
+                events.push(Event::Start(Tag::FootnoteDefinition(CowStr::from(fid))));
             }
-            Event::Html(h) | Event::InlineHtml(h) if !opts.raw_html => {
+            // Raw HTML is shown as text, never passed through.
+            Event::Html(h) | Event::InlineHtml(h) => {
                 events.push(Event::Text(h));
             }
             Event::Text(t) => {
+                if let Some((_, _, text)) = &mut open_heading {
+                    text.push_str(&t);
+                }
                 out.text.push_str(&t);
                 events.push(Event::Text(t));
             }
@@ -368,6 +677,90 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.text = out.text.trim().to_string();
     (out, diags)
+}
+
+/// Gives a figure's HTML the id `take` returns for the one it was made with.
+fn figure_ids(html: String, mut take: impl FnMut(&str) -> String) -> String {
+    let Some(start) = html.find("<title id=\"").map(|i| i + 11) else {
+        return html;
+    };
+    let Some(len) = html[start..].find('"') else {
+        return html;
+    };
+    let old = html[start..start + len].to_string();
+    let new = take(&old);
+    if new == old {
+        return html;
+    }
+    html.replace(&format!("\"{old}\""), &format!("\"{new}\""))
+        .replace(&format!("\"{old}-cap\""), &format!("\"{new}-cap\""))
+}
+
+/// Reports every heading attribute but `{#id}`: classes and `key=value` pairs.
+fn heading_attributes(
+    src: &Source,
+    range: &Range<usize>,
+    classes: &[CowStr],
+    attrs: &[(CowStr, Option<CowStr>)],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let hint = "docsite writes a heading's attributes itself; only an id may be given, as `## Title {#id}`";
+    for c in classes {
+        diags.push(
+            src.diag(
+                attribute_span(src, range, &format!(".{c}")),
+                format!("heading class `.{c}` is not allowed"),
+            )
+            .with_hint(hint),
+        );
+    }
+    for (k, _) in attrs {
+        diags.push(
+            src.diag(
+                attribute_span(src, range, k),
+                format!("heading attribute `{k}` is not allowed"),
+            )
+            .with_hint(hint),
+        );
+    }
+}
+
+/// Where `needle` is written in the `{…}` block of the heading at `range` (the heading's
+/// start if it cannot be found).
+fn attribute_span(src: &Source, range: &Range<usize>, needle: &str) -> Range<usize> {
+    let text = &src.markdown[range.clone()];
+    let brace = text.rfind('{').unwrap_or(0);
+    match text[brace..].find(needle) {
+        Some(i) => range.start + brace + i..range.start + brace + i + needle.len(),
+        None => range.start..range.start,
+    }
+}
+
+/// Refuses a link or image address with a scheme other than http, https and mailto.
+fn scheme_allowed(
+    dest: &str,
+    what: &str,
+    range: &Range<usize>,
+    src: &Source,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let Some(scheme) = url_scheme(dest) else {
+        return true;
+    };
+    if ALLOWED_SCHEMES.contains(&scheme.as_str()) {
+        return true;
+    }
+    diags.push(
+        src.diag(
+            range.clone(),
+            format!(
+                "{what} address `{}` uses the scheme `{scheme}:`, which is not allowed",
+                dest.escape_debug()
+            ),
+        )
+        .with_hint("use https://, http:// or mailto: addresses, paths, #anchors or @/ links"),
+    );
+    false
 }
 
 fn parse_citation(refs: &str) -> Vec<String> {
@@ -456,6 +849,11 @@ mod tests {
     }
 
     fn run(md: &str) -> (Rendered, Vec<Diagnostic>) {
+        run_as(md, false)
+    }
+
+    fn run_as(md: &str, front_matter: bool) -> (Rendered, Vec<Diagnostic>) {
+        let reserved: HashSet<String> = ["main", "h-e1"].iter().map(|s| s.to_string()).collect();
         let mut pages = BTreeMap::new();
         pages.insert("events/e1.md".to_string(), "/repo/events/e1/".to_string());
         let sources: BTreeSet<String> = ["A", "E"].iter().map(|s| s.to_string()).collect();
@@ -463,8 +861,9 @@ mod tests {
             pages: &pages,
             base_path: "/repo/",
             sources: &sources,
+            reserved: &reserved,
         };
-        render(&src(md), &r, RenderOptions { raw_html: false })
+        render(&src(md), &r, RenderOptions { front_matter })
     }
 
     #[test]
@@ -518,10 +917,256 @@ mod tests {
     }
 
     #[test]
-    fn root_links_get_base_path_and_raw_html_is_escaped_when_asked() {
+    fn root_links_get_base_path_and_raw_html_is_escaped() {
         let (r, _) = run("[t](/timeline/) <script>alert(1)</script>");
         assert!(r.html.contains("href=\"/repo/timeline/\""));
         assert!(r.html.contains("&lt;script&gt;"), "{}", r.html);
+    }
+
+    #[test]
+    fn headings_never_take_a_layout_id() {
+        let (r, d) = run("## Main\n\n## Main\n\n## H e1\n\nx[^main]\n\n[^main]: n\n");
+        assert!(d.is_empty(), "{d:?}");
+        let ids: Vec<_> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["main-1", "main-2", "h-e1-1"]);
+        assert!(!r.html.contains("id=\"main\""), "{}", r.html);
+        assert!(r.html.contains("id=\"main-3\""), "{}", r.html);
+        let (_, d) = run("## Top {#main}\n");
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            d[0].message,
+            "heading id `main` is an id the page layout uses"
+        );
+        assert_eq!((d[0].line, d[0].col), (1, 9));
+    }
+
+    /// What sits inside a heading goes through the same checks as anywhere else (it was
+    /// once copied as it was: a `javascript:` link and raw `cite:` links got through).
+    #[test]
+    fn links_and_citations_inside_headings_are_resolved_and_checked() {
+        let (r, d) =
+            run("## Aid [@E] to [x](@/events/e1.md) `code`\n\n## [y](javascript:alert(1))\n");
+        assert!(r.html.contains("<h2 id=\"aid-to-x-code\">"), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"/repo/sources/#source-E\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("href=\"/repo/events/e1/\""), "{}", r.html);
+        assert!(
+            !r.html.contains("cite:") && !r.html.contains("javascript:"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.cited, ["E"]);
+        assert_eq!(r.toc[0].title, "Aid  to x code");
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].line, d[0].col), (3, 4));
+    }
+
+    #[test]
+    fn figures_share_the_ids_of_headings() {
+        let fig = "```figure\ntitle = \"Aid\"\nunit = \"u\"\nsources = [\"E\"]\nbars = [[\"1966\", 1.0]]\n```\n";
+        let (r, d) = run(&format!("## Fig aid\n\n{fig}\n{fig}"));
+        assert!(d.is_empty(), "{d:?}");
+        for id in [
+            "fig-aid",
+            "fig-aid-1",
+            "fig-aid-2",
+            "fig-aid-1-cap",
+            "fig-aid-2-cap",
+        ] {
+            assert_eq!(
+                r.html.matches(&format!("id=\"{id}\"")).count(),
+                1,
+                "{id}: {}",
+                r.html
+            );
+        }
+        assert!(
+            r.html.contains("aria-labelledby=\"fig-aid-2\""),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("id=\"fig-aid-cap\""), "{}", r.html);
+    }
+
+    #[test]
+    fn only_the_id_heading_attribute_is_kept() {
+        let (r, d) = run("# x {autofocus tabindex=0 onfocus=alert(1)}\n\n## y {.big #yy}\n");
+        let msgs: Vec<_> = d
+            .iter()
+            .map(|d| (d.message.as_str(), d.line, d.col))
+            .collect();
+        assert_eq!(
+            msgs,
+            [
+                ("heading attribute `autofocus` is not allowed", 1, 6),
+                ("heading attribute `tabindex` is not allowed", 1, 16),
+                ("heading attribute `onfocus` is not allowed", 1, 27),
+                ("heading class `.big` is not allowed", 3, 7),
+            ]
+        );
+        assert!(!r.html.contains("onfocus"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"yy\">y</h2>"), "{}", r.html);
+    }
+
+    #[test]
+    fn front_matter_headings_get_no_id() {
+        let (r, d) = run_as("# Main\n\ntext", true);
+        assert!(d.is_empty());
+        assert!(r.html.contains("<h1>Main</h1>"), "{}", r.html);
+        assert!(r.toc.is_empty());
+        let (_, d) = run_as("# A {#a}", true);
+        assert_eq!(d[0].message, "heading id `a` in a front-matter string");
+    }
+
+    #[test]
+    fn script_urls_are_errors_however_written() {
+        for (md, shown) in [
+            ("[x](javascript:alert(1))", "javascript:alert(1)"),
+            ("<javascript:alert(1)>", "javascript:alert(1)"),
+            ("[x](JaVaScRiPt:alert(1))", "JaVaScRiPt:alert(1)"),
+            ("[x](&#106;avascript:alert(1))", "javascript:alert(1)"),
+            ("[x](<java\tscript:alert(1)>)", "java\\tscript:alert(1)"),
+            ("[x](&#x20;data:text/html,x)", " data:text/html,x"),
+            ("![x](vbscript:x)", "vbscript:x"),
+        ] {
+            let (r, d) = run(md);
+            assert_eq!(d.len(), 1, "{md}: {d:?}");
+            assert!(
+                d[0].message
+                    .contains(&format!("address `{shown}` uses the scheme")),
+                "{md}: {}",
+                d[0].message
+            );
+            assert_eq!((d[0].line, d[0].col), (1, 1), "{md}");
+            for attr in ["href=\"", "src=\""] {
+                for (i, _) in r.html.match_indices(attr) {
+                    assert!(
+                        r.html[i + attr.len()..].starts_with("#\""),
+                        "{md}: {}",
+                        r.html
+                    );
+                }
+            }
+        }
+        let (_, d) = run("[a](https://x.org) [b](mailto:a@b.c) [c](#top) [d](x/y.svg) <a@b.c>");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(
+            url_scheme(" \u{1}JAVA\nscript:x"),
+            Some("javascript".into())
+        );
+        assert_eq!(url_scheme("/a:b"), None);
+        assert_eq!(url_scheme("1a:b"), None);
+    }
+
+    #[test]
+    fn raw_html_is_text_in_bodies_too() {
+        let (r, _) = run_as(
+            "<img src=x onerror=alert(1)>\n\n<div onclick=x>y</div>\n",
+            false,
+        );
+        assert!(!r.html.contains("<img"), "{}", r.html);
+        assert!(!r.html.contains("<div"), "{}", r.html);
+    }
+
+    #[test]
+    fn control_characters_are_errors_where_written() {
+        let (_, d) = run("a\u{1}b\n\nc\u{7f}\u{fffe}");
+        let at: Vec<_> = d
+            .iter()
+            .map(|d| (d.message.as_str(), d.line, d.col))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                ("control character U+0001 is not allowed", 1, 2),
+                ("control character U+007F is not allowed", 3, 2),
+                ("control character U+FFFE is not allowed", 3, 3),
+            ]
+        );
+        // In a TOML string the character comes from an escape, which is what is shown.
+        let file = "+++\nsummary = \"x \\u0001 y \\b\"\n+++\n";
+        let s = Source {
+            path: PathBuf::from("content/chapters/a.md"),
+            file: Arc::from(file),
+            markdown: "x \u{1} y \u{8}".into(),
+            offset: file.find("x ").unwrap(),
+        };
+        let sources = BTreeSet::new();
+        let pages = BTreeMap::new();
+        let reserved = HashSet::new();
+        let r = Resolver {
+            pages: &pages,
+            base_path: "/",
+            sources: &sources,
+            reserved: &reserved,
+        };
+        let (_, d) = render(&s, &r, RenderOptions { front_matter: true });
+        let at: Vec<_> = d.iter().map(|d| (d.line, d.col)).collect();
+        assert_eq!(at, [(2, 14), (2, 23)]);
+    }
+
+    /// Every literal `id="…"` of the templates is reserved, and every templated one is of a
+    /// form [`reserved_ids`] knows or sits on a page without Markdown bodies.
+    #[test]
+    fn every_template_id_is_reserved() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let mut seen = 0;
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (i, _) in text.match_indices(" id=\"") {
+                let rest = &text[i + 5..];
+                let id = &rest[..rest.find('"').unwrap()];
+                seen += 1;
+                if !id.contains("{{") {
+                    assert!(
+                        LAYOUT_IDS.contains(&id),
+                        "{path:?}: `{id}` is not in LAYOUT_IDS"
+                    );
+                } else {
+                    let known = [
+                        "h-{{ e.id }}",
+                        "chapter-{{ ch.slug }}",
+                        "chapter-{{ ch.slug }}-h",
+                        // Pages that show no Markdown body: timeline, sources, tags,
+                        // people and places.
+                        "era-{{ g.id }}",
+                        "{{ e.id }}",
+                        "tl-f-{{ f.name }}",
+                        "source-{{ s.id }}",
+                        "{{ p.id }}",
+                        "{{ t.id }}",
+                        "tag-{{ t.id }}",
+                    ];
+                    assert!(known.contains(&id), "{path:?}: `{id}` is not handled");
+                }
+            }
+        }
+        // Scripts: `x.id = '…'`.
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut scripts = vec![std::path::PathBuf::from(format!("{root}/src/live.js"))];
+        for e in std::fs::read_dir(format!("{root}/static")).unwrap() {
+            scripts.push(e.unwrap().path());
+        }
+        for path in scripts
+            .iter()
+            .filter(|p| p.extension().is_some_and(|x| x == "js"))
+        {
+            let text = std::fs::read_to_string(path).unwrap();
+            for (i, _) in text.match_indices(".id = '") {
+                let rest = &text[i + 7..];
+                let id = &rest[..rest.find('\'').unwrap()];
+                seen += 1;
+                assert!(
+                    LAYOUT_IDS.contains(&id),
+                    "{path:?}: `{id}` is not in LAYOUT_IDS"
+                );
+            }
+        }
+        assert!(seen >= LAYOUT_IDS.len(), "only {seen} ids found");
     }
 
     #[test]

@@ -6,6 +6,13 @@
 //! All URLs are absolute under the configured base URL, so the files are right under a
 //! project site's sub-path. Dates come from the content, never from the clock, so builds
 //! stay byte-identical.
+//!
+//! Each file is escaped for its own syntax: the XML files (`sitemap.xml`, `atom.xml`)
+//! escape markup and drop the characters XML 1.0 cannot hold (C0 controls but tab,
+//! newline and carriage return; U+FFFE, U+FFFF), which would make a feed reader reject
+//! the whole feed; `robots.txt` and `CNAME` hold only the base URL and the domain, which
+//! `config` has checked for whitespace and controls; `search.json` is JSON that the
+//! search page shows as text.
 
 use crate::config::Config;
 use crate::content::Content;
@@ -46,10 +53,21 @@ pub fn write_files(
     n
 }
 
+/// Text escaped for XML, without the characters XML 1.0 cannot hold.
 fn xml(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
-    escape_html(s, &mut o);
+    if s.chars().any(not_xml_char) {
+        let kept: String = s.chars().filter(|&c| !not_xml_char(c)).collect();
+        escape_html(&kept, &mut o);
+    } else {
+        escape_html(s, &mut o);
+    }
     o
+}
+
+/// Not a `Char` of XML 1.0 (Rust strings hold no surrogates).
+fn not_xml_char(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
 }
 
 /// Every page path of the site, relative to the base URL, in a stable order.
@@ -291,6 +309,14 @@ fn search_index(config: &Config, content: &Content, r: &RenderedContent) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_escapes_and_drops_what_xml_cannot_hold() {
+        assert_eq!(
+            xml("a\u{0}b\u{1}<c>&\"'\u{fffe}\t\n"),
+            "ab&lt;c&gt;&amp;&quot;&#39;\t\n"
+        );
+    }
 
     #[test]
     fn strips_tags_and_citations() {

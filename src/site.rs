@@ -185,9 +185,12 @@ pub fn render_markdown(config: &Config, content: &Content) -> (RenderedContent, 
         pages: &pages,
         base_path: &config.base_path,
         sources: &sources,
+        reserved: &crate::markdown::reserved_ids(content),
     };
-    let body = RenderOptions { raw_html: true };
-    let front = RenderOptions { raw_html: false };
+    let body = RenderOptions {
+        front_matter: false,
+    };
+    let front = RenderOptions { front_matter: true };
     let diags = std::sync::Mutex::new(Vec::new());
     let run = |src: &Source, o: RenderOptions| -> Rendered {
         let (r, d) = render(src, &resolver, o);
@@ -248,8 +251,45 @@ pub fn render_markdown(config: &Config, content: &Content) -> (RenderedContent, 
         places,
     };
     let mut diags = diags.into_inner().unwrap_or_else(|p| p.into_inner());
+    diags.extend(front_matter_controls(content));
     diags.extend(check_anchors(content, &rendered));
     (rendered, diags)
+}
+
+/// Control characters in the plain strings of every front matter and registry (titles,
+/// names, notes); the Markdown ones are checked as they are rendered.
+fn front_matter_controls(content: &Content) -> Vec<Diagnostic> {
+    use crate::markdown::toml_control_characters as check;
+    // A front matter: between the first line (`+++`) and the `+++` line before the body.
+    let front = |body: &Source, markdown: &[&str]| -> Vec<Diagnostic> {
+        let head = &body.file[..body.offset.min(body.file.len())];
+        let start = head.find('\n').map_or(0, |i| i + 1);
+        let end = head.rfind("+++").unwrap_or(head.len()).max(start);
+        check(&body.path, &body.file, start..end, markdown)
+    };
+    let mut out: Vec<Diagnostic> = content
+        .events
+        .par_iter()
+        .flat_map_iter(|e| front(&e.body, &["summary", "disputed"]))
+        .collect();
+    for c in &content.chapters {
+        out.extend(front(&c.body, &["summary"]));
+    }
+    if let Some(h) = &content.home {
+        out.extend(front(&h.body, &[]));
+    }
+    for registry in [&content.people, &content.places] {
+        if let Some(first) = registry.first() {
+            let file = &first.summary.file;
+            out.extend(check(
+                &first.summary.path,
+                file,
+                0..file.len(),
+                &["summary"],
+            ));
+        }
+    }
+    out
 }
 
 /// Every `@/page.md#anchor` must name an id on that page.

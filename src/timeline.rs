@@ -3,11 +3,31 @@
 //! Events are already in date order (the content stage sorts them). Each falls in the era
 //! whose span holds its start date; events outside every era are grouped under "Other
 //! dates" at the end, so none is ever dropped from the page.
+//!
+//! TimelineJS3 shows the strings of `timeline.json` as HTML, so every plain string in it
+//! (titles, era names, display dates, chapter names, the site's description) is
+//! HTML-escaped there (control characters dropped); the `text` of an event is its summary's HTML, already safe.
 
 use crate::config::{Config, Era};
 use crate::content::Content;
 use serde::Serialize;
 use serde_json::{json, Value};
+
+/// A plain string as HTML, for the fields TimelineJS3 renders as HTML; control characters
+/// (which only titles can still hold) are dropped.
+fn html(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    if s.chars().any(crate::markdown::is_refused_char) {
+        let kept: String = s
+            .chars()
+            .filter(|&c| !crate::markdown::is_refused_char(c))
+            .collect();
+        crate::markdown::escape_html(&kept, &mut o);
+    } else {
+        crate::markdown::escape_html(s, &mut o);
+    }
+    o
+}
 
 /// One band of the timeline page and the events in it (indices into `Content::events`).
 #[derive(Debug, Clone, Serialize)]
@@ -76,9 +96,9 @@ pub fn timelinejs(config: &Config, content: &Content, summaries: &[&str]) -> Val
             let mut v = json!({
                 "unique_id": e.id,
                 "start_date": tl_date(&e.date),
-                "text": { "headline": e.title, "text": summary },
-                "group": content.chapter(&e.chapter).map(|c| c.title.as_str()).unwrap_or(&e.chapter),
-                "display_date": e.display_date,
+                "text": { "headline": html(&e.title), "text": summary },
+                "group": html(content.chapter(&e.chapter).map(|c| c.title.as_str()).unwrap_or(&e.chapter)),
+                "display_date": html(&e.display_date),
             });
             if let Some(end) = &e.end_date {
                 v["end_date"] = tl_date(end);
@@ -93,12 +113,12 @@ pub fn timelinejs(config: &Config, content: &Content, summaries: &[&str]) -> Val
             json!({
                 "start_date": tl_date(&e.start),
                 "end_date": tl_date(&e.end),
-                "text": { "headline": e.name },
+                "text": { "headline": html(&e.name) },
             })
         })
         .collect();
     json!({
-        "title": { "text": { "headline": config.title, "text": config.description } },
+        "title": { "text": { "headline": html(&config.title), "text": html(&config.description) } },
         "events": events,
         "eras": eras,
     })

@@ -1,18 +1,61 @@
-//! Hostile strings in every front-matter field land as text, escaped for their context:
-//! HTML text, attributes, URLs and JSON inside `<script>`.
+//! Hostile input, at the edges of every output. Strings in every front-matter field and
+//! body of the fixture `escaping/hostile` land as text, escaped for their context (HTML
+//! text, attributes, URLs, JSON inside `<script>`, XML, JSON read as HTML); no element of
+//! any page carries an `on*` attribute or a script URL; content headings never take an id
+//! the layout writes. What cannot be made safe is refused at its `path:line:col`
+//! (`tests/fixtures/errors/`): heading attributes, script URLs, control characters, layout
+//! ids given explicitly, and bad base URLs.
 
 use crate::harness::{page, SiteTest};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 
-// Every front-matter string of the fixture `escaping/hostile` (and site.toml's) is
-// `</script><script>alert(1)</script>\"'><img src=x onerror=alert(2)>`.
+// Every front-matter string of the fixture `escaping/hostile` (and site.toml's) holds
+// `</script><script>alert(1)</script>\"'><img src=x onerror=alert(2)>`; its Markdown
+// fields and bodies add raw HTML with event handlers, headings named like layout ids
+// (`## Main`), footnotes, relative links that look like script URLs and a figure.
 
 /// The raw payloads that must never appear unescaped in any HTML page.
-const NEEDLES: &[&str] = &["<script>alert", "<img src=x", "onerror=alert(2)>", "\"'><"];
+const NEEDLES: &[&str] = &[
+    "<script>alert",
+    "<img src=x",
+    "onerror=alert(2)>",
+    "\"'><",
+    "<div onmouseover",
+];
+
+fn hostile() -> BTreeMap<String, Vec<u8>> {
+    SiteTest::new("escaping/hostile").build_memory().unwrap()
+}
+
+/// Every element's attributes on a page: (tag, name, value).
+fn attributes(html: &str) -> Vec<(String, String, String)> {
+    let out = RefCell::new(Vec::new());
+    let mut rewriter = lol_html::HtmlRewriter::new(
+        lol_html::Settings {
+            element_content_handlers: vec![lol_html::element!("*", |el| {
+                for a in el.attributes() {
+                    out.borrow_mut().push((el.tag_name(), a.name(), a.value()));
+                }
+                Ok(())
+            })],
+            ..lol_html::Settings::new()
+        },
+        |_: &[u8]| {},
+    );
+    rewriter.write(html.as_bytes()).unwrap();
+    rewriter.end().unwrap();
+    out.into_inner()
+}
+
+/// The scheme of a URL as a browser reads it.
+fn scheme(url: &str) -> Option<String> {
+    docsite::markdown::url_scheme(url)
+}
 
 #[test]
 fn hostile_front_matter_is_text_everywhere() {
-    let t = SiteTest::new("escaping/hostile");
-    let files = t.build_memory().unwrap();
+    let files = hostile();
     let mut checked = 0;
     for (path, bytes) in &files {
         if !path.ends_with(".html") {
@@ -33,12 +76,84 @@ fn hostile_front_matter_is_text_everywhere() {
         "{}",
         &ev[..ev.len().min(3000)]
     );
+    // Raw HTML in a body is shown as text.
+    assert!(ev.contains("&lt;div onmouseover=\"alert(7)\""), "{ev}");
+}
+
+#[test]
+fn no_element_has_an_event_handler_or_a_script_url() {
+    let files = hostile();
+    let mut links = 0;
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8(bytes.clone()).unwrap();
+        for (tag, name, value) in attributes(&html) {
+            assert!(
+                !name.starts_with("on"),
+                "{path}: <{tag} {name}=\"{value}\">"
+            );
+            assert!(
+                !["autofocus", "tabindex"].contains(&name.as_str()) || tag != "h1",
+                "{path}: <{tag} {name}>"
+            );
+            if ["href", "src", "action", "formaction", "xlink:href"].contains(&name.as_str()) {
+                links += 1;
+                if let Some(s) = scheme(&value) {
+                    assert!(
+                        ["http", "https", "mailto"].contains(&s.as_str()),
+                        "{path}: <{tag} {name}=\"{value}\">"
+                    );
+                }
+            }
+        }
+    }
+    assert!(links > 100, "only {links} links seen");
+}
+
+#[test]
+fn content_headings_never_take_a_layout_id() {
+    let files = hostile();
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8(bytes.clone()).unwrap();
+        let mut count: HashMap<String, usize> = HashMap::new();
+        for (_, name, value) in attributes(&html) {
+            if name == "id" {
+                *count.entry(value).or_default() += 1;
+            }
+        }
+        let twice: Vec<_> = count.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(twice.is_empty(), "{path}: ids written twice: {twice:?}");
+        if path != "404.html" {
+            assert_eq!(count.get("main"), Some(&1), "{path}");
+        }
+    }
+    // `## Main` in a chapter body becomes main-1, and its table of contents says so.
+    let ch = page(&files, "chapters/c/index.html");
+    for id in [
+        "main-1",
+        "main-2",
+        "toc-h-1",
+        "chapter-events-1",
+        "chapter-c-1",
+        "h-1957-hostile-1",
+    ] {
+        assert!(ch.contains(&format!("<h2 id=\"{id}\">")), "{id}: {ch}");
+        assert!(
+            ch.contains(&format!("href=\"#{id}\"")),
+            "{id} not in the toc"
+        );
+    }
+    // The skip link still lands on <main>.
+    assert!(ch.contains("<main id=\"main\""));
+    let ev = page(&files, "events/1957-hostile/index.html");
+    assert!(ev.contains("<h2 id=\"sources-h-1\">"), "{ev}");
+    let home = page(&files, "index.html");
+    assert!(home.contains("<h2 id=\"chapters-1\">"), "{home}");
+    assert!(home.contains("<h2 id=\"chapters-h-1\">"), "{home}");
 }
 
 #[test]
 fn json_in_script_stays_inside_its_element_and_parses() {
-    let t = SiteTest::new("escaping/hostile");
-    let files = t.build_memory().unwrap();
+    let files = hostile();
     let html = page(&files, "timeline/index.html");
     let start = html
         .find("<script type=\"application/json\" id=\"timeline-data\">")
@@ -61,16 +176,84 @@ fn json_in_script_stays_inside_its_element_and_parses() {
         "the title must survive intact: {}",
         ev["t"]
     );
-    // timeline.json is a data file, not HTML: it keeps the string as it is.
+}
+
+/// TimelineJS3 renders `timeline.json`'s strings as HTML: none holds raw markup.
+#[test]
+fn timeline_json_strings_are_html_escaped() {
+    let files = hostile();
     let tl: serde_json::Value = serde_json::from_slice(&files["timeline.json"]).unwrap();
-    assert!(tl["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|e| e["text"]["headline"]
-            .as_str()
+    let mut strings = Vec::new();
+    fn walk<'a>(v: &'a serde_json::Value, key: &str, out: &mut Vec<(String, &'a str)>) {
+        match v {
+            serde_json::Value::String(s) => out.push((key.to_string(), s)),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, key, out)),
+            serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| walk(x, k, out)),
+            _ => {}
+        }
+    }
+    walk(&tl, "", &mut strings);
+    let mut headlines = 0;
+    for (key, s) in &strings {
+        if key == "headline" {
+            headlines += 1;
+            assert!(!s.contains('<'), "raw markup in a headline: {s}");
+            assert!(
+                !s.contains('\u{1}'),
+                "a control character in a headline: {s:?}"
+            );
+        }
+        if ["group", "display_date"].contains(&key.as_str()) {
+            assert!(!s.contains('<'), "raw markup in {key}: {s}");
+        }
+        if key == "text" {
+            // The event's summary HTML: markup docsite wrote, none from the payload.
+            assert!(!s.contains("<script") && !s.contains("<img"), "{s}");
+        }
+    }
+    assert!(headlines >= 3, "only {headlines} headlines");
+    let ev = &tl["events"][0]["text"]["headline"];
+    assert!(
+        ev.as_str()
             .unwrap()
-            .starts_with("</script>")));
+            .starts_with("&lt;/script&gt;&lt;script&gt;alert(1)"),
+        "{ev}"
+    );
+}
+
+/// The feed and the sitemap are well-formed XML whatever the strings hold (control
+/// characters are refused where written, and dropped from XML if any got through).
+#[test]
+fn atom_and_sitemap_are_well_formed_xml() {
+    let files = hostile();
+    for name in ["atom.xml", "sitemap.xml"] {
+        let text = String::from_utf8(files[name].clone()).unwrap();
+        let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(doc.root_element().children().count() > 2, "{name}");
+    }
+    let atom = String::from_utf8(files["atom.xml"].clone()).unwrap();
+    let doc = roxmltree::Document::parse(&atom).unwrap();
+    let titles: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("title"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.starts_with("</script><script>alert(1)") && t.ends_with('>')),
+        "{titles:?}"
+    );
+}
+
+#[test]
+fn robots_txt_has_its_three_lines() {
+    let files = hostile();
+    let robots = String::from_utf8(files["robots.txt"].clone()).unwrap();
+    assert_eq!(
+        robots,
+        "User-agent: *\nAllow: /\nSitemap: https://example.org/sitemap.xml\n"
+    );
 }
 
 #[test]
@@ -84,5 +267,42 @@ fn javascript_urls_are_refused() {
     assert!(
         err.contains("error: url `javascript:alert(1)` must start with https:// or http://"),
         "{err}"
+    );
+}
+
+fn refused(case: &str, args: &[&str]) {
+    SiteTest::new(&format!("errors/{case}")).fails_as_expected(args);
+}
+
+#[test]
+fn heading_attributes_are_refused() {
+    refused("heading-attributes", &["build"]);
+}
+
+#[test]
+fn script_urls_in_every_markdown_field_are_refused() {
+    refused("script-urls", &["build"]);
+}
+
+#[test]
+fn control_characters_are_refused_where_written() {
+    refused("control-characters", &["build"]);
+}
+
+#[test]
+fn explicit_layout_ids_are_refused() {
+    refused("layout-id", &["build"]);
+}
+
+#[test]
+fn a_base_url_with_a_newline_is_refused_in_site_toml() {
+    refused("base-url-newline", &["build"]);
+}
+
+#[test]
+fn a_base_url_with_a_newline_is_refused_on_the_command_line() {
+    refused(
+        "base-url-flag",
+        &["build", "--base-url", "https://example.org/\nDisallow:/"],
     );
 }
