@@ -44,6 +44,14 @@ pub struct DiskOutput {
     pub tmp: PathBuf,
 }
 
+/// However a build ends (committed, discarded, failed, or unwinding from a panic), its
+/// temporary folder goes: after a swap it holds the old site, otherwise the unused build.
+impl Drop for DiskOutput {
+    fn drop(&mut self) {
+        remove_temporary(&self.tmp);
+    }
+}
+
 /// The temporary folders of this process that a signal must remove. [`Output::commit`]
 /// holds the lock while it swaps, so a signal never removes a folder mid-swap.
 static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
@@ -186,24 +194,19 @@ impl Output {
             Output::Disk(d) => {
                 // Written last, so that no file of static/ can take its place.
                 std::fs::write(d.tmp.join(MARKER), MARKER_TEXT)
-                    .with_context(|| format!("cannot write in {}", d.tmp.display()))
-                    .inspect_err(|_| remove_temporary(&d.tmp))?;
+                    .with_context(|| format!("cannot write in {}", d.tmp.display()))?;
                 let guard = TEMPORARIES.lock().unwrap_or_else(|e| e.into_inner());
                 let swapped = swap_in(&d.tmp, &d.dir);
                 drop(guard);
-                // Whatever is left at `tmp` is the old site or the failed new one.
-                remove_temporary(&d.tmp);
+                // Dropping `d` removes what is left at `tmp`: the old site or the failed new one.
                 swapped.map(|()| None)
             }
         }
     }
 
-    /// Abandons a failed build: the temporary folder goes, the old output stays.
-    pub fn discard(self) {
-        if let Output::Disk(d) = self {
-            remove_temporary(&d.tmp);
-        }
-    }
+    /// Abandons a failed build: the temporary folder goes, the old output stays. (Dropping
+    /// the output does the same; this says so where a build fails.)
+    pub fn discard(self) {}
 }
 
 /// `path` made absolute with every existing folder resolved through the file system, so

@@ -204,3 +204,18 @@ fn ctrl_c_removes_the_runs_own_temporary_folder() {
     );
     t.assert_no_temp_folders();
 }
+
+#[test]
+fn a_panic_between_preparing_and_committing_leaves_no_temporary_folder() {
+    let t = SiteTest::new("build/minimal");
+    let (dir, root) = (t.path("public"), t.root().to_path_buf());
+    let joined = std::thread::spawn(move || {
+        let out = docsite::output::Output::disk(&dir, &root).unwrap();
+        out.put("index.html", b"half a build".to_vec()).unwrap();
+        panic!("a bug in the middle of a build");
+    })
+    .join();
+    assert!(joined.is_err(), "the thread was meant to panic");
+    assert!(!t.path("public").exists());
+    t.assert_no_temp_folders();
+}
