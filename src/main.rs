@@ -165,7 +165,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 NewCommand::Chapter { slug } => NewPage::Chapter { slug },
             };
             let path = docsite::scaffold::create(&cli.root, &page)?;
-            println!("wrote {}", cli.root.join(path).display());
+            println!("wrote {}", shown(&cli.root.join(path)));
             Ok(ExitCode::SUCCESS)
         }
         Command::Build {
@@ -179,7 +179,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 drafts,
             };
             let started = std::time::Instant::now();
-            let shown = output_dir.clone();
+            let output_name = output_dir.clone();
             let out_dir = if output_dir.is_absolute() || cli.root == std::path::Path::new(".") {
                 output_dir
             } else {
@@ -195,7 +195,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         stats.pages,
                         stats.events,
                         stats.chapters,
-                        shown.display(),
+                        shown(&output_name),
                         started.elapsed().as_millis()
                     );
                     Ok(ExitCode::SUCCESS)
@@ -203,7 +203,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Err(BuildError::Site(d)) => {
                     out.discard();
                     eprintln!("{d}");
-                    eprintln!("the build failed; {} was left as it was", shown.display());
+                    eprintln!(
+                        "the build failed; {} was left as it was",
+                        shown(&output_name)
+                    );
                     Ok(ExitCode::FAILURE)
                 }
                 Err(BuildError::System(e)) => {
@@ -213,4 +216,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
     }
+}
+
+/// A path as the terminal may show it: control characters as U+FFFD.
+fn shown(path: &std::path::Path) -> String {
+    docsite::diagnostics::clean(&path.display().to_string()).into_owned()
 }

@@ -42,6 +42,8 @@ pub struct DiskOutput {
     pub dir: PathBuf,
     /// The temporary folder being written.
     pub tmp: PathBuf,
+    /// The output folder as the user named it, for messages.
+    shown: String,
 }
 
 /// However a build ends (committed, discarded, failed, or unwinding from a panic), its
@@ -82,7 +84,7 @@ impl Output {
     /// temporary folders that killed runs left beside it, and prepares this run's own.
     /// Nothing is created, moved or removed when `dir` is refused.
     pub fn disk(dir: &Path, site_root: &Path) -> Result<Output> {
-        let shown = dir.display().to_string();
+        let shown = crate::diagnostics::clean(&dir.display().to_string()).into_owned();
         let dir =
             resolve(dir).with_context(|| format!("cannot use {shown} as the output folder"))?;
         refuse_site_folders(&dir, site_root, &shown)?;
@@ -103,7 +105,7 @@ impl Output {
                     tmp.display()
                 );
             }
-            std::fs::remove_dir_all(&tmp)
+            remove_tree(&tmp)
                 .with_context(|| format!("cannot remove the stale {}", tmp.display()))?;
         }
         std::fs::create_dir(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
@@ -112,7 +114,7 @@ impl Output {
             remove_temporary(&tmp);
             return Err(e).with_context(|| format!("cannot write in {}", tmp.display()));
         }
-        Ok(Output::Disk(DiskOutput { dir, tmp }))
+        Ok(Output::Disk(DiskOutput { dir, tmp, shown }))
     }
 
     /// Writes one file at `rel` (a `/`-separated path inside the site).
@@ -196,6 +198,8 @@ impl Output {
                 std::fs::write(d.tmp.join(MARKER), MARKER_TEXT)
                     .with_context(|| format!("cannot write in {}", d.tmp.display()))?;
                 let guard = TEMPORARIES.lock().unwrap_or_else(|e| e.into_inner());
+                // The folder may have changed while the site was built: the same rules again.
+                refuse_what_docsite_did_not_make(&d.dir, &d.shown)?;
                 let swapped = swap_in(&d.tmp, &d.dir);
                 drop(guard);
                 // Dropping `d` removes what is left at `tmp`: the old site or the failed new one.
@@ -252,8 +256,10 @@ fn resolve(path: &Path) -> Result<PathBuf> {
     Ok(resolved.join(name))
 }
 
-/// Refuses the site root, its ancestors, another site's root, and `.git`, `content/`,
-/// `templates/`, `static/` or anything inside them.
+/// Refuses the site root and its ancestors, an ancestor of the real `content/`,
+/// `templates/`, `static/` or `.git` (they may be symbolic links), another site's root,
+/// and `.git`, `content/`, `templates/`, `static/` or anything inside them, of this site or
+/// of any site above the folder. Any `.git` folder on the way is refused too.
 fn refuse_site_folders(dir: &Path, site_root: &Path, shown: &str) -> Result<()> {
     let root = site_root
         .canonicalize()
@@ -261,31 +267,78 @@ fn refuse_site_folders(dir: &Path, site_root: &Path, shown: &str) -> Result<()> 
     // A symbolic link is judged by where it leads as well as by where it is.
     let real = dir.canonicalize().ok();
     let places: Vec<&Path> = std::iter::once(dir).chain(real.as_deref()).collect();
-    let how = "choose a folder of its own, such as the default `public`";
+    let refuse = |why: String| -> Result<()> {
+        bail!(
+            "refusing to write the site into {shown}: {why}; nothing was changed\n  hint: choose a folder of its own, such as the default `public`"
+        )
+    };
+    const OWN: [&str; 4] = [".git", "content", "templates", "static"];
+    let folder = |own: &str| {
+        if own == ".git" {
+            ".git".to_string()
+        } else {
+            format!("{own}/")
+        }
+    };
     for d in &places {
         if root.starts_with(d) {
-            bail!(
-                "refusing to write the site into {shown}: it holds the site itself; nothing was changed\n  hint: {how}"
-            );
+            return refuse("it holds the site itself".into());
         }
-        if d.join("site.toml").exists() {
-            bail!(
-                "refusing to write the site into {shown}: it holds a site.toml, so it is a site's own folder; nothing was changed\n  hint: {how}"
-            );
+        if d.components().any(|c| c.as_os_str() == ".git") {
+            return refuse("it is inside a .git folder, which docsite never writes".into());
         }
-        for own in [".git", "content", "templates", "static"] {
-            let own_dir = root.join(own);
-            let own_real = own_dir.canonicalize().unwrap_or_else(|_| own_dir.clone());
-            if d.starts_with(&own_dir) || d.starts_with(&own_real) {
-                bail!(
-                    "refusing to write the site into {shown}: it is {}the site's {own}{} folder, which docsite never writes; nothing was changed\n  hint: {how}",
-                    if *d == own_dir || *d == own_real { "" } else { "inside " },
-                    if own == ".git" { "" } else { "/" },
-                );
+        for own in OWN {
+            let own_real = root.join(own).canonicalize().ok();
+            if own_real
+                .as_ref()
+                .is_some_and(|r| r.starts_with(d) && r != *d)
+            {
+                return refuse(format!(
+                    "it holds the site's {} folder (through a symbolic link)",
+                    folder(own)
+                ));
             }
+        }
+        // This site's folders, and those of any site above `d`.
+        for site in d.ancestors() {
+            let is_this = site == root;
+            if !is_this && !site.join("site.toml").is_file() {
+                continue;
+            }
+            for own in OWN {
+                let own_dir = site.join(own);
+                let own_real = own_dir.canonicalize().unwrap_or_else(|_| own_dir.clone());
+                if d.starts_with(&own_dir) || d.starts_with(&own_real) {
+                    let inside = if *d == own_dir || *d == own_real {
+                        ""
+                    } else {
+                        "inside "
+                    };
+                    let whose = if is_this {
+                        "the site's"
+                    } else {
+                        "another site's"
+                    };
+                    return refuse(format!(
+                        "it is {inside}{whose} {} folder, which docsite never writes",
+                        folder(own)
+                    ));
+                }
+            }
+        }
+        // Another site's own folder; this site's earlier output may hold a copied site.toml.
+        if d.join("site.toml").exists() && !is_marked(d) {
+            return refuse("it holds a site.toml, so it is a site's own folder".into());
         }
     }
     Ok(())
+}
+
+/// Whether `dir` holds the [`MARKER`] of an output docsite wrote.
+fn is_marked(dir: &Path) -> bool {
+    dir.join(MARKER)
+        .symlink_metadata()
+        .is_ok_and(|m| m.is_file())
 }
 
 /// Refuses anything at `dir` but nothing, an empty folder, or a folder docsite wrote.
@@ -311,16 +364,124 @@ fn refuse_what_docsite_did_not_make(dir: &Path, shown: &str) -> Result<()> {
     if entries.next().is_none() {
         return Ok(());
     }
-    if dir
-        .join(MARKER)
-        .symlink_metadata()
-        .is_ok_and(|m| m.is_file())
-    {
-        return Ok(());
+    if is_marked(dir) {
+        return refuse_mount_points(dir, shown);
     }
     bail!(
         "refusing to replace {shown}: it is not empty and docsite did not write it (it has no {MARKER} file), so its files may be yours; nothing was changed\n  hint: {how}; if {shown} is an older docsite output, delete it yourself once"
     )
+}
+
+/// Refuses an output that holds another file system (a mount point) anywhere inside:
+/// replacing the folder would remove files that docsite did not write.
+fn refuse_mount_points(dir: &Path, shown: &str) -> Result<()> {
+    if let Some(mount) = first_mount_point(dir) {
+        let inner = mount
+            .strip_prefix(dir)
+            .unwrap_or(&mount)
+            .display()
+            .to_string();
+        let inner = crate::diagnostics::clean(&inner);
+        bail!(
+            "refusing to replace {shown}: {shown}/{inner} is a mount point, whose files docsite did not write; nothing was changed\n  hint: unmount it, or give --output-dir another folder"
+        );
+    }
+    Ok(())
+}
+
+/// The first folder under `dir` that is a mount point, if any: one listed in
+/// `/proc/self/mountinfo` (which also finds bind mounts of the same file system), or one on
+/// another device than `dir`.
+fn first_mount_point(dir: &Path) -> Option<PathBuf> {
+    let listed = mount_points_under(dir);
+    if let Some(m) = listed.first() {
+        return Some(m.clone());
+    }
+    other_device_under(dir)
+}
+
+/// The mount points strictly inside `dir`, from `/proc/self/mountinfo` (Linux; none
+/// elsewhere).
+fn mount_points_under(dir: &Path) -> Vec<PathBuf> {
+    let Ok(info) = std::fs::read_to_string("/proc/self/mountinfo") else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = info
+        .lines()
+        .filter_map(|l| l.split(' ').nth(4))
+        .map(|p| PathBuf::from(unescape_mountinfo(p)))
+        .filter(|p| p.starts_with(dir) && p != dir)
+        .collect();
+    found.sort();
+    found
+}
+
+/// mountinfo writes space, tab, newline and backslash in paths as `\ooo` (octal).
+fn unescape_mountinfo(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let octal = b
+            .get(i + 1..i + 4)
+            .filter(|o| o.iter().all(|c| (b'0'..=b'7').contains(c)));
+        match (b[i], octal) {
+            (b'\\', Some(o)) => {
+                out.push((o[0] - b'0') * 64 + (o[1] - b'0') * 8 + (o[2] - b'0'));
+                i += 4;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(unix)]
+fn other_device_under(dir: &Path) -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let dev = dir.symlink_metadata().ok()?.dev();
+    walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_dir())
+        .find(|e| e.metadata().is_ok_and(|m| m.dev() != dev))
+        .map(|e| e.into_path())
+}
+
+#[cfg(not(unix))]
+fn other_device_under(_dir: &Path) -> Option<PathBuf> {
+    None
+}
+
+/// Removes `dir` and what is inside it without following a symbolic link or entering a
+/// mount point (another file system, or a bind mount): those stay, with their files.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    if dir.symlink_metadata()?.file_type().is_symlink() {
+        return std::fs::remove_file(dir);
+    }
+    let mounts = mount_points_under(dir);
+    let walk = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .same_file_system(true)
+        .contents_first(true)
+        .into_iter()
+        .filter_entry(|e| !mounts.iter().any(|m| m == e.path()));
+    let mut last = Ok(());
+    for e in walk {
+        let r = match e {
+            Ok(e) if e.file_type().is_dir() => std::fs::remove_dir(e.path()),
+            Ok(e) => std::fs::remove_file(e.path()),
+            Err(e) => Err(e.into()),
+        };
+        if let Err(e) = r {
+            last = Err(e);
+        }
+    }
+    last
 }
 
 /// `.public.docsite-tmp-123` for the output folder `public`.
@@ -364,11 +525,28 @@ fn remove_stale_temporaries(parent: &Path, output_name: &str) {
         };
         let path = e.path();
         let is_dir = path.symlink_metadata().is_ok_and(|m| m.is_dir());
-        if !is_dir || process_alive(pid) || (marked && !path.join(MARKER).is_file()) {
+        // Older versions left no mark: their folders must at least look like a build.
+        let ours = if marked {
+            is_marked(&path)
+        } else {
+            pid <= pid_max() && LEGACY_SIGNS.iter().any(|f| path.join(f).exists())
+        };
+        if !is_dir || !ours || process_alive(pid) {
             continue;
         }
-        let _ = std::fs::remove_dir_all(&path);
+        let _ = remove_tree(&path);
     }
+}
+
+/// Files that every build of older versions wrote first or early.
+const LEGACY_SIGNS: [&str; 4] = [".nojekyll", "index.html", "404.html", "chapters"];
+
+/// The largest process id this system gives (4,194,304 at most on Linux).
+fn pid_max() -> u32 {
+    std::fs::read_to_string("/proc/sys/kernel/pid_max")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(4_194_304)
 }
 
 #[cfg(unix)]
@@ -397,7 +575,7 @@ fn register(tmp: &Path) {
 }
 
 fn remove_temporary(tmp: &Path) {
-    let _ = std::fs::remove_dir_all(tmp);
+    let _ = remove_tree(tmp);
     TEMPORARIES
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -415,7 +593,7 @@ pub fn clean_up_on_interrupt() -> Result<()> {
             // which can bring a folder back: remove until it stays gone.
             let mut gone_for = 0;
             for _ in 0..200 {
-                let _ = std::fs::remove_dir_all(tmp);
+                let _ = remove_tree(tmp);
                 std::thread::sleep(std::time::Duration::from_millis(5));
                 gone_for = if tmp.symlink_metadata().is_err() {
                     gone_for + 1
@@ -448,14 +626,14 @@ fn swap_in(tmp: &Path, dir: &Path) -> Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let old = dir.with_file_name(temporary_name(&name, "old", std::process::id()));
-    let _ = std::fs::remove_dir_all(&old);
+    let _ = remove_tree(&old);
     std::fs::rename(dir, &old)
         .with_context(|| format!("cannot move the old site out of {}", dir.display()))?;
     if let Err(e) = std::fs::rename(tmp, dir) {
         let _ = std::fs::rename(&old, dir);
         return Err(e).with_context(|| format!("cannot move the new site into {}", dir.display()));
     }
-    let _ = std::fs::remove_dir_all(&old);
+    let _ = remove_tree(&old);
     Ok(())
 }
 
@@ -540,5 +718,22 @@ mod tests {
             .map(|e| e.file_name())
             .collect();
         assert_eq!(names, ["public"], "a folder was left beside the output");
+    }
+
+    #[test]
+    fn mount_points_are_found_where_the_device_changes() {
+        use std::os::unix::fs::MetadataExt;
+        // /dev holds mounts of its own (pts, shm) on Linux; checked against stat itself.
+        let dev = std::fs::metadata("/dev").unwrap().dev();
+        let expected = std::fs::read_dir("/dev")
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .any(|e| e.metadata().is_ok_and(|m| m.dev() != dev));
+        assert_eq!(other_device_under(Path::new("/dev")).is_some(), expected);
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("a/b")).unwrap();
+        assert_eq!(first_mount_point(d.path()), None);
+        assert_eq!(unescape_mountinfo("/a\\040b\\134c"), "/a b\\c");
     }
 }

@@ -176,7 +176,10 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
             .with_context(|| format!("cannot listen on {addr}"))?
     };
     runtime.spawn(accept_loop(listener, Arc::clone(&shared)));
-    eprintln!("serving {} at {url} (Ctrl-C stops)", opts.root.display());
+    eprintln!(
+        "serving {} at {url} (Ctrl-C stops)",
+        crate::diagnostics::clean(&opts.root.display().to_string())
+    );
     if opts.open {
         open_browser(&url);
     }

@@ -134,12 +134,23 @@ fn temporary_folders_of_killed_runs_are_removed_and_nothing_else() {
     t.write(&format!("{legacy}/index.html"), "old");
     t.write(&format!("{unmarked}/thesis.txt"), "mine");
     t.write(".public.tmp-notes/thesis.txt", "mine");
+    // Unmarked folders of the old naming that do not look like a build, or whose number
+    // cannot be a process id, are not docsite's to remove.
+    let legacy_notes = format!(".public.tmp-{}", dead_pid());
+    t.write(&format!("{legacy_notes}/notes.txt"), "mine");
+    t.write(".public.tmp-4000000000.old/index.html", "mine");
     t.run(&["build"]).success();
     for gone in [&stale, &stale_old, &legacy] {
         assert!(!t.path(gone).exists(), "{gone} was left");
     }
     // A run still going, a folder without the mark, a name that is not ours: kept.
-    for kept in [&running, &unmarked, &".public.tmp-notes".to_string()] {
+    for kept in [
+        &running,
+        &unmarked,
+        &".public.tmp-notes".to_string(),
+        &legacy_notes,
+        &".public.tmp-4000000000.old".to_string(),
+    ] {
         assert!(t.path(kept).exists(), "{kept} was removed");
     }
 }
@@ -217,5 +228,118 @@ fn a_panic_between_preparing_and_committing_leaves_no_temporary_folder() {
     .join();
     assert!(joined.is_err(), "the thread was meant to panic");
     assert!(!t.path("public").exists());
+    t.assert_no_temp_folders();
+}
+
+#[test]
+fn an_ancestor_of_a_linked_content_folder_is_refused() {
+    refused("ancestor-of-linked-content", "shared", |t| {
+        t.write("shared/.docsite-output", "");
+        std::fs::rename(t.path("content"), t.path("shared/content")).unwrap();
+        std::os::unix::fs::symlink("shared/content", t.path("content")).unwrap();
+    });
+}
+
+#[test]
+fn another_sites_own_folders_and_any_git_folder_are_refused() {
+    refused(
+        "inside-other-sites-templates",
+        "other/templates/generated",
+        |t| {
+            t.write("other/site.toml", "title = \"x\"\n");
+            t.write("other/templates/base.html", "theirs");
+        },
+    );
+    refused("inside-a-git-folder", "vendor/.git/site", |_| {});
+}
+
+#[test]
+fn a_site_toml_of_static_does_not_lock_the_site_out_of_its_output() {
+    let t = SiteTest::new("build/minimal");
+    t.write("static/site.toml", "title = \"an example to download\"\n");
+    t.run(&["build"]).success();
+    assert!(t.path("public/site.toml").is_file());
+    t.run(&["build"]).success();
+}
+
+#[test]
+fn a_folder_made_while_the_site_was_built_is_not_replaced() {
+    let t = SiteTest::new("build/minimal");
+    let out = docsite::output::Output::disk(&t.path("public"), t.root()).unwrap();
+    out.put("index.html", b"new".to_vec()).unwrap();
+    t.write("public/thesis.txt", "my only copy");
+    let err = out.commit().unwrap_err();
+    assert!(format!("{err:#}").contains("did not write it"), "{err:#}");
+    assert_eq!(
+        std::fs::read_to_string(t.path("public/thesis.txt")).unwrap(),
+        "my only copy"
+    );
+    t.assert_no_temp_folders();
+}
+
+#[test]
+fn control_characters_in_the_output_name_never_reach_the_terminal() {
+    let t = SiteTest::new("build/minimal");
+    let r = t.run(&["build", "--output-dir", "out\u{1b}]0;pwned\u{7}\nfake"]);
+    r.success();
+    assert!(
+        !r.stderr.contains('\u{1b}') && !r.stderr.contains('\u{7}'),
+        "{:?}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("into out\u{fffd}]0;pwned\u{fffd}\u{fffd}fake in"),
+        "{:?}",
+        r.stderr
+    );
+}
+
+/// Unmounts every mount point under its folder when dropped, however the test ends (a
+/// failed refusal would have moved the mount elsewhere in the site's folder).
+struct Mounted(std::path::PathBuf);
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let info = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+        for point in info.lines().filter_map(|l| l.split(' ').nth(4)) {
+            if Path::new(point).starts_with(&self.0) {
+                let _ = Command::new("umount").arg("-l").arg(point).status();
+            }
+        }
+    }
+}
+
+#[test]
+fn an_output_holding_a_mount_point_is_refused_and_the_mounted_files_kept() {
+    let t = SiteTest::new("build/minimal");
+    t.run(&["build"]).success();
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("photo.jpg"), "precious").unwrap();
+    std::fs::create_dir(t.path("public/media")).unwrap();
+    let mounted = Command::new("mount")
+        .arg("--bind")
+        .arg(data.path())
+        .arg(t.path("public/media"))
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        // Only root can mount: the refusal is still checked on /dev's own mounts below.
+        eprintln!("mount --bind is not allowed here; the bind-mount case was not run");
+        return;
+    }
+    let _guard = Mounted(t.root().canonicalize().unwrap());
+    let r = t.run(&["build"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("public/media is a mount point"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(data.path().join("photo.jpg")).unwrap(),
+        "precious"
+    );
     t.assert_no_temp_folders();
 }
