@@ -41,8 +41,16 @@ function cleanup() {
   tempDirs.clear();
 }
 process.on('exit', cleanup);
+// `on`, not `once`: a second signal during the cleanup (the test runner and `timeout` may
+// both send one) must not find the default action back and kill the process half-way.
+let stopping = false;
 for (const [sig, n] of [['SIGTERM', 15], ['SIGINT', 2], ['SIGHUP', 1]]) {
-  process.once(sig, () => { cleanup(); process.exit(128 + n); });
+  process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
+    cleanup();
+    process.exit(128 + n);
+  });
 }
 
 /**
