@@ -6,11 +6,13 @@
 //! fixture, whose files are copied first and then overwritten by the case's own. Files named
 //! `expected*` and `base` belong to the test, not the site.
 //!
-//! No test may hang: every run of the binary goes through [`run_command`], which kills a
-//! child that overruns its deadline (generous: it guards against hangs, it measures nothing)
-//! and fails the test saying so; [`KillOnDrop`] stops a long-running child (`serve`) when
-//! the test ends, passing or failing; [`lines`] reads a child's output on a thread so that
-//! every wait for a line can have a deadline (`recv_timeout`).
+//! No test may hang. [`run_in`] and [`run_command`] (every run of the binary should go
+//! through them) kill a child that overruns its deadline, which is generous: it guards
+//! against hangs and measures nothing; the test then fails saying so.
+//! [`SiteTest::build_memory`] runs the library's build on a thread under the same deadline.
+//! [`KillOnDrop`] stops a long-running child (`serve`) when the test ends, passing or
+//! failing, and [`lines`] reads a child's output on a thread so that every wait for a line
+//! can have a deadline (`recv_timeout`).
 
 #![allow(dead_code)]
 
@@ -18,7 +20,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// How long one run of the `docsite` binary may take before it is killed as hung. Runs on
@@ -95,15 +97,29 @@ impl SiteTest {
     }
 
     /// Builds in memory through the library; returns the files or the rendered problems.
+    /// The build runs on a thread of its own and must end within [`RUN_LIMIT`]: one that
+    /// does not (a loop on some input) fails the test instead of hanging it.
+    #[track_caller]
     pub fn build_memory(&self) -> Result<BTreeMap<String, Vec<u8>>, String> {
-        let out = docsite::output::Output::memory();
         let opts = docsite::site::BuildOptions {
             root: self.root().to_path_buf(),
             ..Default::default()
         };
-        match docsite::site::build(&opts, &out) {
-            Ok(_) => Ok(out.commit().unwrap().unwrap()),
-            Err(e) => Err(e.to_string()),
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let out = docsite::output::Output::memory();
+            let r = match docsite::site::build(&opts, &out) {
+                Ok(_) => Ok(out.commit().unwrap().unwrap()),
+                Err(e) => Err(e.to_string()),
+            };
+            let _ = tx.send(r);
+        });
+        match rx.recv_timeout(RUN_LIMIT) {
+            Ok(r) => r,
+            Err(RecvTimeoutError::Timeout) => {
+                panic!("the build did not end within {RUN_LIMIT:?}")
+            }
+            Err(RecvTimeoutError::Disconnected) => panic!("the build panicked (message above)"),
         }
     }
 
