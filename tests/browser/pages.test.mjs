@@ -2,16 +2,20 @@
 // violations, and screenshots at phone and desktop widths in target/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildSite, serveDir, launch, watchErrors, axe, shot } from './lib.mjs';
+import { buildSite, serveDir, launch, withPage, axe, shot, removeDir } from './lib.mjs';
 
-let server; let browser; let base;
+let server; let browser; let base; let dir;
 before(async () => {
-  const dir = buildSite({ baseUrl: 'http://127.0.0.1/distant-comrades/' });
+  dir = buildSite({ baseUrl: 'http://127.0.0.1/distant-comrades/' });
   server = await serveDir(dir, '/distant-comrades/');
   base = server.url;
   browser = await launch();
-});
-after(async () => { await browser?.close(); await server?.close(); });
+}, { timeout: 300_000 });
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  removeDir(dir);
+}, { timeout: 60_000 });
 
 const PAGES = [
   ['home', ''], ['chapter', 'chapter'], ['event', 'event'], ['sources', 'sources/'], ['search', 'search/'], ['print', 'print/'],
@@ -19,17 +23,16 @@ const PAGES = [
 ];
 
 for (const [name, path] of PAGES) {
-  test(`${name} page: no console errors, no axe violations, screenshots`, async (t) => {
-    const page = await browser.newPage();
-    const errors = watchErrors(page);
+  test(`${name} page: no console errors, no axe violations, screenshots`, { timeout: 120_000 }, (t) => withPage(browser, {}, async (page, errors) => {
     let url = base + path;
-    // The first chapter and the first event, whatever the content names them.
+    // The first chapter and the first event, whatever the content names them: both lists
+    // are in the pages' HTML, so they are looked up once the page has loaded, without waiting.
     const first = { chapter: ['', '.chapter-link'], event: ['timeline/', '.tl-event h3 a'] }[path];
     if (first) {
       await page.goto(base + first[0]);
-      const href = await page.locator(first[1]).first().getAttribute('href', { timeout: 2000 }).catch(() => null);
-      if (!href) { t.skip(`the documentary has no ${path} yet`); await page.close(); return; }
-      url = new URL(href, base).href;
+      const link = await page.$(first[1]);
+      if (!link) { t.skip(`the documentary has no ${path} yet`); return; }
+      url = new URL(await link.getAttribute('href'), base).href;
     }
     const res = await page.goto(url);
     assert.equal(res.status(), name === '404' ? 404 : 200);
@@ -42,6 +45,5 @@ for (const [name, path] of PAGES) {
     const violations = await axe(page);
     assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
     assert.deepEqual(errors.filter((e) => !/404/.test(e)), []);
-    await page.close();
-  });
+  }));
 }

@@ -5,12 +5,28 @@
 //! fixture has none). A case may instead be an *overlay*: a file `base` naming another
 //! fixture, whose files are copied first and then overwritten by the case's own. Files named
 //! `expected*` and `base` belong to the test, not the site.
+//!
+//! No test may hang. [`run_in`] and [`run_command`] (every run of the binary should go
+//! through them) kill a child that overruns its deadline, which is generous: it guards
+//! against hangs and measures nothing; the test then fails saying so.
+//! [`SiteTest::build_memory`] runs the library's build on a thread under the same deadline.
+//! [`KillOnDrop`] stops a long-running child (`serve`) when the test ends, passing or
+//! failing, and [`lines`] reads a child's output on a thread so that every wait for a line
+//! can have a deadline (`recv_timeout`).
 
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+/// How long one run of the `docsite` binary may take before it is killed as hung. Runs on
+/// fixture sites take well under a second; this is a bound for a loaded machine, not a
+/// figure anything is compared against.
+pub const RUN_LIMIT: Duration = Duration::from_secs(300);
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -81,15 +97,29 @@ impl SiteTest {
     }
 
     /// Builds in memory through the library; returns the files or the rendered problems.
+    /// The build runs on a thread of its own and must end within [`RUN_LIMIT`]: one that
+    /// does not (a loop on some input) fails the test instead of hanging it.
+    #[track_caller]
     pub fn build_memory(&self) -> Result<BTreeMap<String, Vec<u8>>, String> {
-        let out = docsite::output::Output::memory();
         let opts = docsite::site::BuildOptions {
             root: self.root().to_path_buf(),
             ..Default::default()
         };
-        match docsite::site::build(&opts, &out) {
-            Ok(_) => Ok(out.commit().unwrap().unwrap()),
-            Err(e) => Err(e.to_string()),
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let out = docsite::output::Output::memory();
+            let r = match docsite::site::build(&opts, &out) {
+                Ok(_) => Ok(out.commit().unwrap().unwrap()),
+                Err(e) => Err(e.to_string()),
+            };
+            let _ = tx.send(r);
+        });
+        match rx.recv_timeout(RUN_LIMIT) {
+            Ok(r) => r,
+            Err(RecvTimeoutError::Timeout) => {
+                panic!("the build did not end within {RUN_LIMIT:?}")
+            }
+            Err(RecvTimeoutError::Disconnected) => panic!("the build panicked (message above)"),
         }
     }
 
@@ -160,18 +190,96 @@ impl SiteTest {
     }
 }
 
-/// Runs the `docsite` binary in `dir`.
+/// Runs the `docsite` binary in `dir`, within [`RUN_LIMIT`].
+#[track_caller]
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_docsite"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run docsite");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_docsite"));
+    cmd.args(args).current_dir(dir);
+    run_command(&mut cmd, RUN_LIMIT)
+}
+
+/// Runs `cmd` to its end as `Command::output` does (stdin empty, stdout and stderr
+/// captured), but kills it and fails the test, with what it printed so far, when it has not
+/// ended within `limit`.
+#[track_caller]
+pub fn run_command(cmd: &mut Command, limit: Duration) -> Run {
+    let mut child = KillOnDrop(
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}")),
+    );
+    // Both pipes are drained on threads, so a child filling one cannot block on it; what
+    // they read is awaited with a deadline too (a grandchild could hold a pipe open).
+    let stdout = read_all(child.0.stdout.take());
+    let stderr = read_all(child.0.stderr.take());
+    let deadline = Instant::now() + limit;
+    let output = |rx: Receiver<String>| {
+        let wait = deadline.saturating_duration_since(Instant::now()) + Duration::from_secs(5);
+        rx.recv_timeout(wait)
+            .unwrap_or_else(|_| "<the output was not closed>".to_string())
+    };
+    let status = loop {
+        match child.0.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+            Ok(None) => {
+                let _ = child.0.kill();
+                let _ = child.0.wait();
+                let stderr = output(stderr);
+                panic!(
+                    "{cmd:?} did not end within {limit:?} and was killed; its stderr:\n{stderr}"
+                );
+            }
+            Err(e) => panic!("waiting for {cmd:?}: {e}"),
+        }
+    };
     Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: status.code(),
+        stdout: output(stdout),
+        stderr: output(stderr),
     }
+}
+
+/// Everything `pipe` gives until it closes, read on a thread; sent as (lossy) text.
+fn read_all(pipe: Option<impl Read + Send + 'static>) -> Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut p) = pipe {
+            let _ = p.read_to_end(&mut bytes);
+        }
+        let _ = tx.send(String::from_utf8_lossy(&bytes).into_owned());
+    });
+    rx
+}
+
+/// A child process that is killed (and reaped) when this is dropped: at the end of the
+/// test, or while a failing test unwinds.
+pub struct KillOnDrop(pub Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The lines of a child's output (`child.stderr.take()`, say), read on a thread of their
+/// own: wait for each with `recv_timeout`, so that a child that stays silent cannot hang the
+/// test. The channel closes when the pipe does.
+pub fn lines(pipe: impl Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
 }
 
 pub struct Run {
@@ -242,4 +350,36 @@ pub fn expect_file(case: &Path, expected_name: &str, actual: &str) {
     let expected =
         std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {}", path.display()));
     pretty_assertions::assert_eq!(expected, actual, "{}", path.display());
+}
+
+#[test]
+fn run_command_returns_what_the_child_printed_and_its_exit_code() {
+    let r = run_command(
+        Command::new("sh").args(["-c", "echo out; echo err >&2; exit 3"]),
+        RUN_LIMIT,
+    );
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (Some(3), "out\n", "err\n")
+    );
+}
+
+#[test]
+fn run_command_kills_a_child_that_overruns_and_fails_saying_so() {
+    // `sleep 600` cannot end within a second, however busy the machine: the run must end
+    // as a failure naming the limit (with whatever the child printed by then).
+    let hung = std::panic::catch_unwind(|| {
+        run_command(
+            Command::new("sh").args(["-c", "echo started >&2; exec sleep 600"]),
+            Duration::from_secs(1),
+        )
+    });
+    let Err(panic) = hung else {
+        panic!("a hung child passed")
+    };
+    let message = panic.downcast::<String>().unwrap();
+    assert!(
+        message.contains("did not end within 1s and was killed; its stderr:\n"),
+        "{message}"
+    );
 }
