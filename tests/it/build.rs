@@ -203,14 +203,15 @@ fn refuses_to_write_over_the_site_itself() {
 #[test]
 fn profile_reports_every_stage_in_order() {
     let t = SiteTest::new("build/minimal");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_docsite"))
-        .args(["build"])
-        .env("DOCSITE_PROFILE", "1")
-        .current_dir(t.root())
-        .output()
-        .expect("run docsite");
-    assert!(out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = crate::harness::run_command(
+        std::process::Command::new(env!("CARGO_BIN_EXE_docsite"))
+            .args(["build"])
+            .env("DOCSITE_PROFILE", "1")
+            .current_dir(t.root()),
+        crate::harness::RUN_LIMIT,
+    );
+    out.success();
+    let stderr = &out.stderr;
     let stages: Vec<&str> = stderr
         .lines()
         .filter_map(|l| l.strip_prefix("profile: "))

@@ -45,6 +45,8 @@ fn local_server() -> (u16, std::thread::JoinHandle<()>) {
     let handle = std::thread::spawn(move || {
         for stream in listener.incoming().take(8) {
             let Ok(mut s) = stream else { continue };
+            // A client that never finishes its request cannot hold this thread.
+            let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(30)));
             let mut line = String::new();
             let mut reader = BufReader::new(s.try_clone().unwrap());
             if reader.read_line(&mut line).is_err() {

@@ -324,21 +324,21 @@ fn a_taken_port_and_a_public_interface_are_told_plainly() {
             s.port
         )
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_docsite"))
-        .args(["serve", "--port", "0", "--interface", "0.0.0.0"])
-        .current_dir(t.root())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stderr.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+    let mut child = crate::harness::KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_docsite"))
+            .args(["serve", "--port", "0", "--interface", "0.0.0.0"])
+            .current_dir(t.root())
+            .stdin(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let first = crate::harness::lines(child.0.stderr.take().unwrap())
+        .recv_timeout(Duration::from_secs(60))
+        .expect("serve said nothing within 60 s");
     assert_eq!(
         first,
-        "warning: serving on 0.0.0.0, which other machines can reach; drafts and unfinished pages are visible to them\n"
+        "warning: serving on 0.0.0.0, which other machines can reach; drafts and unfinished pages are visible to them"
     );
 }
 
