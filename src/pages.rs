@@ -624,7 +624,10 @@ fn timeline_data(views: &Views) -> String {
 }
 
 /// Copies `static/` into the output; returns how many files. A file whose path is one the
-/// build made (`made`: path → the template that rendered it, if any) is refused.
+/// build made (`made`: path → the template that rendered it, if any) is refused. Each file
+/// is streamed from its fenced handle, never read whole from a length it claims: one over
+/// [`crate::content::MAX_STATIC_BYTES`] (disk) or [`crate::content::MAX_FILE_BYTES`]
+/// (memory, for `serve` and `check`) is an error naming it.
 fn copy_static(
     root: &Path,
     out: &Output,
@@ -652,10 +655,15 @@ fn copy_static(
                     "a file of static/ may not have the path of a page or file the build makes; rename or move it",
                 )])));
             }
-            let bytes = fence
-                .read(&crate::diagnostics::rel(root, p))
-                .map_err(|d| BuildError::Site(Diagnostics(vec![d])))?;
-            out.put(&rel, bytes).map_err(BuildError::from)
+            // Streamed from the fenced handle: to disk up to MAX_STATIC_BYTES, into
+            // memory (serve, check) up to MAX_FILE_BYTES.
+            let cap = match out {
+                Output::Memory(_) => crate::content::MAX_FILE_BYTES,
+                Output::Disk(_) => crate::content::MAX_STATIC_BYTES,
+            };
+            let src = crate::diagnostics::rel(root, p);
+            out.put_with(&rel, |w| fence.copy_to(&src, w, cap).map(drop))
+                .map_err(|d| BuildError::Site(Diagnostics(vec![d])))
         })
         .collect();
     for r in results {
