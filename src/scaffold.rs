@@ -71,7 +71,7 @@ pub fn create(root: &Path, page: &NewPage) -> Result<PathBuf> {
 
 fn event(root: &Path, slug: &str, date: &str) -> Result<String> {
     Date::parse(date).map_err(|e| anyhow::anyhow!("--date {date}: {}", e.message))?;
-    let chapter = first_stem(&root.join("content/chapters")).unwrap_or_default();
+    let chapter = first_chapter(root)?.unwrap_or_default();
     let source = first_source(root)?.unwrap_or_default();
     let title = slug.replace(['-', '_'], " ");
     Ok(format!(
@@ -111,20 +111,22 @@ fn chapter(root: &Path, slug: &str) -> Result<String> {
     ))
 }
 
-/// The alphabetically first `*.md` file name (without `.md`) in `dir`.
-fn first_stem(dir: &Path) -> Option<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            e.file_name()
-                .to_str()?
-                .strip_suffix(".md")
-                .map(str::to_string)
-        })
+/// The alphabetically first chapter slug (a `*.md` file name under `content/chapters`,
+/// without `.md`), found by the build's walk: a link out of `content/` or a named pipe
+/// there is an error.
+fn first_chapter(root: &Path) -> Result<Option<String>> {
+    let mut diags = Diagnostics::default();
+    let mut names: Vec<String> = files_under(root, "content/chapters", &mut diags)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .filter_map(|p| Some(p.file_stem()?.to_str()?.to_string()))
         .collect();
+    if !diags.is_empty() {
+        diags.sort();
+        return Err(refused(diags));
+    }
     names.sort();
-    names.into_iter().next()
+    Ok(names.into_iter().next())
 }
 
 /// One more than the largest `order = N` of the chapters in `content/chapters` (read

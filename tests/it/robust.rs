@@ -590,7 +590,7 @@ fn new_chapter_refuses_a_named_pipe_among_the_chapters_without_waiting() {
 }
 
 #[test]
-fn new_chapter_refuses_a_chapter_linked_out_of_content() {
+fn new_refuses_a_chapter_linked_out_of_content() {
     // The outside chapter says `order = 9`: it must neither be read nor count.
     let outside = outside_folder();
     let t = SiteTest::new("build/minimal");
@@ -599,18 +599,24 @@ fn new_chapter_refuses_a_chapter_linked_out_of_content() {
         t.path("content/chapters/linked.md"),
     )
     .unwrap();
-    let err = fails_bounded(&t, &["new", "chapter", "later"]);
     let real = outside.path().canonicalize().unwrap();
-    let err = err.replace(&real.display().to_string(), "<outside>");
-    assert!(
-        err.starts_with(
-            "error: this symlink leads out of content/, to <outside>/page.md\n \
-             --> content/chapters/linked.md\n"
-        ),
-        "{err}"
-    );
-    assert!(!err.contains("s3cr3t"), "{err}");
+    for args in [
+        &["new", "chapter", "later"][..],
+        &["new", "event", "x-y", "--date", "1999"],
+    ] {
+        let err = fails_bounded(&t, args);
+        let err = err.replace(&real.display().to_string(), "<outside>");
+        assert!(
+            err.starts_with(
+                "error: this symlink leads out of content/, to <outside>/page.md\n \
+                 --> content/chapters/linked.md\n"
+            ),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("s3cr3t"), "{err}");
+    }
     assert!(!t.path("content/chapters/later.md").exists());
+    assert!(!t.path("content/events/x-y.md").exists());
 }
 
 #[test]
