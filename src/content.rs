@@ -16,10 +16,15 @@
 //! syntax of [`crate::date`]. Every problem is collected as a [`Diagnostic`] with its file,
 //! line and column; loading goes on after a problem so that one run reports them all.
 //!
-//! Every file is read through a [`Fence`] (also used for `templates/` and `static/`): its
-//! real path must lie inside the real `content/`, so no symlink can bring in a file from
-//! elsewhere. Two chapters whose file names are the same (in different folders) would build
-//! one page over the other, and are refused.
+//! Every file is read through a [`Fence`] (also used for `templates/`, `static/` and, with
+//! the site folder as its bounds, `site.toml`): its real path must lie inside the real
+//! `content/`, decided before the file is opened, so no symlink can bring in (or make the
+//! build open) a file from elsewhere; only regular files are opened, never waiting, and
+//! none over [`MAX_FILE_BYTES`] is read. Folders are walked by [`files_under`], which reads
+//! each real folder once (a second way into one is an error) and at most [`MAX_FILES`]
+//! files. A site without a `content/` folder is an error, not an empty site. Two chapters
+//! whose file names are the same (in different folders) would build one page over the
+//! other, and are refused.
 
 use crate::config::Config;
 use crate::date::Date;

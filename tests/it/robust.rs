@@ -1,8 +1,11 @@
 //! Robustness: input nobody means to write. The fuzz corpus (replayed here on stable, without
 //! cargo-fuzz), a symlink loop in `content/`, symlinks leading out of `content/`,
-//! `templates/` and `static/` (files, registries, folders), a 50 MB chapter, and files that
-//! are not text or are empty. Every case must end in a build result or a message naming the file: never a
-//! panic, never a hang, and never a changed output folder after a failed build.
+//! `templates/` and `static/` (files, registries, folders) and out of the site folder
+//! (`site.toml`), named pipes (`index.md`, `site.toml`, what `new` reads), a grid of symlinks
+//! that would multiply the files walked, sparse files of a terabyte, a missing or dangling
+//! `content/`, a 50 MB chapter, and files that are not text or are empty. Every case must
+//! end in a build result or a message naming the file: never a panic, never an abort,
+//! never a hang, and never a changed output folder after a failed build.
 
 use crate::harness::{expect_file, fixtures, repo, SiteTest};
 use docsite::output::Output;
