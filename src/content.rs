@@ -382,11 +382,19 @@ pub const MAX_FILE_BYTES: u64 = 256 << 20;
 /// by streaming, never held whole in memory). GitHub Pages refuses files over 100 MB.
 pub const MAX_STATIC_BYTES: u64 = 2 << 30;
 
+/// The most bytes all the files of `static/` together may hold when the build writes to
+/// disk: symlinks to one large file could otherwise fill the disk with copies of it.
+pub const MAX_STATIC_TOTAL_BYTES: u64 = 16 << 30;
+
+/// The most bytes all the files of `static/` together may hold when the output is kept in
+/// memory (`serve`, `check`).
+pub const MAX_MEMORY_TOTAL_BYTES: u64 = 2 << 30;
+
 /// The most files one walk of a folder (`content/events`, `static`, …) may find.
 pub const MAX_FILES: usize = 100_000;
 
 /// A size in words: `256 MiB`, `1024 GiB`, `812 bytes`.
-fn size_in_words(n: u64) -> String {
+pub fn size_in_words(n: u64) -> String {
     if n >= 1 << 30 && n.is_multiple_of(1 << 30) {
         format!("{} GiB", n >> 30)
     } else if n >= 1 << 20 && n.is_multiple_of(1 << 20) {

@@ -847,3 +847,43 @@ fn a_content_file_instead_of_a_folder_fails_and_keeps_the_output() {
     std::fs::write(t.path("content"), "not a folder\n").unwrap();
     no_content_folder(&t, "content is not a folder");
 }
+
+/// Links to one large file (each under the limit of a file) would fill the disk with
+/// copies: all of static/ together is bounded too, before anything is copied.
+#[test]
+fn static_files_over_the_total_limit_are_refused_before_copying() {
+    let t = SiteTest::new("build/minimal");
+    sparse(&t, "static/big.bin", 2 << 30);
+    for i in 0..8 {
+        std::os::unix::fs::symlink("big.bin", t.path(&format!("static/copy{i}.bin"))).unwrap();
+    }
+    let (r, _) = build_to_disk(&t, Duration::from_secs(60));
+    let msg = r.expect_err("18 GiB of static files were copied");
+    // 9 × 2 GiB, and the few KiB of the site's own static files.
+    let head = msg.lines().take(2).collect::<Vec<_>>().join("\n");
+    let total: u64 = head
+        .strip_prefix("error: the files of static/ hold ")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{msg}"));
+    assert!((18 << 30..(18 << 30) + (1 << 20)).contains(&total), "{msg}");
+    assert!(
+        head.ends_with(" bytes together, over the limit of 16 GiB\n --> static"),
+        "{msg}"
+    );
+    assert_output_untouched(&t);
+    // In memory (serve, check) the bound is 2 GiB: 9 files of 256 MiB.
+    let t = SiteTest::new("build/minimal");
+    sparse(&t, "static/big.bin", 256 << 20);
+    for i in 0..8 {
+        std::os::unix::fs::symlink("big.bin", t.path(&format!("static/copy{i}.bin"))).unwrap();
+    }
+    let msg = t
+        .build_memory()
+        .expect_err("2.25 GiB of static files were kept in memory");
+    assert!(
+        msg.starts_with("error: the files of static/ hold 2415")
+            && msg.contains(" bytes together, over the limit of 2 GiB\n --> static\n"),
+        "{msg}"
+    );
+}
