@@ -1,5 +1,10 @@
 //! `site.toml`: the site-wide settings, read and checked before anything else.
 //!
+//! It is read through a [`crate::content::Fence`] of the site folder, as every other file
+//! of the site: a symlink leading out of the site folder, a named pipe or a device, and a
+//! file over [`crate::content::MAX_FILE_BYTES`] are errors naming it (never quoting what
+//! the link leads to), and nothing is waited on.
+//!
 //! # Schema
 //!
 //! ```toml
@@ -98,28 +103,29 @@ impl Config {
     /// Reads `site.toml` from `root`. `base_url_override` replaces the configured URL
     /// (`build --base-url`, `serve`).
     pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Diagnostics> {
-        let path = root.join("site.toml");
         let rel = Path::new("site.toml");
-        let text = match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => {
-                    return Err(Diagnostics(vec![Diagnostic::file(
-                        rel,
-                        format!(
-                            "not valid UTF-8 (invalid byte at offset {})",
-                            e.utf8_error().valid_up_to()
-                        ),
-                    )]))
-                }
-            },
+        if let Err(e) = root.join(rel).symlink_metadata() {
+            return Err(Diagnostics(vec![Diagnostic::file(
+                rel,
+                format!("cannot read site.toml: {e}"),
+            )
+            .with_hint(
+                "run the command in the folder that holds the site's site.toml",
+            )]));
+        }
+        // Read as every file of the site is: inside the site folder, a regular file, capped.
+        let bytes = crate::content::Fence::site(root)
+            .read(rel)
+            .map_err(|d| Diagnostics(vec![d]))?;
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
             Err(e) => {
                 return Err(Diagnostics(vec![Diagnostic::file(
                     rel,
-                    format!("cannot read site.toml: {e}"),
-                )
-                .with_hint(
-                    "run the command in the folder that holds the site's site.toml",
+                    format!(
+                        "not valid UTF-8 (invalid byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ),
                 )]))
             }
         };

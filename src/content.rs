@@ -16,10 +16,15 @@
 //! syntax of [`crate::date`]. Every problem is collected as a [`Diagnostic`] with its file,
 //! line and column; loading goes on after a problem so that one run reports them all.
 //!
-//! Every file is read through a [`Fence`] (also used for `templates/` and `static/`): its
-//! real path must lie inside the real `content/`, so no symlink can bring in a file from
-//! elsewhere. Two chapters whose file names are the same (in different folders) would build
-//! one page over the other, and are refused.
+//! Every file is read through a [`Fence`] (also used for `templates/`, `static/` and, with
+//! the site folder as its bounds, `site.toml`): its real path must lie inside the real
+//! `content/`, decided before the file is opened, so no symlink can bring in (or make the
+//! build open) a file from elsewhere; only regular files are opened, never waiting, and
+//! none over [`MAX_FILE_BYTES`] is read. Folders are walked by [`files_under`], which reads
+//! each real folder once (a second way into one is an error) and at most [`MAX_FILES`]
+//! files. A site without a `content/` folder is an error, not an empty site. Two chapters
+//! whose file names are the same (in different folders) would build one page over the
+//! other, and are refused.
 
 use crate::config::Config;
 use crate::date::Date;
@@ -367,11 +372,51 @@ fn string_source(path: &Path, file: &Arc<str>, value: &Spanned<String>, base: us
     }
 }
 
-/// One of the site's folders (`content`, `templates`, `static`), resolved once to its real
-/// path. Every file read from it is resolved too (all its symlinks followed) and refused,
-/// with a diagnostic naming it, when it lies outside: a symlink cannot make the build read,
-/// publish or quote in an error message a file from elsewhere (`~/.ssh/…`, a credentials
-/// file), whether the link is the file itself, a registry, `index.md` or a folder on the way.
+/// The most bytes a file read into memory may hold: a content file, a template, a registry,
+/// `site.toml`, or a file of `static/` when the output is kept in memory (`serve`, `check`).
+/// A larger file is an error naming it and its size; nothing is allocated from a length a
+/// file claims.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// The most bytes a file of `static/` may hold when the build writes to disk (it is copied
+/// by streaming, never held whole in memory). GitHub Pages refuses files over 100 MB.
+pub const MAX_STATIC_BYTES: u64 = 2 << 30;
+
+/// The most bytes all the files of `static/` together may hold when the build writes to
+/// disk: symlinks to one large file could otherwise fill the disk with copies of it.
+pub const MAX_STATIC_TOTAL_BYTES: u64 = 16 << 30;
+
+/// The most bytes all the files of `static/` together may hold when the output is kept in
+/// memory (`serve`, `check`).
+pub const MAX_MEMORY_TOTAL_BYTES: u64 = 2 << 30;
+
+/// The most files one walk of a folder (`content/events`, `static`, …) may find.
+pub const MAX_FILES: usize = 100_000;
+
+/// A size in words: `256 MiB`, `1024 GiB`, `812 bytes`.
+pub fn size_in_words(n: u64) -> String {
+    if n >= 1 << 30 && n.is_multiple_of(1 << 30) {
+        format!("{} GiB", n >> 30)
+    } else if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
+        format!("{} MiB", n >> 20)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// One of the site's folders (`content`, `templates`, `static`), or the site folder itself
+/// (for `site.toml`), resolved once to its real path.
+///
+/// Every file read through it is decided on before anything is opened: its path is
+/// resolved (all symlinks followed, which opens nothing) and refused, with a diagnostic
+/// naming it, when it lies outside, so that a symlink cannot make the build read, publish,
+/// quote in an error message, or even open, a file from elsewhere (`~/.ssh/…`, a
+/// credentials file, a named pipe, `/dev/tty`), whether the link is the file itself, a
+/// registry, `index.md` or a folder on the way. What lies inside must be a regular file
+/// (checked before opening, so a named pipe or device is never opened, and again on the
+/// open handle); it is opened without following a last symlink and without waiting, and
+/// the real path of what was opened is checked again, so nothing can swap a link in
+/// between. Files over [`MAX_FILE_BYTES`] are refused.
 #[derive(Debug, Clone)]
 pub struct Fence {
     root: PathBuf,
@@ -390,12 +435,31 @@ impl Fence {
         }
     }
 
-    /// The folder's name, as `content`.
+    /// The fence of the site folder itself, for `site.toml`.
+    pub fn site(root: &Path) -> Fence {
+        Fence {
+            root: root.to_path_buf(),
+            dir: String::new(),
+            real: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+        }
+    }
+
+    /// The folder's name, as `content` (empty for the site folder).
     pub fn dir(&self) -> &str {
         &self.dir
     }
 
+    /// The folder as the messages name it: `content/`, or `the site folder`.
+    fn shown(&self) -> String {
+        if self.dir.is_empty() {
+            "the site folder".to_string()
+        } else {
+            format!("{}/", self.dir)
+        }
+    }
+
     /// The real path of `rel` (relative to the site root), if it lies inside the folder.
+    /// Nothing is opened.
     pub fn resolve(&self, rel: &Path) -> Result<PathBuf, Diagnostic> {
         let real = self
             .root
@@ -412,11 +476,11 @@ impl Fence {
     /// Why `rel`, whose real path is `real`, is refused: names the symlink on its way that
     /// leads out (the file itself, or a folder above it).
     fn escape(&self, rel: &Path, real: &Path) -> Diagnostic {
-        let dir = &self.dir;
+        let dir = self.shown();
         let hint =
-            format!("only files inside {dir}/ are read; copy the file in instead of linking to it");
-        let inner = rel.strip_prefix(dir).unwrap_or(rel);
-        let mut at = PathBuf::from(dir);
+            format!("only files inside {dir} are read; copy the file in instead of linking to it");
+        let inner = rel.strip_prefix(&self.dir).unwrap_or(rel);
+        let mut at = PathBuf::from(&self.dir);
         for c in inner.components() {
             at.push(c);
             if at == rel {
@@ -431,7 +495,7 @@ impl Fence {
                     return Diagnostic::file(
                         rel,
                         format!(
-                            "this file is reached through the symlink {}, which leads out of {dir}/, to {}",
+                            "this file is reached through the symlink {}, which leads out of {dir}, to {}",
                             at.display(),
                             to.display()
                         ),
@@ -442,34 +506,74 @@ impl Fence {
         }
         Diagnostic::file(
             rel,
-            format!("this symlink leads out of {dir}/, to {}", real.display()),
+            format!("this symlink leads out of {dir}, to {}", real.display()),
         )
         .with_hint(hint)
     }
 
-    /// Reads `rel` once it is known to lie inside the folder: the file is opened first and
-    /// the real path of what was opened is checked (so nothing can swap a link in between),
-    /// and only a regular file is read (opening does not wait on a named pipe).
-    pub fn read(&self, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
-        use std::io::Read;
+    /// Opens `rel` for reading once it is known to lie inside the folder and to be a
+    /// regular file of at most `cap` bytes (see the type's doc); returns the handle and
+    /// the file's size.
+    pub fn open(&self, rel: &Path, cap: u64) -> Result<(std::fs::File, u64), Diagnostic> {
         use std::os::unix::fs::OpenOptionsExt;
-        let path = self.root.join(rel);
+        let real = self.resolve(rel)?;
         let cannot = |e: std::io::Error| Diagnostic::file(rel, format!("cannot read file: {e}"));
-        let mut file = std::fs::OpenOptions::new()
+        // `stat` opens nothing: a named pipe or a device is refused unopened.
+        let meta = std::fs::metadata(&real).map_err(cannot)?;
+        if !meta.is_file() {
+            return Err(Diagnostic::file(rel, "not a regular file"));
+        }
+        let file = std::fs::OpenOptions::new()
             .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(&path)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+            .open(&real)
             .map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")))?;
-        let real = real_path(&file, &path).map_err(cannot)?;
-        if !real.starts_with(&self.real) {
-            return Err(self.escape(rel, &real));
+        // The path may have changed since it was resolved: check what was opened.
+        let opened = real_path(&file, &real).map_err(cannot)?;
+        if !opened.starts_with(&self.real) {
+            return Err(self.escape(rel, &opened));
         }
         let meta = file.metadata().map_err(cannot)?;
         if !meta.is_file() {
             return Err(Diagnostic::file(rel, "not a regular file"));
         }
-        let mut bytes = Vec::with_capacity(meta.len() as usize);
-        file.read_to_end(&mut bytes).map_err(cannot)?;
+        if meta.len() > cap {
+            return Err(too_large(rel, meta.len(), cap));
+        }
+        Ok((file, meta.len()))
+    }
+
+    /// Copies `rel` into `w` by streaming (see [`Fence::open`]); a file over `cap` bytes,
+    /// or one that grows past it while being copied, is refused.
+    pub fn copy_to(
+        &self,
+        rel: &Path,
+        w: &mut dyn std::io::Write,
+        cap: u64,
+    ) -> Result<u64, Diagnostic> {
+        use std::io::Read;
+        let (file, _) = self.open(rel, cap)?;
+        let n = std::io::copy(&mut file.take(cap + 1), w)
+            .map_err(|e| Diagnostic::file(rel, format!("cannot copy file: {e}")))?;
+        if n > cap {
+            return Err(too_large(rel, n, cap));
+        }
+        Ok(n)
+    }
+
+    /// Reads `rel` whole (at most [`MAX_FILE_BYTES`]), once it is known to lie inside the
+    /// folder and to be a regular file.
+    pub fn read(&self, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
+        use std::io::Read;
+        let (file, len) = self.open(rel, MAX_FILE_BYTES)?;
+        // `len` is at most the cap; a file that grows meanwhile is stopped just past it.
+        let mut bytes = Vec::with_capacity(len as usize);
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Diagnostic::file(rel, format!("cannot read file: {e}")))?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(too_large(rel, bytes.len() as u64, MAX_FILE_BYTES));
+        }
         Ok(bytes)
     }
 
@@ -478,6 +582,20 @@ impl Fence {
     pub fn read_text(&self, rel: &Path) -> Result<Arc<str>, Diagnostic> {
         decode_text(rel, self.read(rel)?)
     }
+}
+
+/// Why a file over `cap` bytes is refused.
+fn too_large(rel: &Path, len: u64, cap: u64) -> Diagnostic {
+    Diagnostic::file(
+        rel,
+        format!(
+            "file too large: {len} bytes, over the limit of {}",
+            size_in_words(cap)
+        ),
+    )
+    .with_hint(
+        "no file of a site may be this large; remove it, or host it elsewhere and link to it",
+    )
 }
 
 /// The real path of the open `file` (opened from `path`): where the system says it is,
@@ -592,8 +710,14 @@ fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBu
 /// Every regular file under `dir` (relative to root: `content/events`, `static`), sorted,
 /// following symlinks but none out of the top folder (`content/`, `static/`): a folder
 /// symlink leading out is reported once and not entered, a file symlink leading out is
-/// reported; loops and unreadable entries are reported too, all in `diags`. The files
-/// returned are still to be read through a [`Fence`], which resolves each again.
+/// reported; loops, unreadable entries and what is neither a file nor a folder (a named
+/// pipe, a socket, a device: never opened) are reported too, all in `diags`. Each real
+/// folder is walked once: one reached a second time (through a symlink: two links to one
+/// folder, or a link and the folder itself) is reported naming both paths and not entered
+/// again, so that links cannot multiply the files (a grid of links doubling at each level
+/// would otherwise list 2^depth copies). A walk stops with an error after [`MAX_FILES`]
+/// files. The files returned are still to be read through a [`Fence`], which resolves each
+/// again.
 pub fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let base = root.join(dir);
     if !base.is_dir() {
@@ -608,6 +732,8 @@ pub fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathB
         }
     }
     let mut out = Vec::new();
+    // Each real folder walked, by device and inode, with the path it was first reached by.
+    let mut walked: HashMap<(u64, u64), PathBuf> = HashMap::new();
     let mut walk = walkdir::WalkDir::new(&base)
         .follow_links(true)
         .sort_by_file_name()
@@ -627,7 +753,49 @@ pub fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathB
                         continue;
                     }
                 }
+                if e.file_type().is_dir() {
+                    use std::os::unix::fs::MetadataExt;
+                    // Follows the link, as the walk does: the folder it leads to.
+                    if let Ok(m) = e.metadata() {
+                        let rel = crate::diagnostics::rel(root, e.path());
+                        if let Some(first) = walked.get(&(m.dev(), m.ino())) {
+                            diags.push(
+                                Diagnostic::file(
+                                    &rel,
+                                    format!(
+                                        "this folder was already read as {}: a symlink leads to it a second time",
+                                        first.display()
+                                    ),
+                                )
+                                .with_hint("each folder is read once; remove the extra symlink"),
+                            );
+                            walk.skip_current_dir();
+                            continue;
+                        }
+                        walked.insert((m.dev(), m.ino()), rel);
+                    }
+                }
+                if !e.file_type().is_file() && !e.file_type().is_dir() {
+                    // A named pipe, a socket or a device: never opened.
+                    let rel = crate::diagnostics::rel(root, e.path());
+                    diags.push(Diagnostic::file(rel, "not a regular file").with_hint(
+                        "only regular files and folders may be in the site's folders; remove it",
+                    ));
+                    continue;
+                }
                 if e.file_type().is_file() {
+                    if out.len() == MAX_FILES {
+                        diags.push(
+                            Diagnostic::file(
+                                dir,
+                                format!("more than {MAX_FILES} files: the rest were not read"),
+                            )
+                            .with_hint(
+                                "a site of this many files is likely a symlink or copying mistake",
+                            ),
+                        );
+                        break;
+                    }
                     out.push(e.into_path());
                 }
             }
@@ -652,6 +820,27 @@ pub fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathB
     out
 }
 
+/// Checks that the site has a `content/` folder (or a symlink to one): without it, a
+/// build would make an empty site and replace a good one.
+fn content_folder(root: &Path) -> Result<(), Diagnostic> {
+    let rel = Path::new("content");
+    let path = root.join(rel);
+    let hint = "the site's pages live in content/: run the command in the site's folder (or pass --root), or create content/index.md";
+    let why = match (path.symlink_metadata(), path.metadata()) {
+        (Err(_), _) => "it does not exist".to_string(),
+        (Ok(_), Err(e)) => match std::fs::read_link(&path) {
+            Ok(to) => format!(
+                "content is a symlink to {}, which cannot be read ({e})",
+                to.display()
+            ),
+            Err(_) => format!("cannot read it: {e}"),
+        },
+        (Ok(_), Ok(m)) if !m.is_dir() => "content is not a folder".to_string(),
+        _ => return Ok(()),
+    };
+    Err(Diagnostic::file(rel, format!("no content/ folder: {why}")).with_hint(hint))
+}
+
 fn stem(rel: &Path) -> String {
     rel.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -665,6 +854,10 @@ impl Content {
     pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> (Content, Diagnostics) {
         let mut diags = Diagnostics::default();
         let mut content = Content::default();
+        if let Err(d) = content_folder(root) {
+            diags.push(d);
+            return (content, diags);
+        }
 
         let fence = Fence::new(root, "content");
         // Registries first: events refer to them.

@@ -624,7 +624,12 @@ fn timeline_data(views: &Views) -> String {
 }
 
 /// Copies `static/` into the output; returns how many files. A file whose path is one the
-/// build made (`made`: path → the template that rendered it, if any) is refused.
+/// build made (`made`: path → the template that rendered it, if any) is refused. Each file
+/// is streamed from its fenced handle, never read whole from a length it claims: one over
+/// [`crate::content::MAX_STATIC_BYTES`] (disk) or [`crate::content::MAX_FILE_BYTES`]
+/// (memory, for `serve` and `check`) is an error naming it, and all of them together over
+/// [`crate::content::MAX_STATIC_TOTAL_BYTES`] (disk) or
+/// [`crate::content::MAX_MEMORY_TOTAL_BYTES`] (memory) an error before any is copied.
 fn copy_static(
     root: &Path,
     out: &Output,
@@ -634,6 +639,40 @@ fn copy_static(
     let mut diags = Diagnostics::default();
     let files = crate::content::files_under(root, "static", &mut diags);
     let fence = crate::content::Fence::new(root, "static");
+    // Streamed from the fenced handle: to disk up to MAX_STATIC_BYTES a file, into memory
+    // (serve, check) up to MAX_FILE_BYTES; and a bound on all of them together, checked
+    // before anything is copied (sizes from `stat`, which opens nothing).
+    let (cap, total_cap) = match out {
+        Output::Memory(_) => (
+            crate::content::MAX_FILE_BYTES,
+            crate::content::MAX_MEMORY_TOTAL_BYTES,
+        ),
+        Output::Disk(_) => (
+            crate::content::MAX_STATIC_BYTES,
+            crate::content::MAX_STATIC_TOTAL_BYTES,
+        ),
+    };
+    let total = files
+        .iter()
+        .filter_map(|p| p.metadata().ok())
+        // A file over its own limit is reported by itself, below.
+        .filter(|m| m.len() <= cap)
+        .fold(0u64, |sum, m| sum.saturating_add(m.len()));
+    if total > total_cap {
+        diags.push(
+            Diagnostic::file(
+                "static",
+                format!(
+                    "the files of static/ hold {total} bytes together, over the limit of {}",
+                    crate::content::size_in_words(total_cap)
+                ),
+            )
+            .with_hint(
+                "a file linked many times counts each time; remove what the site does not need",
+            ),
+        );
+        return Err(BuildError::Site(diags));
+    }
     let results: Vec<Result<(), BuildError>> = files
         .par_iter()
         .map(|p| {
@@ -652,10 +691,9 @@ fn copy_static(
                     "a file of static/ may not have the path of a page or file the build makes; rename or move it",
                 )])));
             }
-            let bytes = fence
-                .read(&crate::diagnostics::rel(root, p))
-                .map_err(|d| BuildError::Site(Diagnostics(vec![d])))?;
-            out.put(&rel, bytes).map_err(BuildError::from)
+            let src = crate::diagnostics::rel(root, p);
+            out.put_with(&rel, |w| fence.copy_to(&src, w, cap).map(drop))
+                .map_err(|d| BuildError::Site(Diagnostics(vec![d])))
         })
         .collect();
     for r in results {

@@ -5,9 +5,15 @@
 //! overwrites a file; both check the slug and the date with the same rules as the build,
 //! so what they write builds as it is (an event names the first chapter and the first
 //! source of the site, to be replaced).
+//!
+//! The files `new` reads (the chapters, for the next `order`; `content/sources.toml`, for
+//! the first source) are read through the build's [`Fence`]: a symlink leading out of
+//! `content/`, a named pipe or a device is an error naming it, and nothing is waited on. The
+//! folder written into must lie inside `content/` too.
 
-use crate::content::is_slug;
+use crate::content::{files_under, is_slug, Fence};
 use crate::date::Date;
+use crate::diagnostics::Diagnostics;
 use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -43,6 +49,10 @@ pub fn create(root: &Path, page: &NewPage) -> Result<PathBuf> {
     };
     let path = root.join(&rel);
     std::fs::create_dir_all(root.join(dir)).with_context(|| format!("cannot create {dir}"))?;
+    // The folder may be a symlink: what is written must land inside content/.
+    Fence::new(root, "content")
+        .resolve(Path::new(dir))
+        .map_err(|d| refused(Diagnostics(vec![d])))?;
     let mut file = match std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -61,8 +71,8 @@ pub fn create(root: &Path, page: &NewPage) -> Result<PathBuf> {
 
 fn event(root: &Path, slug: &str, date: &str) -> Result<String> {
     Date::parse(date).map_err(|e| anyhow::anyhow!("--date {date}: {}", e.message))?;
-    let chapter = first_stem(&root.join("content/chapters")).unwrap_or_default();
-    let source = first_source(root).unwrap_or_default();
+    let chapter = first_chapter(root)?.unwrap_or_default();
+    let source = first_source(root)?.unwrap_or_default();
     let title = slug.replace(['-', '_'], " ");
     Ok(format!(
         "+++\n\
@@ -84,8 +94,8 @@ fn event(root: &Path, slug: &str, date: &str) -> Result<String> {
 }
 
 fn chapter(root: &Path, slug: &str) -> Result<String> {
-    let next = next_order(&root.join("content/chapters"));
-    let source = first_source(root).unwrap_or_default();
+    let next = next_order(root)?;
+    let source = first_source(root)?.unwrap_or_default();
     let title = slug.replace(['-', '_'], " ");
     Ok(format!(
         "+++\n\
@@ -101,48 +111,73 @@ fn chapter(root: &Path, slug: &str) -> Result<String> {
     ))
 }
 
-/// The alphabetically first `*.md` file name (without `.md`) in `dir`.
-fn first_stem(dir: &Path) -> Option<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            e.file_name()
-                .to_str()?
-                .strip_suffix(".md")
-                .map(str::to_string)
-        })
+/// The alphabetically first chapter slug (a `*.md` file name under `content/chapters`,
+/// without `.md`), found by the build's walk: a link out of `content/` or a named pipe
+/// there is an error.
+fn first_chapter(root: &Path) -> Result<Option<String>> {
+    let mut diags = Diagnostics::default();
+    let mut names: Vec<String> = files_under(root, "content/chapters", &mut diags)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .filter_map(|p| Some(p.file_stem()?.to_str()?.to_string()))
         .collect();
+    if !diags.is_empty() {
+        diags.sort();
+        return Err(refused(diags));
+    }
     names.sort();
-    names.into_iter().next()
+    Ok(names.into_iter().next())
 }
 
-/// One more than the largest `order = N` of the chapters in `dir`.
-fn next_order(dir: &Path) -> i64 {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 1;
+/// One more than the largest `order = N` of the chapters in `content/chapters` (read
+/// through the fence: any file that cannot be read is an error).
+fn next_order(root: &Path) -> Result<i64> {
+    let mut diags = Diagnostics::default();
+    let fence = Fence::new(root, "content");
+    let mut max = None;
+    for path in files_under(root, "content/chapters", &mut diags) {
+        if path.extension().is_none_or(|x| x != "md") {
+            continue;
+        }
+        match fence.read_text(&crate::diagnostics::rel(root, &path)) {
+            Ok(text) => {
+                let order = text.lines().find_map(|l| {
+                    let v = l.trim().strip_prefix("order")?.trim().strip_prefix('=')?;
+                    v.trim().parse::<i64>().ok()
+                });
+                max = max.max(order);
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    if !diags.is_empty() {
+        diags.sort();
+        return Err(refused(diags));
+    }
+    Ok(max.map_or(1, |m| m + 1))
+}
+
+/// The first `id` of `content/sources.toml`, if it has one (read through the fence).
+fn first_source(root: &Path) -> Result<Option<String>> {
+    let rel = Path::new("content/sources.toml");
+    if root.join(rel).symlink_metadata().is_err() {
+        return Ok(None);
+    }
+    let text = Fence::new(root, "content")
+        .read_text(rel)
+        .map_err(|d| refused(Diagnostics(vec![d])))?;
+    let Ok(doc) = text.parse::<toml::Table>() else {
+        return Ok(None);
     };
-    entries
-        .filter_map(|e| e.ok())
-        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-        .filter_map(|text| {
-            text.lines().find_map(|l| {
-                let v = l.trim().strip_prefix("order")?.trim().strip_prefix('=')?;
-                v.trim().parse::<i64>().ok()
-            })
-        })
-        .max()
-        .map_or(1, |m| m + 1)
+    Ok(doc
+        .get("source")
+        .and_then(|s| s.as_array()?.first()?.get("id")?.as_str())
+        .map(str::to_string))
 }
 
-/// The first `id` of `content/sources.toml`.
-fn first_source(root: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(root.join("content/sources.toml")).ok()?;
-    let doc: toml::Table = text.parse().ok()?;
-    doc.get("source")?
-        .as_array()?
-        .first()?
-        .get("id")?
-        .as_str()
-        .map(str::to_string)
+/// The problems as an error for `main`, which prints `error: ` before it (the first
+/// diagnostic's own is dropped).
+fn refused(diags: Diagnostics) -> anyhow::Error {
+    let text = diags.to_string();
+    anyhow::anyhow!("{}", text.strip_prefix("error: ").unwrap_or(&text))
 }

@@ -1,8 +1,11 @@
 //! Robustness: input nobody means to write. The fuzz corpus (replayed here on stable, without
 //! cargo-fuzz), a symlink loop in `content/`, symlinks leading out of `content/`,
-//! `templates/` and `static/` (files, registries, folders), a 50 MB chapter, and files that
-//! are not text or are empty. Every case must end in a build result or a message naming the file: never a
-//! panic, never a hang, and never a changed output folder after a failed build.
+//! `templates/` and `static/` (files, registries, folders) and out of the site folder
+//! (`site.toml`), named pipes (`index.md`, `site.toml`, what `new` reads), a grid of symlinks
+//! that would multiply the files walked, sparse files of a terabyte, a missing or dangling
+//! `content/`, a 50 MB chapter, and files that are not text or are empty. Every case must
+//! end in a build result or a message naming the file: never a panic, never an abort,
+//! never a hang, and never a changed output folder after a failed build.
 
 use crate::harness::{expect_file, fixtures, repo, SiteTest};
 use docsite::output::Output;
@@ -514,5 +517,373 @@ fn a_named_pipe_as_the_home_page_is_refused_without_waiting() {
             .starts_with("error: not a regular file\n --> content/index.md\n"),
         "{}",
         r.stderr
+    );
+}
+
+// ---------------------------------------------------------------- site.toml, `new`, sizes, walks
+
+/// Makes a named pipe at `path`.
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+/// Runs the binary in `t` under a one-minute kill timeout; requires exit code 1 (not a
+/// kill, not a panic) and returns stderr.
+#[track_caller]
+fn fails_bounded(t: &SiteTest, args: &[&str]) -> String {
+    let r = crate::errors::run_bounded(t.root(), args, Duration::from_secs(60));
+    assert_eq!(r.code, Some(1), "{args:?}: {}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    r.stderr
+}
+
+#[test]
+fn site_toml_linked_out_of_the_site_is_refused_without_quoting_it() {
+    let outside = outside_folder();
+    let t = SiteTest::new("build/minimal");
+    std::fs::remove_file(t.path("site.toml")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("credentials"), t.path("site.toml")).unwrap();
+    for command in ["check", "build"] {
+        let err = fails_bounded(&t, &[command]);
+        assert!(
+            !err.contains("s3cr3t") && !err.contains("api_token"),
+            "{command}: the outside file was quoted:\n{err}"
+        );
+        let real = outside.path().canonicalize().unwrap();
+        let err = err.replace(&real.display().to_string(), "<outside>");
+        assert!(
+            err.starts_with(
+                "error: this symlink leads out of the site folder, to <outside>/credentials\n \
+                 --> site.toml\n  = hint: only files inside the site folder are read"
+            ),
+            "{command}: {err}"
+        );
+    }
+    assert!(!t.path("public").exists());
+}
+
+#[test]
+fn site_toml_as_a_named_pipe_is_refused_without_waiting() {
+    let t = SiteTest::new("build/minimal");
+    std::fs::remove_file(t.path("site.toml")).unwrap();
+    mkfifo(&t.path("site.toml"));
+    for command in ["check", "build"] {
+        let err = fails_bounded(&t, &[command]);
+        assert!(
+            err.starts_with("error: not a regular file\n --> site.toml\n"),
+            "{command}: {err}"
+        );
+    }
+}
+
+#[test]
+fn new_chapter_refuses_a_named_pipe_among_the_chapters_without_waiting() {
+    let t = SiteTest::new("build/minimal");
+    mkfifo(&t.path("content/chapters/zz.md"));
+    let err = fails_bounded(&t, &["new", "chapter", "later"]);
+    assert!(
+        err.starts_with("error: not a regular file\n --> content/chapters/zz.md\n"),
+        "{err}"
+    );
+    assert!(!t.path("content/chapters/later.md").exists());
+}
+
+#[test]
+fn new_refuses_a_chapter_linked_out_of_content() {
+    // The outside chapter says `order = 9`: it must neither be read nor count.
+    let outside = outside_folder();
+    let t = SiteTest::new("build/minimal");
+    std::os::unix::fs::symlink(
+        outside.path().join("page.md"),
+        t.path("content/chapters/linked.md"),
+    )
+    .unwrap();
+    let real = outside.path().canonicalize().unwrap();
+    for args in [
+        &["new", "chapter", "later"][..],
+        &["new", "event", "x-y", "--date", "1999"],
+    ] {
+        let err = fails_bounded(&t, args);
+        let err = err.replace(&real.display().to_string(), "<outside>");
+        assert!(
+            err.starts_with(
+                "error: this symlink leads out of content/, to <outside>/page.md\n \
+                 --> content/chapters/linked.md\n"
+            ),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("s3cr3t"), "{err}");
+    }
+    assert!(!t.path("content/chapters/later.md").exists());
+    assert!(!t.path("content/events/x-y.md").exists());
+}
+
+#[test]
+fn new_event_refuses_a_named_pipe_as_the_sources_without_waiting() {
+    let t = SiteTest::new("build/minimal");
+    std::fs::remove_file(t.path("content/sources.toml")).unwrap();
+    mkfifo(&t.path("content/sources.toml"));
+    let err = fails_bounded(&t, &["new", "event", "x-y", "--date", "1999"]);
+    assert!(
+        err.starts_with("error: not a regular file\n --> content/sources.toml\n"),
+        "{err}"
+    );
+    assert!(!t.path("content/events/x-y.md").exists());
+}
+
+/// `static/d0` … `static/d<n>`, each `d<i>` holding two links `a` and `b` to `d<i+1>`, and
+/// `d<n>` a file: walked naively, 2^n copies of the file.
+fn symlink_grid(t: &SiteTest, top: &str, n: usize) {
+    for i in 0..=n {
+        std::fs::create_dir_all(t.path(&format!("{top}/d{i}"))).unwrap();
+    }
+    std::fs::write(t.path(&format!("{top}/d{n}/f.txt")), "leaf\n").unwrap();
+    for i in 0..n {
+        for l in ["a", "b"] {
+            std::os::unix::fs::symlink(
+                format!("../d{}", i + 1),
+                t.path(&format!("{top}/d{i}/{l}")),
+            )
+            .unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_symlink_grid_in_static_fails_naming_both_paths() {
+    let t = SiteTest::new("build/minimal");
+    // 2^40 copies if each link were followed: the build only ends if each folder is read once.
+    symlink_grid(&t, "static", 40);
+    let (r, _) = build_to_disk(&t, Duration::from_secs(120));
+    let msg = r.expect_err("a build with a symlink grid in static/ succeeded");
+    assert!(
+        msg.contains(
+            "error: this folder was already read as static/d0/a: a symlink leads to it a second time\n \
+             --> static/d0/b\n"
+        ),
+        "{}",
+        &msg[..msg.len().min(3000)]
+    );
+    assert_output_untouched(&t);
+}
+
+#[test]
+fn a_symlink_grid_in_content_fails_naming_both_paths() {
+    let t = SiteTest::new("build/minimal");
+    symlink_grid(&t, "content/events/grid", 40);
+    let (r, _) = build_to_disk(&t, Duration::from_secs(120));
+    let msg = r.expect_err("a build with a symlink grid in content/ succeeded");
+    assert!(
+        msg.contains(
+            "error: this folder was already read as content/events/grid/d0/a: a symlink leads to it a second time\n \
+             --> content/events/grid/d0/b\n"
+        ),
+        "{}",
+        &msg[..msg.len().min(3000)]
+    );
+    assert_output_untouched(&t);
+}
+
+/// A sparse file of `len` bytes at `rel` (no disk space used).
+fn sparse(t: &SiteTest, rel: &str, len: u64) {
+    let f = std::fs::File::create(t.path(rel)).unwrap();
+    f.set_len(len).unwrap();
+}
+
+const TERABYTE: u64 = 1 << 40;
+
+#[test]
+fn a_huge_sparse_file_in_content_is_refused_naming_it() {
+    let t = SiteTest::new("build/minimal");
+    sparse(&t, "content/events/1999-huge.md", TERABYTE);
+    let (r, _) = build_to_disk(&t, Duration::from_secs(60));
+    let msg = r.expect_err("a build with a 1 TiB event succeeded");
+    assert!(
+        msg.starts_with(
+            "error: file too large: 1099511627776 bytes, over the limit of 256 MiB\n \
+             --> content/events/1999-huge.md\n"
+        ),
+        "{msg}"
+    );
+    assert_output_untouched(&t);
+}
+
+#[test]
+fn a_huge_sparse_file_in_static_is_refused_naming_it() {
+    let t = SiteTest::new("build/minimal");
+    sparse(&t, "static/video.bin", TERABYTE);
+    let (r, _) = build_to_disk(&t, Duration::from_secs(60));
+    let msg = r.expect_err("a build with a 1 TiB static file succeeded");
+    assert_eq!(
+        msg,
+        "error: file too large: 1099511627776 bytes, over the limit of 2 GiB\n \
+         --> static/video.bin\n  = hint: no file of a site may be this large; remove it, \
+         or host it elsewhere and link to it\n\n1 problem found"
+    );
+    assert_output_untouched(&t);
+    // Through the binary: exit 1, no abort.
+    let err = fails_bounded(&t, &["build"]);
+    assert!(err.contains(" --> static/video.bin\n"), "{err}");
+}
+
+#[test]
+fn a_static_file_over_the_memory_cap_is_refused_when_serving_from_memory() {
+    let t = SiteTest::new("build/minimal");
+    sparse(&t, "static/big.bin", (256 << 20) + 1);
+    let msg = t
+        .build_memory()
+        .expect_err("a 256 MiB + 1 static file was kept in memory");
+    assert!(
+        msg.starts_with(
+            "error: file too large: 268435457 bytes, over the limit of 256 MiB\n \
+             --> static/big.bin\n"
+        ),
+        "{msg}"
+    );
+}
+
+/// A home page linked to a named pipe outside the site: the pipe must never be opened (a
+/// writer blocked on it would be let through by any reader's open).
+#[test]
+fn a_home_page_linked_to_an_outside_named_pipe_never_opens_it() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let outside = tempfile::tempdir().unwrap();
+    let fifo = outside.path().join("pipe");
+    mkfifo(&fifo);
+    let t = SiteTest::new("build/minimal");
+    std::fs::remove_file(t.path("content/index.md")).unwrap();
+    std::os::unix::fs::symlink(&fifo, t.path("content/index.md")).unwrap();
+
+    // A writer that waits in open() until some reader opens the pipe.
+    let test_opened = Arc::new(AtomicBool::new(false));
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    let writer = {
+        let fifo = fifo.clone();
+        let test_opened = Arc::clone(&test_opened);
+        std::thread::spawn(move || {
+            ready_tx.send(()).unwrap();
+            let opened = std::fs::OpenOptions::new().write(true).open(&fifo);
+            // Whether the reader that let it through was this test's own, below.
+            (opened.is_ok(), test_opened.load(Ordering::SeqCst))
+        })
+    };
+    ready_rx.recv().unwrap();
+    // Let the writer reach open(); if it is late, the check below only gets weaker.
+    std::thread::sleep(Duration::from_millis(200));
+    let (r, _) = build_to_disk(&t, Duration::from_secs(60));
+    let msg = r.expect_err("a build with index.md linked to a pipe succeeded");
+    assert!(
+        msg.contains("this symlink leads out of content/") && msg.contains(" --> content/index.md"),
+        "{msg}"
+    );
+    assert_output_untouched(&t);
+    // With no reader ever, a non-blocking writer is refused with ENXIO.
+    use std::os::unix::fs::OpenOptionsExt;
+    let probe = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&fifo);
+    assert_eq!(
+        probe.err().and_then(|e| e.raw_os_error()),
+        Some(libc::ENXIO),
+        "the pipe has a reader"
+    );
+    // Now let the waiting writer through with this test's own reader.
+    test_opened.store(true, Ordering::SeqCst);
+    let reader = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&fifo)
+        .unwrap();
+    let (opened, after_test) = writer.join().unwrap();
+    drop(reader);
+    assert!(opened);
+    assert!(after_test, "the build opened the pipe outside content/");
+}
+
+/// Builds with the binary over a previous output; requires exit 1, the message, and the
+/// output as it was.
+#[track_caller]
+fn no_content_folder(t: &SiteTest, why: &str) {
+    t.write(SENTINEL, "the previous build\n");
+    t.write("public/.docsite-output", "");
+    for command in ["build", "check"] {
+        let err = fails_bounded(t, &[command]);
+        assert!(
+            err.starts_with(&format!("error: no content/ folder: {why}\n --> content\n")),
+            "{command}: {err}"
+        );
+    }
+    assert_output_untouched(t);
+}
+
+#[test]
+fn a_missing_content_folder_fails_and_keeps_the_output() {
+    let t = SiteTest::new("build/minimal");
+    std::fs::remove_dir_all(t.path("content")).unwrap();
+    no_content_folder(&t, "it does not exist");
+}
+
+#[test]
+fn a_dangling_content_link_fails_and_keeps_the_output() {
+    let t = SiteTest::new("build/minimal");
+    std::fs::remove_dir_all(t.path("content")).unwrap();
+    std::os::unix::fs::symlink("/nonexistent-docsite-content", t.path("content")).unwrap();
+    no_content_folder(
+        &t,
+        "content is a symlink to /nonexistent-docsite-content, which cannot be read (No such file or directory (os error 2))",
+    );
+}
+
+#[test]
+fn a_content_file_instead_of_a_folder_fails_and_keeps_the_output() {
+    let t = SiteTest::new("build/minimal");
+    std::fs::remove_dir_all(t.path("content")).unwrap();
+    std::fs::write(t.path("content"), "not a folder\n").unwrap();
+    no_content_folder(&t, "content is not a folder");
+}
+
+/// Links to one large file (each under the limit of a file) would fill the disk with
+/// copies: all of static/ together is bounded too, before anything is copied.
+#[test]
+fn static_files_over_the_total_limit_are_refused_before_copying() {
+    let t = SiteTest::new("build/minimal");
+    sparse(&t, "static/big.bin", 2 << 30);
+    for i in 0..8 {
+        std::os::unix::fs::symlink("big.bin", t.path(&format!("static/copy{i}.bin"))).unwrap();
+    }
+    let (r, _) = build_to_disk(&t, Duration::from_secs(60));
+    let msg = r.expect_err("18 GiB of static files were copied");
+    // 9 × 2 GiB, and the few KiB of the site's own static files.
+    let head = msg.lines().take(2).collect::<Vec<_>>().join("\n");
+    let total: u64 = head
+        .strip_prefix("error: the files of static/ hold ")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{msg}"));
+    assert!((18 << 30..(18 << 30) + (1 << 20)).contains(&total), "{msg}");
+    assert!(
+        head.ends_with(" bytes together, over the limit of 16 GiB\n --> static"),
+        "{msg}"
+    );
+    assert_output_untouched(&t);
+    // In memory (serve, check) the bound is 2 GiB: 9 files of 256 MiB.
+    let t = SiteTest::new("build/minimal");
+    sparse(&t, "static/big.bin", 256 << 20);
+    for i in 0..8 {
+        std::os::unix::fs::symlink("big.bin", t.path(&format!("static/copy{i}.bin"))).unwrap();
+    }
+    let msg = t
+        .build_memory()
+        .expect_err("2.25 GiB of static files were kept in memory");
+    assert!(
+        msg.starts_with("error: the files of static/ hold 2415")
+            && msg.contains(" bytes together, over the limit of 2 GiB\n --> static\n"),
+        "{msg}"
     );
 }
