@@ -18,9 +18,23 @@
 //! cycle among them overflows the stack and aborts the process (in `serve`, the server).
 //! Before Tera loads the templates, [`load`] builds the graph of those references from each
 //! template's syntax tree (Tera's `ast` module, public but outside its stable API: it is
-//! pinned by Cargo.lock, and a change there fails to compile here rather than misbehave)
-//! and refuses every cycle with a diagnostic naming it: `a.html -> b.html -> a.html`, or
-//! `macros.html::tree -> macros.html::tree` for a macro that calls itself.
+//! pinned by Cargo.lock, and the walkers match every kind of node and expression with no
+//! catch-all, so a change there fails to compile here rather than misbehave) and refuses
+//! every cycle with a diagnostic naming it: `a.html -> b.html -> a.html`, or
+//! `macros.html::tree -> macros.html::tree` for a macro that calls itself. Tera picks the
+//! file a macro call `ns::name()` goes to at run time (inside a block, from the template
+//! that owns the block, even when the call is written in a macro of another file), so the
+//! graph takes a call to be a call to every macro called `name`: a cycle between two
+//! unrelated macros of the same name is refused too, and the hint says so.
+//!
+//! Deep but finite nesting overflows the stack as surely, so the template stage also
+//! refuses a chain of extends, imports, includes and macro calls deeper than
+//! [`MAX_CHAIN`] (64), and, in one template, block tags or brackets nested deeper than
+//! [`MAX_NESTING`] (100) or more than [`MAX_OPERATORS`] (200) operators in one tag (a cheap
+//! scan of the text, before Tera's recursive parser reads it). Within those limits the worst
+//! case needs far less than the [`STACK`] (256 MiB) of the threads that parse ([`load`]) and
+//! render ([`with_render_stack`]) templates. A panic inside Tera while rendering (it has
+//! `unreachable!()`s a template can reach) becomes an error naming the template.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use std::collections::HashMap;
@@ -752,9 +766,45 @@ pub fn template_diag(path: &str, text: &str, e: &tera::Error) -> Diagnostic {
 /// Renders `template` with `ctx`; an error names the template file and, when it is about
 /// a variable, the line and column where the template uses it.
 pub fn render(t: &Templates, template: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
-    t.tera
-        .render(template, ctx)
-        .map_err(|e| render_error(t, template, e))
+    caught(template, || t.tera.render(template, ctx))?.map_err(|e| render_error(t, template, e))
+}
+
+/// Runs one Tera render, turning a panic inside Tera (it has `unreachable!()`s that a
+/// template can reach, such as a macro call as an operand of `+`) into an error naming the
+/// template, so that one bad template cannot end `build` with a crash or `serve` at all.
+fn caught<R>(template: &str, f: impl FnOnce() -> R) -> Result<R, Diagnostic> {
+    thread_local! {
+        static RENDERING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    // The panic is reported as a diagnostic: the default hook's message and backtrace are
+    // left out for panics inside a render (the hook is chained, once, for everything else).
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !RENDERING.with(|r| r.get()) {
+                previous(info);
+            }
+        }));
+    });
+    let was = RENDERING.with(|r| r.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    RENDERING.with(|r| r.set(was));
+    result.map_err(|p| {
+        let why = p
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| p.downcast_ref::<&str>().copied())
+            .unwrap_or("a panic");
+        Diagnostic::file(
+            format!("templates/{template}"),
+            format!("template error: Tera failed while rendering this template: {why}"),
+        )
+        .with_hint(
+            "Tera does not support something this template (or one it includes) does, such as \
+             a macro call inside arithmetic: assign the macro's result with `set` first",
+        )
+    })
 }
 
 /// Renders straight into `w` (a page's file), so that a page of many megabytes is never
@@ -765,8 +815,7 @@ pub fn render_to(
     ctx: &tera::Context,
     w: &mut dyn std::io::Write,
 ) -> Result<(), Diagnostic> {
-    t.tera
-        .render_to(template, ctx, w)
+    caught(template, || t.tera.render_to(template, ctx, w))?
         .map_err(|e| render_error(t, template, e))
 }
 

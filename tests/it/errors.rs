@@ -439,3 +439,51 @@ fn many_unknown_long_names_finish_and_a_near_miss_still_gets_its_hint() {
     // Each problem shows a window of the 400 KB line, not the line.
     assert!(r.stderr.len() < 3001 * 1500, "{} bytes", r.stderr.len());
 }
+
+/// Tera has `unreachable!()`s a template can reach (a macro call as an operand of `+`):
+/// the panic becomes an error naming the template, exit 1, with no panic message printed.
+#[test]
+fn a_panic_inside_tera_is_an_error_naming_the_template() {
+    let t = SiteTest::new("build/minimal");
+    t.write(
+        "templates/two.html",
+        "{% macro two() %}2{% endmacro two %}\n",
+    );
+    let footer = std::fs::read_to_string(t.path("templates/footer.html")).unwrap();
+    t.write(
+        "templates/footer.html",
+        &format!("{{% import \"two.html\" as d %}}{{{{ 1 + d::two() }}}}{footer}"),
+    );
+    let err = check_fails_cleanly(&t);
+    assert!(
+        err.starts_with(
+            "error: template error: Tera failed while rendering this template: internal error: \
+             entered unreachable code: unimplemented math expression for MacroCall"
+        ) && err.contains(" --> templates/footer.html\n")
+            && err.ends_with("1 problem found\n"),
+        "{err}"
+    );
+}
+
+/// `serve` builds in its own process: the new template refusals come back as errors from
+/// the library there too, never an overflow or a panic that would end the server.
+#[test]
+fn template_refusals_are_errors_in_process_too() {
+    for case in [
+        "template-macro-self-elsewhere",
+        "template-macro-namespace-elsewhere",
+        "template-macro-in-concat",
+    ] {
+        let t = SiteTest::new(&format!("errors/{case}"));
+        let e = t.build_memory().expect_err("a template cycle built");
+        assert!(e.contains(" -> "), "{case}: {e}");
+    }
+    let t = SiteTest::new("build/minimal");
+    let footer = std::fs::read_to_string(t.path("templates/footer.html")).unwrap();
+    t.write(
+        "templates/footer.html",
+        &format!("{footer}{}", "{% if true %}".repeat(600)),
+    );
+    let e = t.build_memory().expect_err("600 nested ifs built");
+    assert!(e.contains("block tags nest more than 100 deep"), "{e}");
+}
