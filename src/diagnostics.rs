@@ -17,11 +17,14 @@
 //!
 //! Whatever a diagnostic quotes (a TOML value, a file name, a source line) is shown through
 //! [`clean`]: no control character or bidirectional override reaches the terminal raw, and
-//! overlong messages are cut. Hints ([`nearest`]) cost a bounded amount of work whatever
-//! the input.
+//! overlong messages are cut; a diagnostic keeps only a window of a long source line, so
+//! 3000 problems on one 400 KB line cost 3000 windows, not 3000 copies. Hints ([`nearest`])
+//! cost a bounded amount of work each, and all hints of one run share a budget
+//! ([`HINT_BUDGET`]) after which no more are looked for.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Source lines longer than this many characters are shown as a window around the column.
 const MAX_SHOWN: usize = 100;
@@ -75,9 +78,16 @@ pub struct Diagnostic {
     /// 1-based column in characters; 0 when unknown.
     pub col: usize,
     /// Width of the caret underline in characters (at least 1).
-    pub width: usize,
-    /// The text of the offending line, shown under the location.
+    pub width: u32,
+    /// The text of the offending line, shown under the location: at most `MAX_SHOWN` (100)
+    /// characters of it around the column (a paragraph, or a list of 3000 names, is one
+    /// line; each of its problems keeps only its own window).
     pub source_line: Option<String>,
+    /// How many characters of the line come before `source_line` (0: it starts the line).
+    /// When the line goes on after the window, `source_line` holds one character more than
+    /// is shown. (32-bit `width` and `source_from` keep a diagnostic small enough to return
+    /// by value.)
+    pub source_from: u32,
     pub message: String,
     pub hint: Option<String>,
 }
@@ -91,6 +101,7 @@ impl Diagnostic {
             col: 0,
             width: 1,
             source_line: None,
+            source_from: 0,
             message: message.into(),
             hint: None,
         }
@@ -110,15 +121,30 @@ impl Diagnostic {
         let line = text[..start].matches('\n').count() + 1;
         let col = text[line_start..start].chars().count() + 1;
         let width = text[start..end.min(line_end)].chars().count().max(1);
-        let source_line = text[line_start..line_end]
-            .trim_end_matches('\r')
-            .to_string();
+        let line_text = text[line_start..line_end].trim_end_matches('\r');
+        // A window of the line around the column, found in time proportional to it.
+        let (source_from, from_byte) = if line_text.chars().nth(MAX_SHOWN).is_some() {
+            let before = &line_text[..(start - line_start).min(line_text.len())];
+            match before.char_indices().rev().nth(MAX_SHOWN / 3 - 1) {
+                Some((b, _)) if b > 0 => (col - 1 - MAX_SHOWN / 3, b),
+                _ => (0, 0),
+            }
+        } else {
+            (0, 0)
+        };
+        let rest = &line_text[from_byte..];
+        let to_byte = rest
+            .char_indices()
+            .nth(MAX_SHOWN + 1)
+            .map_or(rest.len(), |(b, _)| b);
+        let source_line = rest[..to_byte].to_string();
         Diagnostic {
             path: path.into(),
             line,
             col,
-            width,
+            width: u32::try_from(width).unwrap_or(u32::MAX),
             source_line: Some(source_line),
+            source_from: u32::try_from(source_from).unwrap_or(u32::MAX),
             message: message.into(),
             hint: None,
         }
@@ -160,22 +186,20 @@ impl fmt::Display for Diagnostic {
         if let (Some(src), true) = (&self.source_line, self.line > 0) {
             // Tabs would misalign the caret: show them as single spaces. Other control
             // characters (NUL, escape sequences) never reach the terminal: each shows as �.
-            let chars: Vec<char> = clean(src).chars().collect();
-            // Long lines (a paragraph is one line) are cut to a window around the column.
-            let (from, to) = if chars.len() > MAX_SHOWN {
-                let from = self.col.saturating_sub(1).saturating_sub(MAX_SHOWN / 3);
-                (from, (from + MAX_SHOWN).min(chars.len()))
-            } else {
-                (0, chars.len())
-            };
-            let head = if from > 0 { "…" } else { "" };
+            // Long lines were cut to a window around the column when the diagnostic was
+            // made (`source_from`); one set by hand is cut here.
+            let chars: Vec<char> = clean(src).chars().take(2 * MAX_SHOWN).collect();
+            let head = if self.source_from > 0 { "…" } else { "" };
+            let to = chars.len().min(MAX_SHOWN);
             let tail = if to < chars.len() { "…" } else { "" };
-            let shown: String = chars[from..to].iter().collect();
+            let shown: String = chars[..to].iter().collect();
             writeln!(f, "{pad} |")?;
             writeln!(f, "{} | {head}{shown}{tail}", self.line)?;
-            if self.col > 0 {
-                let lead = " ".repeat(self.col - 1 - from + head.chars().count());
-                let width = self.width.min(to.saturating_sub(self.col - 1).max(1));
+            let source_from = self.source_from as usize;
+            if self.col > source_from {
+                let at = self.col - 1 - source_from;
+                let lead = " ".repeat(at.min(to) + head.chars().count());
+                let width = (self.width as usize).min(to.saturating_sub(at).max(1));
                 writeln!(f, "{pad} | {lead}{}", "^".repeat(width))?;
             }
         }
@@ -231,13 +255,29 @@ const MAX_HINTED: usize = 128;
 /// whose lower bound of the distance is smallest first.
 const MAX_COMPARED: usize = 1000;
 
+/// The work all hints of one run may cost together, in units of one character of a
+/// candidate looked at or one cell of an edit-distance table: a few seconds at most, far
+/// more than a site with a few hundred typos needs. Once it is spent, later names get no
+/// hint (their message is unchanged).
+pub const HINT_BUDGET: u64 = 30_000_000;
+
+/// What remains of [`HINT_BUDGET`] in this run (see [`reset_hint_budget`]).
+static HINT_WORK_LEFT: AtomicU64 = AtomicU64::new(HINT_BUDGET);
+
+/// Starts a run's budget for hints afresh; `site` calls it as a build starts. (Builds that
+/// run at the same time in one process share it: they can only lose hints, never wait.)
+pub fn reset_hint_budget() {
+    HINT_WORK_LEFT.store(HINT_BUDGET, Ordering::Relaxed);
+}
+
 /// Buckets of a character histogram (characters share buckets; see [`nearest`]).
 const BUCKETS: usize = 64;
 
+/// The histogram and length in characters of `s` lowercased (without allocating).
 fn histogram(s: &str) -> ([u16; BUCKETS], usize) {
     let mut h = [0u16; BUCKETS];
     let mut n = 0;
-    for c in s.chars() {
+    for c in s.chars().flat_map(char::to_lowercase) {
         h[c as usize % BUCKETS] = h[c as usize % BUCKETS].saturating_add(1);
         n += 1;
     }
@@ -250,43 +290,72 @@ fn histogram(s: &str) -> ([u16; BUCKETS], usize) {
 /// The cost is bounded whatever the input: a name over `MAX_HINTED` (128) characters gets no
 /// hint; a candidate is compared in full only when two cheap lower bounds of the distance
 /// allow it (the difference in length, and half the difference of the two character
-/// histograms: each edit changes a histogram by at most 2); and at most `MAX_COMPARED` (1000)
-/// candidates are compared, those with the smallest bound first.
+/// histograms: each edit changes a histogram by at most 2); at most `MAX_COMPARED` (1000)
+/// candidates are compared, those with the smallest bound first, and none once a closer one
+/// is found than the bound of the rest; and all calls of one run share a budget of work
+/// ([`HINT_BUDGET`]): many unknown names checked against many long candidates cost a few
+/// seconds, not minutes, and the names checked after it is spent get no hint.
 pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let wrong_l = wrong.to_lowercase();
-    let (wh, wn) = histogram(&wrong_l);
+    let left = HINT_WORK_LEFT.load(Ordering::Relaxed);
+    if left == 0 {
+        return None;
+    }
+    let (wh, wn) = histogram(wrong);
     if wn > MAX_HINTED {
         return None;
     }
-    let mut close: Vec<(usize, &str, String, usize)> = candidates
-        .into_iter()
-        .filter_map(|c| {
-            // Cheap: the length (in bytes, an upper bound on characters) rules out most.
-            if c.len() > 4 * (MAX_HINTED + wn) {
-                return None;
-            }
-            let cl = c.to_lowercase();
-            let (ch, cn) = histogram(&cl);
-            let limit = (cn.max(wn) / 3).max(2);
-            let by_histogram: usize = wh
-                .iter()
-                .zip(&ch)
-                .map(|(a, b)| a.abs_diff(*b) as usize)
-                .sum::<usize>()
-                .div_ceil(2);
-            let bound = by_histogram.max(cn.abs_diff(wn));
-            (bound <= limit).then_some((bound, c, cl, limit))
-        })
-        .collect();
+    let mut work: u64 = wn as u64;
+    let charge = |work: u64| {
+        let _ = HINT_WORK_LEFT.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |l| {
+            Some(l.saturating_sub(work))
+        });
+    };
+    let mut close: Vec<(usize, &str, usize)> = Vec::new();
+    for c in candidates {
+        work += 1;
+        // Cheap: the length in bytes bounds the length in characters (1 to 4 bytes each),
+        // so these are further apart in length than `limit` below allows.
+        if c.len() > 6 * wn + 12 || (c.len() < wn && wn - c.len() > (wn / 3).max(2)) {
+            continue;
+        }
+        work += c.len() as u64;
+        if work > left {
+            charge(work);
+            return None;
+        }
+        let (ch, cn) = histogram(c);
+        let limit = (cn.max(wn) / 3).max(2);
+        let by_histogram: usize = wh
+            .iter()
+            .zip(&ch)
+            .map(|(a, b)| a.abs_diff(*b) as usize)
+            .sum::<usize>()
+            .div_ceil(2);
+        let bound = by_histogram.max(cn.abs_diff(wn));
+        if bound <= limit {
+            close.push((bound, c, limit));
+        }
+    }
     // The likeliest first, so that the cap leaves out only unlikely ones.
     close.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    close
-        .into_iter()
-        .take(MAX_COMPARED)
-        .map(|(_, c, cl, limit)| (strsim::damerau_levenshtein(&wrong_l, &cl), c, limit))
-        .filter(|(d, _, limit)| d <= limit)
-        .min()
-        .map(|(_, c, _)| c)
+    let wrong_l = wrong.to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for (bound, c, limit) in close.into_iter().take(MAX_COMPARED) {
+        if best.is_some_and(|(d, _)| bound > d) {
+            break;
+        }
+        let cl = c.to_lowercase();
+        work += (wn as u64 + 1) * (cl.chars().count() as u64 + 1);
+        if work > left {
+            break;
+        }
+        let d = strsim::osa_distance(&wrong_l, &cl);
+        if d <= limit && best.is_none_or(|b| (d, c) < b) {
+            best = Some((d, c));
+        }
+    }
+    charge(work);
+    best.map(|(_, c)| c)
 }
 
 /// A "did you mean" hint, when some candidate is close.
@@ -336,6 +405,33 @@ mod tests {
         assert_eq!(
             lines[4].chars().position(|c| c == '^'),
             lines[3].chars().position(|c| c == '[')
+        );
+    }
+
+    #[test]
+    fn a_problem_on_a_huge_line_keeps_only_its_window() {
+        let text = format!(
+            "x = [{}\"bad\"{}]",
+            "\"ok\", ".repeat(50_000),
+            ", \"ok\"".repeat(50_000)
+        );
+        let at = text.find("\"bad").unwrap();
+        let d = Diagnostic::at("x.toml", &text, at..at + 5, "unknown `bad`");
+        assert!(
+            d.source_line.as_ref().unwrap().len() <= MAX_SHOWN + 1,
+            "{d:?}"
+        );
+        let shown = d.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines[1], format!(" --> x.toml:1:{}", at + 1));
+        let caret = lines[4].chars().position(|c| c == '^').unwrap();
+        assert_eq!(
+            lines[3].chars().skip(caret).take(5).collect::<String>(),
+            "\"bad\""
+        );
+        assert!(
+            lines[3].starts_with("1 | …") && lines[3].ends_with('…'),
+            "{shown}"
         );
     }
 

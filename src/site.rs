@@ -87,6 +87,7 @@ struct Built {
 
 fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
     crate::profile::start();
+    crate::diagnostics::reset_hint_budget();
     let root = &opts.root;
     let config = Config::load(root, opts.base_url.as_deref())?;
     let (content, mut diags) = Content::load(
@@ -111,7 +112,10 @@ fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
         diags.sort();
         return Err(BuildError::Site(diags));
     };
-    let stats = crate::pages::write_all(root, &config, &content, &rendered, &tera, out)?;
+    // Pages are rendered on threads with large stacks (Tera's renderer recurses).
+    let stats = templates::with_render_stack(|| {
+        crate::pages::write_all(root, &config, &content, &rendered, &tera, out)
+    })?;
     let mut missing = Diagnostics::default();
     for l in rendered.all().flat_map(|r| &r.rooted) {
         if !out.serves(&l.target) {

@@ -18,9 +18,23 @@
 //! cycle among them overflows the stack and aborts the process (in `serve`, the server).
 //! Before Tera loads the templates, [`load`] builds the graph of those references from each
 //! template's syntax tree (Tera's `ast` module, public but outside its stable API: it is
-//! pinned by Cargo.lock, and a change there fails to compile here rather than misbehave)
-//! and refuses every cycle with a diagnostic naming it: `a.html -> b.html -> a.html`, or
-//! `macros.html::tree -> macros.html::tree` for a macro that calls itself.
+//! pinned by Cargo.lock, and the walkers match every kind of node and expression with no
+//! catch-all, so a change there fails to compile here rather than misbehave) and refuses
+//! every cycle with a diagnostic naming it: `a.html -> b.html -> a.html`, or
+//! `macros.html::tree -> macros.html::tree` for a macro that calls itself. Tera picks the
+//! file a macro call `ns::name()` goes to at run time (inside a block, from the template
+//! that owns the block, even when the call is written in a macro of another file), so the
+//! graph takes a call to be a call to every macro called `name`: a cycle between two
+//! unrelated macros of the same name is refused too, and the hint says so.
+//!
+//! Deep but finite nesting overflows the stack as surely, so the template stage also
+//! refuses a chain of extends, imports, includes and macro calls deeper than
+//! [`MAX_CHAIN`] (64), and, in one template, block tags or brackets nested deeper than
+//! [`MAX_NESTING`] (100) or more than [`MAX_OPERATORS`] (200) operators in one tag (a cheap
+//! scan of the text, before Tera's recursive parser reads it). Within those limits the worst
+//! case needs far less than the [`STACK`] (256 MiB) of the threads that parse ([`load`]) and
+//! render ([`with_render_stack`]) templates. A panic inside Tera while rendering (it has
+//! `unreachable!()`s a template can reach) becomes an error naming the template.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use std::collections::HashMap;
@@ -65,8 +79,45 @@ pub struct Templates {
     sources: HashMap<String, String>,
 }
 
-/// Loads every `.html` template under `root/templates`.
+/// The stack of the thread that parses templates, and of each thread that renders them.
+/// With chains under [`MAX_CHAIN`] and nesting under [`MAX_NESTING`], Tera's recursion stays
+/// far inside this; it is reserved address space, touched only as deep as rendering goes.
+pub const STACK: usize = 256 << 20;
+
+/// Loads every `.html` template under `root/templates`, on a thread with a [`STACK`]-sized
+/// stack (Tera's parser recurses once per level of nesting).
 pub fn load(root: &Path) -> Result<Templates, Diagnostics> {
+    std::thread::scope(|s| {
+        match std::thread::Builder::new()
+            .name("templates".into())
+            .stack_size(STACK)
+            .spawn_scoped(s, || load_here(root))
+        {
+            Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            // No thread to be had: the limits above still hold on this one.
+            Err(_) => load_here(root),
+        }
+    })
+}
+
+/// Runs `f` (which renders pages, in parallel or not) in a pool of threads whose stacks are
+/// [`STACK`] bytes, so that rendering never depends on the size of the caller's stack.
+pub fn with_render_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("render-{i}"))
+            .stack_size(STACK)
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(p) => p.install(f),
+        None => f(),
+    }
+}
+
+fn load_here(root: &Path) -> Result<Templates, Diagnostics> {
     let dir = root.join("templates");
     let mut diags = Diagnostics::default();
     let mut files: Vec<(String, String)> = Vec::new();
@@ -104,6 +155,14 @@ pub fn load(root: &Path) -> Result<Templates, Diagnostics> {
     tera.set_escape_fn(escape_html);
     // Templates are added one by one to name the broken one; then all together so that
     // inheritance resolves.
+    for (name, text) in &files {
+        if let Some(d) = too_deep(&format!("templates/{name}"), text) {
+            diags.push(d);
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
     let mut parsed = Vec::with_capacity(files.len());
     for (name, text) in &files {
         match tera::Template::new(name, None, text) {
@@ -165,6 +224,10 @@ enum Ref {
     Call(String, String),
 }
 
+// The walkers below match every variant of Tera's syntax tree with no catch-all arm, so a
+// kind of node or expression added by a future Tera fails to compile here instead of
+// hiding a reference from the cycle check.
+
 fn refs_of_nodes(nodes: &[tera::ast::Node], out: &mut Vec<Ref>) {
     use tera::ast::Node;
     for n in nodes {
@@ -193,24 +256,43 @@ fn refs_of_nodes(nodes: &[tera::ast::Node], out: &mut Vec<Ref>) {
                     refs_of_nodes(body, out);
                 }
             }
-            // Macro definitions are units of their own; the rest refers to nothing.
-            _ => {}
+            // A macro definition is a unit of its own, walked from `Template::macros`.
+            Node::MacroDefinition(..) => {}
+            // Extends and imports are read from `Template::parent` and
+            // `Template::imported_macro_files`; `super()` renders the parent's block, and
+            // the parent is an edge already.
+            Node::Extends(..) | Node::ImportMacro(..) | Node::Super => {}
+            Node::Text(_)
+            | Node::Raw(..)
+            | Node::Break(_)
+            | Node::Continue(_)
+            | Node::Comment(..) => {}
         }
     }
 }
 
 fn refs_of_call(c: &tera::ast::FunctionCall, out: &mut Vec<Ref>) {
-    for e in c.args.values() {
+    let tera::ast::FunctionCall { name: _, args } = c;
+    for e in args.values() {
         refs_of_expr(e, out);
     }
 }
 
 fn refs_of_expr(e: &tera::ast::Expr, out: &mut Vec<Ref>) {
-    use tera::ast::ExprVal;
-    for f in &e.filters {
+    let tera::ast::Expr {
+        val,
+        negated: _,
+        filters,
+    } = e;
+    for f in filters {
         refs_of_call(f, out);
     }
-    match &e.val {
+    refs_of_val(val, out);
+}
+
+fn refs_of_val(v: &tera::ast::ExprVal, out: &mut Vec<Ref>) {
+    use tera::ast::ExprVal;
+    match v {
         ExprVal::Math(m) => {
             refs_of_expr(&m.lhs, out);
             refs_of_expr(&m.rhs, out);
@@ -230,71 +312,76 @@ fn refs_of_expr(e: &tera::ast::Expr, out: &mut Vec<Ref>) {
         }
         ExprVal::FunctionCall(f) => refs_of_call(f, out),
         ExprVal::Array(items) => items.iter().for_each(|a| refs_of_expr(a, out)),
-        _ => {}
+        ExprVal::StringConcat(c) => c.values.iter().for_each(|v| refs_of_val(v, out)),
+        ExprVal::String(_)
+        | ExprVal::Int(_)
+        | ExprVal::Float(_)
+        | ExprVal::Bool(_)
+        | ExprVal::Ident(_) => {}
     }
 }
 
-/// The file whose macros `namespace` names in template `from`, as Tera looks it up: `self`,
-/// then the template's imports, then what those import and what its parents see.
-fn macro_file<'a>(
-    by_name: &HashMap<&'a str, &'a tera::Template>,
-    from: &'a str,
-    namespace: &str,
-    seen: &mut Vec<&'a str>,
-) -> Option<&'a str> {
-    if seen.contains(&from) {
-        return None;
-    }
-    seen.push(from);
-    let t = by_name.get(from)?;
-    if namespace == "self" {
-        return Some(from);
-    }
-    if let Some((file, _)) = t.imported_macro_files.iter().find(|(_, n)| n == namespace) {
-        return by_name.get_key_value(file.as_str()).map(|(k, _)| *k);
-    }
-    t.imported_macro_files
-        .iter()
-        .map(|(file, _)| file.as_str())
-        .chain(t.parent.as_deref())
-        .find_map(|next| {
-            let next = by_name.get_key_value(next).map(|(k, _)| *k)?;
-            macro_file(by_name, next, namespace, seen)
-        })
-}
+/// How many templates and macros deep a chain of extends, imports, includes and macro
+/// calls may go. Tera renders each level with a few nested calls of its own and has no
+/// limit; the real templates use under ten.
+pub const MAX_CHAIN: usize = 64;
+
+/// How deeply `{% if %}`, `{% for %}`, `{% block %}`, `{% macro %}`, `{% filter %}` and
+/// `{% raw %}` may nest in one template, and brackets in one expression. Tera's parser and
+/// renderer recurse once per level; a few hundred levels overflow a thread's stack.
+pub const MAX_NESTING: usize = 100;
+
+/// How many operators (`+`, `and`, `==`, `~`, …) one `{{ … }}` or `{% … %}` may hold: Tera
+/// parses and evaluates a chain of them by recursion, one level per operator.
+pub const MAX_OPERATORS: usize = 200;
+
+/// The graph of what rendering each unit can enter, with the text that makes each edge (to
+/// place a message).
+type Edges = std::collections::BTreeMap<Unit, Vec<(Unit, String)>>;
 
 /// Every cycle of extends, imports, includes and macro calls among the templates, as one
 /// diagnostic each, placed where its first file refers to the next and naming the whole
 /// cycle (`a.html -> b.html -> a.html`). A macro that calls itself is a cycle too, even one
-/// that would stop: Tera has no depth limit to catch one that does not.
+/// that would stop: Tera has no depth limit to catch one that does not. When there is no
+/// cycle, a chain deeper than [`MAX_CHAIN`] is refused the same way.
+///
+/// A macro call `ns::name()` counts as a call to every macro called `name`, whatever
+/// template defines it: Tera looks the namespace up at run time, in the template that owns
+/// the block being rendered (or the template being rendered) rather than the file where
+/// the call is written, so the written namespace does not say which file is meant.
 fn cycles(parsed: &[tera::Template], files: &[(String, String)]) -> Vec<Diagnostic> {
     let by_name: HashMap<&str, &tera::Template> =
         parsed.iter().map(|t| (t.name.as_str(), t)).collect();
     let exists = |n: &str| by_name.contains_key(n);
-    // Each unit's edges, with the text that makes the edge (to place the message).
-    let mut edges: std::collections::BTreeMap<Unit, Vec<(Unit, String)>> = Default::default();
+    // Every template that defines a macro of each name.
+    let mut defined: HashMap<&str, Vec<&str>> = HashMap::new();
     for t in parsed {
-        let name = t.name.as_str();
-        let resolve = |refs: Vec<Ref>, out: &mut Vec<(Unit, String)>| {
-            for r in refs {
-                match r {
-                    Ref::Include(names) => {
-                        if let Some(n) = names.into_iter().find(|n| exists(n)) {
-                            out.push((Unit::Template(n.clone()), n));
-                        }
+        for m in t.macros.keys() {
+            defined.entry(m.as_str()).or_default().push(t.name.as_str());
+        }
+    }
+    let resolve = |refs: Vec<Ref>, out: &mut Vec<(Unit, String)>| {
+        for r in refs {
+            match r {
+                Ref::Include(names) => {
+                    if let Some(n) = names.into_iter().find(|n| exists(n)) {
+                        out.push((Unit::Template(n.clone()), n));
                     }
-                    Ref::Call(ns, m) => {
-                        let file = macro_file(&by_name, name, &ns, &mut Vec::new());
-                        if let Some(file) = file.filter(|f| by_name[f].macros.contains_key(&m)) {
-                            out.push((
-                                Unit::Macro(file.to_string(), m.clone()),
-                                format!("{ns}::{m}"),
-                            ));
-                        }
+                }
+                Ref::Call(ns, m) => {
+                    for file in defined.get(m.as_str()).into_iter().flatten() {
+                        out.push((
+                            Unit::Macro(file.to_string(), m.clone()),
+                            format!("{ns}::{m}"),
+                        ));
                     }
                 }
             }
-        };
+        }
+    };
+    let mut edges: Edges = Default::default();
+    for t in parsed {
+        let name = t.name.as_str();
         let mut own = Vec::new();
         for parent in t.parent.iter().filter(|p| exists(p)) {
             own.push((Unit::Template(parent.clone()), parent.clone()));
@@ -307,26 +394,46 @@ fn cycles(parsed: &[tera::Template], files: &[(String, String)]) -> Vec<Diagnost
         resolve(refs, &mut own);
         edges.insert(Unit::Template(name.to_string()), own);
         for (m, def) in &t.macros {
+            let tera::ast::MacroDefinition {
+                name: _,
+                args,
+                body,
+            } = def;
             let mut refs = Vec::new();
-            refs_of_nodes(&def.body, &mut refs);
+            for e in args.values().flatten() {
+                refs_of_expr(e, &mut refs);
+            }
+            refs_of_nodes(body, &mut refs);
             let mut out = Vec::new();
             resolve(refs, &mut out);
             edges.insert(Unit::Macro(name.to_string(), m.clone()), out);
         }
     }
+    for out in edges.values_mut() {
+        out.sort();
+        out.dedup();
+    }
 
     // Depth-first search without recursion (a long chain of templates cannot overflow it
-    // either); each edge back to a unit on the path closes one cycle.
+    // either); each edge back to a unit on the path closes one cycle. Finished units get
+    // their depth: the longest chain that starts there.
     let mut found: std::collections::BTreeSet<Vec<Unit>> = Default::default();
-    let mut done: std::collections::HashSet<&Unit> = Default::default();
+    let mut depth: HashMap<&Unit, (usize, Option<&Unit>)> = Default::default();
     for start in edges.keys() {
-        if done.contains(start) {
+        if depth.contains_key(start) {
             continue;
         }
         let mut path: Vec<(&Unit, usize)> = vec![(start, 0)];
         while let Some(&mut (unit, ref mut next)) = path.last_mut() {
             let Some((to, _)) = edges[unit].get(*next) else {
-                done.insert(unit);
+                let deepest = edges[unit]
+                    .iter()
+                    .filter_map(|(to, _)| {
+                        let (k, _) = edges.get_key_value(to)?;
+                        Some((depth.get(k).map_or(0, |d| d.0), k))
+                    })
+                    .max_by_key(|(d, _)| *d);
+                depth.insert(unit, deepest.map_or((1, None), |(d, to)| (d + 1, Some(to))));
                 path.pop();
                 continue;
             };
@@ -337,9 +444,10 @@ fn cycles(parsed: &[tera::Template], files: &[(String, String)]) -> Vec<Diagnost
                 let first = (0..cycle.len()).min_by_key(|&i| &cycle[i]).unwrap_or(0);
                 cycle.rotate_left(first);
                 found.insert(cycle);
-            } else if !done.contains(to) && edges.contains_key(to) {
-                let to = edges.get_key_value(to).map(|(k, _)| k).unwrap_or(to);
-                path.push((to, 0));
+            } else if let Some((to, _)) = edges.get_key_value(to) {
+                if !depth.contains_key(to) {
+                    path.push((to, 0));
+                }
             }
         }
     }
@@ -348,6 +456,45 @@ fn cycles(parsed: &[tera::Template], files: &[(String, String)]) -> Vec<Diagnost
         .iter()
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
+    if found.is_empty() {
+        // The deepest chain, when it is too deep (depths are exact once there is no cycle).
+        let Some((start, _)) = depth
+            .iter()
+            .filter(|(_, d)| d.0 > MAX_CHAIN)
+            .max_by(|a, b| (a.1 .0, b.0).cmp(&(b.1 .0, a.0)))
+        else {
+            return Vec::new();
+        };
+        let mut chain = vec![(*start).clone()];
+        let mut at = *start;
+        while let Some(&(_, Some(next))) = depth.get(at) {
+            chain.push(next.clone());
+            at = next;
+        }
+        let shown = if chain.len() > 6 {
+            let names: Vec<String> = chain.iter().map(|u| u.to_string()).collect();
+            format!(
+                "{} -> … -> {}",
+                names[..3].join(" -> "),
+                names[names.len() - 2..].join(" -> ")
+            )
+        } else {
+            chain
+                .iter()
+                .map(|u| u.to_string())
+                .collect::<Vec<_>>()
+                .join(" -> ")
+        };
+        let message = format!(
+            "templates and macros nest {} deep, over the limit of {MAX_CHAIN}: {shown}",
+            chain.len()
+        );
+        return vec![placed(&edges, &texts, &chain, message).with_hint(format!(
+            "Tera renders extends, imports, includes and macro calls with no depth limit, and \
+             a deep enough chain overflows the stack: keep chains under {MAX_CHAIN} (a macro \
+             call counts as a call to every macro of that name)"
+        ))];
+    }
     found
         .into_iter()
         .map(|cycle| {
@@ -358,46 +505,178 @@ fn cycles(parsed: &[tera::Template], files: &[(String, String)]) -> Vec<Diagnost
                 .collect::<Vec<_>>()
                 .join(" -> ");
             let first = &cycle[0];
-            let next = cycle.get(1).unwrap_or(first);
-            let needle = edges[first]
-                .iter()
-                .find(|(u, _)| u == next)
-                .map(|(_, n)| n.as_str())
-                .unwrap_or_default();
-            let path = format!("templates/{}", first.file());
-            let text = texts.get(first.file()).copied().unwrap_or_default();
             let message = match first {
                 Unit::Macro(..) if cycle.len() == 1 => format!("macro calls itself: {chain}"),
                 Unit::Macro(..) => format!("macros call each other in a cycle: {chain}"),
                 Unit::Template(_) => format!("templates refer to each other in a cycle: {chain}"),
             };
-            // A macro's call is looked for inside its own definition.
-            let from = match first {
-                Unit::Macro(_, m) => [format!("macro {m}("), format!("macro {m} (")]
-                    .iter()
-                    .filter_map(|d| text.find(d.as_str()))
-                    .min()
-                    .unwrap_or(0),
-                Unit::Template(_) => 0,
-            };
-            let d = match find_reference(&text[from..], needle) {
-                Some(at) => {
-                    Diagnostic::at(path, text, from + at..from + at + needle.len(), message)
-                }
-                None => Diagnostic::file(path, message),
-            };
-            d.with_hint(match first {
-                Unit::Macro(..) => {
-                    "Tera calls macros with no depth limit, so a recursive macro could exhaust \
-                     the stack: a macro may not call itself, directly or through others"
-                }
-                Unit::Template(_) => {
-                    "Tera follows includes, extends and imports with no depth limit, so this \
-                     would never finish: break the cycle"
-                }
+            let mut cycle = cycle.clone();
+            cycle.push(cycle[0].clone());
+            let macros = cycle.iter().any(|u| matches!(u, Unit::Macro(..)));
+            placed(&edges, &texts, &cycle, message).with_hint(if macros {
+                "Tera calls macros with no depth limit, so a recursive macro could exhaust the \
+                 stack: a macro may not call itself, directly or through others. Tera picks \
+                 the file of `ns::name()` at run time, so a call counts as a call to every \
+                 macro named `name`; if two unrelated macros share a name, renaming one \
+                 breaks the cycle"
+            } else {
+                "Tera follows includes, extends and imports with no depth limit, so this \
+                 would never finish: break the cycle"
             })
         })
         .collect()
+}
+
+/// A diagnostic placed where `chain[0]` refers to `chain[1]`.
+fn placed(
+    edges: &Edges,
+    texts: &HashMap<&str, &str>,
+    chain: &[Unit],
+    message: String,
+) -> Diagnostic {
+    let first = &chain[0];
+    let next = chain.get(1).unwrap_or(first);
+    let needle = edges
+        .get(first)
+        .and_then(|e| e.iter().find(|(u, _)| u == next))
+        .map(|(_, n)| n.as_str())
+        .unwrap_or_default();
+    let path = format!("templates/{}", first.file());
+    let text = texts.get(first.file()).copied().unwrap_or_default();
+    // A macro's call is looked for inside its own definition.
+    let from = match first {
+        Unit::Macro(_, m) => [format!("macro {m}("), format!("macro {m} (")]
+            .iter()
+            .filter_map(|d| text.find(d.as_str()))
+            .min()
+            .unwrap_or(0),
+        Unit::Template(_) => 0,
+    };
+    match find_reference(&text[from..], needle) {
+        Some(at) => Diagnostic::at(path, text, from + at..from + at + needle.len(), message),
+        None => Diagnostic::file(path, message),
+    }
+}
+
+/// The first place where `text` nests deeper than [`MAX_NESTING`]: block tags (`if`, `for`,
+/// `block`, `macro`, `filter`, `raw`) opened and not yet closed, or brackets inside one
+/// `{{ … }}` or `{% … %}`. A cheap scan of the text, made before Tera's parser (which
+/// recurses once per level) sees it.
+fn too_deep(path: &str, text: &str) -> Option<Diagnostic> {
+    let b = text.as_bytes();
+    let mut open = 0usize;
+    let mut i = 0;
+    let too_deep = |at: usize, what: &str| {
+        Diagnostic::at(
+            path,
+            text,
+            at..at + 2,
+            match what {
+                "operators" => format!("more than {MAX_OPERATORS} operators in one tag"),
+                _ => format!("{what} nest more than {MAX_NESTING} deep"),
+            },
+        )
+        .with_hint(
+            "Tera's parser and renderer recurse once per level of nesting and once per \
+             operator, so this could overflow the stack: split it up (into `set` variables, \
+             macros or includes)",
+        )
+    };
+    while let Some(off) = text[i..].find('{') {
+        let start = i + off;
+        let kind = b.get(start + 1).copied();
+        i = start + 1;
+        match kind {
+            Some(b'#') => {
+                i = text[start..].find("#}").map_or(b.len(), |e| start + e + 2);
+            }
+            Some(c @ (b'{' | b'%')) => {
+                let close = if c == b'{' { "}}" } else { "%}" };
+                // The tag's body, with brackets counted outside string literals.
+                let mut j = start + 2;
+                let mut depth = 0usize;
+                let mut operators = 0usize;
+                let mut quote: Option<u8> = None;
+                while j < b.len() {
+                    let ch = b[j];
+                    match quote {
+                        Some(q) if ch == q => quote = None,
+                        Some(_) => {}
+                        None => match ch {
+                            b'"' | b'\'' | b'`' => quote = Some(ch),
+                            b'(' | b'[' => {
+                                depth += 1;
+                                if depth > MAX_NESTING {
+                                    return Some(too_deep(j, "brackets"));
+                                }
+                            }
+                            b')' | b']' => depth = depth.saturating_sub(1),
+                            _ if text[j..].starts_with(close) => break,
+                            b'+' | b'-' | b'*' | b'/' | b'%' | b'~' | b'<' | b'>' | b'=' | b'!' => {
+                                operators += 1;
+                            }
+                            c if c.is_ascii_alphabetic() || c == b'_' => {
+                                // A word: `and`, `or`, `not`, `in` and `is` are operators.
+                                let end = text[j..]
+                                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                                    .map_or(b.len(), |e| j + e);
+                                if matches!(&text[j..end], "and" | "or" | "not" | "in" | "is") {
+                                    operators += 1;
+                                }
+                                j = end - 1;
+                            }
+                            _ => {}
+                        },
+                    }
+                    if operators > MAX_OPERATORS {
+                        return Some(too_deep(start, "operators"));
+                    }
+                    j += 1;
+                }
+                let body = &text[start + 2..j.min(b.len())];
+                i = (j + 2).min(b.len());
+                if c == b'{' {
+                    continue;
+                }
+                let word: String = body
+                    .trim_start_matches('-')
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                match word.as_str() {
+                    "if" | "for" | "block" | "macro" | "filter" => {
+                        open += 1;
+                        if open > MAX_NESTING {
+                            return Some(too_deep(start, "block tags"));
+                        }
+                    }
+                    // Nothing inside `raw` is parsed: skip to its end.
+                    "raw" => {
+                        if open + 1 > MAX_NESTING {
+                            return Some(too_deep(start, "block tags"));
+                        }
+                        let mut k = i;
+                        i = b.len();
+                        while let Some(o) = text[k..].find("{%") {
+                            let tag = text[k + o + 2..].trim_start_matches('-').trim_start();
+                            if tag.starts_with("endraw") {
+                                i = k + o + 2;
+                                break;
+                            }
+                            k += o + 2;
+                        }
+                    }
+                    "endif" | "endfor" | "endblock" | "endmacro" | "endfilter" => {
+                        open = open.saturating_sub(1);
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Where `needle` (a template name or `namespace::macro`) is written inside a `{% … %}` or
@@ -487,9 +766,45 @@ pub fn template_diag(path: &str, text: &str, e: &tera::Error) -> Diagnostic {
 /// Renders `template` with `ctx`; an error names the template file and, when it is about
 /// a variable, the line and column where the template uses it.
 pub fn render(t: &Templates, template: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
-    t.tera
-        .render(template, ctx)
-        .map_err(|e| render_error(t, template, e))
+    caught(template, || t.tera.render(template, ctx))?.map_err(|e| render_error(t, template, e))
+}
+
+/// Runs one Tera render, turning a panic inside Tera (it has `unreachable!()`s that a
+/// template can reach, such as a macro call as an operand of `+`) into an error naming the
+/// template, so that one bad template cannot end `build` with a crash or `serve` at all.
+fn caught<R>(template: &str, f: impl FnOnce() -> R) -> Result<R, Diagnostic> {
+    thread_local! {
+        static RENDERING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    // The panic is reported as a diagnostic: the default hook's message and backtrace are
+    // left out for panics inside a render (the hook is chained, once, for everything else).
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !RENDERING.with(|r| r.get()) {
+                previous(info);
+            }
+        }));
+    });
+    let was = RENDERING.with(|r| r.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    RENDERING.with(|r| r.set(was));
+    result.map_err(|p| {
+        let why = p
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| p.downcast_ref::<&str>().copied())
+            .unwrap_or("a panic");
+        Diagnostic::file(
+            format!("templates/{template}"),
+            format!("template error: Tera failed while rendering this template: {why}"),
+        )
+        .with_hint(
+            "Tera does not support something this template (or one it includes) does, such as \
+             a macro call inside arithmetic: assign the macro's result with `set` first",
+        )
+    })
 }
 
 /// Renders straight into `w` (a page's file), so that a page of many megabytes is never
@@ -500,8 +815,7 @@ pub fn render_to(
     ctx: &tera::Context,
     w: &mut dyn std::io::Write,
 ) -> Result<(), Diagnostic> {
-    t.tera
-        .render_to(template, ctx, w)
+    caught(template, || t.tera.render_to(template, ctx, w))?
         .map_err(|e| render_error(t, template, e))
 }
 

@@ -120,6 +120,9 @@ bounded_cases! {
     template_extends_cycle => "template-extends-cycle",
     template_import_cycle => "template-import-cycle",
     template_recursive_macro => "template-recursive-macro",
+    template_macro_self_elsewhere => "template-macro-self-elsewhere",
+    template_macro_namespace_elsewhere => "template-macro-namespace-elsewhere",
+    template_macro_in_concat => "template-macro-in-concat",
 }
 
 /// `check` runs the same template stage: the same cycle is the same message, no crash.
@@ -214,4 +217,273 @@ fn a_template_cycle_is_an_error_in_process_too() {
         let e = t.build_memory().expect_err("a template cycle built");
         assert!(e.contains(" -> "), "{case}: {e}");
     }
+}
+
+/// Runs `docsite check` under a kill timeout and returns what it printed, after asserting
+/// that it failed with exit 1 and no sign of a crash.
+fn check_fails_cleanly(t: &SiteTest) -> String {
+    let r = run_bounded(t.root(), &["check"], Duration::from_secs(120));
+    let head = &r.stderr[..r.stderr.len().min(3000)];
+    assert_eq!(r.code, Some(1), "{head}");
+    // (The messages themselves speak of stacks that overflow: look for the runtime's words.)
+    assert!(
+        !r.stderr.contains("panicked")
+            && !r.stderr.contains("has overflowed its stack")
+            && !r.stderr.contains("fatal runtime error"),
+        "{head}"
+    );
+    r.stderr
+}
+
+/// A chain of 1000 templates, each including the next, has no cycle but overflowed the
+/// stack (300 were enough): it is refused, naming where the chain starts.
+#[test]
+fn a_deep_include_chain_is_refused() {
+    let t = SiteTest::new("build/minimal");
+    for i in 0..1000 {
+        let body = if i < 999 {
+            format!("{{% include \"chain{}.html\" %}}", i + 1)
+        } else {
+            "end".to_string()
+        };
+        t.write(&format!("templates/chain{i}.html"), &body);
+    }
+    let footer = std::fs::read_to_string(t.path("templates/footer.html")).unwrap();
+    t.write(
+        "templates/footer.html",
+        &format!("{{% include \"chain0.html\" %}}{footer}"),
+    );
+    let err = check_fails_cleanly(&t);
+    assert!(
+        err.starts_with(
+            "error: templates and macros nest 1001 deep, over the limit of 64: footer.html -> \
+             chain0.html -> chain1.html -> … -> chain998.html -> chain999.html\n \
+             --> templates/footer.html:1:13\n"
+        ),
+        "{err}"
+    );
+    assert!(err.ends_with("1 problem found\n"), "{err}");
+}
+
+/// A chain of macro calls across templates counts the same way as includes.
+#[test]
+fn a_deep_macro_chain_is_refused() {
+    let t = SiteTest::new("build/minimal");
+    let mut macros = String::new();
+    for i in 0..100 {
+        let call = if i < 99 {
+            format!("{{{{ self::m{}() }}}}", i + 1)
+        } else {
+            "end".to_string()
+        };
+        macros.push_str(&format!(
+            "{{% macro m{i}() %}}{call}{{% endmacro m{i} %}}\n"
+        ));
+    }
+    t.write("templates/deep.html", &macros);
+    let footer = std::fs::read_to_string(t.path("templates/footer.html")).unwrap();
+    t.write(
+        "templates/footer.html",
+        &format!("{{% import \"deep.html\" as d %}}{{{{ d::m0() }}}}{footer}"),
+    );
+    let err = check_fails_cleanly(&t);
+    assert!(
+        err.starts_with(
+            "error: templates and macros nest 101 deep, over the limit of 64: footer.html -> \
+             deep.html::m0 -> deep.html::m1 -> … -> deep.html::m98 -> deep.html::m99\n"
+        ),
+        "{err}"
+    );
+}
+
+/// 600 nested `{% if %}` in one template overflowed inside Tera's parser; the nesting is
+/// counted before the parser sees the text, and the error points at the tag that goes too
+/// deep.
+#[test]
+fn deep_nesting_in_one_template_is_refused_at_its_line() {
+    let t = SiteTest::new("build/minimal");
+    let footer = std::fs::read_to_string(t.path("templates/footer.html")).unwrap();
+    t.write(
+        "templates/footer.html",
+        &format!(
+            "{footer}\n{}x{}",
+            "{% if true %}".repeat(600),
+            "{% endif %}".repeat(600)
+        ),
+    );
+    let line = footer.matches('\n').count() + 2;
+    let err = check_fails_cleanly(&t);
+    assert!(
+        err.starts_with("error: block tags nest more than 100 deep\n")
+            && err.contains(&format!("--> templates/footer.html:{line}:1301\n")),
+        "{err}"
+    );
+}
+
+/// Deep brackets and long operator chains in one expression: Tera's parser and renderer
+/// recurse once per level and per operator (200 000 `+` overflowed even a 256 MiB stack).
+#[test]
+fn deep_expressions_are_refused() {
+    for (expr, message) in [
+        (
+            format!("{}1{}", "(".repeat(5000), ")".repeat(5000)),
+            "error: brackets nest more than 100 deep\n",
+        ),
+        (
+            format!("1{}", " + 1".repeat(200_000)),
+            "error: more than 200 operators in one tag\n",
+        ),
+        (
+            format!("true{}", " and true".repeat(200_000)),
+            "error: more than 200 operators in one tag\n",
+        ),
+    ] {
+        let t = SiteTest::new("build/minimal");
+        let footer = std::fs::read_to_string(t.path("templates/footer.html")).unwrap();
+        t.write(
+            "templates/footer.html",
+            &format!("{{{{ {expr} }}}}{footer}"),
+        );
+        let err = check_fails_cleanly(&t);
+        assert!(err.starts_with(message), "{}", &err[..err.len().min(2000)]);
+        assert!(
+            err.contains(" --> templates/footer.html:1:"),
+            "{}",
+            &err[..err.len().min(2000)]
+        );
+    }
+}
+
+/// Templates just inside every limit (a chain of 60 includes, each template nesting 99
+/// `if`s around 99 brackets) still build: the limits refuse only what could overflow, and
+/// rendering runs on threads whose stacks hold the worst case they allow.
+#[test]
+fn templates_just_inside_the_limits_build() {
+    let t = SiteTest::new("build/minimal");
+    for i in 0..60 {
+        let inner = if i < 59 {
+            format!("{{% include \"chain{}.html\" %}}", i + 1)
+        } else {
+            "end".to_string()
+        };
+        t.write(
+            &format!("templates/chain{i}.html"),
+            &format!(
+                "{}{{{{ {}1{} }}}}{inner}{}",
+                "{% if true %}".repeat(99),
+                "(".repeat(99),
+                ")".repeat(99),
+                "{% endif %}".repeat(99)
+            ),
+        );
+    }
+    let footer = std::fs::read_to_string(t.path("templates/footer.html")).unwrap();
+    t.write(
+        "templates/footer.html",
+        &format!("{{% include \"chain0.html\" %}}{footer}"),
+    );
+    let r = run_bounded(t.root(), &["check"], Duration::from_secs(120));
+    assert_eq!(r.code, Some(0), "{}", &r.stderr[..r.stderr.len().min(3000)]);
+}
+
+/// 5000 people with 120-character ids and one event naming 3000 unknown ones took 37.7 s:
+/// each unknown name was compared with up to 1000 ids. All hints of a run now share a
+/// budget of work; the run finishes (a generous kill timeout guards against a hang),
+/// reports every unknown name, and the near miss checked first still gets its hint.
+#[test]
+fn many_unknown_long_names_finish_and_a_near_miss_still_gets_its_hint() {
+    let t = SiteTest::new("build/minimal");
+    let mut people = std::fs::read_to_string(t.path("content/people.toml")).unwrap();
+    let long = |prefix: &str, i: usize| {
+        let mut s = format!("{prefix}-{i:05}-{}", "abcdefghij".repeat(12));
+        s.truncate(120);
+        s
+    };
+    for i in 0..5000 {
+        people.push_str(&format!(
+            "\n[[person]]\nid = \"{}\"\nname = \"P\"\nrole = \"r\"\nsummary = \"s [@E].\"\nsources = [\"E\"]\n",
+            long("person", i)
+        ));
+    }
+    t.write("content/people.toml", &people);
+    let event = std::fs::read_to_string(t.path("content/events/1968-peace-talks.md")).unwrap();
+    let names: Vec<String> = std::iter::once("\"ho-chi-mnh\"".to_string())
+        .chain((0..3000).map(|i| format!("\"{}\"", long("unknown", i))))
+        .collect();
+    t.write(
+        "content/events/1968-peace-talks.md",
+        &event.replacen(
+            "chapter = \"split\"",
+            &format!("chapter = \"split\"\npeople = [{}]", names.join(", ")),
+            1,
+        ),
+    );
+    let r = run_bounded(t.root(), &["check"], Duration::from_secs(300));
+    let tail = &r.stderr[r.stderr.len().saturating_sub(2000)..];
+    assert_eq!(r.code, Some(1), "{tail}");
+    assert_eq!(
+        r.stderr.matches("error: unknown person `").count(),
+        3001,
+        "{tail}"
+    );
+    assert!(r.stderr.ends_with("3001 problems found\n"), "{tail}");
+    assert!(
+        r.stderr.starts_with(
+            "error: unknown person `ho-chi-mnh`\n  --> content/events/1968-peace-talks.md:10:11\n"
+        ) && r
+            .stderr
+            .contains("   = hint: did you mean `ho-chi-minh`?\n"),
+        "{}",
+        &r.stderr[..r.stderr.len().min(2000)]
+    );
+    // Each problem shows a window of the 400 KB line, not the line.
+    assert!(r.stderr.len() < 3001 * 1500, "{} bytes", r.stderr.len());
+}
+
+/// Tera has `unreachable!()`s a template can reach (a macro call as an operand of `+`):
+/// the panic becomes an error naming the template, exit 1, with no panic message printed.
+#[test]
+fn a_panic_inside_tera_is_an_error_naming_the_template() {
+    let t = SiteTest::new("build/minimal");
+    t.write(
+        "templates/two.html",
+        "{% macro two() %}2{% endmacro two %}\n",
+    );
+    let footer = std::fs::read_to_string(t.path("templates/footer.html")).unwrap();
+    t.write(
+        "templates/footer.html",
+        &format!("{{% import \"two.html\" as d %}}{{{{ 1 + d::two() }}}}{footer}"),
+    );
+    let err = check_fails_cleanly(&t);
+    assert!(
+        err.starts_with(
+            "error: template error: Tera failed while rendering this template: internal error: \
+             entered unreachable code: unimplemented math expression for MacroCall"
+        ) && err.contains(" --> templates/footer.html\n")
+            && err.ends_with("1 problem found\n"),
+        "{err}"
+    );
+}
+
+/// `serve` builds in its own process: the new template refusals come back as errors from
+/// the library there too, never an overflow or a panic that would end the server.
+#[test]
+fn template_refusals_are_errors_in_process_too() {
+    for case in [
+        "template-macro-self-elsewhere",
+        "template-macro-namespace-elsewhere",
+        "template-macro-in-concat",
+    ] {
+        let t = SiteTest::new(&format!("errors/{case}"));
+        let e = t.build_memory().expect_err("a template cycle built");
+        assert!(e.contains(" -> "), "{case}: {e}");
+    }
+    let t = SiteTest::new("build/minimal");
+    let footer = std::fs::read_to_string(t.path("templates/footer.html")).unwrap();
+    t.write(
+        "templates/footer.html",
+        &format!("{footer}{}", "{% if true %}".repeat(600)),
+    );
+    let e = t.build_memory().expect_err("600 nested ifs built");
+    assert!(e.contains("block tags nest more than 100 deep"), "{e}");
 }
