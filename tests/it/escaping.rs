@@ -306,3 +306,18 @@ fn a_base_url_with_a_newline_is_refused_on_the_command_line() {
         &["build", "--base-url", "https://example.org/\nDisallow:/"],
     );
 }
+
+/// `https://example.org//evil.com/` would make the base path `//evil.com/`, and every
+/// page's `<script src="//evil.com/site.js">` a script of another host.
+#[test]
+fn a_base_url_with_an_empty_path_segment_is_refused_in_site_toml() {
+    refused("base-url-empty-segment", &["build"]);
+}
+
+#[test]
+fn a_base_url_with_an_empty_path_segment_is_refused_on_the_command_line() {
+    refused(
+        "base-url-flag-empty-segment",
+        &["build", "--base-url", "https://example.org//evil.com/"],
+    );
+}
