@@ -28,6 +28,9 @@
 //!   way browsers read it (WHATWG URL): after entities are decoded (pulldown-cmark does
 //!   that), leading and trailing spaces and C0 controls trimmed, tabs and newlines
 //!   removed, and case folded, so `JaVaScRiPt:` and `&#106;avascript:` are caught too.
+//!   A protocol-relative address (`//evil.com`, `/\evil.com`) is an error too: it names
+//!   another host without saying so, and would skip the base path and the link checks.
+//!   Email autolinks (`<a@b.c>`) are written as `mailto:` links.
 //! * **Raw HTML** (`<div>`, `<script>`, `<img onerror=…>`) is never passed through: it is
 //!   escaped and shows as text, in bodies and front-matter strings alike, and there is no
 //!   switch to let it through. The documentary needs none, and what docsite writes itself
@@ -129,6 +132,20 @@ pub fn url_scheme(url: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether a browser reads `url` as protocol-relative (`//host/…`, which takes the page's
+/// scheme and names another host): after the trimming of [`url_scheme`], two slashes or
+/// backslashes (browsers read `\` as `/` in http(s) URLs).
+pub fn is_protocol_relative(url: &str) -> bool {
+    let mut chars = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    matches!(
+        (chars.next(), chars.next()),
+        (Some('/' | '\\'), Some('/' | '\\'))
+    )
 }
 
 /// The URL schemes a link or image may use.
@@ -495,9 +512,14 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                 } else {
                     CowStr::from("#")
                 };
-                let _ = link_type;
+                // An email autolink `<a@b.c>` keeps its type, which writes `mailto:`;
+                // every other kind is written as an inline link to its resolved address.
+                let link_type = match link_type {
+                    LinkType::Email => LinkType::Email,
+                    _ => LinkType::Inline,
+                };
                 events.push(Event::Start(Tag::Link {
-                    link_type: LinkType::Inline,
+                    link_type,
                     dest_url: dest,
                     title,
                     id,
@@ -744,6 +766,19 @@ fn scheme_allowed(
     src: &Source,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
+    if is_protocol_relative(dest) {
+        diags.push(
+            src.diag(
+                range.clone(),
+                format!(
+                    "{what} address `{}` is protocol-relative: it names another host",
+                    dest.escape_debug()
+                ),
+            )
+            .with_hint("write the scheme: https://…; links within the site start with a single /"),
+        );
+        return false;
+    }
     let Some(scheme) = url_scheme(dest) else {
         return true;
     };
@@ -1059,6 +1094,55 @@ mod tests {
         );
         assert_eq!(url_scheme("/a:b"), None);
         assert_eq!(url_scheme("1a:b"), None);
+    }
+
+    #[test]
+    fn email_autolinks_keep_mailto() {
+        let (r, d) = run("Write to <a@b.c> or [me](mailto:m@b.c).");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(
+            r.html.contains("<a href=\"mailto:a@b.c\">a@b.c</a>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("href=\"mailto:m@b.c\""), "{}", r.html);
+        let (r, _) = run("<https://x.org/a>");
+        assert!(
+            r.html.contains("<a href=\"https://x.org/a\">"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn protocol_relative_addresses_are_errors() {
+        for md in [
+            "[a](//evil.com)",
+            "![a](//evil.com/x.png)",
+            "[a](/\\evil.com)",
+            "[a](\\\\/evil.com)",
+            "[a](&#x20;//evil.com)",
+            "[a](<\t//evil.com>)",
+        ] {
+            let (r, d) = run(md);
+            assert_eq!(d.len(), 1, "{md}: {d:?}");
+            assert!(
+                d[0].message.contains("is protocol-relative"),
+                "{md}: {}",
+                d[0].message
+            );
+            assert_eq!((d[0].line, d[0].col), (1, 1), "{md}");
+            assert!(!r.html.contains("evil"), "{md}: {}", r.html);
+        }
+        let (_, d) = run("x\n\nsee [b](//evil.com).");
+        assert_eq!((d[0].line, d[0].col), (3, 5));
+        assert_eq!(
+            d[0].hint.as_deref(),
+            Some("write the scheme: https://…; links within the site start with a single /")
+        );
+        assert!(!is_protocol_relative("/a//b"));
+        assert!(!is_protocol_relative("a//b"));
+        assert!(!is_protocol_relative("https://x.org"));
     }
 
     #[test]
