@@ -258,7 +258,7 @@ struct EventMeta {
     #[serde(default)]
     countries: Vec<Spanned<String>>,
     #[serde(default)]
-    tags: Vec<String>,
+    tags: Vec<Spanned<String>>,
     chapter: Spanned<String>,
     sources: Spanned<Vec<Spanned<RawSourceRef>>>,
     disputed: Option<Spanned<String>>,
@@ -876,6 +876,14 @@ impl Content {
             }
         };
         if let Some((rel, text)) = registry("sources.toml", &mut diags) {
+            // Its strings are all plain (titles, notes, URLs): a control character written
+            // as a TOML escape is refused at the escape, as in front matter.
+            diags.extend(crate::markdown::toml_control_characters(
+                &rel,
+                &text,
+                0..text.len(),
+                &[],
+            ));
             match tomlerr::parse::<SourcesFile>(&rel, &text, &text, 0) {
                 Ok(f) => content.sources = load_works(&rel, &text, f.source, &mut diags),
                 Err(d) => diags.push(d),
@@ -884,15 +892,14 @@ impl Content {
         if let Some((rel, text)) = registry("people.toml", &mut diags) {
             match tomlerr::parse::<PeopleFile>(&rel, &text, &text, 0) {
                 Ok(f) => {
-                    content.people = f
-                        .person
-                        .into_iter()
-                        .map(|p| {
-                            entry(
-                                &rel, &text, p.id, p.name, p.aliases, p.role, p.summary, p.sources,
-                            )
-                        })
-                        .collect()
+                    let mut people = Vec::new();
+                    for p in f.person {
+                        entry_id(&rel, &text, &p.id, "person", "people", &mut diags);
+                        people.push(entry(
+                            &rel, &text, p.id, p.name, p.aliases, p.role, p.summary, p.sources,
+                        ));
+                    }
+                    content.people = people;
                 }
                 Err(d) => diags.push(d),
             }
@@ -902,6 +909,7 @@ impl Content {
                 Ok(f) => {
                     let mut places = Vec::new();
                     for p in f.place {
+                        entry_id(&rel, &text, &p.id, "place", "places", &mut diags);
                         if let Some(c) = &p.country {
                             check_country(config, &rel, &text, 0, c, &mut diags);
                         }
@@ -1196,6 +1204,24 @@ fn load_works(rel: &Path, text: &str, raw: Vec<RawWork>, diags: &mut Diagnostics
     out
 }
 
+/// A person's or place's id is written as the id of its entry on its page: it may not be
+/// one the layout uses ([`crate::markdown::layout_id_clash`]).
+fn entry_id(
+    rel: &Path,
+    text: &str,
+    id: &Spanned<String>,
+    what: &str,
+    page: &str,
+    diags: &mut Diagnostics,
+) {
+    if let Some(why) = crate::markdown::layout_id_clash(id.get_ref()) {
+        diags.push(
+            Diagnostic::at(rel, text, id.span(), format!("{what} id `{}` {why}", id.get_ref()))
+                .with_hint(format!("rename it: the id becomes the id of its entry on the {page} page, and two elements there would share it")),
+        );
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn entry(
     rel: &Path,
@@ -1280,8 +1306,28 @@ fn load_event(fence: &Fence, rel: &Path, refs: &Refs) -> (Option<Event>, Vec<Dia
         diags.push(Diagnostic::file(rel, format!("event file name `{id}` is not a valid id"))
             .with_hint("use lowercase letters, digits and hyphens: the name becomes the URL and the timeline anchor"));
     }
+    if let Some(why) = crate::markdown::layout_id_clash(&id) {
+        diags.push(
+            Diagnostic::file(rel, format!("event id `{id}` {why}")).with_hint(
+                "rename the file: an event's id is its file name, and it becomes the id of its entry on the timeline page",
+            ),
+        );
+    }
     let base = doc.fm.start;
     let at = |s: std::ops::Range<usize>| base + s.start..base + s.end;
+    // A tag's slug is the id of its section on the tags page.
+    for t in &meta.tags {
+        let slug = crate::markdown::slugify(t.get_ref());
+        if let Some(why) = crate::markdown::layout_id_clash(&slug) {
+            diags.push(
+                doc.at(
+                    at(t.span()),
+                    format!("tag `{}` has the id `{slug}`, which {why}", t.get_ref()),
+                )
+                .with_hint("rename the tag: its id becomes the id of its section on the tags page"),
+            );
+        }
+    }
     let date_of = |v: &Spanned<String>, diags: &mut Vec<Diagnostic>| match Date::parse(v.get_ref())
     {
         Ok(d) => Some(d),
@@ -1402,7 +1448,7 @@ fn load_event(fence: &Fence, rel: &Path, refs: &Refs) -> (Option<Event>, Vec<Dia
         places,
         people,
         countries: meta.countries.into_iter().map(|c| c.into_inner()).collect(),
-        tags: meta.tags,
+        tags: meta.tags.into_iter().map(Spanned::into_inner).collect(),
         chapter: chapter.clone(),
         sources,
         disputed: meta.disputed.as_ref().map(|d| doc.string_source(d)),
