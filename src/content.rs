@@ -25,6 +25,13 @@
 //! files. A site without a `content/` folder is an error, not an empty site. Two chapters
 //! whose file names are the same (in different folders) would build one page over the
 //! other, and are refused.
+//!
+//! Event ids (file names), person and place ids and tag slugs are written as element ids
+//! (on the timeline, the people and places pages, the tags page): one that is a layout id
+//! or starts with a prefix of the layout's templated ids
+//! ([`crate::markdown::layout_id_clash`]) is an error naming the file or the registry
+//! line, so no page can have an id twice. Control characters written as TOML escapes in
+//! `content/sources.toml` are refused at the escape.
 
 use crate::config::Config;
 use crate::date::Date;
@@ -360,7 +367,12 @@ impl Doc {
 fn string_source(path: &Path, file: &Arc<str>, value: &Spanned<String>, base: usize) -> Source {
     let start = base + value.span().start;
     let quote = if file[start..].starts_with("\"\"\"") || file[start..].starts_with("'''") {
-        3
+        // A newline right after the opening quotes is not part of the string.
+        match &file[start + 3..] {
+            r if r.starts_with("\r\n") => 5,
+            r if r.starts_with('\n') => 4,
+            _ => 3,
+        }
     } else {
         1
     };
