@@ -364,3 +364,57 @@ fn email_autolinks_are_mailto_links() {
         "{ch}"
     );
 }
+
+/// The print page holds every body: each body's ids get its chapter's prefix, and a
+/// prefixed id that is taken already (chapter `alliance`'s `b-c` and chapter
+/// `alliance-b`'s `c`; chapter `chapter`'s `split-h` and the layout's `chapter-split-h`;
+/// `[^1]` and `## Notes` in every body) gets -1, so `check` finds no id twice.
+#[test]
+fn the_print_page_has_no_id_twice() {
+    let t = SiteTest::new("build/minimal");
+    let base = std::fs::read_to_string(t.path("content/chapters/split.md")).unwrap();
+    let with = |order: &str, extra: &str| {
+        format!(
+            "{}\n{extra}",
+            base.replace("order = 2", &format!("order = {order}"))
+        )
+    };
+    let notes = "## Notes\n\nA claim[^1].\n\n[^1]: a note\n";
+    let alliance = std::fs::read_to_string(t.path("content/chapters/alliance.md")).unwrap();
+    t.write(
+        "content/chapters/alliance.md",
+        &format!("{alliance}\n{notes}\n## B c\n\nx\n"),
+    );
+    t.write("content/chapters/split.md", &with("2", notes));
+    t.write(
+        "content/chapters/alliance-b.md",
+        &with("3", &format!("{notes}\n## C\n\nx\n")),
+    );
+    t.write(
+        "content/chapters/chapter.md",
+        &with("4", "## Split h\n\nx\n"),
+    );
+    t.run(&["check"]).success();
+    let files = t.build_memory().unwrap();
+    let print = page(&files, "print/index.html");
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    for (_, name, value) in attributes(&print) {
+        if name == "id" {
+            *ids.entry(value).or_default() += 1;
+        }
+    }
+    assert!(ids.values().all(|n| *n == 1), "{ids:?}");
+    for id in [
+        "alliance-b-c",
+        "alliance-b-c-1",
+        "chapter-split-h",
+        "chapter-split-h-1",
+        "alliance-1",
+        "split-1",
+        "alliance-b-1",
+    ] {
+        assert_eq!(ids.get(id), Some(&1), "{id}: {ids:?}");
+    }
+    // Links within a body follow its ids.
+    assert!(print.contains("href=\"#alliance-b-1\""), "{print}");
+}
