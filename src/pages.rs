@@ -527,7 +527,6 @@ fn prefix_ids(html: &str, prefix: &str, used: &mut HashSet<String>) -> String {
         rest = &rest[end..];
     }
     s.push_str(rest);
-    let mut s = s;
     for level in (2..=5).rev() {
         s = s
             .replace(&format!("<h{level}"), &format!("<h{}", level + 1))
