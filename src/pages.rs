@@ -503,19 +503,23 @@ fn prefix_ids(html: &str, prefix: &str, used: &mut HashSet<String>) -> String {
         used.insert(new.clone());
         map.insert(old, new);
     }
-    // One pass, so that a new id is never rewritten again.
+    // One pass, so that a new id is never rewritten again. Each attribute's next place is
+    // looked for again only once the pass is beyond it: linear in the body's length.
     let mut s = String::with_capacity(html.len() + html.len() / 8);
-    let mut rest = html;
     let attrs = [ID, " href=\"#", " aria-labelledby=\""];
-    while let Some((at, attr)) = attrs
+    let find = |a: &str, from: usize| html[from..].find(a).map(|i| from + i);
+    let mut next: Vec<Option<usize>> = attrs.iter().map(|a| find(a, 0)).collect();
+    let mut done = 0;
+    while let Some((k, at)) = next
         .iter()
-        .filter_map(|a| rest.find(a).map(|i| (i, *a)))
-        .min_by_key(|(i, _)| *i)
+        .enumerate()
+        .filter_map(|(k, p)| p.map(|p| (k, p)))
+        .min_by_key(|(_, p)| *p)
     {
-        s.push_str(&rest[..at + attr.len()]);
-        rest = &rest[at + attr.len()..];
-        let end = rest.find('"').unwrap_or(rest.len());
-        let old = &rest[..end];
+        let value = at + attrs[k].len();
+        s.push_str(&html[done..value]);
+        let end = html[value..].find('"').map_or(html.len(), |i| value + i);
+        let old = &html[value..end];
         match map.get(old) {
             Some(new) => s.push_str(new),
             None => {
@@ -524,8 +528,14 @@ fn prefix_ids(html: &str, prefix: &str, used: &mut HashSet<String>) -> String {
                 s.push_str(old);
             }
         }
-        rest = &rest[end..];
+        done = end;
+        for (j, p) in next.iter_mut().enumerate() {
+            if p.is_some_and(|p| p < done) {
+                *p = find(attrs[j], done);
+            }
+        }
     }
+    let rest = &html[done..];
     s.push_str(rest);
     for level in (2..=5).rev() {
         s = s
