@@ -149,16 +149,16 @@ impl Config {
             Some(u) => match normalize_base_url(u) {
                 Ok(v) => v,
                 Err(m) => {
-                    diags.push(Diagnostic::file("--base-url", m).with_hint(base_url_hint(u)));
+                    let hint = base_url_hint(&m);
+                    diags.push(Diagnostic::file("--base-url", m).with_hint(hint));
                     (String::new(), "/".into())
                 }
             },
             None => match normalize_base_url(raw.base_url.get_ref()) {
                 Ok(v) => v,
                 Err(m) => {
-                    diags.push(
-                        at(raw.base_url.span(), m).with_hint(base_url_hint(raw.base_url.get_ref())),
-                    );
+                    let hint = base_url_hint(&m);
+                    diags.push(at(raw.base_url.span(), m).with_hint(hint));
                     (String::new(), "/".into())
                 }
             },
@@ -278,10 +278,9 @@ const BASE_URL_HINT: &str =
 const EMPTY_SEGMENT_HINT: &str =
     "write the path with single slashes, as https://user.github.io/repo/: a path starting with // would load the site's scripts from another host";
 
-/// The hint for a refused base URL.
-fn base_url_hint(url: &str) -> &'static str {
-    let after_scheme = url.split_once("://").map_or("", |(_, r)| r);
-    if after_scheme.contains("//") {
+/// The hint for a base URL refused with `message`.
+fn base_url_hint(message: &str) -> &'static str {
+    if message.ends_with("has an empty path segment (`//`)") {
         EMPTY_SEGMENT_HINT
     } else {
         BASE_URL_HINT
