@@ -11,7 +11,12 @@
 //!   gets `main-1`, and an explicit `{#main}` is an error. Footnote labels and figures'
 //!   ids (`fig-<title>`) share the same ids, so no id is written twice on a page.
 //!   Headings in front-matter strings (summaries, `disputed`) get no id, since they are
-//!   shown on many pages at once and nothing can link to them. What sits inside a heading
+//!   shown on many pages at once and nothing can link to them; footnotes and figures there
+//!   are errors ("footnotes belong in the body"), since their ids would be written once
+//!   per summary shown, and could take an event's deep link (`timeline/#1958-b`). Content
+//!   ids written as element ids as they are (events, people, places, tag slugs) are
+//!   checked where they are loaded with [`layout_id_clash`]: never a layout id, never
+//!   starting with a prefix of the templated ids ([`LAYOUT_PREFIXES`]). What sits inside a heading
 //!   (citations, links) is resolved and checked like anywhere else.
 //! * **Heading attributes** other than `{#id}` (`.class`, `key=value`) are errors at their
 //!   line and column: the HTML carries only the attributes docsite writes.
@@ -22,6 +27,8 @@
 //!   every page is rendered. Links starting with `/` get the site's base path.
 //! * **Figures**: a fenced block with the language `figure` is drawn as an SVG chart
 //!   ([`crate::figure`]); other fenced code is highlighted by syntect with CSS classes.
+//!   Control characters written as TOML escapes in a figure's strings are errors at the
+//!   escape.
 //! * **Link and image addresses** may be `http:`, `https:` or `mailto:` URLs, relative
 //!   paths, `/`-rooted paths, `#anchors` and `@/` links. Any other scheme (`javascript:`,
 //!   `data:`, `vbscript:`, …) is an error at its line and column. The scheme is read the
