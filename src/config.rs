@@ -27,7 +27,10 @@
 //!
 //! The base URL (from here or `--base-url`) must be an absolute `http(s)://` URL with a
 //! host and no whitespace, control characters, quotes, query or fragment: it is written
-//! as it is into `robots.txt`, the sitemap and the feed. `domain` must be a host name
+//! as it is into `robots.txt`, the sitemap and the feed. Its path may not have an empty
+//! segment (`https://h//evil.com/`): the base path prefixes every script and stylesheet
+//! address, and one starting with `//` would load them from another host. The base path
+//! is rebuilt from the checked segments, so it is `/` or `/a/b/`, never `//…`. `domain` must be a host name
 //! (letters, digits, dots and hyphens), `language` a language tag (letters, digits and
 //! hyphens). Control characters (see [`crate::markdown::is_refused_char`]) in `title`,
 //! `description`, `author` and era names are errors at their line.
@@ -146,14 +149,16 @@ impl Config {
             Some(u) => match normalize_base_url(u) {
                 Ok(v) => v,
                 Err(m) => {
-                    diags.push(Diagnostic::file("--base-url", m).with_hint(BASE_URL_HINT));
+                    let hint = base_url_hint(&m);
+                    diags.push(Diagnostic::file("--base-url", m).with_hint(hint));
                     (String::new(), "/".into())
                 }
             },
             None => match normalize_base_url(raw.base_url.get_ref()) {
                 Ok(v) => v,
                 Err(m) => {
-                    diags.push(at(raw.base_url.span(), m).with_hint(BASE_URL_HINT));
+                    let hint = base_url_hint(&m);
+                    diags.push(at(raw.base_url.span(), m).with_hint(hint));
                     (String::new(), "/".into())
                 }
             },
@@ -270,6 +275,18 @@ impl Config {
 const BASE_URL_HINT: &str =
     "give the site's absolute address, as https://user.github.io/repo/, with no spaces or controls";
 
+const EMPTY_SEGMENT_HINT: &str =
+    "write the path with single slashes, as https://user.github.io/repo/: a path starting with // would load the site's scripts from another host";
+
+/// The hint for a base URL refused with `message`.
+fn base_url_hint(message: &str) -> &'static str {
+    if message.ends_with("has an empty path segment (`//`)") {
+        EMPTY_SEGMENT_HINT
+    } else {
+        BASE_URL_HINT
+    }
+}
+
 /// Checks a base URL and splits off its path: `https://h/repo` → (`https://h/repo/`, `/repo/`).
 pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {
     let shown = url.escape_debug();
@@ -305,15 +322,32 @@ pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {
             "base URL `{shown}` has a host `{host}` with characters a host name cannot have"
         ));
     }
-    let mut full = url.to_string();
-    if !full.ends_with('/') {
-        full.push('/');
-    }
-    let scheme_len = if full.starts_with("https://") { 8 } else { 7 };
-    let path = match full[scheme_len..].find('/') {
-        Some(i) => full[scheme_len + i..].to_string(),
-        None => "/".to_string(),
+    // The path's segments, each non-empty: `https://h//evil.com/` would make the base path
+    // `//evil.com/`, and every `<script src="{base}site.js">` a script of evil.com.
+    let after = rest.find('/').map_or("", |i| &rest[i + 1..]);
+    let segments: Vec<&str> = if after.is_empty() {
+        Vec::new()
+    } else {
+        after
+            .strip_suffix('/')
+            .unwrap_or(after)
+            .split('/')
+            .collect()
     };
+    if segments.iter().any(|s| s.is_empty()) {
+        return Err(format!(
+            "base URL `{shown}` has an empty path segment (`//`)"
+        ));
+    }
+    let scheme = &url[..url.len() - rest.len()];
+    // Built from the checked segments, the path is `/` or `/a/b/`: never `//…`.
+    let mut path = String::from("/");
+    for s in &segments {
+        path.push_str(s);
+        path.push('/');
+    }
+    let full = format!("{scheme}{host}{path}");
+    debug_assert!(!path.starts_with("//"));
     Ok((full, path))
 }
 
@@ -365,6 +399,29 @@ mod tests {
         let e = Config::parse(Path::new("site.toml"), &text, None).unwrap_err();
         assert_eq!((e.0[0].line, e.0[0].col), (3, 12));
         assert!(normalize_base_url("http://127.0.0.1:1111").is_ok());
+        for url in [
+            "https://example.org//evil.com/",
+            "https://example.org//evil.com",
+            "https://example.org//",
+            "https://example.org/a//b/",
+            "https://example.org/a//",
+        ] {
+            assert_eq!(
+                normalize_base_url(url).unwrap_err(),
+                format!("base URL `{url}` has an empty path segment (`//`)")
+            );
+        }
+        for (url, full, path) in [
+            ("https://x.org", "https://x.org/", "/"),
+            ("https://x.org/", "https://x.org/", "/"),
+            ("https://x.org/a/b", "https://x.org/a/b/", "/a/b/"),
+            ("http://[::1]:8080/x/", "http://[::1]:8080/x/", "/x/"),
+        ] {
+            assert_eq!(
+                normalize_base_url(url).unwrap(),
+                (full.to_string(), path.to_string())
+            );
+        }
         assert!(normalize_base_url("http://[::1]:8080/x").is_ok());
     }
 

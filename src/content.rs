@@ -25,6 +25,13 @@
 //! files. A site without a `content/` folder is an error, not an empty site. Two chapters
 //! whose file names are the same (in different folders) would build one page over the
 //! other, and are refused.
+//!
+//! Event ids (file names), person and place ids and tag slugs are written as element ids
+//! (on the timeline, the people and places pages, the tags page): one that is a layout id
+//! or starts with a prefix of the layout's templated ids
+//! ([`crate::markdown::layout_id_clash`]) is an error naming the file or the registry
+//! line, so no page can have an id twice. Control characters written as TOML escapes in
+//! `content/sources.toml` are refused at the escape.
 
 use crate::config::Config;
 use crate::date::Date;
@@ -258,7 +265,7 @@ struct EventMeta {
     #[serde(default)]
     countries: Vec<Spanned<String>>,
     #[serde(default)]
-    tags: Vec<String>,
+    tags: Vec<Spanned<String>>,
     chapter: Spanned<String>,
     sources: Spanned<Vec<Spanned<RawSourceRef>>>,
     disputed: Option<Spanned<String>>,
@@ -360,7 +367,12 @@ impl Doc {
 fn string_source(path: &Path, file: &Arc<str>, value: &Spanned<String>, base: usize) -> Source {
     let start = base + value.span().start;
     let quote = if file[start..].starts_with("\"\"\"") || file[start..].starts_with("'''") {
-        3
+        // A newline right after the opening quotes is not part of the string.
+        match &file[start + 3..] {
+            r if r.starts_with("\r\n") => 5,
+            r if r.starts_with('\n') => 4,
+            _ => 3,
+        }
     } else {
         1
     };
@@ -876,6 +888,14 @@ impl Content {
             }
         };
         if let Some((rel, text)) = registry("sources.toml", &mut diags) {
+            // Its strings are all plain (titles, notes, URLs): a control character written
+            // as a TOML escape is refused at the escape, as in front matter.
+            diags.extend(crate::markdown::toml_control_characters(
+                &rel,
+                &text,
+                0..text.len(),
+                &[],
+            ));
             match tomlerr::parse::<SourcesFile>(&rel, &text, &text, 0) {
                 Ok(f) => content.sources = load_works(&rel, &text, f.source, &mut diags),
                 Err(d) => diags.push(d),
@@ -884,15 +904,14 @@ impl Content {
         if let Some((rel, text)) = registry("people.toml", &mut diags) {
             match tomlerr::parse::<PeopleFile>(&rel, &text, &text, 0) {
                 Ok(f) => {
-                    content.people = f
-                        .person
-                        .into_iter()
-                        .map(|p| {
-                            entry(
-                                &rel, &text, p.id, p.name, p.aliases, p.role, p.summary, p.sources,
-                            )
-                        })
-                        .collect()
+                    let mut people = Vec::new();
+                    for p in f.person {
+                        entry_id(&rel, &text, &p.id, "person", "people", &mut diags);
+                        people.push(entry(
+                            &rel, &text, p.id, p.name, p.aliases, p.role, p.summary, p.sources,
+                        ));
+                    }
+                    content.people = people;
                 }
                 Err(d) => diags.push(d),
             }
@@ -902,6 +921,7 @@ impl Content {
                 Ok(f) => {
                     let mut places = Vec::new();
                     for p in f.place {
+                        entry_id(&rel, &text, &p.id, "place", "places", &mut diags);
                         if let Some(c) = &p.country {
                             check_country(config, &rel, &text, 0, c, &mut diags);
                         }
@@ -1196,6 +1216,24 @@ fn load_works(rel: &Path, text: &str, raw: Vec<RawWork>, diags: &mut Diagnostics
     out
 }
 
+/// A person's or place's id is written as the id of its entry on its page: it may not be
+/// one the layout uses ([`crate::markdown::layout_id_clash`]).
+fn entry_id(
+    rel: &Path,
+    text: &str,
+    id: &Spanned<String>,
+    what: &str,
+    page: &str,
+    diags: &mut Diagnostics,
+) {
+    if let Some(why) = crate::markdown::layout_id_clash(id.get_ref()) {
+        diags.push(
+            Diagnostic::at(rel, text, id.span(), format!("{what} id `{}` {why}", id.get_ref()))
+                .with_hint(format!("rename it: the id becomes the id of its entry on the {page} page, and two elements there would share it")),
+        );
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn entry(
     rel: &Path,
@@ -1280,8 +1318,28 @@ fn load_event(fence: &Fence, rel: &Path, refs: &Refs) -> (Option<Event>, Vec<Dia
         diags.push(Diagnostic::file(rel, format!("event file name `{id}` is not a valid id"))
             .with_hint("use lowercase letters, digits and hyphens: the name becomes the URL and the timeline anchor"));
     }
+    if let Some(why) = crate::markdown::layout_id_clash(&id) {
+        diags.push(
+            Diagnostic::file(rel, format!("event id `{id}` {why}")).with_hint(
+                "rename the file: an event's id is its file name, and it becomes the id of its entry on the timeline page",
+            ),
+        );
+    }
     let base = doc.fm.start;
     let at = |s: std::ops::Range<usize>| base + s.start..base + s.end;
+    // A tag's slug is the id of its section on the tags page.
+    for t in &meta.tags {
+        let slug = crate::markdown::slugify(t.get_ref());
+        if let Some(why) = crate::markdown::layout_id_clash(&slug) {
+            diags.push(
+                doc.at(
+                    at(t.span()),
+                    format!("tag `{}` has the id `{slug}`, which {why}", t.get_ref()),
+                )
+                .with_hint("rename the tag: its id becomes the id of its section on the tags page"),
+            );
+        }
+    }
     let date_of = |v: &Spanned<String>, diags: &mut Vec<Diagnostic>| match Date::parse(v.get_ref())
     {
         Ok(d) => Some(d),
@@ -1402,7 +1460,7 @@ fn load_event(fence: &Fence, rel: &Path, refs: &Refs) -> (Option<Event>, Vec<Dia
         places,
         people,
         countries: meta.countries.into_iter().map(|c| c.into_inner()).collect(),
-        tags: meta.tags,
+        tags: meta.tags.into_iter().map(Spanned::into_inner).collect(),
         chapter: chapter.clone(),
         sources,
         disputed: meta.disputed.as_ref().map(|d| doc.string_source(d)),

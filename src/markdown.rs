@@ -11,7 +11,12 @@
 //!   gets `main-1`, and an explicit `{#main}` is an error. Footnote labels and figures'
 //!   ids (`fig-<title>`) share the same ids, so no id is written twice on a page.
 //!   Headings in front-matter strings (summaries, `disputed`) get no id, since they are
-//!   shown on many pages at once and nothing can link to them. What sits inside a heading
+//!   shown on many pages at once and nothing can link to them; footnotes and figures there
+//!   are errors ("footnotes belong in the body"), since their ids would be written once
+//!   per summary shown, and could take an event's deep link (`timeline/#1958-b`). Content
+//!   ids written as element ids as they are (events, people, places, tag slugs) are
+//!   checked where they are loaded with [`layout_id_clash`]: never a layout id, never
+//!   starting with a prefix of the templated ids ([`LAYOUT_PREFIXES`]). What sits inside a heading
 //!   (citations, links) is resolved and checked like anywhere else.
 //! * **Heading attributes** other than `{#id}` (`.class`, `key=value`) are errors at their
 //!   line and column: the HTML carries only the attributes docsite writes.
@@ -22,12 +27,17 @@
 //!   every page is rendered. Links starting with `/` get the site's base path.
 //! * **Figures**: a fenced block with the language `figure` is drawn as an SVG chart
 //!   ([`crate::figure`]); other fenced code is highlighted by syntect with CSS classes.
+//!   Control characters written as TOML escapes in a figure's strings are errors at the
+//!   escape.
 //! * **Link and image addresses** may be `http:`, `https:` or `mailto:` URLs, relative
 //!   paths, `/`-rooted paths, `#anchors` and `@/` links. Any other scheme (`javascript:`,
 //!   `data:`, `vbscript:`, …) is an error at its line and column. The scheme is read the
 //!   way browsers read it (WHATWG URL): after entities are decoded (pulldown-cmark does
 //!   that), leading and trailing spaces and C0 controls trimmed, tabs and newlines
 //!   removed, and case folded, so `JaVaScRiPt:` and `&#106;avascript:` are caught too.
+//!   A protocol-relative address (`//evil.com`, `/\evil.com`) is an error too: it names
+//!   another host without saying so, and would skip the base path and the link checks.
+//!   Email autolinks (`<a@b.c>`) are written as `mailto:` links.
 //! * **Raw HTML** (`<div>`, `<script>`, `<img onerror=…>`) is never passed through: it is
 //!   escaped and shows as text, in bodies and front-matter strings alike, and there is no
 //!   switch to let it through. The documentary needs none, and what docsite writes itself
@@ -93,9 +103,35 @@ pub const LAYOUT_IDS: &[&str] = &[
     "tl-pan-left",
     "tl-pan-right",
     "tl-zoom-reset",
+    // The timeline's filter menus, `tl-f-<name>` (`timeline_filters` in src/pages.rs).
+    "tl-f-country",
+    "tl-f-person",
+    "tl-f-tag",
+    "tl-f-chapter",
+    "tl-f-era",
     // Written by the scripts: `serve`'s error overlay (src/live.js).
     "docsite-error",
 ];
+
+/// The literal prefixes of the ids the templates make from content (`h-<event id>`,
+/// `chapter-<slug>`, `era-<era id>`, `tl-f-<filter>`, `source-<id>`, `tag-<tag>`). A unit
+/// test reads `templates/` and fails when a templated id has another form.
+pub const LAYOUT_PREFIXES: &[&str] = &["h-", "chapter-", "era-", "tl-f-", "source-", "tag-"];
+
+/// Why a content id that the templates write as an element id as it is (an event's on the
+/// timeline, a person's or place's on their page, a tag's on the tags page) cannot be
+/// one: it is a layout id, or it starts with a prefix of the layout's templated ids. Kept
+/// out by construction, so no page can have one id twice and `getElementById` always
+/// finds the layout's element.
+pub fn layout_id_clash(id: &str) -> Option<String> {
+    if LAYOUT_IDS.contains(&id) {
+        return Some("is an id the page layout uses".into());
+    }
+    LAYOUT_PREFIXES
+        .iter()
+        .find(|p| id.starts_with(**p))
+        .map(|p| format!("starts with `{p}`, a prefix the page layout keeps for its own ids"))
+}
 
 /// The ids a heading or footnote in a page's body must not take: [`LAYOUT_IDS`] and the
 /// ids the templates make from the content on the pages that show bodies (event cards'
@@ -129,6 +165,20 @@ pub fn url_scheme(url: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether a browser reads `url` as protocol-relative (`//host/…`, which takes the page's
+/// scheme and names another host): after the trimming of [`url_scheme`], two slashes or
+/// backslashes (browsers read `\` as `/` in http(s) URLs).
+pub fn is_protocol_relative(url: &str) -> bool {
+    let mut chars = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    matches!(
+        (chars.next(), chars.next()),
+        (Some('/' | '\\'), Some('/' | '\\'))
+    )
 }
 
 /// The URL schemes a link or image may use.
@@ -495,9 +545,14 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                 } else {
                     CowStr::from("#")
                 };
-                let _ = link_type;
+                // An email autolink `<a@b.c>` keeps its type, which writes `mailto:`;
+                // every other kind is written as an inline link to its resolved address.
+                let link_type = match link_type {
+                    LinkType::Email => LinkType::Email,
+                    _ => LinkType::Inline,
+                };
                 events.push(Event::Start(Tag::Link {
-                    link_type: LinkType::Inline,
+                    link_type,
                     dest_url: dest,
                     title,
                     id,
@@ -599,10 +654,17 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                         _ => {}
                     }
                 }
-                let html = if lang == "figure" {
+                let html = if lang == "figure" && opts.front_matter {
+                    diags.push(
+                        src.diag(range.start..(range.start + 3).min(range.end), "a figure in a front-matter string")
+                            .with_hint("figures belong in the body: a summary is shown on many pages at once, and the figure's ids would be written on each"),
+                    );
+                    String::new()
+                } else if lang == "figure" {
                     let code_offset = src.markdown[range.clone()]
                         .find('\n')
                         .map_or(range.start, |i| range.start + i + 1);
+                    diags.extend(figure_control_characters(src, &code, code_offset, &range));
                     match crate::figure::render(&code, r) {
                         Ok((html, cited)) => {
                             for c in cited {
@@ -637,6 +699,9 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                 events.push(Event::Html(CowStr::from(html)));
             }
             Event::FootnoteReference(name) => {
+                if opts.front_matter {
+                    diags.push(front_matter_footnote(src, &range, &name));
+                }
                 let fid = footnote_ids
                     .entry(name.to_string())
                     .or_insert_with(|| take_id(&name, &mut used_ids))
@@ -644,6 +709,9 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                 events.push(Event::FootnoteReference(CowStr::from(fid)));
             }
             Event::Start(Tag::FootnoteDefinition(name)) => {
+                if opts.front_matter {
+                    diags.push(front_matter_footnote(src, &range, &name));
+                }
                 let fid = footnote_ids
                     .entry(name.to_string())
                     .or_insert_with(|| take_id(&name, &mut used_ids))
@@ -677,6 +745,46 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out.text = out.text.trim().to_string();
     (out, diags)
+}
+
+/// A footnote (reference or definition) in a front-matter string: refused, since a summary
+/// is shown on many pages at once (its note's id would be written on each, and could take
+/// over an event's deep link such as `timeline/#1958-b`).
+fn front_matter_footnote(src: &Source, range: &Range<usize>, name: &str) -> Diagnostic {
+    src.diag(
+        range.start..(range.start + name.len() + 3).min(range.end),
+        format!("footnote `[^{name}]` in a front-matter string"),
+    )
+    .with_hint("footnotes belong in the body: a summary is shown on many pages at once, and its notes' ids would be written on each")
+}
+
+/// Control characters written as TOML escapes in a figure's block (`title`, `unit`, bar
+/// labels, `note`), each an error at its escape, as in front matter (raw ones are found
+/// with the rest of the body). The block's text is found in the file where it was
+/// written; a block whose lines carry a prefix (inside a quote or a list) is reported at
+/// its fence.
+fn figure_control_characters(
+    src: &Source,
+    code: &str,
+    code_offset: usize,
+    range: &Range<usize>,
+) -> Vec<Diagnostic> {
+    if !code.contains('\\') {
+        return Vec::new();
+    }
+    let abs = src.offset + code_offset;
+    if src.file.get(abs..abs + code.len()) == Some(code) {
+        return toml_control_characters(&src.path, &src.file, abs..abs + code.len(), &[]);
+    }
+    let found = toml_control_characters(&src.path, code, 0..code.len(), &[]);
+    found
+        .first()
+        .map(|d| {
+            src.diag(range.start..(range.start + 3).min(range.end), d.message.clone())
+                .with_hint("remove it from the figure: it cannot be shown, and it would make the Atom feed invalid XML")
+        })
+        .into_iter()
+        .collect()
 }
 
 /// Gives a figure's HTML the id `take` returns for the one it was made with.
@@ -744,6 +852,19 @@ fn scheme_allowed(
     src: &Source,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
+    if is_protocol_relative(dest) {
+        diags.push(
+            src.diag(
+                range.clone(),
+                format!(
+                    "{what} address `{}` is protocol-relative: it names another host",
+                    dest.escape_debug()
+                ),
+            )
+            .with_hint("write the scheme: https://…; links within the site start with a single /"),
+        );
+        return false;
+    }
     let Some(scheme) = url_scheme(dest) else {
         return true;
     };
@@ -1062,6 +1183,55 @@ mod tests {
     }
 
     #[test]
+    fn email_autolinks_keep_mailto() {
+        let (r, d) = run("Write to <a@b.c> or [me](mailto:m@b.c).");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(
+            r.html.contains("<a href=\"mailto:a@b.c\">a@b.c</a>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("href=\"mailto:m@b.c\""), "{}", r.html);
+        let (r, _) = run("<https://x.org/a>");
+        assert!(
+            r.html.contains("<a href=\"https://x.org/a\">"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn protocol_relative_addresses_are_errors() {
+        for md in [
+            "[a](//evil.com)",
+            "![a](//evil.com/x.png)",
+            "[a](/\\evil.com)",
+            "[a](\\\\/evil.com)",
+            "[a](&#x20;//evil.com)",
+            "[a](<\t//evil.com>)",
+        ] {
+            let (r, d) = run(md);
+            assert_eq!(d.len(), 1, "{md}: {d:?}");
+            assert!(
+                d[0].message.contains("is protocol-relative"),
+                "{md}: {}",
+                d[0].message
+            );
+            assert_eq!((d[0].line, d[0].col), (1, 1), "{md}");
+            assert!(!r.html.contains("evil"), "{md}: {}", r.html);
+        }
+        let (_, d) = run("x\n\nsee [b](//evil.com).");
+        assert_eq!((d[0].line, d[0].col), (3, 5));
+        assert_eq!(
+            d[0].hint.as_deref(),
+            Some("write the scheme: https://…; links within the site start with a single /")
+        );
+        assert!(!is_protocol_relative("/a//b"));
+        assert!(!is_protocol_relative("a//b"));
+        assert!(!is_protocol_relative("https://x.org"));
+    }
+
+    #[test]
     fn raw_html_is_text_in_bodies_too() {
         let (r, _) = run_as(
             "<img src=x onerror=alert(1)>\n\n<div onclick=x>y</div>\n",
@@ -1108,12 +1278,15 @@ mod tests {
         assert_eq!(at, [(2, 14), (2, 23)]);
     }
 
-    /// Every literal `id="…"` of the templates is reserved, and every templated one is of a
-    /// form [`reserved_ids`] knows or sits on a page without Markdown bodies.
+    /// Every literal `id=\"…\"` of the templates is reserved; every templated one is a
+    /// content id written as it is (checked by [`layout_id_clash`] where it is loaded) or
+    /// starts with a prefix of [`LAYOUT_PREFIXES`]; and every filter menu of the timeline
+    /// (`tl-f-<name>`, named in static/timeline.js) is in [`LAYOUT_IDS`].
     #[test]
     fn every_template_id_is_reserved() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
         let mut seen = 0;
+        let mut prefixes = BTreeSet::new();
         for e in std::fs::read_dir(dir).unwrap() {
             let path = e.unwrap().path();
             let text = std::fs::read_to_string(&path).unwrap();
@@ -1121,32 +1294,47 @@ mod tests {
                 let rest = &text[i + 5..];
                 let id = &rest[..rest.find('"').unwrap()];
                 seen += 1;
-                if !id.contains("{{") {
-                    assert!(
+                match id.find("{{") {
+                    None => assert!(
                         LAYOUT_IDS.contains(&id),
                         "{path:?}: `{id}` is not in LAYOUT_IDS"
-                    );
-                } else {
-                    let known = [
-                        "h-{{ e.id }}",
-                        "chapter-{{ ch.slug }}",
-                        "chapter-{{ ch.slug }}-h",
-                        // Pages that show no Markdown body: timeline, sources, tags,
-                        // people and places.
-                        "era-{{ g.id }}",
-                        "{{ e.id }}",
-                        "tl-f-{{ f.name }}",
-                        "source-{{ s.id }}",
-                        "{{ p.id }}",
-                        "{{ t.id }}",
-                        "tag-{{ t.id }}",
-                    ];
-                    assert!(known.contains(&id), "{path:?}: `{id}` is not handled");
+                    ),
+                    // Event ids on the timeline, people's and places' on theirs, tags'.
+                    Some(0) => assert!(
+                        ["{{ e.id }}", "{{ p.id }}", "{{ t.id }}"].contains(&id),
+                        "{path:?}: `{id}` is not handled"
+                    ),
+                    Some(at) => {
+                        let prefix = &id[..at];
+                        assert!(
+                            LAYOUT_PREFIXES.contains(&prefix),
+                            "{path:?}: `{id}`: `{prefix}` is not in LAYOUT_PREFIXES"
+                        );
+                        prefixes.insert(prefix.to_string());
+                    }
                 }
             }
         }
-        // Scripts: `x.id = '…'`.
+        // Every reserved prefix is still used (a stale one would refuse ids for nothing).
+        let listed: BTreeSet<String> = LAYOUT_PREFIXES.iter().map(|p| p.to_string()).collect();
+        assert_eq!(prefixes, listed);
+        // The filter menus: `['country', function …]` in static/timeline.js's FILTERS.
         let root = env!("CARGO_MANIFEST_DIR");
+        let js = std::fs::read_to_string(format!("{root}/static/timeline.js")).unwrap();
+        let start = js.find("var FILTERS = [").unwrap();
+        let block = &js[start..start + js[start..].find("\n  ];").unwrap()];
+        let mut filters = 0;
+        for (i, _) in block.match_indices("['") {
+            let name = &block[i + 2..i + 2 + block[i + 2..].find('\'').unwrap()];
+            filters += 1;
+            let id = format!("tl-f-{name}");
+            assert!(
+                LAYOUT_IDS.contains(&id.as_str()),
+                "`{id}` is not in LAYOUT_IDS"
+            );
+        }
+        assert_eq!(filters, 5);
+        // Scripts: `x.id = '…'`.
         let mut scripts = vec![std::path::PathBuf::from(format!("{root}/src/live.js"))];
         for e in std::fs::read_dir(format!("{root}/static")).unwrap() {
             scripts.push(e.unwrap().path());
@@ -1167,6 +1355,100 @@ mod tests {
             }
         }
         assert!(seen >= LAYOUT_IDS.len(), "only {seen} ids found");
+    }
+
+    #[test]
+    fn content_ids_never_clash_with_layout_ids() {
+        for id in [
+            "main",
+            "timeline-data",
+            "tl-q",
+            "q",
+            "search-results",
+            "tl-list",
+            "tl-f-tag",
+        ] {
+            assert_eq!(
+                layout_id_clash(id).as_deref(),
+                Some("is an id the page layout uses"),
+                "{id}"
+            );
+        }
+        for (id, p) in [
+            ("h-x", "h-"),
+            ("era-alliance", "era-"),
+            ("tl-f-x", "tl-f-"),
+            ("tag-aid", "tag-"),
+            ("source-a", "source-"),
+            ("chapter-c", "chapter-"),
+        ] {
+            assert_eq!(
+                layout_id_clash(id),
+                Some(format!(
+                    "starts with `{p}`, a prefix the page layout keeps for its own ids"
+                )),
+            );
+        }
+        for id in ["1958-b", "ho-chi-minh", "hanoi", "aid", "mainland", "tags"] {
+            assert_eq!(layout_id_clash(id), None, "{id}");
+        }
+    }
+
+    #[test]
+    fn footnotes_and_figures_are_refused_in_front_matter() {
+        let (_, d) = run_as("x[^1958-b]\n\n[^1958-b]: taken", true);
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| (d.message.as_str(), d.line, d.col))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("footnote `[^1958-b]` in a front-matter string", 1, 2),
+                ("footnote `[^1958-b]` in a front-matter string", 3, 1),
+            ]
+        );
+        assert!(d[0]
+            .hint
+            .as_deref()
+            .unwrap()
+            .starts_with("footnotes belong in the body"));
+        let fig = "a\n\n```figure\ntitle = \"Aid\"\nunit = \"u\"\nsources = [\"E\"]\nbars = [[\"1966\", 1.0]]\n```\n";
+        let (r, d) = run_as(fig, true);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].message, "a figure in a front-matter string");
+        assert_eq!((d[0].line, d[0].col), (3, 1));
+        assert!(!r.html.contains("id="), "{}", r.html);
+        // In a body both are fine.
+        let (_, d) = run_as(&format!("x[^1]\n\n[^1]: n\n\n{fig}"), false);
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn control_character_escapes_in_figures_are_errors_where_written() {
+        let fig = "a\n\n```figure\ntitle = \"Aid\\u0001\"\nunit = \"u\\b\"\nsources = [\"E\"]\nbars = [[\"19\\u007f66\", 1.0]]\nnote = \"\\u001B\"\n```\n";
+        let (_, d) = run(fig);
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| (d.message.as_str(), d.line, d.col))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("control character U+0001 is not allowed", 4, 13),
+                ("control character U+0008 is not allowed", 5, 10),
+                ("control character U+007F is not allowed", 7, 13),
+                ("control character U+001B is not allowed", 8, 9),
+            ]
+        );
+        // Inside a quote the block's lines carry `> `: reported at its fence.
+        let quoted = "> ```figure\n> title = \"A\\u0001\"\n> unit = \"u\"\n> sources = [\"E\"]\n> bars = [[\"1\", 1.0]]\n> ```\n";
+        let (_, d) = run(quoted);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            (d[0].message.as_str(), d[0].line, d[0].col),
+            ("control character U+0001 is not allowed", 1, 3)
+        );
     }
 
     #[test]

@@ -29,7 +29,7 @@ use crate::timeline;
 use crate::views::{ListedEvent, RenderedContent, Views};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use tera::Context;
 
@@ -328,6 +328,20 @@ pub fn write_all(
             "The whole documentary",
             &config.description,
         );
+        // Every body shares one page: the layout's ids and the chapters' own are taken
+        // first, then each body's ids, in page order, get their prefix (and -1, -2 if
+        // that is taken too).
+        let mut used: HashSet<String> = crate::markdown::LAYOUT_IDS
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for ch in &content.chapters {
+            used.insert(format!("chapter-{}", ch.slug));
+            used.insert(format!("chapter-{}-h", ch.slug));
+        }
+        if let Some(h) = &rendered.home {
+            c.insert("home_html", &prefix_ids(&h.html, "intro", &mut used));
+        }
         let print_chapters: Vec<_> = content
             .chapters
             .iter()
@@ -336,15 +350,12 @@ pub fn write_all(
                 serde_json::json!({
                     "slug": ch.slug, "title": ch.title, "order": ch.order, "years": ch.years,
                     "summary_html": rendered.chapter_summaries[i].html,
-                    "body_html": prefix_ids(&rendered.chapter_bodies[i].html, &ch.slug),
+                    "body_html": prefix_ids(&rendered.chapter_bodies[i].html, &ch.slug, &mut used),
                 })
             })
             .collect();
         c.insert("chapters", &print_chapters);
         c.insert("groups", &timeline_groups(false));
-        if let Some(h) = &rendered.home {
-            c.insert("home_html", &prefix_ids(&h.html, "intro"));
-        }
         c
     }));
 
@@ -468,11 +479,64 @@ pub fn write_all(
 }
 
 /// Fits a page into the print view, where every chapter shares one document: ids get a
-/// prefix so they stay unique, and headings go one level down under the chapter's `<h2>`.
-fn prefix_ids(html: &str, prefix: &str) -> String {
-    let mut s = html
-        .replace(" id=\"", &format!(" id=\"{prefix}-"))
-        .replace("href=\"#", &format!("href=\"#{prefix}-"));
+/// prefix, and `-1`, `-2` when that id is in `used` already (chapter `a`'s `b-c` and
+/// chapter `a-b`'s `c` would both be `a-b-c`), so they stay unique; the body's
+/// `href="#…"` and `aria-labelledby` follow. Headings go one level down under the
+/// chapter's `<h2>`.
+fn prefix_ids(html: &str, prefix: &str, used: &mut HashSet<String>) -> String {
+    const ID: &str = " id=\"";
+    let mut map: HashMap<&str, String> = HashMap::new();
+    for (i, _) in html.match_indices(ID) {
+        let rest = &html[i + ID.len()..];
+        let Some(end) = rest.find('"') else { continue };
+        let old = &rest[..end];
+        if map.contains_key(old) {
+            continue;
+        }
+        let base = format!("{prefix}-{old}");
+        let mut new = base.clone();
+        let mut n = 1;
+        while used.contains(&new) {
+            new = format!("{base}-{n}");
+            n += 1;
+        }
+        used.insert(new.clone());
+        map.insert(old, new);
+    }
+    // One pass, so that a new id is never rewritten again. Each attribute's next place is
+    // looked for again only once the pass is beyond it: linear in the body's length.
+    let mut s = String::with_capacity(html.len() + html.len() / 8);
+    let attrs = [ID, " href=\"#", " aria-labelledby=\""];
+    let find = |a: &str, from: usize| html[from..].find(a).map(|i| from + i);
+    let mut next: Vec<Option<usize>> = attrs.iter().map(|a| find(a, 0)).collect();
+    let mut done = 0;
+    while let Some((k, at)) = next
+        .iter()
+        .enumerate()
+        .filter_map(|(k, p)| p.map(|p| (k, p)))
+        .min_by_key(|(_, p)| *p)
+    {
+        let value = at + attrs[k].len();
+        s.push_str(&html[done..value]);
+        let end = html[value..].find('"').map_or(html.len(), |i| value + i);
+        let old = &html[value..end];
+        match map.get(old) {
+            Some(new) => s.push_str(new),
+            None => {
+                s.push_str(prefix);
+                s.push('-');
+                s.push_str(old);
+            }
+        }
+        done = end;
+        for (j, p) in next.iter_mut().enumerate() {
+            if p.is_some_and(|p| p < done) {
+                *p = find(attrs[j], done);
+            }
+        }
+    }
+    let rest = &html[done..];
+    s.push_str(rest);
     for level in (2..=5).rev() {
         s = s
             .replace(&format!("<h{level}"), &format!("<h{}", level + 1))

@@ -12,7 +12,8 @@
   if (!island || !app || !list) return;
   var data = JSON.parse(island.textContent);
   var events = data.events;
-  var byId = {};
+  // No prototype: a hash such as #constructor or #__proto__ names no event.
+  var byId = Object.create(null);
   if (events.length > 400) list.classList.add('tl-many');
   var MAX_LANES = 5;
 
@@ -295,8 +296,11 @@
     if (ev.key === '+' || ev.key === '=') { ev.preventDefault(); zoom(1 / 1.6); }
     else if (ev.key === '-' || ev.key === '_') { ev.preventDefault(); zoom(1.6); }
   });
+  // A malformed hash (#%E0%A4%A) names no event: decodeURIComponent would throw and stop
+  // the timeline from starting.
   function fromHash(push) {
-    var id = decodeURIComponent(location.hash.slice(1));
+    var id;
+    try { id = decodeURIComponent(location.hash.slice(1)); } catch (e) { id = ''; }
     if (byId[id]) select(id, push);
     else if (current) { byId[current].li.classList.remove('is-open'); current = null; draw(); }
   }

@@ -168,6 +168,8 @@ const REFUSED = [
   ['![x](data:text/html,x)', 'uses the scheme `data:`'],
   ['## Top {#main}', 'heading id `main` is an id the page layout uses'],
   ['a \\u0001 b', 'control character U+0001 is not allowed'],
+  ['[x](//evil.com)', 'is protocol-relative'],
+  ['![x](/\\\\evil.com/x.png)', 'is protocol-relative'],
 ];
 // [file, how to put a vector in it]; a TOML string keeps `\u0001` as its escape.
 const FIELDS = [
@@ -248,4 +250,57 @@ test('a base URL with a newline is refused before anything is written', { timeou
   assert.equal(b.status, 1, b.stderr);
   assert.ok(b.stderr.includes('contains a newline'), b.stderr);
   assert.ok(!existsSync(out));
+});
+
+test('a base URL whose path has an empty segment (//) is refused before anything is written', { timeout: 120000 }, () => {
+  for (const url of ['http://127.0.0.1//evil.com/', 'https://example.org/a//b/']) {
+    const out = join(root, 'out-empty-segment');
+    const b = spawnSync(BIN, ['build', '--base-url', url, '--output-dir', out],
+      { cwd: root, encoding: 'utf8', timeout: 20000 });
+    assert.equal(b.status, 1, b.stderr);
+    assert.ok(b.stderr.includes(`base URL \`${url}\` has an empty path segment (\`//\`)`), b.stderr);
+    assert.ok(!b.stderr.includes('panicked'), b.stderr);
+    assert.ok(!existsSync(out));
+  }
+});
+
+test('a malformed or inherited-name hash on the timeline is no selection, not a page error', { timeout: 120000 }, async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e}`));
+  for (const hash of ['#%E0%A4%A', '#constructor', '#__proto__', '#%']) {
+    await page.goto(server.url + 'timeline/' + hash);
+    await page.waitForLoadState('load');
+    // The script started: it drew the axis and answers filters.
+    assert.equal(await page.evaluate(() => typeof window.__timeline), 'object', hash);
+    assert.equal(await page.locator('.tl-event.is-open').count(), 0, hash);
+  }
+  // A good deep link still opens its event, and a malformed one on hashchange closes it.
+  await page.goto(server.url + 'timeline/#1957-hostile');
+  await page.waitForFunction(() => document.querySelectorAll('.tl-event.is-open').length === 1);
+  await page.evaluate(() => { location.hash = '#%E0%A4%A'; });
+  await page.waitForFunction(() => document.querySelectorAll('.tl-event.is-open').length === 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('footnotes and figures in front-matter strings fail the build where written', { timeout: 120000 }, () => {
+  const fields = [
+    ['content/events/1957-hostile.md', 'summary'], ['content/events/1957-hostile.md', 'disputed'],
+    ['content/chapters/c.md', 'summary'], ['content/people.toml', 'summary'], ['content/places.toml', 'summary'],
+  ];
+  for (const [file, field] of fields) {
+    const r = hostileRoot();
+    const text = withVector(readFileSync(join(r, file), 'utf8'), field, 'x[^1958-b]\\n\\n[^1958-b]: taken');
+    writeFileSync(join(r, file), text);
+    const line = text.split('\n').findIndex((l) => l.startsWith(`${field} = "x[^1958-b]`)) + 1;
+    assert.ok(line > 0);
+    const out = join(r, 'out');
+    const b = spawnSync(BIN, ['build', '--output-dir', out], { cwd: r, encoding: 'utf8', timeout: 20000 });
+    assert.equal(b.status, 1, `${file} ${field}: exit ${b.status}\n${b.stderr}`);
+    assert.ok(b.stderr.includes('footnotes belong in the body'), b.stderr);
+    assert.match(b.stderr, new RegExp(`--> ${file.replace(/\./g, '\\.')}:${line}:\\d+`), b.stderr);
+    assert.ok(!existsSync(out));
+    rmSync(r, { recursive: true, force: true });
+  }
 });

@@ -3,8 +3,11 @@
 //! text, attributes, URLs, JSON inside `<script>`, XML, JSON read as HTML); no element of
 //! any page carries an `on*` attribute or a script URL; content headings never take an id
 //! the layout writes. What cannot be made safe is refused at its `path:line:col`
-//! (`tests/fixtures/errors/`): heading attributes, script URLs, control characters, layout
-//! ids given explicitly, and bad base URLs.
+//! (`tests/fixtures/errors/`): heading attributes, script URLs, protocol-relative
+//! addresses, control characters (in front matter, sources.toml and figure blocks), layout
+//! ids given explicitly or taken by content ids (events, people, places, tags), footnotes
+//! and figures in front-matter strings, and bad base URLs (a newline, an empty path
+//! segment).
 
 use crate::harness::{page, SiteTest};
 use std::cell::RefCell;
@@ -305,4 +308,113 @@ fn a_base_url_with_a_newline_is_refused_on_the_command_line() {
         "base-url-flag",
         &["build", "--base-url", "https://example.org/\nDisallow:/"],
     );
+}
+
+/// `https://example.org//evil.com/` would make the base path `//evil.com/`, and every
+/// page's `<script src="//evil.com/site.js">` a script of another host.
+#[test]
+fn a_base_url_with_an_empty_path_segment_is_refused_in_site_toml() {
+    refused("base-url-empty-segment", &["build"]);
+}
+
+#[test]
+fn a_base_url_with_an_empty_path_segment_is_refused_on_the_command_line() {
+    refused(
+        "base-url-flag-empty-segment",
+        &["build", "--base-url", "https://example.org//evil.com/"],
+    );
+}
+
+/// Event ids (file names), person and place ids and tag slugs are written as element ids:
+/// one equal to a layout id (`timeline-data`, `main`, `tl-f-tag`) or starting with a
+/// templated prefix (`era-`, `tag-`) would put one id twice on a page, and
+/// `getElementById('timeline-data')` would find the event, not the timeline's data.
+#[test]
+fn content_ids_that_are_layout_ids_are_refused() {
+    refused("content-layout-ids", &["build"]);
+}
+
+/// A summary is shown on many pages at once: a footnote or figure in it would write its
+/// ids on each (and `[^1968-peace-talks]` would take over that event's deep link).
+#[test]
+fn footnotes_and_figures_in_front_matter_are_refused() {
+    refused("front-matter-footnotes", &["build"]);
+}
+
+#[test]
+fn control_character_escapes_in_sources_and_figures_are_refused() {
+    refused("control-escapes-sources-figures", &["build"]);
+}
+
+/// `[a](//evil.com)` names another host without a scheme, skipping the base path and the
+/// link checks.
+#[test]
+fn protocol_relative_addresses_are_refused() {
+    refused("protocol-relative", &["build"]);
+}
+
+/// `<editor@example.org>` is a `mailto:` link (it once lost the scheme and became a
+/// relative link to `editor@example.org`).
+#[test]
+fn email_autolinks_are_mailto_links() {
+    let files = hostile();
+    let ch = page(&files, "chapters/c/index.html");
+    assert!(
+        ch.contains("<a href=\"mailto:editor@example.org\">editor@example.org</a>"),
+        "{ch}"
+    );
+}
+
+/// The print page holds every body: each body's ids get its chapter's prefix, and a
+/// prefixed id that is taken already (chapter `alliance`'s `b-c` and chapter
+/// `alliance-b`'s `c`; chapter `chapter`'s `split-h` and the layout's `chapter-split-h`;
+/// `[^1]` and `## Notes` in every body) gets -1, so `check` finds no id twice.
+#[test]
+fn the_print_page_has_no_id_twice() {
+    let t = SiteTest::new("build/minimal");
+    let base = std::fs::read_to_string(t.path("content/chapters/split.md")).unwrap();
+    let with = |order: &str, extra: &str| {
+        format!(
+            "{}\n{extra}",
+            base.replace("order = 2", &format!("order = {order}"))
+        )
+    };
+    let notes = "## Notes\n\nA claim[^1].\n\n[^1]: a note\n";
+    let alliance = std::fs::read_to_string(t.path("content/chapters/alliance.md")).unwrap();
+    t.write(
+        "content/chapters/alliance.md",
+        &format!("{alliance}\n{notes}\n## B c\n\nx\n"),
+    );
+    t.write("content/chapters/split.md", &with("2", notes));
+    t.write(
+        "content/chapters/alliance-b.md",
+        &with("3", &format!("{notes}\n## C\n\nx\n")),
+    );
+    t.write(
+        "content/chapters/chapter.md",
+        &with("4", "## Split h\n\nx\n"),
+    );
+    t.run(&["check"]).success();
+    let files = t.build_memory().unwrap();
+    let print = page(&files, "print/index.html");
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    for (_, name, value) in attributes(&print) {
+        if name == "id" {
+            *ids.entry(value).or_default() += 1;
+        }
+    }
+    assert!(ids.values().all(|n| *n == 1), "{ids:?}");
+    for id in [
+        "alliance-b-c",
+        "alliance-b-c-1",
+        "chapter-split-h",
+        "chapter-split-h-1",
+        "alliance-1",
+        "split-1",
+        "alliance-b-1",
+    ] {
+        assert_eq!(ids.get(id), Some(&1), "{id}: {ids:?}");
+    }
+    // Links within a body follow its ids.
+    assert!(print.contains("href=\"#alliance-b-1\""), "{print}");
 }
