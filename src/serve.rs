@@ -1185,6 +1185,40 @@ mod tests {
     }
 
     #[test]
+    fn only_a_build_out_of_descriptors_is_tried_again() {
+        let io = |code| std::io::Error::from_raw_os_error(code);
+        let site = |code| -> Attempt {
+            let d = crate::diagnostics::Diagnostic::file(
+                "site.toml",
+                format!("cannot read: {}", io(code)),
+            );
+            Ok(Err(BuildError::Site(crate::diagnostics::Diagnostics(
+                vec![d],
+            ))))
+        };
+        assert!(out_of_descriptors(&site(libc::EMFILE)));
+        assert!(out_of_descriptors(&site(libc::ENFILE)));
+        assert!(!out_of_descriptors(&site(libc::ENOENT)));
+        let system = |code| -> Attempt {
+            Ok(Err(BuildError::System(
+                anyhow::Error::new(io(code)).context("cannot read the folder static"),
+            )))
+        };
+        assert!(out_of_descriptors(&system(libc::EMFILE)));
+        assert!(!out_of_descriptors(&system(libc::EACCES)));
+        let built: Attempt = Ok(Ok((
+            BuildStats {
+                pages: 0,
+                files: 0,
+                events: 0,
+                chapters: 0,
+            },
+            BTreeMap::new(),
+        )));
+        assert!(!out_of_descriptors(&built));
+    }
+
+    #[test]
     fn if_none_match_lists_and_weak_tags_match() {
         let v = |s: &'static str| HeaderValue::from_static(s);
         assert!(matches_etag(Some(&v("\"ab\"")), "\"ab\""));
