@@ -464,6 +464,20 @@ type Attempt = std::thread::Result<Result<(BuildStats, BTreeMap<String, Vec<u8>>
 /// The snapshot after a build attempt: its files when it succeeded, else `old`'s files
 /// and the error (a panic's message included).
 fn settle(old: &Snapshot, attempt: Attempt) -> Snapshot {
+    let last_good = old.version > 0 && old.error.is_none();
+    if let Ok(Ok((stats, files))) = &attempt {
+        if last_good && change(&old.files, old.version, files) == Change::Nothing {
+            // The same site: open pages are not woken (the version stays).
+            return Snapshot {
+                files: Arc::clone(&old.files),
+                etags: Arc::clone(&old.etags),
+                pages: stats.pages,
+                version: old.version,
+                kind: old.kind,
+                error: None,
+            };
+        }
+    }
     let mut next = Snapshot {
         files: Arc::clone(&old.files),
         etags: Arc::clone(&old.etags),
@@ -478,10 +492,7 @@ fn settle(old: &Snapshot, attempt: Attempt) -> Snapshot {
                 .into_iter()
                 .map(|(k, v)| (k, Bytes::from(v)))
                 .collect();
-            if old.version > 0
-                && old.error.is_none()
-                && only_css_changed(&old.files, old.version, &files)
-            {
+            if last_good && change(&old.files, old.version, &files) == Change::Css {
                 next.kind = "css";
             }
             next.etags = Arc::new(
@@ -524,20 +535,31 @@ fn settle(old: &Snapshot, attempt: Attempt) -> Snapshot {
     next
 }
 
-/// Whether the build `new` differs from `old` (as served: its pages carry the script of
-/// build `old_version`) in stylesheets only.
-fn only_css_changed<A: AsRef<[u8]>, B: AsRef<[u8]>>(
+/// How a build differs from the last good one.
+#[derive(Debug, PartialEq)]
+enum Change {
+    /// Not at all (a save that changed nothing, an editor's swap file).
+    Nothing,
+    /// In stylesheets only.
+    Css,
+    /// Otherwise.
+    Other,
+}
+
+/// How the build `new` differs from `old` (as served: its pages carry the script of build
+/// `old_version`).
+fn change<A: AsRef<[u8]>, B: AsRef<[u8]>>(
     old: &BTreeMap<String, A>,
     old_version: u64,
     new: &BTreeMap<String, B>,
-) -> bool {
+) -> Change {
     if old.len() != new.len() {
-        return false;
+        return Change::Other;
     }
-    let mut any = false;
+    let mut css = false;
     for ((ka, va), (kb, vb)) in old.iter().zip(new) {
         if ka != kb {
-            return false;
+            return Change::Other;
         }
         let (va, vb) = (va.as_ref(), vb.as_ref());
         let same = if ka.ends_with(".html") {
@@ -547,19 +569,24 @@ fn only_css_changed<A: AsRef<[u8]>, B: AsRef<[u8]>>(
         };
         if !same {
             if !ka.ends_with(".css") {
-                return false;
+                return Change::Other;
             }
-            any = true;
+            css = true;
         }
     }
-    any
+    if css {
+        Change::Css
+    } else {
+        Change::Nothing
+    }
 }
 
 /// Whether a file event concerns what the build reads: `site.toml` and every file under
 /// `content/`, `templates/` and `static/`, whatever its name. The build ignores no file
 /// there ([`crate::content::files_under`] walks them all, dotfiles included: a broken
-/// `content/events/.bad.md` fails it, `static/.nojekyll` is published), so neither does
-/// this: an editor's swap or backup file costs at most a rebuild (saves are coalesced).
+/// `content/events/.bad.md` fails it, `static/.well-known/` is published), so neither does
+/// this. An editor's swap or backup file costs at most a rebuild (saves are coalesced),
+/// and a build that makes the same files as the last one wakes no page ([`settle`]).
 fn matters(root: &Path, ev: &notify::Event) -> bool {
     if matches!(ev.kind, notify::EventKind::Access(_)) {
         return false;
@@ -1051,7 +1078,7 @@ mod tests {
     }
 
     #[test]
-    fn only_css_changes_are_told_apart() {
+    fn css_changes_and_no_changes_are_told_apart() {
         // The old build as served: its pages carry the script of its version, 7.
         let served: BTreeMap<String, Vec<u8>> = site()
             .into_iter()
@@ -1064,16 +1091,20 @@ mod tests {
                 (k, v)
             })
             .collect();
-        let mut b = site();
-        b.insert("style.css".into(), b"new".to_vec());
-        assert!(only_css_changed(&served, 7, &b));
-        assert!(
-            !only_css_changed(&served, 6, &b),
+        assert_eq!(change(&served, 7, &site()), Change::Nothing);
+        assert_eq!(
+            change(&served, 6, &site()),
+            Change::Other,
             "another version's script"
         );
+        let mut b = site();
+        b.insert("style.css".into(), b"new".to_vec());
+        assert_eq!(change(&served, 7, &b), Change::Css);
         b.insert("index.html".into(), b"new".to_vec());
-        assert!(!only_css_changed(&served, 7, &b));
-        assert!(!only_css_changed(&served, 7, &site()), "nothing changed");
+        assert_eq!(change(&served, 7, &b), Change::Other);
+        let mut c = site();
+        c.insert("new.css".into(), b"new".to_vec());
+        assert_eq!(change(&served, 7, &c), Change::Other, "a file more");
     }
 
     #[test]
@@ -1254,6 +1285,10 @@ mod tests {
         );
         let good = settle(&restyled, Ok(Ok((stats(), site()))));
         assert_eq!(good.kind, "css");
+        // The same files again: the same version, so no page is woken.
+        let same = settle(&good, Ok(Ok((stats(), site()))));
+        assert_eq!((same.version, same.error.as_deref()), (good.version, None));
+        assert!(Arc::ptr_eq(&same.files, &good.files));
 
         let crash = std::panic::catch_unwind(|| -> Result<_, BuildError> {
             panic!("a template included itself")
