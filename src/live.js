@@ -11,12 +11,30 @@
   // swap. Those added since this script started are recorded, and removed before the
   // scripts run again. (Listeners added before it, by the first run, cannot be: at most
   // that one stale set stays, bound to the replaced body.)
+  // (A listener the page removes itself is dropped from the record too, so that adding
+  // and removing one over and over does not grow it.)
   var added = [];
+  function capture(options) {
+    return typeof options === 'boolean' ? options : Boolean(options && options.capture);
+  }
+  function recorded(target, type, fn, options) {
+    for (var i = 0; i < added.length; i++) {
+      var a = added[i];
+      if (a[0] === target && a[1] === type && a[2] === fn && capture(a[3]) === capture(options)) return i;
+    }
+    return -1;
+  }
   [window, document].forEach(function (target) {
     var add = target.addEventListener;
+    var remove = target.removeEventListener;
     target.addEventListener = function (type, fn, options) {
-      added.push([target, type, fn, options]);
+      if (recorded(target, type, fn, options) < 0) added.push([target, type, fn, options]);
       return add.call(this, type, fn, options);
+    };
+    target.removeEventListener = function (type, fn, options) {
+      var i = recorded(target, type, fn, options);
+      if (i >= 0) added.splice(i, 1);
+      return remove.call(this, type, fn, options);
     };
   });
   function forgetListeners() {
