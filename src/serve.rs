@@ -391,8 +391,8 @@ async fn connection(tcp: tokio::net::TcpStream, local: Option<IpAddr>, shared: A
 }
 
 /// Builds into memory; on success swaps the new files in, on failure (or a panic in the
-/// build) keeps the old ones and records the error. Either way, open pages are woken.
-/// A build that failed for want of file descriptors (many open connections) is tried again
+/// build) keeps the old ones and records the error. Either way, open pages are woken
+/// (unless the build made the very files of the last good one). A build that failed for want of file descriptors (many open connections) is tried again
 /// a few times, after a short and growing wait, before its error is shown.
 fn rebuild(opts: &BuildOptions, shared: &Shared) {
     let mut wait = RETRY_FIRST;
@@ -415,9 +415,10 @@ fn rebuild(opts: &BuildOptions, shared: &Shared) {
         wait = (wait * 2).min(Duration::from_secs(1));
         retries += 1;
     };
+    let still_out = retries == RETRIES && out_of_descriptors(&attempt);
     let old = shared.borrow().clone();
     let mut next = settle(&old, attempt);
-    if retries == RETRIES {
+    if still_out {
         if let Some(text) = &mut next.error {
             text.push_str(
                 "\nnote: docsite ran out of file descriptors (each open connection takes one); \
@@ -461,8 +462,9 @@ fn out_of_descriptors(attempt: &Attempt) -> bool {
 
 type Attempt = std::thread::Result<Result<(BuildStats, BTreeMap<String, Vec<u8>>), BuildError>>;
 
-/// The snapshot after a build attempt: its files when it succeeded, else `old`'s files
-/// and the error (a panic's message included).
+/// The snapshot after a build attempt: its files when it succeeded (with `old`'s version
+/// if they are `old`'s files, byte for byte), else `old`'s files and the error (a panic's
+/// message included).
 fn settle(old: &Snapshot, attempt: Attempt) -> Snapshot {
     let last_good = old.version > 0 && old.error.is_none();
     if let Ok(Ok((stats, files))) = &attempt {
