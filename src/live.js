@@ -6,6 +6,40 @@
   var me = document.currentScript;
   var v = me ? Number(me.getAttribute('data-v')) : -1;
   var box = null;
+  // The page's scripts run again after each body swap (below), and the listeners they add
+  // to window and document (a scroll handler, a keydown) would pile up, one more set per
+  // swap. Those added since this script started are recorded, and removed before the
+  // scripts run again. (Listeners added before it, by the first run, cannot be: at most
+  // that one stale set stays, bound to the replaced body.)
+  // (A listener the page removes itself is dropped from the record too, so that adding
+  // and removing one over and over does not grow it.)
+  var added = [];
+  function capture(options) {
+    return typeof options === 'boolean' ? options : Boolean(options && options.capture);
+  }
+  function recorded(target, type, fn, options) {
+    for (var i = 0; i < added.length; i++) {
+      var a = added[i];
+      if (a[0] === target && a[1] === type && a[2] === fn && capture(a[3]) === capture(options)) return i;
+    }
+    return -1;
+  }
+  [window, document].forEach(function (target) {
+    var add = target.addEventListener;
+    var remove = target.removeEventListener;
+    target.addEventListener = function (type, fn, options) {
+      if (recorded(target, type, fn, options) < 0) added.push([target, type, fn, options]);
+      return add.call(this, type, fn, options);
+    };
+    target.removeEventListener = function (type, fn, options) {
+      var i = recorded(target, type, fn, options);
+      if (i >= 0) added.splice(i, 1);
+      return remove.call(this, type, fn, options);
+    };
+  });
+  function forgetListeners() {
+    added.splice(0).forEach(function (a) { a[0].removeEventListener(a[1], a[2], a[3]); });
+  }
   function overlay(text) {
     if (!box) {
       box = document.createElement('div');
@@ -52,6 +86,7 @@
         document.title = doc.title;
         document.body.replaceWith(document.adoptNode(doc.body));
         box = null;
+        forgetListeners();
         // Scripts inserted by the parser above do not run: recreate them (but not this one).
         Array.prototype.forEach.call(document.body.querySelectorAll('script'), function (old) {
           if ((old.getAttribute('src') || '').indexOf('/__docsite/') === 0) { old.remove(); return; }

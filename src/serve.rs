@@ -5,24 +5,36 @@
 //! build's `path:line:col` error while the last good build stays on screen.
 //!
 //! # Live reload
-//! Every HTML page is served with one extra `<script src="/__docsite/live.js">`. The script
+//! Every HTML page is served with one extra `<script src="/__docsite/live.js">`, put in
+//! once per build (every request for the page shares that copy). The script
 //! long-polls `/__docsite/poll?v=<version>`: the request waits until the server's build
 //! version differs from the page's, then answers `{"v", "kind", "error"}` (`kind` is
 //! `"full"` or `"css"`). No WebSocket and no server push are needed, and a poll that is cut
-//! off (the server restarting) is retried.
+//! off (the server restarting) is retried. These two paths are matched after
+//! percent-decoding, as files are, and always answered by `serve`: a file the build makes
+//! at `__docsite/live.js` or `__docsite/poll` (from `static/`) is never served, and each
+//! build that has one says so in a warning.
 //!
 //! # Watching
 //! The site's root is watched on its own (not recursively), and `content/`, `templates/`
 //! and `static/` recursively; when one of those folders appears, vanishes or is moved back,
 //! its watch is armed again, so deleting and restoring `content/`, or making it after
-//! `serve` started, is followed like any edit. A build that fails, or panics, leaves the
-//! last good build served.
+//! `serve` started, is followed like any edit. Every file the build reads counts, whatever
+//! its name (dotfiles too: the build skips none). The root is the path the user gave, made
+//! absolute once at start (from the path of the folder `serve` started in, not its inode),
+//! and the site is always built from that path; its identity (device, inode) is checked
+//! after every burst of events and at least once a second, and when it changes (the folder
+//! deleted and restored, or moved away and another put in its place) every watch is armed
+//! again and the site rebuilt. A build that fails, or panics, leaves the last good build
+//! served; one that failed for want of file descriptors is first tried again a few times.
 //!
 //! # Safety
 //! Only files of the in-memory build are served: a request path is percent-decoded once
 //! and looked up in that map, so `..`, `%2e%2e`, double-encoded and backslash forms can
 //! name nothing else; symlinks leading out of `content/` or `static/` are refused by the
-//! build itself. A path that is not in the map gets `404.html` with status 404.
+//! build itself. A path that is not in the map gets `404.html` with status 404, and a
+//! folder's path without its final `/` a temporary redirect (307, never cached as a 301
+//! is) to the path with it, the query kept.
 //!
 //! HTTP is hyper's (HTTP/1.1 on tokio, a task per connection, so a slow or stalled client
 //! holds only its own connection). Around it:
@@ -107,6 +119,16 @@ const WRITE_STALL: Duration = Duration::from_secs(30);
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
 /// The source folders, watched recursively and re-armed when they come and go.
 const SOURCES: [&str; 3] = ["content", "templates", "static"];
+/// How often the site folder's identity is checked when no event arrives: a folder deleted
+/// and restored, or replaced, is followed again within this long.
+const ROOT_CHECK: Duration = Duration::from_secs(1);
+/// How many times a build that ran out of file descriptors is tried again, the first after
+/// [`RETRY_FIRST`] and each next after twice as long, at most a second.
+const RETRIES: u32 = 8;
+const RETRY_FIRST: Duration = Duration::from_millis(50);
+/// The endpoints `serve` answers itself, whatever the build holds at these paths.
+const LIVE_PATH: &str = "/__docsite/live.js";
+const POLL_PATH: &str = "/__docsite/poll";
 
 /// Builds, serves and watches until interrupted.
 pub fn serve(opts: &ServeOptions) -> Result<()> {
@@ -139,15 +161,16 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         opts.interface.to_string()
     };
     let url = format!("http://{host}:{port}/");
+    // The root as the user named it, made absolute once from the path (not the inode) of
+    // the folder `serve` started in: a site folder deleted and restored, or moved away and
+    // copied back, is found again at that path and read from there.
+    let root = std::path::absolute(&opts.root)
+        .with_context(|| format!("cannot find the site folder {}", opts.root.display()))?;
     let build_opts = BuildOptions {
-        root: opts.root.clone(),
+        root: root.clone(),
         base_url: Some(url.clone()),
         drafts: opts.drafts,
     };
-    let root = opts
-        .root
-        .canonicalize()
-        .unwrap_or_else(|_| opts.root.clone());
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if let Ok(ev) = res {
@@ -184,18 +207,38 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         open_browser(&url);
     }
 
-    while let Ok(first) = rx.recv() {
-        let mut relevant = matters(&root, &first);
-        let mut folders = source_folders(&root, &first);
-        // Coalesce a burst of saves (editors write, rename and touch in quick succession).
-        while let Ok(ev) = rx.recv_timeout(QUIET) {
-            relevant |= matters(&root, &ev);
-            folders.extend(source_folders(&root, &ev));
+    let mut id = identity(&root);
+    loop {
+        let mut relevant = false;
+        let mut folders = Vec::new();
+        match rx.recv_timeout(ROOT_CHECK) {
+            Ok(first) => {
+                relevant = matters(&root, &first);
+                folders = source_folders(&root, &first);
+                // Coalesce a burst of saves (editors write, rename and touch in quick
+                // succession).
+                while let Ok(ev) = rx.recv_timeout(QUIET) {
+                    relevant |= matters(&root, &ev);
+                    folders.extend(source_folders(&root, &ev));
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
-        folders.sort_unstable();
-        folders.dedup();
-        for dir in folders {
-            arm(&mut watcher, &root, dir);
+        // The site folder itself deleted, restored, or replaced by another folder at the
+        // same path: the watches followed the old folder (or went with it), so all are
+        // armed again on whatever is at the path now, and the site is built from it.
+        let now = identity(&root);
+        if now != id {
+            id = now;
+            arm_all(&mut watcher, &root);
+            relevant = true;
+        } else {
+            folders.sort_unstable();
+            folders.dedup();
+            for dir in folders {
+                arm(&mut watcher, &root, dir);
+            }
         }
         if relevant {
             rebuild(&build_opts, &shared);
@@ -203,6 +246,28 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     }
     drop(watcher);
     Ok(())
+}
+
+/// The site folder's identity (device and inode), or `None` while nothing is there.
+fn identity(root: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(root).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// Arms every watch again: the root (not recursively) and each source folder.
+fn arm_all(watcher: &mut impl Watcher, root: &Path) {
+    let _ = watcher.unwatch(root);
+    if root.is_dir() {
+        if let Err(e) = watcher.watch(root, RecursiveMode::NonRecursive) {
+            eprintln!(
+                "warning: cannot watch {}: {e}; edits there are not seen",
+                root.display()
+            );
+        }
+    }
+    for dir in SOURCES {
+        arm(watcher, root, dir);
+    }
 }
 
 /// Raises this process's soft limit on open files to its hard limit (at most 65,536), as
@@ -326,16 +391,41 @@ async fn connection(tcp: tokio::net::TcpStream, local: Option<IpAddr>, shared: A
 }
 
 /// Builds into memory; on success swaps the new files in, on failure (or a panic in the
-/// build) keeps the old ones and records the error. Either way, open pages are woken.
+/// build) keeps the old ones and records the error. Either way, open pages are woken
+/// (unless the build made the very files of the last good one). A build that failed for want of file descriptors (many open connections) is tried again
+/// a few times, after a short and growing wait, before its error is shown.
 fn rebuild(opts: &BuildOptions, shared: &Shared) {
-    let started = Instant::now();
-    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let out = Output::memory();
-        build(opts, &out).and_then(|stats| Ok((stats, out.commit()?.unwrap_or_default())))
-    }));
-    let elapsed = started.elapsed();
+    let mut wait = RETRY_FIRST;
+    let mut retries = 0;
+    let (attempt, elapsed) = loop {
+        let started = Instant::now();
+        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let out = Output::memory();
+            build(opts, &out).and_then(|stats| Ok((stats, out.commit()?.unwrap_or_default())))
+        }));
+        let elapsed = started.elapsed();
+        if retries == RETRIES || !out_of_descriptors(&attempt) {
+            break (attempt, elapsed);
+        }
+        if retries == 0 {
+            eprintln!("the build ran out of file descriptors; trying again");
+        }
+        drop(attempt);
+        std::thread::sleep(wait);
+        wait = (wait * 2).min(Duration::from_secs(1));
+        retries += 1;
+    };
+    let still_out = retries == RETRIES && out_of_descriptors(&attempt);
     let old = shared.borrow().clone();
-    let next = settle(&old, attempt);
+    let mut next = settle(&old, attempt);
+    if still_out {
+        if let Some(text) = &mut next.error {
+            text.push_str(
+                "\nnote: docsite ran out of file descriptors (each open connection takes one); \
+                 close some tabs or raise the limit (`ulimit -n`), then save again",
+            );
+        }
+    }
     match &next.error {
         None => eprintln!(
             "built {} pages in {:.1} ms",
@@ -344,14 +434,52 @@ fn rebuild(opts: &BuildOptions, shared: &Shared) {
         ),
         Some(text) => eprintln!("{text}\nthe build failed; still serving the last good build"),
     }
+    if next.error.is_none() {
+        for path in [LIVE_PATH, POLL_PATH] {
+            if next.files.contains_key(&path[1..]) {
+                eprintln!(
+                    "warning: static{path} is published by `docsite build`, but `serve` answers {path} itself (its live reload) and never serves this file; rename it"
+                );
+            }
+        }
+    }
     shared.send_replace(Arc::new(next));
+}
+
+/// Whether a build failed because the process had no file descriptor left (`EMFILE`) or
+/// the system none (`ENFILE`): the io error's text, as it reaches a diagnostic or an
+/// error chain.
+fn out_of_descriptors(attempt: &Attempt) -> bool {
+    let text = match attempt {
+        Ok(Err(BuildError::Site(d))) => d.to_string(),
+        Ok(Err(BuildError::System(e))) => format!("{e:#}"),
+        _ => return false,
+    };
+    [libc::EMFILE, libc::ENFILE]
+        .into_iter()
+        .any(|code| text.contains(&std::io::Error::from_raw_os_error(code).to_string()))
 }
 
 type Attempt = std::thread::Result<Result<(BuildStats, BTreeMap<String, Vec<u8>>), BuildError>>;
 
-/// The snapshot after a build attempt: its files when it succeeded, else `old`'s files
-/// and the error (a panic's message included).
+/// The snapshot after a build attempt: its files when it succeeded (with `old`'s version
+/// if they are `old`'s files, byte for byte), else `old`'s files and the error (a panic's
+/// message included).
 fn settle(old: &Snapshot, attempt: Attempt) -> Snapshot {
+    let last_good = old.version > 0 && old.error.is_none();
+    if let Ok(Ok((stats, files))) = &attempt {
+        if last_good && change(&old.files, old.version, files) == Change::Nothing {
+            // The same site: open pages are not woken (the version stays).
+            return Snapshot {
+                files: Arc::clone(&old.files),
+                etags: Arc::clone(&old.etags),
+                pages: stats.pages,
+                version: old.version,
+                kind: old.kind,
+                error: None,
+            };
+        }
+    }
     let mut next = Snapshot {
         files: Arc::clone(&old.files),
         etags: Arc::clone(&old.etags),
@@ -366,7 +494,7 @@ fn settle(old: &Snapshot, attempt: Attempt) -> Snapshot {
                 .into_iter()
                 .map(|(k, v)| (k, Bytes::from(v)))
                 .collect();
-            if old.version > 0 && old.error.is_none() && only_css_changed(&old.files, &files) {
+            if last_good && change(&old.files, old.version, &files) == Change::Css {
                 next.kind = "css";
             }
             next.etags = Arc::new(
@@ -376,6 +504,19 @@ fn settle(old: &Snapshot, attempt: Attempt) -> Snapshot {
                     .map(|(name, bytes)| (name.clone(), format!("\"{:016x}\"", fnv1a(bytes))))
                     .collect(),
             );
+            // Pages get the live-reload script here, once per build: every request for a
+            // page shares this copy.
+            let files = files
+                .into_iter()
+                .map(|(name, bytes)| {
+                    if name.ends_with(".html") {
+                        let page = Bytes::from(inject(&bytes, next.version));
+                        (name, page)
+                    } else {
+                        (name, bytes)
+                    }
+                })
+                .collect();
             next.files = Arc::new(files);
             next.pages = stats.pages;
             None
@@ -396,45 +537,70 @@ fn settle(old: &Snapshot, attempt: Attempt) -> Snapshot {
     next
 }
 
-fn only_css_changed<V: PartialEq>(old: &BTreeMap<String, V>, new: &BTreeMap<String, V>) -> bool {
-    if old.len() != new.len() {
-        return false;
-    }
-    let mut any = false;
-    for ((ka, va), (kb, vb)) in old.iter().zip(new) {
-        if ka != kb {
-            return false;
-        }
-        if va != vb {
-            if !ka.ends_with(".css") {
-                return false;
-            }
-            any = true;
-        }
-    }
-    any
+/// How a build differs from the last good one.
+#[derive(Debug, PartialEq)]
+enum Change {
+    /// Not at all (a save that changed nothing, an editor's swap file).
+    Nothing,
+    /// In stylesheets only.
+    Css,
+    /// Otherwise.
+    Other,
 }
 
-/// Whether a file event concerns the site's sources (not an editor's swap file, not the
-/// output folder).
+/// How the build `new` differs from `old` (as served: its pages carry the script of build
+/// `old_version`).
+fn change<A: AsRef<[u8]>, B: AsRef<[u8]>>(
+    old: &BTreeMap<String, A>,
+    old_version: u64,
+    new: &BTreeMap<String, B>,
+) -> Change {
+    if old.len() != new.len() {
+        return Change::Other;
+    }
+    let mut css = false;
+    for ((ka, va), (kb, vb)) in old.iter().zip(new) {
+        if ka != kb {
+            return Change::Other;
+        }
+        let (va, vb) = (va.as_ref(), vb.as_ref());
+        let same = if ka.ends_with(".html") {
+            served_as(va, old_version, vb)
+        } else {
+            va == vb
+        };
+        if !same {
+            if !ka.ends_with(".css") {
+                return Change::Other;
+            }
+            css = true;
+        }
+    }
+    if css {
+        Change::Css
+    } else {
+        Change::Nothing
+    }
+}
+
+/// Whether a file event concerns what the build reads: `site.toml` and every file under
+/// `content/`, `templates/` and `static/`, whatever its name. The build ignores no file
+/// there ([`crate::content::files_under`] walks them all, dotfiles included: a broken
+/// `content/events/.bad.md` fails it, `static/.well-known/` is published), so neither does
+/// this. An editor's swap or backup file costs at most a rebuild (saves are coalesced),
+/// and a build that makes the same files as the last one wakes no page ([`settle`]).
 fn matters(root: &Path, ev: &notify::Event) -> bool {
     if matches!(ev.kind, notify::EventKind::Access(_)) {
         return false;
     }
     ev.paths.iter().any(|p| {
         let rel = p.strip_prefix(root).unwrap_or(p);
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let junk = name.starts_with('.')
-            || name.ends_with('~')
-            || name.ends_with(".swp")
-            || name.ends_with(".swx")
-            || name == "4913";
         let first = rel
             .components()
             .next()
             .and_then(|c| c.as_os_str().to_str())
             .unwrap_or_default();
-        !junk && (SOURCES.contains(&first) || rel == Path::new("site.toml"))
+        SOURCES.contains(&first) || rel == Path::new("site.toml")
     })
 }
 
@@ -466,13 +632,15 @@ async fn answer(req: Request<Incoming>, local: Option<IpAddr>, shared: &Shared) 
     }
     let path = req.uri().path();
     let query = req.uri().query().unwrap_or("");
-    let reply = if path == "/__docsite/live.js" {
+    // Matched on the decoded path, as files are: `/__docsite/%70oll` is the poll too.
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let reply = if decoded == LIVE_PATH {
         reply(
             StatusCode::OK,
             "text/javascript; charset=utf-8",
             Bytes::from_static(LIVE_JS.as_bytes()),
         )
-    } else if path == "/__docsite/poll" {
+    } else if decoded == POLL_PATH {
         let seen: Option<u64> = query
             .split('&')
             .find_map(|kv| kv.strip_prefix("v="))
@@ -510,11 +678,8 @@ fn file(req: &Request<Incoming>, path: &str, now: &Snapshot) -> Response<Body> {
             let bytes = &now.files[&name];
             let mime = mime(&name);
             if name.ends_with(".html") {
-                return reply(
-                    StatusCode::OK,
-                    mime,
-                    Bytes::from(inject(bytes, now.version)),
-                );
+                // The build's copy, the live-reload script already in it.
+                return reply(StatusCode::OK, mime, bytes.clone());
             }
             // Assets may be kept by the browser but are checked on every use, so a reload
             // after an edit fetches only what changed (a 304 for the rest).
@@ -529,8 +694,13 @@ fn file(req: &Request<Incoming>, path: &str, now: &Snapshot) -> Response<Body> {
             }
             r
         }
-        Found::Redirect(to) => {
-            let mut r = plain(StatusCode::MOVED_PERMANENTLY, "");
+        Found::Redirect(mut to) => {
+            // Temporary (307): a browser keeps no permanent redirect from a preview whose
+            // pages come and go. The query goes along.
+            if let Some(q) = req.uri().query() {
+                to = format!("{to}?{q}");
+            }
+            let mut r = plain(StatusCode::TEMPORARY_REDIRECT, "");
             if let Ok(v) = HeaderValue::from_str(&to) {
                 r.headers_mut().insert(header::LOCATION, v);
             }
@@ -538,14 +708,12 @@ fn file(req: &Request<Incoming>, path: &str, now: &Snapshot) -> Response<Body> {
         }
         Found::Nothing => {
             let body = match now.files.get("404.html") {
-                Some(b) => inject(b, now.version),
-                None => b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>".to_vec(),
+                Some(b) => b.clone(),
+                None => {
+                    Bytes::from_static(b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>")
+                }
             };
-            reply(
-                StatusCode::NOT_FOUND,
-                "text/html; charset=utf-8",
-                Bytes::from(body),
-            )
+            reply(StatusCode::NOT_FOUND, "text/html; charset=utf-8", body)
         }
     }
 }
@@ -784,18 +952,37 @@ fn lookup<V>(files: &BTreeMap<String, V>, raw: &str) -> Found {
     Found::Nothing
 }
 
+/// The live-reload script's tag, for a page of build `version`.
+fn live_tag(version: u64) -> String {
+    format!("<script src=\"{LIVE_PATH}\" data-v=\"{version}\" defer></script>")
+}
+
+/// Where the script goes: before the page's last `</body>`, else at its end.
+fn script_at(html: &[u8]) -> usize {
+    html.windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len())
+}
+
 /// Adds the live-reload script to a page.
 fn inject(html: &[u8], version: u64) -> Vec<u8> {
-    let tag = format!("<script src=\"/__docsite/live.js\" data-v=\"{version}\" defer></script>");
-    let at = html
-        .windows(7)
-        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
-        .unwrap_or(html.len());
+    let tag = live_tag(version);
+    let at = script_at(html);
     let mut out = Vec::with_capacity(html.len() + tag.len());
     out.extend_from_slice(&html[..at]);
     out.extend_from_slice(tag.as_bytes());
     out.extend_from_slice(&html[at..]);
     out
+}
+
+/// Whether `served` is `inject(page, version)`, compared in place (no copy is made).
+fn served_as(served: &[u8], version: u64, page: &[u8]) -> bool {
+    let tag = live_tag(version);
+    let (at, end) = (script_at(page), script_at(page) + tag.len());
+    served.len() == page.len() + tag.len()
+        && served[..at] == page[..at]
+        && served[at..end] == *tag.as_bytes()
+        && served[end..] == page[at..]
 }
 
 /// A 64-bit FNV-1a hash: the entity tag of an asset.
@@ -893,14 +1080,46 @@ mod tests {
     }
 
     #[test]
-    fn only_css_changes_are_told_apart() {
-        let a = site();
+    fn css_changes_and_no_changes_are_told_apart() {
+        // The old build as served: its pages carry the script of its version, 7.
+        let served: BTreeMap<String, Vec<u8>> = site()
+            .into_iter()
+            .map(|(k, v)| {
+                let v = if k.ends_with(".html") {
+                    inject(&v, 7)
+                } else {
+                    v
+                };
+                (k, v)
+            })
+            .collect();
+        assert_eq!(change(&served, 7, &site()), Change::Nothing);
+        assert_eq!(
+            change(&served, 6, &site()),
+            Change::Other,
+            "another version's script"
+        );
         let mut b = site();
         b.insert("style.css".into(), b"new".to_vec());
-        assert!(only_css_changed(&a, &b));
+        assert_eq!(change(&served, 7, &b), Change::Css);
         b.insert("index.html".into(), b"new".to_vec());
-        assert!(!only_css_changed(&a, &b));
-        assert!(!only_css_changed(&a, &a));
+        assert_eq!(change(&served, 7, &b), Change::Other);
+        let mut c = site();
+        c.insert("new.css".into(), b"new".to_vec());
+        assert_eq!(change(&served, 7, &c), Change::Other, "a file more");
+    }
+
+    #[test]
+    fn a_served_page_is_recognised_as_its_source_and_the_script_only() {
+        for page in [&b"<p>x</p></body></html>"[..], b"no body end", b""] {
+            let served = inject(page, 12);
+            assert!(served_as(&served, 12, page));
+            assert!(!served_as(&served, 1, page));
+            assert!(!served_as(page, 12, page));
+            let mut other = page.to_vec();
+            other.push(b'!');
+            assert!(!served_as(&served, 12, &other));
+        }
     }
 
     #[test]
@@ -999,6 +1218,40 @@ mod tests {
     }
 
     #[test]
+    fn only_a_build_out_of_descriptors_is_tried_again() {
+        let io = |code| std::io::Error::from_raw_os_error(code);
+        let site = |code| -> Attempt {
+            let d = crate::diagnostics::Diagnostic::file(
+                "site.toml",
+                format!("cannot read: {}", io(code)),
+            );
+            Ok(Err(BuildError::Site(crate::diagnostics::Diagnostics(
+                vec![d],
+            ))))
+        };
+        assert!(out_of_descriptors(&site(libc::EMFILE)));
+        assert!(out_of_descriptors(&site(libc::ENFILE)));
+        assert!(!out_of_descriptors(&site(libc::ENOENT)));
+        let system = |code| -> Attempt {
+            Ok(Err(BuildError::System(
+                anyhow::Error::new(io(code)).context("cannot read the folder static"),
+            )))
+        };
+        assert!(out_of_descriptors(&system(libc::EMFILE)));
+        assert!(!out_of_descriptors(&system(libc::EACCES)));
+        let built: Attempt = Ok(Ok((
+            BuildStats {
+                pages: 0,
+                files: 0,
+                events: 0,
+                chapters: 0,
+            },
+            BTreeMap::new(),
+        )));
+        assert!(!out_of_descriptors(&built));
+    }
+
+    #[test]
     fn if_none_match_lists_and_weak_tags_match() {
         let v = |s: &'static str| HeaderValue::from_static(s);
         assert!(matches_etag(Some(&v("\"ab\"")), "\"ab\""));
@@ -1021,12 +1274,29 @@ mod tests {
         assert_eq!((good.version, good.error.as_deref()), (1, None));
         assert_eq!(good.files.len(), 4);
         assert!(good.etags.contains_key("style.css") && !good.etags.contains_key("index.html"));
+        // Pages are served with the script, put in once by the build.
+        assert_eq!(&good.files["index.html"][..], &inject(b"index.html", 1)[..]);
+        assert_eq!(&good.files["style.css"][..], b"style.css");
+        let mut css = site();
+        css.insert("style.css".into(), b"new".to_vec());
+        let restyled = settle(&good, Ok(Ok((stats(), css.clone()))));
+        assert_eq!(restyled.kind, "css", "only the stylesheet changed");
+        assert_eq!(
+            &restyled.files["index.html"][..],
+            &inject(b"index.html", 2)[..]
+        );
+        let good = settle(&restyled, Ok(Ok((stats(), site()))));
+        assert_eq!(good.kind, "css");
+        // The same files again: the same version, so no page is woken.
+        let same = settle(&good, Ok(Ok((stats(), site()))));
+        assert_eq!((same.version, same.error.as_deref()), (good.version, None));
+        assert!(Arc::ptr_eq(&same.files, &good.files));
 
         let crash = std::panic::catch_unwind(|| -> Result<_, BuildError> {
             panic!("a template included itself")
         });
         let after = settle(&good, crash);
-        assert_eq!(after.version, 2);
+        assert_eq!(after.version, good.version + 1);
         assert_eq!(
             after.error.as_deref(),
             Some("error: the build crashed (a template included itself); this is a bug in docsite, please report it")
@@ -1043,8 +1313,6 @@ mod tests {
         assert_eq!(failed.error.as_deref(), Some("error: disk gone"));
         assert!(Arc::ptr_eq(&failed.files, &good.files));
 
-        let mut css = site();
-        css.insert("style.css".into(), b"new".to_vec());
         let fixed = settle(&failed, Ok(Ok((stats(), css))));
         assert_eq!(
             (fixed.error, fixed.kind),

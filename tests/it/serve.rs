@@ -21,15 +21,20 @@ impl Drop for Served {
 }
 
 fn serve(t: &SiteTest, extra: &[&str]) -> Served {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_docsite"));
-    cmd.args(["serve", "--port", "0"]).args(extra);
-    start(t, cmd)
+    serve_in(t.root(), extra)
 }
 
-/// Starts `cmd` (a `serve`) in the site's folder and waits for the line with its address.
-fn start(t: &SiteTest, mut cmd: Command) -> Served {
+/// A `serve` started in folder `dir`.
+fn serve_in(dir: &std::path::Path, extra: &[&str]) -> Served {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_docsite"));
+    cmd.args(["serve", "--port", "0"]).args(extra);
+    start(dir, cmd)
+}
+
+/// Starts `cmd` (a `serve`) in folder `dir` and waits for the line with its address.
+fn start(dir: &std::path::Path, mut cmd: Command) -> Served {
     let mut child = cmd
-        .current_dir(t.root())
+        .current_dir(dir)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -178,9 +183,17 @@ fn serves_pages_with_the_right_types_the_local_base_url_and_404s() {
     let missing = s.get("/no/such/page/");
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("Page not found"));
+    // A folder without its `/`: a temporary redirect (a browser keeps no permanent one
+    // from a preview whose pages come and go), the query kept.
     let folder = s.get("/timeline");
-    assert_eq!(folder.status, 301);
-    assert!(folder.headers.contains("location: /timeline/"));
+    assert_eq!(folder.status, 307);
+    assert_eq!(header(&folder, "location"), Some("/timeline/"));
+    let folder = s.get("/timeline?year=1968&x=%2F");
+    assert_eq!(folder.status, 307);
+    assert_eq!(
+        header(&folder, "location"),
+        Some("/timeline/?year=1968&x=%2f")
+    );
 }
 
 #[test]
@@ -691,7 +704,7 @@ fn running_out_of_descriptors_pauses_accepting_and_then_it_goes_on() {
     let mut cmd = Command::new("sh");
     cmd.args(["-c", "ulimit -n 48 && exec \"$0\" serve --port 0"])
         .arg(env!("CARGO_BIN_EXE_docsite"));
-    let s = start(&t, cmd);
+    let s = start(t.root(), cmd);
     let held: Vec<TcpStream> = (0..80).map(|_| s.connect()).collect();
     let mut log = Vec::new();
     wait_for_line(&s, &mut log, "warning: cannot accept connections (");
@@ -718,4 +731,210 @@ fn wait_for_line(s: &Served, log: &mut Vec<String>, start: &str) {
             Err(_) => panic!("no line starting {start:?} in {log:?}"),
         }
     }
+}
+
+/// The last build's error, if it failed.
+fn build_error(s: &Served) -> Option<String> {
+    let r = s.get("/__docsite/poll");
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    v["error"].as_str().map(str::to_string)
+}
+
+#[test]
+fn dotfiles_the_build_reads_are_watched_like_any_file() {
+    let t = SiteTest::new("build/minimal");
+    let s = serve(&t, &[]);
+    // A broken event whose name starts with a dot fails the build...
+    t.write("content/events/.bad.md", "+++\ntitle = \n+++\nBody.\n");
+    s.until("the dotfile's error is shown", |s| {
+        build_error(s).is_some_and(|e| e.contains("content/events/.bad.md"))
+    });
+    // ...and deleting it, with no other edit, builds again.
+    std::fs::remove_file(t.path("content/events/.bad.md")).unwrap();
+    s.until("the deletion of the dotfile is built", |s| {
+        build_error(s).is_none()
+    });
+    // The same for static/: a `.nojekyll` there collides with the one the build makes...
+    t.write("static/.nojekyll", "");
+    s.until("the static dotfile's error is shown", |s| {
+        build_error(s).is_some_and(|e| e.contains("static/.nojekyll"))
+    });
+    std::fs::remove_file(t.path("static/.nojekyll")).unwrap();
+    s.until("the deletion of the static dotfile is built", |s| {
+        build_error(s).is_none()
+    });
+    // ...and other dotfiles (and dot folders) of static/ are published, edits and all.
+    t.write("static/.well-known/.security.txt", "one");
+    s.until("the new static dotfile is served", |s| {
+        s.get("/.well-known/.security.txt").body == "one"
+    });
+    t.write("static/.well-known/.security.txt", "two");
+    s.until("the edited static dotfile is served", |s| {
+        s.get("/.well-known/.security.txt").body == "two"
+    });
+    std::fs::remove_file(t.path("static/.well-known/.security.txt")).unwrap();
+    s.until("the deleted static dotfile is gone", |s| {
+        s.get("/.well-known/.security.txt").status == 404
+    });
+}
+
+#[test]
+fn clients_that_stop_reading_a_big_page_share_one_copy_of_it() {
+    let t = SiteTest::new("build/minimal");
+    // A home page of some 5 MB.
+    let paragraph = "Relations between the two parties were strained all year long. ";
+    let body: String = (0..80_000).map(|i| format!("{paragraph}{i}\n\n")).collect();
+    t.write(
+        "content/index.md",
+        &format!("+++\ntitle = \"Minimal\"\n+++\n{body}"),
+    );
+    let s = serve(&t, &[]);
+    let first = s.get("/");
+    assert_eq!(first.status, 200);
+    assert!(first.body.len() > 5_000_000, "{} bytes", first.body.len());
+    assert!(first.body.contains("<script src=\"/__docsite/live.js\""));
+    let before = s.rss_kib();
+    // Each client asks for the page, reads the start of the answer (so the server surely
+    // has it in hand) and then stops reading.
+    let mut stalled = Vec::new();
+    for _ in 0..60 {
+        let mut c = s.connect();
+        write!(c, "GET / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", s.port).unwrap();
+        let mut start = [0; 12];
+        c.read_exact(&mut start).unwrap();
+        assert_eq!(&start, b"HTTP/1.1 200");
+        stalled.push(c);
+    }
+    let again = s.get("/");
+    assert!(again.body == first.body, "a whole, intact copy");
+    // A copy per request would be some 300 MB.
+    let grown = s.rss_kib().saturating_sub(before);
+    assert!(grown < 48 * 1024, "the server grew by {grown} KiB");
+    drop(stalled);
+}
+
+#[test]
+fn a_site_folder_deleted_and_restored_is_followed() {
+    let t = SiteTest::new("build/minimal");
+    let outer = tempfile::tempdir().unwrap();
+    let site = outer.path().join("site");
+    copy_tree(t.root(), &site);
+    let s = serve(&t, &["--root", site.to_str().unwrap()]);
+    assert!(home_says(&s, "Start with"));
+    std::fs::remove_dir_all(&site).unwrap();
+    s.until("the deletion is built", |s| {
+        build_error(s).is_some_and(|e| e.contains("site.toml"))
+    });
+    copy_tree(t.root(), &site);
+    s.until("the restored site is built", |s| home_says(s, "Start with"));
+    let index = std::fs::read_to_string(site.join("content/index.md")).unwrap();
+    std::fs::write(
+        site.join("content/index.md"),
+        index.replace("Start with", "Begin with"),
+    )
+    .unwrap();
+    s.until("the edit after the restore is built", |s| {
+        home_says(s, "Begin with")
+    });
+}
+
+#[test]
+fn a_site_folder_moved_away_and_copied_back_is_followed_from_its_path() {
+    let t = SiteTest::new("build/minimal");
+    let outer = tempfile::tempdir().unwrap();
+    let site = outer.path().join("site");
+    copy_tree(t.root(), &site);
+    // The default root, `.`: the folder serve started in, by its path.
+    let s = serve_in(&site, &[]);
+    assert!(home_says(&s, "Start with"));
+    let old = outer.path().join("site.old");
+    std::fs::rename(&site, &old).unwrap();
+    copy_tree(&old, &site);
+    let index = std::fs::read_to_string(site.join("content/index.md")).unwrap();
+    std::fs::write(
+        site.join("content/index.md"),
+        index.replace("Start with", "Begin with"),
+    )
+    .unwrap();
+    s.until("the edit of the copy is built", |s| {
+        home_says(s, "Begin with")
+    });
+    // The old folder is no longer the site.
+    let moved = std::fs::read_to_string(old.join("content/index.md")).unwrap();
+    std::fs::write(
+        old.join("content/index.md"),
+        moved.replace("Start with", "Old folder"),
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/index.md"),
+        index.replace("Start with", "Go to"),
+    )
+    .unwrap();
+    s.until("the next edit of the copy is built", |s| {
+        home_says(s, "Go to")
+    });
+    assert!(!s.get("/").body.contains("Old folder"));
+}
+
+#[test]
+fn the_live_reload_paths_are_matched_decoded_and_shadowed_files_are_told() {
+    let t = SiteTest::new("build/minimal");
+    t.write("static/__docsite/poll", "a static file named poll");
+    t.write("static/__docsite/live.js", "// a static live.js");
+    t.write("static/__docsite/other.txt", "another file");
+    let s = serve(&t, &[]);
+    // Told on every build (the first one's lines came before the address).
+    t.write("static/__docsite/other.txt", "another file");
+    let mut log = Vec::new();
+    wait_for_line(
+        &s,
+        &mut log,
+        "warning: static/__docsite/live.js is published",
+    );
+    wait_for_line(&s, &mut log, "warning: static/__docsite/poll is published");
+    for path in ["/__docsite/poll", "/__docsite/%70oll", "/%5F_docsite/poll"] {
+        let r = s.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(
+            r.headers.contains("content-type: application/json"),
+            "{path}"
+        );
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert!(v["v"].as_u64().is_some(), "{path}: {}", r.body);
+    }
+    for path in ["/__docsite/live.js", "/__docsite/live%2Ejs"] {
+        let r = s.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.body.contains("Live reload for `docsite serve`"), "{path}");
+    }
+    // Other files there are the build's, as ever.
+    assert_eq!(s.get("/__docsite/other.txt").body, "another file");
+}
+
+#[test]
+fn a_build_out_of_descriptors_is_tried_again_without_another_edit() {
+    let t = SiteTest::new("build/minimal");
+    // The server alone gets a limit of 48 open files; 80 idle connections exhaust it.
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "ulimit -n 48 && exec \"$0\" serve --port 0"])
+        .arg(env!("CARGO_BIN_EXE_docsite"));
+    let s = start(t.root(), cmd);
+    let held: Vec<TcpStream> = (0..80).map(|_| s.connect()).collect();
+    let mut log = Vec::new();
+    wait_for_line(&s, &mut log, "warning: cannot accept connections (");
+    let index = std::fs::read_to_string(t.path("content/index.md")).unwrap();
+    t.write(
+        "content/index.md",
+        &index.replace("Start with", "Begin with"),
+    );
+    wait_for_line(
+        &s,
+        &mut log,
+        "the build ran out of file descriptors; trying again",
+    );
+    drop(held);
+    s.until("the edit is built once descriptors are free", |s| {
+        home_says(s, "Begin with")
+    });
 }
