@@ -58,11 +58,22 @@ pub fn json_for_script<T: serde::Serialize + ?Sized>(v: &T) -> String {
     out
 }
 
-fn json_script_filter(
-    v: &tera::Value,
-    _: &HashMap<String, tera::Value>,
-) -> tera::Result<tera::Value> {
-    Ok(tera::Value::String(json_for_script(v)))
+/// `json_script`: its output is already safe inside `<script>`, so Tera's autoescape must
+/// leave it alone (escaped again, `"` would become `&quot;` and the JSON unreadable).
+struct JsonScript;
+
+impl tera::Filter for JsonScript {
+    fn filter(
+        &self,
+        v: &tera::Value,
+        _: &HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        Ok(tera::Value::String(json_for_script(v)))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
 }
 
 /// HTML escaping for text and quoted attributes: `& < > " '`. (Tera's default also
@@ -151,7 +162,7 @@ fn load_here(root: &Path) -> Result<Templates, Diagnostics> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    tera.register_filter("json_script", json_script_filter);
+    tera.register_filter("json_script", JsonScript);
     tera.set_escape_fn(escape_html);
     // Templates are added one by one to name the broken one; then all together so that
     // inheritance resolves.
@@ -851,6 +862,25 @@ mod tests {
         let s = json_for_script(&v);
         assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
         assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
+    }
+
+    #[test]
+    fn json_script_output_is_not_escaped_again_and_parses() {
+        let mut t = Tera::default();
+        t.autoescape_on(vec![".html"]);
+        t.set_escape_fn(escape_html);
+        t.register_filter("json_script", JsonScript);
+        t.add_raw_template("x.html", "{{ v | json_script }}")
+            .unwrap();
+        let v = serde_json::json!({"t": "a \"quoted\" </script> & title"});
+        let mut ctx = tera::Context::new();
+        ctx.insert("v", &v);
+        let out = t.render("x.html", &ctx).unwrap();
+        assert!(
+            !out.contains("&quot;") && !out.contains("</script"),
+            "{out}"
+        );
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&out).unwrap(), v);
     }
 
     #[test]
