@@ -973,6 +973,13 @@ mod tests {
         run_as(md, false)
     }
 
+    /// Each problem's message, line and column.
+    fn places(d: &[Diagnostic]) -> Vec<(&str, usize, usize)> {
+        d.iter()
+            .map(|d| (d.message.as_str(), d.line, d.col))
+            .collect()
+    }
+
     fn run_as(md: &str, front_matter: bool) -> (Rendered, Vec<Diagnostic>) {
         let reserved: HashSet<String> = ["main", "h-e1"].iter().map(|s| s.to_string()).collect();
         let mut pages = BTreeMap::new();
@@ -1115,10 +1122,7 @@ mod tests {
     #[test]
     fn only_the_id_heading_attribute_is_kept() {
         let (r, d) = run("# x {autofocus tabindex=0 onfocus=alert(1)}\n\n## y {.big #yy}\n");
-        let msgs: Vec<_> = d
-            .iter()
-            .map(|d| (d.message.as_str(), d.line, d.col))
-            .collect();
+        let msgs = places(&d);
         assert_eq!(
             msgs,
             [
@@ -1244,10 +1248,7 @@ mod tests {
     #[test]
     fn control_characters_are_errors_where_written() {
         let (_, d) = run("a\u{1}b\n\nc\u{7f}\u{fffe}");
-        let at: Vec<_> = d
-            .iter()
-            .map(|d| (d.message.as_str(), d.line, d.col))
-            .collect();
+        let at = places(&d);
         assert_eq!(
             at,
             [
@@ -1397,10 +1398,7 @@ mod tests {
     #[test]
     fn footnotes_and_figures_are_refused_in_front_matter() {
         let (_, d) = run_as("x[^1958-b]\n\n[^1958-b]: taken", true);
-        let got: Vec<_> = d
-            .iter()
-            .map(|d| (d.message.as_str(), d.line, d.col))
-            .collect();
+        let got = places(&d);
         assert_eq!(
             got,
             [
@@ -1428,10 +1426,7 @@ mod tests {
     fn control_character_escapes_in_figures_are_errors_where_written() {
         let fig = "a\n\n```figure\ntitle = \"Aid\\u0001\"\nunit = \"u\\b\"\nsources = [\"E\"]\nbars = [[\"19\\u007f66\", 1.0]]\nnote = \"\\u001B\"\n```\n";
         let (_, d) = run(fig);
-        let got: Vec<_> = d
-            .iter()
-            .map(|d| (d.message.as_str(), d.line, d.col))
-            .collect();
+        let got = places(&d);
         assert_eq!(
             got,
             [

@@ -390,22 +390,20 @@ fn refuse_mount_points(dir: &Path, shown: &str) -> Result<()> {
 }
 
 /// The first folder under `dir` that is a mount point, if any: one listed in
-/// `/proc/self/mountinfo` (which also finds bind mounts of the same file system), or one on
-/// another device than `dir`.
+/// `/proc/self/mountinfo` (which also finds bind mounts of the same file system), or,
+/// where the system has no such list, one on another device than `dir` (which takes a
+/// walk of the whole folder).
 fn first_mount_point(dir: &Path) -> Option<PathBuf> {
-    let listed = mount_points_under(dir);
-    if let Some(m) = listed.first() {
-        return Some(m.clone());
+    match mount_points_under(dir) {
+        Some(listed) => listed.into_iter().next(),
+        None => other_device_under(dir),
     }
-    other_device_under(dir)
 }
 
-/// The mount points strictly inside `dir`, from `/proc/self/mountinfo` (Linux; none
-/// elsewhere).
-fn mount_points_under(dir: &Path) -> Vec<PathBuf> {
-    let Ok(info) = std::fs::read_to_string("/proc/self/mountinfo") else {
-        return Vec::new();
-    };
+/// The mount points strictly inside `dir`, from `/proc/self/mountinfo`; `None` where that
+/// list cannot be read (outside Linux).
+fn mount_points_under(dir: &Path) -> Option<Vec<PathBuf>> {
+    let info = std::fs::read_to_string("/proc/self/mountinfo").ok()?;
     let mut found: Vec<PathBuf> = info
         .lines()
         .filter_map(|l| l.split(' ').nth(4))
@@ -413,7 +411,7 @@ fn mount_points_under(dir: &Path) -> Vec<PathBuf> {
         .filter(|p| p.starts_with(dir) && p != dir)
         .collect();
     found.sort();
-    found
+    Some(found)
 }
 
 /// mountinfo writes space, tab, newline and backslash in paths as `\ooo` (octal).
@@ -463,7 +461,7 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
     if dir.symlink_metadata()?.file_type().is_symlink() {
         return std::fs::remove_file(dir);
     }
-    let mounts = mount_points_under(dir);
+    let mounts = mount_points_under(dir).unwrap_or_default();
     let walk = walkdir::WalkDir::new(dir)
         .follow_links(false)
         .same_file_system(true)
