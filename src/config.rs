@@ -1,8 +1,8 @@
 //! `site.toml`: the site-wide settings, read and checked before anything else.
 //!
-//! It is read through a [`crate::content::Fence`] of the site folder, as every other file
+//! It is read through a [`crate::files::Fence`] of the site folder, as every other file
 //! of the site: a symlink leading out of the site folder, a named pipe or a device, and a
-//! file over [`crate::content::MAX_FILE_BYTES`] are errors naming it (never quoting what
+//! file over [`crate::files::MAX_FILE_BYTES`] are errors naming it (never quoting what
 //! the link leads to), and nothing is waited on.
 //!
 //! # Schema
@@ -32,12 +32,12 @@
 //! address, and one starting with `//` would load them from another host. The base path
 //! is rebuilt from the checked segments, so it is `/` or `/a/b/`, never `//…`. `domain` must be a host name
 //! (letters, digits, dots and hyphens), `language` a language tag (letters, digits and
-//! hyphens). Control characters (see [`crate::markdown::is_refused_char`]) in `title`,
+//! hyphens). Control characters (see [`crate::text::is_refused_char`]) in `title`,
 //! `description`, `author` and era names are errors at their line.
 
-use crate::date::Date;
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::tomlerr;
+use crate::content::date::Date;
+use crate::diag::toml_error as tomlerr;
+use crate::diag::{Diagnostic, Diagnostics};
 use serde::Deserialize;
 use std::path::Path;
 use toml::Spanned;
@@ -96,9 +96,9 @@ pub struct Config {
 pub struct Era {
     pub id: String,
     pub name: String,
-    #[serde(serialize_with = "crate::date::serialize_iso")]
+    #[serde(serialize_with = "crate::content::date::serialize_iso")]
     pub start: Date,
-    #[serde(serialize_with = "crate::date::serialize_iso")]
+    #[serde(serialize_with = "crate::content::date::serialize_iso")]
     pub end: Date,
 }
 
@@ -117,7 +117,7 @@ impl Config {
             )]));
         }
         // Read as every file of the site is: inside the site folder, a regular file, capped.
-        let bytes = crate::content::Fence::site(root)
+        let bytes = crate::files::Fence::site(root)
             .read(rel)
             .map_err(|d| Diagnostics(vec![d]))?;
         let text = match String::from_utf8(bytes) {
@@ -171,7 +171,7 @@ impl Config {
             if let Some(c) = t
                 .get_ref()
                 .chars()
-                .find(|&c| crate::markdown::is_refused_char(c))
+                .find(|&c| crate::text::is_refused_char(c))
             {
                 diags.push(
                     at(
@@ -354,6 +354,10 @@ pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::routes::*;
+    #[allow(unused_imports)]
+    use crate::text::*;
 
     const OK: &str = "title = \"T\"\ndescription = \"D\"\nbase_url = \"https://u.github.io/repo\"\n[[eras]]\nid = \"a\"\nname = \"A\"\nstart = \"1950\"\nend = \"1967\"\n";
 

@@ -10,13 +10,13 @@
 //! * [`front_matter`]: the bytes become, at once, an event file
 //!   (`content/events/fuzz.md`), a chapter file (`content/chapters/fuzz.md`) and the home
 //!   page (`content/index.md`) of a small scratch site on disk, loaded by
-//!   [`Content::load`] and then rendered by [`crate::site::render_markdown`], whose HTML
+//!   [`Content::load`] and then rendered by [`crate::markdown::stage::render_markdown`], whose HTML
 //!   is audited as in [`markdown`] (see [`audit_html`]). The
 //!   front-matter splitter and schemas are private to [`crate::content`], so the bytes go
 //!   through the same files-on-disk path `build` uses; the scratch site lives in the
 //!   system's temporary folder, one per thread, and is removed when the thread ends.
 //! * [`date`]: the bytes (lossily decoded as UTF-8) go to [`Date::parse`]; a `/` splits
-//!   them into the two ends of a range for [`crate::date::human_range`].
+//!   them into the two ends of a range for [`crate::content::date::human_range`].
 //! * [`markdown`]: the bytes (lossily decoded) are rendered by [`crate::markdown::render`]
 //!   as a chapter body and as a front-matter string embedded in a larger file, against a
 //!   resolver that knows the pages `index.md`, `events/a.md` and `chapters/b.md` and the
@@ -26,9 +26,9 @@
 //!   no link or source with a scheme but http(s) and mailto, and no reserved id.
 
 use crate::config::Config;
+use crate::content::date::{human_range, Date};
 use crate::content::{Content, LoadOptions, Source};
-use crate::date::{human_range, Date};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown::{render, RenderOptions, Resolver};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -142,7 +142,7 @@ fn show(diags: &Diagnostics) -> String {
 }
 
 /// Front matter and body of an event file, a chapter file and the home page, through
-/// [`Content::load`] and [`crate::site::render_markdown`].
+/// [`Content::load`] and [`crate::markdown::stage::render_markdown`].
 pub fn front_matter(data: &[u8]) {
     SCRATCH.with(|cell| {
         let mut cell = cell.borrow_mut();
@@ -177,8 +177,8 @@ pub fn front_matter(data: &[u8]) {
             );
         }
 
-        let (rendered, md_diags) = crate::site::render_markdown(config, &content);
-        let reserved = crate::markdown::reserved_ids(&content);
+        let (rendered, md_diags) = crate::markdown::stage::render_markdown(config, &content);
+        let reserved = crate::routes::reserved_ids(&content);
         for r in rendered.all() {
             let unsafe_parts = audit_html(&r.html, &reserved);
             assert!(unsafe_parts.is_empty(), "{unsafe_parts:?} in {}", r.html);
@@ -186,7 +186,7 @@ pub fn front_matter(data: &[u8]) {
         diags.extend(md_diags);
         diags.sort();
         let _ = show(&diags);
-        let _ = crate::content::page_urls(&content, &config.base_path);
+        let _ = crate::routes::page_urls(&content, &config.base_path);
     });
 }
 
@@ -313,8 +313,8 @@ pub fn audit_html(html: &str, reserved: &std::collections::HashSet<String>) -> V
                         || (name == "id" && reserved.contains(&value))
                         || (["href", "src", "xlink:href", "action", "formaction"]
                             .contains(&name.as_str())
-                            && crate::markdown::url_scheme(&value).is_some_and(|s| {
-                                !crate::markdown::ALLOWED_SCHEMES.contains(&s.as_str())
+                            && crate::text::url_scheme(&value).is_some_and(|s| {
+                                !crate::text::ALLOWED_SCHEMES.contains(&s.as_str())
                             }));
                     if bad {
                         found

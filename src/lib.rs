@@ -1,27 +1,23 @@
 //! A static site generator for documentaries.
 //!
-//! The build runs as stages over plain data, each in its own module:
-//! [`config`] → [`content`] → [`markdown`] → [`timeline`] → [`views`] → [`templates`] /
-//! [`pages`] → [`output`]. [`site`] runs them in order.
+//! The build runs as stages over plain data, each in its own folder:
+//! [`config`] → [`content`] → [`markdown`] → `render` → [`output`]. [`site`] runs them in
+//! order; [`serve`] runs them again on every change. Shared helpers have their own
+//! modules: `diag` (diagnostics), `files` (fenced reading), `text`, `routes` (every URL).
 
 pub mod config;
 pub mod content;
-pub mod date;
-pub mod diagnostics;
-pub mod figure;
+pub mod diag;
+mod files;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod highlight;
-pub mod linkcheck;
+mod linkcheck;
 pub mod markdown;
 pub mod output;
-pub mod pages;
-pub mod profile;
-pub mod publish;
+mod profile;
+mod render;
+mod routes;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
-pub mod templates;
-pub mod timeline;
-pub mod tomlerr;
-pub mod views;
+pub mod text;

@@ -9,7 +9,7 @@
 //! Markdown stage; problems found here are reported against the page and the template that
 //! made it.
 
-use crate::diagnostics::Diagnostic;
+use crate::diag::Diagnostic;
 use lol_html::{element, HtmlRewriter, Settings};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -244,7 +244,7 @@ pub fn external_links(pages: &HashMap<&str, Page>, base_url: &str) -> BTreeMap<S
 /// `located` gives a Markdown position for an address when one wrote it.
 pub fn external(
     links: &BTreeMap<String, String>,
-    located: &HashMap<String, crate::content::Span>,
+    located: &HashMap<String, crate::diag::Span>,
 ) -> Vec<Diagnostic> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(15)))
@@ -293,6 +293,10 @@ fn ask(agent: &ureq::Agent, url: &str) -> Result<u16, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::routes::*;
+    #[allow(unused_imports)]
+    use crate::text::*;
 
     #[test]
     fn relative_paths_resolve_against_the_page() {

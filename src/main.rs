@@ -109,10 +109,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!(
-                "error: {}",
-                docsite::diagnostics::clean_lines(&format!("{e:#}"))
-            );
+            eprintln!("error: {}", docsite::diag::clean_lines(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -220,5 +217,5 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 /// A path as the terminal may show it: control characters as U+FFFD.
 fn shown(path: &std::path::Path) -> String {
-    docsite::diagnostics::clean(&path.display().to_string()).into_owned()
+    docsite::diag::clean(&path.display().to_string()).into_owned()
 }

@@ -84,7 +84,7 @@ impl Output {
     /// temporary folders that killed runs left beside it, and prepares this run's own.
     /// Nothing is created, moved or removed when `dir` is refused.
     pub fn disk(dir: &Path, site_root: &Path) -> Result<Output> {
-        let shown = crate::diagnostics::clean(&dir.display().to_string()).into_owned();
+        let shown = crate::diag::clean(&dir.display().to_string()).into_owned();
         let dir =
             resolve(dir).with_context(|| format!("cannot use {shown} as the output folder"))?;
         refuse_site_folders(&dir, site_root, &shown)?;
@@ -140,11 +140,11 @@ impl Output {
     pub fn put_with(
         &self,
         rel: &str,
-        fill: impl FnOnce(&mut dyn std::io::Write) -> Result<(), crate::diagnostics::Diagnostic>,
-    ) -> Result<(), crate::diagnostics::Diagnostic> {
+        fill: impl FnOnce(&mut dyn std::io::Write) -> Result<(), crate::diag::Diagnostic>,
+    ) -> Result<(), crate::diag::Diagnostic> {
         use std::io::Write;
         let io = |e: &dyn std::fmt::Display| {
-            crate::diagnostics::Diagnostic::file(rel, format!("cannot write: {e}"))
+            crate::diag::Diagnostic::file(rel, format!("cannot write: {e}"))
         };
         match self {
             Output::Memory(_) => {
@@ -381,7 +381,7 @@ fn refuse_mount_points(dir: &Path, shown: &str) -> Result<()> {
             .unwrap_or(&mount)
             .display()
             .to_string();
-        let inner = crate::diagnostics::clean(&inner);
+        let inner = crate::diag::clean(&inner);
         bail!(
             "refusing to replace {shown}: {shown}/{inner} is a mount point, whose files docsite did not write; nothing was changed\n  hint: unmount it, or give --output-dir another folder"
         );
@@ -669,6 +669,10 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::routes::*;
+    #[allow(unused_imports)]
+    use crate::text::*;
 
     #[test]
     fn temporary_names_are_recognised_and_nothing_else() {

@@ -11,9 +11,10 @@
 //! `content/`, a named pipe or a device is an error naming it, and nothing is waited on. The
 //! folder written into must lie inside `content/` too.
 
-use crate::content::{files_under, is_slug, Fence};
-use crate::date::Date;
-use crate::diagnostics::Diagnostics;
+use crate::content::date::Date;
+use crate::content::is_slug;
+use crate::diag::Diagnostics;
+use crate::files::{files_under, Fence};
 use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -139,7 +140,7 @@ fn next_order(root: &Path) -> Result<i64> {
         if path.extension().is_none_or(|x| x != "md") {
             continue;
         }
-        match fence.read_text(&crate::diagnostics::rel(root, &path)) {
+        match fence.read_text(&crate::diag::rel(root, &path)) {
             Ok(text) => {
                 let order = text.lines().find_map(|l| {
                     let v = l.trim().strip_prefix("order")?.trim().strip_prefix('=')?;

@@ -4,8 +4,9 @@
 use crate::harness::repo;
 use docsite::config::Config;
 use docsite::content::{Content, LoadOptions};
+use docsite::markdown::stage::render_markdown;
 use docsite::output::Output;
-use docsite::site::{build, render_markdown, BuildOptions};
+use docsite::site::{build, BuildOptions};
 
 fn load() -> (Config, Content) {
     let root = repo();

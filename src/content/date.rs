@@ -223,6 +223,10 @@ pub fn serialize_iso<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::E
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::routes::*;
+    #[allow(unused_imports)]
+    use crate::text::*;
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()

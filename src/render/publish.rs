@@ -16,8 +16,9 @@
 
 use crate::config::Config;
 use crate::content::Content;
-use crate::markdown::escape_html;
-use crate::views::{fold, RenderedContent};
+use crate::markdown::stage::RenderedContent;
+use crate::text::escape_html;
+use crate::text::fold;
 use serde_json::json;
 
 /// Makes the extra files and hands each to `put` as soon as it is made; returns how many.
@@ -104,7 +105,7 @@ fn sitemap(config: &Config, content: &Content) -> String {
     s
 }
 
-fn rfc3339(d: &crate::date::Date) -> String {
+fn rfc3339(d: &crate::content::date::Date) -> String {
     format!(
         "{:04}-{:02}-{:02}T00:00:00Z",
         d.year,
@@ -309,6 +310,10 @@ fn search_index(config: &Config, content: &Content, r: &RenderedContent) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::routes::*;
+    #[allow(unused_imports)]
+    use crate::text::*;
 
     #[test]
     fn xml_escapes_and_drops_what_xml_cannot_hold() {

@@ -5,7 +5,7 @@
 //! places them at the line and column of the offending key or value, even when the TOML is
 //! embedded in a larger file (front matter).
 
-use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::diag::{did_you_mean, Diagnostic};
 use serde::de::DeserializeOwned;
 use std::path::Path;
 
@@ -68,6 +68,10 @@ fn reword(msg: &str) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::routes::*;
+    #[allow(unused_imports)]
+    use crate::text::*;
 
     #[derive(serde::Deserialize, Debug)]
     #[serde(deny_unknown_fields)]

@@ -9,7 +9,8 @@
 //! note = "Optional Markdown-free sentence shown under the chart."
 //! ```
 
-use crate::markdown::{citation_html, escape_html, Resolver};
+use crate::markdown::{citation_html, Resolver};
+use crate::text::escape_html;
 use serde::Deserialize;
 use std::fmt::Write;
 
@@ -79,7 +80,7 @@ pub fn render(
     let slot = (w - 2.0 * left) / n;
     let bar_w = slot * 0.6;
     let plot_h = h - bottom - top;
-    let title_id = format!("fig-{}", crate::markdown::slugify(&spec.title));
+    let title_id = format!("fig-{}", crate::text::slugify(&spec.title));
     let mut svg = String::new();
     let _ = write!(
         svg,

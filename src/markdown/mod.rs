@@ -26,7 +26,7 @@
 //!   error here, and the `#anchor` is returned in [`Rendered::links`] to be checked once
 //!   every page is rendered. Links starting with `/` get the site's base path.
 //! * **Figures**: a fenced block with the language `figure` is drawn as an SVG chart
-//!   ([`crate::figure`]); other fenced code is highlighted by syntect with CSS classes.
+//!   ([`crate::markdown::figure`]); other fenced code is highlighted by syntect with CSS classes.
 //!   Control characters written as TOML escapes in a figure's strings are errors at the
 //!   escape.
 //! * **Link and image addresses** may be `http:`, `https:` or `mailto:` URLs, relative
@@ -48,8 +48,17 @@
 //!   U+FFFE/U+FFFF) are errors at their line and column: they cannot be shown, and they
 //!   make the Atom feed invalid XML.
 
-use crate::content::{Source, Span};
-use crate::diagnostics::{did_you_mean, Diagnostic};
+pub mod figure;
+pub mod highlight;
+pub mod stage;
+
+use crate::content::Source;
+use crate::diag::Span;
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::text::{
+    escape_html, escape_span, is_protocol_relative, is_refused_char, slugify,
+    toml_control_characters, url_scheme, ALLOWED_SCHEMES,
+};
 use pulldown_cmark::{
     BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
@@ -73,121 +82,6 @@ pub struct Resolver<'a> {
 pub struct RenderOptions {
     /// The text is a front-matter string (a summary, `disputed`): its headings get no id.
     pub front_matter: bool,
-}
-
-/// Every literal `id="…"` the templates write, and the ids the scripts give elements. A
-/// unit test reads `templates/`, `static/` and `src/live.js` and fails when an id there is
-/// missing from this list.
-pub const LAYOUT_IDS: &[&str] = &[
-    "main",
-    "chapters",
-    "chapters-h",
-    "toc-h",
-    "chapter-events",
-    "chapter-events-h",
-    "disputed-h",
-    "sources-h",
-    "print-toc-h",
-    "print-timeline",
-    "print-timeline-h",
-    "q",
-    "search-status",
-    "search-results",
-    "timeline-app",
-    "timeline-data",
-    "tl-clear",
-    "tl-list",
-    "tl-q",
-    "tl-zoom-in",
-    "tl-zoom-out",
-    "tl-pan-left",
-    "tl-pan-right",
-    "tl-zoom-reset",
-    // The timeline's filter menus, `tl-f-<name>` (`timeline_filters` in src/pages.rs).
-    "tl-f-country",
-    "tl-f-person",
-    "tl-f-tag",
-    "tl-f-chapter",
-    "tl-f-era",
-    // Written by the scripts: `serve`'s error overlay (src/live.js).
-    "docsite-error",
-];
-
-/// The literal prefixes of the ids the templates make from content (`h-<event id>`,
-/// `chapter-<slug>`, `era-<era id>`, `tl-f-<filter>`, `source-<id>`, `tag-<tag>`). A unit
-/// test reads `templates/` and fails when a templated id has another form.
-pub const LAYOUT_PREFIXES: &[&str] = &["h-", "chapter-", "era-", "tl-f-", "source-", "tag-"];
-
-/// Why a content id that the templates write as an element id as it is (an event's on the
-/// timeline, a person's or place's on their page, a tag's on the tags page) cannot be
-/// one: it is a layout id, or it starts with a prefix of the layout's templated ids. Kept
-/// out by construction, so no page can have one id twice and `getElementById` always
-/// finds the layout's element.
-pub fn layout_id_clash(id: &str) -> Option<String> {
-    if LAYOUT_IDS.contains(&id) {
-        return Some("is an id the page layout uses".into());
-    }
-    LAYOUT_PREFIXES
-        .iter()
-        .find(|p| id.starts_with(**p))
-        .map(|p| format!("starts with `{p}`, a prefix the page layout keeps for its own ids"))
-}
-
-/// The ids a heading or footnote in a page's body must not take: [`LAYOUT_IDS`] and the
-/// ids the templates make from the content on the pages that show bodies (event cards'
-/// `h-<event id>` on chapter pages, `chapter-<slug>` and `chapter-<slug>-h` on the print
-/// page).
-pub fn reserved_ids(content: &crate::content::Content) -> HashSet<String> {
-    let mut ids: HashSet<String> = LAYOUT_IDS.iter().map(|s| s.to_string()).collect();
-    for e in &content.events {
-        ids.insert(format!("h-{}", e.id));
-    }
-    for c in &content.chapters {
-        ids.insert(format!("chapter-{}", c.slug));
-        ids.insert(format!("chapter-{}-h", c.slug));
-    }
-    ids
-}
-
-/// The scheme of a URL as a browser reads it (WHATWG URL parsing): leading and trailing
-/// C0 controls and spaces trimmed, tabs and newlines removed, then an ASCII letter
-/// followed by letters, digits, `+`, `-` or `.` up to a `:`; lowercased. `None` for a
-/// relative URL.
-pub fn url_scheme(url: &str) -> Option<String> {
-    let trimmed = url.trim_matches(|c: char| c <= ' ');
-    let mut scheme = String::new();
-    for c in trimmed.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')) {
-        match c {
-            ':' if !scheme.is_empty() => return Some(scheme),
-            'a'..='z' | 'A'..='Z' => scheme.push(c.to_ascii_lowercase()),
-            '0'..='9' | '+' | '-' | '.' if !scheme.is_empty() => scheme.push(c),
-            _ => return None,
-        }
-    }
-    None
-}
-
-/// Whether a browser reads `url` as protocol-relative (`//host/…`, which takes the page's
-/// scheme and names another host): after the trimming of [`url_scheme`], two slashes or
-/// backslashes (browsers read `\` as `/` in http(s) URLs).
-pub fn is_protocol_relative(url: &str) -> bool {
-    let mut chars = url
-        .trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'));
-    matches!(
-        (chars.next(), chars.next()),
-        (Some('/' | '\\'), Some('/' | '\\'))
-    )
-}
-
-/// The URL schemes a link or image may use.
-pub const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto"];
-
-/// Characters refused in any text: C0 controls other than tab, newline and carriage
-/// return, DEL, C1 controls, and U+FFFE/U+FFFF (not characters in XML).
-pub fn is_refused_char(c: char) -> bool {
-    matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
 }
 
 #[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
@@ -229,37 +123,6 @@ pub struct Rendered {
     pub text: String,
 }
 
-/// Turns heading text into an id: lowercase ASCII letters and digits, hyphens between words.
-/// Diacritics are dropped (`Trần` → `tran`).
-pub fn slugify(text: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let mut out = String::new();
-    let mut dash = false;
-    for c in text.nfkd() {
-        if c.is_ascii_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push(c.to_ascii_lowercase());
-        } else if c == 'đ' || c == 'Đ' {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push('d');
-        } else if c.is_whitespace() || c == '-' || c == '_' || c == '–' || c == '—' || c == '/'
-        {
-            dash = true;
-        }
-    }
-    if out.is_empty() {
-        "section".into()
-    } else {
-        out
-    }
-}
-
 fn options() -> Options {
     // Heading attributes are parsed so that `{#id}` works and anything else is reported.
     Options::ENABLE_TABLES
@@ -278,135 +141,6 @@ fn refused_char_span(src: &Source, at: usize, c: char, nth: usize) -> Range<usiz
     }
     let from = src.offset.min(src.file.len());
     escape_span(&src.file[from..], nth).unwrap_or(0..0)
-}
-
-/// The `nth` TOML escape in `text` that writes a refused character (`\u0001`, `\b`,
-/// `\U0000007F`, …), as a byte range of `text`.
-fn escape_span(text: &str, nth: usize) -> Option<Range<usize>> {
-    let mut found = 0;
-    let mut i = 0;
-    let b = text.as_bytes();
-    while i + 1 < b.len() {
-        if b[i] != b'\\' {
-            i += 1;
-            continue;
-        }
-        let len = match b[i + 1] {
-            b'u' => 6,
-            b'U' => 10,
-            b'x' => 4,
-            b'b' | b'f' | b'e' => 2,
-            _ => {
-                i += 2;
-                continue;
-            }
-        };
-        let esc = text.get(i..(i + len).min(text.len())).unwrap_or("");
-        let decoded = match b[i + 1] {
-            b'b' => Some('\u{8}'),
-            b'f' => Some('\u{c}'),
-            b'e' => Some('\u{1b}'),
-            _ => esc
-                .get(2..)
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .and_then(char::from_u32),
-        };
-        if decoded.is_some_and(is_refused_char) {
-            if found == nth {
-                return Some(i..i + esc.len());
-            }
-            found += 1;
-        }
-        i += 2;
-    }
-    None
-}
-
-/// Control characters in the TOML strings of `file[range]` (a front matter, or a whole
-/// registry such as `content/people.toml`), each an error at the escape or byte that
-/// wrote it. The strings under `markdown_keys` are Markdown, which [`render`] checks the
-/// same way. Plain strings (titles, names, notes) go into every output, the Atom feed
-/// included, so they are refused here rather than dropped.
-pub fn toml_control_characters(
-    path: &std::path::Path,
-    file: &str,
-    range: Range<usize>,
-    markdown_keys: &[&str],
-) -> Vec<Diagnostic> {
-    let Some(text) = file.get(range.clone()) else {
-        return Vec::new();
-    };
-    // Only an escape or a raw control character can write one: most files have neither.
-    if !text.contains('\\') && !text.chars().any(is_refused_char) {
-        return Vec::new();
-    }
-    let Ok(doc) = toml_edit::ImDocument::parse(text) else {
-        return Vec::new();
-    };
-    let mut diags = Vec::new();
-    let mut report = |key: &str, value: &toml_edit::Value| {
-        let (Some(s), Some(span)) = (value.as_str(), value.span()) else {
-            return;
-        };
-        if markdown_keys.contains(&key) {
-            return;
-        }
-        let written = &text[span.clone()];
-        for (nth, c) in s.chars().filter(|&c| is_refused_char(c)).enumerate() {
-            let at = if written.contains(c) {
-                written.find(c).map(|i| i..i + c.len_utf8())
-            } else {
-                escape_span(written, nth)
-            }
-            .unwrap_or(0..1);
-            let abs = range.start + span.start + at.start..range.start + span.start + at.end;
-            diags.push(
-                Diagnostic::at(
-                    path,
-                    file,
-                    abs,
-                    format!("control character U+{:04X} is not allowed", c as u32),
-                )
-                .with_hint(
-                    "remove it: it cannot be shown, and it would make the Atom feed invalid XML",
-                ),
-            );
-        }
-    };
-    fn walk(key: &str, item: &toml_edit::Item, f: &mut dyn FnMut(&str, &toml_edit::Value)) {
-        match item {
-            toml_edit::Item::Value(v) => walk_value(key, v, f),
-            toml_edit::Item::Table(t) => t.iter().for_each(|(k, i)| walk(k, i, f)),
-            toml_edit::Item::ArrayOfTables(a) => a
-                .iter()
-                .for_each(|t| t.iter().for_each(|(k, i)| walk(k, i, f))),
-            toml_edit::Item::None => {}
-        }
-    }
-    fn walk_value(key: &str, v: &toml_edit::Value, f: &mut dyn FnMut(&str, &toml_edit::Value)) {
-        match v {
-            toml_edit::Value::Array(a) => a.iter().for_each(|x| walk_value(key, x, f)),
-            toml_edit::Value::InlineTable(t) => t.iter().for_each(|(k, x)| walk_value(k, x, f)),
-            _ => f(key, v),
-        }
-    }
-    doc.as_table()
-        .iter()
-        .for_each(|(k, i)| walk(k, i, &mut report));
-    diags
-}
-
-pub fn escape_html(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
 }
 
 fn level_num(l: HeadingLevel) -> u8 {
@@ -665,7 +399,7 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                         .find('\n')
                         .map_or(range.start, |i| range.start + i + 1);
                     diags.extend(figure_control_characters(src, &code, code_offset, &range));
-                    match crate::figure::render(&code, r) {
+                    match crate::markdown::figure::render(&code, r) {
                         Ok((html, cited)) => {
                             for c in cited {
                                 if !out.cited.contains(&c) {
@@ -694,7 +428,7 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
                         }
                     }
                 } else {
-                    crate::highlight::highlight(&code, &lang)
+                    crate::markdown::highlight::highlight(&code, &lang)
                 };
                 events.push(Event::Html(CowStr::from(html)));
             }
@@ -957,6 +691,10 @@ fn resolve<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::routes::*;
+    #[allow(unused_imports)]
+    use crate::text::*;
     use std::path::PathBuf;
     use std::sync::Arc;
 
@@ -1336,7 +1074,9 @@ mod tests {
         }
         assert_eq!(filters, 5);
         // Scripts: `x.id = '…'`.
-        let mut scripts = vec![std::path::PathBuf::from(format!("{root}/src/live.js"))];
+        let mut scripts = vec![std::path::PathBuf::from(format!(
+            "{root}/src/serve/live.js"
+        ))];
         for e in std::fs::read_dir(format!("{root}/static")).unwrap() {
             scripts.push(e.unwrap().path());
         }

@@ -201,7 +201,7 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     runtime.spawn(accept_loop(listener, Arc::clone(&shared)));
     eprintln!(
         "serving {} at {url} (Ctrl-C stops)",
-        crate::diagnostics::clean(&opts.root.display().to_string())
+        crate::diag::clean(&opts.root.display().to_string())
     );
     if opts.open {
         open_browser(&url);
@@ -585,7 +585,7 @@ fn change<A: AsRef<[u8]>, B: AsRef<[u8]>>(
 
 /// Whether a file event concerns what the build reads: `site.toml` and every file under
 /// `content/`, `templates/` and `static/`, whatever its name. The build ignores no file
-/// there ([`crate::content::files_under`] walks them all, dotfiles included: a broken
+/// there ([`crate::files::files_under`] walks them all, dotfiles included: a broken
 /// `content/events/.bad.md` fails it, `static/.well-known/` is published), so neither does
 /// this. An editor's swap or backup file costs at most a rebuild (saves are coalesced),
 /// and a build that makes the same files as the last one wakes no page ([`settle`]).
@@ -1042,6 +1042,10 @@ fn open_browser(url: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::routes::*;
+    #[allow(unused_imports)]
+    use crate::text::*;
 
     fn site() -> BTreeMap<String, Vec<u8>> {
         ["index.html", "a/index.html", "style.css", "404.html"]
@@ -1221,13 +1225,9 @@ mod tests {
     fn only_a_build_out_of_descriptors_is_tried_again() {
         let io = |code| std::io::Error::from_raw_os_error(code);
         let site = |code| -> Attempt {
-            let d = crate::diagnostics::Diagnostic::file(
-                "site.toml",
-                format!("cannot read: {}", io(code)),
-            );
-            Ok(Err(BuildError::Site(crate::diagnostics::Diagnostics(
-                vec![d],
-            ))))
+            let d =
+                crate::diag::Diagnostic::file("site.toml", format!("cannot read: {}", io(code)));
+            Ok(Err(BuildError::Site(crate::diag::Diagnostics(vec![d]))))
         };
         assert!(out_of_descriptors(&site(libc::EMFILE)));
         assert!(out_of_descriptors(&site(libc::ENFILE)));

@@ -13,7 +13,7 @@
 //!   `content/places.toml` (`[[place]]`).
 //!
 //! Front matter is TOML between a first line `+++` and the next line `+++`. Dates use the
-//! syntax of [`crate::date`]. Every problem is collected as a [`Diagnostic`] with its file,
+//! syntax of [`crate::content::date`]. Every problem is collected as a [`Diagnostic`] with its file,
 //! line and column; loading goes on after a problem so that one run reports them all.
 //!
 //! Every file is read through a [`Fence`] (also used for `templates/`, `static/` and, with
@@ -29,14 +29,17 @@
 //! Event ids (file names), person and place ids and tag slugs are written as element ids
 //! (on the timeline, the people and places pages, the tags page): one that is a layout id
 //! or starts with a prefix of the layout's templated ids
-//! ([`crate::markdown::layout_id_clash`]) is an error naming the file or the registry
+//! ([`crate::routes::layout_id_clash`]) is an error naming the file or the registry
 //! line, so no page can have an id twice. Control characters written as TOML escapes in
 //! `content/sources.toml` are refused at the escape.
 
+pub mod date;
+
 use crate::config::Config;
-use crate::date::Date;
-use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
-use crate::tomlerr;
+use crate::content::date::Date;
+use crate::diag::toml_error as tomlerr;
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Span};
+use crate::files::{files_under, Fence};
 use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -84,21 +87,6 @@ impl From<String> for Text {
 impl From<&str> for Text {
     fn from(s: &str) -> Self {
         Text::Own(s.to_string())
-    }
-}
-
-/// A place in a user's file, kept cheaply (the file's text is shared) until a problem
-/// there must be reported.
-#[derive(Debug, Clone)]
-pub struct Span {
-    pub path: PathBuf,
-    pub file: Arc<str>,
-    pub range: std::ops::Range<usize>,
-}
-
-impl Span {
-    pub fn diag(&self, msg: impl Into<String>) -> Diagnostic {
-        Diagnostic::at(&self.path, &self.file, self.range.clone(), msg)
     }
 }
 
@@ -383,282 +371,6 @@ fn string_source(path: &Path, file: &Arc<str>, value: &Spanned<String>, base: us
         offset: start + quote,
     }
 }
-
-/// The most bytes a file read into memory may hold: a content file, a template, a registry,
-/// `site.toml`, or a file of `static/` when the output is kept in memory (`serve`, `check`).
-/// A larger file is an error naming it and its size; nothing is allocated from a length a
-/// file claims.
-pub const MAX_FILE_BYTES: u64 = 256 << 20;
-
-/// The most bytes a file of `static/` may hold when the build writes to disk (it is copied
-/// by streaming, never held whole in memory). GitHub Pages refuses files over 100 MB.
-pub const MAX_STATIC_BYTES: u64 = 2 << 30;
-
-/// The most bytes all the files of `static/` together may hold when the build writes to
-/// disk: symlinks to one large file could otherwise fill the disk with copies of it.
-pub const MAX_STATIC_TOTAL_BYTES: u64 = 16 << 30;
-
-/// The most bytes all the files of `static/` together may hold when the output is kept in
-/// memory (`serve`, `check`).
-pub const MAX_MEMORY_TOTAL_BYTES: u64 = 2 << 30;
-
-/// The most files one walk of a folder (`content/events`, `static`, …) may find.
-pub const MAX_FILES: usize = 100_000;
-
-/// A size in words: `256 MiB`, `1024 GiB`, `812 bytes`.
-pub fn size_in_words(n: u64) -> String {
-    if n >= 1 << 30 && n.is_multiple_of(1 << 30) {
-        format!("{} GiB", n >> 30)
-    } else if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
-        format!("{} MiB", n >> 20)
-    } else {
-        format!("{n} bytes")
-    }
-}
-
-/// One of the site's folders (`content`, `templates`, `static`), or the site folder itself
-/// (for `site.toml`), resolved once to its real path.
-///
-/// Every file read through it is decided on before anything is opened: its path is
-/// resolved (all symlinks followed, which opens nothing) and refused, with a diagnostic
-/// naming it, when it lies outside, so that a symlink cannot make the build read, publish,
-/// quote in an error message, or even open, a file from elsewhere (`~/.ssh/…`, a
-/// credentials file, a named pipe, `/dev/tty`), whether the link is the file itself, a
-/// registry, `index.md` or a folder on the way. What lies inside must be a regular file
-/// (checked before opening, so a named pipe or device is never opened, and again on the
-/// open handle); it is opened without following a last symlink and without waiting, and
-/// the real path of what was opened is checked again, so nothing can swap a link in
-/// between. Files over [`MAX_FILE_BYTES`] are refused.
-#[derive(Debug, Clone)]
-pub struct Fence {
-    root: PathBuf,
-    dir: String,
-    real: PathBuf,
-}
-
-impl Fence {
-    /// The fence of `root/dir` (`dir` is one of the site's top folders).
-    pub fn new(root: &Path, dir: &str) -> Fence {
-        let base = root.join(dir);
-        Fence {
-            root: root.to_path_buf(),
-            dir: dir.to_string(),
-            real: base.canonicalize().unwrap_or(base),
-        }
-    }
-
-    /// The fence of the site folder itself, for `site.toml`.
-    pub fn site(root: &Path) -> Fence {
-        Fence {
-            root: root.to_path_buf(),
-            dir: String::new(),
-            real: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
-        }
-    }
-
-    /// The folder's name, as `content` (empty for the site folder).
-    pub fn dir(&self) -> &str {
-        &self.dir
-    }
-
-    /// The folder as the messages name it: `content/`, or `the site folder`.
-    fn shown(&self) -> String {
-        if self.dir.is_empty() {
-            "the site folder".to_string()
-        } else {
-            format!("{}/", self.dir)
-        }
-    }
-
-    /// The real path of `rel` (relative to the site root), if it lies inside the folder.
-    /// Nothing is opened.
-    pub fn resolve(&self, rel: &Path) -> Result<PathBuf, Diagnostic> {
-        let real = self
-            .root
-            .join(rel)
-            .canonicalize()
-            .map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")))?;
-        if real.starts_with(&self.real) {
-            Ok(real)
-        } else {
-            Err(self.escape(rel, &real))
-        }
-    }
-
-    /// Why `rel`, whose real path is `real`, is refused: names the symlink on its way that
-    /// leads out (the file itself, or a folder above it).
-    fn escape(&self, rel: &Path, real: &Path) -> Diagnostic {
-        let dir = self.shown();
-        let hint =
-            format!("only files inside {dir} are read; copy the file in instead of linking to it");
-        let inner = rel.strip_prefix(&self.dir).unwrap_or(rel);
-        let mut at = PathBuf::from(&self.dir);
-        for c in inner.components() {
-            at.push(c);
-            if at == rel {
-                break;
-            }
-            let full = self.root.join(&at);
-            let is_link = full
-                .symlink_metadata()
-                .is_ok_and(|m| m.file_type().is_symlink());
-            if let (true, Ok(to)) = (is_link, full.canonicalize()) {
-                if !to.starts_with(&self.real) {
-                    return Diagnostic::file(
-                        rel,
-                        format!(
-                            "this file is reached through the symlink {}, which leads out of {dir}, to {}",
-                            at.display(),
-                            to.display()
-                        ),
-                    )
-                    .with_hint(hint);
-                }
-            }
-        }
-        Diagnostic::file(
-            rel,
-            format!("this symlink leads out of {dir}, to {}", real.display()),
-        )
-        .with_hint(hint)
-    }
-
-    /// Opens `rel` for reading once it is known to lie inside the folder and to be a
-    /// regular file of at most `cap` bytes (see the type's doc); returns the handle and
-    /// the file's size.
-    pub fn open(&self, rel: &Path, cap: u64) -> Result<(std::fs::File, u64), Diagnostic> {
-        use std::os::unix::fs::OpenOptionsExt;
-        let real = self.resolve(rel)?;
-        let cannot = |e: std::io::Error| Diagnostic::file(rel, format!("cannot read file: {e}"));
-        // `stat` opens nothing: a named pipe or a device is refused unopened.
-        let meta = std::fs::metadata(&real).map_err(cannot)?;
-        if !meta.is_file() {
-            return Err(Diagnostic::file(rel, "not a regular file"));
-        }
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
-            .open(&real)
-            .map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")))?;
-        // The path may have changed since it was resolved: check what was opened.
-        let opened = real_path(&file, &real).map_err(cannot)?;
-        if !opened.starts_with(&self.real) {
-            return Err(self.escape(rel, &opened));
-        }
-        let meta = file.metadata().map_err(cannot)?;
-        if !meta.is_file() {
-            return Err(Diagnostic::file(rel, "not a regular file"));
-        }
-        if meta.len() > cap {
-            return Err(too_large(rel, meta.len(), cap));
-        }
-        Ok((file, meta.len()))
-    }
-
-    /// Copies `rel` into `w` by streaming (see [`Fence::open`]); a file over `cap` bytes,
-    /// or one that grows past it while being copied, is refused.
-    pub fn copy_to(
-        &self,
-        rel: &Path,
-        w: &mut dyn std::io::Write,
-        cap: u64,
-    ) -> Result<u64, Diagnostic> {
-        use std::io::Read;
-        let (file, _) = self.open(rel, cap)?;
-        let n = std::io::copy(&mut file.take(cap + 1), w)
-            .map_err(|e| Diagnostic::file(rel, format!("cannot copy file: {e}")))?;
-        if n > cap {
-            return Err(too_large(rel, n, cap));
-        }
-        Ok(n)
-    }
-
-    /// Reads `rel` whole (at most [`MAX_FILE_BYTES`]), once it is known to lie inside the
-    /// folder and to be a regular file.
-    pub fn read(&self, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
-        use std::io::Read;
-        let (file, len) = self.open(rel, MAX_FILE_BYTES)?;
-        // `len` is at most the cap; a file that grows meanwhile is stopped just past it.
-        let mut bytes = Vec::with_capacity(len as usize);
-        file.take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Diagnostic::file(rel, format!("cannot read file: {e}")))?;
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(too_large(rel, bytes.len() as u64, MAX_FILE_BYTES));
-        }
-        Ok(bytes)
-    }
-
-    /// Reads `rel` as UTF-8 text (a leading BOM is dropped), once it is known to lie inside
-    /// the folder.
-    pub fn read_text(&self, rel: &Path) -> Result<Arc<str>, Diagnostic> {
-        decode_text(rel, self.read(rel)?)
-    }
-}
-
-/// Why a file over `cap` bytes is refused.
-fn too_large(rel: &Path, len: u64, cap: u64) -> Diagnostic {
-    Diagnostic::file(
-        rel,
-        format!(
-            "file too large: {len} bytes, over the limit of {}",
-            size_in_words(cap)
-        ),
-    )
-    .with_hint(
-        "no file of a site may be this large; remove it, or host it elsewhere and link to it",
-    )
-}
-
-/// The real path of the open `file` (opened from `path`): where the system says it is,
-/// else `path` resolved.
-fn real_path(file: &std::fs::File, path: &Path) -> std::io::Result<PathBuf> {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        let fd = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
-        if let Ok(p) = std::fs::read_link(fd) {
-            if p.is_absolute() {
-                return Ok(p);
-            }
-        }
-    }
-    let _ = file;
-    path.canonicalize()
-}
-
-/// `bytes`, read from `rel`, as UTF-8 text (a leading BOM is dropped).
-fn decode_text(rel: &Path, bytes: Vec<u8>) -> Result<Arc<str>, Diagnostic> {
-    let bytes = bytes
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(&bytes)
-        .to_vec();
-    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
-    match String::from_utf8(bytes) {
-        Ok(t) => Ok(Arc::from(t)),
-        Err(_) if utf16 => Err(
-            Diagnostic::file(rel, "file is UTF-16, not UTF-8").with_hint(
-                "save the file as UTF-8 (most editors offer it under \"Save with encoding\")",
-            ),
-        ),
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-            let line = prefix.matches('\n').count() + 1;
-            let col = prefix[prefix.rfind('\n').map_or(0, |i| i + 1)..]
-                .chars()
-                .count()
-                + 1;
-            let mut d = Diagnostic::file(rel, "file is not valid UTF-8")
-                .with_hint("save the file as UTF-8");
-            d.line = line;
-            d.col = col;
-            Err(d)
-        }
-    }
-}
-
 /// Splits `+++` front matter from the body.
 fn split(rel: &Path, text: Arc<str>) -> Result<Doc, Diagnostic> {
     let first_end = text.find('\n').unwrap_or(text.len());
@@ -715,123 +427,9 @@ fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBu
     files_under(root, dir, diags)
         .into_iter()
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .map(|p| crate::diagnostics::rel(root, &p))
+        .map(|p| crate::diag::rel(root, &p))
         .collect()
 }
-
-/// Every regular file under `dir` (relative to root: `content/events`, `static`), sorted,
-/// following symlinks but none out of the top folder (`content/`, `static/`): a folder
-/// symlink leading out is reported once and not entered, a file symlink leading out is
-/// reported; loops, unreadable entries and what is neither a file nor a folder (a named
-/// pipe, a socket, a device: never opened) are reported too, all in `diags`. Each real
-/// folder is walked once: one reached a second time (through a symlink: two links to one
-/// folder, or a link and the folder itself) is reported naming both paths and not entered
-/// again, so that links cannot multiply the files (a grid of links doubling at each level
-/// would otherwise list 2^depth copies). A walk stops with an error after [`MAX_FILES`]
-/// files. The files returned are still to be read through a [`Fence`], which resolves each
-/// again.
-pub fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
-    let base = root.join(dir);
-    if !base.is_dir() {
-        return Vec::new();
-    }
-    let top = dir.split('/').next().unwrap_or(dir);
-    let fence = Fence::new(root, top);
-    if dir != top {
-        if let Err(d) = fence.resolve(Path::new(dir)) {
-            diags.push(d);
-            return Vec::new();
-        }
-    }
-    let mut out = Vec::new();
-    // Each real folder walked, by device and inode, with the path it was first reached by.
-    let mut walked: HashMap<(u64, u64), PathBuf> = HashMap::new();
-    let mut walk = walkdir::WalkDir::new(&base)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter();
-    while let Some(entry) = walk.next() {
-        match entry {
-            Ok(e) => {
-                // Only links need resolving (most sites have none, so no file pays for
-                // it); a file inside a linked folder that stays inside is inside too.
-                if e.path_is_symlink() {
-                    let rel = crate::diagnostics::rel(root, e.path());
-                    if let Err(d) = fence.resolve(&rel) {
-                        diags.push(d);
-                        if e.file_type().is_dir() {
-                            walk.skip_current_dir();
-                        }
-                        continue;
-                    }
-                }
-                if e.file_type().is_dir() {
-                    use std::os::unix::fs::MetadataExt;
-                    // Follows the link, as the walk does: the folder it leads to.
-                    if let Ok(m) = e.metadata() {
-                        let rel = crate::diagnostics::rel(root, e.path());
-                        if let Some(first) = walked.get(&(m.dev(), m.ino())) {
-                            diags.push(
-                                Diagnostic::file(
-                                    &rel,
-                                    format!(
-                                        "this folder was already read as {}: a symlink leads to it a second time",
-                                        first.display()
-                                    ),
-                                )
-                                .with_hint("each folder is read once; remove the extra symlink"),
-                            );
-                            walk.skip_current_dir();
-                            continue;
-                        }
-                        walked.insert((m.dev(), m.ino()), rel);
-                    }
-                }
-                if !e.file_type().is_file() && !e.file_type().is_dir() {
-                    // A named pipe, a socket or a device: never opened.
-                    let rel = crate::diagnostics::rel(root, e.path());
-                    diags.push(Diagnostic::file(rel, "not a regular file").with_hint(
-                        "only regular files and folders may be in the site's folders; remove it",
-                    ));
-                    continue;
-                }
-                if e.file_type().is_file() {
-                    if out.len() == MAX_FILES {
-                        diags.push(
-                            Diagnostic::file(
-                                dir,
-                                format!("more than {MAX_FILES} files: the rest were not read"),
-                            )
-                            .with_hint(
-                                "a site of this many files is likely a symlink or copying mistake",
-                            ),
-                        );
-                        break;
-                    }
-                    out.push(e.into_path());
-                }
-            }
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| crate::diagnostics::rel(root, p))
-                    .unwrap_or_else(|| PathBuf::from(dir));
-                let msg = if e.loop_ancestor().is_some() {
-                    "symlink loop: this folder links back to one of its parents".to_string()
-                } else {
-                    format!(
-                        "cannot read: {}",
-                        e.io_error()
-                            .map_or_else(|| e.to_string(), |io| io.to_string())
-                    )
-                };
-                diags.push(Diagnostic::file(path, msg));
-            }
-        }
-    }
-    out
-}
-
 /// Checks that the site has a `content/` folder (or a symlink to one): without it, a
 /// build would make an empty site and replace a good one.
 fn content_folder(root: &Path) -> Result<(), Diagnostic> {
@@ -890,7 +488,7 @@ impl Content {
         if let Some((rel, text)) = registry("sources.toml", &mut diags) {
             // Its strings are all plain (titles, notes, URLs): a control character written
             // as a TOML escape is refused at the escape, as in front matter.
-            diags.extend(crate::markdown::toml_control_characters(
+            diags.extend(crate::text::toml_control_characters(
                 &rel,
                 &text,
                 0..text.len(),
@@ -1217,7 +815,7 @@ fn load_works(rel: &Path, text: &str, raw: Vec<RawWork>, diags: &mut Diagnostics
 }
 
 /// A person's or place's id is written as the id of its entry on its page: it may not be
-/// one the layout uses ([`crate::markdown::layout_id_clash`]).
+/// one the layout uses ([`crate::routes::layout_id_clash`]).
 fn entry_id(
     rel: &Path,
     text: &str,
@@ -1226,7 +824,7 @@ fn entry_id(
     page: &str,
     diags: &mut Diagnostics,
 ) {
-    if let Some(why) = crate::markdown::layout_id_clash(id.get_ref()) {
+    if let Some(why) = crate::routes::layout_id_clash(id.get_ref()) {
         diags.push(
             Diagnostic::at(rel, text, id.span(), format!("{what} id `{}` {why}", id.get_ref()))
                 .with_hint(format!("rename it: the id becomes the id of its entry on the {page} page, and two elements there would share it")),
@@ -1318,7 +916,7 @@ fn load_event(fence: &Fence, rel: &Path, refs: &Refs) -> (Option<Event>, Vec<Dia
         diags.push(Diagnostic::file(rel, format!("event file name `{id}` is not a valid id"))
             .with_hint("use lowercase letters, digits and hyphens: the name becomes the URL and the timeline anchor"));
     }
-    if let Some(why) = crate::markdown::layout_id_clash(&id) {
+    if let Some(why) = crate::routes::layout_id_clash(&id) {
         diags.push(
             Diagnostic::file(rel, format!("event id `{id}` {why}")).with_hint(
                 "rename the file: an event's id is its file name, and it becomes the id of its entry on the timeline page",
@@ -1329,8 +927,8 @@ fn load_event(fence: &Fence, rel: &Path, refs: &Refs) -> (Option<Event>, Vec<Dia
     let at = |s: std::ops::Range<usize>| base + s.start..base + s.end;
     // A tag's slug is the id of its section on the tags page.
     for t in &meta.tags {
-        let slug = crate::markdown::slugify(t.get_ref());
-        if let Some(why) = crate::markdown::layout_id_clash(&slug) {
+        let slug = crate::text::slugify(t.get_ref());
+        if let Some(why) = crate::routes::layout_id_clash(&slug) {
             diags.push(
                 doc.at(
                     at(t.span()),
@@ -1448,7 +1046,7 @@ fn load_event(fence: &Fence, rel: &Path, refs: &Refs) -> (Option<Event>, Vec<Dia
     let display_date = meta
         .display_date
         .clone()
-        .unwrap_or_else(|| crate::date::human_range(&date, end_date.as_ref()));
+        .unwrap_or_else(|| crate::content::date::human_range(&date, end_date.as_ref()));
     let event = Event {
         id,
         title: meta.title,
@@ -1470,37 +1068,13 @@ fn load_event(fence: &Fence, rel: &Path, refs: &Refs) -> (Option<Event>, Vec<Dia
     (Some(event), diags)
 }
 
-/// Maps content paths (`events/x.md`, `chapters/y.md`) to the URL path each page gets.
-pub fn page_urls(content: &Content, base_path: &str) -> BTreeMap<String, String> {
-    let mut m = BTreeMap::new();
-    m.insert("index.md".to_string(), base_path.to_string());
-    for c in &content.chapters {
-        m.insert(
-            format!("chapters/{}.md", c.slug),
-            format!("{base_path}chapters/{}/", c.slug),
-        );
-    }
-    for e in &content.events {
-        let rel = e.body.path.strip_prefix("content").unwrap_or(&e.body.path);
-        let key = rel.to_string_lossy().replace('\\', "/");
-        m.insert(key, format!("{base_path}events/{}/", e.id));
-    }
-    for key in &content.unloaded {
-        let stem = key
-            .rsplit('/')
-            .next()
-            .unwrap_or(key)
-            .trim_end_matches(".md");
-        let kind = key.split('/').next().unwrap_or_default();
-        m.entry(key.clone())
-            .or_insert_with(|| format!("{base_path}{kind}/{stem}/"));
-    }
-    m
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::routes::*;
+    #[allow(unused_imports)]
+    use crate::text::*;
 
     #[test]
     fn split_finds_front_matter_and_body() {

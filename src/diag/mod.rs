@@ -22,6 +22,8 @@
 //! cost a bounded amount of work each, and all hints of one run share a budget
 //! ([`HINT_BUDGET`]) after which no more are looked for.
 
+pub mod toml_error;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -374,6 +376,10 @@ pub fn rel(root: &Path, path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::routes::*;
+    #[allow(unused_imports)]
+    use crate::text::*;
 
     #[test]
     fn renders_location_source_line_and_caret() {
@@ -482,5 +488,22 @@ mod tests {
     fn nearest_finds_typos_only() {
         assert_eq!(nearest("titel", ["title", "order"]), Some("title"));
         assert_eq!(nearest("zzzzzz", ["title", "order"]), None);
+    }
+}
+
+use std::sync::Arc;
+
+/// A place in a user's file, kept cheaply (the file's text is shared) until a problem
+/// there must be reported.
+#[derive(Debug, Clone)]
+pub struct Span {
+    pub path: PathBuf,
+    pub file: Arc<str>,
+    pub range: std::ops::Range<usize>,
+}
+
+impl Span {
+    pub fn diag(&self, msg: impl Into<String>) -> Diagnostic {
+        Diagnostic::at(&self.path, &self.file, self.range.clone(), msg)
     }
 }

@@ -5,7 +5,9 @@
 
 use crate::config::Config;
 use crate::content::{Content, Entry, Event};
-use crate::markdown::{slugify, Heading, Rendered};
+use crate::markdown::stage::RenderedContent;
+use crate::markdown::{Heading, Rendered};
+use crate::text::{fold, slugify};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -157,48 +159,8 @@ pub struct TagView {
     pub events: Vec<Link>,
 }
 
-/// Rendered Markdown of every text in the content, index-aligned with `Content`.
-pub struct RenderedContent {
-    pub home: Option<Rendered>,
-    pub chapter_summaries: Vec<Rendered>,
-    pub chapter_bodies: Vec<Rendered>,
-    pub event_summaries: Vec<Rendered>,
-    pub event_disputes: Vec<Option<Rendered>>,
-    pub event_bodies: Vec<Rendered>,
-    pub people: Vec<Rendered>,
-    pub places: Vec<Rendered>,
-}
-
-impl RenderedContent {
-    /// Every rendered text of the site.
-    pub fn all(&self) -> impl Iterator<Item = &Rendered> {
-        self.home
-            .iter()
-            .chain(&self.chapter_summaries)
-            .chain(&self.chapter_bodies)
-            .chain(&self.event_summaries)
-            .chain(self.event_disputes.iter().flatten())
-            .chain(&self.event_bodies)
-            .chain(&self.people)
-            .chain(&self.places)
-    }
-}
-
 fn has_code(html: &str) -> bool {
     html.contains("<span class=\"hl-")
-}
-
-/// Strips diacritics: "Trần Đại Quang" → "Tran Dai Quang".
-pub fn fold(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    s.nfkd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .map(|c| match c {
-            'đ' => 'd',
-            'Đ' => 'D',
-            c => c,
-        })
-        .collect()
 }
 
 /// Builds the views shared by several pages.

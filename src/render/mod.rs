@@ -18,20 +18,24 @@
 //! (`static/index.html`, `static/search.json`, …): that is an error, never a silent
 //! replacement.
 
+pub mod publish;
+pub mod templates;
+pub mod timeline;
+pub mod views;
+
 use crate::config::Config;
 use crate::content::Content;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::markdown::stage::RenderedContent;
 use crate::output::Output;
 use crate::site::{BuildError, BuildStats};
-use crate::templates::Templates;
-use crate::templates::{self, json_for_script};
-use crate::timeline;
-use crate::views::{ListedEvent, RenderedContent, Views};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use templates::{json_for_script, Templates};
 use tera::Context;
+use views::{ListedEvent, Views};
 
 /// One page to render: output path, template, and how to make its context.
 struct Job<'a> {
@@ -331,7 +335,7 @@ pub fn write_all(
         // Every body shares one page: the layout's ids and the chapters' own are taken
         // first, then each body's ids, in page order, get their prefix (and -1, -2 if
         // that is taken too).
-        let mut used: HashSet<String> = crate::markdown::LAYOUT_IDS
+        let mut used: HashSet<String> = crate::routes::LAYOUT_IDS
             .iter()
             .map(|s| s.to_string())
             .collect();
@@ -452,9 +456,12 @@ pub fn write_all(
             serde_json::to_vec_pretty(&tl).unwrap_or_default(),
         );
     }
-    put("highlight.css", crate::highlight::stylesheet().into_bytes());
+    put(
+        "highlight.css",
+        crate::markdown::highlight::stylesheet().into_bytes(),
+    );
     // Each file is written as soon as it is made, so only one is in memory at a time.
-    let n_extras = crate::publish::write_files(config, content, rendered, put);
+    let n_extras = crate::render::publish::write_files(config, content, rendered, put);
     let made = made.into_inner().unwrap_or_else(|p| p.into_inner());
     let statics = copy_static(root, out, &made);
     crate::profile::stage("files");
@@ -690,10 +697,10 @@ fn timeline_data(views: &Views) -> String {
 /// Copies `static/` into the output; returns how many files. A file whose path is one the
 /// build made (`made`: path → the template that rendered it, if any) is refused. Each file
 /// is streamed from its fenced handle, never read whole from a length it claims: one over
-/// [`crate::content::MAX_STATIC_BYTES`] (disk) or [`crate::content::MAX_FILE_BYTES`]
+/// [`crate::files::MAX_STATIC_BYTES`] (disk) or [`crate::files::MAX_FILE_BYTES`]
 /// (memory, for `serve` and `check`) is an error naming it, and all of them together over
-/// [`crate::content::MAX_STATIC_TOTAL_BYTES`] (disk) or
-/// [`crate::content::MAX_MEMORY_TOTAL_BYTES`] (memory) an error before any is copied.
+/// [`crate::files::MAX_STATIC_TOTAL_BYTES`] (disk) or
+/// [`crate::files::MAX_MEMORY_TOTAL_BYTES`] (memory) an error before any is copied.
 fn copy_static(
     root: &Path,
     out: &Output,
@@ -701,19 +708,19 @@ fn copy_static(
 ) -> Result<usize, BuildError> {
     let dir = root.join("static");
     let mut diags = Diagnostics::default();
-    let files = crate::content::files_under(root, "static", &mut diags);
-    let fence = crate::content::Fence::new(root, "static");
+    let files = crate::files::files_under(root, "static", &mut diags);
+    let fence = crate::files::Fence::new(root, "static");
     // Streamed from the fenced handle: to disk up to MAX_STATIC_BYTES a file, into memory
     // (serve, check) up to MAX_FILE_BYTES; and a bound on all of them together, checked
     // before anything is copied (sizes from `stat`, which opens nothing).
     let (cap, total_cap) = match out {
         Output::Memory(_) => (
-            crate::content::MAX_FILE_BYTES,
-            crate::content::MAX_MEMORY_TOTAL_BYTES,
+            crate::files::MAX_FILE_BYTES,
+            crate::files::MAX_MEMORY_TOTAL_BYTES,
         ),
         Output::Disk(_) => (
-            crate::content::MAX_STATIC_BYTES,
-            crate::content::MAX_STATIC_TOTAL_BYTES,
+            crate::files::MAX_STATIC_BYTES,
+            crate::files::MAX_STATIC_TOTAL_BYTES,
         ),
     };
     let total = files
@@ -728,7 +735,7 @@ fn copy_static(
                 "static",
                 format!(
                     "the files of static/ hold {total} bytes together, over the limit of {}",
-                    crate::content::size_in_words(total_cap)
+                    crate::files::size_in_words(total_cap)
                 ),
             )
             .with_hint(
@@ -748,14 +755,14 @@ fn copy_static(
             if let Some(template) = made.get(&rel) {
                 let by = template.map_or_else(String::new, |t| format!(", rendered by templates/{t}"));
                 return Err(BuildError::Site(Diagnostics(vec![Diagnostic::file(
-                    crate::diagnostics::rel(root, p),
+                    crate::diag::rel(root, p),
                     format!("this file would replace the generated `{rel}`{by}"),
                 )
                 .with_hint(
                     "a file of static/ may not have the path of a page or file the build makes; rename or move it",
                 )])));
             }
-            let src = crate::diagnostics::rel(root, p);
+            let src = crate::diag::rel(root, p);
             out.put_with(&rel, |w| fence.copy_to(&src, w, cap).map(drop))
                 .map_err(|d| BuildError::Site(Diagnostics(vec![d])))
         })

@@ -17,14 +17,14 @@ use serde_json::{json, Value};
 /// (which only titles can still hold) are dropped.
 fn html(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
-    if s.chars().any(crate::markdown::is_refused_char) {
+    if s.chars().any(crate::text::is_refused_char) {
         let kept: String = s
             .chars()
-            .filter(|&c| !crate::markdown::is_refused_char(c))
+            .filter(|&c| !crate::text::is_refused_char(c))
             .collect();
-        crate::markdown::escape_html(&kept, &mut o);
+        crate::text::escape_html(&kept, &mut o);
     } else {
-        crate::markdown::escape_html(s, &mut o);
+        crate::text::escape_html(s, &mut o);
     }
     o
 }
@@ -74,7 +74,7 @@ pub fn group(config: &Config, content: &Content) -> Vec<Group> {
     groups
 }
 
-fn tl_date(d: &crate::date::Date) -> Value {
+fn tl_date(d: &crate::content::date::Date) -> Value {
     let mut m = serde_json::Map::new();
     m.insert("year".into(), json!(d.year));
     if let Some(mo) = d.month {

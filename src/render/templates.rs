@@ -36,7 +36,7 @@
 //! render ([`with_render_stack`]) templates. A panic inside Tera while rendering (it has
 //! `unreachable!()`s a template can reach) becomes an error naming the template.
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use tera::Tera;
@@ -80,7 +80,7 @@ impl tera::Filter for JsonScript {
 /// escapes `/`, which is not needed inside quoted attributes and bloats every URL.)
 fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    crate::markdown::escape_html(s, &mut out);
+    crate::text::escape_html(s, &mut out);
     out
 }
 
@@ -141,8 +141,8 @@ fn load_here(root: &Path) -> Result<Templates, Diagnostics> {
             "a site needs templates/ with base.html, index.html, chapter.html, event.html, …",
         )]));
     }
-    let fence = crate::content::Fence::new(root, "templates");
-    for path in crate::content::files_under(root, "templates", &mut diags) {
+    let fence = crate::files::Fence::new(root, "templates");
+    for path in crate::files::files_under(root, "templates", &mut diags) {
         let name = path
             .strip_prefix(&dir)
             .unwrap_or(&path)
@@ -151,7 +151,7 @@ fn load_here(root: &Path) -> Result<Templates, Diagnostics> {
         if !(name.ends_with(".html") || name.ends_with(".xml")) {
             continue;
         }
-        let rel = crate::diagnostics::rel(root, &path);
+        let rel = crate::diag::rel(root, &path);
         match fence.read_text(&rel) {
             Ok(t) => files.push((name, t.to_string())),
             Err(d) => diags.push(d),
@@ -855,6 +855,8 @@ fn render_error(t: &Templates, template: &str, e: tera::Error) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::routes::*;
 
     #[test]
     fn json_for_script_cannot_close_the_script() {

@@ -4,7 +4,7 @@
 //! code pay nothing. [`stylesheet`] writes the matching CSS for a light theme and a dark
 //! one (chosen by `prefers-color-scheme` or the page's `data-theme`).
 
-use crate::markdown::escape_html;
+use crate::text::escape_html;
 use std::sync::OnceLock;
 use syntect::highlighting::ThemeSet;
 use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
@@ -121,6 +121,10 @@ fn make_stylesheet() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::routes::*;
+    #[allow(unused_imports)]
+    use crate::text::*;
 
     #[test]
     fn highlights_with_classes_not_styles() {

@@ -1,0 +1,394 @@
+//! Reading the site's files safely: the [`Fence`] every file is read through, the walk of a
+//! folder ([`files_under`]), and the size limits that keep hostile input from exhausting
+//! memory or disk.
+//!
+//! Every stage that reads a user's file (content, config, templates, the static copy,
+//! `new`) goes through here, so the rules are written once.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The most bytes a file read into memory may hold: a content file, a template, a registry,
+/// `site.toml`, or a file of `static/` when the output is kept in memory (`serve`, `check`).
+/// A larger file is an error naming it and its size; nothing is allocated from a length a
+/// file claims.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// The most bytes a file of `static/` may hold when the build writes to disk (it is copied
+/// by streaming, never held whole in memory). GitHub Pages refuses files over 100 MB.
+pub const MAX_STATIC_BYTES: u64 = 2 << 30;
+
+/// The most bytes all the files of `static/` together may hold when the build writes to
+/// disk: symlinks to one large file could otherwise fill the disk with copies of it.
+pub const MAX_STATIC_TOTAL_BYTES: u64 = 16 << 30;
+
+/// The most bytes all the files of `static/` together may hold when the output is kept in
+/// memory (`serve`, `check`).
+pub const MAX_MEMORY_TOTAL_BYTES: u64 = 2 << 30;
+
+/// The most files one walk of a folder (`content/events`, `static`, …) may find.
+pub const MAX_FILES: usize = 100_000;
+
+/// A size in words: `256 MiB`, `1024 GiB`, `812 bytes`.
+pub fn size_in_words(n: u64) -> String {
+    if n >= 1 << 30 && n.is_multiple_of(1 << 30) {
+        format!("{} GiB", n >> 30)
+    } else if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
+        format!("{} MiB", n >> 20)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// One of the site's folders (`content`, `templates`, `static`), or the site folder itself
+/// (for `site.toml`), resolved once to its real path.
+///
+/// Every file read through it is decided on before anything is opened: its path is
+/// resolved (all symlinks followed, which opens nothing) and refused, with a diagnostic
+/// naming it, when it lies outside, so that a symlink cannot make the build read, publish,
+/// quote in an error message, or even open, a file from elsewhere (`~/.ssh/…`, a
+/// credentials file, a named pipe, `/dev/tty`), whether the link is the file itself, a
+/// registry, `index.md` or a folder on the way. What lies inside must be a regular file
+/// (checked before opening, so a named pipe or device is never opened, and again on the
+/// open handle); it is opened without following a last symlink and without waiting, and
+/// the real path of what was opened is checked again, so nothing can swap a link in
+/// between. Files over [`MAX_FILE_BYTES`] are refused.
+#[derive(Debug, Clone)]
+pub struct Fence {
+    root: PathBuf,
+    dir: String,
+    real: PathBuf,
+}
+
+impl Fence {
+    /// The fence of `root/dir` (`dir` is one of the site's top folders).
+    pub fn new(root: &Path, dir: &str) -> Fence {
+        let base = root.join(dir);
+        Fence {
+            root: root.to_path_buf(),
+            dir: dir.to_string(),
+            real: base.canonicalize().unwrap_or(base),
+        }
+    }
+
+    /// The fence of the site folder itself, for `site.toml`.
+    pub fn site(root: &Path) -> Fence {
+        Fence {
+            root: root.to_path_buf(),
+            dir: String::new(),
+            real: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+        }
+    }
+
+    /// The folder as the messages name it: `content/`, or `the site folder`.
+    fn shown(&self) -> String {
+        if self.dir.is_empty() {
+            "the site folder".to_string()
+        } else {
+            format!("{}/", self.dir)
+        }
+    }
+
+    /// The real path of `rel` (relative to the site root), if it lies inside the folder.
+    /// Nothing is opened.
+    pub fn resolve(&self, rel: &Path) -> Result<PathBuf, Diagnostic> {
+        let real = self
+            .root
+            .join(rel)
+            .canonicalize()
+            .map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")))?;
+        if real.starts_with(&self.real) {
+            Ok(real)
+        } else {
+            Err(self.escape(rel, &real))
+        }
+    }
+
+    /// Why `rel`, whose real path is `real`, is refused: names the symlink on its way that
+    /// leads out (the file itself, or a folder above it).
+    fn escape(&self, rel: &Path, real: &Path) -> Diagnostic {
+        let dir = self.shown();
+        let hint =
+            format!("only files inside {dir} are read; copy the file in instead of linking to it");
+        let inner = rel.strip_prefix(&self.dir).unwrap_or(rel);
+        let mut at = PathBuf::from(&self.dir);
+        for c in inner.components() {
+            at.push(c);
+            if at == rel {
+                break;
+            }
+            let full = self.root.join(&at);
+            let is_link = full
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink());
+            if let (true, Ok(to)) = (is_link, full.canonicalize()) {
+                if !to.starts_with(&self.real) {
+                    return Diagnostic::file(
+                        rel,
+                        format!(
+                            "this file is reached through the symlink {}, which leads out of {dir}, to {}",
+                            at.display(),
+                            to.display()
+                        ),
+                    )
+                    .with_hint(hint);
+                }
+            }
+        }
+        Diagnostic::file(
+            rel,
+            format!("this symlink leads out of {dir}, to {}", real.display()),
+        )
+        .with_hint(hint)
+    }
+
+    /// Opens `rel` for reading once it is known to lie inside the folder and to be a
+    /// regular file of at most `cap` bytes (see the type's doc); returns the handle and
+    /// the file's size.
+    pub fn open(&self, rel: &Path, cap: u64) -> Result<(std::fs::File, u64), Diagnostic> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let real = self.resolve(rel)?;
+        let cannot = |e: std::io::Error| Diagnostic::file(rel, format!("cannot read file: {e}"));
+        // `stat` opens nothing: a named pipe or a device is refused unopened.
+        let meta = std::fs::metadata(&real).map_err(cannot)?;
+        if !meta.is_file() {
+            return Err(Diagnostic::file(rel, "not a regular file"));
+        }
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+            .open(&real)
+            .map_err(|e| Diagnostic::file(rel, format!("cannot read: {e}")))?;
+        // The path may have changed since it was resolved: check what was opened.
+        let opened = real_path(&file, &real).map_err(cannot)?;
+        if !opened.starts_with(&self.real) {
+            return Err(self.escape(rel, &opened));
+        }
+        let meta = file.metadata().map_err(cannot)?;
+        if !meta.is_file() {
+            return Err(Diagnostic::file(rel, "not a regular file"));
+        }
+        if meta.len() > cap {
+            return Err(too_large(rel, meta.len(), cap));
+        }
+        Ok((file, meta.len()))
+    }
+
+    /// Copies `rel` into `w` by streaming (see [`Fence::open`]); a file over `cap` bytes,
+    /// or one that grows past it while being copied, is refused.
+    pub fn copy_to(
+        &self,
+        rel: &Path,
+        w: &mut dyn std::io::Write,
+        cap: u64,
+    ) -> Result<u64, Diagnostic> {
+        use std::io::Read;
+        let (file, _) = self.open(rel, cap)?;
+        let n = std::io::copy(&mut file.take(cap + 1), w)
+            .map_err(|e| Diagnostic::file(rel, format!("cannot copy file: {e}")))?;
+        if n > cap {
+            return Err(too_large(rel, n, cap));
+        }
+        Ok(n)
+    }
+
+    /// Reads `rel` whole (at most [`MAX_FILE_BYTES`]), once it is known to lie inside the
+    /// folder and to be a regular file.
+    pub fn read(&self, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
+        use std::io::Read;
+        let (file, len) = self.open(rel, MAX_FILE_BYTES)?;
+        // `len` is at most the cap; a file that grows meanwhile is stopped just past it.
+        let mut bytes = Vec::with_capacity(len as usize);
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Diagnostic::file(rel, format!("cannot read file: {e}")))?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(too_large(rel, bytes.len() as u64, MAX_FILE_BYTES));
+        }
+        Ok(bytes)
+    }
+
+    /// Reads `rel` as UTF-8 text (a leading BOM is dropped), once it is known to lie inside
+    /// the folder.
+    pub fn read_text(&self, rel: &Path) -> Result<Arc<str>, Diagnostic> {
+        decode_text(rel, self.read(rel)?)
+    }
+}
+
+/// Why a file over `cap` bytes is refused.
+fn too_large(rel: &Path, len: u64, cap: u64) -> Diagnostic {
+    Diagnostic::file(
+        rel,
+        format!(
+            "file too large: {len} bytes, over the limit of {}",
+            size_in_words(cap)
+        ),
+    )
+    .with_hint(
+        "no file of a site may be this large; remove it, or host it elsewhere and link to it",
+    )
+}
+
+/// The real path of the open `file` (opened from `path`): where the system says it is,
+/// else `path` resolved.
+fn real_path(file: &std::fs::File, path: &Path) -> std::io::Result<PathBuf> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let fd = PathBuf::from(format!("/proc/self/fd/{}", file.as_raw_fd()));
+        if let Ok(p) = std::fs::read_link(fd) {
+            if p.is_absolute() {
+                return Ok(p);
+            }
+        }
+    }
+    let _ = file;
+    path.canonicalize()
+}
+
+/// `bytes`, read from `rel`, as UTF-8 text (a leading BOM is dropped).
+fn decode_text(rel: &Path, bytes: Vec<u8>) -> Result<Arc<str>, Diagnostic> {
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&bytes)
+        .to_vec();
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    match String::from_utf8(bytes) {
+        Ok(t) => Ok(Arc::from(t)),
+        Err(_) if utf16 => Err(
+            Diagnostic::file(rel, "file is UTF-16, not UTF-8").with_hint(
+                "save the file as UTF-8 (most editors offer it under \"Save with encoding\")",
+            ),
+        ),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let line = prefix.matches('\n').count() + 1;
+            let col = prefix[prefix.rfind('\n').map_or(0, |i| i + 1)..]
+                .chars()
+                .count()
+                + 1;
+            let mut d = Diagnostic::file(rel, "file is not valid UTF-8")
+                .with_hint("save the file as UTF-8");
+            d.line = line;
+            d.col = col;
+            Err(d)
+        }
+    }
+}
+
+/// Every regular file under `dir` (relative to root: `content/events`, `static`), sorted,
+/// following symlinks but none out of the top folder (`content/`, `static/`): a folder
+/// symlink leading out is reported once and not entered, a file symlink leading out is
+/// reported; loops, unreadable entries and what is neither a file nor a folder (a named
+/// pipe, a socket, a device: never opened) are reported too, all in `diags`. Each real
+/// folder is walked once: one reached a second time (through a symlink: two links to one
+/// folder, or a link and the folder itself) is reported naming both paths and not entered
+/// again, so that links cannot multiply the files (a grid of links doubling at each level
+/// would otherwise list 2^depth copies). A walk stops with an error after [`MAX_FILES`]
+/// files. The files returned are still to be read through a [`Fence`], which resolves each
+/// again.
+pub fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let base = root.join(dir);
+    if !base.is_dir() {
+        return Vec::new();
+    }
+    let top = dir.split('/').next().unwrap_or(dir);
+    let fence = Fence::new(root, top);
+    if dir != top {
+        if let Err(d) = fence.resolve(Path::new(dir)) {
+            diags.push(d);
+            return Vec::new();
+        }
+    }
+    let mut out = Vec::new();
+    // Each real folder walked, by device and inode, with the path it was first reached by.
+    let mut walked: HashMap<(u64, u64), PathBuf> = HashMap::new();
+    let mut walk = walkdir::WalkDir::new(&base)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walk.next() {
+        match entry {
+            Ok(e) => {
+                // Only links need resolving (most sites have none, so no file pays for
+                // it); a file inside a linked folder that stays inside is inside too.
+                if e.path_is_symlink() {
+                    let rel = crate::diag::rel(root, e.path());
+                    if let Err(d) = fence.resolve(&rel) {
+                        diags.push(d);
+                        if e.file_type().is_dir() {
+                            walk.skip_current_dir();
+                        }
+                        continue;
+                    }
+                }
+                if e.file_type().is_dir() {
+                    use std::os::unix::fs::MetadataExt;
+                    // Follows the link, as the walk does: the folder it leads to.
+                    if let Ok(m) = e.metadata() {
+                        let rel = crate::diag::rel(root, e.path());
+                        if let Some(first) = walked.get(&(m.dev(), m.ino())) {
+                            diags.push(
+                                Diagnostic::file(
+                                    &rel,
+                                    format!(
+                                        "this folder was already read as {}: a symlink leads to it a second time",
+                                        first.display()
+                                    ),
+                                )
+                                .with_hint("each folder is read once; remove the extra symlink"),
+                            );
+                            walk.skip_current_dir();
+                            continue;
+                        }
+                        walked.insert((m.dev(), m.ino()), rel);
+                    }
+                }
+                if !e.file_type().is_file() && !e.file_type().is_dir() {
+                    // A named pipe, a socket or a device: never opened.
+                    let rel = crate::diag::rel(root, e.path());
+                    diags.push(Diagnostic::file(rel, "not a regular file").with_hint(
+                        "only regular files and folders may be in the site's folders; remove it",
+                    ));
+                    continue;
+                }
+                if e.file_type().is_file() {
+                    if out.len() == MAX_FILES {
+                        diags.push(
+                            Diagnostic::file(
+                                dir,
+                                format!("more than {MAX_FILES} files: the rest were not read"),
+                            )
+                            .with_hint(
+                                "a site of this many files is likely a symlink or copying mistake",
+                            ),
+                        );
+                        break;
+                    }
+                    out.push(e.into_path());
+                }
+            }
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| crate::diag::rel(root, p))
+                    .unwrap_or_else(|| PathBuf::from(dir));
+                let msg = if e.loop_ancestor().is_some() {
+                    "symlink loop: this folder links back to one of its parents".to_string()
+                } else {
+                    format!(
+                        "cannot read: {}",
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), |io| io.to_string())
+                    )
+                };
+                diags.push(Diagnostic::file(path, msg));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,221 @@
+//! Text helpers every stage shares: HTML escaping, slugs, diacritic folding, the
+//! characters refused in any text, and how a browser reads a URL's scheme.
+//!
+//! Plain functions over strings, with no knowledge of the site's model.
+
+use crate::diag::Diagnostic;
+use std::ops::Range;
+
+/// The scheme of a URL as a browser reads it (WHATWG URL parsing): leading and trailing
+/// C0 controls and spaces trimmed, tabs and newlines removed, then an ASCII letter
+/// followed by letters, digits, `+`, `-` or `.` up to a `:`; lowercased. `None` for a
+/// relative URL.
+pub fn url_scheme(url: &str) -> Option<String> {
+    let trimmed = url.trim_matches(|c: char| c <= ' ');
+    let mut scheme = String::new();
+    for c in trimmed.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')) {
+        match c {
+            ':' if !scheme.is_empty() => return Some(scheme),
+            'a'..='z' | 'A'..='Z' => scheme.push(c.to_ascii_lowercase()),
+            '0'..='9' | '+' | '-' | '.' if !scheme.is_empty() => scheme.push(c),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether a browser reads `url` as protocol-relative (`//host/…`, which takes the page's
+/// scheme and names another host): after the trimming of [`url_scheme`], two slashes or
+/// backslashes (browsers read `\` as `/` in http(s) URLs).
+pub fn is_protocol_relative(url: &str) -> bool {
+    let mut chars = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    matches!(
+        (chars.next(), chars.next()),
+        (Some('/' | '\\'), Some('/' | '\\'))
+    )
+}
+
+/// The URL schemes a link or image may use.
+pub const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto"];
+
+/// Characters refused in any text: C0 controls other than tab, newline and carriage
+/// return, DEL, C1 controls, and U+FFFE/U+FFFF (not characters in XML).
+pub fn is_refused_char(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// Turns heading text into an id: lowercase ASCII letters and digits, hyphens between words.
+/// Diacritics are dropped (`Trần` → `tran`).
+pub fn slugify(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::new();
+    let mut dash = false;
+    for c in text.nfkd() {
+        if c.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else if c == 'đ' || c == 'Đ' {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push('d');
+        } else if c.is_whitespace() || c == '-' || c == '_' || c == '–' || c == '—' || c == '/'
+        {
+            dash = true;
+        }
+    }
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
+}
+
+/// The `nth` TOML escape in `text` that writes a refused character (`\u0001`, `\b`,
+/// `\U0000007F`, …), as a byte range of `text`.
+pub(crate) fn escape_span(text: &str, nth: usize) -> Option<Range<usize>> {
+    let mut found = 0;
+    let mut i = 0;
+    let b = text.as_bytes();
+    while i + 1 < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        let len = match b[i + 1] {
+            b'u' => 6,
+            b'U' => 10,
+            b'x' => 4,
+            b'b' | b'f' | b'e' => 2,
+            _ => {
+                i += 2;
+                continue;
+            }
+        };
+        let esc = text.get(i..(i + len).min(text.len())).unwrap_or("");
+        let decoded = match b[i + 1] {
+            b'b' => Some('\u{8}'),
+            b'f' => Some('\u{c}'),
+            b'e' => Some('\u{1b}'),
+            _ => esc
+                .get(2..)
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32),
+        };
+        if decoded.is_some_and(is_refused_char) {
+            if found == nth {
+                return Some(i..i + esc.len());
+            }
+            found += 1;
+        }
+        i += 2;
+    }
+    None
+}
+
+/// Control characters in the TOML strings of `file[range]` (a front matter, or a whole
+/// registry such as `content/people.toml`), each an error at the escape or byte that
+/// wrote it. The strings under `markdown_keys` are Markdown, which [`render`] checks the
+/// same way. Plain strings (titles, names, notes) go into every output, the Atom feed
+/// included, so they are refused here rather than dropped.
+pub fn toml_control_characters(
+    path: &std::path::Path,
+    file: &str,
+    range: Range<usize>,
+    markdown_keys: &[&str],
+) -> Vec<Diagnostic> {
+    let Some(text) = file.get(range.clone()) else {
+        return Vec::new();
+    };
+    // Only an escape or a raw control character can write one: most files have neither.
+    if !text.contains('\\') && !text.chars().any(is_refused_char) {
+        return Vec::new();
+    }
+    let Ok(doc) = toml_edit::ImDocument::parse(text) else {
+        return Vec::new();
+    };
+    let mut diags = Vec::new();
+    let mut report = |key: &str, value: &toml_edit::Value| {
+        let (Some(s), Some(span)) = (value.as_str(), value.span()) else {
+            return;
+        };
+        if markdown_keys.contains(&key) {
+            return;
+        }
+        let written = &text[span.clone()];
+        for (nth, c) in s.chars().filter(|&c| is_refused_char(c)).enumerate() {
+            let at = if written.contains(c) {
+                written.find(c).map(|i| i..i + c.len_utf8())
+            } else {
+                escape_span(written, nth)
+            }
+            .unwrap_or(0..1);
+            let abs = range.start + span.start + at.start..range.start + span.start + at.end;
+            diags.push(
+                Diagnostic::at(
+                    path,
+                    file,
+                    abs,
+                    format!("control character U+{:04X} is not allowed", c as u32),
+                )
+                .with_hint(
+                    "remove it: it cannot be shown, and it would make the Atom feed invalid XML",
+                ),
+            );
+        }
+    };
+    fn walk(key: &str, item: &toml_edit::Item, f: &mut dyn FnMut(&str, &toml_edit::Value)) {
+        match item {
+            toml_edit::Item::Value(v) => walk_value(key, v, f),
+            toml_edit::Item::Table(t) => t.iter().for_each(|(k, i)| walk(k, i, f)),
+            toml_edit::Item::ArrayOfTables(a) => a
+                .iter()
+                .for_each(|t| t.iter().for_each(|(k, i)| walk(k, i, f))),
+            toml_edit::Item::None => {}
+        }
+    }
+    fn walk_value(key: &str, v: &toml_edit::Value, f: &mut dyn FnMut(&str, &toml_edit::Value)) {
+        match v {
+            toml_edit::Value::Array(a) => a.iter().for_each(|x| walk_value(key, x, f)),
+            toml_edit::Value::InlineTable(t) => t.iter().for_each(|(k, x)| walk_value(k, x, f)),
+            _ => f(key, v),
+        }
+    }
+    doc.as_table()
+        .iter()
+        .for_each(|(k, i)| walk(k, i, &mut report));
+    diags
+}
+
+pub fn escape_html(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Strips diacritics: "Trần Đại Quang" → "Tran Dai Quang".
+pub fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' => 'd',
+            'Đ' => 'D',
+            c => c,
+        })
+        .collect()
+}
