@@ -35,7 +35,7 @@
 //! hyphens). Control characters (see [`crate::text::is_refused_char`]) in `title`,
 //! `description`, `author` and era names are errors at their line.
 
-use crate::content::date::Date;
+use crate::date::Date;
 use crate::diag::toml_error as tomlerr;
 use crate::diag::{Diagnostic, Diagnostics};
 use serde::Deserialize;
@@ -96,9 +96,9 @@ pub struct Config {
 pub struct Era {
     pub id: String,
     pub name: String,
-    #[serde(serialize_with = "crate::content::date::serialize_iso")]
+    #[serde(serialize_with = "crate::date::serialize_iso")]
     pub start: Date,
-    #[serde(serialize_with = "crate::content::date::serialize_iso")]
+    #[serde(serialize_with = "crate::date::serialize_iso")]
     pub end: Date,
 }
 
@@ -212,7 +212,7 @@ impl Config {
         let mut eras: Vec<Era> = Vec::new();
         for e in &raw.eras {
             let id = e.id.get_ref();
-            if !crate::content::is_slug(id) {
+            if !crate::text::is_slug(id) {
                 diags.push(at(
                     e.id.span(),
                     format!("era id `{id}` must use only lowercase letters, digits and hyphens"),

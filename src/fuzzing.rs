@@ -16,7 +16,7 @@
 //!   through the same files-on-disk path `build` uses; the scratch site lives in the
 //!   system's temporary folder, one per thread, and is removed when the thread ends.
 //! * [`date`]: the bytes (lossily decoded as UTF-8) go to [`Date::parse`]; a `/` splits
-//!   them into the two ends of a range for [`crate::content::date::human_range`].
+//!   them into the two ends of a range for [`crate::date::human_range`].
 //! * [`markdown`]: the bytes (lossily decoded) are rendered by [`crate::markdown::render`]
 //!   as a chapter body and as a front-matter string embedded in a larger file, against a
 //!   resolver that knows the pages `index.md`, `events/a.md` and `chapters/b.md` and the
@@ -26,8 +26,8 @@
 //!   no link or source with a scheme but http(s) and mailto, and no reserved id.
 
 use crate::config::Config;
-use crate::content::date::{human_range, Date};
 use crate::content::{Content, LoadOptions, Source};
+use crate::date::{human_range, Date};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown::{render, RenderOptions, Resolver};
 use std::cell::RefCell;
@@ -178,7 +178,7 @@ pub fn front_matter(data: &[u8]) {
         }
 
         let (rendered, md_diags) = crate::markdown::stage::render_markdown(config, &content);
-        let reserved = crate::routes::reserved_ids(&content);
+        let reserved = crate::markdown::stage::reserved_ids(&content);
         for r in rendered.all() {
             let unsafe_parts = audit_html(&r.html, &reserved);
             assert!(unsafe_parts.is_empty(), "{unsafe_parts:?} in {}", r.html);
@@ -186,7 +186,7 @@ pub fn front_matter(data: &[u8]) {
         diags.extend(md_diags);
         diags.sort();
         let _ = show(&diags);
-        let _ = crate::routes::page_urls(&content, &config.base_path);
+        let _ = crate::markdown::stage::page_urls(&content, &config.base_path);
     });
 }
 

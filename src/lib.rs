@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod content;
+pub mod date;
 pub mod diag;
 mod files;
 #[doc(hidden)]

@@ -11,10 +11,10 @@
 //! `content/`, a named pipe or a device is an error naming it, and nothing is waited on. The
 //! folder written into must lie inside `content/` too.
 
-use crate::content::date::Date;
-use crate::content::is_slug;
+use crate::date::Date;
 use crate::diag::Diagnostics;
 use crate::files::{files_under, Fence};
+use crate::text::is_slug;
 use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -9,6 +9,7 @@
 use crate::config::Config;
 use crate::content::{Content, LoadOptions};
 use crate::diag::Diagnostics;
+pub use crate::diag::{BuildError, BuildStats};
 use crate::markdown::stage::{render_markdown, RenderedContent};
 use crate::output::Output;
 use crate::render::templates;
@@ -25,49 +26,6 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include `draft = true` pages.
     pub drafts: bool,
-}
-
-/// Why a build failed: problems in the site's files, or a system error.
-#[derive(Debug)]
-pub enum BuildError {
-    Site(Diagnostics),
-    System(anyhow::Error),
-}
-
-impl std::fmt::Display for BuildError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            BuildError::Site(d) => write!(f, "{d}"),
-            BuildError::System(e) => {
-                write!(f, "{}", crate::diag::clean_lines(&format!("{e:#}")))
-            }
-        }
-    }
-}
-
-impl std::error::Error for BuildError {}
-
-impl From<Diagnostics> for BuildError {
-    fn from(d: Diagnostics) -> Self {
-        BuildError::Site(d)
-    }
-}
-
-impl From<anyhow::Error> for BuildError {
-    /// A system error can name a file of the site (`cannot write …`): its text is made safe
-    /// for a terminal here, so whoever prints it (`build`, `serve`) prints it safely.
-    fn from(e: anyhow::Error) -> Self {
-        BuildError::System(anyhow::anyhow!(crate::diag::clean_lines(&format!("{e:#}"))))
-    }
-}
-
-/// What a successful build made.
-#[derive(Debug, Clone, Default)]
-pub struct BuildStats {
-    pub pages: usize,
-    pub files: usize,
-    pub events: usize,
-    pub chapters: usize,
 }
 
 /// Runs the whole build, writing through `out`.

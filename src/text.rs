@@ -219,3 +219,10 @@ pub fn fold(s: &str) -> String {
         })
         .collect()
 }
+
+/// Lowercase ASCII letters, digits, hyphens and underscores; not empty.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}

@@ -13,7 +13,7 @@
 //!   `content/places.toml` (`[[place]]`).
 //!
 //! Front matter is TOML between a first line `+++` and the next line `+++`. Dates use the
-//! syntax of [`crate::content::date`]. Every problem is collected as a [`Diagnostic`] with its file,
+//! syntax of [`crate::date`]. Every problem is collected as a [`Diagnostic`] with its file,
 //! line and column; loading goes on after a problem so that one run reports them all.
 //!
 //! Every file is read through a [`Fence`] (also used for `templates/`, `static/` and, with
@@ -33,13 +33,12 @@
 //! line, so no page can have an id twice. Control characters written as TOML escapes in
 //! `content/sources.toml` are refused at the escape.
 
-pub mod date;
-
 use crate::config::Config;
-use crate::content::date::Date;
+use crate::date::Date;
 use crate::diag::toml_error as tomlerr;
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Span};
 use crate::files::{files_under, Fence};
+use crate::text::is_slug;
 use rayon::prelude::*;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -200,13 +199,6 @@ pub struct Content {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LoadOptions {
     pub drafts: bool,
-}
-
-/// Lowercase ASCII letters, digits, hyphens and underscores; not empty.
-pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 // ---------------------------------------------------------------- front matter schemas
@@ -1046,7 +1038,7 @@ fn load_event(fence: &Fence, rel: &Path, refs: &Refs) -> (Option<Event>, Vec<Dia
     let display_date = meta
         .display_date
         .clone()
-        .unwrap_or_else(|| crate::content::date::human_range(&date, end_date.as_ref()));
+        .unwrap_or_else(|| crate::date::human_range(&date, end_date.as_ref()));
     let event = Event {
         id,
         title: meta.title,

@@ -248,6 +248,76 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// Why a build failed: problems in the site's files, or a system error.
+#[derive(Debug)]
+pub enum BuildError {
+    Site(Diagnostics),
+    System(anyhow::Error),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Site(d) => write!(f, "{d}"),
+            BuildError::System(e) => {
+                write!(f, "{}", clean_lines(&format!("{e:#}")))
+            }
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+impl From<Diagnostics> for BuildError {
+    fn from(d: Diagnostics) -> Self {
+        BuildError::Site(d)
+    }
+}
+
+impl From<anyhow::Error> for BuildError {
+    /// A system error can name a file of the site (`cannot write …`): its text is made safe
+    /// for a terminal here, so whoever prints it (`build`, `serve`) prints it safely.
+    fn from(e: anyhow::Error) -> Self {
+        BuildError::System(anyhow::anyhow!(clean_lines(&format!("{e:#}"))))
+    }
+}
+
+/// What a successful build made.
+#[derive(Debug, Clone, Default)]
+pub struct BuildStats {
+    pub pages: usize,
+    pub files: usize,
+    pub events: usize,
+    pub chapters: usize,
+}
+
+/// A collector of diagnostics for work done in parallel: each thread pushes what it finds,
+/// and the run takes them all, sorted, at the end. A panicked holder's lock is taken over
+/// (what it pushed is kept), so one problem never hides the others.
+#[derive(Debug, Default)]
+pub struct Sink(std::sync::Mutex<Vec<Diagnostic>>);
+
+impl Sink {
+    pub fn push(&self, d: Diagnostic) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+    }
+    pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend(ds);
+    }
+    /// Records `r`'s problem, if any.
+    pub fn record(&self, r: Result<(), Diagnostic>) {
+        if let Err(d) = r {
+            self.push(d);
+        }
+    }
+    /// Everything pushed, sorted.
+    pub fn into_diagnostics(self) -> Diagnostics {
+        let mut d = Diagnostics(self.0.into_inner().unwrap_or_else(|p| p.into_inner()));
+        d.sort();
+        d
+    }
+}
+
 /// Names longer than this many characters get no "did you mean" hint: nobody mistypes a
 /// name that long, and comparing it with every candidate is what made a few long broken
 /// links take many seconds.

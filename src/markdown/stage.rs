@@ -6,9 +6,9 @@ use crate::config::Config;
 use crate::content::{Content, Source};
 use crate::diag::Diagnostic;
 use crate::markdown::{render, RenderOptions, Rendered, Resolver};
-use crate::routes::page_urls;
+use crate::routes::LAYOUT_IDS;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Renders every Markdown text of the site and checks internal `#anchors`.
 pub fn render_markdown(config: &Config, content: &Content) -> (RenderedContent, Vec<Diagnostic>) {
@@ -18,7 +18,7 @@ pub fn render_markdown(config: &Config, content: &Content) -> (RenderedContent, 
         pages: &pages,
         base_path: &config.base_path,
         sources: &sources,
-        reserved: &crate::routes::reserved_ids(content),
+        reserved: &crate::markdown::stage::reserved_ids(content),
     };
     let body = RenderOptions {
         front_matter: false,
@@ -199,4 +199,48 @@ impl RenderedContent {
             .chain(&self.people)
             .chain(&self.places)
     }
+}
+
+/// The ids a heading or footnote in a page's body must not take: [`LAYOUT_IDS`] and the
+/// ids the templates make from the content on the pages that show bodies (event cards'
+/// `h-<event id>` on chapter pages, `chapter-<slug>` and `chapter-<slug>-h` on the print
+/// page).
+pub fn reserved_ids(content: &crate::content::Content) -> HashSet<String> {
+    let mut ids: HashSet<String> = LAYOUT_IDS.iter().map(|s| s.to_string()).collect();
+    for e in &content.events {
+        ids.insert(format!("h-{}", e.id));
+    }
+    for c in &content.chapters {
+        ids.insert(format!("chapter-{}", c.slug));
+        ids.insert(format!("chapter-{}-h", c.slug));
+    }
+    ids
+}
+
+/// Maps content paths (`events/x.md`, `chapters/y.md`) to the URL path each page gets.
+pub fn page_urls(content: &Content, base_path: &str) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    m.insert("index.md".to_string(), base_path.to_string());
+    for c in &content.chapters {
+        m.insert(
+            format!("chapters/{}.md", c.slug),
+            format!("{base_path}chapters/{}/", c.slug),
+        );
+    }
+    for e in &content.events {
+        let rel = e.body.path.strip_prefix("content").unwrap_or(&e.body.path);
+        let key = rel.to_string_lossy().replace('\\', "/");
+        m.insert(key, format!("{base_path}events/{}/", e.id));
+    }
+    for key in &content.unloaded {
+        let stem = key
+            .rsplit('/')
+            .next()
+            .unwrap_or(key)
+            .trim_end_matches(".md");
+        let kind = key.split('/').next().unwrap_or_default();
+        m.entry(key.clone())
+            .or_insert_with(|| format!("{base_path}{kind}/{stem}/"));
+    }
+    m
 }

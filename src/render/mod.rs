@@ -25,10 +25,10 @@ pub mod views;
 
 use crate::config::Config;
 use crate::content::Content;
+use crate::diag::{BuildError, BuildStats};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown::stage::RenderedContent;
 use crate::output::Output;
-use crate::site::{BuildError, BuildStats};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};

@@ -105,7 +105,7 @@ fn sitemap(config: &Config, content: &Content) -> String {
     s
 }
 
-fn rfc3339(d: &crate::content::date::Date) -> String {
+fn rfc3339(d: &crate::date::Date) -> String {
     format!(
         "{:04}-{:02}-{:02}T00:00:00Z",
         d.year,

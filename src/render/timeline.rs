@@ -74,7 +74,7 @@ pub fn group(config: &Config, content: &Content) -> Vec<Group> {
     groups
 }
 
-fn tl_date(d: &crate::content::date::Date) -> Value {
+fn tl_date(d: &crate::date::Date) -> Value {
     let mut m = serde_json::Map::new();
     m.insert("year".into(), json!(d.year));
     if let Some(mo) = d.month {
