@@ -296,7 +296,7 @@ mod tests {
         }
     }
 
-    fn run(md: &str) -> (Rendered, Vec<Diagnostic>) {
+    pub(super) fn run(md: &str) -> (Rendered, Vec<Diagnostic>) {
         run_as(md, false)
     }
 

@@ -169,3 +169,45 @@ fn plain(text: &str) -> String {
         .replace("&#39;", "'");
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::run;
+
+    #[test]
+    fn sections_split_at_h2_and_h3_without_citations() {
+        let (r, _) = run("Intro [@A] here.\n\n## Aid [@E]\n\nMoney **x** &amp; more\n\n#### Deep\n\ntext\n\n### Pilots {#p}\n\n200\n");
+        let s: Vec<_> = r
+            .sections
+            .iter()
+            .map(|s| (s.id.as_str(), s.title.as_str(), s.text.as_str()))
+            .collect();
+        assert_eq!(
+            s,
+            [
+                ("", "", "Intro here."),
+                ("aid", "Aid", "Money x & more Deep text"),
+                ("p", "Pilots", "200")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_citation_in_an_image_is_alt_text_not_a_citation() {
+        let (r, _) = run("see ![x [@E]](/a.png)more\n");
+        assert_eq!(r.sections[0].text, "see more");
+    }
+
+    #[test]
+    fn a_figure_caption_leaves_its_citation_out() {
+        let fig = "```figure\ntitle = \"T\"\nunit = \"u\"\nsources = [\"A\"]\nbars = [[\"a\", 1.0]]\nnote = \"n\"\n```\n";
+        let (r, d) = run(fig);
+        assert!(d.is_empty());
+        assert!(r.html.contains("n <span class=\"cite\">"), "{}", r.html);
+        assert!(
+            r.sections[0].text.ends_with("T, in u. n"),
+            "{:?}",
+            r.sections
+        );
+    }
+}
