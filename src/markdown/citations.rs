@@ -10,7 +10,7 @@ use std::fmt::Write;
 use std::ops::Range;
 
 /// Renders citations `ids` as a bracketed group of links.
-pub(crate) fn citation_html(ids: &[String], base_path: &str) -> String {
+fn citation_html(ids: &[String], base_path: &str) -> String {
     let mut s = String::from("<span class=\"cite\">[");
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {

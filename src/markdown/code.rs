@@ -5,7 +5,7 @@
 
 use super::{figure, highlight, Events, Renderer};
 use crate::content::Source;
-use crate::diag::Diagnostic;
+use crate::diag::Diagnostics;
 use crate::text::toml_control_characters;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, TagEnd};
 use std::ops::Range;
@@ -53,8 +53,7 @@ impl<'s> Renderer<'s, '_> {
         let code_offset = src.markdown[range.clone()]
             .find('\n')
             .map_or(range.start, |i| range.start + i + 1);
-        self.diags
-            .extend(figure_control_characters(src, code, code_offset, &range));
+        figure_control_characters(src, code, code_offset, &range, &mut self.diags);
         match figure::render(code, self.r.sources, src, code_offset) {
             Ok(fig) => {
                 let head = self.figure_ids(fig.html);
@@ -80,21 +79,26 @@ fn figure_control_characters(
     code: &str,
     code_offset: usize,
     range: &Range<usize>,
-) -> Vec<Diagnostic> {
+    diags: &mut Diagnostics,
+) {
     if !code.contains('\\') {
-        return Vec::new();
+        return;
     }
     let abs = src.offset + code_offset;
     if src.file.get(abs..abs + code.len()) == Some(code) {
-        return toml_control_characters(&src.path, &src.file, abs..abs + code.len(), &[]);
+        diags.extend(toml_control_characters(
+            &src.path,
+            &src.file,
+            abs..abs + code.len(),
+            &[],
+        ));
+        return;
     }
     let found = toml_control_characters(&src.path, code, 0..code.len(), &[]);
-    found
-        .first()
-        .map(|d| {
+    if let Some(d) = found.first() {
+        diags.push(
             src.diag(range.start..(range.start + 3).min(range.end), d.message.clone())
-                .with_hint("remove it from the figure: it cannot be shown, and it would make the Atom feed invalid XML")
-        })
-        .into_iter()
-        .collect()
+                .with_hint("remove it from the figure: it cannot be shown, and it would make the Atom feed invalid XML"),
+        );
+    }
 }

@@ -26,7 +26,7 @@
 //!   error here, and the `#anchor` is returned in [`Rendered::links`] to be checked once
 //!   every page is rendered. Links starting with `/` get the site's base path.
 //! * **Figures**: a fenced block with the language `figure` is drawn as an SVG chart
-//!   ([`crate::markdown::figure`]); other fenced code is highlighted by syntect with CSS classes.
+//!   (`figure.rs`); other fenced code is highlighted by syntect with CSS classes.
 //!   Control characters written as TOML escapes in a figure's strings are errors at the
 //!   escape.
 //! * **Link and image addresses** may be `http:`, `https:` or `mailto:` URLs, relative
@@ -47,10 +47,17 @@
 //! * **Control characters** (C0 other than tab, newline and carriage return, DEL, C1, and
 //!   U+FFFE/U+FFFF) are errors at their line and column: they cannot be shown, and they
 //!   make the Atom feed invalid XML.
+//!
+//! One `Renderer` reads the text's events and keeps what is being built; each extension
+//! is its methods, in a file of this folder: `citations.rs`, `links.rs` (schemes, `@/`
+//! links, base path), `headings.rs` (ids, `{#id}`, toc, footnotes' and figures' ids),
+//! `code.rs` (code blocks and figures, drawn by `figure.rs` and `highlight.rs`),
+//! `refused.rs` (control characters, raw HTML) and `plain.rs` (the plain text and a
+//! body's search sections).
 
 mod citations;
 mod code;
-pub mod figure;
+mod figure;
 mod headings;
 pub mod highlight;
 mod links;

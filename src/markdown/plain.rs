@@ -21,20 +21,21 @@ pub(super) fn drop_citation(text: &mut String) {
 impl<'s> Renderer<'s, '_> {
     /// Text: it joins the plain text, and the open heading's title.
     pub(super) fn text(&mut self, t: CowStr<'s>) {
-        if let Some(h) = &mut self.open_heading {
-            h.text.push_str(&t);
-        }
-        self.out.text.push_str(&t);
+        self.push_plain(&t);
         self.events.push(Event::Text(t));
     }
 
     /// Inline code in a heading, which is part of its title (and of the plain text).
     pub(super) fn heading_code(&mut self, t: CowStr<'s>) {
-        if let Some(h) = &mut self.open_heading {
-            h.text.push_str(&t);
-        }
-        self.out.text.push_str(&t);
+        self.push_plain(&t);
         self.events.push(Event::Code(t));
+    }
+
+    fn push_plain(&mut self, t: &str) {
+        if let Some(h) = &mut self.open_heading {
+            h.text.push_str(t);
+        }
+        self.out.text.push_str(t);
     }
 
     /// A soft or hard line break: a space in the plain text.
