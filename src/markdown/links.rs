@@ -10,46 +10,40 @@ use pulldown_cmark::{CowStr, Event, LinkType, Tag};
 use std::ops::Range;
 
 impl<'s> Renderer<'s, '_> {
-    /// A link: written as an inline link to its resolved address (`#` if refused).
-    pub(super) fn link(
-        &mut self,
-        link_type: LinkType,
-        dest_url: CowStr<'s>,
-        title: CowStr<'s>,
-        id: CowStr<'s>,
-        range: Range<usize>,
-    ) {
-        let dest = self.destination(dest_url, "link", &range);
-        // An email autolink `<a@b.c>` keeps its type, which writes `mailto:`;
-        // every other kind is written as an inline link to its resolved address.
-        let link_type = match link_type {
-            LinkType::Email => LinkType::Email,
-            _ => LinkType::Inline,
+    /// A link or an image: written to its resolved address (`#` if refused). A link is
+    /// written as an inline link.
+    pub(super) fn link(&mut self, tag: Tag<'s>, range: Range<usize>) {
+        let tag = match tag {
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => Tag::Link {
+                // An email autolink `<a@b.c>` keeps its type, which writes `mailto:`;
+                // every other kind is written as an inline link to its resolved address.
+                link_type: match link_type {
+                    LinkType::Email => LinkType::Email,
+                    _ => LinkType::Inline,
+                },
+                dest_url: self.destination(dest_url, "link", &range),
+                title,
+                id,
+            },
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => Tag::Image {
+                link_type,
+                dest_url: self.destination(dest_url, "image", &range),
+                title,
+                id,
+            },
+            other => other,
         };
-        self.events.push(Event::Start(Tag::Link {
-            link_type,
-            dest_url: dest,
-            title,
-            id,
-        }));
-    }
-
-    /// An image: its address is checked and resolved like a link's.
-    pub(super) fn image(
-        &mut self,
-        link_type: LinkType,
-        dest_url: CowStr<'s>,
-        title: CowStr<'s>,
-        id: CowStr<'s>,
-        range: Range<usize>,
-    ) {
-        let dest = self.destination(dest_url, "image", &range);
-        self.events.push(Event::Start(Tag::Image {
-            link_type,
-            dest_url: dest,
-            title,
-            id,
-        }));
+        self.events.push(Event::Start(tag));
     }
 
     /// The address to write for `dest`: resolved, or `#` if its scheme is refused.

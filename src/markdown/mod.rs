@@ -227,24 +227,10 @@ impl<'s, 'r> Renderer<'s, 'r> {
     /// Hands one event to the method of its extension; the others are written as they are.
     fn event(&mut self, ev: Event<'s>, range: Range<usize>, iter: &mut impl Events<'s>) {
         match ev {
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                if let Some(refs) = dest_url.strip_prefix("cite:") {
-                    self.citation(refs, range, iter);
-                } else {
-                    self.link(link_type, dest_url, title, id, range);
-                }
+            Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with("cite:") => {
+                self.citation(&dest_url["cite:".len()..], range, iter);
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => self.image(link_type, dest_url, title, id, range),
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => self.link(tag, range),
             Event::Start(Tag::Heading {
                 level,
                 id,
