@@ -139,8 +139,9 @@ pub struct Rendered {
     pub external: Vec<AnchorLink>,
     /// Plain text, without citations (for descriptions, search and JSON).
     pub text: String,
-    /// A body's sections, for the search index (empty for front-matter strings).
-    pub sections: Vec<Section>,
+    /// Where a body's HTML has its `<h2>`/`<h3>` headings and its citations, for its
+    /// search sections ([`Rendered::sections`]); empty for front-matter strings.
+    pub(crate) marks: Vec<plain::Mark>,
 }
 
 fn options() -> Options {
@@ -196,7 +197,7 @@ struct Renderer<'s, 'r> {
     diags: Diagnostics,
     /// The events to write as HTML.
     events: Vec<Event<'s>>,
-    /// Where in `events` the citations are (the plain text of sections leaves them out).
+    /// Where in `events` the citations are (a body's search sections leave them out).
     cites: Vec<usize>,
     /// Ids taken on the page (headings, footnotes, figures).
     used_ids: HashSet<String>,
@@ -256,14 +257,14 @@ impl<'s, 'r> Renderer<'s, 'r> {
         }
     }
 
-    /// Writes the HTML (and, for a body, its sections) and hands back what was built.
+    /// Writes the HTML (and, for a body, marks its sections) and hands back what was built.
     fn finish(mut self) -> (Rendered, Vec<Diagnostic>) {
         self.out.ids.extend(self.used_ids);
         self.out.html.reserve(self.src.markdown.len() * 3 / 2);
         if self.opts.front_matter {
             pulldown_cmark::html::push_html(&mut self.out.html, self.events.into_iter());
         } else {
-            self.out.sections = plain::write_html(&mut self.out.html, self.events, &self.cites);
+            self.out.marks = plain::write_html(&mut self.out.html, self.events, &self.cites);
         }
         self.out.text = self.out.text.trim().to_string();
         (self.out, self.diags.0)

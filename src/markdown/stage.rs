@@ -50,7 +50,6 @@ pub fn render_markdown(config: &Config, content: &Content) -> (RenderedContent, 
                     // the summary): dropping it at once keeps large sites smaller.
                     let mut b = run(&e.body, body);
                     b.text = String::new();
-                    b.sections = Vec::new();
                     b
                 },
             )

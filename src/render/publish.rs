@@ -175,7 +175,7 @@ fn search_index(config: &Config, content: &Content, r: &RenderedContent) -> Stri
         json!({ "k": kind, "t": title, "u": url, "x": excerpt, "f": if plain != format!("{title} {excerpt}") { plain } else { String::new() } })
     };
     for (c, body) in content.chapters.iter().zip(&r.chapter_bodies) {
-        for s in &body.sections {
+        for s in &body.sections() {
             let (id, heading, text) = (&s.id, &s.title, &s.text);
             if id.is_empty() {
                 if !text.is_empty() {
