@@ -65,18 +65,27 @@ pub fn layout_id_clash(id: &str) -> Option<String> {
 /// everything about where the page lives (its URL, its output file, its template) is here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Page<'a> {
+    /// `index.html`, by `index.html`.
     Home,
-    /// A chapter, by slug.
+    /// A chapter, by slug: `chapters/<slug>/index.html`, by `chapter.html`.
     Chapter(&'a str),
-    /// An event, by id.
+    /// An event, by id: `events/<id>/index.html`, by `event.html`.
     Event(&'a str),
+    /// `timeline/index.html`, by `timeline.html`.
     Timeline,
+    /// `sources/index.html`, by `sources.html`.
     Sources,
+    /// `people/index.html`, by `entries.html`.
     People,
+    /// `places/index.html`, by `entries.html`.
     Places,
+    /// `tags/index.html`, by `tags.html`.
     Tags,
+    /// `search/index.html`, by `search.html`.
     Search,
+    /// `print/index.html`, by `print.html`.
     Print,
+    /// `404.html`, by `404.html`.
     NotFound,
 }
 

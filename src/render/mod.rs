@@ -3,25 +3,16 @@
 //! renders it is [`crate::routes`]'s; [`pages`] and [`listings`] make each page's context;
 //! the scheduler here runs them; [`static_files`] writes the rest.
 //!
-//! | output path                  | template        |
-//! |------------------------------|-----------------|
-//! | `index.html`                 | `index.html`    |
-//! | `chapters/<slug>/index.html` | `chapter.html`  |
-//! | `events/<id>/index.html`     | `event.html`    |
-//! | `timeline/index.html`        | `timeline.html` |
-//! | `sources/index.html`         | `sources.html`  |
-//! | `people/index.html`, `places/index.html` | `entries.html` |
-//! | `tags/index.html`            | `tags.html`     |
-//! | `search/index.html`          | `search.html`   |
-//! | `print/index.html`           | `print.html`    |
-//! | `404.html`                   | `404.html`      |
-//! | `timeline.json`              | TimelineJS3 JSON |
-//! | `highlight.css`              | syntect themes  |
-//! | `sitemap.xml`, `robots.txt`, `atom.xml`, `search.json`, … | [`publish`] |
+//! Every page's output path and template are [`Page`]'s, one variant per kind of page;
+//! the data files (`timeline.json`, `highlight.css`, and [`publish`]'s `sitemap.xml`,
+//! `robots.txt`, `atom.xml`, `.nojekyll`, `search.json`, `CNAME`) are
+//! [`crate::routes::DataFile`]s. Every file of `static/` is copied as it is, unless its
+//! path is one the build makes (`static/index.html`, `static/search.json`, …): that is an
+//! error, never a silent replacement.
 //!
-//! and every file of `static/`, copied as it is, unless its path is one the build makes
-//! (`static/index.html`, `static/search.json`, …): that is an error, never a silent
-//! replacement.
+//! Adding a page: give it a [`Page`] variant (path, file, template, section), write its
+//! producer in [`pages`] (a function returning its route and context), and list the
+//! producer in [`SINGLES`] (or [`LISTINGS`] if it lists every event).
 
 mod listings;
 mod pages;
