@@ -1,7 +1,8 @@
 //! Page views: the plain, serializable data each template receives.
 //!
-//! Built from the checked content and its rendered Markdown; every URL here is a path
-//! under the site's base path, made from checked ids, so templates never build URLs.
+//! Built from the checked content and its rendered Markdown, read through each item
+//! ([`RenderedContent`]); every URL here is a path under the site's base path, made by
+//! [`crate::routes`] from checked ids, so templates never build URLs.
 
 use crate::config::Config;
 use crate::content::{Content, Entry, Event};
