@@ -491,6 +491,25 @@ mod tests {
     }
 
     #[test]
+    fn era_ids_are_slugs_with_underscores() {
+        let text = OK.replace("id = \"a\"", "id = \"a_b\"");
+        assert_eq!(
+            Config::parse(Path::new("site.toml"), &text, None)
+                .unwrap()
+                .eras[0]
+                .id,
+            "a_b"
+        );
+        let text = OK.replace("id = \"a\"", "id = \"A\"");
+        let e = Config::parse(Path::new("site.toml"), &text, None).unwrap_err();
+        assert_eq!(
+            e.0[0].message,
+            "era id `A` must use only lowercase letters, digits, hyphens and underscores"
+        );
+        assert_eq!((e.0[0].line, e.0[0].col), (5, 6));
+    }
+
+    #[test]
     fn bad_era_date_points_into_the_string() {
         let text = OK.replace("\"1967\"", "\"1967-13\"");
         let e = Config::parse(Path::new("site.toml"), &text, None).unwrap_err();
