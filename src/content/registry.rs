@@ -14,6 +14,7 @@ use crate::diag::toml_error as tomlerr;
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use crate::files::Fence;
 use crate::text::is_slug;
+use serde::de::DeserializeOwned;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -65,23 +66,9 @@ pub(super) fn load_sources(root: &Path, fence: &Fence, diags: &mut Diagnostics) 
 
 /// Reads and checks `content/people.toml`.
 pub(super) fn load_people(root: &Path, fence: &Fence, diags: &mut Diagnostics) -> Vec<Entry> {
-    let Some((rel, text)) = read_registry(root, fence, "people.toml", diags) else {
-        return Vec::new();
-    };
-    match tomlerr::parse::<PeopleFile>(&rel, &text, &text, 0) {
-        Ok(f) => {
-            let registry = Registry {
-                rel: &rel,
-                text: &text,
-                what: "person",
-                page: "people",
-            };
-            registry.entries(f.person.into_iter().map(RawEntry::from), diags)
-        }
-        Err(d) => {
-            diags.push(d);
-            Vec::new()
-        }
+    match Registry::read::<PeopleFile>(root, fence, &PEOPLE, diags) {
+        Some((people, f)) => people.entries(f.person.into_iter().map(RawEntry::from), diags),
+        None => Vec::new(),
     }
 }
 
@@ -92,27 +79,13 @@ pub(super) fn load_places(
     config: &Config,
     diags: &mut Diagnostics,
 ) -> Vec<Entry> {
-    let Some((rel, text)) = read_registry(root, fence, "places.toml", diags) else {
+    let Some((places, f)) = Registry::read::<PlacesFile>(root, fence, &PLACES, diags) else {
         return Vec::new();
     };
-    match tomlerr::parse::<PlacesFile>(&rel, &text, &text, 0) {
-        Ok(f) => {
-            for c in f.place.iter().filter_map(|p| p.country.as_ref()) {
-                check_country(config, &rel, &text, 0, c, diags);
-            }
-            let registry = Registry {
-                rel: &rel,
-                text: &text,
-                what: "place",
-                page: "places",
-            };
-            registry.entries(f.place.into_iter().map(RawEntry::from), diags)
-        }
-        Err(d) => {
-            diags.push(d);
-            Vec::new()
-        }
+    for c in f.place.iter().filter_map(|p| p.country.as_ref()) {
+        check_country(config, &places.rel, &places.text, 0, c, diags);
     }
+    places.entries(f.place.into_iter().map(RawEntry::from), diags)
 }
 
 /// Checks the works of `sources.toml` (at `rel`, whose text is `text`) and makes them.
@@ -256,24 +229,60 @@ impl From<RawPlace> for RawEntry {
     }
 }
 
-/// A registry of entries being read: its file, and the words its messages use.
-struct Registry<'a> {
-    rel: &'a Path,
-    text: &'a Arc<str>,
+/// A registry of entries: its file, and the words its messages use.
+struct Kind {
+    file: &'static str,
     /// What one entry is: `person` or `place`.
     what: &'static str,
     /// The page that lists the entries: `people` or `places`.
     page: &'static str,
 }
 
-impl Registry<'_> {
+const PEOPLE: Kind = Kind {
+    file: "people.toml",
+    what: "person",
+    page: "people",
+};
+
+const PLACES: Kind = Kind {
+    file: "places.toml",
+    what: "place",
+    page: "places",
+};
+
+/// A registry of entries being read: its file and text, and its kind.
+struct Registry {
+    rel: PathBuf,
+    text: Arc<str>,
+    kind: &'static Kind,
+}
+
+impl Registry {
+    /// Reads `content/<file>` of `kind` and parses it as `F`: `None` when there is no such
+    /// file, or when it cannot be read or parsed (reported).
+    fn read<F: DeserializeOwned>(
+        root: &Path,
+        fence: &Fence,
+        kind: &'static Kind,
+        diags: &mut Diagnostics,
+    ) -> Option<(Registry, F)> {
+        let (rel, text) = read_registry(root, fence, kind.file, diags)?;
+        match tomlerr::parse::<F>(&rel, &text, &text, 0) {
+            Ok(f) => Some((Registry { rel, text, kind }, f)),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        }
+    }
+
     /// The entries, in file order, each id checked.
     fn entries(&self, raw: impl Iterator<Item = RawEntry>, diags: &mut Diagnostics) -> Vec<Entry> {
         let mut seen = HashMap::new();
         raw.map(|r| {
             self.check_id(&r.id, &mut seen, diags);
             Entry {
-                summary: string_source(self.rel, self.text, &r.summary, 0),
+                summary: string_source(&self.rel, &self.text, &r.summary, 0),
                 id: r.id.into_inner(),
                 name: r.name,
                 aliases: r.aliases,
@@ -287,19 +296,19 @@ impl Registry<'_> {
     /// An entry's id is a slug ([`is_slug`]), unique in its file, and written as the id of
     /// its entry on its page, so it may not be one the layout uses
     /// ([`crate::routes::layout_id_clash`]). Each problem is reported at the id; `seen`
-    /// holds the ids before it, with their places.
+    /// holds the ids before it, with where each starts.
     fn check_id(
         &self,
         id: &Spanned<String>,
-        seen: &mut HashMap<String, std::ops::Range<usize>>,
+        seen: &mut HashMap<String, usize>,
         diags: &mut Diagnostics,
     ) {
-        let (what, shown) = (self.what, id.get_ref());
-        let at = |msg: String| Diagnostic::at(self.rel, self.text, id.span(), msg);
+        let (what, shown) = (self.kind.what, id.get_ref());
+        let at = |msg: String| Diagnostic::at(&self.rel, &self.text, id.span(), msg);
         if let Some(why) = crate::routes::layout_id_clash(shown) {
             diags.push(at(format!("{what} id `{shown}` {why}")).with_hint(format!(
                 "rename it: the id becomes the id of its entry on the {} page, and two elements there would share it",
-                self.page
+                self.kind.page
             )));
         }
         if !is_slug(shown) {
@@ -308,15 +317,15 @@ impl Registry<'_> {
             )));
         }
         match seen.get(shown) {
-            Some(first) => {
-                let line = Diagnostic::at(self.rel, self.text, first.clone(), "").line;
+            Some(&first) => {
+                let line = self.text[..first].matches('\n').count() + 1;
                 diags.push(
                     at(format!("two entries have the id `{shown}`"))
                         .with_hint(format!("ids must be unique: line {line} has it first")),
                 );
             }
             None => {
-                seen.insert(shown.clone(), id.span());
+                seen.insert(shown.clone(), id.span().start);
             }
         }
     }
