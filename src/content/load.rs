@@ -9,7 +9,7 @@ use super::doc::{markdown_files, parse_fm, read_doc, stem};
 use super::event::{load_event, Refs};
 use super::registry::{check_entry_sources, load_people, load_places, load_sources};
 use super::schema::{ChapterMeta, HomeMeta};
-use super::{Chapter, Content, Event, Home, LoadOptions};
+use super::{Chapter, Content, Entry, Event, Home, LoadOptions};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Sink};
 use crate::files::Fence;
@@ -34,40 +34,41 @@ impl Content {
         content.places = load_places(root, &fence, config, &mut diags);
         content.home = load_home(root, &fence, &mut diags);
         let chapters = load_chapters(root, &fence, opts, &mut content.unloaded, &mut diags);
-        content.chapters = chapters.loaded;
-
-        fn ids(list: &[super::Entry]) -> BTreeSet<&str> {
-            list.iter().map(|e| e.id.as_str()).collect()
-        }
         let source_ids: BTreeSet<&str> = content.sources.iter().map(|s| s.id.as_str()).collect();
-        // Slugs of chapters that failed to load still count as known, so that one broken
-        // chapter does not cascade into an error in each of its events.
-        let chapter_slugs: Vec<&str> = content
-            .chapters
-            .iter()
-            .map(|c| c.slug.as_str())
-            .chain(chapters.broken.iter().map(|s| s.as_str()))
-            .chain(chapters.drafts.iter().map(|s| s.as_str()))
-            .collect();
         let refs = Refs {
             config,
-            chapters: &chapter_slugs,
+            chapters: &chapters.known(),
             sources: &source_ids,
             people: &ids(&content.people),
             places: &ids(&content.places),
         };
         let events = load_events(root, &fence, &refs, &mut content.unloaded, &mut diags);
-        // Events of a draft chapter are drafts too.
-        let mut events: Vec<Event> = events
-            .into_iter()
-            .filter(|e| (!e.draft || opts.drafts) && !chapters.drafts.contains(&e.chapter))
-            .collect();
-        events.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        content.events = published(events, opts, &chapters.drafts);
+        content.chapters = chapters.loaded;
         check_entry_sources([&content.people, &content.places], &source_ids, &mut diags);
-        content.events = events;
         diags.sort();
         (content, diags)
     }
+}
+
+/// The ids of a registry's entries.
+fn ids(list: &[Entry]) -> BTreeSet<&str> {
+    list.iter().map(|e| e.id.as_str()).collect()
+}
+
+/// The events to publish, by date, then id: drafts only with `--drafts`, and none of a
+/// draft chapter (its events are drafts too).
+fn published(
+    events: Vec<Event>,
+    opts: LoadOptions,
+    draft_chapters: &BTreeSet<String>,
+) -> Vec<Event> {
+    let mut events: Vec<Event> = events
+        .into_iter()
+        .filter(|e| (!e.draft || opts.drafts) && !draft_chapters.contains(&e.chapter))
+        .collect();
+    events.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    events
 }
 
 /// Checks that the site has a `content/` folder (or a symlink to one): without it, a
@@ -114,6 +115,20 @@ struct Chapters {
     broken: Vec<String>,
     /// The slugs of the drafts left out.
     drafts: BTreeSet<String>,
+}
+
+impl Chapters {
+    /// The slugs events may name: those of the chapters loaded, and, so that one broken
+    /// chapter does not cascade into an error in each of its events, those of the broken
+    /// ones and the drafts left out.
+    fn known(&self) -> Vec<&str> {
+        self.loaded
+            .iter()
+            .map(|c| c.slug.as_str())
+            .chain(self.broken.iter().map(|s| s.as_str()))
+            .chain(self.drafts.iter().map(|s| s.as_str()))
+            .collect()
+    }
 }
 
 /// Loads every chapter; one that fails to load is recorded in `unloaded`.

@@ -16,9 +16,9 @@
 //! syntax of [`crate::date`]. Every problem is collected as a [`Diagnostic`] with its file,
 //! line and column; loading goes on after a problem so that one run reports them all.
 //!
-//! The stage is split by concern: [`schema`] holds the serde schemas as written, [`doc`]
-//! reads a Markdown file and splits its front matter, [`load`] is the driver
-//! ([`Content::load`]), [`event`] loads one event, and [`registry`] the three registries.
+//! The stage is split by concern: `schema` holds the serde schemas as written, `doc`
+//! reads a Markdown file and splits its front matter, `load` is the driver
+//! ([`Content::load`]), `event` loads one event, and `registry` the three registries.
 //! This module holds the model they build: plain data, immutable once loaded.
 //!
 //! Every file is read through a [`Fence`](crate::files::Fence) (also used for
