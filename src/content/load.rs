@@ -157,7 +157,7 @@ fn load_chapters(
             }
             Ok(c) => chapters.loaded.push(c),
             Err(d) => {
-                unloaded.insert(format!("chapters/{}.md", stem(rel)));
+                unloaded.insert(crate::routes::chapter_key(&stem(rel)));
                 chapters.broken.push(stem(rel));
                 diags.push(d)
             }
@@ -252,8 +252,7 @@ fn load_events(
     let mut events = Vec::new();
     for (event, rel) in results.into_iter().zip(&files) {
         let Some(e) = event else {
-            let key = rel.strip_prefix("content").unwrap_or(rel);
-            unloaded.insert(key.to_string_lossy().replace('\\', "/"));
+            unloaded.insert(crate::routes::content_key(rel));
             continue;
         };
         if let Some(first) = seen.get(&e.id) {

@@ -158,7 +158,8 @@ pub fn citation_html(ids: &[String], base_path: &str) -> String {
         escape_html(id, &mut eid);
         let _ = write!(
             s,
-            "<a href=\"{base_path}sources/#source-{eid}\" title=\"Source {eid}\">{eid}</a>"
+            "<a href=\"{}\" title=\"Source {eid}\">{eid}</a>",
+            crate::routes::Fragment::Source(&eid).url(base_path)
         );
     }
     s.push_str("]</span>");
@@ -1015,124 +1016,6 @@ mod tests {
         let (_, d) = render(&s, &r, RenderOptions { front_matter: true });
         let at: Vec<_> = d.iter().map(|d| (d.line, d.col)).collect();
         assert_eq!(at, [(2, 14), (2, 23)]);
-    }
-
-    /// Every literal `id=\"…\"` of the templates is reserved; every templated one is a
-    /// content id written as it is (checked by [`layout_id_clash`] where it is loaded) or
-    /// starts with a prefix of [`LAYOUT_PREFIXES`]; and every filter menu of the timeline
-    /// (`tl-f-<name>`, named in static/timeline.js) is in [`LAYOUT_IDS`].
-    #[test]
-    fn every_template_id_is_reserved() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
-        let mut seen = 0;
-        let mut prefixes = BTreeSet::new();
-        for e in std::fs::read_dir(dir).unwrap() {
-            let path = e.unwrap().path();
-            let text = std::fs::read_to_string(&path).unwrap();
-            for (i, _) in text.match_indices(" id=\"") {
-                let rest = &text[i + 5..];
-                let id = &rest[..rest.find('"').unwrap()];
-                seen += 1;
-                match id.find("{{") {
-                    None => assert!(
-                        LAYOUT_IDS.contains(&id),
-                        "{path:?}: `{id}` is not in LAYOUT_IDS"
-                    ),
-                    // Event ids on the timeline, people's and places' on theirs, tags'.
-                    Some(0) => assert!(
-                        ["{{ e.id }}", "{{ p.id }}", "{{ t.id }}"].contains(&id),
-                        "{path:?}: `{id}` is not handled"
-                    ),
-                    Some(at) => {
-                        let prefix = &id[..at];
-                        assert!(
-                            LAYOUT_PREFIXES.contains(&prefix),
-                            "{path:?}: `{id}`: `{prefix}` is not in LAYOUT_PREFIXES"
-                        );
-                        prefixes.insert(prefix.to_string());
-                    }
-                }
-            }
-        }
-        // Every reserved prefix is still used (a stale one would refuse ids for nothing).
-        let listed: BTreeSet<String> = LAYOUT_PREFIXES.iter().map(|p| p.to_string()).collect();
-        assert_eq!(prefixes, listed);
-        // The filter menus: `['country', function …]` in static/timeline.js's FILTERS.
-        let root = env!("CARGO_MANIFEST_DIR");
-        let js = std::fs::read_to_string(format!("{root}/static/timeline.js")).unwrap();
-        let start = js.find("var FILTERS = [").unwrap();
-        let block = &js[start..start + js[start..].find("\n  ];").unwrap()];
-        let mut filters = 0;
-        for (i, _) in block.match_indices("['") {
-            let name = &block[i + 2..i + 2 + block[i + 2..].find('\'').unwrap()];
-            filters += 1;
-            let id = format!("tl-f-{name}");
-            assert!(
-                LAYOUT_IDS.contains(&id.as_str()),
-                "`{id}` is not in LAYOUT_IDS"
-            );
-        }
-        assert_eq!(filters, 5);
-        // Scripts: `x.id = '…'`.
-        let mut scripts = vec![std::path::PathBuf::from(format!(
-            "{root}/src/serve/live.js"
-        ))];
-        for e in std::fs::read_dir(format!("{root}/static")).unwrap() {
-            scripts.push(e.unwrap().path());
-        }
-        for path in scripts
-            .iter()
-            .filter(|p| p.extension().is_some_and(|x| x == "js"))
-        {
-            let text = std::fs::read_to_string(path).unwrap();
-            for (i, _) in text.match_indices(".id = '") {
-                let rest = &text[i + 7..];
-                let id = &rest[..rest.find('\'').unwrap()];
-                seen += 1;
-                assert!(
-                    LAYOUT_IDS.contains(&id),
-                    "{path:?}: `{id}` is not in LAYOUT_IDS"
-                );
-            }
-        }
-        assert!(seen >= LAYOUT_IDS.len(), "only {seen} ids found");
-    }
-
-    #[test]
-    fn content_ids_never_clash_with_layout_ids() {
-        for id in [
-            "main",
-            "timeline-data",
-            "tl-q",
-            "q",
-            "search-results",
-            "tl-list",
-            "tl-f-tag",
-        ] {
-            assert_eq!(
-                layout_id_clash(id).as_deref(),
-                Some("is an id the page layout uses"),
-                "{id}"
-            );
-        }
-        for (id, p) in [
-            ("h-x", "h-"),
-            ("era-alliance", "era-"),
-            ("tl-f-x", "tl-f-"),
-            ("tag-aid", "tag-"),
-            ("source-a", "source-"),
-            ("chapter-c", "chapter-"),
-        ] {
-            assert_eq!(
-                layout_id_clash(id),
-                Some(format!(
-                    "starts with `{p}`, a prefix the page layout keeps for its own ids"
-                )),
-            );
-        }
-        for id in ["1958-b", "ho-chi-minh", "hanoi", "aid", "mainland", "tags"] {
-            assert_eq!(layout_id_clash(id), None, "{id}");
-        }
     }
 
     #[test]
