@@ -361,6 +361,25 @@ type Edges = std::collections::BTreeMap<Unit, Vec<(Unit, String)>>;
 /// the block being rendered (or the template being rendered) rather than the file where
 /// the call is written, so the written namespace does not say which file is meant.
 fn cycles(parsed: &[tera::Template], files: &[(String, String)]) -> Vec<Diagnostic> {
+    let edges = graph(parsed);
+    let (found, depth) = search(&edges);
+    let texts: HashMap<&str, &str> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    if found.is_empty() {
+        return too_long(&edges, &texts, &depth).into_iter().collect();
+    }
+    found
+        .into_iter()
+        .map(|cycle| cycle_diag(&edges, &texts, cycle))
+        .collect()
+}
+
+/// What rendering each template and macro can enter, from their syntax trees: a
+/// template's parent and imports, and every include and macro call (see [`cycles`] for
+/// which macros a call can enter).
+fn graph(parsed: &[tera::Template]) -> Edges {
     let by_name: HashMap<&str, &tera::Template> =
         parsed.iter().map(|t| (t.name.as_str(), t)).collect();
     let exists = |n: &str| by_name.contains_key(n);
@@ -424,12 +443,21 @@ fn cycles(parsed: &[tera::Template], files: &[(String, String)]) -> Vec<Diagnost
         out.sort();
         out.dedup();
     }
+    edges
+}
 
+/// How deep the chain that starts at a unit goes (when there is no cycle), and the next
+/// unit of its deepest chain.
+type Depths<'a> = HashMap<&'a Unit, (usize, Option<&'a Unit>)>;
+
+/// Every cycle of `edges` (each once, starting at its least unit), and the depth of each
+/// unit.
+fn search(edges: &Edges) -> (std::collections::BTreeSet<Vec<Unit>>, Depths<'_>) {
     // Depth-first search without recursion (a long chain of templates cannot overflow it
     // either); each edge back to a unit on the path closes one cycle. Finished units get
     // their depth: the longest chain that starts there.
     let mut found: std::collections::BTreeSet<Vec<Unit>> = Default::default();
-    let mut depth: HashMap<&Unit, (usize, Option<&Unit>)> = Default::default();
+    let mut depth: Depths = Default::default();
     for start in edges.keys() {
         if depth.contains_key(start) {
             continue;
@@ -462,80 +490,72 @@ fn cycles(parsed: &[tera::Template], files: &[(String, String)]) -> Vec<Diagnost
             }
         }
     }
+    (found, depth)
+}
 
-    let texts: HashMap<&str, &str> = files
+/// The deepest chain, when it is deeper than [`MAX_CHAIN`] (depths are exact once there is
+/// no cycle).
+fn too_long(edges: &Edges, texts: &HashMap<&str, &str>, depth: &Depths) -> Option<Diagnostic> {
+    let (start, _) = depth
         .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    if found.is_empty() {
-        // The deepest chain, when it is too deep (depths are exact once there is no cycle).
-        let Some((start, _)) = depth
-            .iter()
-            .filter(|(_, d)| d.0 > MAX_CHAIN)
-            .max_by(|a, b| (a.1 .0, b.0).cmp(&(b.1 .0, a.0)))
-        else {
-            return Vec::new();
-        };
-        let mut chain = vec![(*start).clone()];
-        let mut at = *start;
-        while let Some(&(_, Some(next))) = depth.get(at) {
-            chain.push(next.clone());
-            at = next;
-        }
-        let shown = if chain.len() > 6 {
-            let names: Vec<String> = chain.iter().map(|u| u.to_string()).collect();
-            format!(
-                "{} -> … -> {}",
-                names[..3].join(" -> "),
-                names[names.len() - 2..].join(" -> ")
-            )
-        } else {
-            chain
-                .iter()
-                .map(|u| u.to_string())
-                .collect::<Vec<_>>()
-                .join(" -> ")
-        };
-        let message = format!(
-            "templates and macros nest {} deep, over the limit of {MAX_CHAIN}: {shown}",
-            chain.len()
-        );
-        return vec![placed(&edges, &texts, &chain, message).with_hint(format!(
-            "Tera renders extends, imports, includes and macro calls with no depth limit, and \
-             a deep enough chain overflows the stack: keep chains under {MAX_CHAIN} (a macro \
-             call counts as a call to every macro of that name)"
-        ))];
+        .filter(|(_, d)| d.0 > MAX_CHAIN)
+        .max_by(|a, b| (a.1 .0, b.0).cmp(&(b.1 .0, a.0)))?;
+    let mut chain = vec![(*start).clone()];
+    let mut at = *start;
+    while let Some(&(_, Some(next))) = depth.get(at) {
+        chain.push(next.clone());
+        at = next;
     }
-    found
-        .into_iter()
-        .map(|cycle| {
-            let chain = cycle
-                .iter()
-                .chain(cycle.first())
-                .map(|u| u.to_string())
-                .collect::<Vec<_>>()
-                .join(" -> ");
-            let first = &cycle[0];
-            let message = match first {
-                Unit::Macro(..) if cycle.len() == 1 => format!("macro calls itself: {chain}"),
-                Unit::Macro(..) => format!("macros call each other in a cycle: {chain}"),
-                Unit::Template(_) => format!("templates refer to each other in a cycle: {chain}"),
-            };
-            let mut cycle = cycle.clone();
-            cycle.push(cycle[0].clone());
-            let macros = cycle.iter().any(|u| matches!(u, Unit::Macro(..)));
-            placed(&edges, &texts, &cycle, message).with_hint(if macros {
-                "Tera calls macros with no depth limit, so a recursive macro could exhaust the \
-                 stack: a macro may not call itself, directly or through others. Tera picks \
-                 the file of `ns::name()` at run time, so a call counts as a call to every \
-                 macro named `name`; if two unrelated macros share a name, renaming one \
-                 breaks the cycle"
-            } else {
-                "Tera follows includes, extends and imports with no depth limit, so this \
-                 would never finish: break the cycle"
-            })
-        })
-        .collect()
+    let shown = if chain.len() > 6 {
+        let names: Vec<String> = chain.iter().map(|u| u.to_string()).collect();
+        format!(
+            "{} -> … -> {}",
+            names[..3].join(" -> "),
+            names[names.len() - 2..].join(" -> ")
+        )
+    } else {
+        chain
+            .iter()
+            .map(|u| u.to_string())
+            .collect::<Vec<_>>()
+            .join(" -> ")
+    };
+    let message = format!(
+        "templates and macros nest {} deep, over the limit of {MAX_CHAIN}: {shown}",
+        chain.len()
+    );
+    Some(placed(edges, texts, &chain, message).with_hint(format!(
+        "Tera renders extends, imports, includes and macro calls with no depth limit, and \
+         a deep enough chain overflows the stack: keep chains under {MAX_CHAIN} (a macro \
+         call counts as a call to every macro of that name)"
+    )))
+}
+
+/// The diagnostic for one cycle (`cycle[0]` first; its last unit refers back to it).
+fn cycle_diag(edges: &Edges, texts: &HashMap<&str, &str>, mut cycle: Vec<Unit>) -> Diagnostic {
+    let chain = cycle
+        .iter()
+        .chain(cycle.first())
+        .map(|u| u.to_string())
+        .collect::<Vec<_>>()
+        .join(" -> ");
+    let message = match &cycle[0] {
+        Unit::Macro(..) if cycle.len() == 1 => format!("macro calls itself: {chain}"),
+        Unit::Macro(..) => format!("macros call each other in a cycle: {chain}"),
+        Unit::Template(_) => format!("templates refer to each other in a cycle: {chain}"),
+    };
+    cycle.push(cycle[0].clone());
+    let macros = cycle.iter().any(|u| matches!(u, Unit::Macro(..)));
+    placed(edges, texts, &cycle, message).with_hint(if macros {
+        "Tera calls macros with no depth limit, so a recursive macro could exhaust the \
+         stack: a macro may not call itself, directly or through others. Tera picks \
+         the file of `ns::name()` at run time, so a call counts as a call to every \
+         macro named `name`; if two unrelated macros share a name, renaming one \
+         breaks the cycle"
+    } else {
+        "Tera follows includes, extends and imports with no depth limit, so this \
+         would never finish: break the cycle"
+    })
 }
 
 /// A diagnostic placed where `chain[0]` refers to `chain[1]`.
@@ -603,47 +623,10 @@ fn too_deep(path: &str, text: &str) -> Option<Diagnostic> {
             }
             Some(c @ (b'{' | b'%')) => {
                 let close = if c == b'{' { "}}" } else { "%}" };
-                // The tag's body, with brackets counted outside string literals.
-                let mut j = start + 2;
-                let mut depth = 0usize;
-                let mut operators = 0usize;
-                let mut quote: Option<u8> = None;
-                while j < b.len() {
-                    let ch = b[j];
-                    match quote {
-                        Some(q) if ch == q => quote = None,
-                        Some(_) => {}
-                        None => match ch {
-                            b'"' | b'\'' | b'`' => quote = Some(ch),
-                            b'(' | b'[' => {
-                                depth += 1;
-                                if depth > MAX_NESTING {
-                                    return Some(too_deep(j, "brackets"));
-                                }
-                            }
-                            b')' | b']' => depth = depth.saturating_sub(1),
-                            _ if text[j..].starts_with(close) => break,
-                            b'+' | b'-' | b'*' | b'/' | b'%' | b'~' | b'<' | b'>' | b'=' | b'!' => {
-                                operators += 1;
-                            }
-                            c if c.is_ascii_alphabetic() || c == b'_' => {
-                                // A word: `and`, `or`, `not`, `in` and `is` are operators.
-                                let end = text[j..]
-                                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                                    .map_or(b.len(), |e| j + e);
-                                if matches!(&text[j..end], "and" | "or" | "not" | "in" | "is") {
-                                    operators += 1;
-                                }
-                                j = end - 1;
-                            }
-                            _ => {}
-                        },
-                    }
-                    if operators > MAX_OPERATORS {
-                        return Some(too_deep(start, "operators"));
-                    }
-                    j += 1;
-                }
+                let j = match tag_end(text, start, close) {
+                    Ok(j) => j,
+                    Err((at, what)) => return Some(too_deep(at, what)),
+                };
                 let body = &text[start + 2..j.min(b.len())];
                 i = (j + 2).min(b.len());
                 if c == b'{' {
@@ -667,16 +650,7 @@ fn too_deep(path: &str, text: &str) -> Option<Diagnostic> {
                         if open + 1 > MAX_NESTING {
                             return Some(too_deep(start, "block tags"));
                         }
-                        let mut k = i;
-                        i = b.len();
-                        while let Some(o) = text[k..].find("{%") {
-                            let tag = text[k + o + 2..].trim_start_matches('-').trim_start();
-                            if tag.starts_with("endraw") {
-                                i = k + o + 2;
-                                break;
-                            }
-                            k += o + 2;
-                        }
+                        i = raw_end(text, i);
                     }
                     "endif" | "endfor" | "endblock" | "endmacro" | "endfilter" => {
                         open = open.saturating_sub(1);
@@ -688,6 +662,68 @@ fn too_deep(path: &str, text: &str) -> Option<Diagnostic> {
         }
     }
     None
+}
+
+/// Where the tag that opens at `start` ends: the index of its `close` (`}}` or `%}`), or
+/// the end of the text. Brackets and operators are counted outside string literals; `Err`
+/// holds the place and the kind ("brackets", "operators") of the first limit passed.
+fn tag_end(text: &str, start: usize, close: &str) -> Result<usize, (usize, &'static str)> {
+    let b = text.as_bytes();
+    let mut j = start + 2;
+    let mut depth = 0usize;
+    let mut operators = 0usize;
+    let mut quote: Option<u8> = None;
+    while j < b.len() {
+        let ch = b[j];
+        match quote {
+            Some(q) if ch == q => quote = None,
+            Some(_) => {}
+            None => match ch {
+                b'"' | b'\'' | b'`' => quote = Some(ch),
+                b'(' | b'[' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Err((j, "brackets"));
+                    }
+                }
+                b')' | b']' => depth = depth.saturating_sub(1),
+                _ if text[j..].starts_with(close) => break,
+                b'+' | b'-' | b'*' | b'/' | b'%' | b'~' | b'<' | b'>' | b'=' | b'!' => {
+                    operators += 1;
+                }
+                c if c.is_ascii_alphabetic() || c == b'_' => {
+                    // A word: `and`, `or`, `not`, `in` and `is` are operators.
+                    let end = text[j..]
+                        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .map_or(b.len(), |e| j + e);
+                    if matches!(&text[j..end], "and" | "or" | "not" | "in" | "is") {
+                        operators += 1;
+                    }
+                    j = end - 1;
+                }
+                _ => {}
+            },
+        }
+        if operators > MAX_OPERATORS {
+            return Err((start, "operators"));
+        }
+        j += 1;
+    }
+    Ok(j)
+}
+
+/// Where scanning goes on after a `{% raw %}` tag that ends at `from`: just inside the
+/// `{%` of its `endraw` (nothing between is parsed), or the end of the text.
+fn raw_end(text: &str, from: usize) -> usize {
+    let mut k = from;
+    while let Some(o) = text[k..].find("{%") {
+        let tag = text[k + o + 2..].trim_start_matches('-').trim_start();
+        if tag.starts_with("endraw") {
+            return k + o + 2;
+        }
+        k += o + 2;
+    }
+    text.len()
 }
 
 /// Where `needle` (a template name or `namespace::macro`) is written inside a `{% … %}` or
