@@ -103,6 +103,8 @@ enum NewCommand {
     Chapter { slug: String },
 }
 
+/// Runs the command; a system error comes back here and is printed once, its whole chain
+/// on one line (`error: cannot write public/x: No space left on device`).
 fn main() -> ExitCode {
     return_freed_memory_promptly();
     let cli = Cli::parse();
@@ -115,6 +117,8 @@ fn main() -> ExitCode {
     }
 }
 
+/// Dispatches to the library. Problems in the site's files are printed where they are
+/// found (with the build's own summary) and end in a failure code, not an error.
 fn run(cli: Cli) -> Result<ExitCode> {
     let root = cli.root;
     match cli.command {

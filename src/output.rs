@@ -712,6 +712,41 @@ mod tests {
     }
 
     #[test]
+    fn build_on_disk_commits_only_a_build_that_succeeded() {
+        let d = tempfile::tempdir().unwrap();
+        let (site, public) = (d.path().join("site"), d.path().join("public"));
+        std::fs::create_dir(&site).unwrap();
+        let names = || {
+            let mut n: Vec<_> = std::fs::read_dir(d.path())
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            n.sort();
+            n
+        };
+        let failed = build_on_disk(&public, &site, |out| {
+            out.put("index.html", b"half".to_vec())?;
+            Err::<(), _>(BuildError::Site(crate::diag::Diagnostics::default()))
+        });
+        assert!(matches!(failed, Err(BuildError::Site(_))));
+        let panicked = std::panic::catch_unwind(|| {
+            build_on_disk(&public, &site, |out| -> Result<(), BuildError> {
+                out.put("index.html", b"half".to_vec())?;
+                panic!("a bug in the middle of a build")
+            })
+        });
+        assert!(panicked.is_err());
+        assert_eq!(names(), ["site"], "a temporary folder was left behind");
+        build_on_disk(&public, &site, |out| {
+            Ok(out.put("index.html", b"new".to_vec())?)
+        })
+        .unwrap();
+        assert_eq!(std::fs::read(public.join("index.html")).unwrap(), b"new");
+        assert_eq!(names(), ["public", "site"]);
+    }
+
+    #[test]
     fn a_failed_swap_puts_the_old_output_back() {
         let d = tempfile::tempdir().unwrap();
         let dir = d.path().join("public");

@@ -172,7 +172,8 @@ fn source_folders(root: &Path, ev: &notify::Event) -> Vec<&'static str> {
 /// there ([`crate::files::files_under`] walks them all, dotfiles included: a broken
 /// `content/events/.bad.md` fails it, `static/.well-known/` is published), so neither does
 /// this. An editor's swap or backup file costs at most a rebuild (saves are coalesced),
-/// and a build that makes the same files as the last one wakes no page ([`super::snapshot::settle`]).
+/// and a build that makes the same files as the last one wakes no page
+/// ([`super::snapshot::settle`]).
 fn matters(root: &Path, ev: &notify::Event) -> bool {
     if matches!(ev.kind, notify::EventKind::Access(_)) {
         return false;
