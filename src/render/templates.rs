@@ -96,19 +96,19 @@ pub struct Templates {
 pub const STACK: usize = 256 << 20;
 
 /// Loads every `.html` template under `root/templates`, on a thread with a [`STACK`]-sized
-/// stack (Tera's parser recurses once per level of nesting).
-pub fn load(root: &Path) -> Result<Templates, Diagnostics> {
-    std::thread::scope(|s| {
-        match std::thread::Builder::new()
+/// stack (Tera's parser recurses once per level of nesting). Every problem found goes
+/// into `diags`; the templates come back only when there was none.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Templates> {
+    let on_own_thread = std::thread::scope(|s| {
+        std::thread::Builder::new()
             .name("templates".into())
             .stack_size(STACK)
-            .spawn_scoped(s, || load_here(root))
-        {
-            Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            // No thread to be had: the limits above still hold on this one.
-            Err(_) => load_here(root),
-        }
-    })
+            .spawn_scoped(s, || load_here(root, diags))
+            .ok()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    });
+    // No thread to be had: the limits above still hold on this one.
+    on_own_thread.unwrap_or_else(|| load_here(root, diags))
 }
 
 /// Runs `f` (which renders pages, in parallel or not) in a pool of threads whose stacks are
@@ -128,37 +128,22 @@ pub fn with_render_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     }
 }
 
-fn load_here(root: &Path) -> Result<Templates, Diagnostics> {
+fn load_here(root: &Path, diags: &mut Diagnostics) -> Option<Templates> {
+    // Problems found here, not those of the stages before.
+    let before = diags.len();
+    let found = |diags: &Diagnostics| diags.len() > before;
     let dir = root.join("templates");
-    let mut diags = Diagnostics::default();
-    let mut files: Vec<(String, String)> = Vec::new();
     if !dir.is_dir() {
-        return Err(Diagnostics(vec![Diagnostic::file(
-            "templates",
-            "no templates/ folder",
-        )
-        .with_hint(
-            "a site needs templates/ with base.html, index.html, chapter.html, event.html, …",
-        )]));
+        diags.push(
+            Diagnostic::file("templates", "no templates/ folder").with_hint(
+                "a site needs templates/ with base.html, index.html, chapter.html, event.html, …",
+            ),
+        );
+        return None;
     }
-    let fence = crate::files::Fence::new(root, "templates");
-    for path in crate::files::files_under(root, "templates", &mut diags) {
-        let name = path
-            .strip_prefix(&dir)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        if !(name.ends_with(".html") || name.ends_with(".xml")) {
-            continue;
-        }
-        let rel = crate::diag::rel(root, &path);
-        match fence.read_text(&rel) {
-            Ok(t) => files.push((name, t.to_string())),
-            Err(d) => diags.push(d),
-        }
-    }
-    if !diags.is_empty() {
-        return Err(diags);
+    let files = read_all(root, &dir, diags);
+    if found(diags) {
+        return None;
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
@@ -171,8 +156,8 @@ fn load_here(root: &Path) -> Result<Templates, Diagnostics> {
             diags.push(d);
         }
     }
-    if !diags.is_empty() {
-        return Err(diags);
+    if found(diags) {
+        return None;
     }
     let mut parsed = Vec::with_capacity(files.len());
     for (name, text) in &files {
@@ -181,14 +166,14 @@ fn load_here(root: &Path) -> Result<Templates, Diagnostics> {
             Err(e) => diags.push(template_diag(&format!("templates/{name}"), text, &e)),
         }
     }
-    if !diags.is_empty() {
-        return Err(diags);
+    if found(diags) {
+        return None;
     }
     // Before Tera sees them: it follows extends, imports, includes and macro calls with no
     // depth limit, so a cycle among them would overflow the stack and abort the process.
-    let cycles = cycles(&parsed, &files);
-    if !cycles.is_empty() {
-        return Err(Diagnostics(cycles));
+    cycles(&parsed, &files, diags);
+    if found(diags) {
+        return None;
     }
     if let Err(e) = tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         let (name, text) = files
@@ -196,12 +181,36 @@ fn load_here(root: &Path) -> Result<Templates, Diagnostics> {
             .find(|(n, _)| chain(&e).contains(&format!("'{n}'")))
             .map(|(n, t)| (format!("templates/{n}"), t.as_str()))
             .unwrap_or(("templates".into(), ""));
-        return Err(Diagnostics(vec![template_diag(&name, text, &e)]));
+        diags.push(template_diag(&name, text, &e));
+        return None;
     }
-    Ok(Templates {
+    Some(Templates {
         tera,
         sources: files.into_iter().collect(),
     })
+}
+
+/// The text of every `.html` and `.xml` file under `dir` (the site's `templates/`), with
+/// its name there; a file that cannot be read goes into `diags` instead.
+fn read_all(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let fence = crate::files::Fence::new(root, "templates");
+    for path in crate::files::files_under(root, "templates", diags) {
+        let name = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if !(name.ends_with(".html") || name.ends_with(".xml")) {
+            continue;
+        }
+        let rel = crate::diag::rel(root, &path);
+        match fence.read_text(&rel) {
+            Ok(t) => files.push((name, t.to_string())),
+            Err(d) => diags.push(d),
+        }
+    }
+    files
 }
 
 /// What rendering a template can enter: a template's body, or one macro of a template.
@@ -351,16 +360,16 @@ pub const MAX_OPERATORS: usize = 200;
 type Edges = std::collections::BTreeMap<Unit, Vec<(Unit, String)>>;
 
 /// Every cycle of extends, imports, includes and macro calls among the templates, as one
-/// diagnostic each, placed where its first file refers to the next and naming the whole
-/// cycle (`a.html -> b.html -> a.html`). A macro that calls itself is a cycle too, even one
-/// that would stop: Tera has no depth limit to catch one that does not. When there is no
-/// cycle, a chain deeper than [`MAX_CHAIN`] is refused the same way.
+/// diagnostic each (pushed to `diags`), placed where its first file refers to the next and
+/// naming the whole cycle (`a.html -> b.html -> a.html`). A macro that calls itself is a
+/// cycle too, even one that would stop: Tera has no depth limit to catch one that does
+/// not. When there is no cycle, a chain deeper than [`MAX_CHAIN`] is refused the same way.
 ///
 /// A macro call `ns::name()` counts as a call to every macro called `name`, whatever
 /// template defines it: Tera looks the namespace up at run time, in the template that owns
 /// the block being rendered (or the template being rendered) rather than the file where
 /// the call is written, so the written namespace does not say which file is meant.
-fn cycles(parsed: &[tera::Template], files: &[(String, String)]) -> Vec<Diagnostic> {
+fn cycles(parsed: &[tera::Template], files: &[(String, String)], diags: &mut Diagnostics) {
     let edges = graph(parsed);
     let (found, depth) = search(&edges);
     let texts: HashMap<&str, &str> = files
@@ -368,12 +377,13 @@ fn cycles(parsed: &[tera::Template], files: &[(String, String)]) -> Vec<Diagnost
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
     if found.is_empty() {
-        return too_long(&edges, &texts, &depth).into_iter().collect();
+        diags.extend(too_long(&edges, &texts, &depth));
     }
-    found
-        .into_iter()
-        .map(|cycle| cycle_diag(&edges, &texts, cycle))
-        .collect()
+    diags.extend(
+        found
+            .into_iter()
+            .map(|cycle| cycle_diag(&edges, &texts, cycle)),
+    );
 }
 
 /// What rendering each template and macro can enter, from their syntax trees: a
