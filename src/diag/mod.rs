@@ -15,6 +15,12 @@
 //!    = hint: did you mean `cold-war-alliance`?
 //! ```
 //!
+//! A diagnostic is an error unless made a warning ([`Severity`]): a warning is shown the
+//! same way under `warning:`, and a list's summary counts the two apart (`1 error and 2
+//! warnings found`; `2 problems found` when all are errors). A problem of no file
+//! ([`Diagnostic::general`], such as `serve` listening where other machines can reach it)
+//! shows its message and hint alone.
+//!
 //! Whatever a diagnostic quotes (a TOML value, a file name, a source line) is shown through
 //! [`clean`]: no control character or bidirectional override reaches the terminal raw, and
 //! overlong messages are cut; a diagnostic keeps only a window of a long source line, so
