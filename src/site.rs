@@ -56,13 +56,7 @@ fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
     crate::profile::stage("content");
     let rendered = render_markdown(&config, &content, &mut diags);
     crate::profile::stage("markdown");
-    let tera = match templates::load(root) {
-        Ok(t) => Some(t),
-        Err(d) => {
-            diags.extend(d.0);
-            None
-        }
-    };
+    let tera = templates::load(root, &mut diags);
     let (Some(tera), true) = (tera, diags.is_empty()) else {
         diags.sort();
         return Err(BuildError::Site(diags));
