@@ -17,7 +17,7 @@
 //! countries = ["North Korea", "…"]    # the names events may use in `countries`
 //!
 //! [[eras]]                            # the timeline's bands, in order, not overlapping
-//! id = "alliance"                     # lowercase letters, digits and hyphens
+//! id = "alliance"                     # lowercase letters, digits, hyphens and underscores
 //! name = "Alliance"
 //! start = "1950"                      # date syntax: see `date`
 //! end = "1967"
@@ -135,6 +135,7 @@ impl Config {
         Self::parse(rel, &text, base_url_override)
     }
 
+    /// Parses and checks the text of `site.toml` (at `rel`); every problem is reported.
     pub fn parse(
         rel: &Path,
         text: &str,
@@ -142,111 +143,15 @@ impl Config {
     ) -> Result<Config, Diagnostics> {
         let raw: RawConfig =
             tomlerr::parse(rel, text, text, 0).map_err(|d| Diagnostics(vec![d]))?;
+        let file = File { rel, text };
         let mut diags = Diagnostics::default();
-        let at = |span: std::ops::Range<usize>, msg: String| Diagnostic::at(rel, text, span, msg);
-
-        let (base_url, base_path) = match base_url_override {
-            Some(u) => match normalize_base_url(u) {
-                Ok(v) => v,
-                Err(m) => {
-                    let hint = base_url_hint(&m);
-                    diags.push(Diagnostic::file("--base-url", m).with_hint(hint));
-                    (String::new(), "/".into())
-                }
-            },
-            None => match normalize_base_url(raw.base_url.get_ref()) {
-                Ok(v) => v,
-                Err(m) => {
-                    let hint = base_url_hint(&m);
-                    diags.push(at(raw.base_url.span(), m).with_hint(hint));
-                    (String::new(), "/".into())
-                }
-            },
-        };
-
-        let texts = [&raw.title, &raw.description, &raw.author, &raw.language]
-            .into_iter()
-            .chain(raw.eras.iter().map(|e| &e.name));
-        for t in texts {
-            if let Some(c) = t
-                .get_ref()
-                .chars()
-                .find(|&c| crate::text::is_refused_char(c))
-            {
-                diags.push(
-                    at(
-                        t.span(),
-                        format!("control character U+{:04X} is not allowed", c as u32),
-                    )
-                    .with_hint("remove it: it cannot be shown, and it would make the Atom feed invalid XML"),
-                );
-            }
-        }
-        let lang = raw.language.get_ref();
-        if lang.is_empty() || !lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            diags.push(
-                at(
-                    raw.language.span(),
-                    format!("language `{}` is not a language tag", lang.escape_debug()),
-                )
-                .with_hint("use letters, digits and hyphens, as `en` or `vi-VN`"),
-            );
-        }
+        let (base_url, base_path) = file.base_url(&raw.base_url, base_url_override, &mut diags);
+        file.check_texts(&raw, &mut diags);
+        file.check_language(&raw.language, &mut diags);
         if let Some(d) = &raw.domain {
-            let name = d.get_ref();
-            let ok = !name.is_empty()
-                && name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
-            if !ok {
-                diags.push(
-                    at(
-                        d.span(),
-                        format!("domain `{}` is not a host name", name.escape_debug()),
-                    )
-                    .with_hint("use letters, digits, dots and hyphens, as `example.org`"),
-                );
-            }
+            file.check_domain(d, &mut diags);
         }
-
-        let mut eras: Vec<Era> = Vec::new();
-        for e in &raw.eras {
-            let id = e.id.get_ref();
-            if !crate::text::is_slug(id) {
-                diags.push(at(
-                    e.id.span(),
-                    format!("era id `{id}` must use only lowercase letters, digits and hyphens"),
-                ));
-            }
-            if eras.iter().any(|x| &x.id == id) {
-                diags.push(at(e.id.span(), format!("two eras have the id `{id}`")));
-            }
-            let parse =
-                |s: &Spanned<String>, diags: &mut Diagnostics| match Date::parse(s.get_ref()) {
-                    Ok(d) => Some(d),
-                    Err(err) => {
-                        let base = s.span().start + 1;
-                        diags.push(at(base + err.span.start..base + err.span.end, err.message));
-                        None
-                    }
-                };
-            let (Some(start), Some(end)) = (parse(&e.start, &mut diags), parse(&e.end, &mut diags))
-            else {
-                continue;
-            };
-            if end < start {
-                diags.push(at(
-                    e.end.span(),
-                    format!("era `{id}` ends before it starts"),
-                ));
-            }
-            eras.push(Era {
-                id: id.clone(),
-                name: e.name.get_ref().clone(),
-                start,
-                end,
-            });
-        }
+        let eras = file.eras(&raw.eras, &mut diags);
         if !diags.is_empty() {
             return Err(diags);
         }
@@ -269,6 +174,135 @@ impl Config {
         self.eras
             .iter()
             .find(|e| y >= e.start.as_year_fraction() && y < e.end.end_as_year_fraction())
+    }
+}
+
+/// `site.toml` being checked: where its problems are reported.
+struct File<'a> {
+    rel: &'a Path,
+    text: &'a str,
+}
+
+impl File<'_> {
+    fn at(&self, span: std::ops::Range<usize>, msg: String) -> Diagnostic {
+        Diagnostic::at(self.rel, self.text, span, msg)
+    }
+
+    /// The base URL and its path: `--base-url`'s if given, else the file's.
+    fn base_url(
+        &self,
+        configured: &Spanned<String>,
+        base_url_override: Option<&str>,
+        diags: &mut Diagnostics,
+    ) -> (String, String) {
+        match base_url_override {
+            Some(u) => match normalize_base_url(u) {
+                Ok(v) => v,
+                Err(m) => {
+                    let hint = base_url_hint(&m);
+                    diags.push(Diagnostic::file("--base-url", m).with_hint(hint));
+                    (String::new(), "/".into())
+                }
+            },
+            None => match normalize_base_url(configured.get_ref()) {
+                Ok(v) => v,
+                Err(m) => {
+                    let hint = base_url_hint(&m);
+                    diags.push(self.at(configured.span(), m).with_hint(hint));
+                    (String::new(), "/".into())
+                }
+            },
+        }
+    }
+
+    /// No control characters in the texts shown on pages and in the feed.
+    fn check_texts(&self, raw: &RawConfig, diags: &mut Diagnostics) {
+        let texts = [&raw.title, &raw.description, &raw.author, &raw.language]
+            .into_iter()
+            .chain(raw.eras.iter().map(|e| &e.name));
+        for t in texts {
+            if let Some(c) = t
+                .get_ref()
+                .chars()
+                .find(|&c| crate::text::is_refused_char(c))
+            {
+                diags.push(
+                    self.at(
+                        t.span(),
+                        format!("control character U+{:04X} is not allowed", c as u32),
+                    )
+                    .with_hint("remove it: it cannot be shown, and it would make the Atom feed invalid XML"),
+                );
+            }
+        }
+    }
+
+    fn check_language(&self, language: &Spanned<String>, diags: &mut Diagnostics) {
+        let lang = language.get_ref();
+        if lang.is_empty() || !lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            diags.push(
+                self.at(
+                    language.span(),
+                    format!("language `{}` is not a language tag", lang.escape_debug()),
+                )
+                .with_hint("use letters, digits and hyphens, as `en` or `vi-VN`"),
+            );
+        }
+    }
+
+    fn check_domain(&self, domain: &Spanned<String>, diags: &mut Diagnostics) {
+        let name = domain.get_ref();
+        let ok = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+        if !ok {
+            diags.push(
+                self.at(
+                    domain.span(),
+                    format!("domain `{}` is not a host name", name.escape_debug()),
+                )
+                .with_hint("use letters, digits, dots and hyphens, as `example.org`"),
+            );
+        }
+    }
+
+    /// The eras: each id a unique slug ([`crate::text::is_slug`]), each start and end a
+    /// date, the end not before the start. An era with a bad date is left out.
+    fn eras(&self, raw: &[RawEra], diags: &mut Diagnostics) -> Vec<Era> {
+        let mut eras: Vec<Era> = Vec::new();
+        for e in raw {
+            let id = e.id.get_ref();
+            if !crate::text::is_slug(id) {
+                diags.push(self.at(
+                    e.id.span(),
+                    format!("era id `{id}` must use only lowercase letters, digits, hyphens and underscores"),
+                ));
+            }
+            if eras.iter().any(|x| &x.id == id) {
+                diags.push(self.at(e.id.span(), format!("two eras have the id `{id}`")));
+            }
+            let (Some(start), Some(end)) = (self.date(&e.start, diags), self.date(&e.end, diags))
+            else {
+                continue;
+            };
+            if end < start {
+                diags.push(self.at(e.end.span(), format!("era `{id}` ends before it starts")));
+            }
+            eras.push(Era {
+                id: id.clone(),
+                name: e.name.get_ref().clone(),
+                start,
+                end,
+            });
+        }
+        eras
+    }
+
+    fn date(&self, s: &Spanned<String>, diags: &mut Diagnostics) -> Option<Date> {
+        Date::parse(s.get_ref())
+            .map_err(|e| diags.push(e.in_string(self.rel, self.text, s.span().start)))
+            .ok()
     }
 }
 
@@ -454,6 +488,25 @@ mod tests {
         assert_eq!(e.0[0].message, "unknown key `descripton`");
         assert_eq!(e.0[0].hint.as_deref(), Some("did you mean `description`?"));
         assert_eq!((e.0[0].line, e.0[0].col), (2, 1));
+    }
+
+    #[test]
+    fn era_ids_are_slugs_with_underscores() {
+        let text = OK.replace("id = \"a\"", "id = \"a_b\"");
+        assert_eq!(
+            Config::parse(Path::new("site.toml"), &text, None)
+                .unwrap()
+                .eras[0]
+                .id,
+            "a_b"
+        );
+        let text = OK.replace("id = \"a\"", "id = \"A\"");
+        let e = Config::parse(Path::new("site.toml"), &text, None).unwrap_err();
+        assert_eq!(
+            e.0[0].message,
+            "era id `A` must use only lowercase letters, digits, hyphens and underscores"
+        );
+        assert_eq!((e.0[0].line, e.0[0].col), (5, 6));
     }
 
     #[test]

@@ -35,6 +35,26 @@ pub struct DateError {
     pub span: std::ops::Range<usize>,
 }
 
+impl DateError {
+    /// This problem as a diagnostic in `text` (the file `path`), for a date written as a
+    /// one-line quoted string whose opening quote is at byte `quote`: it points at the
+    /// offending part inside the quotes.
+    pub(crate) fn in_string(
+        self,
+        path: &std::path::Path,
+        text: &str,
+        quote: usize,
+    ) -> crate::diag::Diagnostic {
+        let b = quote + 1;
+        crate::diag::Diagnostic::at(
+            path,
+            text,
+            b + self.span.start..b + self.span.end,
+            self.message,
+        )
+    }
+}
+
 const MONTHS: [&str; 12] = [
     "January",
     "February",

@@ -304,91 +304,133 @@ pub fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathB
             return Vec::new();
         }
     }
-    let mut out = Vec::new();
-    // Each real folder walked, by device and inode, with the path it was first reached by.
-    let mut walked: HashMap<(u64, u64), PathBuf> = HashMap::new();
+    let mut state = Walk {
+        root,
+        dir,
+        fence: &fence,
+        walked: HashMap::new(),
+        out: Vec::new(),
+    };
     let mut walk = walkdir::WalkDir::new(&base)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter();
     while let Some(entry) = walk.next() {
-        match entry {
-            Ok(e) => {
-                // Only links need resolving (most sites have none, so no file pays for
-                // it); a file inside a linked folder that stays inside is inside too.
-                if e.path_is_symlink() {
-                    let rel = crate::diag::rel(root, e.path());
-                    if let Err(d) = fence.resolve(&rel) {
-                        diags.push(d);
-                        if e.file_type().is_dir() {
-                            walk.skip_current_dir();
-                        }
-                        continue;
-                    }
-                }
-                if e.file_type().is_dir() {
-                    use std::os::unix::fs::MetadataExt;
-                    // Follows the link, as the walk does: the folder it leads to.
-                    if let Ok(m) = e.metadata() {
-                        let rel = crate::diag::rel(root, e.path());
-                        if let Some(first) = walked.get(&(m.dev(), m.ino())) {
-                            diags.push(
-                                Diagnostic::file(
-                                    &rel,
-                                    format!(
-                                        "this folder was already read as {}: a symlink leads to it a second time",
-                                        first.display()
-                                    ),
-                                )
-                                .with_hint("each folder is read once; remove the extra symlink"),
-                            );
-                            walk.skip_current_dir();
-                            continue;
-                        }
-                        walked.insert((m.dev(), m.ino()), rel);
-                    }
-                }
-                if !e.file_type().is_file() && !e.file_type().is_dir() {
-                    // A named pipe, a socket or a device: never opened.
-                    let rel = crate::diag::rel(root, e.path());
-                    diags.push(Diagnostic::file(rel, "not a regular file").with_hint(
-                        "only regular files and folders may be in the site's folders; remove it",
-                    ));
-                    continue;
-                }
-                if e.file_type().is_file() {
-                    if out.len() == MAX_FILES {
-                        diags.push(
-                            Diagnostic::file(
-                                dir,
-                                format!("more than {MAX_FILES} files: the rest were not read"),
-                            )
-                            .with_hint(
-                                "a site of this many files is likely a symlink or copying mistake",
-                            ),
-                        );
-                        break;
-                    }
-                    out.push(e.into_path());
-                }
-            }
+        let step = match entry {
+            Ok(e) => state.entry(e, diags),
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| crate::diag::rel(root, p))
-                    .unwrap_or_else(|| PathBuf::from(dir));
-                let msg = if e.loop_ancestor().is_some() {
-                    "symlink loop: this folder links back to one of its parents".to_string()
-                } else {
-                    format!(
-                        "cannot read: {}",
-                        e.io_error()
-                            .map_or_else(|| e.to_string(), |io| io.to_string())
-                    )
-                };
-                diags.push(Diagnostic::file(path, msg));
+                diags.push(walk_error(root, dir, &e));
+                Step::Next
             }
+        };
+        match step {
+            Step::Next => {}
+            Step::SkipFolder => walk.skip_current_dir(),
+            Step::Stop => break,
         }
     }
-    out
+    state.out
+}
+
+/// What the walk of [`files_under`] does after an entry.
+enum Step {
+    Next,
+    /// Not into this folder.
+    SkipFolder,
+    /// No further: the walk found too many files.
+    Stop,
+}
+
+/// The state of one [`files_under`] walk.
+struct Walk<'a> {
+    root: &'a Path,
+    dir: &'a str,
+    fence: &'a Fence,
+    /// Each real folder walked, by device and inode, with the path it was first reached by.
+    walked: HashMap<(u64, u64), PathBuf>,
+    out: Vec<PathBuf>,
+}
+
+impl Walk<'_> {
+    fn entry(&mut self, e: walkdir::DirEntry, diags: &mut Diagnostics) -> Step {
+        // Only links need resolving (most sites have none, so no file pays for it); a file
+        // inside a linked folder that stays inside is inside too.
+        if e.path_is_symlink() {
+            let rel = crate::diag::rel(self.root, e.path());
+            if let Err(d) = self.fence.resolve(&rel) {
+                diags.push(d);
+                return if e.file_type().is_dir() {
+                    Step::SkipFolder
+                } else {
+                    Step::Next
+                };
+            }
+        }
+        if e.file_type().is_dir() {
+            return self.folder(&e, diags);
+        }
+        if !e.file_type().is_file() {
+            // A named pipe, a socket or a device: never opened.
+            let rel = crate::diag::rel(self.root, e.path());
+            diags.push(Diagnostic::file(rel, "not a regular file").with_hint(
+                "only regular files and folders may be in the site's folders; remove it",
+            ));
+            return Step::Next;
+        }
+        if self.out.len() == MAX_FILES {
+            diags.push(
+                Diagnostic::file(
+                    self.dir,
+                    format!("more than {MAX_FILES} files: the rest were not read"),
+                )
+                .with_hint("a site of this many files is likely a symlink or copying mistake"),
+            );
+            return Step::Stop;
+        }
+        self.out.push(e.into_path());
+        Step::Next
+    }
+
+    /// A folder, entered only the first time its real folder is reached.
+    fn folder(&mut self, e: &walkdir::DirEntry, diags: &mut Diagnostics) -> Step {
+        use std::os::unix::fs::MetadataExt;
+        // Follows the link, as the walk does: the folder it leads to.
+        let Ok(m) = e.metadata() else {
+            return Step::Next;
+        };
+        let rel = crate::diag::rel(self.root, e.path());
+        if let Some(first) = self.walked.get(&(m.dev(), m.ino())) {
+            diags.push(
+                Diagnostic::file(
+                    &rel,
+                    format!(
+                        "this folder was already read as {}: a symlink leads to it a second time",
+                        first.display()
+                    ),
+                )
+                .with_hint("each folder is read once; remove the extra symlink"),
+            );
+            return Step::SkipFolder;
+        }
+        self.walked.insert((m.dev(), m.ino()), rel);
+        Step::Next
+    }
+}
+
+/// An entry the walk could not read, or a symlink loop.
+fn walk_error(root: &Path, dir: &str, e: &walkdir::Error) -> Diagnostic {
+    let path = e
+        .path()
+        .map(|p| crate::diag::rel(root, p))
+        .unwrap_or_else(|| PathBuf::from(dir));
+    let msg = if e.loop_ancestor().is_some() {
+        "symlink loop: this folder links back to one of its parents".to_string()
+    } else {
+        format!(
+            "cannot read: {}",
+            e.io_error()
+                .map_or_else(|| e.to_string(), |io| io.to_string())
+        )
+    };
+    Diagnostic::file(path, msg)
 }

@@ -177,13 +177,12 @@ pub fn front_matter(data: &[u8]) {
             );
         }
 
-        let (rendered, md_diags) = crate::markdown::stage::render_markdown(config, &content);
+        let rendered = crate::markdown::stage::render_markdown(config, &content, &mut diags);
         let reserved = crate::markdown::stage::reserved_ids(&content);
         for r in rendered.all() {
             let unsafe_parts = audit_html(&r.html, &reserved);
             assert!(unsafe_parts.is_empty(), "{unsafe_parts:?} in {}", r.html);
         }
-        diags.extend(md_diags);
         diags.sort();
         let _ = show(&diags);
         let _ = crate::markdown::stage::page_urls(&content, &config.base_path);

@@ -77,20 +77,19 @@ pub fn scan_pages(files: &BTreeMap<String, Vec<u8>>) -> HashMap<&str, Page> {
 /// Checks every internal link and anchor of the built `files` (path → bytes), whose pages
 /// `pages` has read.
 /// `base_url` is the site's absolute address, `base_path` its path (`/` or `/repo/`);
-/// `template_of` names the template that made a page, for the hint.
+/// The hint names the template that made the page ([`crate::routes::template_of`]).
 pub fn internal(
     files: &BTreeMap<String, Vec<u8>>,
     pages: &HashMap<&str, Page>,
     base_url: &str,
     base_path: &str,
-    template_of: impl Fn(&str) -> Option<&'static str> + Sync,
 ) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = pages
         .par_iter()
         .flat_map_iter(|(from, page)| {
             let mut seen = BTreeSet::new();
             let mut diags = Vec::new();
-            let made_by = |d: Diagnostic| match template_of(from) {
+            let made_by = |d: Diagnostic| match crate::routes::template_of(from) {
                 Some(t) => d.with_hint(format!("the HTML is rendered by templates/{t}")),
                 None => d,
             };
@@ -111,7 +110,7 @@ pub fn internal(
                     continue;
                 };
                 let d = Diagnostic::file(format!("public/{from}"), problem);
-                diags.push(match template_of(from) {
+                diags.push(match crate::routes::template_of(from) {
                     Some(t) => {
                         d.with_hint(format!("the link is in the HTML rendered by templates/{t}"))
                     }
@@ -312,7 +311,7 @@ mod tests {
             "a/index.html".to_string(),
             br#"<main id="main"><h2 id="main">M</h2><p id="x"></p><p id="main"></p><p id="y"></p></main>"#.to_vec(),
         );
-        let d = internal(&files, &scan_pages(&files), "http://s.test/", "/", |_| None);
+        let d = internal(&files, &scan_pages(&files), "http://s.test/", "/");
         let shown: Vec<String> = d
             .iter()
             .map(|d| format!("{}: {}", d.location(), d.message))
@@ -331,13 +330,7 @@ mod tests {
             br##"<a href="/r/a/">a</a><a href="/r/a/#x">x</a><a href="/r/a/#nope">n</a><a href="/r/gone/">g</a><a href="#top">t</a><p id="top"></p><a href="https://example.org/">e</a><a href="http://site.test/r/a/">abs</a>"##.to_vec(),
         );
         files.insert("a/index.html".to_string(), br#"<h2 id="x">X</h2>"#.to_vec());
-        let d = internal(
-            &files,
-            &scan_pages(&files),
-            "http://site.test/r/",
-            "/r/",
-            |_| Some("index.html"),
-        );
+        let d = internal(&files, &scan_pages(&files), "http://site.test/r/", "/r/");
         let msgs: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
         assert_eq!(
             msgs,

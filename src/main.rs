@@ -2,12 +2,12 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use docsite::output::Output;
+use docsite::output::build_on_disk;
 use docsite::scaffold::NewPage;
 use docsite::serve::ServeOptions;
 use docsite::site::{build, check, BuildError, BuildOptions, CheckOptions};
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// The build allocates many small strings from several threads; mimalloc does that faster
@@ -103,6 +103,8 @@ enum NewCommand {
     Chapter { slug: String },
 }
 
+/// Runs the command; a system error comes back here and is printed once, its whole chain
+/// on one line (`error: cannot write public/x: No space left on device`).
 fn main() -> ExitCode {
     return_freed_memory_promptly();
     let cli = Cli::parse();
@@ -115,8 +117,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// Dispatches to the library. Problems in the site's files are printed where they are
+/// found (with the build's own summary) and end in a failure code, not an error.
 fn run(cli: Cli) -> Result<ExitCode> {
+    let root = cli.root;
     match cli.command {
+        Command::Build {
+            base_url,
+            output_dir,
+            drafts,
+        } => run_build(root, base_url, output_dir, drafts),
         Command::Serve {
             port,
             interface,
@@ -124,7 +134,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             no_drafts,
         } => {
             docsite::serve::serve(&ServeOptions {
-                root: cli.root,
+                root,
                 interface,
                 port,
                 open,
@@ -132,90 +142,89 @@ fn run(cli: Cli) -> Result<ExitCode> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { external, drafts } => {
-            let opts = CheckOptions {
-                build: BuildOptions {
-                    root: cli.root,
-                    base_url: None,
-                    drafts,
-                },
-                external,
-            };
-            match check(&opts) {
-                Ok(stats) => {
-                    eprintln!(
-                        "no problems: {} pages, {} events, {} chapters checked",
-                        stats.pages, stats.events, stats.chapters
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(BuildError::Site(d)) => {
-                    eprintln!("{d}");
-                    Ok(ExitCode::FAILURE)
-                }
-                Err(BuildError::System(e)) => Err(e),
-            }
-        }
+        Command::Check { external, drafts } => run_check(root, external, drafts),
         Command::New { what } => {
             let page = match what {
                 NewCommand::Event { slug, date } => NewPage::Event { slug, date },
                 NewCommand::Chapter { slug } => NewPage::Chapter { slug },
             };
-            let path = docsite::scaffold::create(&cli.root, &page)?;
-            println!("wrote {}", shown(&cli.root.join(path)));
+            let path = docsite::scaffold::create(&root, &page)?;
+            println!("wrote {}", shown(&root.join(path)));
             Ok(ExitCode::SUCCESS)
-        }
-        Command::Build {
-            base_url,
-            output_dir,
-            drafts,
-        } => {
-            let opts = BuildOptions {
-                root: cli.root.clone(),
-                base_url,
-                drafts,
-            };
-            let started = std::time::Instant::now();
-            let output_name = output_dir.clone();
-            let out_dir = if output_dir.is_absolute() || cli.root == std::path::Path::new(".") {
-                output_dir
-            } else {
-                cli.root.join(output_dir)
-            };
-            docsite::output::clean_up_on_interrupt()?;
-            let out = Output::disk(&out_dir, &cli.root)?;
-            match build(&opts, &out) {
-                Ok(stats) => {
-                    out.commit()?;
-                    eprintln!(
-                        "built {} pages ({} events, {} chapters) into {} in {} ms",
-                        stats.pages,
-                        stats.events,
-                        stats.chapters,
-                        shown(&output_name),
-                        started.elapsed().as_millis()
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(BuildError::Site(d)) => {
-                    out.discard();
-                    eprintln!("{d}");
-                    eprintln!(
-                        "the build failed; {} was left as it was",
-                        shown(&output_name)
-                    );
-                    Ok(ExitCode::FAILURE)
-                }
-                Err(BuildError::System(e)) => {
-                    out.discard();
-                    Err(e)
-                }
-            }
         }
     }
 }
 
+/// `build`: into the output folder on disk, replaced only when the whole build succeeded.
+fn run_build(
+    root: PathBuf,
+    base_url: Option<String>,
+    output_dir: PathBuf,
+    drafts: bool,
+) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let out_dir = if output_dir.is_absolute() || root == Path::new(".") {
+        output_dir.clone()
+    } else {
+        root.join(&output_dir)
+    };
+    let opts = BuildOptions {
+        root,
+        base_url,
+        drafts,
+    };
+    docsite::output::clean_up_on_interrupt()?;
+    match build_on_disk(&out_dir, &opts.root, |out| build(&opts, out)) {
+        Ok(stats) => {
+            eprintln!(
+                "built {} pages ({} events, {} chapters) into {} in {} ms",
+                stats.pages,
+                stats.events,
+                stats.chapters,
+                shown(&output_dir),
+                started.elapsed().as_millis()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(BuildError::Site(d)) => {
+            eprintln!("{d}");
+            eprintln!(
+                "the build failed; {} was left as it was",
+                shown(&output_dir)
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        Err(BuildError::System(e)) => Err(e),
+    }
+}
+
+/// `check`: the whole build in memory and every link checked; nothing written.
+fn run_check(root: PathBuf, external: bool, drafts: bool) -> Result<ExitCode> {
+    let opts = CheckOptions {
+        build: BuildOptions {
+            root,
+            base_url: None,
+            drafts,
+        },
+        external,
+    };
+    match check(&opts) {
+        Ok(stats) => {
+            eprintln!(
+                "no problems: {} pages, {} events, {} chapters checked",
+                stats.pages, stats.events, stats.chapters
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(BuildError::Site(d)) => {
+            eprintln!("{d}");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(BuildError::System(e)) => Err(e),
+    }
+}
+
 /// A path as the terminal may show it: control characters as U+FFFD.
-fn shown(path: &std::path::Path) -> String {
+fn shown(path: &Path) -> String {
     docsite::diag::clean(&path.display().to_string()).into_owned()
 }

@@ -8,6 +8,9 @@
 //! A failed build removes its temporary folder and leaves the previous output exactly as
 //! it was; a successful one leaves no stale file.
 //!
+//! [`build_on_disk`] runs that protocol whole (prepare, build, commit on success; drop on
+//! failure or panic), for `docsite build` and the tests alike.
+//!
 //! Before anything is created or moved, [`Output::disk`] decides whether the output folder
 //! may be replaced at all. It may if it is absent, empty, or holds the [`MARKER`] file that
 //! every output docsite writes carries. Anything else is refused with a message that names
@@ -19,6 +22,7 @@
 //!
 //! `serve` and the tests use [`Output::Memory`], which keeps the files in a map.
 
+use crate::diag::{lock, BuildError};
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -197,7 +201,7 @@ impl Output {
                 // Written last, so that no file of static/ can take its place.
                 std::fs::write(d.tmp.join(MARKER), MARKER_TEXT)
                     .with_context(|| format!("cannot write in {}", d.tmp.display()))?;
-                let guard = TEMPORARIES.lock().unwrap_or_else(|e| e.into_inner());
+                let guard = lock(&TEMPORARIES);
                 // The folder may have changed while the site was built: the same rules again.
                 refuse_what_docsite_did_not_make(&d.dir, &d.shown)?;
                 let swapped = swap_in(&d.tmp, &d.dir);
@@ -207,10 +211,22 @@ impl Output {
             }
         }
     }
+}
 
-    /// Abandons a failed build: the temporary folder goes, the old output stays. (Dropping
-    /// the output does the same; this says so where a build fails.)
-    pub fn discard(self) {}
+/// The one way a build reaches the disk: prepares `dir` for the site of `site_root`
+/// ([`Output::disk`]), runs `build` into it, and swaps the result in ([`Output::commit`])
+/// only when `build` succeeded. When it fails, or panics, the output is dropped on the way
+/// out, which removes its temporary folder and leaves `dir` as it was. A refused folder or
+/// a failed swap is a [`BuildError::System`].
+pub fn build_on_disk<T>(
+    dir: &Path,
+    site_root: &Path,
+    build: impl FnOnce(&Output) -> Result<T, BuildError>,
+) -> Result<T, BuildError> {
+    let out = Output::disk(dir, site_root)?;
+    let made = build(&out)?;
+    out.commit()?;
+    Ok(made)
 }
 
 /// `path` made absolute with every existing folder resolved through the file system, so
@@ -566,18 +582,12 @@ fn process_alive(_pid: u32) -> bool {
 }
 
 fn register(tmp: &Path) {
-    TEMPORARIES
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(tmp.to_path_buf());
+    lock(&TEMPORARIES).push(tmp.to_path_buf());
 }
 
 fn remove_temporary(tmp: &Path) {
     let _ = remove_tree(tmp);
-    TEMPORARIES
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .retain(|t| t != tmp);
+    lock(&TEMPORARIES).retain(|t| t != tmp);
 }
 
 /// Makes Ctrl-C (and SIGTERM, SIGHUP) remove this process's temporary folders before it
@@ -585,7 +595,7 @@ fn remove_temporary(tmp: &Path) {
 pub fn clean_up_on_interrupt() -> Result<()> {
     ctrlc::set_handler(|| {
         INTERRUPTED.store(true, Ordering::SeqCst);
-        let temporaries = TEMPORARIES.lock().unwrap_or_else(|e| e.into_inner());
+        let temporaries = lock(&TEMPORARIES);
         for tmp in temporaries.iter() {
             // Threads of the build may still be finishing the file each was writing,
             // which can bring a folder back: remove until it stays gone.
@@ -699,6 +709,41 @@ mod tests {
         ] {
             assert_eq!(temporary_pid(other, "public"), None, "{other}");
         }
+    }
+
+    #[test]
+    fn build_on_disk_commits_only_a_build_that_succeeded() {
+        let d = tempfile::tempdir().unwrap();
+        let (site, public) = (d.path().join("site"), d.path().join("public"));
+        std::fs::create_dir(&site).unwrap();
+        let names = || {
+            let mut n: Vec<_> = std::fs::read_dir(d.path())
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            n.sort();
+            n
+        };
+        let failed = build_on_disk(&public, &site, |out| {
+            out.put("index.html", b"half".to_vec())?;
+            Err::<(), _>(BuildError::Site(crate::diag::Diagnostics::default()))
+        });
+        assert!(matches!(failed, Err(BuildError::Site(_))));
+        let panicked = std::panic::catch_unwind(|| {
+            build_on_disk(&public, &site, |out| -> Result<(), BuildError> {
+                out.put("index.html", b"half".to_vec())?;
+                panic!("a bug in the middle of a build")
+            })
+        });
+        assert!(panicked.is_err());
+        assert_eq!(names(), ["site"], "a temporary folder was left behind");
+        build_on_disk(&public, &site, |out| {
+            Ok(out.put("index.html", b"new".to_vec())?)
+        })
+        .unwrap();
+        assert_eq!(std::fs::read(public.join("index.html")).unwrap(), b"new");
+        assert_eq!(names(), ["public", "site"]);
     }
 
     #[test]

@@ -17,7 +17,7 @@ fn enabled() -> bool {
 /// Starts the clock for a build (`serve` builds many times in one process).
 pub fn start() {
     if enabled() {
-        *START.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
+        *crate::diag::lock(&START) = Some(Instant::now());
         stage("start");
     }
 }
@@ -27,7 +27,7 @@ pub fn stage(name: &str) {
     if !enabled() {
         return;
     }
-    let start = *START.lock().unwrap_or_else(|p| p.into_inner());
+    let start = *crate::diag::lock(&START);
     let ms = start.map_or(0, |t| t.elapsed().as_millis());
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let mib = |key: &str| {

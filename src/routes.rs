@@ -31,7 +31,7 @@ pub const LAYOUT_IDS: &[&str] = &[
     "tl-pan-left",
     "tl-pan-right",
     "tl-zoom-reset",
-    // The timeline's filter menus, `tl-f-<name>` (`timeline_filters` in src/render/mod.rs).
+    // The timeline's filter menus, `tl-f-<name>` (`timeline_filters` in src/render/listings.rs).
     "tl-f-country",
     "tl-f-person",
     "tl-f-tag",
@@ -59,4 +59,421 @@ pub fn layout_id_clash(id: &str) -> Option<String> {
         .iter()
         .find(|p| id.starts_with(**p))
         .map(|p| format!("starts with `{p}`, a prefix the page layout keeps for its own ids"))
+}
+
+/// A page of the site. Content pages carry the checked id or slug they are made from;
+/// everything about where the page lives (its URL, its output file, its template) is here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Page<'a> {
+    /// `index.html`, by `index.html`.
+    Home,
+    /// A chapter, by slug: `chapters/<slug>/index.html`, by `chapter.html`.
+    Chapter(&'a str),
+    /// An event, by id: `events/<id>/index.html`, by `event.html`.
+    Event(&'a str),
+    /// `timeline/index.html`, by `timeline.html`.
+    Timeline,
+    /// `sources/index.html`, by `sources.html`.
+    Sources,
+    /// `people/index.html`, by `entries.html`.
+    People,
+    /// `places/index.html`, by `entries.html`.
+    Places,
+    /// `tags/index.html`, by `tags.html`.
+    Tags,
+    /// `search/index.html`, by `search.html`.
+    Search,
+    /// `print/index.html`, by `print.html`.
+    Print,
+    /// `404.html`, by `404.html`.
+    NotFound,
+}
+
+impl<'a> Page<'a> {
+    /// The site-wide pages in the sitemap's order, after the home page and before the
+    /// chapters and events (the 404 page is in no sitemap).
+    const LISTED: [Page<'static>; 7] = [
+        Page::Timeline,
+        Page::Sources,
+        Page::People,
+        Page::Places,
+        Page::Tags,
+        Page::Search,
+        Page::Print,
+    ];
+
+    /// The page's path under the site's root (`""`, `chapters/<slug>/`, `404.html`).
+    pub(crate) fn path(self) -> String {
+        match self {
+            Page::Home => String::new(),
+            Page::Chapter(slug) => format!("chapters/{slug}/"),
+            Page::Event(id) => format!("events/{id}/"),
+            Page::NotFound => "404.html".into(),
+            other => format!("{}/", other.folder()),
+        }
+    }
+
+    /// The folder of a site-wide page (`timeline`, `people`, …).
+    fn folder(self) -> &'static str {
+        match self {
+            Page::Timeline => "timeline",
+            Page::Sources => "sources",
+            Page::People => "people",
+            Page::Places => "places",
+            Page::Tags => "tags",
+            Page::Search => "search",
+            Page::Print => "print",
+            Page::Home | Page::Chapter(_) | Page::Event(_) | Page::NotFound => "",
+        }
+    }
+
+    /// The page's URL under `base`: the base path for links, the base URL for absolute ones.
+    pub(crate) fn url(self, base: &str) -> String {
+        format!("{base}{}", self.path())
+    }
+
+    /// The file the page is written to, under the output folder.
+    pub(crate) fn file(self) -> String {
+        match self {
+            Page::NotFound => "404.html".into(),
+            other => format!("{}index.html", other.path()),
+        }
+    }
+
+    /// The template that renders the page.
+    pub(crate) fn template(self) -> &'static str {
+        match self {
+            Page::Home => "index.html",
+            Page::Chapter(_) => "chapter.html",
+            Page::Event(_) => "event.html",
+            Page::Timeline => "timeline.html",
+            Page::Sources => "sources.html",
+            Page::People | Page::Places => "entries.html",
+            Page::Tags => "tags.html",
+            Page::Search => "search.html",
+            Page::Print => "print.html",
+            Page::NotFound => "404.html",
+        }
+    }
+
+    /// The page's section, which the templates' navigation marks as current.
+    pub(crate) fn section(self) -> &'static str {
+        match self {
+            Page::Home => "home",
+            Page::Chapter(_) => "chapters",
+            Page::Event(_) => "events",
+            Page::NotFound => "404",
+            other => other.folder(),
+        }
+    }
+
+    /// The page written to `file`, an output path (`chapters/x/index.html`), if the build
+    /// renders one there.
+    pub(crate) fn of_file(file: &'a str) -> Option<Page<'a>> {
+        let (first, rest) = file.split_once('/').unwrap_or((file, ""));
+        let name = rest.split('/').next().unwrap_or_default();
+        Some(match (first, rest) {
+            ("index.html", "") => Page::Home,
+            ("404.html", "") => Page::NotFound,
+            ("chapters", _) => Page::Chapter(name),
+            ("events", _) => Page::Event(name),
+            _ => *Page::LISTED.iter().find(|p| p.folder() == first)?,
+        })
+    }
+}
+
+/// The template that renders the page at the output path `file`, for messages about a
+/// page's HTML.
+pub(crate) fn template_of(file: &str) -> Option<&'static str> {
+    Page::of_file(file).map(Page::template)
+}
+
+/// Every page of the sitemap, in a stable order: the home page, the site-wide pages, then
+/// the chapters (by slug) and the events (by id) in the order given.
+pub(crate) fn sitemap_pages<'a>(
+    chapters: impl IntoIterator<Item = &'a str>,
+    events: impl IntoIterator<Item = &'a str>,
+) -> Vec<Page<'a>> {
+    let mut v = vec![Page::Home];
+    v.extend(Page::LISTED);
+    v.extend(chapters.into_iter().map(Page::Chapter));
+    v.extend(events.into_iter().map(Page::Event));
+    v
+}
+
+/// A place on a page that lists many items, each under its own element id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fragment<'a> {
+    /// A source on the sources page (`sources/#source-<id>`).
+    Source(&'a str),
+    /// A person on the people page (`people/#<id>`).
+    Person(&'a str),
+    /// A place on the places page (`places/#<id>`).
+    Place(&'a str),
+    /// A tag on the tags page, by its slug (`tags/#<slug>`).
+    Tag(&'a str),
+    /// An event on the timeline (`timeline/#<id>`).
+    OnTimeline(&'a str),
+}
+
+impl Fragment<'_> {
+    /// The fragment's URL under `base`.
+    pub(crate) fn url(self, base: &str) -> String {
+        let (page, prefix, id) = match self {
+            Fragment::Source(id) => (Page::Sources, "source-", id),
+            Fragment::Person(id) => (Page::People, "", id),
+            Fragment::Place(id) => (Page::Places, "", id),
+            Fragment::Tag(slug) => (Page::Tags, "", slug),
+            Fragment::OnTimeline(id) => (Page::Timeline, "", id),
+        };
+        format!("{}#{prefix}{id}", page.url(base))
+    }
+}
+
+/// A heading on a page (`chapters/<slug>/#<id>`).
+pub(crate) fn anchor_url(page: Page, base: &str, id: &str) -> String {
+    format!("{}#{id}", page.url(base))
+}
+
+/// A file the build makes besides the pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DataFile {
+    /// The timeline in the TimelineJS3 format.
+    TimelineJson,
+    /// The code highlighting's stylesheet.
+    HighlightCss,
+    Sitemap,
+    Robots,
+    /// The Atom feed.
+    Feed,
+    /// Tells GitHub Pages not to run Jekyll over the output.
+    NoJekyll,
+    /// The search page's index.
+    SearchIndex,
+    /// GitHub Pages' custom domain.
+    Cname,
+}
+
+impl DataFile {
+    /// The file's path under the output folder (and under the base URL).
+    pub(crate) fn file(self) -> &'static str {
+        match self {
+            DataFile::TimelineJson => "timeline.json",
+            DataFile::HighlightCss => "highlight.css",
+            DataFile::Sitemap => "sitemap.xml",
+            DataFile::Robots => "robots.txt",
+            DataFile::Feed => "atom.xml",
+            DataFile::NoJekyll => ".nojekyll",
+            DataFile::SearchIndex => "search.json",
+            DataFile::Cname => "CNAME",
+        }
+    }
+
+    /// The file's URL under `base`.
+    pub(crate) fn url(self, base: &str) -> String {
+        format!("{base}{}", self.file())
+    }
+}
+
+/// The content key of the home page's Markdown file.
+pub(crate) const HOME_KEY: &str = "index.md";
+
+/// The content key (`events/x.md`) of a Markdown file at `path` (`content/events/x.md`):
+/// how internal links (`@/events/x.md`) name it.
+pub(crate) fn content_key(path: &std::path::Path) -> String {
+    path.strip_prefix("content")
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// The content key of the chapter `slug`.
+pub(crate) fn chapter_key(slug: &str) -> String {
+    format!("chapters/{slug}.md")
+}
+
+/// The URL under `base` the page of a content file that did not load would have
+/// (`<kind>/<stem>/`), so that links to it are not reported a second time.
+pub(crate) fn unloaded_url(key: &str, base: &str) -> String {
+    let stem = key
+        .rsplit('/')
+        .next()
+        .unwrap_or(key)
+        .trim_end_matches(".md");
+    let kind = key.split('/').next().unwrap_or_default();
+    format!("{base}{kind}/{stem}/")
+}
+
+/// The element id of an event's card on the pages that list cards (`h-<id>`).
+pub(crate) fn card_id(event: &str) -> String {
+    format!("h-{event}")
+}
+
+/// The element ids of a chapter's section on the print page (`chapter-<slug>` and its
+/// heading's `chapter-<slug>-h`).
+pub(crate) fn print_chapter_ids(slug: &str) -> [String; 2] {
+    [format!("chapter-{slug}"), format!("chapter-{slug}-h")]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Every literal `id=\"…\"` of the templates is reserved; every templated one is a
+    /// content id written as it is (checked by [`layout_id_clash`] where it is loaded) or
+    /// starts with a prefix of [`LAYOUT_PREFIXES`]; and every filter menu of the timeline
+    /// (`tl-f-<name>`, named in static/timeline.js) is in [`LAYOUT_IDS`].
+    #[test]
+    fn every_template_id_is_reserved() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let mut seen = 0;
+        let mut prefixes = BTreeSet::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for (i, _) in text.match_indices(" id=\"") {
+                let rest = &text[i + 5..];
+                let id = &rest[..rest.find('"').unwrap()];
+                seen += 1;
+                match id.find("{{") {
+                    None => assert!(
+                        LAYOUT_IDS.contains(&id),
+                        "{path:?}: `{id}` is not in LAYOUT_IDS"
+                    ),
+                    // Event ids on the timeline, people's and places' on theirs, tags'.
+                    Some(0) => assert!(
+                        ["{{ e.id }}", "{{ p.id }}", "{{ t.id }}"].contains(&id),
+                        "{path:?}: `{id}` is not handled"
+                    ),
+                    Some(at) => {
+                        let prefix = &id[..at];
+                        assert!(
+                            LAYOUT_PREFIXES.contains(&prefix),
+                            "{path:?}: `{id}`: `{prefix}` is not in LAYOUT_PREFIXES"
+                        );
+                        prefixes.insert(prefix.to_string());
+                    }
+                }
+            }
+        }
+        // Every reserved prefix is still used (a stale one would refuse ids for nothing).
+        let listed: BTreeSet<String> = LAYOUT_PREFIXES.iter().map(|p| p.to_string()).collect();
+        assert_eq!(prefixes, listed);
+        // The filter menus: `['country', function …]` in static/timeline.js's FILTERS.
+        let root = env!("CARGO_MANIFEST_DIR");
+        let js = std::fs::read_to_string(format!("{root}/static/timeline.js")).unwrap();
+        let start = js.find("var FILTERS = [").unwrap();
+        let block = &js[start..start + js[start..].find("\n  ];").unwrap()];
+        let mut filters = 0;
+        for (i, _) in block.match_indices("['") {
+            let name = &block[i + 2..i + 2 + block[i + 2..].find('\'').unwrap()];
+            filters += 1;
+            let id = format!("tl-f-{name}");
+            assert!(
+                LAYOUT_IDS.contains(&id.as_str()),
+                "`{id}` is not in LAYOUT_IDS"
+            );
+        }
+        assert_eq!(filters, 5);
+        // Scripts: `x.id = '…'`.
+        let mut scripts = vec![std::path::PathBuf::from(format!(
+            "{root}/src/serve/live.js"
+        ))];
+        for e in std::fs::read_dir(format!("{root}/static")).unwrap() {
+            scripts.push(e.unwrap().path());
+        }
+        for path in scripts
+            .iter()
+            .filter(|p| p.extension().is_some_and(|x| x == "js"))
+        {
+            let text = std::fs::read_to_string(path).unwrap();
+            for (i, _) in text.match_indices(".id = '") {
+                let rest = &text[i + 7..];
+                let id = &rest[..rest.find('\'').unwrap()];
+                seen += 1;
+                assert!(
+                    LAYOUT_IDS.contains(&id),
+                    "{path:?}: `{id}` is not in LAYOUT_IDS"
+                );
+            }
+        }
+        assert!(seen >= LAYOUT_IDS.len(), "only {seen} ids found");
+    }
+
+    #[test]
+    fn content_ids_never_clash_with_layout_ids() {
+        for id in [
+            "main",
+            "timeline-data",
+            "tl-q",
+            "q",
+            "search-results",
+            "tl-list",
+            "tl-f-tag",
+        ] {
+            assert_eq!(
+                layout_id_clash(id).as_deref(),
+                Some("is an id the page layout uses"),
+                "{id}"
+            );
+        }
+        for (id, p) in [
+            ("h-x", "h-"),
+            ("era-alliance", "era-"),
+            ("tl-f-x", "tl-f-"),
+            ("tag-aid", "tag-"),
+            ("source-a", "source-"),
+            ("chapter-c", "chapter-"),
+        ] {
+            assert_eq!(
+                layout_id_clash(id),
+                Some(format!(
+                    "starts with `{p}`, a prefix the page layout keeps for its own ids"
+                )),
+            );
+        }
+        for id in ["1958-b", "ho-chi-minh", "hanoi", "aid", "mainland", "tags"] {
+            assert_eq!(layout_id_clash(id), None, "{id}");
+        }
+    }
+
+    #[test]
+    fn pages_have_their_paths_files_and_templates() {
+        let cases = [
+            (Page::Home, "", "index.html", "index.html"),
+            (
+                Page::Chapter("a"),
+                "chapters/a/",
+                "chapters/a/index.html",
+                "chapter.html",
+            ),
+            (
+                Page::Event("e"),
+                "events/e/",
+                "events/e/index.html",
+                "event.html",
+            ),
+            (Page::People, "people/", "people/index.html", "entries.html"),
+            (Page::NotFound, "404.html", "404.html", "404.html"),
+        ];
+        for (page, path, file, template) in cases {
+            assert_eq!(page.path(), path);
+            assert_eq!(page.file(), file);
+            assert_eq!(page.template(), template);
+            assert_eq!(Page::of_file(&page.file()), Some(page));
+        }
+        for page in Page::LISTED {
+            assert_eq!(Page::of_file(&page.file()), Some(page));
+        }
+        assert_eq!(template_of("static.css"), None);
+        assert_eq!(
+            Fragment::Source("s").url("/b/"),
+            "/b/sources/#source-s".to_string()
+        );
+        assert_eq!(
+            content_key(std::path::Path::new("content/events/x.md")),
+            "events/x.md"
+        );
+    }
 }

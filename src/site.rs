@@ -9,11 +9,11 @@
 use crate::config::Config;
 use crate::content::{Content, LoadOptions};
 use crate::diag::Diagnostics;
+use crate::diag::Span;
 pub use crate::diag::{BuildError, BuildStats};
-use crate::markdown::stage::{render_markdown, RenderedContent};
+use crate::markdown::stage::render_markdown;
 use crate::output::Output;
 use crate::render::templates;
-use crate::render::views::Views;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -37,7 +37,8 @@ pub fn build(opts: &BuildOptions, out: &Output) -> Result<BuildStats, BuildError
 struct Built {
     stats: BuildStats,
     config: Config,
-    rendered: RenderedContent,
+    /// Every external address the Markdown links to, with the place of one such link.
+    external: HashMap<String, Span>,
 }
 
 fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
@@ -53,16 +54,9 @@ fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
         },
     );
     crate::profile::stage("content");
-    let (rendered, md_diags) = render_markdown(&config, &content);
+    let rendered = render_markdown(&config, &content, &mut diags);
     crate::profile::stage("markdown");
-    diags.extend(md_diags);
-    let tera = match templates::load(root) {
-        Ok(t) => Some(t),
-        Err(d) => {
-            diags.extend(d.0);
-            None
-        }
-    };
+    let tera = templates::load(root, &mut diags);
     let (Some(tera), true) = (tera, diags.is_empty()) else {
         diags.sort();
         return Err(BuildError::Site(diags));
@@ -88,10 +82,15 @@ fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
         return Err(BuildError::Site(missing));
     }
     crate::profile::stage("done");
+    let external = rendered
+        .all()
+        .flat_map(|r| &r.external)
+        .map(|l| (l.target.clone(), l.at.clone()))
+        .collect();
     Ok(Built {
         stats,
         config,
-        rendered,
+        external,
     })
 }
 
@@ -116,36 +115,15 @@ pub fn check(opts: &CheckOptions) -> Result<BuildStats, BuildError> {
         &pages,
         &config.base_url,
         &config.base_path,
-        crate::render::template_of,
     ));
     if opts.external {
-        let located: HashMap<String, crate::diag::Span> = built
-            .rendered
-            .all()
-            .flat_map(|r| &r.external)
-            .map(|l| (l.target.clone(), l.at.clone()))
-            .collect();
         let links = crate::linkcheck::external_links(&pages, &config.base_url);
-        diags.extend(crate::linkcheck::external(&links, &located));
+        diags.extend(crate::linkcheck::external(&links, &built.external));
     }
     if diags.is_empty() {
         Ok(built.stats)
     } else {
         diags.sort();
         Err(BuildError::Site(diags))
-    }
-}
-
-/// A convenience for callers holding views.
-pub fn views<'a>(
-    config: &'a Config,
-    content: &'a Content,
-    rendered: &'a RenderedContent,
-) -> Views<'a> {
-    Views {
-        config,
-        content,
-        rendered,
-        base: &config.base_path,
     }
 }

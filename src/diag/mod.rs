@@ -15,6 +15,12 @@
 //!    = hint: did you mean `cold-war-alliance`?
 //! ```
 //!
+//! A diagnostic is an error unless made a warning ([`Severity`]): a warning is shown the
+//! same way under `warning:`, and a list's summary counts the two apart (`1 error and 2
+//! warnings found`; `2 problems found` when all are errors). A problem of no file
+//! ([`Diagnostic::general`], such as `serve` listening where other machines can reach it)
+//! shows its message and hint alone.
+//!
 //! Whatever a diagnostic quotes (a TOML value, a file name, a source line) is shown through
 //! [`clean`]: no control character or bidirectional override reaches the terminal raw, and
 //! overlong messages are cut; a diagnostic keeps only a window of a long source line, so
@@ -70,25 +76,47 @@ fn shown(s: &str) -> String {
     }
 }
 
-/// One problem in one place of one file.
+/// How grave a [`Diagnostic`] is: an error stops the build, a warning is told and the work
+/// goes on. Both are shown the same way, under their own label (`error:`, `warning:`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
+impl Severity {
+    /// The label that opens the diagnostic's first line.
+    fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One problem in one place of one file (or, made with [`Diagnostic::general`], of no file).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// An error unless made a warning with [`Diagnostic::with_severity`].
+    pub severity: Severity,
     /// The file, relative to the site root where possible.
     pub path: PathBuf,
     /// 1-based line; 0 when the problem concerns the whole file.
     pub line: usize,
     /// 1-based column in characters; 0 when unknown.
     pub col: usize,
-    /// Width of the caret underline in characters (at least 1).
-    pub width: u32,
+    /// Width of the caret underline in characters (at least 1; never more than
+    /// `MAX_SHOWN` are drawn).
+    pub width: u16,
     /// The text of the offending line, shown under the location: at most `MAX_SHOWN` (100)
     /// characters of it around the column (a paragraph, or a list of 3000 names, is one
     /// line; each of its problems keeps only its own window).
     pub source_line: Option<String>,
     /// How many characters of the line come before `source_line` (0: it starts the line).
     /// When the line goes on after the window, `source_line` holds one character more than
-    /// is shown. (32-bit `width` and `source_from` keep a diagnostic small enough to return
-    /// by value.)
+    /// is shown. (A 16-bit `width` and a 32-bit `source_from` keep a diagnostic, severity
+    /// included, small enough to return by value.)
     pub source_from: u32,
     pub message: String,
     pub hint: Option<String>,
@@ -98,6 +126,7 @@ impl Diagnostic {
     /// A problem with a file as a whole (unreadable, not UTF-8, …).
     pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             path: path.into(),
             line: 0,
             col: 0,
@@ -141,10 +170,11 @@ impl Diagnostic {
             .map_or(rest.len(), |(b, _)| b);
         let source_line = rest[..to_byte].to_string();
         Diagnostic {
+            severity: Severity::Error,
             path: path.into(),
             line,
             col,
-            width: u32::try_from(width).unwrap_or(u32::MAX),
+            width: u16::try_from(width).unwrap_or(u16::MAX),
             source_line: Some(source_line),
             source_from: u32::try_from(source_from).unwrap_or(u32::MAX),
             message: message.into(),
@@ -152,8 +182,20 @@ impl Diagnostic {
         }
     }
 
+    /// A problem of no file (the address `serve` listens on, a folder it cannot watch): it
+    /// shows no location, only its message and hint.
+    pub fn general(message: impl Into<String>) -> Self {
+        Diagnostic::file(PathBuf::new(), message)
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// The same problem as a warning (or back as an error).
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
         self
     }
 
@@ -177,14 +219,16 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", shown(&self.message))?;
+        writeln!(f, "{}: {}", self.severity.label(), shown(&self.message))?;
         let gutter = if self.line > 0 {
             self.line.to_string().len()
         } else {
             1
         };
         let pad = " ".repeat(gutter);
-        writeln!(f, "{pad}--> {}", self.location())?;
+        if !self.path.as_os_str().is_empty() {
+            writeln!(f, "{pad}--> {}", self.location())?;
+        }
         if let (Some(src), true) = (&self.source_line, self.line > 0) {
             // Tabs would misalign the caret: show them as single spaces. Other control
             // characters (NUL, escape sequences) never reach the terminal: each shows as �.
@@ -229,6 +273,10 @@ impl Diagnostics {
     pub fn len(&self) -> usize {
         self.0.len()
     }
+    /// How many of the problems are of `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.0.iter().filter(|d| d.severity == severity).count()
+    }
     pub fn sort(&mut self) {
         self.0
             .sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
@@ -241,8 +289,12 @@ impl fmt::Display for Diagnostics {
         for d in &self.0 {
             writeln!(f, "{d}")?;
         }
-        let n = self.0.len();
-        write!(f, "{n} problem{} found", if n == 1 { "" } else { "s" })
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        match (self.count(Severity::Error), self.count(Severity::Warning)) {
+            (n, 0) => write!(f, "{n} problem{} found", s(n)),
+            (0, w) => write!(f, "{w} warning{} found", s(w)),
+            (e, w) => write!(f, "{e} error{} and {w} warning{} found", s(e), s(w)),
+        }
     }
 }
 
@@ -299,10 +351,10 @@ pub struct Sink(std::sync::Mutex<Vec<Diagnostic>>);
 
 impl Sink {
     pub fn push(&self, d: Diagnostic) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+        lock(&self.0).push(d);
     }
     pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend(ds);
+        lock(&self.0).extend(ds);
     }
     /// Records `r`'s problem, if any.
     pub fn record(&self, r: Result<(), Diagnostic>) {
@@ -316,6 +368,13 @@ impl Sink {
         d.sort();
         d
     }
+}
+
+/// Locks `m`, taking over the lock of a holder that panicked: for data that stays whole
+/// whatever point a panic interrupts (a [`Sink`]'s list, a list of folders, a time), so
+/// that one panic never hides what others recorded.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Names longer than this many characters get no "did you mean" hint: nobody mistypes a
@@ -530,6 +589,39 @@ mod tests {
             "error: bad `\u{fffd}[2J`\u{fffd}\n --> a\u{fffd}b.md:1:5\n  |\n1 | x = \"\u{fffd}\"\n  |     ^^^\n  = hint: try \u{fffd}\n"
         );
         assert_eq!(clean_lines("a\nb\x1b"), "a\nb\u{fffd}");
+    }
+
+    #[test]
+    fn warnings_show_as_errors_do_under_their_own_label_and_are_counted_apart() {
+        let text = "a = 1\n";
+        let error = Diagnostic::at("x.toml", text, 0..1, "m").with_hint("h");
+        let warning = error.clone().with_severity(Severity::Warning);
+        assert_eq!(
+            warning.to_string(),
+            error.to_string().replacen("error:", "warning:", 1)
+        );
+        assert_eq!(
+            Diagnostic::general("serving on 0.0.0.0")
+                .with_severity(Severity::Warning)
+                .to_string(),
+            "warning: serving on 0.0.0.0\n"
+        );
+        let summary = |ds: Vec<Diagnostic>| {
+            let shown = Diagnostics(ds).to_string();
+            shown.lines().last().unwrap_or_default().to_string()
+        };
+        assert_eq!(
+            summary(vec![error.clone(), error.clone()]),
+            "2 problems found"
+        );
+        assert_eq!(summary(vec![error.clone()]), "1 problem found");
+        assert_eq!(summary(vec![warning.clone()]), "1 warning found");
+        assert_eq!(
+            summary(vec![error.clone(), warning.clone(), warning]),
+            "1 error and 2 warnings found"
+        );
+        // Small enough to return by value (clippy's `result_large_err` starts at 128).
+        assert!(std::mem::size_of::<Diagnostic>() < 128);
     }
 
     #[test]

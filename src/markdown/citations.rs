@@ -20,7 +20,8 @@ fn citation_html(ids: &[String], base_path: &str) -> String {
         escape_html(id, &mut eid);
         let _ = write!(
             s,
-            "<a href=\"{base_path}sources/#source-{eid}\" title=\"Source {eid}\">{eid}</a>"
+            "<a href=\"{}\" title=\"Source {eid}\">{eid}</a>",
+            crate::routes::Fragment::Source(&eid).url(base_path)
         );
     }
     s.push_str("]</span>");

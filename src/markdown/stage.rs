@@ -3,15 +3,20 @@
 //! characters of the plain front-matter strings.
 
 use crate::config::Config;
-use crate::content::{Content, Source};
-use crate::diag::Diagnostic;
+use crate::content::{Chapter, Content, Entry, Event, Source};
+use crate::diag::{Diagnostic, Diagnostics, Sink};
 use crate::markdown::{render, RenderOptions, Rendered, Resolver};
-use crate::routes::LAYOUT_IDS;
+use crate::routes::{self, Page, LAYOUT_IDS};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-/// Renders every Markdown text of the site and checks internal `#anchors`.
-pub fn render_markdown(config: &Config, content: &Content) -> (RenderedContent, Vec<Diagnostic>) {
+/// Renders every Markdown text of the site and checks internal `#anchors`; problems go
+/// to `diags` (the HTML is made all the same).
+pub fn render_markdown<'a>(
+    config: &Config,
+    content: &'a Content,
+    diags: &mut Diagnostics,
+) -> RenderedContent<'a> {
     let pages = page_urls(content, &config.base_path);
     let sources: BTreeSet<String> = content.sources.iter().map(|s| s.id.clone()).collect();
     let resolver = Resolver {
@@ -24,69 +29,54 @@ pub fn render_markdown(config: &Config, content: &Content) -> (RenderedContent, 
         front_matter: false,
     };
     let front = RenderOptions { front_matter: true };
-    let diags = std::sync::Mutex::new(Vec::new());
+    let sink = Sink::default();
     let run = |src: &Source, o: RenderOptions| -> Rendered {
         let (r, d) = render(src, &resolver, o);
-        if !d.is_empty() {
-            diags.lock().unwrap_or_else(|p| p.into_inner()).extend(d);
-        }
+        sink.extend(d);
         r
     };
-    let home = content.home.as_ref().map(|h| run(&h.body, body));
-    let (chapter_summaries, chapter_bodies): (Vec<_>, Vec<_>) = content
-        .chapters
-        .par_iter()
-        .map(|c| (run(&c.summary, front), run(&c.body, body)))
-        .unzip();
-    let events: Vec<(Rendered, Option<Rendered>, Rendered)> = content
-        .events
-        .par_iter()
-        .map(|e| {
-            (
-                run(&e.summary, front),
-                e.disputed.as_ref().map(|d| run(d, front)),
-                {
+    let entries = |list: &'a [Entry]| -> Vec<RenderedEntry<'a>> {
+        list.par_iter()
+            .map(|entry| RenderedEntry {
+                entry,
+                summary: run(&entry.summary, front),
+            })
+            .collect()
+    };
+    let rendered = RenderedContent {
+        home: content.home.as_ref().map(|h| run(&h.body, body)),
+        chapters: content
+            .chapters
+            .par_iter()
+            .map(|chapter| RenderedChapter {
+                chapter,
+                summary: run(&chapter.summary, front),
+                body: run(&chapter.body, body),
+            })
+            .collect(),
+        events: content
+            .events
+            .par_iter()
+            .map(|event| RenderedEvent {
+                event,
+                summary: run(&event.summary, front),
+                disputed: event.disputed.as_ref().map(|d| run(d, front)),
+                body: {
                     // Nothing reads an event body's plain text (search and descriptions use
                     // the summary): dropping it at once keeps large sites smaller.
-                    let mut b = run(&e.body, body);
+                    let mut b = run(&event.body, body);
                     b.text = String::new();
                     b
                 },
-            )
-        })
-        .collect();
-    let mut event_summaries = Vec::with_capacity(events.len());
-    let mut event_disputes = Vec::with_capacity(events.len());
-    let mut event_bodies = Vec::with_capacity(events.len());
-    for (s, d, b) in events {
-        event_summaries.push(s);
-        event_disputes.push(d);
-        event_bodies.push(b);
-    }
-    let people = content
-        .people
-        .par_iter()
-        .map(|p| run(&p.summary, front))
-        .collect();
-    let places = content
-        .places
-        .par_iter()
-        .map(|p| run(&p.summary, front))
-        .collect();
-    let rendered = RenderedContent {
-        home,
-        chapter_summaries,
-        chapter_bodies,
-        event_summaries,
-        event_disputes,
-        event_bodies,
-        people,
-        places,
+            })
+            .collect(),
+        people: entries(&content.people),
+        places: entries(&content.places),
     };
-    let mut diags = diags.into_inner().unwrap_or_else(|p| p.into_inner());
+    diags.extend(sink.into_diagnostics().0);
     diags.extend(front_matter_controls(content));
     diags.extend(check_anchors(content, &rendered));
-    (rendered, diags)
+    rendered
 }
 
 /// Control characters in the plain strings of every front matter and registry (titles,
@@ -129,20 +119,13 @@ fn front_matter_controls(content: &Content) -> Vec<Diagnostic> {
 fn check_anchors(content: &Content, r: &RenderedContent) -> Vec<Diagnostic> {
     let mut ids: HashMap<String, &HashSet<String>> = HashMap::new();
     if let Some(h) = &r.home {
-        ids.insert("index.md".into(), &h.ids);
+        ids.insert(routes::HOME_KEY.into(), &h.ids);
     }
-    for (c, b) in content.chapters.iter().zip(&r.chapter_bodies) {
-        ids.insert(format!("chapters/{}.md", c.slug), &b.ids);
+    for c in &r.chapters {
+        ids.insert(routes::chapter_key(&c.chapter.slug), &c.body.ids);
     }
-    for (e, b) in content.events.iter().zip(&r.event_bodies) {
-        let key = e
-            .body
-            .path
-            .strip_prefix("content")
-            .unwrap_or(&e.body.path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        ids.insert(key, &b.ids);
+    for e in &r.events {
+        ids.insert(routes::content_key(&e.event.body.path), &e.body.ids);
     }
     let all = r.all();
     let mut out = Vec::new();
@@ -174,30 +157,51 @@ fn check_anchors(content: &Content, r: &RenderedContent) -> Vec<Diagnostic> {
     out
 }
 
-/// Rendered Markdown of every text in the content, index-aligned with `Content`.
-pub struct RenderedContent {
+/// Rendered Markdown of every text in the content, each with the item it belongs to.
+pub struct RenderedContent<'a> {
     pub home: Option<Rendered>,
-    pub chapter_summaries: Vec<Rendered>,
-    pub chapter_bodies: Vec<Rendered>,
-    pub event_summaries: Vec<Rendered>,
-    pub event_disputes: Vec<Option<Rendered>>,
-    pub event_bodies: Vec<Rendered>,
-    pub people: Vec<Rendered>,
-    pub places: Vec<Rendered>,
+    /// In the content's order.
+    pub chapters: Vec<RenderedChapter<'a>>,
+    /// In the content's order (by date, then id).
+    pub events: Vec<RenderedEvent<'a>>,
+    pub people: Vec<RenderedEntry<'a>>,
+    pub places: Vec<RenderedEntry<'a>>,
 }
 
-impl RenderedContent {
+/// A chapter with its rendered summary and body.
+pub struct RenderedChapter<'a> {
+    pub chapter: &'a Chapter,
+    pub summary: Rendered,
+    pub body: Rendered,
+}
+
+/// An event with its rendered summary, dispute note and body (whose `text` is left
+/// empty: nothing reads it).
+pub struct RenderedEvent<'a> {
+    pub event: &'a Event,
+    pub summary: Rendered,
+    pub disputed: Option<Rendered>,
+    pub body: Rendered,
+}
+
+/// A person or a place with its rendered summary.
+pub struct RenderedEntry<'a> {
+    pub entry: &'a Entry,
+    pub summary: Rendered,
+}
+
+impl RenderedContent<'_> {
     /// Every rendered text of the site.
     pub fn all(&self) -> impl Iterator<Item = &Rendered> {
+        let (chapters, events) = (&self.chapters, &self.events);
         self.home
             .iter()
-            .chain(&self.chapter_summaries)
-            .chain(&self.chapter_bodies)
-            .chain(&self.event_summaries)
-            .chain(self.event_disputes.iter().flatten())
-            .chain(&self.event_bodies)
-            .chain(&self.people)
-            .chain(&self.places)
+            .chain(chapters.iter().map(|c| &c.summary))
+            .chain(chapters.iter().map(|c| &c.body))
+            .chain(events.iter().map(|e| &e.summary))
+            .chain(events.iter().filter_map(|e| e.disputed.as_ref()))
+            .chain(events.iter().map(|e| &e.body))
+            .chain(self.people.iter().chain(&self.places).map(|p| &p.summary))
     }
 }
 
@@ -208,11 +212,10 @@ impl RenderedContent {
 pub fn reserved_ids(content: &crate::content::Content) -> HashSet<String> {
     let mut ids: HashSet<String> = LAYOUT_IDS.iter().map(|s| s.to_string()).collect();
     for e in &content.events {
-        ids.insert(format!("h-{}", e.id));
+        ids.insert(routes::card_id(&e.id));
     }
     for c in &content.chapters {
-        ids.insert(format!("chapter-{}", c.slug));
-        ids.insert(format!("chapter-{}-h", c.slug));
+        ids.extend(routes::print_chapter_ids(&c.slug));
     }
     ids
 }
@@ -220,27 +223,22 @@ pub fn reserved_ids(content: &crate::content::Content) -> HashSet<String> {
 /// Maps content paths (`events/x.md`, `chapters/y.md`) to the URL path each page gets.
 pub fn page_urls(content: &Content, base_path: &str) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
-    m.insert("index.md".to_string(), base_path.to_string());
+    m.insert(routes::HOME_KEY.to_string(), Page::Home.url(base_path));
     for c in &content.chapters {
         m.insert(
-            format!("chapters/{}.md", c.slug),
-            format!("{base_path}chapters/{}/", c.slug),
+            routes::chapter_key(&c.slug),
+            Page::Chapter(&c.slug).url(base_path),
         );
     }
     for e in &content.events {
-        let rel = e.body.path.strip_prefix("content").unwrap_or(&e.body.path);
-        let key = rel.to_string_lossy().replace('\\', "/");
-        m.insert(key, format!("{base_path}events/{}/", e.id));
+        m.insert(
+            routes::content_key(&e.body.path),
+            Page::Event(&e.id).url(base_path),
+        );
     }
     for key in &content.unloaded {
-        let stem = key
-            .rsplit('/')
-            .next()
-            .unwrap_or(key)
-            .trim_end_matches(".md");
-        let kind = key.split('/').next().unwrap_or_default();
         m.entry(key.clone())
-            .or_insert_with(|| format!("{base_path}{kind}/{stem}/"));
+            .or_insert_with(|| routes::unloaded_url(key, base_path));
     }
     m
 }

@@ -17,6 +17,7 @@
 use crate::config::Config;
 use crate::content::Content;
 use crate::markdown::stage::RenderedContent;
+use crate::routes::{DataFile, Fragment, Page};
 use crate::text::escape_html;
 use crate::text::fold;
 use serde_json::json;
@@ -33,23 +34,26 @@ pub fn write_files(
         n += 1;
         put(path, bytes)
     };
-    put("sitemap.xml", sitemap(config, content).into_bytes());
     put(
-        "robots.txt",
+        DataFile::Sitemap.file(),
+        sitemap(config, content).into_bytes(),
+    );
+    put(
+        DataFile::Robots.file(),
         format!(
-            "User-agent: *\nAllow: /\nSitemap: {}sitemap.xml\n",
-            config.base_url
+            "User-agent: *\nAllow: /\nSitemap: {}\n",
+            DataFile::Sitemap.url(&config.base_url)
         )
         .into_bytes(),
     );
-    put("atom.xml", feed(config, content, rendered).into_bytes());
-    put(".nojekyll", Vec::new());
+    put(DataFile::Feed.file(), feed(config, rendered).into_bytes());
+    put(DataFile::NoJekyll.file(), Vec::new());
     put(
-        "search.json",
-        search_index(config, content, rendered).into_bytes(),
+        DataFile::SearchIndex.file(),
+        search_index(config, rendered).into_bytes(),
     );
     if let Some(domain) = &config.domain {
-        put("CNAME", format!("{domain}\n").into_bytes());
+        put(DataFile::Cname.file(), format!("{domain}\n").into_bytes());
     }
     n
 }
@@ -71,34 +75,16 @@ fn not_xml_char(c: char) -> bool {
     matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
 }
 
-/// Every page path of the site, relative to the base URL, in a stable order.
-pub fn page_paths(content: &Content) -> Vec<String> {
-    let mut v = vec![
-        String::new(),
-        "timeline/".into(),
-        "sources/".into(),
-        "people/".into(),
-        "places/".into(),
-        "tags/".into(),
-        "search/".into(),
-        "print/".into(),
-    ];
-    v.extend(
-        content
-            .chapters
-            .iter()
-            .map(|c| format!("chapters/{}/", c.slug)),
-    );
-    v.extend(content.events.iter().map(|e| format!("events/{}/", e.id)));
-    v
-}
-
 fn sitemap(config: &Config, content: &Content) -> String {
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for p in page_paths(content) {
+    let pages = crate::routes::sitemap_pages(
+        content.chapters.iter().map(|c| c.slug.as_str()),
+        content.events.iter().map(|e| e.id.as_str()),
+    );
+    for p in pages {
         s.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
-            xml(&format!("{}{p}", config.base_url))
+            xml(&p.url(&config.base_url))
         ));
     }
     s.push_str("</urlset>\n");
@@ -114,9 +100,9 @@ fn rfc3339(d: &crate::date::Date) -> String {
     )
 }
 
-fn feed(config: &Config, content: &Content, r: &RenderedContent) -> String {
+fn feed(config: &Config, r: &RenderedContent) -> String {
     let base = &config.base_url;
-    let latest = content.events.iter().map(|e| e.date).max();
+    let latest = r.events.iter().map(|e| e.event.date).max();
     let updated = latest
         .as_ref()
         .map_or_else(|| "2000-01-01T00:00:00Z".to_string(), rfc3339);
@@ -130,8 +116,8 @@ fn feed(config: &Config, content: &Content, r: &RenderedContent) -> String {
         xml(&config.description)
     ));
     s.push_str(&format!(
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}atom.xml\"/>\n",
-        xml(base)
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml(&DataFile::Feed.url(base))
     ));
     s.push_str(&format!(
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
@@ -148,15 +134,15 @@ fn feed(config: &Config, content: &Content, r: &RenderedContent) -> String {
         ));
     }
     let first_year = |years: (i32, i32)| format!("{:04}-01-01T00:00:00Z", years.0.clamp(1, 9999));
-    for (c, sum) in content.chapters.iter().zip(&r.chapter_summaries) {
-        let url = format!("{base}chapters/{}/", c.slug);
+    for (c, sum) in r.chapters.iter().map(|c| (c.chapter, &c.summary)) {
+        let url = Page::Chapter(&c.slug).url(base);
         s.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n    <updated>{}</updated>\n    <summary type=\"html\">{}</summary>\n  </entry>\n",
             xml(&c.title), xml(&url), xml(&url), first_year(c.years), xml(&sum.html)
         ));
     }
-    for (e, sum) in content.events.iter().zip(&r.event_summaries) {
-        let url = format!("{base}events/{}/", e.id);
+    for (e, sum) in r.events.iter().map(|e| (e.event, &e.summary)) {
+        let url = Page::Event(&e.id).url(base);
         s.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n    <updated>{}</updated>\n    <summary type=\"html\">{}</summary>\n  </entry>\n",
             xml(&e.title), xml(&url), xml(&url), rfc3339(&e.date), xml(&sum.html)
@@ -166,7 +152,7 @@ fn feed(config: &Config, content: &Content, r: &RenderedContent) -> String {
     s
 }
 
-fn search_index(config: &Config, content: &Content, r: &RenderedContent) -> String {
+fn search_index(config: &Config, r: &RenderedContent) -> String {
     let base = &config.base_path;
     let mut docs = Vec::new();
     let doc = |kind: &str, title: &str, url: String, text: &str| {
@@ -174,7 +160,7 @@ fn search_index(config: &Config, content: &Content, r: &RenderedContent) -> Stri
         let plain = fold(&format!("{title} {excerpt}"));
         json!({ "k": kind, "t": title, "u": url, "x": excerpt, "f": if plain != format!("{title} {excerpt}") { plain } else { String::new() } })
     };
-    for (c, body) in content.chapters.iter().zip(&r.chapter_bodies) {
+    for (c, body) in r.chapters.iter().map(|c| (c.chapter, &c.body)) {
         for s in &body.sections() {
             let (id, heading, text) = (&s.id, &s.title, &s.text);
             if id.is_empty() {
@@ -182,7 +168,7 @@ fn search_index(config: &Config, content: &Content, r: &RenderedContent) -> Stri
                     docs.push(doc(
                         "Chapter",
                         &c.title,
-                        format!("{base}chapters/{}/", c.slug),
+                        Page::Chapter(&c.slug).url(base),
                         text,
                     ));
                 }
@@ -190,35 +176,35 @@ fn search_index(config: &Config, content: &Content, r: &RenderedContent) -> Stri
                 docs.push(doc(
                     "Chapter",
                     &format!("{} › {heading}", c.title),
-                    format!("{base}chapters/{}/#{id}", c.slug),
+                    crate::routes::anchor_url(Page::Chapter(&c.slug), base, id),
                     text,
                 ));
             }
         }
     }
-    for (e, sum) in content.events.iter().zip(&r.event_summaries) {
+    for (e, sum) in r.events.iter().map(|e| (e.event, &e.summary)) {
         docs.push(doc(
             "Event",
             &e.title,
-            format!("{base}events/{}/", e.id),
+            Page::Event(&e.id).url(base),
             &format!("{} — {}", e.display_date, sum.text),
         ));
     }
-    for (p, s) in content.people.iter().zip(&r.people) {
+    for (p, s) in r.people.iter().map(|p| (p.entry, &p.summary)) {
         let aliases = p.aliases.join(", ");
         docs.push(doc(
             "Person",
             &p.name,
-            format!("{base}people/#{}", p.id),
+            Fragment::Person(&p.id).url(base),
             &format!("{aliases} {}", s.text),
         ));
     }
-    for (p, s) in content.places.iter().zip(&r.places) {
+    for (p, s) in r.places.iter().map(|p| (p.entry, &p.summary)) {
         let aliases = p.aliases.join(", ");
         docs.push(doc(
             "Place",
             &p.name,
-            format!("{base}places/#{}", p.id),
+            Fragment::Place(&p.id).url(base),
             &format!("{aliases} {}", s.text),
         ));
     }

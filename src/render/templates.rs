@@ -96,19 +96,19 @@ pub struct Templates {
 pub const STACK: usize = 256 << 20;
 
 /// Loads every `.html` template under `root/templates`, on a thread with a [`STACK`]-sized
-/// stack (Tera's parser recurses once per level of nesting).
-pub fn load(root: &Path) -> Result<Templates, Diagnostics> {
-    std::thread::scope(|s| {
-        match std::thread::Builder::new()
+/// stack (Tera's parser recurses once per level of nesting). Every problem found goes
+/// into `diags`; the templates come back only when there was none.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Templates> {
+    let on_own_thread = std::thread::scope(|s| {
+        std::thread::Builder::new()
             .name("templates".into())
             .stack_size(STACK)
-            .spawn_scoped(s, || load_here(root))
-        {
-            Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            // No thread to be had: the limits above still hold on this one.
-            Err(_) => load_here(root),
-        }
-    })
+            .spawn_scoped(s, || load_here(root, diags))
+            .ok()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    });
+    // No thread to be had: the limits above still hold on this one.
+    on_own_thread.unwrap_or_else(|| load_here(root, diags))
 }
 
 /// Runs `f` (which renders pages, in parallel or not) in a pool of threads whose stacks are
@@ -128,37 +128,22 @@ pub fn with_render_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     }
 }
 
-fn load_here(root: &Path) -> Result<Templates, Diagnostics> {
+fn load_here(root: &Path, diags: &mut Diagnostics) -> Option<Templates> {
+    // Problems found here, not those of the stages before.
+    let before = diags.len();
+    let found = |diags: &Diagnostics| diags.len() > before;
     let dir = root.join("templates");
-    let mut diags = Diagnostics::default();
-    let mut files: Vec<(String, String)> = Vec::new();
     if !dir.is_dir() {
-        return Err(Diagnostics(vec![Diagnostic::file(
-            "templates",
-            "no templates/ folder",
-        )
-        .with_hint(
-            "a site needs templates/ with base.html, index.html, chapter.html, event.html, …",
-        )]));
+        diags.push(
+            Diagnostic::file("templates", "no templates/ folder").with_hint(
+                "a site needs templates/ with base.html, index.html, chapter.html, event.html, …",
+            ),
+        );
+        return None;
     }
-    let fence = crate::files::Fence::new(root, "templates");
-    for path in crate::files::files_under(root, "templates", &mut diags) {
-        let name = path
-            .strip_prefix(&dir)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        if !(name.ends_with(".html") || name.ends_with(".xml")) {
-            continue;
-        }
-        let rel = crate::diag::rel(root, &path);
-        match fence.read_text(&rel) {
-            Ok(t) => files.push((name, t.to_string())),
-            Err(d) => diags.push(d),
-        }
-    }
-    if !diags.is_empty() {
-        return Err(diags);
+    let files = read_all(root, &dir, diags);
+    if found(diags) {
+        return None;
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
@@ -171,8 +156,8 @@ fn load_here(root: &Path) -> Result<Templates, Diagnostics> {
             diags.push(d);
         }
     }
-    if !diags.is_empty() {
-        return Err(diags);
+    if found(diags) {
+        return None;
     }
     let mut parsed = Vec::with_capacity(files.len());
     for (name, text) in &files {
@@ -181,14 +166,14 @@ fn load_here(root: &Path) -> Result<Templates, Diagnostics> {
             Err(e) => diags.push(template_diag(&format!("templates/{name}"), text, &e)),
         }
     }
-    if !diags.is_empty() {
-        return Err(diags);
+    if found(diags) {
+        return None;
     }
     // Before Tera sees them: it follows extends, imports, includes and macro calls with no
     // depth limit, so a cycle among them would overflow the stack and abort the process.
-    let cycles = cycles(&parsed, &files);
-    if !cycles.is_empty() {
-        return Err(Diagnostics(cycles));
+    cycles(&parsed, &files, diags);
+    if found(diags) {
+        return None;
     }
     if let Err(e) = tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         let (name, text) = files
@@ -196,12 +181,36 @@ fn load_here(root: &Path) -> Result<Templates, Diagnostics> {
             .find(|(n, _)| chain(&e).contains(&format!("'{n}'")))
             .map(|(n, t)| (format!("templates/{n}"), t.as_str()))
             .unwrap_or(("templates".into(), ""));
-        return Err(Diagnostics(vec![template_diag(&name, text, &e)]));
+        diags.push(template_diag(&name, text, &e));
+        return None;
     }
-    Ok(Templates {
+    Some(Templates {
         tera,
         sources: files.into_iter().collect(),
     })
+}
+
+/// The text of every `.html` and `.xml` file under `dir` (the site's `templates/`), with
+/// its name there; a file that cannot be read goes into `diags` instead.
+fn read_all(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let fence = crate::files::Fence::new(root, "templates");
+    for path in crate::files::files_under(root, "templates", diags) {
+        let name = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if !(name.ends_with(".html") || name.ends_with(".xml")) {
+            continue;
+        }
+        let rel = crate::diag::rel(root, &path);
+        match fence.read_text(&rel) {
+            Ok(t) => files.push((name, t.to_string())),
+            Err(d) => diags.push(d),
+        }
+    }
+    files
 }
 
 /// What rendering a template can enter: a template's body, or one macro of a template.
@@ -351,16 +360,36 @@ pub const MAX_OPERATORS: usize = 200;
 type Edges = std::collections::BTreeMap<Unit, Vec<(Unit, String)>>;
 
 /// Every cycle of extends, imports, includes and macro calls among the templates, as one
-/// diagnostic each, placed where its first file refers to the next and naming the whole
-/// cycle (`a.html -> b.html -> a.html`). A macro that calls itself is a cycle too, even one
-/// that would stop: Tera has no depth limit to catch one that does not. When there is no
-/// cycle, a chain deeper than [`MAX_CHAIN`] is refused the same way.
+/// diagnostic each (pushed to `diags`), placed where its first file refers to the next and
+/// naming the whole cycle (`a.html -> b.html -> a.html`). A macro that calls itself is a
+/// cycle too, even one that would stop: Tera has no depth limit to catch one that does
+/// not. When there is no cycle, a chain deeper than [`MAX_CHAIN`] is refused the same way.
 ///
 /// A macro call `ns::name()` counts as a call to every macro called `name`, whatever
 /// template defines it: Tera looks the namespace up at run time, in the template that owns
 /// the block being rendered (or the template being rendered) rather than the file where
 /// the call is written, so the written namespace does not say which file is meant.
-fn cycles(parsed: &[tera::Template], files: &[(String, String)]) -> Vec<Diagnostic> {
+fn cycles(parsed: &[tera::Template], files: &[(String, String)], diags: &mut Diagnostics) {
+    let edges = graph(parsed);
+    let (found, depth) = search(&edges);
+    let texts: HashMap<&str, &str> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    if found.is_empty() {
+        diags.extend(too_long(&edges, &texts, &depth));
+    }
+    diags.extend(
+        found
+            .into_iter()
+            .map(|cycle| cycle_diag(&edges, &texts, cycle)),
+    );
+}
+
+/// What rendering each template and macro can enter, from their syntax trees: a
+/// template's parent and imports, and every include and macro call (see [`cycles`] for
+/// which macros a call can enter).
+fn graph(parsed: &[tera::Template]) -> Edges {
     let by_name: HashMap<&str, &tera::Template> =
         parsed.iter().map(|t| (t.name.as_str(), t)).collect();
     let exists = |n: &str| by_name.contains_key(n);
@@ -424,12 +453,21 @@ fn cycles(parsed: &[tera::Template], files: &[(String, String)]) -> Vec<Diagnost
         out.sort();
         out.dedup();
     }
+    edges
+}
 
+/// How deep the chain that starts at a unit goes (when there is no cycle), and the next
+/// unit of its deepest chain.
+type Depths<'a> = HashMap<&'a Unit, (usize, Option<&'a Unit>)>;
+
+/// Every cycle of `edges` (each once, starting at its least unit), and the depth of each
+/// unit.
+fn search(edges: &Edges) -> (std::collections::BTreeSet<Vec<Unit>>, Depths<'_>) {
     // Depth-first search without recursion (a long chain of templates cannot overflow it
     // either); each edge back to a unit on the path closes one cycle. Finished units get
     // their depth: the longest chain that starts there.
     let mut found: std::collections::BTreeSet<Vec<Unit>> = Default::default();
-    let mut depth: HashMap<&Unit, (usize, Option<&Unit>)> = Default::default();
+    let mut depth: Depths = Default::default();
     for start in edges.keys() {
         if depth.contains_key(start) {
             continue;
@@ -462,80 +500,72 @@ fn cycles(parsed: &[tera::Template], files: &[(String, String)]) -> Vec<Diagnost
             }
         }
     }
+    (found, depth)
+}
 
-    let texts: HashMap<&str, &str> = files
+/// The deepest chain, when it is deeper than [`MAX_CHAIN`] (depths are exact once there is
+/// no cycle).
+fn too_long(edges: &Edges, texts: &HashMap<&str, &str>, depth: &Depths) -> Option<Diagnostic> {
+    let (start, _) = depth
         .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    if found.is_empty() {
-        // The deepest chain, when it is too deep (depths are exact once there is no cycle).
-        let Some((start, _)) = depth
-            .iter()
-            .filter(|(_, d)| d.0 > MAX_CHAIN)
-            .max_by(|a, b| (a.1 .0, b.0).cmp(&(b.1 .0, a.0)))
-        else {
-            return Vec::new();
-        };
-        let mut chain = vec![(*start).clone()];
-        let mut at = *start;
-        while let Some(&(_, Some(next))) = depth.get(at) {
-            chain.push(next.clone());
-            at = next;
-        }
-        let shown = if chain.len() > 6 {
-            let names: Vec<String> = chain.iter().map(|u| u.to_string()).collect();
-            format!(
-                "{} -> … -> {}",
-                names[..3].join(" -> "),
-                names[names.len() - 2..].join(" -> ")
-            )
-        } else {
-            chain
-                .iter()
-                .map(|u| u.to_string())
-                .collect::<Vec<_>>()
-                .join(" -> ")
-        };
-        let message = format!(
-            "templates and macros nest {} deep, over the limit of {MAX_CHAIN}: {shown}",
-            chain.len()
-        );
-        return vec![placed(&edges, &texts, &chain, message).with_hint(format!(
-            "Tera renders extends, imports, includes and macro calls with no depth limit, and \
-             a deep enough chain overflows the stack: keep chains under {MAX_CHAIN} (a macro \
-             call counts as a call to every macro of that name)"
-        ))];
+        .filter(|(_, d)| d.0 > MAX_CHAIN)
+        .max_by(|a, b| (a.1 .0, b.0).cmp(&(b.1 .0, a.0)))?;
+    let mut chain = vec![(*start).clone()];
+    let mut at = *start;
+    while let Some(&(_, Some(next))) = depth.get(at) {
+        chain.push(next.clone());
+        at = next;
     }
-    found
-        .into_iter()
-        .map(|cycle| {
-            let chain = cycle
-                .iter()
-                .chain(cycle.first())
-                .map(|u| u.to_string())
-                .collect::<Vec<_>>()
-                .join(" -> ");
-            let first = &cycle[0];
-            let message = match first {
-                Unit::Macro(..) if cycle.len() == 1 => format!("macro calls itself: {chain}"),
-                Unit::Macro(..) => format!("macros call each other in a cycle: {chain}"),
-                Unit::Template(_) => format!("templates refer to each other in a cycle: {chain}"),
-            };
-            let mut cycle = cycle.clone();
-            cycle.push(cycle[0].clone());
-            let macros = cycle.iter().any(|u| matches!(u, Unit::Macro(..)));
-            placed(&edges, &texts, &cycle, message).with_hint(if macros {
-                "Tera calls macros with no depth limit, so a recursive macro could exhaust the \
-                 stack: a macro may not call itself, directly or through others. Tera picks \
-                 the file of `ns::name()` at run time, so a call counts as a call to every \
-                 macro named `name`; if two unrelated macros share a name, renaming one \
-                 breaks the cycle"
-            } else {
-                "Tera follows includes, extends and imports with no depth limit, so this \
-                 would never finish: break the cycle"
-            })
-        })
-        .collect()
+    let shown = if chain.len() > 6 {
+        let names: Vec<String> = chain.iter().map(|u| u.to_string()).collect();
+        format!(
+            "{} -> … -> {}",
+            names[..3].join(" -> "),
+            names[names.len() - 2..].join(" -> ")
+        )
+    } else {
+        chain
+            .iter()
+            .map(|u| u.to_string())
+            .collect::<Vec<_>>()
+            .join(" -> ")
+    };
+    let message = format!(
+        "templates and macros nest {} deep, over the limit of {MAX_CHAIN}: {shown}",
+        chain.len()
+    );
+    Some(placed(edges, texts, &chain, message).with_hint(format!(
+        "Tera renders extends, imports, includes and macro calls with no depth limit, and \
+         a deep enough chain overflows the stack: keep chains under {MAX_CHAIN} (a macro \
+         call counts as a call to every macro of that name)"
+    )))
+}
+
+/// The diagnostic for one cycle (`cycle[0]` first; its last unit refers back to it).
+fn cycle_diag(edges: &Edges, texts: &HashMap<&str, &str>, mut cycle: Vec<Unit>) -> Diagnostic {
+    let chain = cycle
+        .iter()
+        .chain(cycle.first())
+        .map(|u| u.to_string())
+        .collect::<Vec<_>>()
+        .join(" -> ");
+    let message = match &cycle[0] {
+        Unit::Macro(..) if cycle.len() == 1 => format!("macro calls itself: {chain}"),
+        Unit::Macro(..) => format!("macros call each other in a cycle: {chain}"),
+        Unit::Template(_) => format!("templates refer to each other in a cycle: {chain}"),
+    };
+    cycle.push(cycle[0].clone());
+    let macros = cycle.iter().any(|u| matches!(u, Unit::Macro(..)));
+    placed(edges, texts, &cycle, message).with_hint(if macros {
+        "Tera calls macros with no depth limit, so a recursive macro could exhaust the \
+         stack: a macro may not call itself, directly or through others. Tera picks \
+         the file of `ns::name()` at run time, so a call counts as a call to every \
+         macro named `name`; if two unrelated macros share a name, renaming one \
+         breaks the cycle"
+    } else {
+        "Tera follows includes, extends and imports with no depth limit, so this \
+         would never finish: break the cycle"
+    })
 }
 
 /// A diagnostic placed where `chain[0]` refers to `chain[1]`.
@@ -603,47 +633,10 @@ fn too_deep(path: &str, text: &str) -> Option<Diagnostic> {
             }
             Some(c @ (b'{' | b'%')) => {
                 let close = if c == b'{' { "}}" } else { "%}" };
-                // The tag's body, with brackets counted outside string literals.
-                let mut j = start + 2;
-                let mut depth = 0usize;
-                let mut operators = 0usize;
-                let mut quote: Option<u8> = None;
-                while j < b.len() {
-                    let ch = b[j];
-                    match quote {
-                        Some(q) if ch == q => quote = None,
-                        Some(_) => {}
-                        None => match ch {
-                            b'"' | b'\'' | b'`' => quote = Some(ch),
-                            b'(' | b'[' => {
-                                depth += 1;
-                                if depth > MAX_NESTING {
-                                    return Some(too_deep(j, "brackets"));
-                                }
-                            }
-                            b')' | b']' => depth = depth.saturating_sub(1),
-                            _ if text[j..].starts_with(close) => break,
-                            b'+' | b'-' | b'*' | b'/' | b'%' | b'~' | b'<' | b'>' | b'=' | b'!' => {
-                                operators += 1;
-                            }
-                            c if c.is_ascii_alphabetic() || c == b'_' => {
-                                // A word: `and`, `or`, `not`, `in` and `is` are operators.
-                                let end = text[j..]
-                                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                                    .map_or(b.len(), |e| j + e);
-                                if matches!(&text[j..end], "and" | "or" | "not" | "in" | "is") {
-                                    operators += 1;
-                                }
-                                j = end - 1;
-                            }
-                            _ => {}
-                        },
-                    }
-                    if operators > MAX_OPERATORS {
-                        return Some(too_deep(start, "operators"));
-                    }
-                    j += 1;
-                }
+                let j = match tag_end(text, start, close) {
+                    Ok(j) => j,
+                    Err((at, what)) => return Some(too_deep(at, what)),
+                };
                 let body = &text[start + 2..j.min(b.len())];
                 i = (j + 2).min(b.len());
                 if c == b'{' {
@@ -667,16 +660,7 @@ fn too_deep(path: &str, text: &str) -> Option<Diagnostic> {
                         if open + 1 > MAX_NESTING {
                             return Some(too_deep(start, "block tags"));
                         }
-                        let mut k = i;
-                        i = b.len();
-                        while let Some(o) = text[k..].find("{%") {
-                            let tag = text[k + o + 2..].trim_start_matches('-').trim_start();
-                            if tag.starts_with("endraw") {
-                                i = k + o + 2;
-                                break;
-                            }
-                            k += o + 2;
-                        }
+                        i = raw_end(text, i);
                     }
                     "endif" | "endfor" | "endblock" | "endmacro" | "endfilter" => {
                         open = open.saturating_sub(1);
@@ -688,6 +672,68 @@ fn too_deep(path: &str, text: &str) -> Option<Diagnostic> {
         }
     }
     None
+}
+
+/// Where the tag that opens at `start` ends: the index of its `close` (`}}` or `%}`), or
+/// the end of the text. Brackets and operators are counted outside string literals; `Err`
+/// holds the place and the kind ("brackets", "operators") of the first limit passed.
+fn tag_end(text: &str, start: usize, close: &str) -> Result<usize, (usize, &'static str)> {
+    let b = text.as_bytes();
+    let mut j = start + 2;
+    let mut depth = 0usize;
+    let mut operators = 0usize;
+    let mut quote: Option<u8> = None;
+    while j < b.len() {
+        let ch = b[j];
+        match quote {
+            Some(q) if ch == q => quote = None,
+            Some(_) => {}
+            None => match ch {
+                b'"' | b'\'' | b'`' => quote = Some(ch),
+                b'(' | b'[' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Err((j, "brackets"));
+                    }
+                }
+                b')' | b']' => depth = depth.saturating_sub(1),
+                _ if text[j..].starts_with(close) => break,
+                b'+' | b'-' | b'*' | b'/' | b'%' | b'~' | b'<' | b'>' | b'=' | b'!' => {
+                    operators += 1;
+                }
+                c if c.is_ascii_alphabetic() || c == b'_' => {
+                    // A word: `and`, `or`, `not`, `in` and `is` are operators.
+                    let end = text[j..]
+                        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .map_or(b.len(), |e| j + e);
+                    if matches!(&text[j..end], "and" | "or" | "not" | "in" | "is") {
+                        operators += 1;
+                    }
+                    j = end - 1;
+                }
+                _ => {}
+            },
+        }
+        if operators > MAX_OPERATORS {
+            return Err((start, "operators"));
+        }
+        j += 1;
+    }
+    Ok(j)
+}
+
+/// Where scanning goes on after a `{% raw %}` tag that ends at `from`: just inside the
+/// `{%` of its `endraw` (nothing between is parsed), or the end of the text.
+fn raw_end(text: &str, from: usize) -> usize {
+    let mut k = from;
+    while let Some(o) = text[k..].find("{%") {
+        let tag = text[k + o + 2..].trim_start_matches('-').trim_start();
+        if tag.starts_with("endraw") {
+            return k + o + 2;
+        }
+        k += o + 2;
+    }
+    text.len()
 }
 
 /// Where `needle` (a template name or `namespace::macro`) is written inside a `{% … %}` or

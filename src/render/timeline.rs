@@ -10,6 +10,7 @@
 
 use crate::config::{Config, Era};
 use crate::content::Content;
+use crate::markdown::stage::RenderedEvent;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -86,13 +87,12 @@ fn tl_date(d: &crate::date::Date) -> Value {
     Value::Object(m)
 }
 
-/// `timeline.json` in the TimelineJS3 format. `summaries[i]` is event i's summary HTML.
-pub fn timelinejs(config: &Config, content: &Content, summaries: &[&str]) -> Value {
-    let events: Vec<Value> = content
-        .events
+/// `timeline.json` in the TimelineJS3 format, each event's `text` its summary's HTML.
+pub fn timelinejs(config: &Config, content: &Content, events: &[RenderedEvent]) -> Value {
+    let events: Vec<Value> = events
         .iter()
-        .zip(summaries)
-        .map(|(e, summary)| {
+        .map(|RenderedEvent { event: e, summary, .. }| {
+            let summary = &summary.html;
             let mut v = json!({
                 "unique_id": e.id,
                 "start_date": tl_date(&e.date),

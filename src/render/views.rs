@@ -1,12 +1,14 @@
 //! Page views: the plain, serializable data each template receives.
 //!
-//! Built from the checked content and its rendered Markdown; every URL here is a path
-//! under the site's base path, made from checked ids, so templates never build URLs.
+//! Built from the checked content and its rendered Markdown, read through each item
+//! ([`RenderedContent`]); every URL here is a path under the site's base path, made by
+//! [`crate::routes`] from checked ids, so templates never build URLs.
 
 use crate::config::Config;
 use crate::content::{Content, Entry, Event};
-use crate::markdown::stage::RenderedContent;
+use crate::markdown::stage::{RenderedContent, RenderedEntry, RenderedEvent};
 use crate::markdown::{Heading, Rendered};
+use crate::routes::{Fragment, Page};
 use crate::text::{fold, slugify};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -167,7 +169,7 @@ fn has_code(html: &str) -> bool {
 pub struct Views<'a> {
     pub config: &'a Config,
     pub content: &'a Content,
-    pub rendered: &'a RenderedContent,
+    pub rendered: &'a RenderedContent<'a>,
     pub base: &'a str,
 }
 
@@ -194,18 +196,23 @@ impl<'a> Views<'a> {
     fn chapter_link(&self, slug: &str, title: &str) -> Link {
         Link {
             title: title.to_string(),
-            url: format!("{}chapters/{slug}/", self.base),
+            url: Page::Chapter(slug).url(self.base),
         }
     }
 
     pub fn event_link(&self, e: &Event) -> Link {
         Link {
             title: e.title.clone(),
-            url: format!("{}events/{}/", self.base, e.id),
+            url: Page::Event(&e.id).url(self.base),
         }
     }
 
-    fn named(&self, ids: &[String], list: &[Entry], page: &str) -> Vec<Named> {
+    fn named<'i>(
+        &self,
+        ids: &'i [String],
+        list: &[Entry],
+        fragment: fn(&'i str) -> Fragment<'i>,
+    ) -> Vec<Named> {
         ids.iter()
             .map(|id| Named {
                 id: id.clone(),
@@ -213,7 +220,7 @@ impl<'a> Views<'a> {
                     .iter()
                     .find(|p| &p.id == id)
                     .map_or_else(|| id.clone(), |p| p.name.clone()),
-                url: format!("{}{page}/#{id}", self.base),
+                url: fragment(id).url(self.base),
             })
             .collect()
     }
@@ -221,30 +228,34 @@ impl<'a> Views<'a> {
     /// Event `i` as a card; `card_html` is its rendered card, or empty while the card itself
     /// is being rendered.
     pub fn event(&self, i: usize, card_html: String) -> EventView {
-        let e = &self.content.events[i];
+        let r = &self.rendered.events[i];
+        let e = r.event;
         let chapter = self.content.chapter(&e.chapter);
         EventView {
             id: e.id.clone(),
             title: e.title.clone(),
-            url: format!("{}events/{}/", self.base, e.id),
-            timeline_url: format!("{}timeline/#{}", self.base, e.id),
+            url: Page::Event(&e.id).url(self.base),
+            timeline_url: Fragment::OnTimeline(&e.id).url(self.base),
             date: e.date.iso(),
             end_date: e.end_date.map(|d| d.iso()),
             display_date: e.display_date.clone(),
             approximate: e.approximate,
             disputed: e.disputed.is_some(),
-            summary_html: self.rendered.event_summaries[i].html.clone(),
-            summary_text: self.rendered.event_summaries[i].text.clone(),
-            places: self.named(&e.places, &self.content.places, "places"),
-            people: self.named(&e.people, &self.content.people, "people"),
+            summary_html: r.summary.html.clone(),
+            summary_text: r.summary.text.clone(),
+            places: self.named(&e.places, &self.content.places, Fragment::Place),
+            people: self.named(&e.people, &self.content.people, Fragment::Person),
             countries: e.countries.clone(),
             tags: e
                 .tags
                 .iter()
-                .map(|t| Named {
-                    id: slugify(t),
-                    name: t.clone(),
-                    url: format!("{}tags/#{}", self.base, slugify(t)),
+                .map(|t| {
+                    let id = slugify(t);
+                    Named {
+                        url: Fragment::Tag(&id).url(self.base),
+                        id,
+                        name: t.clone(),
+                    }
                 })
                 .collect(),
             chapter: self.chapter_link(
@@ -263,7 +274,7 @@ impl<'a> Views<'a> {
                         .iter()
                         .find(|w| w.id == s.id)
                         .map_or_else(String::new, |w| w.title.clone()),
-                    url: format!("{}sources/#source-{}", self.base, s.id),
+                    url: Fragment::Source(&s.id).url(self.base),
                     note: s.note.clone(),
                 })
                 .collect(),
@@ -281,18 +292,19 @@ impl<'a> Views<'a> {
 
     /// Event `i` in a long listing, with its card's HTML when the listing shows cards.
     pub fn listed(&self, i: usize, card_html: Option<&'a str>) -> ListedEvent<'a> {
-        let e = &self.content.events[i];
+        let r = &self.rendered.events[i];
+        let e = r.event;
         ListedEvent {
             id: &e.id,
             title: &e.title,
-            url: format!("{}events/{}/", self.base, e.id),
-            timeline_url: format!("{}timeline/#{}", self.base, e.id),
+            url: Page::Event(&e.id).url(self.base),
+            timeline_url: Fragment::OnTimeline(&e.id).url(self.base),
             date: e.date.iso(),
             end_date: e.end_date.map(|d| d.iso()),
             display_date: &e.display_date,
             approximate: e.approximate,
             disputed: e.disputed.is_some(),
-            summary_text: &self.rendered.event_summaries[i].text,
+            summary_text: &r.summary.text,
             chapter_slug: &e.chapter,
             era: self.era_of(e),
             card_html,
@@ -300,37 +312,36 @@ impl<'a> Views<'a> {
     }
 
     pub fn event_page(&self, i: usize, card: EventView) -> EventPage {
-        let events = &self.content.events;
+        let events = &self.rendered.events;
+        let r = &events[i];
         EventPage {
             card,
-            body_html: self.rendered.event_bodies[i].html.clone(),
-            has_code: has_code(&self.rendered.event_bodies[i].html),
-            disputed_html: self.rendered.event_disputes[i]
-                .as_ref()
-                .map(|r| r.html.clone()),
-            prev: i.checked_sub(1).map(|p| self.event_link(&events[p])),
-            next: events.get(i + 1).map(|n| self.event_link(n)),
+            body_html: r.body.html.clone(),
+            has_code: has_code(&r.body.html),
+            disputed_html: r.disputed.as_ref().map(|d| d.html.clone()),
+            prev: i.checked_sub(1).map(|p| self.event_link(events[p].event)),
+            next: events.get(i + 1).map(|n| self.event_link(n.event)),
         }
     }
 
     /// Chapter `i`'s page; `cards` holds every event's card HTML, by event index.
     pub fn chapter_page(&self, i: usize, cards: &[String]) -> ChapterPage {
-        let c = &self.content.chapters[i];
+        let r = &self.rendered.chapters[i];
+        let (c, body) = (r.chapter, &r.body);
         let chapters = &self.content.chapters;
-        let body = &self.rendered.chapter_bodies[i];
         ChapterPage {
             slug: c.slug.clone(),
             title: c.title.clone(),
             order: c.order,
-            url: format!("{}chapters/{}/", self.base, c.slug),
-            summary_html: self.rendered.chapter_summaries[i].html.clone(),
-            summary_text: self.rendered.chapter_summaries[i].text.clone(),
+            url: Page::Chapter(&c.slug).url(self.base),
+            summary_html: r.summary.html.clone(),
+            summary_text: r.summary.text.clone(),
             years: c.years,
             body_html: body.html.clone(),
             has_code: has_code(&body.html),
             toc: body.toc.iter().filter(|h| h.level <= 3).cloned().collect(),
-            events: (self.content.events.iter().enumerate())
-                .filter(|(_, e)| e.chapter == c.slug)
+            events: (self.rendered.events.iter().enumerate())
+                .filter(|(_, e)| e.event.chapter == c.slug)
                 .map(|(j, _)| self.event(j, cards[j].clone()))
                 .collect(),
             prev: i
@@ -343,15 +354,15 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// For each id the events name (`ids(i, event)`), the indices of those events, in
+    /// For each id the events name (`ids(event)`), the indices of those events, in
     /// order and each once: one pass over the events, however long the registries.
     fn events_by_id<'e, I: Iterator<Item = &'e str>>(
         &'e self,
-        ids: impl Fn(usize, &'e Event) -> I,
+        ids: impl Fn(&'e RenderedEvent<'a>) -> I,
     ) -> HashMap<&'e str, Vec<usize>> {
         let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, e) in self.content.events.iter().enumerate() {
-            for id in ids(i, e) {
+        for (i, e) in self.rendered.events.iter().enumerate() {
+            for id in ids(e) {
                 let list = by_id.entry(id).or_default();
                 if list.last() != Some(&i) {
                     list.push(i);
@@ -366,33 +377,38 @@ impl<'a> Views<'a> {
         indices
             .into_iter()
             .flatten()
-            .map(|&i| self.event_link(&self.content.events[i]))
+            .map(|&i| self.event_link(self.rendered.events[i].event))
             .collect()
     }
 
-    pub fn entries(
+    /// The people's or the places' page: `list`, each entry linked at `fragment`, with
+    /// the events that name it (`of`).
+    pub fn entries<'e>(
         &self,
-        list: &[Entry],
-        rendered: &[Rendered],
-        page: &str,
+        list: &[RenderedEntry<'e>],
+        fragment: fn(&'e str) -> Fragment<'e>,
         of: impl Fn(&Event) -> &[String],
     ) -> Vec<EntryView> {
-        let named = self.events_by_id(|_, e| of(e).iter().map(String::as_str));
+        let named = self.events_by_id(|e| of(e.event).iter().map(String::as_str));
         list.iter()
-            .zip(rendered)
-            .map(|(p, r)| {
-                let plain = fold(&p.name);
-                EntryView {
-                    id: p.id.clone(),
-                    name: p.name.clone(),
-                    aliases: p.aliases.clone(),
-                    plain: (plain != p.name && !p.aliases.contains(&plain)).then_some(plain),
-                    detail: p.detail.clone(),
-                    summary_html: r.html.clone(),
-                    events: self.event_links(named.get(p.id.as_str())),
-                    url: format!("{}{page}/#{}", self.base, p.id),
-                }
-            })
+            .map(
+                |RenderedEntry {
+                     entry: p,
+                     summary: r,
+                 }| {
+                    let plain = fold(&p.name);
+                    EntryView {
+                        id: p.id.clone(),
+                        name: p.name.clone(),
+                        aliases: p.aliases.clone(),
+                        plain: (plain != p.name && !p.aliases.contains(&plain)).then_some(plain),
+                        detail: p.detail.clone(),
+                        summary_html: r.html.clone(),
+                        events: self.event_links(named.get(p.id.as_str())),
+                        url: fragment(&p.id).url(self.base),
+                    }
+                },
+            )
             .collect()
     }
 
@@ -417,14 +433,15 @@ impl<'a> Views<'a> {
     pub fn sources(&self) -> Vec<SourceView> {
         let r = self.rendered;
         // The events that rest on each source: listed in front matter or cited.
-        let resting = self.events_by_id(|i, e| {
-            e.sources
+        let resting = self.events_by_id(|r| {
+            r.event
+                .sources
                 .iter()
                 .map(|s| s.id.as_str())
-                .chain(r.event_bodies[i].cited.iter().map(String::as_str))
-                .chain(r.event_summaries[i].cited.iter().map(String::as_str))
+                .chain(r.body.cited.iter().map(String::as_str))
+                .chain(r.summary.cited.iter().map(String::as_str))
                 .chain(
-                    r.event_disputes[i]
+                    r.disputed
                         .iter()
                         .flat_map(|d| d.cited.iter().map(String::as_str)),
                 )
@@ -435,15 +452,11 @@ impl<'a> Views<'a> {
             .map(|w| {
                 let cites = |x: &Rendered| x.cited.contains(&w.id);
                 let events = self.event_links(resting.get(w.id.as_str()));
-                let chapters = self
-                    .content
+                let chapters = r
                     .chapters
                     .iter()
-                    .enumerate()
-                    .filter(|(i, _)| {
-                        cites(&r.chapter_bodies[*i]) || cites(&r.chapter_summaries[*i])
-                    })
-                    .map(|(_, c)| self.chapter_link(&c.slug, &c.title))
+                    .filter(|c| cites(&c.body) || cites(&c.summary))
+                    .map(|c| self.chapter_link(&c.chapter.slug, &c.chapter.title))
                     .collect();
                 SourceView {
                     id: w.id.clone(),

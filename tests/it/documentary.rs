@@ -56,9 +56,10 @@ fn four_chapters_in_order_each_long_enough_and_with_events() {
             "hanoi-summit-2019"
         ]
     );
-    let (rendered, diags) = render_markdown(&config, &content);
+    let mut diags = docsite::diag::Diagnostics::default();
+    let rendered = render_markdown(&config, &content, &mut diags);
     assert!(diags.is_empty(), "{diags:?}");
-    for (c, body) in content.chapters.iter().zip(&rendered.chapter_bodies) {
+    for (c, body) in rendered.chapters.iter().map(|c| (c.chapter, &c.body)) {
         let words = body.text.split_whitespace().count();
         assert!(
             (1500..=3000).contains(&words),

@@ -43,6 +43,8 @@ cases! {
     duplicate_route => "duplicate-route",
     static_shadows_generated => "static-shadows-generated",
     control_bytes_in_value => "control-bytes-in-value",
+    duplicate_entry_id => "duplicate-entry-id",
+    bad_ids => "bad-ids",
 }
 
 /// Runs `docsite args` in `dir`, killing it if it has not finished within `limit` (then

@@ -8,7 +8,7 @@
 //! never a hang, and never a changed output folder after a failed build.
 
 use crate::harness::{expect_file, fixtures, repo, SiteTest};
-use docsite::output::Output;
+use docsite::output::build_on_disk;
 use docsite::site::{build, BuildOptions};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -100,27 +100,24 @@ fn crash_files_name_a_fuzz_target() {
 const SENTINEL: &str = "public/sentinel.txt";
 
 /// Builds `t` through the library into `public/` on disk, which already holds a sentinel
-/// file, committing or discarding as `docsite build` does. Fails the test if the build
-/// takes longer than `limit` (it runs on its own thread so that a hang is reported).
+/// file, as `docsite build` does ([`build_on_disk`]: committed on success, discarded on
+/// failure). Fails the test if the build takes longer than `limit` (it runs on its own
+/// thread so that a hang is reported).
 fn build_to_disk(t: &SiteTest, limit: Duration) -> (Result<(), String>, Duration) {
     t.write(SENTINEL, "the previous build\n");
     // The mark of a folder docsite wrote, without which it would refuse to replace it.
     t.write("public/.docsite-output", "");
-    let out = Output::disk(&t.path("public"), t.root()).unwrap();
     let opts = BuildOptions {
         root: t.root().to_path_buf(),
         ..Default::default()
     };
+    let dir = t.path("public");
     let (tx, rx) = std::sync::mpsc::channel();
     let started = Instant::now();
     std::thread::spawn(move || {
-        let r = match build(&opts, &out) {
-            Ok(_) => out.commit().map(|_| ()).map_err(|e| format!("{e:#}")),
-            Err(e) => {
-                out.discard();
-                Err(e.to_string())
-            }
-        };
+        let r = build_on_disk(&dir, &opts.root, |out| build(&opts, out))
+            .map(|_| ())
+            .map_err(|e| e.to_string());
         let _ = tx.send(r);
     });
     let r = rx

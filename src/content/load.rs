@@ -1,0 +1,271 @@
+//! [`Content::load`]: the driver of the content stage. It checks that there is a
+//! `content/` folder, then loads each part in turn (the registries first, since events
+//! refer to them; the home page; the chapters; the events) and cross-checks the
+//! registries, collecting every problem of every part before it returns. Chapters and
+//! events are read in parallel; their problems are gathered in file order's stead by the
+//! final sort (by file, then position).
+
+use super::doc::{markdown_files, parse_fm, read_doc, stem};
+use super::event::{load_event, Refs};
+use super::registry::{check_entry_sources, load_people, load_places, load_sources};
+use super::schema::{ChapterMeta, HomeMeta};
+use super::{Chapter, Content, Entry, Event, Home, LoadOptions};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics, Sink};
+use crate::files::Fence;
+use crate::text::is_slug;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+impl Content {
+    /// Reads and checks everything under `root/content`.
+    pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> (Content, Diagnostics) {
+        let mut diags = Diagnostics::default();
+        let mut content = Content::default();
+        if let Err(d) = content_folder(root) {
+            diags.push(d);
+            return (content, diags);
+        }
+        let fence = Fence::new(root, "content");
+        // Registries first: events refer to them.
+        content.sources = load_sources(root, &fence, &mut diags);
+        content.people = load_people(root, &fence, &mut diags);
+        content.places = load_places(root, &fence, config, &mut diags);
+        content.home = load_home(root, &fence, &mut diags);
+        let chapters = load_chapters(root, &fence, opts, &mut content.unloaded, &mut diags);
+        let source_ids: BTreeSet<&str> = content.sources.iter().map(|s| s.id.as_str()).collect();
+        let refs = Refs {
+            config,
+            chapters: &chapters.known(),
+            sources: &source_ids,
+            people: &ids(&content.people),
+            places: &ids(&content.places),
+        };
+        let events = load_events(root, &fence, &refs, &mut content.unloaded, &mut diags);
+        content.events = published(events, opts, &chapters.drafts);
+        content.chapters = chapters.loaded;
+        check_entry_sources([&content.people, &content.places], &source_ids, &mut diags);
+        diags.sort();
+        (content, diags)
+    }
+}
+
+/// The ids of a registry's entries.
+fn ids(list: &[Entry]) -> BTreeSet<&str> {
+    list.iter().map(|e| e.id.as_str()).collect()
+}
+
+/// The events to publish, by date, then id: drafts only with `--drafts`, and none of a
+/// draft chapter (its events are drafts too).
+fn published(
+    events: Vec<Event>,
+    opts: LoadOptions,
+    draft_chapters: &BTreeSet<String>,
+) -> Vec<Event> {
+    let mut events: Vec<Event> = events
+        .into_iter()
+        .filter(|e| (!e.draft || opts.drafts) && !draft_chapters.contains(&e.chapter))
+        .collect();
+    events.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    events
+}
+
+/// Checks that the site has a `content/` folder (or a symlink to one): without it, a
+/// build would make an empty site and replace a good one.
+fn content_folder(root: &Path) -> Result<(), Diagnostic> {
+    let rel = Path::new("content");
+    let path = root.join(rel);
+    let hint = "the site's pages live in content/: run the command in the site's folder (or pass --root), or create content/index.md";
+    let why = match (path.symlink_metadata(), path.metadata()) {
+        (Err(_), _) => "it does not exist".to_string(),
+        (Ok(_), Err(e)) => match std::fs::read_link(&path) {
+            Ok(to) => format!(
+                "content is a symlink to {}, which cannot be read ({e})",
+                to.display()
+            ),
+            Err(_) => format!("cannot read it: {e}"),
+        },
+        (Ok(_), Ok(m)) if !m.is_dir() => "content is not a folder".to_string(),
+        _ => return Ok(()),
+    };
+    Err(Diagnostic::file(rel, format!("no content/ folder: {why}")).with_hint(hint))
+}
+
+/// The home page, `content/index.md`, if there is one.
+fn load_home(root: &Path, fence: &Fence, diags: &mut Diagnostics) -> Option<Home> {
+    let rel = PathBuf::from("content/index.md");
+    root.join(&rel).symlink_metadata().ok()?;
+    let home = read_doc(fence, &rel).and_then(|doc| {
+        let meta: HomeMeta = parse_fm(&doc)?;
+        Ok(Home {
+            title: meta.title,
+            summary: meta.summary,
+            body: doc.body_source(),
+        })
+    });
+    home.map_err(|d| diags.push(d)).ok()
+}
+
+/// The chapters found under `content/chapters/`.
+struct Chapters {
+    /// Those loaded (drafts only with `--drafts`), by `order`, then slug.
+    loaded: Vec<Chapter>,
+    /// The slugs of those that failed to load.
+    broken: Vec<String>,
+    /// The slugs of the drafts left out.
+    drafts: BTreeSet<String>,
+}
+
+impl Chapters {
+    /// The slugs events may name: those of the chapters loaded, and, so that one broken
+    /// chapter does not cascade into an error in each of its events, those of the broken
+    /// ones and the drafts left out.
+    fn known(&self) -> Vec<&str> {
+        self.loaded
+            .iter()
+            .map(|c| c.slug.as_str())
+            .chain(self.broken.iter().map(|s| s.as_str()))
+            .chain(self.drafts.iter().map(|s| s.as_str()))
+            .collect()
+    }
+}
+
+/// Loads every chapter; one that fails to load is recorded in `unloaded`.
+fn load_chapters(
+    root: &Path,
+    fence: &Fence,
+    opts: LoadOptions,
+    unloaded: &mut BTreeSet<String>,
+    diags: &mut Diagnostics,
+) -> Chapters {
+    let files = markdown_files(root, "content/chapters", diags);
+    check_chapter_routes(&files, diags);
+    let results: Vec<Result<Chapter, Diagnostic>> = files
+        .par_iter()
+        .map(|rel| load_chapter(fence, rel))
+        .collect();
+    let mut chapters = Chapters {
+        loaded: Vec::new(),
+        broken: Vec::new(),
+        drafts: BTreeSet::new(),
+    };
+    for (c, rel) in results.into_iter().zip(&files) {
+        match c {
+            Ok(c) if c.draft && !opts.drafts => {
+                chapters.drafts.insert(c.slug);
+            }
+            Ok(c) => chapters.loaded.push(c),
+            Err(d) => {
+                unloaded.insert(crate::routes::chapter_key(&stem(rel)));
+                chapters.broken.push(stem(rel));
+                diags.push(d)
+            }
+        }
+    }
+    chapters
+        .loaded
+        .sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
+    chapters
+}
+
+/// A chapter's URL is its file name, whatever folder under chapters/ holds it: two files
+/// of one name would write one page, the second over the first.
+fn check_chapter_routes(files: &[PathBuf], diags: &mut Diagnostics) {
+    let mut routes: BTreeMap<String, &PathBuf> = BTreeMap::new();
+    for rel in files {
+        let slug = stem(rel);
+        match routes.get(&slug) {
+            Some(first) => diags.push(
+                Diagnostic::file(
+                    rel,
+                    format!(
+                        "duplicate page: this chapter and {} both build to /chapters/{slug}/",
+                        first.display()
+                    ),
+                )
+                .with_hint("a chapter's URL is its file name, whatever its folder; rename one"),
+            ),
+            None => {
+                routes.insert(slug, rel);
+            }
+        }
+    }
+}
+
+/// Reads and checks one chapter file.
+fn load_chapter(fence: &Fence, rel: &Path) -> Result<Chapter, Diagnostic> {
+    let doc = read_doc(fence, rel)?;
+    let meta: ChapterMeta = parse_fm(&doc)?;
+    let slug = stem(rel);
+    if !is_slug(&slug) {
+        return Err(Diagnostic::file(
+            rel,
+            format!("chapter file name `{slug}` is not a valid slug"),
+        )
+        .with_hint(
+            "use lowercase letters, digits, hyphens and underscores: the name becomes the URL",
+        ));
+    }
+    let years = match meta.years.get_ref().as_slice() {
+        [a, b] if a <= b => (*a, *b),
+        _ => {
+            return Err(doc.fm_at(
+                meta.years.span(),
+                "`years` must be [first, last] with first <= last",
+            ))
+        }
+    };
+    Ok(Chapter {
+        slug,
+        title: meta.title,
+        order: meta.order,
+        summary: doc.string_source(&meta.summary),
+        years,
+        draft: meta.draft,
+        body: doc.body_source(),
+    })
+}
+
+/// Loads every event, drafts included; one that fails to load is recorded in `unloaded`,
+/// and a second event of one id is refused.
+fn load_events(
+    root: &Path,
+    fence: &Fence,
+    refs: &Refs,
+    unloaded: &mut BTreeSet<String>,
+    diags: &mut Diagnostics,
+) -> Vec<Event> {
+    let files = markdown_files(root, "content/events", diags);
+    let sink = Sink::default();
+    let results: Vec<Option<Event>> = files
+        .par_iter()
+        .map(|rel| {
+            let mut ds = Diagnostics::default();
+            let event = load_event(fence, rel, refs, &mut ds);
+            sink.extend(ds.0);
+            event
+        })
+        .collect();
+    diags.extend(sink.into_diagnostics().0);
+    let mut seen: HashMap<String, &PathBuf> = HashMap::new();
+    let mut events = Vec::new();
+    for (event, rel) in results.into_iter().zip(&files) {
+        let Some(e) = event else {
+            unloaded.insert(crate::routes::content_key(rel));
+            continue;
+        };
+        if let Some(first) = seen.get(&e.id) {
+            diags.push(
+                Diagnostic::file(rel, format!("duplicate event id `{}`", e.id)).with_hint(format!(
+                    "{} has the same file name; ids must be unique",
+                    first.display()
+                )),
+            );
+            continue;
+        }
+        seen.insert(e.id.clone(), rel);
+        events.push(e);
+    }
+    events
+}

@@ -1,0 +1,377 @@
+//! The registries: `content/sources.toml` (the works events cite, [`Work`]),
+//! `content/people.toml` and `content/places.toml` (their [`Entry`]s), and the countries
+//! of `site.toml` that places and events name. Each registry is optional; one that is
+//! there is read through the content [`Fence`] and checked entry by entry: ids (their
+//! form, uniqueness, and clashes with the layout's element ids, each reported at the id),
+//! dates, URLs, `cited_in`, countries, and the sources people and places cite.
+
+use super::doc::string_source;
+use super::schema::{PeopleFile, PlacesFile, RawPerson, RawPlace, RawWork, SourcesFile};
+use super::{Entry, Work};
+use crate::config::Config;
+use crate::date::Date;
+use crate::diag::toml_error as tomlerr;
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
+use crate::files::Fence;
+use crate::text::is_slug;
+use serde::de::DeserializeOwned;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use toml::Spanned;
+
+/// Reads `content/<name>`: `None` when there is no such file (or it could not be read,
+/// which is reported).
+fn read_registry(
+    root: &Path,
+    fence: &Fence,
+    name: &str,
+    diags: &mut Diagnostics,
+) -> Option<(PathBuf, Arc<str>)> {
+    let rel = PathBuf::from("content").join(name);
+    // A dangling symlink is not "no registry": resolving it reports it.
+    if root.join(&rel).symlink_metadata().is_err() {
+        return None;
+    }
+    match fence.read_text(&rel) {
+        Ok(t) => Some((rel, t)),
+        Err(d) => {
+            diags.push(d);
+            None
+        }
+    }
+}
+
+/// Reads and checks `content/sources.toml`.
+pub(super) fn load_sources(root: &Path, fence: &Fence, diags: &mut Diagnostics) -> Vec<Work> {
+    let Some((rel, text)) = read_registry(root, fence, "sources.toml", diags) else {
+        return Vec::new();
+    };
+    // Its strings are all plain (titles, notes, URLs): a control character written as a
+    // TOML escape is refused at the escape, as in front matter.
+    diags.extend(crate::text::toml_control_characters(
+        &rel,
+        &text,
+        0..text.len(),
+        &[],
+    ));
+    match tomlerr::parse::<SourcesFile>(&rel, &text, &text, 0) {
+        Ok(f) => load_works(&rel, &text, f.source, diags),
+        Err(d) => {
+            diags.push(d);
+            Vec::new()
+        }
+    }
+}
+
+/// Reads and checks `content/people.toml`.
+pub(super) fn load_people(root: &Path, fence: &Fence, diags: &mut Diagnostics) -> Vec<Entry> {
+    match Registry::read::<PeopleFile>(root, fence, &PEOPLE, diags) {
+        Some((people, f)) => people.entries(f.person.into_iter().map(RawEntry::from), diags),
+        None => Vec::new(),
+    }
+}
+
+/// Reads and checks `content/places.toml`; a place's `country` must be one of site.toml's.
+pub(super) fn load_places(
+    root: &Path,
+    fence: &Fence,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> Vec<Entry> {
+    let Some((places, f)) = Registry::read::<PlacesFile>(root, fence, &PLACES, diags) else {
+        return Vec::new();
+    };
+    for c in f.place.iter().filter_map(|p| p.country.as_ref()) {
+        check_country(config, &places.rel, &places.text, 0, c, diags);
+    }
+    places.entries(f.place.into_iter().map(RawEntry::from), diags)
+}
+
+/// Checks the works of `sources.toml` (at `rel`, whose text is `text`) and makes them.
+fn load_works(rel: &Path, text: &str, raw: Vec<RawWork>, diags: &mut Diagnostics) -> Vec<Work> {
+    let mut out: Vec<Work> = Vec::new();
+    for w in &raw {
+        check_work_id(rel, text, &w.id, &out, diags);
+        out.push(work(rel, text, w, diags));
+    }
+    check_cited_in(rel, text, &raw, &out, diags);
+    out
+}
+
+/// A source id is ASCII letters, digits, hyphens and underscores, and unique.
+fn check_work_id(
+    rel: &Path,
+    text: &str,
+    id: &Spanned<String>,
+    before: &[Work],
+    diags: &mut Diagnostics,
+) {
+    let shown = id.get_ref();
+    if shown.is_empty()
+        || shown.contains(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+    {
+        diags.push(Diagnostic::at(
+            rel,
+            text,
+            id.span(),
+            format!(
+                "source id `{shown}` must use only ASCII letters, digits, hyphens and underscores"
+            ),
+        ));
+    }
+    if before.iter().any(|o| &o.id == shown) {
+        diags.push(Diagnostic::at(
+            rel,
+            text,
+            id.span(),
+            format!("two sources have the id `{shown}`"),
+        ));
+    }
+}
+
+/// One work, its date parsed and its URL checked.
+fn work(rel: &Path, text: &str, w: &RawWork, diags: &mut Diagnostics) -> Work {
+    let date = w
+        .date
+        .as_ref()
+        .and_then(|d| match Date::parse(d.get_ref()) {
+            Ok(x) => Some(x),
+            Err(e) => {
+                diags.push(e.in_string(rel, text, d.span().start));
+                None
+            }
+        });
+    if let Some(u) = &w.url {
+        let s = u.get_ref();
+        if !(s.starts_with("https://") || s.starts_with("http://")) {
+            diags.push(Diagnostic::at(
+                rel,
+                text,
+                u.span(),
+                format!("url `{s}` must start with https:// or http://"),
+            ));
+        }
+    }
+    Work {
+        id: w.id.get_ref().clone(),
+        title: w.title.clone(),
+        publisher: w.publisher.clone(),
+        author: w.author.clone(),
+        date,
+        date_text: w.date_text.clone(),
+        url: w.url.as_ref().map(|u| u.get_ref().clone()),
+        note: w.note.clone(),
+        cited_in: w.cited_in.as_ref().map(|c| c.get_ref().clone()),
+    }
+}
+
+/// Every `cited_in` names a work of the same file.
+fn check_cited_in(
+    rel: &Path,
+    text: &str,
+    raw: &[RawWork],
+    works: &[Work],
+    diags: &mut Diagnostics,
+) {
+    let ids: Vec<String> = works.iter().map(|w| w.id.clone()).collect();
+    for c in raw.iter().filter_map(|w| w.cited_in.as_ref()) {
+        if !ids.contains(c.get_ref()) {
+            diags.push(
+                Diagnostic::at(
+                    rel,
+                    text,
+                    c.span(),
+                    format!("`cited_in` names unknown source `{}`", c.get_ref()),
+                )
+                .with_hint(
+                    did_you_mean(c.get_ref(), ids.iter().map(|s| s.as_str())).unwrap_or_default(),
+                ),
+            );
+        }
+    }
+}
+
+/// One person or place as written, before it is checked: `detail` is a person's `role`
+/// or a place's `country`.
+struct RawEntry {
+    id: Spanned<String>,
+    name: String,
+    aliases: Vec<String>,
+    detail: Option<String>,
+    summary: Spanned<String>,
+    sources: Vec<Spanned<String>>,
+}
+
+impl From<RawPerson> for RawEntry {
+    fn from(p: RawPerson) -> Self {
+        RawEntry {
+            id: p.id,
+            name: p.name,
+            aliases: p.aliases,
+            detail: p.role,
+            summary: p.summary,
+            sources: p.sources,
+        }
+    }
+}
+
+impl From<RawPlace> for RawEntry {
+    fn from(p: RawPlace) -> Self {
+        RawEntry {
+            id: p.id,
+            name: p.name,
+            aliases: p.aliases,
+            detail: p.country.map(Spanned::into_inner),
+            summary: p.summary,
+            sources: p.sources,
+        }
+    }
+}
+
+/// A registry of entries: its file, and the words its messages use.
+struct Kind {
+    file: &'static str,
+    /// What one entry is: `person` or `place`.
+    what: &'static str,
+    /// The page that lists the entries: `people` or `places`.
+    page: &'static str,
+}
+
+const PEOPLE: Kind = Kind {
+    file: "people.toml",
+    what: "person",
+    page: "people",
+};
+
+const PLACES: Kind = Kind {
+    file: "places.toml",
+    what: "place",
+    page: "places",
+};
+
+/// A registry of entries being read: its file and text, and its kind.
+struct Registry {
+    rel: PathBuf,
+    text: Arc<str>,
+    kind: &'static Kind,
+}
+
+impl Registry {
+    /// Reads `content/<file>` of `kind` and parses it as `F`: `None` when there is no such
+    /// file, or when it cannot be read or parsed (reported).
+    fn read<F: DeserializeOwned>(
+        root: &Path,
+        fence: &Fence,
+        kind: &'static Kind,
+        diags: &mut Diagnostics,
+    ) -> Option<(Registry, F)> {
+        let (rel, text) = read_registry(root, fence, kind.file, diags)?;
+        match tomlerr::parse::<F>(&rel, &text, &text, 0) {
+            Ok(f) => Some((Registry { rel, text, kind }, f)),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        }
+    }
+
+    /// The entries, in file order, each id checked.
+    fn entries(&self, raw: impl Iterator<Item = RawEntry>, diags: &mut Diagnostics) -> Vec<Entry> {
+        let mut seen = HashMap::new();
+        raw.map(|r| {
+            self.check_id(&r.id, &mut seen, diags);
+            Entry {
+                summary: string_source(&self.rel, &self.text, &r.summary, 0),
+                id: r.id.into_inner(),
+                name: r.name,
+                aliases: r.aliases,
+                detail: r.detail,
+                sources: r.sources.into_iter().map(Spanned::into_inner).collect(),
+            }
+        })
+        .collect()
+    }
+
+    /// An entry's id is a slug ([`is_slug`]), unique in its file, and written as the id of
+    /// its entry on its page, so it may not be one the layout uses
+    /// ([`crate::routes::layout_id_clash`]). Each problem is reported at the id; `seen`
+    /// holds the ids before it, with where each starts.
+    fn check_id(
+        &self,
+        id: &Spanned<String>,
+        seen: &mut HashMap<String, usize>,
+        diags: &mut Diagnostics,
+    ) {
+        let (what, shown) = (self.kind.what, id.get_ref());
+        let at = |msg: String| Diagnostic::at(&self.rel, &self.text, id.span(), msg);
+        if let Some(why) = crate::routes::layout_id_clash(shown) {
+            diags.push(at(format!("{what} id `{shown}` {why}")).with_hint(format!(
+                "rename it: the id becomes the id of its entry on the {} page, and two elements there would share it",
+                self.kind.page
+            )));
+        }
+        if !is_slug(shown) {
+            diags.push(at(format!(
+                "{what} id `{shown}` must use only lowercase letters, digits, hyphens and underscores"
+            )));
+        }
+        match seen.get(shown) {
+            Some(&first) => {
+                let line = self.text[..first].matches('\n').count() + 1;
+                diags.push(
+                    at(format!("two entries have the id `{shown}`"))
+                        .with_hint(format!("ids must be unique: line {line} has it first")),
+                );
+            }
+            None => {
+                seen.insert(shown.clone(), id.span().start);
+            }
+        }
+    }
+}
+
+/// A country named at `c` (a TOML value whose span starts at byte `base` of `text`) must be
+/// one of site.toml's `countries`.
+pub(super) fn check_country(
+    config: &Config,
+    rel: &Path,
+    text: &str,
+    base: usize,
+    c: &Spanned<String>,
+    diags: &mut Diagnostics,
+) {
+    if !config.countries.iter().any(|x| x == c.get_ref()) {
+        let span = base + c.span().start..base + c.span().end;
+        let d = Diagnostic::at(
+            rel,
+            text,
+            span,
+            format!("unknown country `{}`", c.get_ref()),
+        );
+        diags.push(
+            match did_you_mean(c.get_ref(), config.countries.iter().map(|s| s.as_str())) {
+                Some(h) => d.with_hint(h),
+                None => d.with_hint("countries must be listed in site.toml `countries`"),
+            },
+        );
+    }
+}
+
+/// The sources that people and places cite must be works of `sources.toml`.
+pub(super) fn check_entry_sources(
+    lists: [&[Entry]; 2],
+    sources: &BTreeSet<&str>,
+    diags: &mut Diagnostics,
+) {
+    for e in lists.into_iter().flatten() {
+        for s in &e.sources {
+            if !sources.contains(s.as_str()) {
+                diags.push(
+                    e.summary
+                        .diag(0..0, format!("unknown source `{s}` in `{}`", e.id)),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The serde schemas of `content/`: each Markdown file's front matter (home, chapter,
+//! event) and the three registries (`sources.toml`, `people.toml`, `places.toml`), as
+//! they are written. Unknown keys are refused; values whose place matters to a later
+//! check are kept [`Spanned`]. The loaders turn them into the model of [`super`].
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct HomeMeta {
+    pub(super) title: String,
+    pub(super) summary: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ChapterMeta {
+    pub(super) title: String,
+    pub(super) order: i64,
+    pub(super) summary: Spanned<String>,
+    pub(super) years: Spanned<Vec<i32>>,
+    #[serde(default)]
+    pub(super) draft: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(super) enum RawSourceRef {
+    Id(String),
+    Full { id: String, note: Option<String> },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct EventMeta {
+    pub(super) title: String,
+    pub(super) date: Spanned<String>,
+    pub(super) end_date: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) approximate: bool,
+    pub(super) display_date: Option<String>,
+    pub(super) summary: Spanned<String>,
+    #[serde(default)]
+    pub(super) places: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) people: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) countries: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub(super) tags: Vec<Spanned<String>>,
+    pub(super) chapter: Spanned<String>,
+    pub(super) sources: Spanned<Vec<Spanned<RawSourceRef>>>,
+    pub(super) disputed: Option<Spanned<String>>,
+    #[serde(default)]
+    pub(super) draft: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct SourcesFile {
+    #[serde(default)]
+    pub(super) source: Vec<RawWork>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawWork {
+    pub(super) id: Spanned<String>,
+    pub(super) title: String,
+    pub(super) publisher: Option<String>,
+    pub(super) author: Option<String>,
+    pub(super) date: Option<Spanned<String>>,
+    pub(super) date_text: Option<String>,
+    pub(super) url: Option<Spanned<String>>,
+    pub(super) note: Option<String>,
+    pub(super) cited_in: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PeopleFile {
+    #[serde(default)]
+    pub(super) person: Vec<RawPerson>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPerson {
+    pub(super) id: Spanned<String>,
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) aliases: Vec<String>,
+    pub(super) role: Option<String>,
+    pub(super) summary: Spanned<String>,
+    #[serde(default)]
+    pub(super) sources: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PlacesFile {
+    #[serde(default)]
+    pub(super) place: Vec<RawPlace>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawPlace {
+    pub(super) id: Spanned<String>,
+    pub(super) name: String,
+    #[serde(default)]
+    pub(super) aliases: Vec<String>,
+    pub(super) country: Option<Spanned<String>>,
+    pub(super) summary: Spanned<String>,
+    #[serde(default)]
+    pub(super) sources: Vec<Spanned<String>>,
+}

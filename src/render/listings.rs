@@ -1,0 +1,278 @@
+//! The two pages that list every event: the timeline (`timeline.html`, with its filter
+//! menus and the data its script reads) and the print view (`print.html`, every text of
+//! the documentary on one page). On a large site their contexts are tens of megabytes
+//! each, so the scheduler renders them one after the other, never side by side.
+
+use super::pages::{Pages, Produced};
+use super::templates::json_for_script;
+use super::views::{ListedEvent, Views};
+use crate::config::Config;
+use crate::content::Content;
+use crate::routes::{self, Page};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// One band of the timeline, serialized straight into the page's context from borrowed
+/// cards: no copy in between.
+#[derive(Serialize)]
+struct GroupView<'a> {
+    id: &'a str,
+    name: &'a str,
+    start: &'a Option<String>,
+    end: &'a Option<String>,
+    events: Vec<ListedEvent<'a>>,
+}
+
+/// The timeline's bands, with each event's card when `with_cards` (the print view lists
+/// events without them, so its groups leave `card_html` out).
+fn groups<'p>(p: &'p Pages, with_cards: bool) -> Vec<GroupView<'p>> {
+    p.groups
+        .iter()
+        .map(|g| GroupView {
+            id: &g.id,
+            name: &g.name,
+            start: &g.start,
+            end: &g.end,
+            events: g
+                .events
+                .iter()
+                .map(|&i| p.views.listed(i, with_cards.then(|| p.cards[i].as_str())))
+                .collect(),
+        })
+        .collect()
+}
+
+/// The timeline page: every event by era, the filter menus and the script's data.
+pub(crate) fn timeline<'a>(p: &Pages<'a>) -> Produced<'a> {
+    let description = format!(
+        "All {} events of the documentary, by era and date.",
+        p.content.events.len()
+    );
+    let mut c = p.context(Page::Timeline, "Timeline", &description);
+    c.insert("groups", &groups(p, true));
+    c.insert("filters", &timeline_filters(p.config, p.content));
+    c.insert("timeline_data", &timeline_data(&p.views));
+    (Page::Timeline, c)
+}
+
+/// The print view: the home page's text, every chapter's, and every event listed.
+pub(crate) fn print<'a>(p: &Pages<'a>) -> Produced<'a> {
+    let title = "The whole documentary";
+    let mut c = p.context(Page::Print, title, &p.config.description);
+    // Every body shares one page: the layout's ids and the chapters' own are taken
+    // first, then each body's ids, in page order, get their prefix (and -1, -2 if
+    // that is taken too).
+    let mut used: HashSet<String> = routes::LAYOUT_IDS.iter().map(|s| s.to_string()).collect();
+    for ch in &p.content.chapters {
+        used.extend(routes::print_chapter_ids(&ch.slug));
+    }
+    if let Some(h) = &p.rendered.home {
+        c.insert("home_html", &prefix_ids(&h.html, "intro", &mut used));
+    }
+    let print_chapters: Vec<_> = p
+        .rendered
+        .chapters
+        .iter()
+        .map(|r| {
+            let ch = r.chapter;
+            serde_json::json!({
+                "slug": ch.slug, "title": ch.title, "order": ch.order, "years": ch.years,
+                "summary_html": r.summary.html,
+                "body_html": prefix_ids(&r.body.html, &ch.slug, &mut used),
+            })
+        })
+        .collect();
+    c.insert("chapters", &print_chapters);
+    c.insert("groups", &groups(p, false));
+    (Page::Print, c)
+}
+
+/// Fits a page into the print view, where every chapter shares one document: ids get a
+/// prefix, and `-1`, `-2` when that id is in `used` already (chapter `a`'s `b-c` and
+/// chapter `a-b`'s `c` would both be `a-b-c`), so they stay unique; the body's
+/// `href="#…"` and `aria-labelledby` follow. Headings go one level down under the
+/// chapter's `<h2>`.
+fn prefix_ids(html: &str, prefix: &str, used: &mut HashSet<String>) -> String {
+    const ID: &str = " id=\"";
+    let mut map: HashMap<&str, String> = HashMap::new();
+    for (i, _) in html.match_indices(ID) {
+        let rest = &html[i + ID.len()..];
+        let Some(end) = rest.find('"') else { continue };
+        let old = &rest[..end];
+        if map.contains_key(old) {
+            continue;
+        }
+        let base = format!("{prefix}-{old}");
+        let mut new = base.clone();
+        let mut n = 1;
+        while used.contains(&new) {
+            new = format!("{base}-{n}");
+            n += 1;
+        }
+        used.insert(new.clone());
+        map.insert(old, new);
+    }
+    // One pass, so that a new id is never rewritten again. Each attribute's next place is
+    // looked for again only once the pass is beyond it: linear in the body's length.
+    let mut s = String::with_capacity(html.len() + html.len() / 8);
+    let attrs = [ID, " href=\"#", " aria-labelledby=\""];
+    let find = |a: &str, from: usize| html[from..].find(a).map(|i| from + i);
+    let mut next: Vec<Option<usize>> = attrs.iter().map(|a| find(a, 0)).collect();
+    let mut done = 0;
+    while let Some((k, at)) = next
+        .iter()
+        .enumerate()
+        .filter_map(|(k, p)| p.map(|p| (k, p)))
+        .min_by_key(|(_, p)| *p)
+    {
+        let value = at + attrs[k].len();
+        s.push_str(&html[done..value]);
+        let end = html[value..].find('"').map_or(html.len(), |i| value + i);
+        let old = &html[value..end];
+        match map.get(old) {
+            Some(new) => s.push_str(new),
+            None => {
+                s.push_str(prefix);
+                s.push('-');
+                s.push_str(old);
+            }
+        }
+        done = end;
+        for (j, p) in next.iter_mut().enumerate() {
+            if p.is_some_and(|p| p < done) {
+                *p = find(attrs[j], done);
+            }
+        }
+    }
+    let rest = &html[done..];
+    s.push_str(rest);
+    for level in (2..=5).rev() {
+        s = s
+            .replace(&format!("<h{level}"), &format!("<h{}", level + 1))
+            .replace(&format!("</h{level}>"), &format!("</h{}>", level + 1));
+    }
+    s
+}
+
+/// The timeline's filter menus, rendered into the page so that it is laid out before the
+/// script runs (nothing moves when it does): `[{name, label, options: [{value, label}]}]`,
+/// options sorted by label.
+fn timeline_filters(config: &Config, content: &Content) -> serde_json::Value {
+    let menu = |name: &str, label: &str, mut options: Vec<(String, String)>| {
+        options.sort_by(|a, b| a.1.cmp(&b.1));
+        options.dedup();
+        serde_json::json!({
+            "name": name, "label": label,
+            "options": options.into_iter().map(|(value, label)| serde_json::json!({"value": value, "label": label})).collect::<Vec<_>>(),
+        })
+    };
+    let same = |v: &String| (v.clone(), v.clone());
+    let entries = |list: &[crate::content::Entry]| {
+        list.iter()
+            .map(|p| (p.id.clone(), p.name.clone()))
+            .collect::<Vec<_>>()
+    };
+    let tags = content
+        .events
+        .iter()
+        .flat_map(|e| e.tags.iter().map(same))
+        .collect();
+    serde_json::json!([
+        menu(
+            "country",
+            "Country",
+            config.countries.iter().map(same).collect()
+        ),
+        menu("person", "Person", entries(&content.people)),
+        menu("tag", "Tag", tags),
+        menu(
+            "chapter",
+            "Chapter",
+            content
+                .chapters
+                .iter()
+                .map(|c| (c.slug.clone(), c.title.clone()))
+                .collect()
+        ),
+        menu(
+            "era",
+            "Era",
+            config
+                .eras
+                .iter()
+                .map(|r| (r.id.clone(), r.name.clone()))
+                .collect()
+        ),
+    ])
+}
+
+/// The compact data the timeline's script reads (embedded as JSON in the page), written
+/// straight from borrowed content.
+fn timeline_data(views: &Views) -> String {
+    let (config, content) = (views.config, views.content);
+    use std::collections::BTreeMap;
+    #[derive(Serialize)]
+    struct Ev<'a> {
+        id: &'a str,
+        t: &'a str,
+        d: String,
+        e: Option<String>,
+        dd: &'a str,
+        a: bool,
+        x: bool,
+        s: &'a str,
+        c: &'a [String],
+        p: &'a [String],
+        pl: &'a [String],
+        g: &'a [String],
+        ch: &'a str,
+        er: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Data<'a> {
+        eras: &'a [crate::config::Era],
+        events: Vec<Ev<'a>>,
+        people: BTreeMap<&'a str, &'a str>,
+        places: BTreeMap<&'a str, &'a str>,
+        chapters: BTreeMap<&'a str, &'a str>,
+        countries: &'a [String],
+    }
+    fn names(list: &[crate::content::Entry]) -> BTreeMap<&str, &str> {
+        list.iter()
+            .map(|p| (p.id.as_str(), p.name.as_str()))
+            .collect()
+    }
+    let data = Data {
+        eras: &config.eras,
+        events: (views.rendered.events.iter().enumerate())
+            .map(|(i, r)| {
+                let (e, l) = (r.event, views.listed(i, None));
+                Ev {
+                    id: l.id,
+                    t: l.title,
+                    d: l.date,
+                    e: l.end_date,
+                    dd: l.display_date,
+                    a: l.approximate,
+                    x: l.disputed,
+                    s: l.summary_text,
+                    c: &e.countries,
+                    p: &e.people,
+                    pl: &e.places,
+                    g: &e.tags,
+                    ch: &e.chapter,
+                    er: l.era,
+                }
+            })
+            .collect(),
+        people: names(&content.people),
+        places: names(&content.places),
+        chapters: content
+            .chapters
+            .iter()
+            .map(|c| (c.slug.as_str(), c.title.as_str()))
+            .collect(),
+        countries: &config.countries,
+    };
+    json_for_script(&data)
+}

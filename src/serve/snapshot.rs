@@ -1,0 +1,413 @@
+//! The site as `serve` serves it: a [`Snapshot`] of the last good build, replaced after
+//! every build attempt ([`rebuild`]). A build that fails, or panics, leaves the last good
+//! files served and records its error; one that failed for want of file descriptors is
+//! first tried again a few times. A build that made the very files of the last good one
+//! wakes no page, and one that changed only stylesheets tells pages so (`"css"`), so they
+//! swap their stylesheets instead of reloading. Each asset's ETag, and each page's copy
+//! with the live-reload script ([`super::live`]), are made here, once per build.
+
+use super::live::{inject, served_as, LIVE_PATH, POLL_PATH};
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::output::Output;
+use crate::site::{build, BuildError, BuildOptions, BuildStats};
+use bytes::Bytes;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+/// The site as it is served: the last good build, and the error of the last attempt.
+#[derive(Default)]
+pub(super) struct Snapshot {
+    pub(super) files: Arc<BTreeMap<String, Bytes>>,
+    /// The ETag of every file but pages (a hash of its bytes), made once per build.
+    pub(super) etags: Arc<HashMap<String, String>>,
+    /// How many pages the last good build made.
+    pub(super) pages: usize,
+    pub(super) version: u64,
+    pub(super) kind: &'static str,
+    pub(super) error: Option<String>,
+}
+
+impl Snapshot {
+    /// The next snapshot after a failed attempt: these files still, and `error`.
+    fn failed(&self, error: String) -> Snapshot {
+        Snapshot {
+            files: Arc::clone(&self.files),
+            etags: Arc::clone(&self.etags),
+            pages: self.pages,
+            version: self.version + 1,
+            kind: "full",
+            error: Some(error),
+        }
+    }
+}
+
+/// The current snapshot; every request reads it, every build replaces it, and a poll
+/// waits on it for the next version.
+pub(super) type Shared = watch::Sender<Arc<Snapshot>>;
+
+/// How many times a build that ran out of file descriptors is tried again, the first after
+/// [`RETRY_FIRST`] and each next after twice as long, at most a second.
+const RETRIES: u32 = 8;
+const RETRY_FIRST: Duration = Duration::from_millis(50);
+
+/// Builds into memory; on success swaps the new files in, on failure (or a panic in the
+/// build) keeps the old ones and records the error. Either way, open pages are woken
+/// (unless the build made the very files of the last good one). A build that failed for
+/// want of file descriptors (many open connections) is tried again a few times, after a
+/// short and growing wait, before its error is shown.
+pub(super) fn rebuild(opts: &BuildOptions, shared: &Shared) {
+    let (attempt, elapsed, still_out) = attempt(opts);
+    let old = shared.borrow().clone();
+    let mut next = settle(&old, attempt);
+    if still_out {
+        if let Some(text) = &mut next.error {
+            text.push_str(
+                "\nnote: docsite ran out of file descriptors (each open connection takes one); \
+                 close some tabs or raise the limit (`ulimit -n`), then save again",
+            );
+        }
+    }
+    match &next.error {
+        None => eprintln!(
+            "built {} pages in {:.1} ms",
+            next.pages,
+            elapsed.as_secs_f64() * 1000.0
+        ),
+        Some(text) => eprintln!("{text}\nthe build failed; still serving the last good build"),
+    }
+    if next.error.is_none() {
+        let shadowed = shadowed(&next.files);
+        if !shadowed.is_empty() {
+            eprintln!("{shadowed}");
+        }
+    }
+    shared.send_replace(Arc::new(next));
+}
+
+/// Runs the build (a panic caught), and again, up to [`RETRIES`] times, while it fails for
+/// want of file descriptors. Returns the last attempt, how long it took, and whether it
+/// still ran out of them.
+fn attempt(opts: &BuildOptions) -> (Attempt, Duration, bool) {
+    let mut wait = RETRY_FIRST;
+    let mut retries = 0;
+    loop {
+        let started = Instant::now();
+        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let out = Output::memory();
+            build(opts, &out).and_then(|stats| Ok((stats, out.commit()?.unwrap_or_default())))
+        }));
+        let elapsed = started.elapsed();
+        let out = out_of_descriptors(&attempt);
+        if retries == RETRIES || !out {
+            return (attempt, elapsed, out);
+        }
+        if retries == 0 {
+            eprintln!("the build ran out of file descriptors; trying again");
+        }
+        drop(attempt);
+        std::thread::sleep(wait);
+        wait = (wait * 2).min(Duration::from_secs(1));
+        retries += 1;
+    }
+}
+
+/// The files of a build that `serve` never serves, as warnings: a file of `static/` at
+/// [`LIVE_PATH`] or [`POLL_PATH`], which `serve` answers itself.
+fn shadowed(files: &BTreeMap<String, Bytes>) -> Diagnostics {
+    let shadowed = [LIVE_PATH, POLL_PATH]
+        .into_iter()
+        .filter(|path| files.contains_key(&path[1..]))
+        .map(|path| {
+            Diagnostic::file(
+                format!("static{path}"),
+                format!(
+                    "static{path} is published by `docsite build`, but `serve` answers {path} \
+                     itself (its live reload) and never serves this file"
+                ),
+            )
+            .with_hint("rename it")
+            .with_severity(Severity::Warning)
+        });
+    Diagnostics(shadowed.collect())
+}
+
+/// Whether a build failed because the process had no file descriptor left (`EMFILE`) or
+/// the system none (`ENFILE`): the io error's text, as it reaches a diagnostic or an
+/// error chain.
+fn out_of_descriptors(attempt: &Attempt) -> bool {
+    let text = match attempt {
+        Ok(Err(BuildError::Site(d))) => d.to_string(),
+        Ok(Err(BuildError::System(e))) => format!("{e:#}"),
+        _ => return false,
+    };
+    [libc::EMFILE, libc::ENFILE]
+        .into_iter()
+        .any(|code| text.contains(&std::io::Error::from_raw_os_error(code).to_string()))
+}
+
+pub(super) type Attempt =
+    std::thread::Result<Result<(BuildStats, BTreeMap<String, Vec<u8>>), BuildError>>;
+
+/// The snapshot after a build attempt: its files when it succeeded (with `old`'s version
+/// if they are `old`'s files, byte for byte), else `old`'s files and the error (a panic's
+/// message included).
+pub(super) fn settle(old: &Snapshot, attempt: Attempt) -> Snapshot {
+    let (stats, files) = match attempt {
+        Ok(Ok(built)) => built,
+        Ok(Err(BuildError::Site(d))) => return old.failed(d.to_string()),
+        Ok(Err(BuildError::System(e))) => return old.failed(format!("error: {e:#}")),
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            return old.failed(format!(
+                "error: the build crashed ({why}); this is a bug in docsite, please report it"
+            ));
+        }
+    };
+    let last_good = old.version > 0 && old.error.is_none();
+    let changed = if last_good {
+        change(&old.files, old.version, &files)
+    } else {
+        Change::Other
+    };
+    if changed == Change::Nothing {
+        // The same site: open pages are not woken (the version stays).
+        return Snapshot {
+            files: Arc::clone(&old.files),
+            etags: Arc::clone(&old.etags),
+            pages: stats.pages,
+            version: old.version,
+            kind: old.kind,
+            error: None,
+        };
+    }
+    let version = old.version + 1;
+    let etags = files
+        .iter()
+        .filter(|(name, _)| !name.ends_with(".html"))
+        .map(|(name, bytes)| (name.clone(), format!("\"{:016x}\"", fnv1a(bytes))))
+        .collect();
+    // Pages get the live-reload script here, once per build: every request for a page
+    // shares this copy.
+    let files = files
+        .into_iter()
+        .map(|(name, bytes)| {
+            let bytes = if name.ends_with(".html") {
+                inject(&bytes, version)
+            } else {
+                bytes
+            };
+            (name, Bytes::from(bytes))
+        })
+        .collect();
+    Snapshot {
+        files: Arc::new(files),
+        etags: Arc::new(etags),
+        pages: stats.pages,
+        version,
+        kind: if changed == Change::Css {
+            "css"
+        } else {
+            "full"
+        },
+        error: None,
+    }
+}
+
+/// How a build differs from the last good one.
+#[derive(Debug, PartialEq)]
+enum Change {
+    /// Not at all (a save that changed nothing, an editor's swap file).
+    Nothing,
+    /// In stylesheets only.
+    Css,
+    /// Otherwise.
+    Other,
+}
+
+/// How the build `new` differs from `old` (as served: its pages carry the script of build
+/// `old_version`).
+fn change<A: AsRef<[u8]>, B: AsRef<[u8]>>(
+    old: &BTreeMap<String, A>,
+    old_version: u64,
+    new: &BTreeMap<String, B>,
+) -> Change {
+    if old.len() != new.len() {
+        return Change::Other;
+    }
+    let mut css = false;
+    for ((ka, va), (kb, vb)) in old.iter().zip(new) {
+        if ka != kb {
+            return Change::Other;
+        }
+        let (va, vb) = (va.as_ref(), vb.as_ref());
+        let same = if ka.ends_with(".html") {
+            served_as(va, old_version, vb)
+        } else {
+            va == vb
+        };
+        if !same {
+            if !ka.ends_with(".css") {
+                return Change::Other;
+            }
+            css = true;
+        }
+    }
+    if css {
+        Change::Css
+    } else {
+        Change::Nothing
+    }
+}
+
+/// A 64-bit FNV-1a hash: the entity tag of an asset.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serve::tests::site;
+
+    #[test]
+    fn css_changes_and_no_changes_are_told_apart() {
+        // The old build as served: its pages carry the script of its version, 7.
+        let served: BTreeMap<String, Vec<u8>> = site()
+            .into_iter()
+            .map(|(k, v)| {
+                let v = if k.ends_with(".html") {
+                    inject(&v, 7)
+                } else {
+                    v
+                };
+                (k, v)
+            })
+            .collect();
+        assert_eq!(change(&served, 7, &site()), Change::Nothing);
+        assert_eq!(
+            change(&served, 6, &site()),
+            Change::Other,
+            "another version's script"
+        );
+        let mut b = site();
+        b.insert("style.css".into(), b"new".to_vec());
+        assert_eq!(change(&served, 7, &b), Change::Css);
+        b.insert("index.html".into(), b"new".to_vec());
+        assert_eq!(change(&served, 7, &b), Change::Other);
+        let mut c = site();
+        c.insert("new.css".into(), b"new".to_vec());
+        assert_eq!(change(&served, 7, &c), Change::Other, "a file more");
+    }
+
+    #[test]
+    fn only_a_build_out_of_descriptors_is_tried_again() {
+        let io = |code| std::io::Error::from_raw_os_error(code);
+        let site = |code| -> Attempt {
+            let d =
+                crate::diag::Diagnostic::file("site.toml", format!("cannot read: {}", io(code)));
+            Ok(Err(BuildError::Site(crate::diag::Diagnostics(vec![d]))))
+        };
+        assert!(out_of_descriptors(&site(libc::EMFILE)));
+        assert!(out_of_descriptors(&site(libc::ENFILE)));
+        assert!(!out_of_descriptors(&site(libc::ENOENT)));
+        let system = |code| -> Attempt {
+            Ok(Err(BuildError::System(
+                anyhow::Error::new(io(code)).context("cannot read the folder static"),
+            )))
+        };
+        assert!(out_of_descriptors(&system(libc::EMFILE)));
+        assert!(!out_of_descriptors(&system(libc::EACCES)));
+        let built: Attempt = Ok(Ok((
+            BuildStats {
+                pages: 0,
+                files: 0,
+                events: 0,
+                chapters: 0,
+            },
+            BTreeMap::new(),
+        )));
+        assert!(!out_of_descriptors(&built));
+    }
+
+    #[test]
+    fn a_failed_or_panicking_build_keeps_the_last_good_files() {
+        let stats = || BuildStats {
+            pages: 2,
+            files: 4,
+            events: 0,
+            chapters: 0,
+        };
+        let good = settle(&Snapshot::default(), Ok(Ok((stats(), site()))));
+        assert_eq!((good.version, good.error.as_deref()), (1, None));
+        assert_eq!(good.files.len(), 4);
+        assert!(good.etags.contains_key("style.css") && !good.etags.contains_key("index.html"));
+        // Pages are served with the script, put in once by the build.
+        assert_eq!(&good.files["index.html"][..], &inject(b"index.html", 1)[..]);
+        assert_eq!(&good.files["style.css"][..], b"style.css");
+        let mut css = site();
+        css.insert("style.css".into(), b"new".to_vec());
+        let restyled = settle(&good, Ok(Ok((stats(), css.clone()))));
+        assert_eq!(restyled.kind, "css", "only the stylesheet changed");
+        assert_eq!(
+            &restyled.files["index.html"][..],
+            &inject(b"index.html", 2)[..]
+        );
+        let good = settle(&restyled, Ok(Ok((stats(), site()))));
+        assert_eq!(good.kind, "css");
+        // The same files again: the same version, so no page is woken.
+        let same = settle(&good, Ok(Ok((stats(), site()))));
+        assert_eq!((same.version, same.error.as_deref()), (good.version, None));
+        assert!(Arc::ptr_eq(&same.files, &good.files));
+
+        let crash = std::panic::catch_unwind(|| -> Result<_, BuildError> {
+            panic!("a template included itself")
+        });
+        let after = settle(&good, crash);
+        assert_eq!(after.version, good.version + 1);
+        assert_eq!(
+            after.error.as_deref(),
+            Some("error: the build crashed (a template included itself); this is a bug in docsite, please report it")
+        );
+        assert!(
+            Arc::ptr_eq(&after.files, &good.files),
+            "the last good files are served"
+        );
+
+        let failed = settle(
+            &after,
+            Ok(Err(BuildError::System(anyhow::anyhow!("disk gone")))),
+        );
+        assert_eq!(failed.error.as_deref(), Some("error: disk gone"));
+        assert!(Arc::ptr_eq(&failed.files, &good.files));
+
+        let fixed = settle(&failed, Ok(Ok((stats(), css))));
+        assert_eq!(
+            (fixed.error, fixed.kind),
+            (None, "full"),
+            "after an error, reload"
+        );
+    }
+
+    #[test]
+    fn files_serve_never_serves_are_warned_of() {
+        let files: BTreeMap<String, Bytes> = ["__docsite/poll", "__docsite/other.txt"]
+            .into_iter()
+            .map(|k| (k.to_string(), Bytes::new()))
+            .collect();
+        let shown = shadowed(&files).to_string();
+        assert!(
+            shown.starts_with("warning: static/__docsite/poll is published by `docsite build`"),
+            "{shown}"
+        );
+        assert!(shown.ends_with("\n1 warning found"), "{shown}");
+        assert!(!shown.contains("live.js"), "{shown}");
+    }
+}
