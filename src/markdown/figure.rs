@@ -9,10 +9,23 @@
 //! note = "Optional Markdown-free sentence shown under the chart."
 //! ```
 
-use crate::markdown::{citation_html, Resolver};
+use crate::content::Source;
+use crate::diag::Diagnostic;
 use crate::text::escape_html;
 use serde::Deserialize;
+use std::collections::BTreeSet;
 use std::fmt::Write;
+use std::ops::Range;
+
+/// What ends a figure's HTML, after the citation of its sources.
+pub(crate) const END: &str = "</figcaption></figure>\n";
+
+/// A figure drawn: its HTML up to the citation of its sources in the caption (the
+/// renderer writes the citation, then [`END`]), and the sources it cites.
+pub(crate) struct Figure {
+    pub html: String,
+    pub sources: Vec<String>,
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,37 +51,64 @@ fn num(v: f64) -> String {
     }
 }
 
-/// Renders a figure; on error returns a message and the byte span within `toml_text`.
-pub fn render(
+/// Draws the figure of `toml_text`, the block's text at byte `offset` of `src.markdown`;
+/// every source it cites must be one of `known`. Its first problem is an error at its
+/// place in the block (the block's start if it has none).
+pub(crate) fn render(
     toml_text: &str,
-    r: &Resolver,
-) -> Result<(String, Vec<String>), (String, std::ops::Range<usize>)> {
+    known: &BTreeSet<String>,
+    src: &Source,
+    offset: usize,
+) -> Result<Figure, Diagnostic> {
+    let error = |msg: String, span: Range<usize>| {
+        src.diag(offset + span.start..offset + span.end, msg)
+            .with_hint("see the README's authoring section for the figure format")
+    };
+    let spec = parse(toml_text, known, error)?;
+    Ok(Figure {
+        html: draw(&spec),
+        sources: spec.sources,
+    })
+}
+
+/// Reads and checks a figure's TOML; `error` makes the diagnostic of a message at a byte
+/// span of the text.
+fn parse(
+    toml_text: &str,
+    known: &BTreeSet<String>,
+    error: impl Fn(String, Range<usize>) -> Diagnostic,
+) -> Result<Spec, Diagnostic> {
     let spec: Spec = toml::from_str(toml_text).map_err(|e| {
-        (
+        error(
             format!("figure: {}", e.message().trim()),
             e.span().unwrap_or(0..0),
         )
     })?;
     if spec.bars.is_empty() {
-        return Err(("figure: `bars` is empty".into(), 0..0));
+        return Err(error("figure: `bars` is empty".into(), 0..0));
     }
     if let Some((l, _)) = spec.bars.iter().find(|(_, v)| !v.is_finite() || *v < 0.0) {
-        return Err((
+        return Err(error(
             format!("figure: bar `{l}` needs a finite, non-negative value"),
             0..0,
         ));
     }
     for s in &spec.sources {
-        if !r.sources.contains(s) {
-            return Err((format!("figure: unknown source `{s}`"), 0..0));
+        if !known.contains(s) {
+            return Err(error(format!("figure: unknown source `{s}`"), 0..0));
         }
     }
     if spec.sources.is_empty() {
-        return Err((
+        return Err(error(
             "figure: `sources` is empty: every figure cites its data".into(),
             0..0,
         ));
     }
+    Ok(spec)
+}
+
+/// The figure's HTML, up to the citation of its sources.
+fn draw(spec: &Spec) -> String {
     let max = spec
         .bars
         .iter()
@@ -110,6 +150,21 @@ pub fn render(
         );
     }
     svg.push_str("</svg>");
+    let table = data_table(spec);
+    let note = spec
+        .note
+        .as_deref()
+        .map(|n| format!(" {}", esc(n)))
+        .unwrap_or_default();
+    format!(
+        "<figure class=\"figure\" aria-labelledby=\"{title_id}-cap\">{svg}{table}<figcaption id=\"{title_id}-cap\"><strong>{}</strong>, in {}.{note} ",
+        esc(&spec.title),
+        esc(&spec.unit),
+    )
+}
+
+/// The figure's data as a table for screen readers.
+fn data_table(spec: &Spec) -> String {
     let mut table = String::from("<div class=\"visually-hidden\"><table><caption>");
     let _ = write!(
         table,
@@ -127,16 +182,5 @@ pub fn render(
     }
     // A table is as wide as its content whatever its width says, so the wrapper hides it.
     table.push_str("</table></div>");
-    let note = spec
-        .note
-        .as_deref()
-        .map(|n| format!(" {}", esc(n)))
-        .unwrap_or_default();
-    let html = format!(
-        "<figure class=\"figure\" aria-labelledby=\"{title_id}-cap\">{svg}{table}<figcaption id=\"{title_id}-cap\"><strong>{}</strong>, in {}.{note} {}</figcaption></figure>\n",
-        esc(&spec.title),
-        esc(&spec.unit),
-        citation_html(&spec.sources, r.base_path)
-    );
-    Ok((html, spec.sources))
+    table
 }

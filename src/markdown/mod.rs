@@ -26,7 +26,7 @@
 //!   error here, and the `#anchor` is returned in [`Rendered::links`] to be checked once
 //!   every page is rendered. Links starting with `/` get the site's base path.
 //! * **Figures**: a fenced block with the language `figure` is drawn as an SVG chart
-//!   ([`crate::markdown::figure`]); other fenced code is highlighted by syntect with CSS classes.
+//!   (`figure.rs`); other fenced code is highlighted by syntect with CSS classes.
 //!   Control characters written as TOML escapes in a figure's strings are errors at the
 //!   escape.
 //! * **Link and image addresses** may be `http:`, `https:` or `mailto:` URLs, relative
@@ -47,23 +47,29 @@
 //! * **Control characters** (C0 other than tab, newline and carriage return, DEL, C1, and
 //!   U+FFFE/U+FFFF) are errors at their line and column: they cannot be shown, and they
 //!   make the Atom feed invalid XML.
+//!
+//! One `Renderer` reads the text's events and keeps what is being built; each extension
+//! is its methods, in a file of this folder: `citations.rs`, `links.rs` (schemes, `@/`
+//! links, base path), `headings.rs` (ids, `{#id}`, toc, footnotes' and figures' ids),
+//! `code.rs` (code blocks and figures, drawn by `figure.rs` and `highlight.rs`),
+//! `refused.rs` (control characters, raw HTML) and `plain.rs` (the plain text and a
+//! body's search sections).
 
-pub mod figure;
+mod citations;
+mod code;
+mod figure;
+mod headings;
 pub mod highlight;
+mod links;
+mod plain;
+mod refused;
 pub mod stage;
 
 use crate::content::Source;
 use crate::diag::Span;
-use crate::diag::{did_you_mean, Diagnostic};
-use crate::text::{
-    escape_html, escape_span, is_protocol_relative, is_refused_char, slugify,
-    toml_control_characters, url_scheme, ALLOWED_SCHEMES,
-};
-use pulldown_cmark::{
-    BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
-};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::fmt::Write;
+use crate::diag::{Diagnostic, Diagnostics};
+use pulldown_cmark::{BrokenLink, CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 /// What links resolve against.
@@ -89,6 +95,18 @@ pub struct Heading {
     pub level: u8,
     pub id: String,
     pub title: String,
+}
+
+/// A part of a page's body for the search index: the text before its first `<h2>` or
+/// `<h3>` (with an empty `id` and `title`), or one such heading and the text up to the
+/// next. Title and text are the plain text of their HTML, citations left out, spaces
+/// collapsed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    /// The heading's id as the HTML writes it (escaped).
+    pub id: String,
+    pub title: String,
+    pub text: String,
 }
 
 /// A link checked after rendering: an internal link's `#anchor`, a `/`-rooted link, or an
@@ -121,6 +139,9 @@ pub struct Rendered {
     pub external: Vec<AnchorLink>,
     /// Plain text, without citations (for descriptions, search and JSON).
     pub text: String,
+    /// Where a body's HTML has its `<h2>`/`<h3>` headings and its citations, for its
+    /// search sections ([`Rendered::sections`]); empty for front-matter strings.
+    pub(crate) marks: Vec<plain::Mark>,
 }
 
 fn options() -> Options {
@@ -132,60 +153,8 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Where in `src.markdown` the `nth` refused character (`c`, at byte `at` of the text)
-/// was written. A body is the file's text itself; a TOML string's characters come from
-/// escapes (`\u0001`, `\b`, …), found in the file from the string's start.
-fn refused_char_span(src: &Source, at: usize, c: char, nth: usize) -> Range<usize> {
-    if src.file.get(src.offset..src.offset + src.markdown.len()) == Some(&*src.markdown) {
-        return at..at + c.len_utf8();
-    }
-    let from = src.offset.min(src.file.len());
-    escape_span(&src.file[from..], nth).unwrap_or(0..0)
-}
-
-fn level_num(l: HeadingLevel) -> u8 {
-    l as u8
-}
-
-/// Renders citations `ids` as a bracketed group of links.
-pub fn citation_html(ids: &[String], base_path: &str) -> String {
-    let mut s = String::from("<span class=\"cite\">[");
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            s.push_str(", ");
-        }
-        let mut eid = String::new();
-        escape_html(id, &mut eid);
-        let _ = write!(
-            s,
-            "<a href=\"{}\" title=\"Source {eid}\">{eid}</a>",
-            crate::routes::Fragment::Source(&eid).url(base_path)
-        );
-    }
-    s.push_str("]</span>");
-    s
-}
-
 /// Renders one Markdown text. Problems are returned with it; the HTML is still usable.
 pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let mut out = Rendered::default();
-    let refused = src
-        .markdown
-        .char_indices()
-        .filter(|(_, c)| is_refused_char(*c));
-    for (nth, (at, c)) in refused.enumerate() {
-        let span = refused_char_span(src, at, c, nth);
-        diags.push(
-            src.diag(
-                span,
-                format!("control character U+{:04X} is not allowed", c as u32),
-            )
-            .with_hint(
-                "remove it: it cannot be shown, and it would make the Atom feed invalid XML",
-            ),
-        );
-    }
     let mut callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
         let reference = link.reference.trim();
         if reference.starts_with('@') && !reference.starts_with("@/") {
@@ -196,496 +165,109 @@ pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec
     };
     let parser =
         Parser::new_with_broken_link_callback(&src.markdown, options(), Some(&mut callback));
-    let mut events: Vec<Event> = Vec::new();
-    let mut used_ids: HashSet<String> = HashSet::new();
-    let mut next_suffix: std::collections::HashMap<String, usize> = Default::default();
-    // A free id for `base`: itself, or with -1, -2, …; never a layout id. The next free
-    // number for each base is remembered so that thousands of "Notes" headings do not
-    // count up from 1 every time.
-    let mut take_id = |base: &str, used: &mut HashSet<String>| -> String {
-        let mut id = base.to_string();
-        let n = next_suffix.entry(base.to_string()).or_insert(1);
-        while used.contains(&id) || r.reserved.contains(&id) {
-            id = format!("{base}-{n}");
-            *n += 1;
-        }
-        used.insert(id.clone());
-        id
-    };
-    // The heading being read: where its start is in `events`, the id it was given, its text.
-    let mut open_heading: Option<(usize, Option<CowStr>, String)> = None;
-    // Footnote label → its id (labels share the ids of headings).
-    let mut footnote_ids: std::collections::HashMap<String, String> = Default::default();
-    let mut iter = parser.into_offset_iter().peekable();
-
+    let mut renderer = Renderer::new(src, r, opts);
+    renderer.control_characters();
+    let mut iter = parser.into_offset_iter();
     while let Some((ev, range)) = iter.next() {
+        renderer.event(ev, range, &mut iter);
+    }
+    renderer.finish()
+}
+
+/// The events of the text, with their byte ranges in `src.markdown`.
+trait Events<'s>: Iterator<Item = (Event<'s>, Range<usize>)> {}
+impl<'s, I: Iterator<Item = (Event<'s>, Range<usize>)>> Events<'s> for I {}
+
+/// A heading being read: where its start is in the events, the id it was given, its text.
+#[derive(Default)]
+struct OpenHeading<'s> {
+    at: usize,
+    given: Option<CowStr<'s>>,
+    text: String,
+}
+
+/// One text being rendered: it reads pulldown-cmark's events, one method per extension
+/// (in the files of this folder), and builds the events to write as HTML, the facts
+/// later stages check, and the problems found.
+struct Renderer<'s, 'r> {
+    src: &'s Source,
+    r: &'r Resolver<'r>,
+    opts: RenderOptions,
+    out: Rendered,
+    diags: Diagnostics,
+    /// The events to write as HTML.
+    events: Vec<Event<'s>>,
+    /// Where in `events` the citations are (a body's search sections leave them out).
+    cites: Vec<usize>,
+    /// Ids taken on the page (headings, footnotes, figures).
+    used_ids: HashSet<String>,
+    /// The next free number for each id's base (see [`Renderer::take_id`]).
+    next_suffix: HashMap<String, usize>,
+    open_heading: Option<OpenHeading<'s>>,
+    /// Footnote label → its id (labels share the ids of headings).
+    footnote_ids: HashMap<String, String>,
+}
+
+impl<'s, 'r> Renderer<'s, 'r> {
+    fn new(src: &'s Source, r: &'r Resolver<'r>, opts: RenderOptions) -> Self {
+        Renderer {
+            src,
+            r,
+            opts,
+            out: Rendered::default(),
+            diags: Diagnostics::default(),
+            events: Vec::new(),
+            cites: Vec::new(),
+            used_ids: HashSet::new(),
+            next_suffix: HashMap::new(),
+            open_heading: None,
+            footnote_ids: HashMap::new(),
+        }
+    }
+
+    /// Hands one event to the method of its extension; the others are written as they are.
+    fn event(&mut self, ev: Event<'s>, range: Range<usize>, iter: &mut impl Events<'s>) {
         match ev {
-            Event::Start(Tag::Link {
-                dest_url,
-                link_type,
-                title,
-                id,
-            }) if dest_url.starts_with("cite:") => {
-                let _ = (link_type, title, id);
-                // Skip the link's own text: the citation replaces it.
-                let mut depth = 1;
-                for (e, _) in iter.by_ref() {
-                    match e {
-                        Event::Start(Tag::Link { .. }) => depth += 1,
-                        Event::End(TagEnd::Link) => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                let ids = parse_citation(&dest_url["cite:".len()..]);
-                let mut ok = Vec::new();
-                for id in ids {
-                    if r.sources.contains(&id) {
-                        if !out.cited.contains(&id) {
-                            out.cited.push(id.clone());
-                        }
-                        ok.push(id);
-                    } else {
-                        let d =
-                            src.diag(range.clone(), format!("unknown source `{id}` in citation"));
-                        diags.push(match did_you_mean(&id, r.sources.iter().map(|s| s.as_str())) {
-                            Some(h) => d.with_hint(h),
-                            None => d.with_hint("cite the [[source]] ids of content/sources.toml, as [@E] or [@A; @D]"),
-                        });
-                    }
-                }
-                // The plain text leaves citations out: "relations [E]." reads "relations.".
-                while out.text.ends_with(' ') {
-                    out.text.pop();
-                }
-                if !ok.is_empty() {
-                    events.push(Event::InlineHtml(CowStr::from(citation_html(
-                        &ok,
-                        r.base_path,
-                    ))));
-                }
+            Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with("cite:") => {
+                self.citation(&dest_url["cite:".len()..], range, iter);
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = if scheme_allowed(&dest_url, "link", &range, src, &mut diags) {
-                    resolve(&dest_url, &range, src, r, &mut out, &mut diags)
-                } else {
-                    CowStr::from("#")
-                };
-                // An email autolink `<a@b.c>` keeps its type, which writes `mailto:`;
-                // every other kind is written as an inline link to its resolved address.
-                let link_type = match link_type {
-                    LinkType::Email => LinkType::Email,
-                    _ => LinkType::Inline,
-                };
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest = if scheme_allowed(&dest_url, "image", &range, src, &mut diags) {
-                    resolve(&dest_url, &range, src, r, &mut out, &mut diags)
-                } else {
-                    CowStr::from("#")
-                };
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
-            }
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => self.link(tag, range),
             Event::Start(Tag::Heading {
                 level,
                 id,
                 classes,
                 attrs,
-            }) => {
-                heading_attributes(src, &range, &classes, &attrs, &mut diags);
-                if let Some(given) = &id {
-                    if opts.front_matter {
-                        diags.push(
-                            src.diag(
-                                attribute_span(src, &range, &format!("#{given}")),
-                                format!("heading id `{given}` in a front-matter string"),
-                            )
-                            .with_hint("only headings in a page's body get ids; remove the {#…}"),
-                        );
-                    } else if r.reserved.contains(given.as_ref()) {
-                        diags.push(
-                            src.diag(
-                                attribute_span(src, &range, &format!("#{given}")),
-                                format!("heading id `{given}` is an id the page layout uses"),
-                            )
-                            .with_hint("choose another id: the templates already write this one"),
-                        );
-                    }
-                }
-                // The id comes from the heading's text, known at its end; what is inside
-                // (citations, links, raw HTML) goes through this loop like anywhere else.
-                events.push(Event::Start(Tag::Heading {
-                    level,
-                    id: None,
-                    classes: Vec::new(),
-                    attrs: Vec::new(),
-                }));
-                open_heading = Some((events.len() - 1, id, String::new()));
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                let (at, given, text) = open_heading.take().unwrap_or_default();
-                if !opts.front_matter {
-                    let base = given
-                        .as_deref()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| slugify(&text));
-                    let hid = take_id(&base, &mut used_ids);
-                    out.toc.push(Heading {
-                        level: level_num(level),
-                        id: hid.clone(),
-                        title: text,
-                    });
-                    if let Some(Event::Start(Tag::Heading { id, .. })) = events.get_mut(at) {
-                        *id = Some(CowStr::from(hid));
-                    }
-                }
-                out.text.push('\n');
-                events.push(Event::End(TagEnd::Heading(level)));
-            }
-            Event::Code(t) if open_heading.is_some() => {
-                if let Some((_, _, text)) = &mut open_heading {
-                    text.push_str(&t);
-                }
-                out.text.push_str(&t);
-                events.push(Event::Code(t));
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match &kind {
-                    CodeBlockKind::Fenced(l) => {
-                        l.split([' ', ',']).next().unwrap_or("").to_string()
-                    }
-                    CodeBlockKind::Indented => String::new(),
-                };
-                let mut code = String::new();
-                for (e, _) in iter.by_ref() {
-                    match e {
-                        Event::End(TagEnd::CodeBlock) => break,
-                        Event::Text(t) => code.push_str(&t),
-                        _ => {}
-                    }
-                }
-                let html = if lang == "figure" && opts.front_matter {
-                    diags.push(
-                        src.diag(range.start..(range.start + 3).min(range.end), "a figure in a front-matter string")
-                            .with_hint("figures belong in the body: a summary is shown on many pages at once, and the figure's ids would be written on each"),
-                    );
-                    String::new()
-                } else if lang == "figure" {
-                    let code_offset = src.markdown[range.clone()]
-                        .find('\n')
-                        .map_or(range.start, |i| range.start + i + 1);
-                    diags.extend(figure_control_characters(src, &code, code_offset, &range));
-                    match crate::markdown::figure::render(&code, r) {
-                        Ok((html, cited)) => {
-                            for c in cited {
-                                if !out.cited.contains(&c) {
-                                    out.cited.push(c);
-                                }
-                            }
-                            if opts.front_matter {
-                                html
-                            } else {
-                                // The figure's ids (`fig-<title>`, `fig-<title>-cap`) share
-                                // the ids of headings: two figures with one title, or a
-                                // heading "Fig …", get -1, -2.
-                                figure_ids(html, |base| {
-                                    let id = take_id(base, &mut used_ids);
-                                    used_ids.insert(format!("{id}-cap"));
-                                    id
-                                })
-                            }
-                        }
-                        Err((msg, span)) => {
-                            let s = code_offset + span.start..code_offset + span.end;
-                            diags.push(src.diag(s, msg).with_hint(
-                                "see the README's authoring section for the figure format",
-                            ));
-                            String::new()
-                        }
-                    }
-                } else {
-                    crate::markdown::highlight::highlight(&code, &lang)
-                };
-                events.push(Event::Html(CowStr::from(html)));
-            }
+            }) => self.heading_start(level, id, &classes, &attrs, range),
+            Event::End(TagEnd::Heading(level)) => self.heading_end(level),
+            Event::Code(t) if self.open_heading.is_some() => self.heading_code(t),
+            Event::Start(Tag::CodeBlock(kind)) => self.code_block(kind, range, iter),
             Event::FootnoteReference(name) => {
-                if opts.front_matter {
-                    diags.push(front_matter_footnote(src, &range, &name));
-                }
-                let fid = footnote_ids
-                    .entry(name.to_string())
-                    .or_insert_with(|| take_id(&name, &mut used_ids))
-                    .clone();
-                events.push(Event::FootnoteReference(CowStr::from(fid)));
+                let fid = self.footnote_id(&name, &range);
+                self.events.push(Event::FootnoteReference(fid));
             }
             Event::Start(Tag::FootnoteDefinition(name)) => {
-                if opts.front_matter {
-                    diags.push(front_matter_footnote(src, &range, &name));
-                }
-                let fid = footnote_ids
-                    .entry(name.to_string())
-                    .or_insert_with(|| take_id(&name, &mut used_ids))
-                    .clone();
-                events.push(Event::Start(Tag::FootnoteDefinition(CowStr::from(fid))));
+                let fid = self.footnote_id(&name, &range);
+                self.events.push(Event::Start(Tag::FootnoteDefinition(fid)));
             }
-            // Raw HTML is shown as text, never passed through.
-            Event::Html(h) | Event::InlineHtml(h) => {
-                events.push(Event::Text(h));
-            }
-            Event::Text(t) => {
-                if let Some((_, _, text)) = &mut open_heading {
-                    text.push_str(&t);
-                }
-                out.text.push_str(&t);
-                events.push(Event::Text(t));
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                out.text.push(' ');
-                events.push(ev);
-            }
-            Event::End(TagEnd::Paragraph) => {
-                out.text.push('\n');
-                events.push(ev);
-            }
-            other => events.push(other),
+            Event::Html(h) | Event::InlineHtml(h) => self.raw_html(h),
+            Event::Text(t) => self.text(t),
+            Event::SoftBreak | Event::HardBreak => self.line_break(ev),
+            Event::End(TagEnd::Paragraph) => self.paragraph_end(ev),
+            other => self.events.push(other),
         }
     }
-    out.ids.extend(used_ids);
-    out.html.reserve(src.markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
-    out.text = out.text.trim().to_string();
-    (out, diags)
-}
 
-/// A footnote (reference or definition) in a front-matter string: refused, since a summary
-/// is shown on many pages at once (its note's id would be written on each, and could take
-/// over an event's deep link such as `timeline/#1958-b`).
-fn front_matter_footnote(src: &Source, range: &Range<usize>, name: &str) -> Diagnostic {
-    src.diag(
-        range.start..(range.start + name.len() + 3).min(range.end),
-        format!("footnote `[^{name}]` in a front-matter string"),
-    )
-    .with_hint("footnotes belong in the body: a summary is shown on many pages at once, and its notes' ids would be written on each")
-}
-
-/// Control characters written as TOML escapes in a figure's block (`title`, `unit`, bar
-/// labels, `note`), each an error at its escape, as in front matter (raw ones are found
-/// with the rest of the body). The block's text is found in the file where it was
-/// written; a block whose lines carry a prefix (inside a quote or a list) is reported at
-/// its fence.
-fn figure_control_characters(
-    src: &Source,
-    code: &str,
-    code_offset: usize,
-    range: &Range<usize>,
-) -> Vec<Diagnostic> {
-    if !code.contains('\\') {
-        return Vec::new();
-    }
-    let abs = src.offset + code_offset;
-    if src.file.get(abs..abs + code.len()) == Some(code) {
-        return toml_control_characters(&src.path, &src.file, abs..abs + code.len(), &[]);
-    }
-    let found = toml_control_characters(&src.path, code, 0..code.len(), &[]);
-    found
-        .first()
-        .map(|d| {
-            src.diag(range.start..(range.start + 3).min(range.end), d.message.clone())
-                .with_hint("remove it from the figure: it cannot be shown, and it would make the Atom feed invalid XML")
-        })
-        .into_iter()
-        .collect()
-}
-
-/// Gives a figure's HTML the id `take` returns for the one it was made with.
-fn figure_ids(html: String, mut take: impl FnMut(&str) -> String) -> String {
-    let Some(start) = html.find("<title id=\"").map(|i| i + 11) else {
-        return html;
-    };
-    let Some(len) = html[start..].find('"') else {
-        return html;
-    };
-    let old = html[start..start + len].to_string();
-    let new = take(&old);
-    if new == old {
-        return html;
-    }
-    html.replace(&format!("\"{old}\""), &format!("\"{new}\""))
-        .replace(&format!("\"{old}-cap\""), &format!("\"{new}-cap\""))
-}
-
-/// Reports every heading attribute but `{#id}`: classes and `key=value` pairs.
-fn heading_attributes(
-    src: &Source,
-    range: &Range<usize>,
-    classes: &[CowStr],
-    attrs: &[(CowStr, Option<CowStr>)],
-    diags: &mut Vec<Diagnostic>,
-) {
-    let hint = "docsite writes a heading's attributes itself; only an id may be given, as `## Title {#id}`";
-    for c in classes {
-        diags.push(
-            src.diag(
-                attribute_span(src, range, &format!(".{c}")),
-                format!("heading class `.{c}` is not allowed"),
-            )
-            .with_hint(hint),
-        );
-    }
-    for (k, _) in attrs {
-        diags.push(
-            src.diag(
-                attribute_span(src, range, k),
-                format!("heading attribute `{k}` is not allowed"),
-            )
-            .with_hint(hint),
-        );
-    }
-}
-
-/// Where `needle` is written in the `{…}` block of the heading at `range` (the heading's
-/// start if it cannot be found).
-fn attribute_span(src: &Source, range: &Range<usize>, needle: &str) -> Range<usize> {
-    let text = &src.markdown[range.clone()];
-    let brace = text.rfind('{').unwrap_or(0);
-    match text[brace..].find(needle) {
-        Some(i) => range.start + brace + i..range.start + brace + i + needle.len(),
-        None => range.start..range.start,
-    }
-}
-
-/// Refuses a link or image address with a scheme other than http, https and mailto.
-fn scheme_allowed(
-    dest: &str,
-    what: &str,
-    range: &Range<usize>,
-    src: &Source,
-    diags: &mut Vec<Diagnostic>,
-) -> bool {
-    if is_protocol_relative(dest) {
-        diags.push(
-            src.diag(
-                range.clone(),
-                format!(
-                    "{what} address `{}` is protocol-relative: it names another host",
-                    dest.escape_debug()
-                ),
-            )
-            .with_hint("write the scheme: https://…; links within the site start with a single /"),
-        );
-        return false;
-    }
-    let Some(scheme) = url_scheme(dest) else {
-        return true;
-    };
-    if ALLOWED_SCHEMES.contains(&scheme.as_str()) {
-        return true;
-    }
-    diags.push(
-        src.diag(
-            range.clone(),
-            format!(
-                "{what} address `{}` uses the scheme `{scheme}:`, which is not allowed",
-                dest.escape_debug()
-            ),
-        )
-        .with_hint("use https://, http:// or mailto: addresses, paths, #anchors or @/ links"),
-    );
-    false
-}
-
-fn parse_citation(refs: &str) -> Vec<String> {
-    refs.split([';', ','])
-        .map(|s| s.trim().trim_start_matches('@').trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-/// Resolves a link destination: `@/path.md#a` to its page, `/x` under the base path.
-fn resolve<'a>(
-    dest: &CowStr<'a>,
-    range: &Range<usize>,
-    src: &Source,
-    r: &Resolver,
-    out: &mut Rendered,
-    diags: &mut Vec<Diagnostic>,
-) -> CowStr<'a> {
-    if let Some(rest) = dest.strip_prefix("@/") {
-        let (path, anchor) = match rest.split_once('#') {
-            Some((p, a)) => (p, Some(a)),
-            None => (rest, None),
-        };
-        let Some(url) = r.pages.get(path) else {
-            let d = src.diag(
-                range.clone(),
-                format!("broken internal link: `@/{path}` does not exist"),
-            );
-            diags.push(match did_you_mean(path, r.pages.keys().map(|s| s.as_str())) {
-                Some(h) => d.with_hint(h),
-                None => d.with_hint("internal links name a file under content/, as @/events/<id>.md or @/chapters/<slug>.md"),
-            });
-            return dest.clone();
-        };
-        if !out.links_to.iter().any(|p| p == path) {
-            out.links_to.push(path.to_string());
+    /// Writes the HTML (and, for a body, marks its sections) and hands back what was built.
+    fn finish(mut self) -> (Rendered, Vec<Diagnostic>) {
+        self.out.ids.extend(self.used_ids);
+        self.out.html.reserve(self.src.markdown.len() * 3 / 2);
+        if self.opts.front_matter {
+            pulldown_cmark::html::push_html(&mut self.out.html, self.events.into_iter());
+        } else {
+            self.out.marks = plain::write_html(&mut self.out.html, self.events, &self.cites);
         }
-        match anchor {
-            Some(a) => {
-                out.links.push(AnchorLink {
-                    target: path.to_string(),
-                    anchor: a.to_string(),
-                    dest: dest.to_string(),
-                    at: src.span(range.clone()),
-                });
-                CowStr::from(format!("{url}#{a}"))
-            }
-            None => CowStr::from(url.clone()),
-        }
-    } else if dest.starts_with('/') && !dest.starts_with("//") {
-        let (path, anchor) = dest[1..].split_once('#').unwrap_or((&dest[1..], ""));
-        let path = path.split('?').next().unwrap_or_default();
-        out.rooted.push(AnchorLink {
-            target: path.to_string(),
-            anchor: anchor.to_string(),
-            dest: dest.to_string(),
-            at: src.span(range.clone()),
-        });
-        CowStr::from(format!("{}{}", r.base_path, &dest[1..]))
-    } else {
-        if dest.starts_with("http://") || dest.starts_with("https://") {
-            out.external.push(AnchorLink {
-                target: dest.to_string(),
-                anchor: String::new(),
-                dest: dest.to_string(),
-                at: src.span(range.clone()),
-            });
-        }
-        dest.clone()
+        self.out.text = self.out.text.trim().to_string();
+        (self.out, self.diags.0)
     }
 }
 
@@ -708,7 +290,7 @@ mod tests {
         }
     }
 
-    fn run(md: &str) -> (Rendered, Vec<Diagnostic>) {
+    pub(super) fn run(md: &str) -> (Rendered, Vec<Diagnostic>) {
         run_as(md, false)
     }
 

@@ -152,81 +152,6 @@ fn feed(config: &Config, r: &RenderedContent) -> String {
     s
 }
 
-/// Splits a chapter's HTML at its `<h2>`/`<h3>` headings into (id, title, text) sections.
-fn sections(html: &str) -> Vec<(String, String, String)> {
-    // One scan for "<h" followed by 2 or 3 and an id; searching the rest of the page for
-    // each level separately made a page with many headings quadratic.
-    let next_heading = |s: &str| -> Option<usize> {
-        s.match_indices("<h").map(|(i, _)| i).find(|&i| {
-            let t = &s[i..];
-            t.starts_with("<h2 id=\"") || t.starts_with("<h3 id=\"")
-        })
-    };
-    let mut out = Vec::new();
-    let (mut id, mut title) = (String::new(), String::new());
-    let mut rest = html;
-    loop {
-        let Some(i) = next_heading(rest) else {
-            out.push((id, title, strip_tags(rest)));
-            break;
-        };
-        out.push((
-            std::mem::take(&mut id),
-            std::mem::take(&mut title),
-            strip_tags(&rest[..i]),
-        ));
-        let h = &rest[i..];
-        let id_end = h[8..].find('"').map_or(8, |j| 8 + j);
-        id = h[8..id_end].to_string();
-        let close = h.find("</h").unwrap_or(h.len());
-        let inner = h[..close].find('>').map_or(close, |j| j + 1);
-        title = strip_tags(&h[inner..close]);
-        let after = h[close..].find('>').map_or(h.len(), |j| close + j + 1);
-        rest = &h[after..];
-    }
-    out
-}
-
-/// Plain text from HTML: tags dropped, the few entities we emit decoded, citations removed.
-pub fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    let mut skip_cite = 0usize;
-    let mut i = 0;
-    let b = html.as_bytes();
-    while i < b.len() {
-        if html[i..].starts_with("<span class=\"cite\">") {
-            // "relations [E]." reads "relations." once the citation is gone.
-            if skip_cite == 0 {
-                while out.ends_with(' ') {
-                    out.pop();
-                }
-            }
-            skip_cite += 1;
-        }
-        if skip_cite > 0 && html[i..].starts_with("</span>") {
-            skip_cite -= 1;
-            i += 7;
-            continue;
-        }
-        let c = html[i..].chars().next().unwrap_or(' ');
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            _ if !in_tag && skip_cite == 0 => out.push(c),
-            _ => {}
-        }
-        i += c.len_utf8();
-    }
-    let out = out
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'");
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 fn search_index(config: &Config, r: &RenderedContent) -> String {
     let base = &config.base_path;
     let mut docs = Vec::new();
@@ -236,22 +161,23 @@ fn search_index(config: &Config, r: &RenderedContent) -> String {
         json!({ "k": kind, "t": title, "u": url, "x": excerpt, "f": if plain != format!("{title} {excerpt}") { plain } else { String::new() } })
     };
     for (c, body) in r.chapters.iter().map(|c| (c.chapter, &c.body)) {
-        for (id, heading, text) in sections(&body.html) {
+        for s in &body.sections() {
+            let (id, heading, text) = (&s.id, &s.title, &s.text);
             if id.is_empty() {
                 if !text.is_empty() {
                     docs.push(doc(
                         "Chapter",
                         &c.title,
                         Page::Chapter(&c.slug).url(base),
-                        &text,
+                        text,
                     ));
                 }
             } else {
                 docs.push(doc(
                     "Chapter",
                     &format!("{} › {heading}", c.title),
-                    crate::routes::anchor_url(Page::Chapter(&c.slug), base, &id),
-                    &text,
+                    crate::routes::anchor_url(Page::Chapter(&c.slug), base, id),
+                    text,
                 ));
             }
         }
@@ -307,26 +233,5 @@ mod tests {
             xml("a\u{0}b\u{1}<c>&\"'\u{fffe}\t\n"),
             "ab&lt;c&gt;&amp;&quot;&#39;\t\n"
         );
-    }
-
-    #[test]
-    fn strips_tags_and_citations() {
-        assert_eq!(
-            strip_tags(
-                "<p>Aid <span class=\"cite\">[<a href=\"#\">E</a>]</span> came &amp; went.</p>"
-            ),
-            "Aid came & went."
-        );
-    }
-
-    #[test]
-    fn splits_sections_at_headings() {
-        let s = sections("<p>Intro</p>\n<h2 id=\"aid\">Aid</h2>\n<p>Money <b>x</b></p><h3 id=\"p\">Pilots</h3><p>200</p>");
-        assert_eq!(s[0].2, "Intro");
-        assert_eq!(
-            (s[1].0.as_str(), s[1].1.as_str(), s[1].2.as_str()),
-            ("aid", "Aid", "Money x")
-        );
-        assert_eq!((s[2].0.as_str(), s[2].2.as_str()), ("p", "200"));
     }
 }
