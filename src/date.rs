@@ -75,7 +75,7 @@ fn is_leap(y: u16) -> bool {
 }
 
 /// Days in `month` (1–12) of `year`.
-pub fn days_in_month(year: u16, month: u8) -> u8 {
+pub(crate) fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -211,7 +211,7 @@ impl fmt::Display for Date {
 }
 
 /// "July–August 1957", "1958–1964", "November 1958 – December 1958" style range text.
-pub fn human_range(start: &Date, end: Option<&Date>) -> String {
+pub(crate) fn human_range(start: &Date, end: Option<&Date>) -> String {
     let Some(end) = end else { return start.human() };
     if start.year == end.year {
         match (start.month, end.month, start.day, end.day) {
@@ -236,7 +236,7 @@ pub fn human_range(start: &Date, end: Option<&Date>) -> String {
 }
 
 /// Serializes a date as its ISO string (for templates and JSON).
-pub fn serialize_iso<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn serialize_iso<S: serde::Serializer>(d: &Date, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&d.iso())
 }
 

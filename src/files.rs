@@ -14,25 +14,25 @@ use std::sync::Arc;
 /// `site.toml`, or a file of `static/` when the output is kept in memory (`serve`, `check`).
 /// A larger file is an error naming it and its size; nothing is allocated from a length a
 /// file claims.
-pub const MAX_FILE_BYTES: u64 = 256 << 20;
+pub(crate) const MAX_FILE_BYTES: u64 = 256 << 20;
 
 /// The most bytes a file of `static/` may hold when the build writes to disk (it is copied
 /// by streaming, never held whole in memory). GitHub Pages refuses files over 100 MB.
-pub const MAX_STATIC_BYTES: u64 = 2 << 30;
+pub(crate) const MAX_STATIC_BYTES: u64 = 2 << 30;
 
 /// The most bytes all the files of `static/` together may hold when the build writes to
 /// disk: symlinks to one large file could otherwise fill the disk with copies of it.
-pub const MAX_STATIC_TOTAL_BYTES: u64 = 16 << 30;
+pub(crate) const MAX_STATIC_TOTAL_BYTES: u64 = 16 << 30;
 
 /// The most bytes all the files of `static/` together may hold when the output is kept in
 /// memory (`serve`, `check`).
-pub const MAX_MEMORY_TOTAL_BYTES: u64 = 2 << 30;
+pub(crate) const MAX_MEMORY_TOTAL_BYTES: u64 = 2 << 30;
 
 /// The most files one walk of a folder (`content/events`, `static`, …) may find.
-pub const MAX_FILES: usize = 100_000;
+pub(crate) const MAX_FILES: usize = 100_000;
 
 /// A size in words: `256 MiB`, `1024 GiB`, `812 bytes`.
-pub fn size_in_words(n: u64) -> String {
+pub(crate) fn size_in_words(n: u64) -> String {
     if n >= 1 << 30 && n.is_multiple_of(1 << 30) {
         format!("{} GiB", n >> 30)
     } else if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
@@ -56,7 +56,7 @@ pub fn size_in_words(n: u64) -> String {
 /// the real path of what was opened is checked again, so nothing can swap a link in
 /// between. Files over [`MAX_FILE_BYTES`] are refused.
 #[derive(Debug, Clone)]
-pub struct Fence {
+pub(crate) struct Fence {
     root: PathBuf,
     dir: String,
     real: PathBuf,
@@ -64,7 +64,7 @@ pub struct Fence {
 
 impl Fence {
     /// The fence of `root/dir` (`dir` is one of the site's top folders).
-    pub fn new(root: &Path, dir: &str) -> Fence {
+    pub(crate) fn new(root: &Path, dir: &str) -> Fence {
         let base = root.join(dir);
         Fence {
             root: root.to_path_buf(),
@@ -74,7 +74,7 @@ impl Fence {
     }
 
     /// The fence of the site folder itself, for `site.toml`.
-    pub fn site(root: &Path) -> Fence {
+    pub(crate) fn site(root: &Path) -> Fence {
         Fence {
             root: root.to_path_buf(),
             dir: String::new(),
@@ -93,7 +93,7 @@ impl Fence {
 
     /// The real path of `rel` (relative to the site root), if it lies inside the folder.
     /// Nothing is opened.
-    pub fn resolve(&self, rel: &Path) -> Result<PathBuf, Diagnostic> {
+    pub(crate) fn resolve(&self, rel: &Path) -> Result<PathBuf, Diagnostic> {
         let real = self
             .root
             .join(rel)
@@ -147,7 +147,7 @@ impl Fence {
     /// Opens `rel` for reading once it is known to lie inside the folder and to be a
     /// regular file of at most `cap` bytes (see the type's doc); returns the handle and
     /// the file's size.
-    pub fn open(&self, rel: &Path, cap: u64) -> Result<(std::fs::File, u64), Diagnostic> {
+    pub(crate) fn open(&self, rel: &Path, cap: u64) -> Result<(std::fs::File, u64), Diagnostic> {
         use std::os::unix::fs::OpenOptionsExt;
         let real = self.resolve(rel)?;
         let cannot = |e: std::io::Error| Diagnostic::file(rel, format!("cannot read file: {e}"));
@@ -178,7 +178,7 @@ impl Fence {
 
     /// Copies `rel` into `w` by streaming (see [`Fence::open`]); a file over `cap` bytes,
     /// or one that grows past it while being copied, is refused.
-    pub fn copy_to(
+    pub(crate) fn copy_to(
         &self,
         rel: &Path,
         w: &mut dyn std::io::Write,
@@ -196,7 +196,7 @@ impl Fence {
 
     /// Reads `rel` whole (at most [`MAX_FILE_BYTES`]), once it is known to lie inside the
     /// folder and to be a regular file.
-    pub fn read(&self, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
+    pub(crate) fn read(&self, rel: &Path) -> Result<Vec<u8>, Diagnostic> {
         use std::io::Read;
         let (file, len) = self.open(rel, MAX_FILE_BYTES)?;
         // `len` is at most the cap; a file that grows meanwhile is stopped just past it.
@@ -212,7 +212,7 @@ impl Fence {
 
     /// Reads `rel` as UTF-8 text (a leading BOM is dropped), once it is known to lie inside
     /// the folder.
-    pub fn read_text(&self, rel: &Path) -> Result<Arc<str>, Diagnostic> {
+    pub(crate) fn read_text(&self, rel: &Path) -> Result<Arc<str>, Diagnostic> {
         decode_text(rel, self.read(rel)?)
     }
 }
@@ -291,7 +291,7 @@ fn decode_text(rel: &Path, bytes: Vec<u8>) -> Result<Arc<str>, Diagnostic> {
 /// would otherwise list 2^depth copies). A walk stops with an error after [`MAX_FILES`]
 /// files. The files returned are still to be read through a [`Fence`], which resolves each
 /// again.
-pub fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
+pub(crate) fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let base = root.join(dir);
     if !base.is_dir() {
         return Vec::new();

@@ -1,24 +1,40 @@
 //! A static site generator for documentaries.
 //!
-//! The build runs as stages over plain data, each in its own folder:
-//! [`config`] → [`content`] → [`markdown`] → `render` → [`output`]. [`site`] runs them in
-//! order; [`serve`] runs them again on every change. Shared helpers have their own
-//! modules: `diag` (diagnostics), `files` (fenced reading), `text`, `routes` (every URL).
+//! The build runs as stages over plain data, each in its own module or folder:
+//! `config` → `content` → `markdown` → `render` → `output`. `site` runs them in order;
+//! `serve` runs them again on every change; `linkcheck` checks what `check` built.
+//! Shared helpers have modules of their own: `diag` (diagnostics), `files` (fenced
+//! reading), `text`, `routes` (every URL and output path), `date`.
+//!
+//! The public API is what the binary, the integration tests and the fuzz targets use,
+//! re-exported here; everything else is private to the crate.
 
-pub mod config;
-pub mod content;
-pub mod date;
-pub mod diag;
+#![warn(unreachable_pub)]
+
+mod config;
+mod content;
+mod date;
+mod diag;
 mod files;
 #[doc(hidden)]
 pub mod fuzzing;
 mod linkcheck;
-pub mod markdown;
-pub mod output;
+mod markdown;
+mod output;
 mod profile;
 mod render;
 mod routes;
-pub mod scaffold;
-pub mod serve;
-pub mod site;
-pub mod text;
+mod scaffold;
+mod serve;
+mod site;
+mod text;
+
+pub use config::Config;
+pub use content::{Content, LoadOptions};
+pub use diag::{clean, clean_lines, BuildError, BuildStats, Diagnostics};
+pub use markdown::stage::{render_markdown, RenderedContent};
+pub use output::{build_on_disk, clean_up_on_interrupt, Output};
+pub use scaffold::{create as new_page, NewPage};
+pub use serve::{serve, ServeOptions};
+pub use site::{build, check, BuildOptions, CheckOptions};
+pub use text::url_scheme;

@@ -18,7 +18,7 @@ use std::time::Duration;
 /// What one page holds: the ids it defines, those it defines more than once (in order,
 /// each once), and its links (attribute value, as written).
 #[derive(Debug, Default)]
-pub struct Page {
+pub(crate) struct Page {
     ids: HashSet<String>,
     duplicate_ids: Vec<String>,
     links: Vec<String>,
@@ -66,7 +66,7 @@ fn scan(html: &[u8]) -> Page {
 }
 
 /// Reads every HTML page of the built `files` once, for both checks below.
-pub fn scan_pages(files: &BTreeMap<String, Vec<u8>>) -> HashMap<&str, Page> {
+pub(crate) fn scan_pages(files: &BTreeMap<String, Vec<u8>>) -> HashMap<&str, Page> {
     files
         .par_iter()
         .filter(|(p, _)| p.ends_with(".html"))
@@ -78,7 +78,7 @@ pub fn scan_pages(files: &BTreeMap<String, Vec<u8>>) -> HashMap<&str, Page> {
 /// `pages` has read.
 /// `base_url` is the site's absolute address, `base_path` its path (`/` or `/repo/`);
 /// The hint names the template that made the page ([`crate::routes::template_of`]).
-pub fn internal(
+pub(crate) fn internal(
     files: &BTreeMap<String, Vec<u8>>,
     pages: &HashMap<&str, Page>,
     base_url: &str,
@@ -223,7 +223,10 @@ fn join(from: &str, path: &str) -> String {
 }
 
 /// Every external address in the built HTML, with the first page it appears on.
-pub fn external_links(pages: &HashMap<&str, Page>, base_url: &str) -> BTreeMap<String, String> {
+pub(crate) fn external_links(
+    pages: &HashMap<&str, Page>,
+    base_url: &str,
+) -> BTreeMap<String, String> {
     let mut names: Vec<&&str> = pages.keys().collect();
     names.sort();
     let mut out = BTreeMap::new();
@@ -241,7 +244,7 @@ pub fn external_links(pages: &HashMap<&str, Page>, base_url: &str) -> BTreeMap<S
 
 /// Asks every address (HEAD, then GET when HEAD is refused) and returns those that fail.
 /// `located` gives a Markdown position for an address when one wrote it.
-pub fn external(
+pub(crate) fn external(
     links: &BTreeMap<String, String>,
     located: &HashMap<String, crate::diag::Span>,
 ) -> Vec<Diagnostic> {

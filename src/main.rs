@@ -2,10 +2,10 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use docsite::output::build_on_disk;
-use docsite::scaffold::NewPage;
-use docsite::serve::ServeOptions;
-use docsite::site::{build, check, BuildError, BuildOptions, CheckOptions};
+use docsite::build_on_disk;
+use docsite::NewPage;
+use docsite::ServeOptions;
+use docsite::{build, check, BuildError, BuildOptions, CheckOptions};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -111,7 +111,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {}", docsite::diag::clean_lines(&format!("{e:#}")));
+            eprintln!("error: {}", docsite::clean_lines(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -133,7 +133,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             open,
             no_drafts,
         } => {
-            docsite::serve::serve(&ServeOptions {
+            docsite::serve(&ServeOptions {
                 root,
                 interface,
                 port,
@@ -148,7 +148,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 NewCommand::Event { slug, date } => NewPage::Event { slug, date },
                 NewCommand::Chapter { slug } => NewPage::Chapter { slug },
             };
-            let path = docsite::scaffold::create(&root, &page)?;
+            let path = docsite::new_page(&root, &page)?;
             println!("wrote {}", shown(&root.join(path)));
             Ok(ExitCode::SUCCESS)
         }
@@ -173,7 +173,7 @@ fn run_build(
         base_url,
         drafts,
     };
-    docsite::output::clean_up_on_interrupt()?;
+    docsite::clean_up_on_interrupt()?;
     match build_on_disk(&out_dir, &opts.root, |out| build(&opts, out)) {
         Ok(stats) => {
             eprintln!(
@@ -226,5 +226,5 @@ fn run_check(root: PathBuf, external: bool, drafts: bool) -> Result<ExitCode> {
 
 /// A path as the terminal may show it: control characters as U+FFFD.
 fn shown(path: &Path) -> String {
-    docsite::diag::clean(&path.display().to_string()).into_owned()
+    docsite::clean(&path.display().to_string()).into_owned()
 }

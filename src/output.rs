@@ -31,7 +31,7 @@ use std::sync::Mutex;
 
 /// The file every output folder docsite writes carries at its top. A folder holding it may
 /// be replaced whole by the next build; no other non-empty folder ever is.
-pub const MARKER: &str = ".docsite-output";
+pub(crate) const MARKER: &str = ".docsite-output";
 
 const MARKER_TEXT: &str = "This folder was written by `docsite build`, which replaces it whole at every build.\nKeep no files of your own in it: put them in static/ instead.\n";
 

@@ -15,7 +15,7 @@ fn enabled() -> bool {
 }
 
 /// Starts the clock for a build (`serve` builds many times in one process).
-pub fn start() {
+pub(crate) fn start() {
     if enabled() {
         *crate::diag::lock(&START) = Some(Instant::now());
         stage("start");
@@ -23,7 +23,7 @@ pub fn start() {
 }
 
 /// Marks the end of stage `name`.
-pub fn stage(name: &str) {
+pub(crate) fn stage(name: &str) {
     if !enabled() {
         return;
     }

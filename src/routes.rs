@@ -6,7 +6,7 @@
 /// Every literal `id="…"` the templates write, and the ids the scripts give elements. A
 /// unit test reads `templates/`, `static/` and `src/serve/live.js` and fails when an id there is
 /// missing from this list.
-pub const LAYOUT_IDS: &[&str] = &[
+pub(crate) const LAYOUT_IDS: &[&str] = &[
     "main",
     "chapters",
     "chapters-h",
@@ -44,14 +44,14 @@ pub const LAYOUT_IDS: &[&str] = &[
 /// The literal prefixes of the ids the templates make from content (`h-<event id>`,
 /// `chapter-<slug>`, `era-<era id>`, `tl-f-<filter>`, `source-<id>`, `tag-<tag>`). A unit
 /// test reads `templates/` and fails when a templated id has another form.
-pub const LAYOUT_PREFIXES: &[&str] = &["h-", "chapter-", "era-", "tl-f-", "source-", "tag-"];
+pub(crate) const LAYOUT_PREFIXES: &[&str] = &["h-", "chapter-", "era-", "tl-f-", "source-", "tag-"];
 
 /// Why a content id that the templates write as an element id as it is (an event's on the
 /// timeline, a person's or place's on their page, a tag's on the tags page) cannot be
 /// one: it is a layout id, or it starts with a prefix of the layout's templated ids. Kept
 /// out by construction, so no page can have one id twice and `getElementById` always
 /// finds the layout's element.
-pub fn layout_id_clash(id: &str) -> Option<String> {
+pub(crate) fn layout_id_clash(id: &str) -> Option<String> {
     if LAYOUT_IDS.contains(&id) {
         return Some("is an id the page layout uses".into());
     }

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::content::{Content, LoadOptions};
 use crate::diag::Diagnostics;
 use crate::diag::Span;
-pub use crate::diag::{BuildError, BuildStats};
+pub(crate) use crate::diag::{BuildError, BuildStats};
 use crate::markdown::stage::render_markdown;
 use crate::output::Output;
 use crate::render::templates;

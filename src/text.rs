@@ -27,7 +27,7 @@ pub fn url_scheme(url: &str) -> Option<String> {
 /// Whether a browser reads `url` as protocol-relative (`//host/…`, which takes the page's
 /// scheme and names another host): after the trimming of [`url_scheme`], two slashes or
 /// backslashes (browsers read `\` as `/` in http(s) URLs).
-pub fn is_protocol_relative(url: &str) -> bool {
+pub(crate) fn is_protocol_relative(url: &str) -> bool {
     let mut chars = url
         .trim_matches(|c: char| c <= ' ')
         .chars()
@@ -39,17 +39,17 @@ pub fn is_protocol_relative(url: &str) -> bool {
 }
 
 /// The URL schemes a link or image may use.
-pub const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto"];
+pub(crate) const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto"];
 
 /// Characters refused in any text: C0 controls other than tab, newline and carriage
 /// return, DEL, C1 controls, and U+FFFE/U+FFFF (not characters in XML).
-pub fn is_refused_char(c: char) -> bool {
+pub(crate) fn is_refused_char(c: char) -> bool {
     matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
 }
 
 /// Turns heading text into an id: lowercase ASCII letters and digits, hyphens between words.
 /// Diacritics are dropped (`Trần` → `tran`).
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     let mut out = String::new();
     let mut dash = false;
@@ -125,7 +125,7 @@ pub(crate) fn escape_span(text: &str, nth: usize) -> Option<Range<usize>> {
 /// wrote it. The strings under `markdown_keys` are Markdown, which [`render`] checks the
 /// same way. Plain strings (titles, names, notes) go into every output, the Atom feed
 /// included, so they are refused here rather than dropped.
-pub fn toml_control_characters(
+pub(crate) fn toml_control_characters(
     path: &std::path::Path,
     file: &str,
     range: Range<usize>,
@@ -194,7 +194,7 @@ pub fn toml_control_characters(
     diags
 }
 
-pub fn escape_html(s: &str, out: &mut String) {
+pub(crate) fn escape_html(s: &str, out: &mut String) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -208,7 +208,7 @@ pub fn escape_html(s: &str, out: &mut String) {
 }
 
 /// Strips diacritics: "Trần Đại Quang" → "Tran Dai Quang".
-pub fn fold(s: &str) -> String {
+pub(crate) fn fold(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     s.nfkd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
@@ -221,7 +221,7 @@ pub fn fold(s: &str) -> String {
 }
 
 /// Lowercase ASCII letters, digits, hyphens and underscores; not empty.
-pub fn is_slug(s: &str) -> bool {
+pub(crate) fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')

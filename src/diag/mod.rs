@@ -28,7 +28,7 @@
 //! cost a bounded amount of work each, and all hints of one run share a budget
 //! ([`HINT_BUDGET`]) after which no more are looked for.
 
-pub mod toml_error;
+pub(crate) mod toml_error;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -347,23 +347,23 @@ pub struct BuildStats {
 /// and the run takes them all, sorted, at the end. A panicked holder's lock is taken over
 /// (what it pushed is kept), so one problem never hides the others.
 #[derive(Debug, Default)]
-pub struct Sink(std::sync::Mutex<Vec<Diagnostic>>);
+pub(crate) struct Sink(std::sync::Mutex<Vec<Diagnostic>>);
 
 impl Sink {
-    pub fn push(&self, d: Diagnostic) {
+    pub(crate) fn push(&self, d: Diagnostic) {
         lock(&self.0).push(d);
     }
-    pub fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
+    pub(crate) fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
         lock(&self.0).extend(ds);
     }
     /// Records `r`'s problem, if any.
-    pub fn record(&self, r: Result<(), Diagnostic>) {
+    pub(crate) fn record(&self, r: Result<(), Diagnostic>) {
         if let Err(d) = r {
             self.push(d);
         }
     }
     /// Everything pushed, sorted.
-    pub fn into_diagnostics(self) -> Diagnostics {
+    pub(crate) fn into_diagnostics(self) -> Diagnostics {
         let mut d = Diagnostics(self.0.into_inner().unwrap_or_else(|p| p.into_inner()));
         d.sort();
         d
@@ -390,14 +390,14 @@ const MAX_COMPARED: usize = 1000;
 /// candidate looked at or one cell of an edit-distance table: a few seconds at most, far
 /// more than a site with a few hundred typos needs. Once it is spent, later names get no
 /// hint (their message is unchanged).
-pub const HINT_BUDGET: u64 = 30_000_000;
+pub(crate) const HINT_BUDGET: u64 = 30_000_000;
 
 /// What remains of [`HINT_BUDGET`] in this run (see [`reset_hint_budget`]).
 static HINT_WORK_LEFT: AtomicU64 = AtomicU64::new(HINT_BUDGET);
 
 /// Starts a run's budget for hints afresh; `site` calls it as a build starts. (Builds that
 /// run at the same time in one process share it: they can only lose hints, never wait.)
-pub fn reset_hint_budget() {
+pub(crate) fn reset_hint_budget() {
     HINT_WORK_LEFT.store(HINT_BUDGET, Ordering::Relaxed);
 }
 
@@ -426,7 +426,10 @@ fn histogram(s: &str) -> ([u16; BUCKETS], usize) {
 /// is found than the bound of the rest; and all calls of one run share a budget of work
 /// ([`HINT_BUDGET`]): many unknown names checked against many long candidates cost a few
 /// seconds, not minutes, and the names checked after it is spent get no hint.
-pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let left = HINT_WORK_LEFT.load(Ordering::Relaxed);
     if left == 0 {
         return None;
@@ -490,7 +493,7 @@ pub fn nearest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// A "did you mean" hint, when some candidate is close.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     wrong: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
@@ -498,7 +501,7 @@ pub fn did_you_mean<'a>(
 }
 
 /// `path` relative to `root` when it lies inside it.
-pub fn rel(root: &Path, path: &Path) -> PathBuf {
+pub(crate) fn rel(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 

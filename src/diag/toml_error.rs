@@ -14,7 +14,7 @@ const GENERIC_HINT: &str =
 
 /// Parses `toml_text`, which starts at byte `offset` of `file_text` (the whole file, used to
 /// compute lines and columns), into `T`.
-pub fn parse<T: DeserializeOwned>(
+pub(crate) fn parse<T: DeserializeOwned>(
     path: &Path,
     file_text: &str,
     toml_text: &str,

@@ -20,7 +20,7 @@ fn syntaxes() -> &'static SyntaxSet {
 
 /// Highlights `code` in `lang` (a token like `rust`, `toml`, `sh`); unknown languages are
 /// shown as plain, escaped text.
-pub fn highlight(code: &str, lang: &str) -> String {
+pub(crate) fn highlight(code: &str, lang: &str) -> String {
     let mut out = String::with_capacity(code.len() * 2);
     let attr_lang: String = lang
         .chars()
@@ -63,7 +63,7 @@ pub fn highlight(code: &str, lang: &str) -> String {
 /// CSS for highlighted code: light by default, dark under `prefers-color-scheme: dark`
 /// unless the page says `data-theme="light"`, and dark whenever it says `data-theme="dark"`.
 /// It never changes, so it is made once per process (`serve` rebuilds often).
-pub fn stylesheet() -> String {
+pub(crate) fn stylesheet() -> String {
     static CSS: OnceLock<String> = OnceLock::new();
     CSS.get_or_init(make_stylesheet).clone()
 }

@@ -59,11 +59,11 @@ mod citations;
 mod code;
 mod figure;
 mod headings;
-pub mod highlight;
+pub(crate) mod highlight;
 mod links;
 mod plain;
 mod refused;
-pub mod stage;
+pub(crate) mod stage;
 
 use crate::content::Source;
 use crate::diag::Span;
@@ -73,7 +73,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 /// What links resolve against.
-pub struct Resolver<'a> {
+pub(crate) struct Resolver<'a> {
     /// Content path (`events/x.md`) → URL path.
     pub pages: &'a BTreeMap<String, String>,
     pub base_path: &'a str,
@@ -85,7 +85,7 @@ pub struct Resolver<'a> {
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct RenderOptions {
+pub(crate) struct RenderOptions {
     /// The text is a front-matter string (a summary, `disputed`): its headings get no id.
     pub front_matter: bool,
 }
@@ -102,7 +102,7 @@ pub struct Heading {
 /// next. Title and text are the plain text of their HTML, citations left out, spaces
 /// collapsed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Section {
+pub(crate) struct Section {
     /// The heading's id as the HTML writes it (escaped).
     pub id: String,
     pub title: String,
@@ -154,7 +154,11 @@ fn options() -> Options {
 }
 
 /// Renders one Markdown text. Problems are returned with it; the HTML is still usable.
-pub fn render(src: &Source, r: &Resolver, opts: RenderOptions) -> (Rendered, Vec<Diagnostic>) {
+pub(crate) fn render(
+    src: &Source,
+    r: &Resolver,
+    opts: RenderOptions,
+) -> (Rendered, Vec<Diagnostic>) {
     let mut callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
         let reference = link.reference.trim();
         if reference.starts_with('@') && !reference.starts_with("@/") {

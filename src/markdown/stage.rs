@@ -209,7 +209,7 @@ impl RenderedContent<'_> {
 /// ids the templates make from the content on the pages that show bodies (event cards'
 /// `h-<event id>` on chapter pages, `chapter-<slug>` and `chapter-<slug>-h` on the print
 /// page).
-pub fn reserved_ids(content: &crate::content::Content) -> HashSet<String> {
+pub(crate) fn reserved_ids(content: &crate::content::Content) -> HashSet<String> {
     let mut ids: HashSet<String> = LAYOUT_IDS.iter().map(|s| s.to_string()).collect();
     for e in &content.events {
         ids.insert(routes::card_id(&e.id));
@@ -221,7 +221,7 @@ pub fn reserved_ids(content: &crate::content::Content) -> HashSet<String> {
 }
 
 /// Maps content paths (`events/x.md`, `chapters/y.md`) to the URL path each page gets.
-pub fn page_urls(content: &Content, base_path: &str) -> BTreeMap<String, String> {
+pub(crate) fn page_urls(content: &Content, base_path: &str) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
     m.insert(routes::HOME_KEY.to_string(), Page::Home.url(base_path));
     for c in &content.chapters {

@@ -16,11 +16,11 @@
 
 mod listings;
 mod pages;
-pub mod publish;
+pub(crate) mod publish;
 mod static_files;
-pub mod templates;
-pub mod timeline;
-pub mod views;
+pub(crate) mod templates;
+pub(crate) mod timeline;
+pub(crate) mod views;
 
 use crate::config::Config;
 use crate::content::Content;
@@ -58,7 +58,7 @@ const SINGLES: [Producer; 7] = [
 
 /// Renders and writes every page, data file and file of `static/`. Problems found by the
 /// templates are diagnostics; a failed write is a system error.
-pub fn write_all(
+pub(crate) fn write_all(
     root: &Path,
     config: &Config,
     content: &Content,

@@ -23,7 +23,7 @@ use crate::text::fold;
 use serde_json::json;
 
 /// Makes the extra files and hands each to `put` as soon as it is made; returns how many.
-pub fn write_files(
+pub(crate) fn write_files(
     config: &Config,
     content: &Content,
     rendered: &RenderedContent,

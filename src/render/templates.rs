@@ -42,7 +42,7 @@ use std::path::{Path, PathBuf};
 use tera::Tera;
 
 /// Serializes `v` as JSON safe to place inside a `<script>` element.
-pub fn json_for_script<T: serde::Serialize + ?Sized>(v: &T) -> String {
+pub(crate) fn json_for_script<T: serde::Serialize + ?Sized>(v: &T) -> String {
     let s = serde_json::to_string(v).unwrap_or_else(|_| "null".into());
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
@@ -85,7 +85,7 @@ fn escape_html(s: &str) -> String {
 }
 
 /// The loaded templates, with their sources kept to place render errors.
-pub struct Templates {
+pub(crate) struct Templates {
     pub tera: Tera,
     sources: HashMap<String, String>,
 }
@@ -93,12 +93,12 @@ pub struct Templates {
 /// The stack of the thread that parses templates, and of each thread that renders them.
 /// With chains under [`MAX_CHAIN`] and nesting under [`MAX_NESTING`], Tera's recursion stays
 /// far inside this; it is reserved address space, touched only as deep as rendering goes.
-pub const STACK: usize = 256 << 20;
+pub(crate) const STACK: usize = 256 << 20;
 
 /// Loads every `.html` template under `root/templates`, on a thread with a [`STACK`]-sized
 /// stack (Tera's parser recurses once per level of nesting). Every problem found goes
 /// into `diags`; the templates come back only when there was none.
-pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Templates> {
+pub(crate) fn load(root: &Path, diags: &mut Diagnostics) -> Option<Templates> {
     let on_own_thread = std::thread::scope(|s| {
         std::thread::Builder::new()
             .name("templates".into())
@@ -113,7 +113,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Templates> {
 
 /// Runs `f` (which renders pages, in parallel or not) in a pool of threads whose stacks are
 /// [`STACK`] bytes, so that rendering never depends on the size of the caller's stack.
-pub fn with_render_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+pub(crate) fn with_render_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
     let pool = POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
@@ -344,16 +344,16 @@ fn refs_of_val(v: &tera::ast::ExprVal, out: &mut Vec<Ref>) {
 /// How many templates and macros deep a chain of extends, imports, includes and macro
 /// calls may go. Tera renders each level with a few nested calls of its own and has no
 /// limit; the real templates use under ten.
-pub const MAX_CHAIN: usize = 64;
+pub(crate) const MAX_CHAIN: usize = 64;
 
 /// How deeply `{% if %}`, `{% for %}`, `{% block %}`, `{% macro %}`, `{% filter %}` and
 /// `{% raw %}` may nest in one template, and brackets in one expression. Tera's parser and
 /// renderer recurse once per level; a few hundred levels overflow a thread's stack.
-pub const MAX_NESTING: usize = 100;
+pub(crate) const MAX_NESTING: usize = 100;
 
 /// How many operators (`+`, `and`, `==`, `~`, …) one `{{ … }}` or `{% … %}` may hold: Tera
 /// parses and evaluates a chain of them by recursion, one level per operator.
-pub const MAX_OPERATORS: usize = 200;
+pub(crate) const MAX_OPERATORS: usize = 200;
 
 /// The graph of what rendering each unit can enter, with the text that makes each edge (to
 /// place a message).
@@ -755,7 +755,7 @@ fn find_reference(text: &str, needle: &str) -> Option<usize> {
 }
 
 /// The whole error chain as one string.
-pub fn chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut cur = e.source();
     while let Some(c) = cur {
@@ -767,7 +767,7 @@ pub fn chain(e: &dyn std::error::Error) -> String {
 }
 
 /// A diagnostic for a Tera error in `path`, placed at the `--> line:col` pest reports.
-pub fn template_diag(path: &str, text: &str, e: &tera::Error) -> Diagnostic {
+pub(crate) fn template_diag(path: &str, text: &str, e: &tera::Error) -> Diagnostic {
     let full = chain(e);
     let pos = full.split("--> ").nth(1).and_then(|rest| {
         let mut it = rest
@@ -822,7 +822,11 @@ pub fn template_diag(path: &str, text: &str, e: &tera::Error) -> Diagnostic {
 
 /// Renders `template` with `ctx`; an error names the template file and, when it is about
 /// a variable, the line and column where the template uses it.
-pub fn render(t: &Templates, template: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
+pub(crate) fn render(
+    t: &Templates,
+    template: &str,
+    ctx: &tera::Context,
+) -> Result<String, Diagnostic> {
     caught(template, || t.tera.render(template, ctx))?.map_err(|e| render_error(t, template, e))
 }
 
@@ -866,7 +870,7 @@ fn caught<R>(template: &str, f: impl FnOnce() -> R) -> Result<R, Diagnostic> {
 
 /// Renders straight into `w` (a page's file), so that a page of many megabytes is never
 /// held whole in memory. Errors as [`render`].
-pub fn render_to(
+pub(crate) fn render_to(
     t: &Templates,
     template: &str,
     ctx: &tera::Context,

@@ -32,7 +32,7 @@ fn html(s: &str) -> String {
 
 /// One band of the timeline page and the events in it (indices into `Content::events`).
 #[derive(Debug, Clone, Serialize)]
-pub struct Group {
+pub(crate) struct Group {
     pub id: String,
     pub name: String,
     pub start: Option<String>,
@@ -41,7 +41,7 @@ pub struct Group {
 }
 
 /// Groups events by era, in era order; an "other" group collects the rest.
-pub fn group(config: &Config, content: &Content) -> Vec<Group> {
+pub(crate) fn group(config: &Config, content: &Content) -> Vec<Group> {
     let mut groups: Vec<Group> = config
         .eras
         .iter()
@@ -88,7 +88,7 @@ fn tl_date(d: &crate::date::Date) -> Value {
 }
 
 /// `timeline.json` in the TimelineJS3 format, each event's `text` its summary's HTML.
-pub fn timelinejs(config: &Config, content: &Content, events: &[RenderedEvent]) -> Value {
+pub(crate) fn timelinejs(config: &Config, content: &Content, events: &[RenderedEvent]) -> Value {
     let events: Vec<Value> = events
         .iter()
         .map(|RenderedEvent { event: e, summary, .. }| {

@@ -14,13 +14,13 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Link {
+pub(crate) struct Link {
     pub title: String,
     pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SiteView {
+pub(crate) struct SiteView {
     pub title: String,
     pub description: String,
     pub base_url: String,
@@ -33,14 +33,14 @@ pub struct SiteView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Named {
+pub(crate) struct Named {
     pub id: String,
     pub name: String,
     pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Cite {
+pub(crate) struct Cite {
     pub id: String,
     pub title: String,
     pub url: String,
@@ -49,7 +49,7 @@ pub struct Cite {
 
 /// An event as it appears in lists, cards and on its own page.
 #[derive(Debug, Clone, Serialize)]
-pub struct EventView {
+pub(crate) struct EventView {
     pub id: String,
     pub title: String,
     pub url: String,
@@ -77,7 +77,7 @@ pub struct EventView {
 /// listing needs, with the card's HTML and the texts borrowed, so that a page listing every
 /// event does not copy every card before serializing it.
 #[derive(Debug, Serialize)]
-pub struct ListedEvent<'a> {
+pub(crate) struct ListedEvent<'a> {
     pub id: &'a str,
     pub title: &'a str,
     pub url: String,
@@ -96,7 +96,7 @@ pub struct ListedEvent<'a> {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EventPage {
+pub(crate) struct EventPage {
     #[serde(flatten)]
     pub card: EventView,
     pub body_html: String,
@@ -108,7 +108,7 @@ pub struct EventPage {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ChapterPage {
+pub(crate) struct ChapterPage {
     pub slug: String,
     pub title: String,
     pub order: i64,
@@ -126,7 +126,7 @@ pub struct ChapterPage {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EntryView {
+pub(crate) struct EntryView {
     pub id: String,
     pub name: String,
     pub aliases: Vec<String>,
@@ -139,7 +139,7 @@ pub struct EntryView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SourceView {
+pub(crate) struct SourceView {
     pub id: String,
     pub title: String,
     pub publisher: Option<String>,
@@ -155,7 +155,7 @@ pub struct SourceView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct TagView {
+pub(crate) struct TagView {
     pub id: String,
     pub name: String,
     pub events: Vec<Link>,
@@ -166,7 +166,7 @@ fn has_code(html: &str) -> bool {
 }
 
 /// Builds the views shared by several pages.
-pub struct Views<'a> {
+pub(crate) struct Views<'a> {
     pub config: &'a Config,
     pub content: &'a Content,
     pub rendered: &'a RenderedContent<'a>,
@@ -174,7 +174,7 @@ pub struct Views<'a> {
 }
 
 impl<'a> Views<'a> {
-    pub fn site(&self) -> SiteView {
+    pub(crate) fn site(&self) -> SiteView {
         SiteView {
             title: self.config.title.clone(),
             description: self.config.description.clone(),
@@ -200,7 +200,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn event_link(&self, e: &Event) -> Link {
+    pub(crate) fn event_link(&self, e: &Event) -> Link {
         Link {
             title: e.title.clone(),
             url: Page::Event(&e.id).url(self.base),
@@ -227,7 +227,7 @@ impl<'a> Views<'a> {
 
     /// Event `i` as a card; `card_html` is its rendered card, or empty while the card itself
     /// is being rendered.
-    pub fn event(&self, i: usize, card_html: String) -> EventView {
+    pub(crate) fn event(&self, i: usize, card_html: String) -> EventView {
         let r = &self.rendered.events[i];
         let e = r.event;
         let chapter = self.content.chapter(&e.chapter);
@@ -291,7 +291,7 @@ impl<'a> Views<'a> {
     }
 
     /// Event `i` in a long listing, with its card's HTML when the listing shows cards.
-    pub fn listed(&self, i: usize, card_html: Option<&'a str>) -> ListedEvent<'a> {
+    pub(crate) fn listed(&self, i: usize, card_html: Option<&'a str>) -> ListedEvent<'a> {
         let r = &self.rendered.events[i];
         let e = r.event;
         ListedEvent {
@@ -311,7 +311,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn event_page(&self, i: usize, card: EventView) -> EventPage {
+    pub(crate) fn event_page(&self, i: usize, card: EventView) -> EventPage {
         let events = &self.rendered.events;
         let r = &events[i];
         EventPage {
@@ -325,7 +325,7 @@ impl<'a> Views<'a> {
     }
 
     /// Chapter `i`'s page; `cards` holds every event's card HTML, by event index.
-    pub fn chapter_page(&self, i: usize, cards: &[String]) -> ChapterPage {
+    pub(crate) fn chapter_page(&self, i: usize, cards: &[String]) -> ChapterPage {
         let r = &self.rendered.chapters[i];
         let (c, body) = (r.chapter, &r.body);
         let chapters = &self.content.chapters;
@@ -383,7 +383,7 @@ impl<'a> Views<'a> {
 
     /// The people's or the places' page: `list`, each entry linked at `fragment`, with
     /// the events that name it (`of`).
-    pub fn entries<'e>(
+    pub(crate) fn entries<'e>(
         &self,
         list: &[RenderedEntry<'e>],
         fragment: fn(&'e str) -> Fragment<'e>,
@@ -412,7 +412,7 @@ impl<'a> Views<'a> {
             .collect()
     }
 
-    pub fn tags(&self) -> Vec<TagView> {
+    pub(crate) fn tags(&self) -> Vec<TagView> {
         let mut tags: BTreeMap<String, TagView> = BTreeMap::new();
         for e in &self.content.events {
             for t in &e.tags {
@@ -430,7 +430,7 @@ impl<'a> Views<'a> {
         tags.into_values().collect()
     }
 
-    pub fn sources(&self) -> Vec<SourceView> {
+    pub(crate) fn sources(&self) -> Vec<SourceView> {
         let r = self.rendered;
         // The events that rest on each source: listed in front matter or cited.
         let resting = self.events_by_id(|r| {

@@ -2,11 +2,11 @@
 //! and its content keeps the promises of the research rules.
 
 use crate::harness::repo;
-use docsite::config::Config;
-use docsite::content::{Content, LoadOptions};
-use docsite::markdown::stage::render_markdown;
-use docsite::output::Output;
-use docsite::site::{build, BuildOptions};
+use docsite::render_markdown;
+use docsite::Config;
+use docsite::Output;
+use docsite::{build, BuildOptions};
+use docsite::{Content, LoadOptions};
 
 fn load() -> (Config, Content) {
     let root = repo();
@@ -56,7 +56,7 @@ fn four_chapters_in_order_each_long_enough_and_with_events() {
             "hanoi-summit-2019"
         ]
     );
-    let mut diags = docsite::diag::Diagnostics::default();
+    let mut diags = docsite::Diagnostics::default();
     let rendered = render_markdown(&config, &content, &mut diags);
     assert!(diags.is_empty(), "{diags:?}");
     for (c, body) in rendered.chapters.iter().map(|c| (c.chapter, &c.body)) {

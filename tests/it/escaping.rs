@@ -53,7 +53,7 @@ fn attributes(html: &str) -> Vec<(String, String, String)> {
 
 /// The scheme of a URL as a browser reads it.
 fn scheme(url: &str) -> Option<String> {
-    docsite::text::url_scheme(url)
+    docsite::url_scheme(url)
 }
 
 #[test]

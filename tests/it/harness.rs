@@ -101,14 +101,14 @@ impl SiteTest {
     /// does not (a loop on some input) fails the test instead of hanging it.
     #[track_caller]
     pub fn build_memory(&self) -> Result<BTreeMap<String, Vec<u8>>, String> {
-        let opts = docsite::site::BuildOptions {
+        let opts = docsite::BuildOptions {
             root: self.root().to_path_buf(),
             ..Default::default()
         };
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let out = docsite::output::Output::memory();
-            let r = match docsite::site::build(&opts, &out) {
+            let out = docsite::Output::memory();
+            let r = match docsite::build(&opts, &out) {
                 Ok(_) => Ok(out.commit().unwrap().unwrap()),
                 Err(e) => Err(e.to_string()),
             };

@@ -221,7 +221,7 @@ fn a_panic_between_preparing_and_committing_leaves_no_temporary_folder() {
     let t = SiteTest::new("build/minimal");
     let (dir, root) = (t.path("public"), t.root().to_path_buf());
     let joined = std::thread::spawn(move || {
-        let out = docsite::output::Output::disk(&dir, &root).unwrap();
+        let out = docsite::Output::disk(&dir, &root).unwrap();
         out.put("index.html", b"half a build".to_vec()).unwrap();
         panic!("a bug in the middle of a build");
     })
@@ -265,7 +265,7 @@ fn a_site_toml_of_static_does_not_lock_the_site_out_of_its_output() {
 #[test]
 fn a_folder_made_while_the_site_was_built_is_not_replaced() {
     let t = SiteTest::new("build/minimal");
-    let out = docsite::output::Output::disk(&t.path("public"), t.root()).unwrap();
+    let out = docsite::Output::disk(&t.path("public"), t.root()).unwrap();
     out.put("index.html", b"new".to_vec()).unwrap();
     t.write("public/thesis.txt", "my only copy");
     let err = out.commit().unwrap_err();

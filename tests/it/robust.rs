@@ -8,8 +8,8 @@
 //! never a hang, and never a changed output folder after a failed build.
 
 use crate::harness::{expect_file, fixtures, repo, SiteTest};
-use docsite::output::build_on_disk;
-use docsite::site::{build, BuildOptions};
+use docsite::build_on_disk;
+use docsite::{build, BuildOptions};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
