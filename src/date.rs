@@ -30,7 +30,7 @@ pub struct Date {
 
 /// Why a date string was refused, with the byte range of the offending part.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DateError {
+pub(crate) struct DateError {
     pub message: String,
     pub span: std::ops::Range<usize>,
 }
@@ -90,7 +90,7 @@ fn digits(s: &str, n: usize) -> Option<u32> {
 
 impl Date {
     /// Parses the syntax described in the module documentation.
-    pub fn parse(s: &str) -> Result<Date, DateError> {
+    pub(crate) fn parse(s: &str) -> Result<Date, DateError> {
         let err = |message: String, span: std::ops::Range<usize>| Err(DateError { message, span });
         let format_hint = "expected a date as YYYY, YYYY-MM or YYYY-MM-DD";
         let parts: Vec<&str> = s.split('-').collect();
@@ -161,7 +161,7 @@ impl Date {
     }
 
     /// The ISO form at this date's precision, as used in `<time datetime>`.
-    pub fn iso(&self) -> String {
+    pub(crate) fn iso(&self) -> String {
         match (self.month, self.day) {
             (Some(m), Some(d)) => format!("{:04}-{m:02}-{d:02}", self.year),
             (Some(m), None) => format!("{:04}-{m:02}", self.year),
@@ -170,7 +170,7 @@ impl Date {
     }
 
     /// A human reading: "1957", "July 1957", "5 July 1957".
-    pub fn human(&self) -> String {
+    pub(crate) fn human(&self) -> String {
         match (self.month, self.day) {
             (Some(m), Some(d)) => format!("{d} {} {}", MONTHS[m as usize - 1], self.year),
             (Some(m), None) => format!("{} {}", MONTHS[m as usize - 1], self.year),
@@ -179,7 +179,7 @@ impl Date {
     }
 
     /// "year", "month" or "day".
-    pub fn precision(&self) -> &'static str {
+    pub(crate) fn precision(&self) -> &'static str {
         match (self.month, self.day) {
             (Some(_), Some(_)) => "day",
             (Some(_), None) => "month",
@@ -188,14 +188,14 @@ impl Date {
     }
 
     /// A position on a continuous axis in fractional years: the start of the period.
-    pub fn as_year_fraction(&self) -> f64 {
+    pub(crate) fn as_year_fraction(&self) -> f64 {
         let m = self.month.unwrap_or(1) as f64 - 1.0;
         let d = self.day.unwrap_or(1) as f64 - 1.0;
         self.year as f64 + (m + d / 31.0) / 12.0
     }
 
     /// The last day this date could mean, as a fractional year (end of year/month/day).
-    pub fn end_as_year_fraction(&self) -> f64 {
+    pub(crate) fn end_as_year_fraction(&self) -> f64 {
         match (self.month, self.day) {
             (Some(m), Some(d)) => self.year as f64 + (m as f64 - 1.0 + d as f64 / 31.0) / 12.0,
             (Some(m), None) => self.year as f64 + m as f64 / 12.0,

@@ -141,7 +141,7 @@ impl Output {
 
     /// Writes one file at `rel` through `fill`, which streams into it (disk) or into a
     /// buffer (memory). An I/O error becomes a diagnostic naming the file.
-    pub fn put_with(
+    pub(crate) fn put_with(
         &self,
         rel: &str,
         fill: impl FnOnce(&mut dyn std::io::Write) -> Result<(), crate::diag::Diagnostic>,
@@ -169,7 +169,7 @@ impl Output {
 
     /// Whether the site answers the path `rel` (inside the site, without base path): a file,
     /// or a folder with an `index.html`.
-    pub fn serves(&self, rel: &str) -> bool {
+    pub(crate) fn serves(&self, rel: &str) -> bool {
         let rel = percent_encoding::percent_decode_str(rel).decode_utf8_lossy();
         let rel = rel.trim_start_matches('/');
         let candidates = if rel.is_empty() || rel.ends_with('/') {

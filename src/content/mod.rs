@@ -101,7 +101,7 @@ impl From<&str> for Text {
 
 impl Source {
     /// A byte range of `markdown`, as a place in the file.
-    pub fn span(&self, span: std::ops::Range<usize>) -> Span {
+    pub(crate) fn span(&self, span: std::ops::Range<usize>) -> Span {
         Span {
             path: self.path.clone(),
             file: Arc::clone(&self.file),
@@ -110,7 +110,7 @@ impl Source {
     }
 
     /// A diagnostic at a byte range of `markdown`.
-    pub fn diag(&self, span: std::ops::Range<usize>, msg: impl Into<String>) -> Diagnostic {
+    pub(crate) fn diag(&self, span: std::ops::Range<usize>, msg: impl Into<String>) -> Diagnostic {
         Diagnostic::at(
             &self.path,
             &self.file,
@@ -212,7 +212,7 @@ pub struct LoadOptions {
 }
 
 impl Content {
-    pub fn chapter(&self, slug: &str) -> Option<&Chapter> {
+    pub(crate) fn chapter(&self, slug: &str) -> Option<&Chapter> {
         self.chapters.iter().find(|c| c.slug == slug)
     }
 }

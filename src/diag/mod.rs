@@ -124,7 +124,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A problem with a file as a whole (unreadable, not UTF-8, …).
-    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub(crate) fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             path: path.into(),
@@ -139,7 +139,7 @@ impl Diagnostic {
     }
 
     /// A problem at a byte range of a file's text.
-    pub fn at(
+    pub(crate) fn at(
         path: impl Into<PathBuf>,
         text: &str,
         span: std::ops::Range<usize>,
@@ -184,23 +184,23 @@ impl Diagnostic {
 
     /// A problem of no file (the address `serve` listens on, a folder it cannot watch): it
     /// shows no location, only its message and hint.
-    pub fn general(message: impl Into<String>) -> Self {
+    pub(crate) fn general(message: impl Into<String>) -> Self {
         Diagnostic::file(PathBuf::new(), message)
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
     /// The same problem as a warning (or back as an error).
-    pub fn with_severity(mut self, severity: Severity) -> Self {
+    pub(crate) fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
         self
     }
 
     /// The `path:line:col` location, or just the path when the line is unknown.
-    pub fn location(&self) -> String {
+    pub(crate) fn location(&self) -> String {
         let path = shown(&self.path.to_string_lossy());
         match (self.line, self.col) {
             (0, _) => path,
@@ -261,23 +261,23 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
-    pub fn push(&mut self, d: Diagnostic) {
+    pub(crate) fn push(&mut self, d: Diagnostic) {
         self.0.push(d);
     }
-    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+    pub(crate) fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
         self.0.extend(other);
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.0.len()
     }
     /// How many of the problems are of `severity`.
-    pub fn count(&self, severity: Severity) -> usize {
+    pub(crate) fn count(&self, severity: Severity) -> usize {
         self.0.iter().filter(|d| d.severity == severity).count()
     }
-    pub fn sort(&mut self) {
+    pub(crate) fn sort(&mut self) {
         self.0
             .sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
         self.0.dedup();
@@ -668,7 +668,7 @@ pub struct Span {
 }
 
 impl Span {
-    pub fn diag(&self, msg: impl Into<String>) -> Diagnostic {
+    pub(crate) fn diag(&self, msg: impl Into<String>) -> Diagnostic {
         Diagnostic::at(&self.path, &self.file, self.range.clone(), msg)
     }
 }

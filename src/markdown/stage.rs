@@ -192,7 +192,7 @@ pub struct RenderedEntry<'a> {
 
 impl RenderedContent<'_> {
     /// Every rendered text of the site.
-    pub fn all(&self) -> impl Iterator<Item = &Rendered> {
+    pub(crate) fn all(&self) -> impl Iterator<Item = &Rendered> {
         let (chapters, events) = (&self.chapters, &self.events);
         self.home
             .iter()
