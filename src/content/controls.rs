@@ -41,11 +41,12 @@ fn front_matter(body: &Source, markdown_keys: &[&str], diags: &mut Diagnostics) 
     toml_control_characters(&body.path, &body.file, start..end, markdown_keys, diags);
 }
 
-/// Control characters in the TOML strings of `file[range]` (a front matter, or a whole
-/// registry such as `content/people.toml`), each an error at the escape or byte that
-/// wrote it. The strings under `markdown_keys` are Markdown, which [`crate::markdown`] checks the
-/// same way. Plain strings (titles, names, notes) go into every output, the Atom feed
-/// included, so they are refused here rather than dropped.
+/// Control characters in the TOML strings of `file[range]` (a front matter, a whole
+/// registry such as `content/people.toml`, or a figure's block, for the Markdown stage),
+/// each an error at the escape or byte that wrote it. The strings under `markdown_keys`
+/// are Markdown, which the Markdown stage checks the same way as it renders them. Plain
+/// strings (titles, names, notes) go into every output, the Atom feed included, so they
+/// are refused here rather than dropped.
 pub(crate) fn toml_control_characters(
     path: &Path,
     file: &str,

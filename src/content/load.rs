@@ -1,7 +1,8 @@
 //! [`Content::load`]: the driver of the content stage. It checks that there is a
 //! `content/` folder, then loads each part in turn (the registries first, since events
-//! refer to them; the home page; the chapters; the events) and cross-checks the
-//! registries, collecting every problem of every part before it returns. Chapters and
+//! refer to them; the home page; the chapters; the events), cross-checks the registries
+//! and checks the plain strings of every front matter it loaded for control characters,
+//! collecting every problem of every part before it returns. Chapters and
 //! events are read in parallel; their problems are gathered in file order's stead by the
 //! final sort (by file, then position).
 
