@@ -368,3 +368,57 @@ pub(super) fn check_entry_sources(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every registry's plain strings are checked as it is read, the same way, even when
+    /// it then fails to parse; `summary` (Markdown) is left to the Markdown stage.
+    #[test]
+    fn control_characters_of_every_registry_are_refused_as_it_is_read() {
+        let d = tempfile::tempdir().unwrap();
+        let content = d.path().join("content");
+        std::fs::create_dir(&content).unwrap();
+        let person = "[[person]]\nid = \"a\"\nname = \"A\\u0001\"\nsummary = \"\\u0002\"\n";
+        std::fs::write(content.join("people.toml"), format!("{person}bogus = 1\n")).unwrap();
+        std::fs::write(
+            content.join("places.toml"),
+            person.replace("person", "place"),
+        )
+        .unwrap();
+        let source = "[[source]]\nid = \"A\"\ntitle = \"T\\b\"\n";
+        std::fs::write(content.join("sources.toml"), source).unwrap();
+        let fence = Fence::new(d.path(), "content");
+        let mut diags = Diagnostics::default();
+        assert!(load_people(d.path(), &fence, &mut diags).is_empty());
+        let config = Config {
+            title: String::new(),
+            description: String::new(),
+            base_url: String::new(),
+            base_path: "/".into(),
+            language: String::new(),
+            author: String::new(),
+            domain: None,
+            countries: Vec::new(),
+            eras: Vec::new(),
+        };
+        assert_eq!(load_places(d.path(), &fence, &config, &mut diags).len(), 1);
+        assert_eq!(load_sources(d.path(), &fence, &mut diags).len(), 1);
+        let got: Vec<_> = diags
+            .0
+            .iter()
+            .map(|d| (d.path.to_str().unwrap(), d.line, d.message.as_str()))
+            .collect();
+        let control = |n| format!("control character U+000{n} is not allowed");
+        assert_eq!(
+            got,
+            [
+                ("content/people.toml", 3, control(1).as_str()),
+                ("content/people.toml", 5, "unknown key `bogus`"),
+                ("content/places.toml", 3, control(1).as_str()),
+                ("content/sources.toml", 3, control(8).as_str()),
+            ]
+        );
+    }
+}
