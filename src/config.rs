@@ -103,59 +103,52 @@ pub struct Era {
 }
 
 impl Config {
-    /// Reads `site.toml` from `root`. `base_url_override` replaces the configured URL
-    /// (`build --base-url`, `serve`).
-    pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<Config, Diagnostics> {
+    /// Reads and checks `site.toml` from `root`. `base_url_override` replaces the configured
+    /// URL (`build --base-url`, `serve`). Every problem goes to `diags`; `None` when there
+    /// was any.
+    pub fn load(
+        root: &Path,
+        base_url_override: Option<&str>,
+        diags: &mut Diagnostics,
+    ) -> Option<Config> {
         let rel = Path::new("site.toml");
-        if let Err(e) = root.join(rel).symlink_metadata() {
-            return Err(Diagnostics(vec![Diagnostic::file(
-                rel,
-                format!("cannot read site.toml: {e}"),
-            )
-            .with_hint(
-                "run the command in the folder that holds the site's site.toml",
-            )]));
-        }
-        // Read as every file of the site is: inside the site folder, a regular file, capped.
-        let bytes = crate::files::Fence::site(root)
-            .read(rel)
-            .map_err(|d| Diagnostics(vec![d]))?;
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                return Err(Diagnostics(vec![Diagnostic::file(
-                    rel,
-                    format!(
-                        "not valid UTF-8 (invalid byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                )]))
+        match read(root, rel) {
+            Ok(text) => Self::parse(rel, &text, base_url_override, diags),
+            Err(d) => {
+                diags.push(d);
+                None
             }
-        };
-        Self::parse(rel, &text, base_url_override)
+        }
     }
 
-    /// Parses and checks the text of `site.toml` (at `rel`); every problem is reported.
+    /// Parses and checks the text of `site.toml` (at `rel`); every problem goes to `diags`,
+    /// and there is no config (`None`) when there was any.
     pub fn parse(
         rel: &Path,
         text: &str,
         base_url_override: Option<&str>,
-    ) -> Result<Config, Diagnostics> {
-        let raw: RawConfig =
-            tomlerr::parse(rel, text, text, 0).map_err(|d| Diagnostics(vec![d]))?;
+        diags: &mut Diagnostics,
+    ) -> Option<Config> {
+        let raw: RawConfig = match tomlerr::parse(rel, text, text, 0) {
+            Ok(raw) => raw,
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        };
         let file = File { rel, text };
-        let mut diags = Diagnostics::default();
-        let (base_url, base_path) = file.base_url(&raw.base_url, base_url_override, &mut diags);
-        file.check_texts(&raw, &mut diags);
-        file.check_language(&raw.language, &mut diags);
+        let before = diags.len();
+        let (base_url, base_path) = file.base_url(&raw.base_url, base_url_override, diags);
+        file.check_texts(&raw, diags);
+        file.check_language(&raw.language, diags);
         if let Some(d) = &raw.domain {
-            file.check_domain(d, &mut diags);
+            file.check_domain(d, diags);
         }
-        let eras = file.eras(&raw.eras, &mut diags);
-        if !diags.is_empty() {
-            return Err(diags);
+        let eras = file.eras(&raw.eras, diags);
+        if diags.len() > before {
+            return None;
         }
-        Ok(Config {
+        Some(Config {
             title: raw.title.into_inner(),
             description: raw.description.into_inner(),
             base_url,
@@ -175,6 +168,25 @@ impl Config {
             .iter()
             .find(|e| y >= e.start.as_year_fraction() && y < e.end.end_as_year_fraction())
     }
+}
+
+/// The text of `site.toml` (at `rel` under `root`), read as every file of the site is:
+/// inside the site folder, a regular file, capped.
+fn read(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
+    if let Err(e) = root.join(rel).symlink_metadata() {
+        return Err(Diagnostic::file(rel, format!("cannot read site.toml: {e}"))
+            .with_hint("run the command in the folder that holds the site's site.toml"));
+    }
+    let bytes = crate::files::Fence::site(root).read(rel)?;
+    String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::file(
+            rel,
+            format!(
+                "not valid UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        )
+    })
 }
 
 /// `site.toml` being checked: where its problems are reported.
@@ -322,7 +334,7 @@ fn base_url_hint(message: &str) -> &'static str {
 }
 
 /// Checks a base URL and splits off its path: `https://h/repo` → (`https://h/repo/`, `/repo/`).
-pub(crate) fn normalize_base_url(url: &str) -> Result<(String, String), String> {
+fn normalize_base_url(url: &str) -> Result<(String, String), String> {
     let shown = url.escape_debug();
     if let Some(c) = url.chars().find(|c| c.is_whitespace() || c.is_control()) {
         return Err(format!(
@@ -388,19 +400,21 @@ pub(crate) fn normalize_base_url(url: &str) -> Result<(String, String), String> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    #[allow(unused_imports)]
-    use crate::routes::*;
-    #[allow(unused_imports)]
-    use crate::text::*;
+
+    /// [`Config::parse`] of `text`, or every problem it found.
+    fn parse(text: &str, base_url: Option<&str>) -> Result<Config, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        Config::parse(Path::new("site.toml"), text, base_url, &mut diags).ok_or(diags)
+    }
 
     const OK: &str = "title = \"T\"\ndescription = \"D\"\nbase_url = \"https://u.github.io/repo\"\n[[eras]]\nid = \"a\"\nname = \"A\"\nstart = \"1950\"\nend = \"1967\"\n";
 
     #[test]
     fn base_path_from_url() {
-        let c = Config::parse(Path::new("site.toml"), OK, None).unwrap();
+        let c = parse(OK, None).unwrap();
         assert_eq!(c.base_url, "https://u.github.io/repo/");
         assert_eq!(c.base_path, "/repo/");
-        let c = Config::parse(Path::new("site.toml"), OK, Some("http://127.0.0.1:1111")).unwrap();
+        let c = parse(OK, Some("http://127.0.0.1:1111")).unwrap();
         assert_eq!(
             (c.base_url.as_str(), c.base_path.as_str()),
             ("http://127.0.0.1:1111/", "/")
@@ -430,11 +444,11 @@ mod tests {
             ),
         ] {
             assert_eq!(normalize_base_url(url).unwrap_err(), msg);
-            let e = Config::parse(Path::new("site.toml"), OK, Some(url)).unwrap_err();
+            let e = parse(OK, Some(url)).unwrap_err();
             assert_eq!(e.0[0].message, msg);
         }
         let text = OK.replace("https://u.github.io/repo", "https://u.github.io/\\nrepo");
-        let e = Config::parse(Path::new("site.toml"), &text, None).unwrap_err();
+        let e = parse(&text, None).unwrap_err();
         assert_eq!((e.0[0].line, e.0[0].col), (3, 12));
         assert!(normalize_base_url("http://127.0.0.1:1111").is_ok());
         for url in [
@@ -469,7 +483,7 @@ mod tests {
             "title = \"T\"",
             "title = \"T\\u0001\"\ndomain = \"x.org\\nevil\"\nlanguage = \"en\\\"\"",
         );
-        let e = Config::parse(Path::new("site.toml"), &text, None).unwrap_err();
+        let e = parse(&text, None).unwrap_err();
         let got: Vec<_> = e.0.iter().map(|d| (d.message.as_str(), d.line)).collect();
         assert_eq!(
             got,
@@ -484,7 +498,7 @@ mod tests {
     #[test]
     fn unknown_key_is_named_with_nearest() {
         let text = OK.replace("description", "descripton");
-        let e = Config::parse(Path::new("site.toml"), &text, None).unwrap_err();
+        let e = parse(&text, None).unwrap_err();
         assert_eq!(e.0[0].message, "unknown key `descripton`");
         assert_eq!(e.0[0].hint.as_deref(), Some("did you mean `description`?"));
         assert_eq!((e.0[0].line, e.0[0].col), (2, 1));
@@ -493,15 +507,9 @@ mod tests {
     #[test]
     fn era_ids_are_slugs_with_underscores() {
         let text = OK.replace("id = \"a\"", "id = \"a_b\"");
-        assert_eq!(
-            Config::parse(Path::new("site.toml"), &text, None)
-                .unwrap()
-                .eras[0]
-                .id,
-            "a_b"
-        );
+        assert_eq!(parse(&text, None).unwrap().eras[0].id, "a_b");
         let text = OK.replace("id = \"a\"", "id = \"A\"");
-        let e = Config::parse(Path::new("site.toml"), &text, None).unwrap_err();
+        let e = parse(&text, None).unwrap_err();
         assert_eq!(
             e.0[0].message,
             "era id `A` must use only lowercase letters, digits, hyphens and underscores"
@@ -512,7 +520,7 @@ mod tests {
     #[test]
     fn bad_era_date_points_into_the_string() {
         let text = OK.replace("\"1967\"", "\"1967-13\"");
-        let e = Config::parse(Path::new("site.toml"), &text, None).unwrap_err();
+        let e = parse(&text, None).unwrap_err();
         assert_eq!(
             e.0[0].message,
             "month 13 does not exist: months run from 01 to 12"

@@ -243,10 +243,6 @@ pub(crate) fn serialize_iso<S: serde::Serializer>(d: &Date, s: S) -> Result<S::O
 #[cfg(test)]
 mod tests {
     use super::*;
-    #[allow(unused_imports)]
-    use crate::routes::*;
-    #[allow(unused_imports)]
-    use crate::text::*;
 
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()

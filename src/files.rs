@@ -280,6 +280,11 @@ fn decode_text(rel: &Path, bytes: Vec<u8>) -> Result<Arc<str>, Diagnostic> {
     }
 }
 
+/// `path` relative to `root` when it lies inside it.
+pub(crate) fn rel(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
 /// Every regular file under `dir` (relative to root: `content/events`, `static`), sorted,
 /// following symlinks but none out of the top folder (`content/`, `static/`): a folder
 /// symlink leading out is reported once and not entered, a file symlink leading out is
@@ -356,7 +361,7 @@ impl Walk<'_> {
         // Only links need resolving (most sites have none, so no file pays for it); a file
         // inside a linked folder that stays inside is inside too.
         if e.path_is_symlink() {
-            let rel = crate::diag::rel(self.root, e.path());
+            let rel = rel(self.root, e.path());
             if let Err(d) = self.fence.resolve(&rel) {
                 diags.push(d);
                 return if e.file_type().is_dir() {
@@ -371,7 +376,7 @@ impl Walk<'_> {
         }
         if !e.file_type().is_file() {
             // A named pipe, a socket or a device: never opened.
-            let rel = crate::diag::rel(self.root, e.path());
+            let rel = rel(self.root, e.path());
             diags.push(Diagnostic::file(rel, "not a regular file").with_hint(
                 "only regular files and folders may be in the site's folders; remove it",
             ));
@@ -398,7 +403,7 @@ impl Walk<'_> {
         let Ok(m) = e.metadata() else {
             return Step::Next;
         };
-        let rel = crate::diag::rel(self.root, e.path());
+        let rel = rel(self.root, e.path());
         if let Some(first) = self.walked.get(&(m.dev(), m.ino())) {
             diags.push(
                 Diagnostic::file(
@@ -421,7 +426,7 @@ impl Walk<'_> {
 fn walk_error(root: &Path, dir: &str, e: &walkdir::Error) -> Diagnostic {
     let path = e
         .path()
-        .map(|p| crate::diag::rel(root, p))
+        .map(|p| rel(root, p))
         .unwrap_or_else(|| PathBuf::from(dir));
     let msg = if e.loop_ancestor().is_some() {
         "symlink loop: this folder links back to one of its parents".to_string()

@@ -90,7 +90,8 @@ const FUZZED_HOME: &str = "content/index.md";
 fn config() -> &'static Config {
     static CONFIG: OnceLock<Config> = OnceLock::new();
     CONFIG.get_or_init(|| {
-        Config::parse(Path::new("site.toml"), SITE_TOML, None)
+        let mut diags = Diagnostics::default();
+        Config::parse(Path::new("site.toml"), SITE_TOML, None, &mut diags)
             .expect("the fuzzing site.toml is valid")
     })
 }
@@ -151,7 +152,8 @@ pub fn front_matter(data: &[u8]) {
             std::fs::write(root.join(rel), data).expect("write a fuzzed file");
         }
         let config = config();
-        let (content, mut diags) = Content::load(&root, config, LoadOptions { drafts: true });
+        let mut diags = Diagnostics::default();
+        let content = Content::load(&root, config, LoadOptions { drafts: true }, &mut diags);
 
         // A fuzzed file that did not load must be named by at least one diagnostic.
         let named = |rel: &str| diags.0.iter().any(|d| d.path == Path::new(rel));
@@ -268,7 +270,8 @@ pub fn markdown(data: &[u8]) {
     };
 
     for (src, front_matter) in [(&body, false), (&summary, true)] {
-        let (r, diags) = render(src, &resolver, RenderOptions { front_matter });
+        let mut diags = Diagnostics::default();
+        let r = render(src, &resolver, RenderOptions { front_matter }, &mut diags);
         for id in &r.cited {
             assert!(sources.contains(id), "cited an unknown source `{id}`");
         }
@@ -282,10 +285,10 @@ pub fn markdown(data: &[u8]) {
         for l in r.rooted.iter().chain(&r.external) {
             let _ = l.at.diag("fuzz").to_string();
         }
-        for d in &diags {
+        for d in &diags.0 {
             assert_eq!(d.path, path);
         }
-        let _ = show(&Diagnostics(diags));
+        let _ = show(&diags);
         let unsafe_parts = audit_html(&r.html, resolver.reserved);
         assert!(unsafe_parts.is_empty(), "{unsafe_parts:?} in {}", r.html);
     }

@@ -27,6 +27,7 @@ mod routes;
 mod scaffold;
 mod serve;
 mod site;
+mod sync;
 mod text;
 
 pub use config::Config;

@@ -22,7 +22,8 @@
 //!
 //! `serve` and the tests use [`Output::Memory`], which keeps the files in a map.
 
-use crate::diag::{lock, BuildError};
+use crate::diag::BuildError;
+use crate::sync::lock;
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};

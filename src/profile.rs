@@ -17,7 +17,7 @@ fn enabled() -> bool {
 /// Starts the clock for a build (`serve` builds many times in one process).
 pub(crate) fn start() {
     if enabled() {
-        *crate::diag::lock(&START) = Some(Instant::now());
+        *crate::sync::lock(&START) = Some(Instant::now());
         stage("start");
     }
 }
@@ -27,7 +27,7 @@ pub(crate) fn stage(name: &str) {
     if !enabled() {
         return;
     }
-    let start = *crate::diag::lock(&START);
+    let start = *crate::sync::lock(&START);
     let ms = start.map_or(0, |t| t.elapsed().as_millis());
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let mib = |key: &str| {

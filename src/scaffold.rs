@@ -140,7 +140,7 @@ fn next_order(root: &Path) -> Result<i64> {
         if path.extension().is_none_or(|x| x != "md") {
             continue;
         }
-        match fence.read_text(&crate::diag::rel(root, &path)) {
+        match fence.read_text(&crate::files::rel(root, &path)) {
             Ok(text) => {
                 let order = text.lines().find_map(|l| {
                     let v = l.trim().strip_prefix("order")?.trim().strip_prefix('=')?;

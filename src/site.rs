@@ -45,14 +45,12 @@ fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
     crate::profile::start();
     crate::diag::reset_hint_budget();
     let root = &opts.root;
-    let config = Config::load(root, opts.base_url.as_deref())?;
-    let (content, mut diags) = Content::load(
-        root,
-        &config,
-        LoadOptions {
-            drafts: opts.drafts,
-        },
-    );
+    let mut diags = Diagnostics::default();
+    let Some(config) = Config::load(root, opts.base_url.as_deref(), &mut diags) else {
+        return Err(BuildError::Site(diags));
+    };
+    let drafts = opts.drafts;
+    let content = Content::load(root, &config, LoadOptions { drafts }, &mut diags);
     crate::profile::stage("content");
     let rendered = render_markdown(&config, &content, &mut diags);
     crate::profile::stage("markdown");

@@ -3,7 +3,6 @@
 //!
 //! Plain functions over strings, with no knowledge of the site's model.
 
-use crate::diag::Diagnostic;
 use std::ops::Range;
 
 /// The scheme of a URL as a browser reads it (WHATWG URL parsing): leading and trailing
@@ -118,80 +117,6 @@ pub(crate) fn escape_span(text: &str, nth: usize) -> Option<Range<usize>> {
         i += 2;
     }
     None
-}
-
-/// Control characters in the TOML strings of `file[range]` (a front matter, or a whole
-/// registry such as `content/people.toml`), each an error at the escape or byte that
-/// wrote it. The strings under `markdown_keys` are Markdown, which [`render`] checks the
-/// same way. Plain strings (titles, names, notes) go into every output, the Atom feed
-/// included, so they are refused here rather than dropped.
-pub(crate) fn toml_control_characters(
-    path: &std::path::Path,
-    file: &str,
-    range: Range<usize>,
-    markdown_keys: &[&str],
-) -> Vec<Diagnostic> {
-    let Some(text) = file.get(range.clone()) else {
-        return Vec::new();
-    };
-    // Only an escape or a raw control character can write one: most files have neither.
-    if !text.contains('\\') && !text.chars().any(is_refused_char) {
-        return Vec::new();
-    }
-    let Ok(doc) = toml_edit::ImDocument::parse(text) else {
-        return Vec::new();
-    };
-    let mut diags = Vec::new();
-    let mut report = |key: &str, value: &toml_edit::Value| {
-        let (Some(s), Some(span)) = (value.as_str(), value.span()) else {
-            return;
-        };
-        if markdown_keys.contains(&key) {
-            return;
-        }
-        let written = &text[span.clone()];
-        for (nth, c) in s.chars().filter(|&c| is_refused_char(c)).enumerate() {
-            let at = if written.contains(c) {
-                written.find(c).map(|i| i..i + c.len_utf8())
-            } else {
-                escape_span(written, nth)
-            }
-            .unwrap_or(0..1);
-            let abs = range.start + span.start + at.start..range.start + span.start + at.end;
-            diags.push(
-                Diagnostic::at(
-                    path,
-                    file,
-                    abs,
-                    format!("control character U+{:04X} is not allowed", c as u32),
-                )
-                .with_hint(
-                    "remove it: it cannot be shown, and it would make the Atom feed invalid XML",
-                ),
-            );
-        }
-    };
-    fn walk(key: &str, item: &toml_edit::Item, f: &mut dyn FnMut(&str, &toml_edit::Value)) {
-        match item {
-            toml_edit::Item::Value(v) => walk_value(key, v, f),
-            toml_edit::Item::Table(t) => t.iter().for_each(|(k, i)| walk(k, i, f)),
-            toml_edit::Item::ArrayOfTables(a) => a
-                .iter()
-                .for_each(|t| t.iter().for_each(|(k, i)| walk(k, i, f))),
-            toml_edit::Item::None => {}
-        }
-    }
-    fn walk_value(key: &str, v: &toml_edit::Value, f: &mut dyn FnMut(&str, &toml_edit::Value)) {
-        match v {
-            toml_edit::Value::Array(a) => a.iter().for_each(|x| walk_value(key, x, f)),
-            toml_edit::Value::InlineTable(t) => t.iter().for_each(|(k, x)| walk_value(k, x, f)),
-            _ => f(key, v),
-        }
-    }
-    doc.as_table()
-        .iter()
-        .for_each(|(k, i)| walk(k, i, &mut report));
-    diags
 }
 
 pub(crate) fn escape_html(s: &str, out: &mut String) {

@@ -131,7 +131,7 @@ pub(super) fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) ->
     files_under(root, dir, diags)
         .into_iter()
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .map(|p| crate::diag::rel(root, &p))
+        .map(|p| crate::files::rel(root, &p))
         .collect()
 }
 

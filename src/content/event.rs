@@ -4,7 +4,7 @@
 //! problem of the file is reported; an event with any problem is not loaded.
 
 use super::doc::{parse_fm, read_doc, stem, Doc};
-use super::registry::check_country;
+use super::registry::{check_country, Kind, PEOPLE, PLACES};
 use super::schema::{EventMeta, RawSourceRef};
 use super::{Event, SourceRef};
 use crate::config::Config;
@@ -51,24 +51,10 @@ pub(super) fn load_event(
     let (date, end_date) = dates(&doc, &meta, diags);
     check_chapter(&doc, &meta.chapter, refs.chapters, diags);
     let sources = sources(&doc, &meta.sources, refs.sources, diags);
-    let people = check_list(
-        &doc,
-        &meta.people,
-        refs.people,
-        "person",
-        "people.toml",
-        diags,
-    );
-    let places = check_list(
-        &doc,
-        &meta.places,
-        refs.places,
-        "place",
-        "places.toml",
-        diags,
-    );
+    let people = check_list(&doc, &meta.people, refs.people, &PEOPLE, diags);
+    let places = check_list(&doc, &meta.places, refs.places, &PLACES, diags);
     for c in &meta.countries {
-        check_country(refs.config, &doc.path, &doc.text, doc.fm.start, c, diags);
+        check_country(refs.config, c, |span, msg| doc.fm_at(span, msg), diags);
     }
     if meta.title.trim().is_empty() {
         diags.push(doc.at(doc.fm.clone(), "`title` is empty"));
@@ -205,21 +191,22 @@ fn sources(
     sources
 }
 
-/// The event's people or places: each an id of `known`, the entries of `content/<file>`.
+/// The event's people or places: each an id of `known`, the entries of the registry of
+/// `kind`.
 fn check_list(
     doc: &Doc,
     list: &[Spanned<String>],
     known: &BTreeSet<&str>,
-    what: &str,
-    file: &str,
+    kind: &Kind,
     diags: &mut Diagnostics,
 ) -> Vec<String> {
     for v in list {
         if !known.contains(v.get_ref().as_str()) {
+            let what = kind.what;
             let d = doc.fm_at(v.span(), format!("unknown {what} `{}`", v.get_ref()));
             diags.push(match did_you_mean(v.get_ref(), known.iter().copied()) {
                 Some(h) => d.with_hint(h),
-                None => d.with_hint(format!("add it to content/{file}")),
+                None => d.with_hint(format!("add it to content/{}", kind.file)),
             });
         }
     }

@@ -1,10 +1,12 @@
 //! [`Content::load`]: the driver of the content stage. It checks that there is a
 //! `content/` folder, then loads each part in turn (the registries first, since events
-//! refer to them; the home page; the chapters; the events) and cross-checks the
-//! registries, collecting every problem of every part before it returns. Chapters and
+//! refer to them; the home page; the chapters; the events), cross-checks the registries
+//! and checks the plain strings of every front matter it loaded for control characters,
+//! collecting every problem of every part before it returns. Chapters and
 //! events are read in parallel; their problems are gathered in file order's stead by the
 //! final sort (by file, then position).
 
+use super::controls::front_matter_controls;
 use super::doc::{markdown_files, parse_fm, read_doc, stem};
 use super::event::{load_event, Refs};
 use super::registry::{check_entry_sources, load_people, load_places, load_sources};
@@ -19,21 +21,40 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 impl Content {
-    /// Reads and checks everything under `root/content`.
-    pub fn load(root: &Path, config: &Config, opts: LoadOptions) -> (Content, Diagnostics) {
-        let mut diags = Diagnostics::default();
+    /// Reads and checks everything under `root/content`; every problem goes to `diags`,
+    /// sorted, after those already there.
+    pub fn load(
+        root: &Path,
+        config: &Config,
+        opts: LoadOptions,
+        diags: &mut Diagnostics,
+    ) -> Content {
+        let mut found = Diagnostics::default();
+        let content = Self::load_all(root, config, opts, &mut found);
+        found.sort();
+        diags.extend(found.0);
+        content
+    }
+
+    /// [`Content::load`]'s work, its problems in the order found.
+    fn load_all(
+        root: &Path,
+        config: &Config,
+        opts: LoadOptions,
+        diags: &mut Diagnostics,
+    ) -> Content {
         let mut content = Content::default();
         if let Err(d) = content_folder(root) {
             diags.push(d);
-            return (content, diags);
+            return content;
         }
         let fence = Fence::new(root, "content");
         // Registries first: events refer to them.
-        content.sources = load_sources(root, &fence, &mut diags);
-        content.people = load_people(root, &fence, &mut diags);
-        content.places = load_places(root, &fence, config, &mut diags);
-        content.home = load_home(root, &fence, &mut diags);
-        let chapters = load_chapters(root, &fence, opts, &mut content.unloaded, &mut diags);
+        content.sources = load_sources(root, &fence, diags);
+        content.people = load_people(root, &fence, diags);
+        content.places = load_places(root, &fence, config, diags);
+        content.home = load_home(root, &fence, diags);
+        let chapters = load_chapters(root, &fence, opts, &mut content.unloaded, diags);
         let source_ids: BTreeSet<&str> = content.sources.iter().map(|s| s.id.as_str()).collect();
         let refs = Refs {
             config,
@@ -42,12 +63,12 @@ impl Content {
             people: &ids(&content.people),
             places: &ids(&content.places),
         };
-        let events = load_events(root, &fence, &refs, &mut content.unloaded, &mut diags);
+        let events = load_events(root, &fence, &refs, &mut content.unloaded, diags);
         content.events = published(events, opts, &chapters.drafts);
         content.chapters = chapters.loaded;
-        check_entry_sources([&content.people, &content.places], &source_ids, &mut diags);
-        diags.sort();
-        (content, diags)
+        check_entry_sources([&content.people, &content.places], &source_ids, diags);
+        front_matter_controls(&content, diags);
+        content
     }
 }
 

@@ -18,7 +18,9 @@
 //!
 //! The stage is split by concern: `schema` holds the serde schemas as written, `doc`
 //! reads a Markdown file and splits its front matter, `load` is the driver
-//! ([`Content::load`]), `event` loads one event, and `registry` the three registries.
+//! ([`Content::load`]), `event` loads one event, `registry` the three registries, and
+//! `controls` refuses control characters in the TOML strings of every front matter and
+//! registry.
 //! This module holds the model they build: plain data, immutable once loaded.
 //!
 //! Every file is read through a [`Fence`](crate::files::Fence) (also used for
@@ -44,11 +46,14 @@
 //! line, so no page can have an id twice. Control characters written as TOML escapes in
 //! `content/sources.toml` are refused at the escape.
 
+mod controls;
 mod doc;
 mod event;
 mod load;
 mod registry;
 mod schema;
+
+pub(crate) use controls::toml_control_characters;
 
 use crate::date::Date;
 use crate::diag::{Diagnostic, Span};

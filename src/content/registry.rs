@@ -5,6 +5,7 @@
 //! form, uniqueness, and clashes with the layout's element ids, each reported at the id),
 //! dates, URLs, `cited_in`, countries, and the sources people and places cite.
 
+use super::controls::toml_control_characters;
 use super::doc::string_source;
 use super::schema::{PeopleFile, PlacesFile, RawPerson, RawPlace, RawWork, SourcesFile};
 use super::{Entry, Work};
@@ -21,11 +22,14 @@ use std::sync::Arc;
 use toml::Spanned;
 
 /// Reads `content/<name>`: `None` when there is no such file (or it could not be read,
-/// which is reported).
+/// which is reported). Control characters written as TOML escapes in its strings are
+/// refused at the escape, as in front matter, except under `markdown_keys` (Markdown,
+/// checked as it is rendered).
 fn read_registry(
     root: &Path,
     fence: &Fence,
     name: &str,
+    markdown_keys: &[&str],
     diags: &mut Diagnostics,
 ) -> Option<(PathBuf, Arc<str>)> {
     let rel = PathBuf::from("content").join(name);
@@ -34,7 +38,10 @@ fn read_registry(
         return None;
     }
     match fence.read_text(&rel) {
-        Ok(t) => Some((rel, t)),
+        Ok(t) => {
+            toml_control_characters(&rel, &t, 0..t.len(), markdown_keys, diags);
+            Some((rel, t))
+        }
         Err(d) => {
             diags.push(d);
             None
@@ -44,17 +51,10 @@ fn read_registry(
 
 /// Reads and checks `content/sources.toml`.
 pub(super) fn load_sources(root: &Path, fence: &Fence, diags: &mut Diagnostics) -> Vec<Work> {
-    let Some((rel, text)) = read_registry(root, fence, "sources.toml", diags) else {
+    // Its strings are all plain (titles, notes, URLs).
+    let Some((rel, text)) = read_registry(root, fence, "sources.toml", &[], diags) else {
         return Vec::new();
     };
-    // Its strings are all plain (titles, notes, URLs): a control character written as a
-    // TOML escape is refused at the escape, as in front matter.
-    diags.extend(crate::text::toml_control_characters(
-        &rel,
-        &text,
-        0..text.len(),
-        &[],
-    ));
     match tomlerr::parse::<SourcesFile>(&rel, &text, &text, 0) {
         Ok(f) => load_works(&rel, &text, f.source, diags),
         Err(d) => {
@@ -82,8 +82,9 @@ pub(super) fn load_places(
     let Some((places, f)) = Registry::read::<PlacesFile>(root, fence, &PLACES, diags) else {
         return Vec::new();
     };
+    let at = |span, msg| Diagnostic::at(&places.rel, &places.text, span, msg);
     for c in f.place.iter().filter_map(|p| p.country.as_ref()) {
-        check_country(config, &places.rel, &places.text, 0, c, diags);
+        check_country(config, c, at, diags);
     }
     places.entries(f.place.into_iter().map(RawEntry::from), diags)
 }
@@ -230,21 +231,21 @@ impl From<RawPlace> for RawEntry {
 }
 
 /// A registry of entries: its file, and the words its messages use.
-struct Kind {
-    file: &'static str,
+pub(super) struct Kind {
+    pub(super) file: &'static str,
     /// What one entry is: `person` or `place`.
-    what: &'static str,
+    pub(super) what: &'static str,
     /// The page that lists the entries: `people` or `places`.
     page: &'static str,
 }
 
-const PEOPLE: Kind = Kind {
+pub(super) const PEOPLE: Kind = Kind {
     file: "people.toml",
     what: "person",
     page: "people",
 };
 
-const PLACES: Kind = Kind {
+pub(super) const PLACES: Kind = Kind {
     file: "places.toml",
     what: "place",
     page: "places",
@@ -266,7 +267,7 @@ impl Registry {
         kind: &'static Kind,
         diags: &mut Diagnostics,
     ) -> Option<(Registry, F)> {
-        let (rel, text) = read_registry(root, fence, kind.file, diags)?;
+        let (rel, text) = read_registry(root, fence, kind.file, &["summary"], diags)?;
         match tomlerr::parse::<F>(&rel, &text, &text, 0) {
             Ok(f) => Some((Registry { rel, text, kind }, f)),
             Err(d) => {
@@ -331,24 +332,16 @@ impl Registry {
     }
 }
 
-/// A country named at `c` (a TOML value whose span starts at byte `base` of `text`) must be
+/// A country named at `c` (a TOML value, whose span `at` makes a diagnostic at) must be
 /// one of site.toml's `countries`.
 pub(super) fn check_country(
     config: &Config,
-    rel: &Path,
-    text: &str,
-    base: usize,
     c: &Spanned<String>,
+    at: impl Fn(std::ops::Range<usize>, String) -> Diagnostic,
     diags: &mut Diagnostics,
 ) {
     if !config.countries.iter().any(|x| x == c.get_ref()) {
-        let span = base + c.span().start..base + c.span().end;
-        let d = Diagnostic::at(
-            rel,
-            text,
-            span,
-            format!("unknown country `{}`", c.get_ref()),
-        );
+        let d = at(c.span(), format!("unknown country `{}`", c.get_ref()));
         diags.push(
             match did_you_mean(c.get_ref(), config.countries.iter().map(|s| s.as_str())) {
                 Some(h) => d.with_hint(h),
@@ -373,5 +366,59 @@ pub(super) fn check_entry_sources(
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every registry's plain strings are checked as it is read, the same way, even when
+    /// it then fails to parse; `summary` (Markdown) is left to the Markdown stage.
+    #[test]
+    fn control_characters_of_every_registry_are_refused_as_it_is_read() {
+        let d = tempfile::tempdir().unwrap();
+        let content = d.path().join("content");
+        std::fs::create_dir(&content).unwrap();
+        let person = "[[person]]\nid = \"a\"\nname = \"A\\u0001\"\nsummary = \"\\u0002\"\n";
+        std::fs::write(content.join("people.toml"), format!("{person}bogus = 1\n")).unwrap();
+        std::fs::write(
+            content.join("places.toml"),
+            person.replace("person", "place"),
+        )
+        .unwrap();
+        let source = "[[source]]\nid = \"A\"\ntitle = \"T\\b\"\n";
+        std::fs::write(content.join("sources.toml"), source).unwrap();
+        let fence = Fence::new(d.path(), "content");
+        let mut diags = Diagnostics::default();
+        assert!(load_people(d.path(), &fence, &mut diags).is_empty());
+        let config = Config {
+            title: String::new(),
+            description: String::new(),
+            base_url: String::new(),
+            base_path: "/".into(),
+            language: String::new(),
+            author: String::new(),
+            domain: None,
+            countries: Vec::new(),
+            eras: Vec::new(),
+        };
+        assert_eq!(load_places(d.path(), &fence, &config, &mut diags).len(), 1);
+        assert_eq!(load_sources(d.path(), &fence, &mut diags).len(), 1);
+        let got: Vec<_> = diags
+            .0
+            .iter()
+            .map(|d| (d.path.to_str().unwrap(), d.line, d.message.as_str()))
+            .collect();
+        let control = |n| format!("control character U+000{n} is not allowed");
+        assert_eq!(
+            got,
+            [
+                ("content/people.toml", 3, control(1).as_str()),
+                ("content/people.toml", 5, "unknown key `bogus`"),
+                ("content/places.toml", 3, control(1).as_str()),
+                ("content/sources.toml", 3, control(8).as_str()),
+            ]
+        );
     }
 }

@@ -31,7 +31,7 @@
 pub(crate) mod toml_error;
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Source lines longer than this many characters are shown as a window around the column.
@@ -351,10 +351,10 @@ pub(crate) struct Sink(std::sync::Mutex<Vec<Diagnostic>>);
 
 impl Sink {
     pub(crate) fn push(&self, d: Diagnostic) {
-        lock(&self.0).push(d);
+        crate::sync::lock(&self.0).push(d);
     }
     pub(crate) fn extend(&self, ds: impl IntoIterator<Item = Diagnostic>) {
-        lock(&self.0).extend(ds);
+        crate::sync::lock(&self.0).extend(ds);
     }
     /// Records `r`'s problem, if any.
     pub(crate) fn record(&self, r: Result<(), Diagnostic>) {
@@ -368,13 +368,6 @@ impl Sink {
         d.sort();
         d
     }
-}
-
-/// Locks `m`, taking over the lock of a holder that panicked: for data that stays whole
-/// whatever point a panic interrupts (a [`Sink`]'s list, a list of folders, a time), so
-/// that one panic never hides what others recorded.
-pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// Names longer than this many characters get no "did you mean" hint: nobody mistypes a
@@ -500,18 +493,9 @@ pub(crate) fn did_you_mean<'a>(
     nearest(wrong, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
-/// `path` relative to `root` when it lies inside it.
-pub(crate) fn rel(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_path_buf()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    #[allow(unused_imports)]
-    use crate::routes::*;
-    #[allow(unused_imports)]
-    use crate::text::*;
 
     #[test]
     fn renders_location_source_line_and_caret() {

@@ -68,10 +68,6 @@ fn reword(msg: &str) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    #[allow(unused_imports)]
-    use crate::routes::*;
-    #[allow(unused_imports)]
-    use crate::text::*;
 
     #[derive(serde::Deserialize, Debug)]
     #[serde(deny_unknown_fields)]

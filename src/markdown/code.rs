@@ -4,9 +4,9 @@
 //! front-matter string is an error.
 
 use super::{figure, highlight, Events, Renderer};
+use crate::content::toml_control_characters;
 use crate::content::Source;
 use crate::diag::Diagnostics;
-use crate::text::toml_control_characters;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, TagEnd};
 use std::ops::Range;
 
@@ -86,16 +86,12 @@ fn figure_control_characters(
     }
     let abs = src.offset + code_offset;
     if src.file.get(abs..abs + code.len()) == Some(code) {
-        diags.extend(toml_control_characters(
-            &src.path,
-            &src.file,
-            abs..abs + code.len(),
-            &[],
-        ));
+        toml_control_characters(&src.path, &src.file, abs..abs + code.len(), &[], diags);
         return;
     }
-    let found = toml_control_characters(&src.path, code, 0..code.len(), &[]);
-    if let Some(d) = found.first() {
+    let mut found = Diagnostics::default();
+    toml_control_characters(&src.path, code, 0..code.len(), &[], &mut found);
+    if let Some(d) = found.0.first() {
         diags.push(
             src.diag(range.start..(range.start + 3).min(range.end), d.message.clone())
                 .with_hint("remove it from the figure: it cannot be shown, and it would make the Atom feed invalid XML"),

@@ -121,10 +121,6 @@ fn make_stylesheet() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    #[allow(unused_imports)]
-    use crate::routes::*;
-    #[allow(unused_imports)]
-    use crate::text::*;
 
     #[test]
     fn highlights_with_classes_not_styles() {

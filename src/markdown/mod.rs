@@ -66,8 +66,8 @@ mod refused;
 pub(crate) mod stage;
 
 use crate::content::Source;
+use crate::diag::Diagnostics;
 use crate::diag::Span;
-use crate::diag::{Diagnostic, Diagnostics};
 use pulldown_cmark::{BrokenLink, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
@@ -153,12 +153,13 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders one Markdown text. Problems are returned with it; the HTML is still usable.
+/// Renders one Markdown text. Problems go to `diags`; the HTML is still usable.
 pub(crate) fn render(
     src: &Source,
     r: &Resolver,
     opts: RenderOptions,
-) -> (Rendered, Vec<Diagnostic>) {
+    diags: &mut Diagnostics,
+) -> Rendered {
     let mut callback = |link: BrokenLink<'_>| -> Option<(CowStr<'_>, CowStr<'_>)> {
         let reference = link.reference.trim();
         if reference.starts_with('@') && !reference.starts_with("@/") {
@@ -175,7 +176,7 @@ pub(crate) fn render(
     while let Some((ev, range)) = iter.next() {
         renderer.event(ev, range, &mut iter);
     }
-    renderer.finish()
+    renderer.finish(diags)
 }
 
 /// The events of the text, with their byte ranges in `src.markdown`.
@@ -261,8 +262,9 @@ impl<'s, 'r> Renderer<'s, 'r> {
         }
     }
 
-    /// Writes the HTML (and, for a body, marks its sections) and hands back what was built.
-    fn finish(mut self) -> (Rendered, Vec<Diagnostic>) {
+    /// Writes the HTML (and, for a body, marks its sections), moves the problems found to
+    /// `diags` and hands back what was built.
+    fn finish(mut self, diags: &mut Diagnostics) -> Rendered {
         self.out.ids.extend(self.used_ids);
         self.out.html.reserve(self.src.markdown.len() * 3 / 2);
         if self.opts.front_matter {
@@ -271,17 +273,16 @@ impl<'s, 'r> Renderer<'s, 'r> {
             self.out.marks = plain::write_html(&mut self.out.html, self.events, &self.cites);
         }
         self.out.text = self.out.text.trim().to_string();
-        (self.out, self.diags.0)
+        diags.extend(self.diags.0);
+        self.out
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    #[allow(unused_imports)]
-    use crate::routes::*;
-    #[allow(unused_imports)]
-    use crate::text::*;
+    use crate::diag::Diagnostic;
+    use crate::text::{is_protocol_relative, slugify, url_scheme};
     use std::path::PathBuf;
     use std::sync::Arc;
 
@@ -316,7 +317,9 @@ mod tests {
             sources: &sources,
             reserved: &reserved,
         };
-        render(&src(md), &r, RenderOptions { front_matter })
+        let mut d = Diagnostics::default();
+        let rendered = render(&src(md), &r, RenderOptions { front_matter }, &mut d);
+        (rendered, d.0)
     }
 
     #[test]
@@ -599,8 +602,9 @@ mod tests {
             sources: &sources,
             reserved: &reserved,
         };
-        let (_, d) = render(&s, &r, RenderOptions { front_matter: true });
-        let at: Vec<_> = d.iter().map(|d| (d.line, d.col)).collect();
+        let mut d = Diagnostics::default();
+        render(&s, &r, RenderOptions { front_matter: true }, &mut d);
+        let at: Vec<_> = d.0.iter().map(|d| (d.line, d.col)).collect();
         assert_eq!(at, [(2, 14), (2, 23)]);
     }
 

@@ -1,6 +1,5 @@
 //! The Markdown stage's driver: renders every text of the content, in parallel, and checks
-//! what can only be checked once all are rendered (internal `#anchors`), plus the control
-//! characters of the plain front-matter strings.
+//! what can only be checked once all are rendered (internal `#anchors`).
 
 use crate::config::Config;
 use crate::content::{Chapter, Content, Entry, Event, Source};
@@ -31,8 +30,9 @@ pub fn render_markdown<'a>(
     let front = RenderOptions { front_matter: true };
     let sink = Sink::default();
     let run = |src: &Source, o: RenderOptions| -> Rendered {
-        let (r, d) = render(src, &resolver, o);
-        sink.extend(d);
+        let mut d = Diagnostics::default();
+        let r = render(src, &resolver, o, &mut d);
+        sink.extend(d.0);
         r
     };
     let entries = |list: &'a [Entry]| -> Vec<RenderedEntry<'a>> {
@@ -74,45 +74,8 @@ pub fn render_markdown<'a>(
         places: entries(&content.places),
     };
     diags.extend(sink.into_diagnostics().0);
-    diags.extend(front_matter_controls(content));
     diags.extend(check_anchors(content, &rendered));
     rendered
-}
-
-/// Control characters in the plain strings of every front matter and registry (titles,
-/// names, notes); the Markdown ones are checked as they are rendered.
-fn front_matter_controls(content: &Content) -> Vec<Diagnostic> {
-    use crate::text::toml_control_characters as check;
-    // A front matter: between the first line (`+++`) and the `+++` line before the body.
-    let front = |body: &Source, markdown: &[&str]| -> Vec<Diagnostic> {
-        let head = &body.file[..body.offset.min(body.file.len())];
-        let start = head.find('\n').map_or(0, |i| i + 1);
-        let end = head.rfind("+++").unwrap_or(head.len()).max(start);
-        check(&body.path, &body.file, start..end, markdown)
-    };
-    let mut out: Vec<Diagnostic> = content
-        .events
-        .par_iter()
-        .flat_map_iter(|e| front(&e.body, &["summary", "disputed"]))
-        .collect();
-    for c in &content.chapters {
-        out.extend(front(&c.body, &["summary"]));
-    }
-    if let Some(h) = &content.home {
-        out.extend(front(&h.body, &[]));
-    }
-    for registry in [&content.people, &content.places] {
-        if let Some(first) = registry.first() {
-            let file = &first.summary.file;
-            out.extend(check(
-                &first.summary.path,
-                file,
-                0..file.len(),
-                &["summary"],
-            ));
-        }
-    }
-    out
 }
 
 /// Every `@/page.md#anchor` must name an id on that page.

@@ -109,14 +109,14 @@ pub(crate) fn copy_static(root: &Path, out: &Output, made: &Made) -> Result<usiz
             if let Some(template) = made.get(&rel) {
                 let by = template.map_or_else(String::new, |t| format!(", rendered by templates/{t}"));
                 return Err(BuildError::Site(Diagnostics(vec![Diagnostic::file(
-                    crate::diag::rel(root, p),
+                    crate::files::rel(root, p),
                     format!("this file would replace the generated `{rel}`{by}"),
                 )
                 .with_hint(
                     "a file of static/ may not have the path of a page or file the build makes; rename or move it",
                 )])));
             }
-            let src = crate::diag::rel(root, p);
+            let src = crate::files::rel(root, p);
             out.put_with(&rel, |w| fence.copy_to(&src, w, cap).map(drop))
                 .map_err(|d| BuildError::Site(Diagnostics(vec![d])))
         })

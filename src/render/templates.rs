@@ -204,7 +204,7 @@ fn read_all(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(String, St
         if !(name.ends_with(".html") || name.ends_with(".xml")) {
             continue;
         }
-        let rel = crate::diag::rel(root, &path);
+        let rel = crate::files::rel(root, &path);
         match fence.read_text(&rel) {
             Ok(t) => files.push((name, t.to_string())),
             Err(d) => diags.push(d),

@@ -6,12 +6,14 @@ use docsite::render_markdown;
 use docsite::Config;
 use docsite::Output;
 use docsite::{build, BuildOptions};
-use docsite::{Content, LoadOptions};
+use docsite::{Content, Diagnostics, LoadOptions};
 
 fn load() -> (Config, Content) {
     let root = repo();
-    let config = Config::load(&root, None).expect("site.toml");
-    let (content, diags) = Content::load(&root, &config, LoadOptions::default());
+    let mut diags = Diagnostics::default();
+    let config = Config::load(&root, None, &mut diags);
+    let config = config.unwrap_or_else(|| panic!("site.toml:\n{diags}"));
+    let content = Content::load(&root, &config, LoadOptions::default(), &mut diags);
     assert!(diags.is_empty(), "{diags}");
     (config, content)
 }
