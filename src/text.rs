@@ -122,9 +122,9 @@ pub(crate) fn escape_span(text: &str, nth: usize) -> Option<Range<usize>> {
 
 /// Control characters in the TOML strings of `file[range]` (a front matter, or a whole
 /// registry such as `content/people.toml`), each an error at the escape or byte that
-/// wrote it. The strings under `markdown_keys` are Markdown, which
-/// [`crate::markdown::render`] checks the same way. Plain strings (titles, names, notes) go into every output, the Atom feed
-/// included, so they are refused here rather than dropped.
+/// wrote it. The strings under `markdown_keys` are Markdown, which `markdown::render`
+/// checks the same way. Plain strings (titles, names, notes) go into every output, the
+/// Atom feed included, so they are refused here rather than dropped.
 pub(crate) fn toml_control_characters(
     path: &std::path::Path,
     file: &str,
