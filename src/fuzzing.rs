@@ -12,12 +12,12 @@
 //!   page (`content/index.md`) of a small scratch site on disk, loaded by
 //!   [`Content::load`] and then rendered by [`crate::markdown::stage::render_markdown`], whose HTML
 //!   is audited as in [`markdown`] (see [`audit_html`]). The
-//!   front-matter splitter and schemas are private to [`crate::content`], so the bytes go
+//!   front-matter splitter and schemas are private to `content`, so the bytes go
 //!   through the same files-on-disk path `build` uses; the scratch site lives in the
 //!   system's temporary folder, one per thread, and is removed when the thread ends.
-//! * [`date`]: the bytes (lossily decoded as UTF-8) go to [`Date::parse`]; a `/` splits
-//!   them into the two ends of a range for [`crate::date::human_range`].
-//! * [`markdown`]: the bytes (lossily decoded) are rendered by [`crate::markdown::render`]
+//! * [`date`]: the bytes (lossily decoded as UTF-8) go to `Date::parse`; a `/` splits
+//!   them into the two ends of a range for `date::human_range`.
+//! * [`markdown`]: the bytes (lossily decoded) are rendered by `markdown::render`
 //!   as a chapter body and as a front-matter string embedded in a larger file, against a
 //!   resolver that knows the pages `index.md`, `events/a.md` and `chapters/b.md` and the
 //!   sources `A`, `E` and `szalontai-2012`, so that `@/` internal links, `#anchors` and

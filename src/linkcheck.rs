@@ -295,10 +295,6 @@ fn ask(agent: &ureq::Agent, url: &str) -> Result<u16, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    #[allow(unused_imports)]
-    use crate::routes::*;
-    #[allow(unused_imports)]
-    use crate::text::*;
 
     #[test]
     fn relative_paths_resolve_against_the_page() {

@@ -44,7 +44,7 @@ const MAX_TEXT: usize = 500;
 /// Text from a user's files or the system made safe for a terminal: control characters
 /// (escape sequences, BEL, NUL, C1 controls, line breaks) and the bidirectional overrides
 /// that can disguise text each show as U+FFFD; tabs show as a space. Every field of a
-/// [`Diagnostic`] is shown through this, as is any other error `docsite` prints.
+/// `Diagnostic` is shown through this, as is any other error `docsite` prints.
 pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
     let unsafe_char =
         |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');

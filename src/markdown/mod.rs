@@ -6,18 +6,20 @@
 //!
 //! * **Headings** in a page's body get stable ids from their text (`## The 1964 visit` →
 //!   `the-1964-visit`), or the one given as `## Title {#custom}`; repeats get `-1`, `-2`.
-//!   An id the page layout uses ([`LAYOUT_IDS`], and those made from the content such as
-//!   `h-<event>` and `chapter-<slug>`: see [`reserved_ids`]) is never taken: `## Main`
-//!   gets `main-1`, and an explicit `{#main}` is an error. Footnote labels and figures'
-//!   ids (`fig-<title>`) share the same ids, so no id is written twice on a page.
+//!   An id the page layout uses ([`crate::routes::LAYOUT_IDS`], and those made from the
+//!   content such as `h-<event>` and `chapter-<slug>`: see `reserved_ids`) is never
+//!   taken: `## Main` gets `main-1`, and an explicit `{#main}` is an error. Footnote
+//!   labels and figures' ids (`fig-<title>`) share the same ids, so no id is written
+//!   twice on a page.
 //!   Headings in front-matter strings (summaries, `disputed`) get no id, since they are
 //!   shown on many pages at once and nothing can link to them; footnotes and figures there
 //!   are errors ("footnotes belong in the body"), since their ids would be written once
 //!   per summary shown, and could take an event's deep link (`timeline/#1958-b`). Content
 //!   ids written as element ids as they are (events, people, places, tag slugs) are
-//!   checked where they are loaded with [`layout_id_clash`]: never a layout id, never
-//!   starting with a prefix of the templated ids ([`LAYOUT_PREFIXES`]). What sits inside a heading
-//!   (citations, links) is resolved and checked like anywhere else.
+//!   checked where they are loaded with [`crate::routes::layout_id_clash`]: never a layout
+//!   id, never starting with a prefix of the templated ids
+//!   ([`crate::routes::LAYOUT_PREFIXES`]). What sits inside a heading (citations, links)
+//!   is resolved and checked like anywhere else.
 //! * **Heading attributes** other than `{#id}` (`.class`, `key=value`) are errors at their
 //!   line and column: the HTML carries only the attributes docsite writes.
 //! * **Citations** `[@A]` and `[@A; @D]` become links to the sources page; an unknown id is
@@ -80,7 +82,7 @@ pub(crate) struct Resolver<'a> {
     /// Known source ids.
     pub sources: &'a BTreeSet<String>,
     /// Ids the page layout writes, which headings and footnotes must not take
-    /// ([`reserved_ids`]).
+    /// (`reserved_ids`).
     pub reserved: &'a HashSet<String>,
 }
 

@@ -12,7 +12,7 @@ use std::fmt;
 use std::ops::Range;
 
 /// The rule for a citation in plain text: it is left out, and so are the spaces before
-/// it, so "relations [E]." reads "relations.".
+/// it, so `relations [E].` reads `relations.`.
 pub(super) fn drop_citation(text: &mut String) {
     while text.ends_with(' ') {
         text.pop();

@@ -222,10 +222,6 @@ fn search_index(config: &Config, r: &RenderedContent) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    #[allow(unused_imports)]
-    use crate::routes::*;
-    #[allow(unused_imports)]
-    use crate::text::*;
 
     #[test]
     fn xml_escapes_and_drops_what_xml_cannot_hold() {

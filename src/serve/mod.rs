@@ -9,12 +9,15 @@
 //! - [`snapshot`]: the site as served, and how each build attempt replaces it (the last
 //!   good build kept on failure, unchanged builds waking no page, CSS-only changes told);
 //! - [`live`]: the live-reload script and its place in every page;
-//! - [`http`]: the server, and the answer to each request (files, `Range`, ETags, the
-//!   checks on `Host`, heads, bodies and time, the live-reload endpoints).
+//! - [`listen`]: the server's port, its accept loop and its connections (limits on heads
+//!   and time, running out of descriptors);
+//! - [`http`]: the answer to each request (files, `Range`, ETags, media types, the checks
+//!   on `Host` and bodies, the live-reload endpoints).
 //!
 //! [`build`]: crate::site::build
 
 mod http;
+mod listen;
 mod live;
 mod snapshot;
 mod watch;
@@ -41,7 +44,7 @@ pub struct ServeOptions {
 /// Builds, serves and watches until interrupted.
 pub fn serve(opts: &ServeOptions) -> Result<()> {
     let addr = SocketAddr::new(opts.interface, opts.port);
-    let (listener, port) = http::listen(addr)?;
+    let (listener, port) = listen::listen(addr)?;
     if !opts.interface.is_loopback() {
         warn(format!(
             "serving on {}, which other machines can reach; drafts and unfinished pages are visible to them",
@@ -63,7 +66,7 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     // Built after the watches are armed, so that no save falls between the two.
     let shared: Arc<snapshot::Shared> = Arc::new(tokio::sync::watch::Sender::new(Arc::default()));
     snapshot::rebuild(&build_opts, &shared);
-    let _server = http::start(listener, addr, Arc::clone(&shared))?;
+    let _server = listen::start(listener, addr, Arc::clone(&shared))?;
     eprintln!(
         "serving {} at {url} (Ctrl-C stops)",
         crate::diag::clean(&opts.root.display().to_string())
