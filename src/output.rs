@@ -140,29 +140,32 @@ impl Output {
     }
 
     /// Writes one file at `rel` through `fill`, which streams into it (disk) or into a
-    /// buffer (memory). An I/O error becomes a diagnostic naming the file.
+    /// buffer (memory). A failed write is a system error, as in [`Output::put`]; a problem
+    /// `fill` reports (a template's, a static file's) is the inner diagnostic.
     pub(crate) fn put_with(
         &self,
         rel: &str,
         fill: impl FnOnce(&mut dyn std::io::Write) -> Result<(), crate::diag::Diagnostic>,
-    ) -> Result<(), crate::diag::Diagnostic> {
+    ) -> Result<Result<(), crate::diag::Diagnostic>> {
         use std::io::Write;
-        let io = |e: &dyn std::fmt::Display| {
-            crate::diag::Diagnostic::file(rel, format!("cannot write: {e}"))
-        };
         match self {
             Output::Memory(_) => {
                 let mut buf = Vec::new();
-                fill(&mut buf)?;
-                self.put(rel, buf).map_err(|e| io(&format!("{e:#}")))
+                if let Err(d) = fill(&mut buf) {
+                    return Ok(Err(d));
+                }
+                self.put(rel, buf).map(Ok)
             }
             Output::Disk(d) => {
                 let path = d.tmp.join(rel);
-                make_parent(&path).map_err(|e| io(&e))?;
-                let file = std::fs::File::create(&path).map_err(|e| io(&e))?;
+                let io = || format!("cannot write {}", path.display());
+                make_parent(&path).with_context(io)?;
+                let file = std::fs::File::create(&path).with_context(io)?;
                 let mut w = std::io::BufWriter::with_capacity(64 * 1024, file);
-                fill(&mut w)?;
-                w.flush().map_err(|e| io(&e))
+                if let Err(d) = fill(&mut w) {
+                    return Ok(Err(d));
+                }
+                w.flush().with_context(io).map(Ok)
             }
         }
     }
@@ -172,20 +175,15 @@ impl Output {
     pub(crate) fn serves(&self, rel: &str) -> bool {
         let rel = percent_encoding::percent_decode_str(rel).decode_utf8_lossy();
         let rel = rel.trim_start_matches('/');
-        let candidates = if rel.is_empty() || rel.ends_with('/') {
-            vec![format!("{rel}index.html")]
-        } else {
-            vec![rel.to_string(), format!("{rel}/index.html")]
-        };
-        if candidates.iter().any(|c| c.split('/').any(|s| s == "..")) {
+        if rel.split('/').any(|s| s == "..") {
             return false;
         }
         match self {
             Output::Memory(m) => m
                 .lock()
-                .map(|m| candidates.iter().any(|c| m.contains_key(c)))
+                .map(|m| crate::routes::served(rel, |c| m.contains_key(c)).is_some())
                 .unwrap_or(false),
-            Output::Disk(d) => candidates.iter().any(|c| d.tmp.join(c).is_file()),
+            Output::Disk(d) => crate::routes::served(rel, |c| d.tmp.join(c).is_file()).is_some(),
         }
     }
 
