@@ -6,8 +6,9 @@
 //! those that fail or answer with an error status.
 //!
 //! Links written in Markdown were already checked, with their line and column, by the
-//! Markdown stage; problems found here are reported against the page and the template that
-//! made it.
+//! Markdown stage, but for the `/`-rooted ones (`/timeline/`, `/figures/map.svg`), which
+//! [`rooted`] checks after every build against the files written; problems found in the
+//! HTML are reported against the page and the template that made it.
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::markdown::stage::RenderedContent;

@@ -551,6 +551,7 @@ fn remove_stale_temporaries(parent: &Path, output_name: &str) {
 }
 
 /// Files that every build of older versions wrote first or early.
+/// They name past versions' files, kept as they were, not this version's routes.
 const LEGACY_SIGNS: [&str; 4] = [".nojekyll", "index.html", "404.html", "chapters"];
 
 /// The largest process id this system gives (4,194,304 at most on Linux).

@@ -93,7 +93,7 @@ pub(crate) enum Page<'a> {
 
 impl<'a> Page<'a> {
     /// Every page rendered once per site (not per chapter or event), in the sitemap's
-    /// order: what the scheduler renders ([`crate::render`]'s `producer` gives each its
+    /// order: what the scheduler renders (the render stage's `producer` gives each its
     /// producer), what the sitemap lists (but the 404 page) and what [`Page::of_file`]
     /// knows. Adding a page is adding it here.
     pub(crate) const SITE_WIDE: &'static [Page<'static>] = &[

@@ -19,7 +19,7 @@
 use super::views::Views;
 use crate::config::Config;
 use crate::content::Content;
-use crate::markdown::stage::RenderedContent;
+use crate::markdown::stage::{RenderedContent, RenderedEntry};
 use crate::output::Output;
 use crate::routes::{DataFile, Fragment, Page};
 use crate::text::escape_html;
@@ -207,23 +207,25 @@ fn search_index(config: &Config, r: &RenderedContent) -> String {
             &format!("{} — {}", e.display_date, sum.text),
         ));
     }
-    for (p, s) in r.people.iter().map(|p| (p.entry, &p.summary)) {
-        let aliases = p.aliases.join(", ");
-        docs.push(doc(
-            "Person",
-            &p.name,
-            Fragment::Person(&p.id).url(base),
-            &format!("{aliases} {}", s.text),
-        ));
-    }
-    for (p, s) in r.places.iter().map(|p| (p.entry, &p.summary)) {
-        let aliases = p.aliases.join(", ");
-        docs.push(doc(
-            "Place",
-            &p.name,
-            Fragment::Place(&p.id).url(base),
-            &format!("{aliases} {}", s.text),
-        ));
+    type Registry<'r> = (
+        &'r str,
+        &'r [RenderedEntry<'r>],
+        fn(&'r str) -> Fragment<'r>,
+    );
+    let registries: [Registry; 2] = [
+        ("Person", &r.people, Fragment::Person),
+        ("Place", &r.places, Fragment::Place),
+    ];
+    for (kind, list, fragment) in registries {
+        for (p, s) in list.iter().map(|p| (p.entry, &p.summary)) {
+            let aliases = p.aliases.join(", ");
+            docs.push(doc(
+                kind,
+                &p.name,
+                fragment(&p.id).url(base),
+                &format!("{aliases} {}", s.text),
+            ));
+        }
     }
     // Compact: drop empty folded forms.
     for d in &mut docs {
