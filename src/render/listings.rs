@@ -37,9 +37,9 @@ fn groups<'p>(p: &'p Pages, with_cards: bool) -> Vec<GroupView<'p>> {
             events: g
                 .events
                 .iter()
-                .map(|card| {
-                    p.views
-                        .listed(card.event, with_cards.then_some(&card.html[..]))
+                .map(|card| ListedEvent {
+                    card_html: with_cards.then_some(&card.html[..]),
+                    ..p.views.listed(card.event)
                 })
                 .collect(),
         })
@@ -259,7 +259,7 @@ fn timeline_data(views: &Views) -> String {
         eras: &config.eras,
         events: (views.rendered.events.iter())
             .map(|r| {
-                let (e, l) = (r.event, views.listed(r, None));
+                let (e, l) = (r.event, views.listed(r));
                 Ev {
                     id: l.id,
                     t: l.title,

@@ -150,7 +150,7 @@ fn cards<'a>(v: Views<'a>, tera: &Templates, sink: &Sink) -> Option<Vec<Card<'a>
     let cards: Vec<Option<Card>> = (v.rendered.events.par_iter())
         .map(|event| {
             let mut c = Context::new();
-            c.insert("e", &v.event(event, String::new()));
+            c.insert("e", &v.event(event));
             let card = templates::render(tera, "card.html", &c).map(|mut html| {
                 html.truncate(html.trim_end().len());
                 Card { event, html }
@@ -206,4 +206,19 @@ fn render_pages(p: &Pages, tera: &Templates, out: &Output, sink: &Sink) -> anyho
     let mut made = made?;
     made.extend(events?);
     Ok(made)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every site-wide page has a producer; the chapters and events are made per item.
+    #[test]
+    fn every_site_wide_page_has_a_producer() {
+        for &page in Page::SITE_WIDE {
+            assert!(producer(page).is_some(), "{page:?} has no producer");
+        }
+        assert!(producer(Page::Chapter("c")).is_none());
+        assert!(producer(Page::Event("e")).is_none());
+    }
 }

@@ -267,9 +267,9 @@ impl<'a> Views<'a> {
             .collect()
     }
 
-    /// An event as a card; `card_html` is its rendered card, or empty while the card itself
-    /// is being rendered.
-    pub(crate) fn event(&self, r: &RenderedEvent, card_html: String) -> EventView {
+    /// An event as its card shows it, without the card's HTML (`card_html` is empty): what
+    /// `card.html` receives.
+    pub(crate) fn event(&self, r: &RenderedEvent) -> EventView {
         let e = r.event;
         let chapter = self.content.chapter(&e.chapter);
         EventView {
@@ -320,7 +320,15 @@ impl<'a> Views<'a> {
                 })
                 .collect(),
             era: self.era_of(e).to_string(),
-            card_html,
+            card_html: String::new(),
+        }
+    }
+
+    /// A card's event with the card's HTML.
+    pub(crate) fn carded(&self, card: &Card) -> EventView {
+        EventView {
+            card_html: card.html.clone(),
+            ..self.event(card.event)
         }
     }
 
@@ -331,12 +339,8 @@ impl<'a> Views<'a> {
             .map_or("other-dates", |x| x.id.as_str())
     }
 
-    /// An event in a long listing, with its card's HTML when the listing shows cards.
-    pub(crate) fn listed<'l>(
-        &self,
-        r: &'l RenderedEvent<'a>,
-        card_html: Option<&'l str>,
-    ) -> ListedEvent<'l> {
+    /// An event in a long listing, without its card's HTML.
+    pub(crate) fn listed<'l>(&self, r: &'l RenderedEvent<'a>) -> ListedEvent<'l> {
         let e = r.event;
         ListedEvent {
             id: &e.id,
@@ -351,7 +355,7 @@ impl<'a> Views<'a> {
             summary_text: &r.summary.text,
             chapter_slug: &e.chapter,
             era: self.era_of(e),
-            card_html,
+            card_html: None,
         }
     }
 
@@ -359,7 +363,7 @@ impl<'a> Views<'a> {
     pub(crate) fn event_page(&self, at: Around<Card>) -> EventPage {
         let r = at.item.event;
         EventPage {
-            card: self.event(r, at.item.html.clone()),
+            card: self.carded(at.item),
             body_html: r.body.html.clone(),
             has_code: has_code(&r.body.html),
             disputed_html: r.disputed.as_ref().map(|d| d.html.clone()),
@@ -387,7 +391,7 @@ impl<'a> Views<'a> {
             toc: body.toc.iter().filter(|h| h.level <= 3).cloned().collect(),
             events: (cards.iter())
                 .filter(|card| card.event.event.chapter == c.slug)
-                .map(|card| self.event(card.event, card.html.clone()))
+                .map(|card| self.carded(card))
                 .collect(),
             prev: at.prev.map(link),
             next: at.next.map(link),
