@@ -198,8 +198,6 @@ pub(crate) struct Views<'a> {
     pub(crate) config: &'a Config,
     pub(crate) content: &'a Content,
     pub(crate) rendered: &'a RenderedContent<'a>,
-    /// The site's base path (`config.base_path`), which every link starts with.
-    pub(crate) base: &'a str,
 }
 
 impl<'a> Views<'a> {
@@ -212,8 +210,12 @@ impl<'a> Views<'a> {
             config,
             content,
             rendered,
-            base: &config.base_path,
         }
+    }
+
+    /// The site's base path, which every link starts with.
+    fn base(&self) -> &'a str {
+        &self.config.base_path
     }
 
     pub(crate) fn site(&self) -> SiteView {
@@ -221,7 +223,7 @@ impl<'a> Views<'a> {
             title: self.config.title.clone(),
             description: self.config.description.clone(),
             base_url: self.config.base_url.clone(),
-            base_path: self.base.to_string(),
+            base_path: self.base().to_string(),
             language: self.config.language.clone(),
             author: self.config.author.clone(),
             chapters: self
@@ -238,14 +240,14 @@ impl<'a> Views<'a> {
     fn chapter_link(&self, slug: &str, title: &str) -> Link {
         Link {
             title: title.to_string(),
-            url: Page::Chapter(slug).url(self.base),
+            url: Page::Chapter(slug).url(self.base()),
         }
     }
 
     pub(crate) fn event_link(&self, e: &Event) -> Link {
         Link {
             title: e.title.clone(),
-            url: Page::Event(&e.id).url(self.base),
+            url: Page::Event(&e.id).url(self.base()),
         }
     }
 
@@ -262,7 +264,7 @@ impl<'a> Views<'a> {
                     .iter()
                     .find(|p| &p.id == id)
                     .map_or_else(|| id.clone(), |p| p.name.clone()),
-                url: fragment(id).url(self.base),
+                url: fragment(id).url(self.base()),
             })
             .collect()
     }
@@ -275,8 +277,8 @@ impl<'a> Views<'a> {
         EventView {
             id: e.id.clone(),
             title: e.title.clone(),
-            url: Page::Event(&e.id).url(self.base),
-            timeline_url: Fragment::OnTimeline(&e.id).url(self.base),
+            url: Page::Event(&e.id).url(self.base()),
+            timeline_url: Fragment::OnTimeline(&e.id).url(self.base()),
             date: e.date.iso(),
             end_date: e.end_date.map(|d| d.iso()),
             display_date: e.display_date.clone(),
@@ -293,7 +295,7 @@ impl<'a> Views<'a> {
                 .map(|t| {
                     let id = slugify(t);
                     Named {
-                        url: Fragment::Tag(&id).url(self.base),
+                        url: Fragment::Tag(&id).url(self.base()),
                         id,
                         name: t.clone(),
                     }
@@ -315,7 +317,7 @@ impl<'a> Views<'a> {
                         .iter()
                         .find(|w| w.id == s.id)
                         .map_or_else(String::new, |w| w.title.clone()),
-                    url: Fragment::Source(&s.id).url(self.base),
+                    url: Fragment::Source(&s.id).url(self.base()),
                     note: s.note.clone(),
                 })
                 .collect(),
@@ -345,8 +347,8 @@ impl<'a> Views<'a> {
         ListedEvent {
             id: &e.id,
             title: &e.title,
-            url: Page::Event(&e.id).url(self.base),
-            timeline_url: Fragment::OnTimeline(&e.id).url(self.base),
+            url: Page::Event(&e.id).url(self.base()),
+            timeline_url: Fragment::OnTimeline(&e.id).url(self.base()),
             date: e.date.iso(),
             end_date: e.end_date.map(|d| d.iso()),
             display_date: &e.display_date,
@@ -382,7 +384,7 @@ impl<'a> Views<'a> {
             slug: c.slug.clone(),
             title: c.title.clone(),
             order: c.order,
-            url: Page::Chapter(&c.slug).url(self.base),
+            url: Page::Chapter(&c.slug).url(self.base()),
             summary_html: r.summary.html.clone(),
             summary_text: r.summary.text.clone(),
             years: c.years,
@@ -450,7 +452,7 @@ impl<'a> Views<'a> {
                         detail: p.detail.clone(),
                         summary_html: r.html.clone(),
                         events: self.event_links(named.get(p.id.as_str())),
-                        url: fragment(&p.id).url(self.base),
+                        url: fragment(&p.id).url(self.base()),
                     }
                 },
             )
