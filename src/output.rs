@@ -162,7 +162,15 @@ impl Output {
                 make_parent(&path).with_context(io)?;
                 let file = std::fs::File::create(&path).with_context(io)?;
                 let mut w = std::io::BufWriter::with_capacity(64 * 1024, file);
-                if let Err(d) = fill(&mut w) {
+                let mut tracked = Tracked {
+                    w: &mut w,
+                    failed: None,
+                };
+                let filled = fill(&mut tracked);
+                if let Some(e) = tracked.failed {
+                    return Err(e).with_context(io);
+                }
+                if let Err(d) = filled {
                     return Ok(Err(d));
                 }
                 w.flush().with_context(io).map(Ok)
@@ -550,6 +558,35 @@ fn remove_stale_temporaries(parent: &Path, output_name: &str) {
     }
 }
 
+/// A writer that keeps the first error of the one it wraps, so that a failed write (a
+/// system error) is told apart from a problem of what was being written, whatever the
+/// writing code made of the error.
+struct Tracked<'w> {
+    w: &'w mut dyn std::io::Write,
+    failed: Option<std::io::Error>,
+}
+
+impl Tracked<'_> {
+    /// Keeps `e` (unless it only asks to try again) and hands a copy on.
+    fn keep(&mut self, e: std::io::Error) -> std::io::Error {
+        if e.kind() == std::io::ErrorKind::Interrupted {
+            return e;
+        }
+        let copy = std::io::Error::new(e.kind(), e.to_string());
+        self.failed.get_or_insert(e);
+        copy
+    }
+}
+
+impl std::io::Write for Tracked<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.w.write(buf).map_err(|e| self.keep(e))
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.w.flush().map_err(|e| self.keep(e))
+    }
+}
+
 /// Files that every build of older versions wrote first or early.
 /// They name past versions' files, kept as they were, not this version's routes.
 const LEGACY_SIGNS: [&str; 4] = [".nojekyll", "index.html", "404.html", "chapters"];
@@ -682,6 +719,29 @@ mod tests {
     use crate::routes::*;
     #[allow(unused_imports)]
     use crate::text::*;
+
+    /// A write that fails is kept, whatever the writing code makes of its error.
+    #[test]
+    fn a_failed_write_is_kept_apart() {
+        struct Full;
+        impl std::io::Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "full"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut tracked = Tracked {
+            w: &mut Full,
+            failed: None,
+        };
+        let _ = std::io::Write::write_all(&mut tracked, b"page");
+        assert_eq!(
+            tracked.failed.map(|e| e.kind()),
+            Some(std::io::ErrorKind::StorageFull)
+        );
+    }
 
     #[test]
     fn temporary_names_are_recognised_and_nothing_else() {
