@@ -13,9 +13,9 @@
 //! replacement.
 //!
 //! Adding a page, in three steps:
-//! 1. give it a [`Page`] variant (its arms in `path` or `folder`, `template` and `section`)
-//!    and list it in [`Page::SITE_WIDE`], which the scheduler, the sitemap and `check`'s
-//!    messages read;
+//! 1. give it a [`Page`] variant (its arms in `path` or `folder`, `template` and `section`,
+//!    and in `of_file` only if its file is not `<folder>/index.html`) and list it in
+//!    [`Page::SITE_WIDE`], which the scheduler, the sitemap and `check`'s messages read;
 //! 2. write its producer in [`pages`]: `fn my_page(p: &Pages, page: Page) -> Context`,
 //!    starting from `p.context(page, title, description)`;
 //! 3. give it its arm in [`producer`] (the `match` is exhaustive, so the compiler asks for
