@@ -32,10 +32,10 @@ mod text;
 
 pub use config::Config;
 pub use content::{Content, LoadOptions};
-pub use diag::{clean, clean_lines, BuildError, BuildStats, Diagnostics};
+pub use diag::{clean, clean_lines, BuildError, Diagnostics};
 pub use markdown::stage::{render_markdown, RenderedContent};
 pub use output::{build_on_disk, clean_up_on_interrupt, Output};
 pub use scaffold::{create as new_page, NewPage};
 pub use serve::{serve, ServeOptions};
-pub use site::{build, check, BuildOptions, CheckOptions};
+pub use site::{build, check, BuildOptions, BuildStats, CheckOptions};
 pub use text::url_scheme;

@@ -6,10 +6,14 @@
 //! those that fail or answer with an error status.
 //!
 //! Links written in Markdown were already checked, with their line and column, by the
-//! Markdown stage; problems found here are reported against the page and the template that
-//! made it.
+//! Markdown stage, but for the `/`-rooted ones (`/timeline/`, `/figures/map.svg`), which
+//! [`rooted`] checks after every build against the files written; problems found in the
+//! HTML are reported against the page and the template that made it.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::markdown::stage::RenderedContent;
+use crate::output::Output;
+use crate::routes::{served, Served};
 use lol_html::{element, HtmlRewriter, Settings};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -18,14 +22,14 @@ use std::time::Duration;
 /// What one page holds: the ids it defines, those it defines more than once (in order,
 /// each once), and its links (attribute value, as written).
 #[derive(Debug, Default)]
-pub(crate) struct Page {
+pub(crate) struct ScannedPage {
     ids: HashSet<String>,
     duplicate_ids: Vec<String>,
     links: Vec<String>,
 }
 
-fn scan(html: &[u8]) -> Page {
-    let page = std::cell::RefCell::new(Page::default());
+fn scan(html: &[u8]) -> ScannedPage {
+    let page = std::cell::RefCell::new(ScannedPage::default());
     let mut rewriter = HtmlRewriter::new(
         Settings {
             element_content_handlers: vec![
@@ -66,7 +70,7 @@ fn scan(html: &[u8]) -> Page {
 }
 
 /// Reads every HTML page of the built `files` once, for both checks below.
-pub(crate) fn scan_pages(files: &BTreeMap<String, Vec<u8>>) -> HashMap<&str, Page> {
+pub(crate) fn scan_pages(files: &BTreeMap<String, Vec<u8>>) -> HashMap<&str, ScannedPage> {
     files
         .par_iter()
         .filter(|(p, _)| p.ends_with(".html"))
@@ -80,10 +84,16 @@ pub(crate) fn scan_pages(files: &BTreeMap<String, Vec<u8>>) -> HashMap<&str, Pag
 /// The hint names the template that made the page ([`crate::routes::template_of`]).
 pub(crate) fn internal(
     files: &BTreeMap<String, Vec<u8>>,
-    pages: &HashMap<&str, Page>,
+    pages: &HashMap<&str, ScannedPage>,
     base_url: &str,
     base_path: &str,
 ) -> Vec<Diagnostic> {
+    let site = Site {
+        files,
+        pages,
+        base_url,
+        base_path,
+    };
     let mut out: Vec<Diagnostic> = pages
         .par_iter()
         .flat_map_iter(|(from, page)| {
@@ -105,8 +115,7 @@ pub(crate) fn internal(
                 if !seen.insert(link.as_str()) {
                     continue;
                 }
-                let Some(problem) = problem(link, from, page, pages, files, base_url, base_path)
-                else {
+                let Some(problem) = site.problem(link, from, page) else {
                     continue;
                 };
                 let d = Diagnostic::file(format!("public/{from}"), problem);
@@ -126,80 +135,104 @@ pub(crate) fn internal(
     out
 }
 
-/// Why `link` on page `from` is broken, if it is.
-fn problem(
-    link: &str,
-    from: &str,
-    page: &Page,
-    pages: &HashMap<&str, Page>,
-    files: &BTreeMap<String, Vec<u8>>,
-    base_url: &str,
-    base_path: &str,
-) -> Option<String> {
-    let base = base_url.trim_end_matches('/');
-    // An absolute address of the site itself is checked like a path inside it.
-    let (local, inside) = match link.strip_prefix(base) {
-        Some(rest) if rest.is_empty() || rest.starts_with('/') || rest.starts_with('#') => {
-            (rest.trim_start_matches('/').to_string(), true)
-        }
-        _ if link.contains("://") || link.starts_with("//") => return None,
-        _ if link.starts_with("mailto:")
-            || link.starts_with("tel:")
-            || link.starts_with("data:") =>
-        {
-            return None
-        }
-        _ => (link.to_string(), false),
-    };
-    let (path, anchor) = local.split_once('#').unwrap_or((&local, ""));
-    let path = path.split('?').next().unwrap_or_default();
-    let target: String = if inside {
-        path.to_string()
-    } else if path.is_empty() {
-        from.to_string()
-    } else if let Some(p) = path.strip_prefix('/') {
-        match ("/".to_string() + p).strip_prefix(base_path) {
-            Some(inside) => inside.to_string(),
-            None => {
-                return Some(format!(
-                    "`{link}` points outside the site's base path {base_path}"
-                ))
+/// The built site a link is checked against.
+struct Site<'s> {
+    /// Every built file, by output path.
+    files: &'s BTreeMap<String, Vec<u8>>,
+    /// Every page, read.
+    pages: &'s HashMap<&'s str, ScannedPage>,
+    /// The site's absolute address.
+    base_url: &'s str,
+    /// The site's path (`/` or `/repo/`).
+    base_path: &'s str,
+}
+
+impl Site<'_> {
+    /// Why `link` on the page `from` (read as `page`) is broken, if it is.
+    fn problem(&self, link: &str, from: &str, page: &ScannedPage) -> Option<String> {
+        let Site {
+            files,
+            pages,
+            base_url,
+            base_path,
+        } = *self;
+        let base = base_url.trim_end_matches('/');
+        // An absolute address of the site itself is checked like a path inside it.
+        let (local, inside) = match link.strip_prefix(base) {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') || rest.starts_with('#') => {
+                (rest.trim_start_matches('/').to_string(), true)
             }
+            _ if link.contains("://") || link.starts_with("//") => return None,
+            _ if link.starts_with("mailto:")
+                || link.starts_with("tel:")
+                || link.starts_with("data:") =>
+            {
+                return None
+            }
+            _ => (link.to_string(), false),
+        };
+        let (path, anchor) = local.split_once('#').unwrap_or((&local, ""));
+        let path = path.split('?').next().unwrap_or_default();
+        let target: String = if inside {
+            path.to_string()
+        } else if path.is_empty() {
+            from.to_string()
+        } else if let Some(p) = path.strip_prefix('/') {
+            match ("/".to_string() + p).strip_prefix(base_path) {
+                Some(inside) => inside.to_string(),
+                None => {
+                    return Some(format!(
+                        "`{link}` points outside the site's base path {base_path}"
+                    ))
+                }
+            }
+        } else {
+            join(from, path)
+        };
+        let decoded = percent_encoding::percent_decode_str(&target)
+            .decode_utf8_lossy()
+            .into_owned();
+        let Some(Served::File(file) | Served::Folder(file)) =
+            served(&decoded, |c| files.contains_key(c))
+        else {
+            return Some(format!(
+                "broken link: `{link}` names no page or file of the site"
+            ));
+        };
+        if anchor.is_empty() {
+            return None;
         }
-    } else {
-        join(from, path)
-    };
-    let decoded = percent_encoding::percent_decode_str(&target)
-        .decode_utf8_lossy()
-        .into_owned();
-    let file = if decoded.is_empty() || decoded.ends_with('/') {
-        format!("{decoded}index.html")
-    } else if files.contains_key(&decoded) {
-        decoded
-    } else if files.contains_key(&format!("{decoded}/index.html")) {
-        format!("{decoded}/index.html")
-    } else {
-        decoded
-    };
-    if !files.contains_key(&file) {
-        return Some(format!(
-            "broken link: `{link}` names no page or file of the site"
-        ));
+        let ids = if file == from {
+            Some(&page.ids)
+        } else {
+            pages.get(file.as_str()).map(|p| &p.ids)
+        };
+        match ids {
+            Some(ids) if !ids.contains(anchor) => Some(format!(
+                "broken anchor: `{link}`: the page has no element with id `{anchor}`"
+            )),
+            _ => None,
+        }
     }
-    if anchor.is_empty() {
-        return None;
+}
+
+/// Every `/`-rooted link of the Markdown (`/timeline/`, `/figures/map.svg`) must name a
+/// page or a file the build wrote to `out`: the broken ones, sorted.
+pub(crate) fn rooted(rendered: &RenderedContent, out: &Output) -> Diagnostics {
+    let mut missing = Diagnostics::default();
+    for l in rendered.all().flat_map(|r| &r.rooted) {
+        if !out.serves(&l.target) {
+            missing.push(
+                l.at.diag(format!(
+                    "broken link: `{}` is neither a page nor a file of static/",
+                    l.dest
+                ))
+                .with_hint("links starting with / name a file of static/ or a page of the site, as /timeline/ or /figures/map.svg"),
+            );
+        }
     }
-    let ids = if file == from {
-        Some(&page.ids)
-    } else {
-        pages.get(file.as_str()).map(|p| &p.ids)
-    };
-    match ids {
-        Some(ids) if !ids.contains(anchor) => Some(format!(
-            "broken anchor: `{link}`: the page has no element with id `{anchor}`"
-        )),
-        _ => None,
-    }
+    missing.sort();
+    missing
 }
 
 /// Resolves a relative `path` against the page `from` (both inside the site).
@@ -224,7 +257,7 @@ fn join(from: &str, path: &str) -> String {
 
 /// Every external address in the built HTML, with the first page it appears on.
 pub(crate) fn external_links(
-    pages: &HashMap<&str, Page>,
+    pages: &HashMap<&str, ScannedPage>,
     base_url: &str,
 ) -> BTreeMap<String, String> {
     let mut names: Vec<&&str> = pages.keys().collect();

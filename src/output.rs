@@ -141,29 +141,40 @@ impl Output {
     }
 
     /// Writes one file at `rel` through `fill`, which streams into it (disk) or into a
-    /// buffer (memory). An I/O error becomes a diagnostic naming the file.
+    /// buffer (memory). A failed write is a system error, as in [`Output::put`]; a problem
+    /// `fill` reports (a template's, a static file's) is the inner diagnostic.
     pub(crate) fn put_with(
         &self,
         rel: &str,
         fill: impl FnOnce(&mut dyn std::io::Write) -> Result<(), crate::diag::Diagnostic>,
-    ) -> Result<(), crate::diag::Diagnostic> {
+    ) -> Result<Result<(), crate::diag::Diagnostic>> {
         use std::io::Write;
-        let io = |e: &dyn std::fmt::Display| {
-            crate::diag::Diagnostic::file(rel, format!("cannot write: {e}"))
-        };
         match self {
             Output::Memory(_) => {
                 let mut buf = Vec::new();
-                fill(&mut buf)?;
-                self.put(rel, buf).map_err(|e| io(&format!("{e:#}")))
+                if let Err(d) = fill(&mut buf) {
+                    return Ok(Err(d));
+                }
+                self.put(rel, buf).map(Ok)
             }
             Output::Disk(d) => {
                 let path = d.tmp.join(rel);
-                make_parent(&path).map_err(|e| io(&e))?;
-                let file = std::fs::File::create(&path).map_err(|e| io(&e))?;
+                let io = || format!("cannot write {}", path.display());
+                make_parent(&path).with_context(io)?;
+                let file = std::fs::File::create(&path).with_context(io)?;
                 let mut w = std::io::BufWriter::with_capacity(64 * 1024, file);
-                fill(&mut w)?;
-                w.flush().map_err(|e| io(&e))
+                let mut tracked = Tracked {
+                    w: &mut w,
+                    failed: None,
+                };
+                let filled = fill(&mut tracked);
+                if let Some(e) = tracked.failed {
+                    return Err(e).with_context(io);
+                }
+                if let Err(d) = filled {
+                    return Ok(Err(d));
+                }
+                w.flush().with_context(io).map(Ok)
             }
         }
     }
@@ -173,20 +184,15 @@ impl Output {
     pub(crate) fn serves(&self, rel: &str) -> bool {
         let rel = percent_encoding::percent_decode_str(rel).decode_utf8_lossy();
         let rel = rel.trim_start_matches('/');
-        let candidates = if rel.is_empty() || rel.ends_with('/') {
-            vec![format!("{rel}index.html")]
-        } else {
-            vec![rel.to_string(), format!("{rel}/index.html")]
-        };
-        if candidates.iter().any(|c| c.split('/').any(|s| s == "..")) {
+        if rel.split('/').any(|s| s == "..") {
             return false;
         }
         match self {
             Output::Memory(m) => m
                 .lock()
-                .map(|m| candidates.iter().any(|c| m.contains_key(c)))
+                .map(|m| crate::routes::served(rel, |c| m.contains_key(c)).is_some())
                 .unwrap_or(false),
-            Output::Disk(d) => candidates.iter().any(|c| d.tmp.join(c).is_file()),
+            Output::Disk(d) => crate::routes::served(rel, |c| d.tmp.join(c).is_file()).is_some(),
         }
     }
 
@@ -553,7 +559,37 @@ fn remove_stale_temporaries(parent: &Path, output_name: &str) {
     }
 }
 
+/// A writer that keeps the first error of the one it wraps, so that a failed write (a
+/// system error) is told apart from a problem of what was being written, whatever the
+/// writing code made of the error.
+struct Tracked<'w> {
+    w: &'w mut dyn std::io::Write,
+    failed: Option<std::io::Error>,
+}
+
+impl Tracked<'_> {
+    /// Keeps `e` (unless it only asks to try again) and hands a copy on.
+    fn keep(&mut self, e: std::io::Error) -> std::io::Error {
+        if e.kind() == std::io::ErrorKind::Interrupted {
+            return e;
+        }
+        let copy = std::io::Error::new(e.kind(), e.to_string());
+        self.failed.get_or_insert(e);
+        copy
+    }
+}
+
+impl std::io::Write for Tracked<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.w.write(buf).map_err(|e| self.keep(e))
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.w.flush().map_err(|e| self.keep(e))
+    }
+}
+
 /// Files that every build of older versions wrote first or early.
+/// They name past versions' files, kept as they were, not this version's routes.
 const LEGACY_SIGNS: [&str; 4] = [".nojekyll", "index.html", "404.html", "chapters"];
 
 /// The largest process id this system gives (4,194,304 at most on Linux).
@@ -680,6 +716,29 @@ fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A write that fails is kept, whatever the writing code makes of its error.
+    #[test]
+    fn a_failed_write_is_kept_apart() {
+        struct Full;
+        impl std::io::Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "full"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut tracked = Tracked {
+            w: &mut Full,
+            failed: None,
+        };
+        let _ = std::io::Write::write_all(&mut tracked, b"page");
+        assert_eq!(
+            tracked.failed.map(|e| e.kind()),
+            Some(std::io::ErrorKind::StorageFull)
+        );
+    }
 
     #[test]
     fn temporary_names_are_recognised_and_nothing_else() {

@@ -3,6 +3,8 @@
 //! Nothing else formats a site URL: content keys (`events/x.md`), page URLs under the base
 //! path, output files, and the ids the templates write all come from here.
 
+use std::collections::{BTreeMap, HashSet};
+
 /// Every literal `id="…"` the templates write, and the ids the scripts give elements. A
 /// unit test reads `templates/`, `static/` and `src/serve/live.js` and fails when an id there is
 /// missing from this list.
@@ -90,9 +92,12 @@ pub(crate) enum Page<'a> {
 }
 
 impl<'a> Page<'a> {
-    /// The site-wide pages in the sitemap's order, after the home page and before the
-    /// chapters and events (the 404 page is in no sitemap).
-    const LISTED: [Page<'static>; 7] = [
+    /// Every page rendered once per site (not per chapter or event), in the sitemap's
+    /// order: what the scheduler renders (the render stage's `producer` gives each its
+    /// producer), what the sitemap lists (but the 404 page) and what [`Page::of_file`]
+    /// knows. Adding a page is adding it here.
+    pub(crate) const SITE_WIDE: &'static [Page<'static>] = &[
+        Page::Home,
         Page::Timeline,
         Page::Sources,
         Page::People,
@@ -100,7 +105,14 @@ impl<'a> Page<'a> {
         Page::Tags,
         Page::Search,
         Page::Print,
+        Page::NotFound,
     ];
+
+    /// Whether the sitemap lists the page (every page but the 404 page, which a server
+    /// shows for a missing path).
+    pub(crate) fn in_sitemap(self) -> bool {
+        self != Page::NotFound
+    }
 
     /// The page's path under the site's root (`""`, `chapters/<slug>/`, `404.html`).
     pub(crate) fn path(self) -> String {
@@ -177,7 +189,9 @@ impl<'a> Page<'a> {
             ("404.html", "") => Page::NotFound,
             ("chapters", _) => Page::Chapter(name),
             ("events", _) => Page::Event(name),
-            _ => *Page::LISTED.iter().find(|p| p.folder() == first)?,
+            _ => {
+                *(Page::SITE_WIDE.iter()).find(|p| !p.folder().is_empty() && p.folder() == first)?
+            }
         })
     }
 }
@@ -188,14 +202,15 @@ pub(crate) fn template_of(file: &str) -> Option<&'static str> {
     Page::of_file(file).map(Page::template)
 }
 
-/// Every page of the sitemap, in a stable order: the home page, the site-wide pages, then
-/// the chapters (by slug) and the events (by id) in the order given.
+/// Every page of the sitemap, in a stable order: the site-wide pages (the home page
+/// first), then the chapters (by slug) and the events (by id) in the order given.
 pub(crate) fn sitemap_pages<'a>(
     chapters: impl IntoIterator<Item = &'a str>,
     events: impl IntoIterator<Item = &'a str>,
 ) -> Vec<Page<'a>> {
-    let mut v = vec![Page::Home];
-    v.extend(Page::LISTED);
+    let mut v: Vec<Page> = (Page::SITE_WIDE.iter().copied())
+        .filter(|p| p.in_sitemap())
+        .collect();
     v.extend(chapters.into_iter().map(Page::Chapter));
     v.extend(events.into_iter().map(Page::Event));
     v
@@ -232,7 +247,43 @@ impl Fragment<'_> {
 
 /// A heading on a page (`chapters/<slug>/#<id>`).
 pub(crate) fn anchor_url(page: Page, base: &str, id: &str) -> String {
-    format!("{}#{id}", page.url(base))
+    with_anchor(&page.url(base), id)
+}
+
+/// `url` with the fragment `#<anchor>`.
+pub(crate) fn with_anchor(url: &str, anchor: &str) -> String {
+    format!("{url}#{anchor}")
+}
+
+/// A `/`-rooted link of the Markdown (`/timeline/`, `/figures/map.svg`): `rest` is what
+/// follows its `/`, and the URL is under the base path `base`.
+pub(crate) fn rooted_url(base: &str, rest: &str) -> String {
+    format!("{base}{rest}")
+}
+
+/// What answers a request for `rel`, a path inside the site (without the base path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Served {
+    /// The file at this output path.
+    File(String),
+    /// A folder named without its final `/`: its `index.html`, at this output path (a
+    /// server redirects to the folder's URL).
+    Folder(String),
+}
+
+/// What the output file for `rel` is, among the files `exists` says the site has: a folder
+/// URL (`""`, `x/`) serves its `index.html`; a file's path, the file; a folder's path
+/// without its `/`, the folder's `index.html`. None when no file answers.
+pub(crate) fn served(rel: &str, exists: impl Fn(&str) -> bool) -> Option<Served> {
+    if rel.is_empty() || rel.ends_with('/') {
+        let index = format!("{rel}index.html");
+        return exists(&index).then_some(Served::File(index));
+    }
+    if exists(rel) {
+        return Some(Served::File(rel.to_string()));
+    }
+    let index = format!("{rel}/index.html");
+    exists(&index).then_some(Served::Folder(index))
 }
 
 /// A file the build makes besides the pages.
@@ -255,6 +306,18 @@ pub(crate) enum DataFile {
 }
 
 impl DataFile {
+    /// Every data file, in the order the build writes them.
+    pub(crate) const ALL: &'static [DataFile] = &[
+        DataFile::TimelineJson,
+        DataFile::HighlightCss,
+        DataFile::Sitemap,
+        DataFile::Robots,
+        DataFile::Feed,
+        DataFile::NoJekyll,
+        DataFile::SearchIndex,
+        DataFile::Cname,
+    ];
+
     /// The file's path under the output folder (and under the base URL).
     pub(crate) fn file(self) -> &'static str {
         match self {
@@ -311,8 +374,56 @@ pub(crate) fn card_id(event: &str) -> String {
 
 /// The element ids of a chapter's section on the print page (`chapter-<slug>` and its
 /// heading's `chapter-<slug>-h`).
-pub(crate) fn print_chapter_ids(slug: &str) -> [String; 2] {
+fn print_chapter_ids(slug: &str) -> [String; 2] {
     [format!("chapter-{slug}"), format!("chapter-{slug}-h")]
+}
+
+/// The ids the print page holds before any body is fitted in: [`LAYOUT_IDS`] and each
+/// chapter's section's (`chapter-<slug>`, `chapter-<slug>-h`), for the chapters' `slugs`.
+pub(crate) fn print_layout_ids<'a>(slugs: impl IntoIterator<Item = &'a str>) -> HashSet<String> {
+    let mut ids: HashSet<String> = LAYOUT_IDS.iter().map(|s| s.to_string()).collect();
+    for slug in slugs {
+        ids.extend(print_chapter_ids(slug));
+    }
+    ids
+}
+
+/// The ids a heading or footnote in a page's body must not take: [`LAYOUT_IDS`] and the
+/// ids the templates make from the content on the pages that show bodies (event cards'
+/// `h-<event id>` on chapter pages, for the `events`' ids; `chapter-<slug>` and
+/// `chapter-<slug>-h` on the print page, for the `chapters`' slugs).
+pub(crate) fn reserved_ids<'a>(
+    events: impl IntoIterator<Item = &'a str>,
+    chapters: impl IntoIterator<Item = &'a str>,
+) -> HashSet<String> {
+    let mut ids = print_layout_ids(chapters);
+    ids.extend(events.into_iter().map(card_id));
+    ids
+}
+
+/// Maps content keys (`events/x.md`, `chapters/y.md`) to the URL path under `base` each
+/// page gets: the home page, the `chapters` (by slug), the `events` (by content key and
+/// id), and, for the content files that did not load (`unloaded`, by key), the URL they
+/// would have.
+pub(crate) fn page_urls<'a>(
+    chapters: impl IntoIterator<Item = &'a str>,
+    events: impl IntoIterator<Item = (String, &'a str)>,
+    unloaded: impl IntoIterator<Item = &'a str>,
+    base: &str,
+) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    m.insert(HOME_KEY.to_string(), Page::Home.url(base));
+    for slug in chapters {
+        m.insert(chapter_key(slug), Page::Chapter(slug).url(base));
+    }
+    for (key, id) in events {
+        m.insert(key, Page::Event(id).url(base));
+    }
+    for key in unloaded {
+        m.entry(key.to_string())
+            .or_insert_with(|| unloaded_url(key, base));
+    }
+    m
 }
 
 #[cfg(test)]
@@ -463,7 +574,7 @@ mod tests {
             assert_eq!(page.template(), template);
             assert_eq!(Page::of_file(&page.file()), Some(page));
         }
-        for page in Page::LISTED {
+        for &page in Page::SITE_WIDE {
             assert_eq!(Page::of_file(&page.file()), Some(page));
         }
         assert_eq!(template_of("static.css"), None);

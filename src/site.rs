@@ -1,21 +1,31 @@
-//! The build pipeline: config → content → markdown → timeline → views → templates → output.
+//! The build pipeline: config → content → markdown → render (templates, pages, data files,
+//! `static/`) → the check of `/`-rooted links; and `check`, which then reads the HTML
+//! built in memory ([`crate::linkcheck`]).
 //!
 //! Each stage is its own module with plain data between them; this one only runs them in
-//! order, gathers every stage's diagnostics so a single run reports all problems, and
-//! writes the pages through the [`Output`] switch (disk for `build`, memory for `serve`
-//! and the tests). Pages are rendered and written in parallel; their bytes do not depend
-//! on the order, so two builds of the same input are identical.
+//! order and gathers every stage's diagnostics so a single run reports all problems. The
+//! render stage ([`crate::render`]) writes through the [`Output`] switch (disk for
+//! `build`, memory for `serve` and the tests).
 
 use crate::config::Config;
 use crate::content::{Content, LoadOptions};
+pub(crate) use crate::diag::BuildError;
 use crate::diag::Diagnostics;
 use crate::diag::Span;
-pub(crate) use crate::diag::{BuildError, BuildStats};
 use crate::markdown::stage::render_markdown;
 use crate::output::Output;
-use crate::render::templates;
+use crate::render::views::Views;
 use std::collections::HashMap;
 use std::path::PathBuf;
+
+/// What a successful build made.
+#[derive(Debug, Clone, Default)]
+pub struct BuildStats {
+    pub pages: usize,
+    pub files: usize,
+    pub events: usize,
+    pub chapters: usize,
+}
 
 /// What to build.
 #[derive(Debug, Clone, Default)]
@@ -54,31 +64,18 @@ fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
     crate::profile::stage("content");
     let rendered = render_markdown(&config, &content, &mut diags);
     crate::profile::stage("markdown");
-    let tera = templates::load(root, &mut diags);
-    let (Some(tera), true) = (tera, diags.is_empty()) else {
-        diags.sort();
-        return Err(BuildError::Site(diags));
-    };
-    // Pages are rendered on threads with large stacks (Tera's renderer recurses).
-    let stats = templates::with_render_stack(|| {
-        crate::render::write_all(root, &config, &content, &rendered, &tera, out)
-    })?;
-    let mut missing = Diagnostics::default();
-    for l in rendered.all().flat_map(|r| &r.rooted) {
-        if !out.serves(&l.target) {
-            missing.push(
-                l.at.diag(format!(
-                    "broken link: `{}` is neither a page nor a file of static/",
-                    l.dest
-                ))
-                .with_hint("links starting with / name a file of static/ or a page of the site, as /timeline/ or /figures/map.svg"),
-            );
-        }
-    }
+    let views = Views::new(&config, &content, &rendered);
+    let written = crate::render::render(root, views, out, diags)?;
+    let missing = crate::linkcheck::rooted(&rendered, out);
     if !missing.is_empty() {
-        missing.sort();
         return Err(BuildError::Site(missing));
     }
+    let stats = BuildStats {
+        pages: written.pages,
+        files: written.files,
+        events: content.events.len(),
+        chapters: content.chapters.len(),
+    };
     crate::profile::stage("done");
     let external = rendered
         .all()

@@ -201,8 +201,9 @@ fn check_chapter_routes(files: &[PathBuf], diags: &mut Diagnostics) {
                 Diagnostic::file(
                     rel,
                     format!(
-                        "duplicate page: this chapter and {} both build to /chapters/{slug}/",
-                        first.display()
+                        "duplicate page: this chapter and {} both build to /{}",
+                        first.display(),
+                        crate::routes::Page::Chapter(&slug).path()
                     ),
                 )
                 .with_hint("a chapter's URL is its file name, whatever its folder; rename one"),

@@ -326,21 +326,18 @@ impl From<Diagnostics> for BuildError {
     }
 }
 
+impl From<Diagnostic> for BuildError {
+    fn from(d: Diagnostic) -> Self {
+        BuildError::Site(Diagnostics(vec![d]))
+    }
+}
+
 impl From<anyhow::Error> for BuildError {
     /// A system error can name a file of the site (`cannot write …`): its text is made safe
     /// for a terminal here, so whoever prints it (`build`, `serve`) prints it safely.
     fn from(e: anyhow::Error) -> Self {
         BuildError::System(anyhow::anyhow!(clean_lines(&format!("{e:#}"))))
     }
-}
-
-/// What a successful build made.
-#[derive(Debug, Clone, Default)]
-pub struct BuildStats {
-    pub pages: usize,
-    pub files: usize,
-    pub events: usize,
-    pub chapters: usize,
 }
 
 /// A collector of diagnostics for work done in parallel: each thread pushes what it finds,

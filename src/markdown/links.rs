@@ -3,8 +3,9 @@
 //! `/`-rooted ones get the base path, and each is kept in [`super::Rendered`] for the
 //! checks that run once every page is rendered.
 
-use super::{AnchorLink, Renderer};
+use super::{CheckedLink, Renderer};
 use crate::diag::did_you_mean;
+use crate::routes;
 use crate::text::{is_protocol_relative, url_scheme, ALLOWED_SCHEMES};
 use pulldown_cmark::{CowStr, Event, LinkType, Tag};
 use std::ops::Range;
@@ -102,16 +103,16 @@ impl<'s> Renderer<'s, '_> {
         } else if dest.starts_with('/') && !dest.starts_with("//") {
             let (path, anchor) = dest[1..].split_once('#').unwrap_or((&dest[1..], ""));
             let path = path.split('?').next().unwrap_or_default();
-            self.out.rooted.push(AnchorLink {
+            self.out.rooted.push(CheckedLink {
                 target: path.to_string(),
                 anchor: anchor.to_string(),
                 dest: dest.to_string(),
                 at: self.src.span(range.clone()),
             });
-            CowStr::from(format!("{}{}", self.r.base_path, &dest[1..]))
+            CowStr::from(routes::rooted_url(self.r.base_path, &dest[1..]))
         } else {
             if dest.starts_with("http://") || dest.starts_with("https://") {
-                self.out.external.push(AnchorLink {
+                self.out.external.push(CheckedLink {
                     target: dest.to_string(),
                     anchor: String::new(),
                     dest: dest.to_string(),
@@ -145,13 +146,13 @@ impl<'s> Renderer<'s, '_> {
         }
         match anchor {
             Some(a) => {
-                self.out.links.push(AnchorLink {
+                self.out.links.push(CheckedLink {
                     target: path.to_string(),
                     anchor: a.to_string(),
                     dest: dest.to_string(),
                     at: self.src.span(range.clone()),
                 });
-                CowStr::from(format!("{url}#{a}"))
+                CowStr::from(routes::with_anchor(url, a))
             }
             None => CowStr::from(url.clone()),
         }

@@ -114,7 +114,7 @@ pub(crate) struct Section {
 /// A link checked after rendering: an internal link's `#anchor`, a `/`-rooted link, or an
 /// external address. Its place is kept, and a diagnostic made only if the check fails.
 #[derive(Debug, Clone)]
-pub struct AnchorLink {
+pub struct CheckedLink {
     /// The content path (`events/x.md`), the path under the site root, or the address.
     pub target: String,
     pub anchor: String,
@@ -129,16 +129,16 @@ pub struct Rendered {
     pub toc: Vec<Heading>,
     /// Every id the HTML defines (headings, footnotes).
     pub ids: HashSet<String>,
-    pub links: Vec<AnchorLink>,
+    pub links: Vec<CheckedLink>,
     /// Source ids cited, in order of first citation.
     pub cited: Vec<String>,
     /// Content paths this text links to.
     pub links_to: Vec<String>,
     /// `/`-rooted links and images (`/maps/route.svg`), without the base path; each must be
     /// a file the build writes (a page or a file of `static/`), checked after the build.
-    pub rooted: Vec<AnchorLink>,
+    pub rooted: Vec<CheckedLink>,
     /// External `http(s)://` links, checked only by `check --external`.
-    pub external: Vec<AnchorLink>,
+    pub external: Vec<CheckedLink>,
     /// Plain text, without citations (for descriptions, search and JSON).
     pub text: String,
     /// Where a body's HTML has its `<h2>`/`<h3>` headings and its citations, for its

@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::content::{Chapter, Content, Entry, Event, Source};
 use crate::diag::{Diagnostic, Diagnostics, Sink};
 use crate::markdown::{render, RenderOptions, Rendered, Resolver};
-use crate::routes::{self, Page, LAYOUT_IDS};
+use crate::routes;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -22,7 +22,7 @@ pub fn render_markdown<'a>(
         pages: &pages,
         base_path: &config.base_path,
         sources: &sources,
-        reserved: &crate::markdown::stage::reserved_ids(content),
+        reserved: &reserved_ids(content),
     };
     let body = RenderOptions {
         front_matter: false,
@@ -168,40 +168,20 @@ impl RenderedContent<'_> {
     }
 }
 
-/// The ids a heading or footnote in a page's body must not take: [`LAYOUT_IDS`] and the
-/// ids the templates make from the content on the pages that show bodies (event cards'
-/// `h-<event id>` on chapter pages, `chapter-<slug>` and `chapter-<slug>-h` on the print
-/// page).
-pub(crate) fn reserved_ids(content: &crate::content::Content) -> HashSet<String> {
-    let mut ids: HashSet<String> = LAYOUT_IDS.iter().map(|s| s.to_string()).collect();
-    for e in &content.events {
-        ids.insert(routes::card_id(&e.id));
-    }
-    for c in &content.chapters {
-        ids.extend(routes::print_chapter_ids(&c.slug));
-    }
-    ids
+/// The ids no heading or footnote of the content may take ([`routes::reserved_ids`]).
+pub(crate) fn reserved_ids(content: &Content) -> HashSet<String> {
+    routes::reserved_ids(
+        content.events.iter().map(|e| e.id.as_str()),
+        content.chapters.iter().map(|c| c.slug.as_str()),
+    )
 }
 
-/// Maps content paths (`events/x.md`, `chapters/y.md`) to the URL path each page gets.
+/// The URL of every page an internal link may name ([`routes::page_urls`]), by content key.
 pub(crate) fn page_urls(content: &Content, base_path: &str) -> BTreeMap<String, String> {
-    let mut m = BTreeMap::new();
-    m.insert(routes::HOME_KEY.to_string(), Page::Home.url(base_path));
-    for c in &content.chapters {
-        m.insert(
-            routes::chapter_key(&c.slug),
-            Page::Chapter(&c.slug).url(base_path),
-        );
-    }
-    for e in &content.events {
-        m.insert(
-            routes::content_key(&e.body.path),
-            Page::Event(&e.id).url(base_path),
-        );
-    }
-    for key in &content.unloaded {
-        m.entry(key.clone())
-            .or_insert_with(|| routes::unloaded_url(key, base_path));
-    }
-    m
+    routes::page_urls(
+        content.chapters.iter().map(|c| c.slug.as_str()),
+        (content.events.iter()).map(|e| (routes::content_key(&e.body.path), e.id.as_str())),
+        content.unloaded.iter().map(String::as_str),
+        base_path,
+    )
 }

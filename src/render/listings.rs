@@ -3,7 +3,7 @@
 //! the documentary on one page). On a large site their contexts are tens of megabytes
 //! each, so the scheduler renders them one after the other, never side by side.
 
-use super::pages::{Pages, Produced};
+use super::pages::Pages;
 use super::templates::json_for_script;
 use super::views::{ListedEvent, Views};
 use crate::config::Config;
@@ -11,6 +11,7 @@ use crate::content::Content;
 use crate::routes::{self, Page};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+use tera::Context;
 
 /// One band of the timeline, serialized straight into the page's context from borrowed
 /// cards: no copy in between.
@@ -36,55 +37,67 @@ fn groups<'p>(p: &'p Pages, with_cards: bool) -> Vec<GroupView<'p>> {
             events: g
                 .events
                 .iter()
-                .map(|&i| p.views.listed(i, with_cards.then(|| p.cards[i].as_str())))
+                .map(|card| ListedEvent {
+                    card_html: with_cards.then_some(&card.html[..]),
+                    ..p.views.listed(card.event)
+                })
                 .collect(),
         })
         .collect()
 }
 
 /// The timeline page: every event by era, the filter menus and the script's data.
-pub(crate) fn timeline<'a>(p: &Pages<'a>) -> Produced<'a> {
+pub(crate) fn timeline<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
+    let v = p.views;
     let description = format!(
         "All {} events of the documentary, by era and date.",
-        p.content.events.len()
+        v.content.events.len()
     );
-    let mut c = p.context(Page::Timeline, "Timeline", &description);
+    let mut c = p.context(page, "Timeline", &description);
     c.insert("groups", &groups(p, true));
-    c.insert("filters", &timeline_filters(p.config, p.content));
-    c.insert("timeline_data", &timeline_data(&p.views));
-    (Page::Timeline, c)
+    c.insert("filters", &timeline_filters(v.config, v.content));
+    c.insert("timeline_data", &timeline_data(&v));
+    c
+}
+
+/// A chapter in the print view, its body's ids fitted into the one page.
+#[derive(Serialize)]
+struct PrintChapter<'a> {
+    slug: &'a str,
+    title: &'a str,
+    order: i64,
+    years: (i32, i32),
+    summary_html: &'a str,
+    body_html: String,
 }
 
 /// The print view: the home page's text, every chapter's, and every event listed.
-pub(crate) fn print<'a>(p: &Pages<'a>) -> Produced<'a> {
-    let title = "The whole documentary";
-    let mut c = p.context(Page::Print, title, &p.config.description);
+pub(crate) fn print<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
+    let (config, content, rendered) = (p.views.config, p.views.content, p.views.rendered);
+    let mut c = p.context(page, "The whole documentary", &config.description);
     // Every body shares one page: the layout's ids and the chapters' own are taken
     // first, then each body's ids, in page order, get their prefix (and -1, -2 if
     // that is taken too).
-    let mut used: HashSet<String> = routes::LAYOUT_IDS.iter().map(|s| s.to_string()).collect();
-    for ch in &p.content.chapters {
-        used.extend(routes::print_chapter_ids(&ch.slug));
-    }
-    if let Some(h) = &p.rendered.home {
+    let mut used = routes::print_layout_ids(content.chapters.iter().map(|c| c.slug.as_str()));
+    if let Some(h) = &rendered.home {
         c.insert("home_html", &prefix_ids(&h.html, "intro", &mut used));
     }
-    let print_chapters: Vec<_> = p
-        .rendered
-        .chapters
-        .iter()
+    let print_chapters: Vec<_> = (rendered.chapters.iter())
         .map(|r| {
             let ch = r.chapter;
-            serde_json::json!({
-                "slug": ch.slug, "title": ch.title, "order": ch.order, "years": ch.years,
-                "summary_html": r.summary.html,
-                "body_html": prefix_ids(&r.body.html, &ch.slug, &mut used),
-            })
+            PrintChapter {
+                slug: &ch.slug,
+                title: &ch.title,
+                order: ch.order,
+                years: ch.years,
+                summary_html: &r.summary.html,
+                body_html: prefix_ids(&r.body.html, &ch.slug, &mut used),
+            }
         })
         .collect();
     c.insert("chapters", &print_chapters);
     c.insert("groups", &groups(p, false));
-    (Page::Print, c)
+    c
 }
 
 /// Fits a page into the print view, where every chapter shares one document: ids get a
@@ -244,9 +257,9 @@ fn timeline_data(views: &Views) -> String {
     }
     let data = Data {
         eras: &config.eras,
-        events: (views.rendered.events.iter().enumerate())
-            .map(|(i, r)| {
-                let (e, l) = (r.event, views.listed(i, None));
+        events: (views.rendered.events.iter())
+            .map(|r| {
+                let (e, l) = (r.event, views.listed(r));
                 Ev {
                     id: l.id,
                     t: l.title,

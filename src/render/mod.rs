@@ -1,128 +1,159 @@
 //! The render stage: every page and data file of the site, rendered through the templates
-//! and written through the [`Output`] switch. Where each page goes and which template
-//! renders it is [`crate::routes`]'s; [`pages`] and [`listings`] make each page's context;
-//! the scheduler here runs them; [`static_files`] writes the rest.
+//! and written through the [`Output`] switch. [`render`] is its entry: it loads the
+//! templates, then runs the scheduler here on threads with large stacks. Where each page
+//! goes and which template renders it is [`crate::routes`]'s; [`pages`] and [`listings`]
+//! make each page's context from [`views`]; [`data_files`] writes the data files and
+//! [`static_files`] copies `static/`.
 //!
 //! Every page's output path and template are [`Page`]'s, one variant per kind of page;
-//! the data files (`timeline.json`, `highlight.css`, and [`publish`]'s `sitemap.xml`,
-//! `robots.txt`, `atom.xml`, `.nojekyll`, `search.json`, `CNAME`) are
-//! [`crate::routes::DataFile`]s. Every file of `static/` is copied as it is, unless its
-//! path is one the build makes (`static/index.html`, `static/search.json`, …): that is an
-//! error, never a silent replacement.
+//! the data files (`timeline.json`, `highlight.css`, `sitemap.xml`, `robots.txt`,
+//! `atom.xml`, `.nojekyll`, `search.json`, `CNAME`) are [`crate::routes::DataFile`]s.
+//! Every file of `static/` is copied as it is, unless its path is one the build makes
+//! (`static/index.html`, `static/search.json`, …): that is an error, never a silent
+//! replacement.
 //!
-//! Adding a page: give it a [`Page`] variant (path, file, template, section), write its
-//! producer in [`pages`] (a function returning its route and context), and list the
-//! producer in [`SINGLES`] (or [`LISTINGS`] if it lists every event).
+//! Adding a page, in three steps:
+//! 1. give it a [`Page`] variant (its arms in `path` or `folder`, `template` and `section`,
+//!    and in `of_file` only if its file is not `<folder>/index.html`) and list it in
+//!    [`Page::SITE_WIDE`], which the scheduler, the sitemap and `check`'s messages read;
+//! 2. write its producer in [`pages`]: `fn my_page(p: &Pages, page: Page) -> Context`,
+//!    starting from `p.context(page, title, description)`;
+//! 3. give it its arm in [`producer`] (the `match` is exhaustive, so the compiler asks for
+//!    it), [`Run::Alone`] if it lists every event. Then write its template.
 
+mod data_files;
 mod listings;
 mod pages;
-pub(crate) mod publish;
 mod static_files;
 pub(crate) mod templates;
-pub(crate) mod timeline;
+mod timeline;
 pub(crate) mod views;
 
-use crate::config::Config;
-use crate::content::Content;
-use crate::diag::{BuildError, BuildStats, Diagnostics, Sink};
-use crate::markdown::stage::RenderedContent;
+use crate::diag::{BuildError, Diagnostics, Sink};
 use crate::output::Output;
 use crate::routes::Page;
-use pages::{Pages, Produced};
+use data_files::Made;
+use pages::Pages;
 use rayon::prelude::*;
-use static_files::Made;
 use std::path::Path;
 use templates::Templates;
 use tera::Context;
-use views::Views;
+use views::{around, Card, Views};
 
-/// A producer of one page that is rendered once per site.
-type Producer = for<'a, 'p> fn(&'p Pages<'a>) -> Produced<'a>;
+/// What the render stage wrote: how many pages, and how many files in all.
+pub(crate) struct Written {
+    pub(crate) pages: usize,
+    pub(crate) files: usize,
+}
 
-/// The pages that list every event. Their contexts are the largest (tens of megabytes each
-/// on a large site, and holding every context at once was most of the build's peak
-/// memory), so they are rendered one after the other, never side by side.
-const LISTINGS: [Producer; 2] = [listings::timeline, listings::print];
-
-/// The other pages rendered once per site, in parallel with each other and with the
-/// chapters' and the events' pages.
-const SINGLES: [Producer; 7] = [
-    pages::home,
-    pages::sources,
-    pages::people,
-    pages::places,
-    pages::tags,
-    pages::search,
-    pages::not_found,
-];
-
-/// Renders and writes every page, data file and file of `static/`. Problems found by the
-/// templates are diagnostics; a failed write is a system error.
-pub(crate) fn write_all(
+/// Loads the templates and renders and writes every page, data file and file of
+/// `static/`. `diags` holds the problems the stages before found: with any, or with a
+/// template that does not load, nothing is written. Problems found by the templates are
+/// diagnostics; a failed write is a system error.
+pub(crate) fn render(
     root: &Path,
-    config: &Config,
-    content: &Content,
-    rendered: &RenderedContent,
-    tera: &Templates,
+    v: Views,
     out: &Output,
-) -> Result<BuildStats, BuildError> {
-    let views = Views {
-        config,
-        content,
-        rendered,
-        base: &config.base_path,
+    mut diags: Diagnostics,
+) -> Result<Written, BuildError> {
+    let tera = templates::load(root, &mut diags);
+    let (Some(tera), true) = (tera, diags.is_empty()) else {
+        diags.sort();
+        return Err(BuildError::Site(diags));
     };
-    let mut base = Context::new();
-    base.insert("site", &views.site());
-    // The footer depends only on the site: rendered once, included by every page.
-    let footer = templates::render(tera, "footer.html", &base)
-        .map_err(|d| BuildError::Site(Diagnostics(vec![d])))?;
-    base.insert("site_footer", footer.trim_end());
+    // Pages are rendered on threads with large stacks (Tera's renderer recurses).
+    templates::with_render_stack(|| write_all(root, v, &tera, out))
+}
+
+/// How the scheduler runs a site-wide page.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Run {
+    /// The page lists every event. Its context is among the largest (tens of megabytes on
+    /// a large site, and holding every such context at once was most of the build's peak
+    /// memory), so these pages are rendered one after the other, never side by side.
+    Alone,
+    /// In parallel with each other and with the chapters' and the events' pages.
+    Beside,
+}
+
+/// A producer of one site-wide page: the page's context, for the page the scheduler
+/// passes it (so a producer cannot write one page with another's route).
+type Producer = for<'a, 'p> fn(&'p Pages<'a>, Page<'a>) -> Context;
+
+/// The producer of each site-wide page ([`Page::SITE_WIDE`]) and how it runs; none for
+/// the chapters' and the events' pages, made one per item by [`render_pages`].
+fn producer(page: Page) -> Option<(Producer, Run)> {
+    use Run::{Alone, Beside};
+    let made: (Producer, Run) = match page {
+        Page::Home => (pages::home, Beside),
+        Page::Timeline => (listings::timeline, Alone),
+        Page::Sources => (pages::sources, Beside),
+        Page::People => (pages::people, Beside),
+        Page::Places => (pages::places, Beside),
+        Page::Tags => (pages::tags, Beside),
+        Page::Search => (pages::search, Beside),
+        Page::Print => (listings::print, Alone),
+        Page::NotFound => (pages::not_found, Beside),
+        Page::Chapter(_) | Page::Event(_) => return None,
+    };
+    Some(made)
+}
+
+/// The scheduler: renders the cards, then every page, then the data files and the copy of
+/// `static/`, each step marked for the profile ([`crate::profile::stage`]).
+fn write_all(root: &Path, v: Views, tera: &Templates, out: &Output) -> Result<Written, BuildError> {
+    let base = base_context(v, tera)?;
     let sink = Sink::default();
-    let Some(cards) = cards(&views, tera, &sink) else {
+    let Some(cards) = cards(v, tera, &sink) else {
         return Err(BuildError::Site(sink.into_diagnostics()));
     };
     crate::profile::stage("cards");
     let p = Pages {
-        config,
-        content,
-        rendered,
-        views,
+        views: v,
         base,
-        cards,
-        groups: timeline::group(config, content),
+        cards: &cards,
+        groups: timeline::group(v.config, &cards),
     };
-    let mut made = render_pages(&p, tera, out, &sink);
-    let pages = made.len();
+    let made = render_pages(&p, tera, out, &sink);
     drop(p);
+    drop(cards);
+    let mut made = made?;
+    let pages = made.len();
     crate::profile::stage("pages");
-    let written = static_files::write_data(config, content, rendered, out, &mut made);
-    let statics = static_files::copy_static(root, out, &made);
+    let written = data_files::write_all(v, out, &mut made);
+    let statics = static_files::copy_static(root, out, &made, &sink);
     crate::profile::stage("files");
     let errors = sink.into_diagnostics();
     if !errors.is_empty() {
         return Err(BuildError::Site(errors));
     }
     written?;
-    Ok(BuildStats {
+    Ok(Written {
         pages,
         files: made.len() + statics?,
-        events: content.events.len(),
-        chapters: content.chapters.len(),
     })
 }
 
-/// Every event's card (`card.html`), by event index; `None` when a card failed (its
+/// The site-wide part of every page's context: `site`, and `site_footer`, which depends
+/// only on the site and so is rendered once and included by every page.
+fn base_context(v: Views, tera: &Templates) -> Result<Context, BuildError> {
+    let mut base = Context::new();
+    base.insert("site", &v.site());
+    let footer = templates::render(tera, "footer.html", &base)?;
+    base.insert("site_footer", footer.trim_end());
+    Ok(base)
+}
+
+/// Every event's card (`card.html`), each with its event; `None` when a card failed (its
 /// problem is in `sink`).
-fn cards(views: &Views, tera: &Templates, sink: &Sink) -> Option<Vec<String>> {
-    let cards: Vec<Option<String>> = (0..views.rendered.events.len())
-        .into_par_iter()
-        .map(|i| {
+fn cards<'a>(v: Views<'a>, tera: &Templates, sink: &Sink) -> Option<Vec<Card<'a>>> {
+    let cards: Vec<Option<Card>> = (v.rendered.events.par_iter())
+        .map(|event| {
             let mut c = Context::new();
-            c.insert("e", &views.event(i, String::new()));
+            c.insert("e", &v.event(event));
             let card = templates::render(tera, "card.html", &c).map(|mut html| {
                 html.truncate(html.trim_end().len());
-                html
+                Card { event, html }
             });
             card.map_err(|d| sink.push(d)).ok()
         })
@@ -132,39 +163,62 @@ fn cards(views: &Views, tera: &Templates, sink: &Sink) -> Option<Vec<String>> {
 
 /// Runs every page producer and writes its page; returns every page written (by output
 /// path, with its template). A context is made only when its page is rendered and dropped
-/// right after. The pages that list every event ([`LISTINGS`]) go one after the other,
-/// then the other site-wide pages and the chapters in parallel; the events' pages run
-/// beside them all, each worker thread with one base context for all its events.
-fn render_pages(p: &Pages, tera: &Templates, out: &Output, sink: &Sink) -> Made {
-    let write = |page: Page, ctx: &Context| -> (String, Option<&'static str>) {
+/// right after. The site-wide pages that run [`Run::Alone`] go one after the other, then
+/// the other site-wide pages and the chapters in parallel; the events' pages run beside
+/// them all, each worker thread with one base context for all its events. A template's
+/// problem goes to `sink`; a failed write is a system error.
+fn render_pages(p: &Pages, tera: &Templates, out: &Output, sink: &Sink) -> anyhow::Result<Made> {
+    let write = |page: Page, ctx: &Context| -> anyhow::Result<(String, Option<&'static str>)> {
         let (file, template) = (page.file(), page.template());
-        sink.record(out.put_with(&file, |w| templates::render_to(tera, template, ctx, w)));
-        (file, Some(template))
+        sink.record(out.put_with(&file, |w| templates::render_to(tera, template, ctx, w))?);
+        Ok((file, Some(template)))
     };
-    let produce = |(page, ctx): Produced| write(page, &ctx);
-    let (mut made, events): (Made, Vec<_>) = rayon::join(
-        || {
-            let mut made: Made = LISTINGS.iter().map(|make| produce(make(p))).collect();
-            let chapters = (0..p.rendered.chapters.len())
-                .into_par_iter()
-                .map(|i| produce(pages::chapter(p, i)));
-            let singles = SINGLES.par_iter().map(|make| produce(make(p)));
-            made.par_extend(singles.chain(chapters));
-            made
+    let site_wide = |run: Run| {
+        let of = move |page: Page<'static>| Some((page, producer(page)?)).filter(|m| m.1 .1 == run);
+        Page::SITE_WIDE.iter().filter_map(move |&page| of(page))
+    };
+    let (made, events) = rayon::join(
+        || -> anyhow::Result<Made> {
+            let alone = site_wide(Run::Alone).map(|(page, (make, _))| write(page, &make(p, page)));
+            let mut made = alone.collect::<anyhow::Result<Made>>()?;
+            let beside: Vec<_> = site_wide(Run::Beside).collect();
+            let beside =
+                (beside.into_par_iter()).map(|(page, (make, _))| write(page, &make(p, page)));
+            let chapters = around(&p.views.rendered.chapters).map(|at| {
+                let (page, ctx) = pages::chapter(p, at);
+                write(page, &ctx)
+            });
+            made.extend(beside.chain(chapters).collect::<anyhow::Result<Made>>()?);
+            Ok(made)
         },
         || {
-            (0..p.rendered.events.len())
-                .into_par_iter()
+            around(p.cards)
                 .map_init(
                     || p.base.clone(),
-                    |c, i| {
-                        let page = pages::event(p, i, c);
+                    |c, at| {
+                        let page = pages::event(p, at, c);
                         write(page, c)
                     },
                 )
-                .collect()
+                .collect::<anyhow::Result<Vec<_>>>()
         },
     );
-    made.extend(events);
-    made
+    let mut made = made?;
+    made.extend(events?);
+    Ok(made)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every site-wide page has a producer; the chapters and events are made per item.
+    #[test]
+    fn every_site_wide_page_has_a_producer() {
+        for &page in Page::SITE_WIDE {
+            assert!(producer(page).is_some(), "{page:?} has no producer");
+        }
+        assert!(producer(Page::Chapter("c")).is_none());
+        assert!(producer(Page::Event("e")).is_none());
+    }
 }

@@ -1,34 +1,29 @@
-//! Page producers: one function per kind of page, which returns the page's route
-//! ([`Page`]) and its Tera context. A producer only makes the context; the scheduler in
-//! [`crate::render`] decides when it runs and writes the page. The two pages that list
+//! Page producers: one function per kind of page, which makes the page's Tera context. A
+//! site-wide page's producer is given its route ([`Page`]) by the scheduler in
+//! [`crate::render`]; a chapter's or an event's is given the item with its neighbours and
+//! takes its route from it. A producer only makes the context; the scheduler decides when
+//! it runs and writes the page. The two pages that list
 //! every event (the timeline and the print view) are in [`super::listings`].
 
-use super::views::Views;
+use super::timeline::Group;
+use super::views::{Around, Card, Views};
 use crate::config::Config;
-use crate::content::{Content, Event};
-use crate::markdown::stage::{RenderedContent, RenderedEntry};
+use crate::content::Event;
+use crate::markdown::stage::{RenderedChapter, RenderedEntry};
 use crate::routes::{Fragment, Page};
+use serde::Serialize;
 use std::collections::HashMap;
 use tera::Context;
 
-/// A page's route and its context, made when its producer is called.
-pub(crate) type Produced<'a> = (Page<'a>, Context);
-
-/// What every producer reads: the site's views, the context every page starts from, each
-/// event's card HTML and the timeline's groups.
+/// What every producer reads: the site's inputs and views, the context every page starts
+/// from, each event's card and the timeline's groups.
 pub(crate) struct Pages<'a> {
-    pub(crate) config: &'a Config,
-    pub(crate) content: &'a Content,
-    pub(crate) rendered: &'a RenderedContent<'a>,
     pub(crate) views: Views<'a>,
     /// The site-wide part of every page's context (`site`, `site_footer`).
     pub(crate) base: Context,
-    /// Each card is rendered once (`card.html`, which receives `e`) and its HTML reused by
-    /// every page that lists events, by event index. Only the HTML is kept: a page that
-    /// needs an event's fields builds its view again, which costs less than holding ten
-    /// thousand of them.
-    pub(crate) cards: Vec<String>,
-    pub(crate) groups: Vec<super::timeline::Group>,
+    /// Every event's card, in the events' order, each with its event.
+    pub(crate) cards: &'a [Card<'a>],
+    pub(crate) groups: Vec<Group<'a>>,
 }
 
 impl Pages<'_> {
@@ -36,7 +31,7 @@ impl Pages<'_> {
     /// section, title and description.
     pub(crate) fn context(&self, page: Page, title: &str, description: &str) -> Context {
         let mut c = self.base.clone();
-        set_page(&mut c, self.config, page, title, description);
+        set_page(&mut c, self.views.config, page, title, description);
         c
     }
 }
@@ -49,96 +44,112 @@ fn set_page(c: &mut Context, config: &Config, page: Page, title: &str, descripti
     c.insert("description", description);
 }
 
+/// A chapter's card on the home page.
+#[derive(Serialize)]
+struct ChapterCard<'a> {
+    title: &'a str,
+    url: String,
+    order: i64,
+    years: (i32, i32),
+    summary_html: &'a str,
+    events: usize,
+}
+
 /// The home page: its own text (`content/index.md`) and a card for each chapter.
-pub(crate) fn home<'a>(p: &Pages<'a>) -> Produced<'a> {
-    let (config, content) = (p.config, p.content);
+pub(crate) fn home<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
+    let (config, content) = (p.views.config, p.views.content);
     let home_title = content
         .home
         .as_ref()
         .map_or(config.title.as_str(), |h| h.title.as_str());
-    let mut c = p.context(Page::Home, home_title, &config.description);
+    let mut c = p.context(page, home_title, &config.description);
     if let Some(h) = &content.home {
         c.insert("home_title", &h.title);
         c.insert("home_summary", &h.summary);
-        let html = p.rendered.home.as_ref().map_or("", |r| r.html.as_str());
+        let html = p
+            .views
+            .rendered
+            .home
+            .as_ref()
+            .map_or("", |r| r.html.as_str());
         c.insert("home_html", html);
     }
     let mut per_chapter: HashMap<&str, usize> = HashMap::new();
     for e in &content.events {
         *per_chapter.entry(e.chapter.as_str()).or_default() += 1;
     }
-    let chapter_cards: Vec<_> = p
-        .rendered
-        .chapters
-        .iter()
+    let chapter_cards: Vec<_> = (p.views.rendered.chapters.iter())
         .map(|r| {
             let ch = r.chapter;
-            serde_json::json!({
-                "title": ch.title, "url": Page::Chapter(&ch.slug).url(&config.base_path),
-                "order": ch.order, "years": ch.years, "summary_html": r.summary.html,
-                "events": per_chapter.get(ch.slug.as_str()).copied().unwrap_or(0),
-            })
+            ChapterCard {
+                title: &ch.title,
+                url: Page::Chapter(&ch.slug).url(&config.base_path),
+                order: ch.order,
+                years: ch.years,
+                summary_html: &r.summary.html,
+                events: per_chapter.get(ch.slug.as_str()).copied().unwrap_or(0),
+            }
         })
         .collect();
     c.insert("chapters", &chapter_cards);
-    (Page::Home, c)
+    c
 }
 
-/// Chapter `i`'s page: its text, table of contents and event cards.
-pub(crate) fn chapter<'a>(p: &Pages<'a>, i: usize) -> Produced<'a> {
-    let ch = p.rendered.chapters[i].chapter;
-    let page = p.views.chapter_page(i, &p.cards);
+/// A chapter's page (its route is the chapter's): its text, table of contents and event
+/// cards, and links to the chapters before and after it.
+pub(crate) fn chapter<'a>(p: &Pages<'a>, at: Around<RenderedChapter<'a>>) -> (Page<'a>, Context) {
+    let ch = at.item.chapter;
+    let page = p.views.chapter_page(at, p.cards);
     let route = Page::Chapter(&ch.slug);
     let mut c = p.context(route, &ch.title, &page.summary_text);
     c.insert("page", &page);
     (route, c)
 }
 
-/// Event `i`'s page, written into `c`: a context kept by each worker thread, whose
-/// per-page keys are overwritten for each event (copying the site-wide part, every
-/// chapter's link and so on, for each of thousands of pages cost more than rendering
-/// some of them).
-pub(crate) fn event<'a>(p: &Pages<'a>, i: usize, c: &mut Context) -> Page<'a> {
-    let r = &p.rendered.events[i];
+/// An event's page (its route is the event's), written into `c`: a context kept by each
+/// worker thread, whose per-page keys are overwritten for each event (copying the
+/// site-wide part, every chapter's link and so on, for each of thousands of pages cost
+/// more than rendering some of them).
+pub(crate) fn event<'a>(p: &Pages<'a>, at: Around<Card<'a>>, c: &mut Context) -> Page<'a> {
+    let r = at.item.event;
     let route = Page::Event(&r.event.id);
-    set_page(c, p.config, route, &r.event.title, &r.summary.text);
-    let card = p.views.event(i, p.cards[i].clone());
-    c.insert("page", &p.views.event_page(i, card));
+    set_page(c, p.views.config, route, &r.event.title, &r.summary.text);
+    c.insert("page", &p.views.event_page(at));
     route
 }
 
 /// The sources page: every source, with what rests on it.
-pub(crate) fn sources<'a>(p: &Pages<'a>) -> Produced<'a> {
+pub(crate) fn sources<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     let description = "The texts every chapter and event of the documentary rests on.";
-    let mut c = p.context(Page::Sources, "Sources", description);
+    let mut c = p.context(page, "Sources", description);
     c.insert("sources", &p.views.sources());
-    (Page::Sources, c)
+    c
 }
 
 /// The people page (`entries.html`).
-pub(crate) fn people<'a>(p: &Pages<'a>) -> Produced<'a> {
+pub(crate) fn people<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     let heading = ("People", "Who is who in the documentary.");
     entries(
         p,
-        Page::People,
+        page,
         heading,
-        &p.rendered.people,
+        &p.views.rendered.people,
         Fragment::Person,
         |e| &e.people,
     )
 }
 
 /// The places page (`entries.html`).
-pub(crate) fn places<'a>(p: &Pages<'a>) -> Produced<'a> {
+pub(crate) fn places<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     let heading = (
         "Places",
         "The places where the documentary's events happened.",
     );
     entries(
         p,
-        Page::Places,
+        page,
         heading,
-        &p.rendered.places,
+        &p.views.rendered.places,
         Fragment::Place,
         |e| &e.places,
     )
@@ -153,30 +164,28 @@ fn entries<'a>(
     list: &'a [RenderedEntry<'a>],
     fragment: fn(&'a str) -> Fragment<'a>,
     of: fn(&Event) -> &[String],
-) -> Produced<'a> {
+) -> Context {
     let mut c = p.context(page, heading, description);
     c.insert("entries", &p.views.entries(list, fragment, of));
     c.insert("kind", page.section());
     c.insert("heading", heading);
-    (page, c)
+    c
 }
 
 /// The tags page: every tag with its events.
-pub(crate) fn tags<'a>(p: &Pages<'a>) -> Produced<'a> {
-    let mut c = p.context(Page::Tags, "Tags", "The documentary's events by theme.");
+pub(crate) fn tags<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
+    let mut c = p.context(page, "Tags", "The documentary's events by theme.");
     c.insert("tags", &p.views.tags());
-    (Page::Tags, c)
+    c
 }
 
 /// The search page (its script reads `search.json`).
-pub(crate) fn search<'a>(p: &Pages<'a>) -> Produced<'a> {
+pub(crate) fn search<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     let description = "Search the chapters, events, people and places of the documentary.";
-    (Page::Search, p.context(Page::Search, "Search", description))
+    p.context(page, "Search", description)
 }
 
 /// The page a server shows for a missing path (`404.html`).
-pub(crate) fn not_found<'a>(p: &Pages<'a>) -> Produced<'a> {
-    let description = &p.config.description;
-    let c = p.context(Page::NotFound, "Page not found", description);
-    (Page::NotFound, c)
+pub(crate) fn not_found<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
+    p.context(page, "Page not found", &p.views.config.description)
 }

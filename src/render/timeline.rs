@@ -1,4 +1,5 @@
-//! The timeline stage: events grouped by era, and `timeline.json` in the TimelineJS3 format.
+//! A render helper for the timeline: events grouped by era (the bands of the timeline
+//! and print pages), and `timeline.json` in the TimelineJS3 format.
 //!
 //! Events are already in date order (the content stage sorts them). Each falls in the era
 //! whose span holds its start date; events outside every era are grouped under "Other
@@ -8,10 +9,10 @@
 //! (titles, era names, display dates, chapter names, the site's description) is
 //! HTML-escaped there (control characters dropped); the `text` of an event is its summary's HTML, already safe.
 
+use super::views::Card;
 use crate::config::{Config, Era};
 use crate::content::Content;
 use crate::markdown::stage::RenderedEvent;
-use serde::Serialize;
 use serde_json::{json, Value};
 
 /// A plain string as HTML, for the fields TimelineJS3 renders as HTML; control characters
@@ -30,18 +31,17 @@ fn html(s: &str) -> String {
     o
 }
 
-/// One band of the timeline page and the events in it (indices into `Content::events`).
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct Group {
-    pub id: String,
-    pub name: String,
-    pub start: Option<String>,
-    pub end: Option<String>,
-    pub events: Vec<usize>,
+/// One band of the timeline page and the events in it, each with its card.
+pub(crate) struct Group<'c> {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) start: Option<String>,
+    pub(crate) end: Option<String>,
+    pub(crate) events: Vec<&'c Card<'c>>,
 }
 
-/// Groups events by era, in era order; an "other" group collects the rest.
-pub(crate) fn group(config: &Config, content: &Content) -> Vec<Group> {
+/// Groups the events of `cards` by era, in era order; an "other" group collects the rest.
+pub(crate) fn group<'c>(config: &Config, cards: &'c [Card<'c>]) -> Vec<Group<'c>> {
     let mut groups: Vec<Group> = config
         .eras
         .iter()
@@ -60,13 +60,13 @@ pub(crate) fn group(config: &Config, content: &Content) -> Vec<Group> {
         end: None,
         events: Vec::new(),
     };
-    for (i, ev) in content.events.iter().enumerate() {
+    for card in cards {
         match config
-            .era_of(&ev.date)
+            .era_of(&card.event.event.date)
             .and_then(|era| groups.iter_mut().find(|g| g.id == era.id))
         {
-            Some(g) => g.events.push(i),
-            None => other.events.push(i),
+            Some(g) => g.events.push(card),
+            None => other.events.push(card),
         }
     }
     if !other.events.is_empty() {

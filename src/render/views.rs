@@ -6,10 +6,11 @@
 
 use crate::config::Config;
 use crate::content::{Content, Entry, Event};
-use crate::markdown::stage::{RenderedContent, RenderedEntry, RenderedEvent};
+use crate::markdown::stage::{RenderedChapter, RenderedContent, RenderedEntry, RenderedEvent};
 use crate::markdown::{Heading, Rendered};
 use crate::routes::{Fragment, Page};
 use crate::text::{fold, slugify};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -165,21 +166,64 @@ fn has_code(html: &str) -> bool {
     html.contains("<span class=\"hl-")
 }
 
-/// Builds the views shared by several pages.
+/// An event's card (`card.html`, which receives `e`), rendered once with the event it
+/// shows and reused by every page that lists events. Only the HTML is kept: a page that
+/// needs an event's fields builds its view again, which costs less than holding ten
+/// thousand of them.
+pub(crate) struct Card<'a> {
+    pub(crate) event: &'a RenderedEvent<'a>,
+    pub(crate) html: String,
+}
+
+/// An item of a list with its neighbours in the same list (a page's previous and next).
+pub(crate) struct Around<'l, T> {
+    pub(crate) prev: Option<&'l T>,
+    pub(crate) item: &'l T,
+    pub(crate) next: Option<&'l T>,
+}
+
+/// Every item of `list` with its neighbours, in parallel.
+pub(crate) fn around<T: Sync>(list: &[T]) -> impl IndexedParallelIterator<Item = Around<'_, T>> {
+    (0..list.len()).into_par_iter().map(move |i| Around {
+        prev: i.checked_sub(1).map(|p| &list[p]),
+        item: &list[i],
+        next: list.get(i + 1),
+    })
+}
+
+/// What the render stage reads (the site's settings, the checked content and its rendered
+/// Markdown, each text with its item), and the views shared by several pages built from it.
+#[derive(Clone, Copy)]
 pub(crate) struct Views<'a> {
-    pub config: &'a Config,
-    pub content: &'a Content,
-    pub rendered: &'a RenderedContent<'a>,
-    pub base: &'a str,
+    pub(crate) config: &'a Config,
+    pub(crate) content: &'a Content,
+    pub(crate) rendered: &'a RenderedContent<'a>,
 }
 
 impl<'a> Views<'a> {
+    pub(crate) fn new(
+        config: &'a Config,
+        content: &'a Content,
+        rendered: &'a RenderedContent<'a>,
+    ) -> Self {
+        Views {
+            config,
+            content,
+            rendered,
+        }
+    }
+
+    /// The site's base path, which every link starts with.
+    fn base(&self) -> &'a str {
+        &self.config.base_path
+    }
+
     pub(crate) fn site(&self) -> SiteView {
         SiteView {
             title: self.config.title.clone(),
             description: self.config.description.clone(),
             base_url: self.config.base_url.clone(),
-            base_path: self.base.to_string(),
+            base_path: self.base().to_string(),
             language: self.config.language.clone(),
             author: self.config.author.clone(),
             chapters: self
@@ -196,14 +240,14 @@ impl<'a> Views<'a> {
     fn chapter_link(&self, slug: &str, title: &str) -> Link {
         Link {
             title: title.to_string(),
-            url: Page::Chapter(slug).url(self.base),
+            url: Page::Chapter(slug).url(self.base()),
         }
     }
 
     pub(crate) fn event_link(&self, e: &Event) -> Link {
         Link {
             title: e.title.clone(),
-            url: Page::Event(&e.id).url(self.base),
+            url: Page::Event(&e.id).url(self.base()),
         }
     }
 
@@ -220,22 +264,21 @@ impl<'a> Views<'a> {
                     .iter()
                     .find(|p| &p.id == id)
                     .map_or_else(|| id.clone(), |p| p.name.clone()),
-                url: fragment(id).url(self.base),
+                url: fragment(id).url(self.base()),
             })
             .collect()
     }
 
-    /// Event `i` as a card; `card_html` is its rendered card, or empty while the card itself
-    /// is being rendered.
-    pub(crate) fn event(&self, i: usize, card_html: String) -> EventView {
-        let r = &self.rendered.events[i];
+    /// An event as its card shows it, without the card's HTML (`card_html` is empty): what
+    /// `card.html` receives.
+    pub(crate) fn event(&self, r: &RenderedEvent) -> EventView {
         let e = r.event;
         let chapter = self.content.chapter(&e.chapter);
         EventView {
             id: e.id.clone(),
             title: e.title.clone(),
-            url: Page::Event(&e.id).url(self.base),
-            timeline_url: Fragment::OnTimeline(&e.id).url(self.base),
+            url: Page::Event(&e.id).url(self.base()),
+            timeline_url: Fragment::OnTimeline(&e.id).url(self.base()),
             date: e.date.iso(),
             end_date: e.end_date.map(|d| d.iso()),
             display_date: e.display_date.clone(),
@@ -252,7 +295,7 @@ impl<'a> Views<'a> {
                 .map(|t| {
                     let id = slugify(t);
                     Named {
-                        url: Fragment::Tag(&id).url(self.base),
+                        url: Fragment::Tag(&id).url(self.base()),
                         id,
                         name: t.clone(),
                     }
@@ -274,12 +317,20 @@ impl<'a> Views<'a> {
                         .iter()
                         .find(|w| w.id == s.id)
                         .map_or_else(String::new, |w| w.title.clone()),
-                    url: Fragment::Source(&s.id).url(self.base),
+                    url: Fragment::Source(&s.id).url(self.base()),
                     note: s.note.clone(),
                 })
                 .collect(),
             era: self.era_of(e).to_string(),
-            card_html,
+            card_html: String::new(),
+        }
+    }
+
+    /// A card's event with the card's HTML.
+    pub(crate) fn carded(&self, card: &Card) -> EventView {
+        EventView {
+            card_html: card.html.clone(),
+            ..self.event(card.event)
         }
     }
 
@@ -290,15 +341,14 @@ impl<'a> Views<'a> {
             .map_or("other-dates", |x| x.id.as_str())
     }
 
-    /// Event `i` in a long listing, with its card's HTML when the listing shows cards.
-    pub(crate) fn listed(&self, i: usize, card_html: Option<&'a str>) -> ListedEvent<'a> {
-        let r = &self.rendered.events[i];
+    /// An event in a long listing, without its card's HTML.
+    pub(crate) fn listed<'l>(&self, r: &'l RenderedEvent<'a>) -> ListedEvent<'l> {
         let e = r.event;
         ListedEvent {
             id: &e.id,
             title: &e.title,
-            url: Page::Event(&e.id).url(self.base),
-            timeline_url: Fragment::OnTimeline(&e.id).url(self.base),
+            url: Page::Event(&e.id).url(self.base()),
+            timeline_url: Fragment::OnTimeline(&e.id).url(self.base()),
             date: e.date.iso(),
             end_date: e.end_date.map(|d| d.iso()),
             display_date: &e.display_date,
@@ -307,77 +357,74 @@ impl<'a> Views<'a> {
             summary_text: &r.summary.text,
             chapter_slug: &e.chapter,
             era: self.era_of(e),
-            card_html,
+            card_html: None,
         }
     }
 
-    pub(crate) fn event_page(&self, i: usize, card: EventView) -> EventPage {
-        let events = &self.rendered.events;
-        let r = &events[i];
+    /// An event's page, from its card, with the events before and after it on the site.
+    pub(crate) fn event_page(&self, at: Around<Card>) -> EventPage {
+        let r = at.item.event;
         EventPage {
-            card,
+            card: self.carded(at.item),
             body_html: r.body.html.clone(),
             has_code: has_code(&r.body.html),
             disputed_html: r.disputed.as_ref().map(|d| d.html.clone()),
-            prev: i.checked_sub(1).map(|p| self.event_link(events[p].event)),
-            next: events.get(i + 1).map(|n| self.event_link(n.event)),
+            prev: at.prev.map(|p| self.event_link(p.event.event)),
+            next: at.next.map(|n| self.event_link(n.event.event)),
         }
     }
 
-    /// Chapter `i`'s page; `cards` holds every event's card HTML, by event index.
-    pub(crate) fn chapter_page(&self, i: usize, cards: &[String]) -> ChapterPage {
-        let r = &self.rendered.chapters[i];
+    /// A chapter's page, with the chapters before and after it; `cards` holds every
+    /// event's card.
+    pub(crate) fn chapter_page(&self, at: Around<RenderedChapter>, cards: &[Card]) -> ChapterPage {
+        let r = at.item;
         let (c, body) = (r.chapter, &r.body);
-        let chapters = &self.content.chapters;
+        let link = |n: &RenderedChapter| self.chapter_link(&n.chapter.slug, &n.chapter.title);
         ChapterPage {
             slug: c.slug.clone(),
             title: c.title.clone(),
             order: c.order,
-            url: Page::Chapter(&c.slug).url(self.base),
+            url: Page::Chapter(&c.slug).url(self.base()),
             summary_html: r.summary.html.clone(),
             summary_text: r.summary.text.clone(),
             years: c.years,
             body_html: body.html.clone(),
             has_code: has_code(&body.html),
             toc: body.toc.iter().filter(|h| h.level <= 3).cloned().collect(),
-            events: (self.rendered.events.iter().enumerate())
-                .filter(|(_, e)| e.event.chapter == c.slug)
-                .map(|(j, _)| self.event(j, cards[j].clone()))
+            events: (cards.iter())
+                .filter(|card| card.event.event.chapter == c.slug)
+                .map(|card| self.carded(card))
                 .collect(),
-            prev: i
-                .checked_sub(1)
-                .map(|p| self.chapter_link(&chapters[p].slug, &chapters[p].title)),
-            next: chapters
-                .get(i + 1)
-                .map(|n| self.chapter_link(&n.slug, &n.title)),
+            prev: at.prev.map(link),
+            next: at.next.map(link),
             words: body.text.split_whitespace().count(),
         }
     }
 
-    /// For each id the events name (`ids(event)`), the indices of those events, in
-    /// order and each once: one pass over the events, however long the registries.
+    /// For each id the events name (`ids(event)`), those events, in order and each once:
+    /// one pass over the events, however long the registries.
     fn events_by_id<'e, I: Iterator<Item = &'e str>>(
         &'e self,
         ids: impl Fn(&'e RenderedEvent<'a>) -> I,
-    ) -> HashMap<&'e str, Vec<usize>> {
-        let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, e) in self.rendered.events.iter().enumerate() {
+    ) -> HashMap<&'e str, Vec<&'e RenderedEvent<'a>>> {
+        let mut by_id: HashMap<&str, Vec<&RenderedEvent>> = HashMap::new();
+        for e in &self.rendered.events {
             for id in ids(e) {
                 let list = by_id.entry(id).or_default();
-                if list.last() != Some(&i) {
-                    list.push(i);
+                if !list.last().is_some_and(|l| std::ptr::eq(*l, e)) {
+                    list.push(e);
                 }
             }
         }
         by_id
     }
 
-    /// Links to the events at `indices` (none when there are none).
-    fn event_links(&self, indices: Option<&Vec<usize>>) -> Vec<Link> {
-        indices
+    /// Links to `events` (none when there are none).
+    fn event_links(&self, events: Option<&Vec<&RenderedEvent>>) -> Vec<Link> {
+        events
             .into_iter()
             .flatten()
-            .map(|&i| self.event_link(self.rendered.events[i].event))
+            .map(|r| self.event_link(r.event))
             .collect()
     }
 
@@ -405,7 +452,7 @@ impl<'a> Views<'a> {
                         detail: p.detail.clone(),
                         summary_html: r.html.clone(),
                         events: self.event_links(named.get(p.id.as_str())),
-                        url: fragment(&p.id).url(self.base),
+                        url: fragment(&p.id).url(self.base()),
                     }
                 },
             )

@@ -23,6 +23,7 @@
 
 use super::live::{LIVE_JS, LIVE_PATH, POLL_PATH};
 use super::snapshot::{Shared, Snapshot};
+use crate::routes::{DataFile, Page, Served};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
@@ -157,7 +158,7 @@ fn file(req: &Request<Incoming>, path: &str, now: &Snapshot) -> Response<Body> {
             r
         }
         Found::Nothing => {
-            let body = match now.files.get("404.html") {
+            let body = match now.files.get(&Page::NotFound.file()) {
                 Some(b) => b.clone(),
                 None => {
                     Bytes::from_static(b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>")
@@ -385,21 +386,11 @@ fn lookup<V>(files: &BTreeMap<String, V>, raw: &str) -> Found {
     if rel.contains('\\') || rel.contains('\0') || rel.split('/').any(|s| s == ".." || s == ".") {
         return Found::Nothing;
     }
-    if rel.is_empty() || rel.ends_with('/') {
-        let index = format!("{rel}index.html");
-        return if files.contains_key(&index) {
-            Found::File(index)
-        } else {
-            Found::Nothing
-        };
+    match crate::routes::served(rel, |c| files.contains_key(c)) {
+        Some(Served::File(file)) => Found::File(file),
+        Some(Served::Folder(_)) => Found::Redirect(format!("{raw}/")),
+        None => Found::Nothing,
     }
-    if files.contains_key(rel) {
-        return Found::File(rel.to_string());
-    }
-    if files.contains_key(&format!("{rel}/index.html")) {
-        return Found::Redirect(format!("{raw}/"));
-    }
-    Found::Nothing
 }
 
 /// The media type of a file, by its extension.
@@ -426,7 +417,7 @@ fn mime(name: &str) -> &'static str {
         "webm" => "video/webm",
         "mp3" => "audio/mpeg",
         "wasm" => "application/wasm",
-        _ if name == "CNAME" || name.ends_with("/CNAME") => "text/plain; charset=utf-8",
+        _ if name.rsplit('/').next() == Some(DataFile::Cname.file()) => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
 }

@@ -1,4 +1,6 @@
-//! What a published site carries besides its pages: `sitemap.xml`, `robots.txt`, an Atom
+//! The data files: every file the build makes besides the pages, one function per
+//! [`DataFile`]. `timeline.json` (the timeline in the TimelineJS3 format),
+//! `highlight.css` (the code highlighting's colours), `sitemap.xml`, `robots.txt`, an Atom
 //! feed of chapters and events (`atom.xml`), `.nojekyll` (GitHub Pages must not run
 //! Jekyll over the output), `CNAME` when `site.toml` names a domain, and the search index
 //! (`search.json`) that the search page reads.
@@ -14,48 +16,63 @@
 //! `config` has checked for whitespace and controls; `search.json` is JSON that the
 //! search page shows as text.
 
+use super::views::Views;
 use crate::config::Config;
 use crate::content::Content;
-use crate::markdown::stage::RenderedContent;
+use crate::markdown::stage::{RenderedContent, RenderedEntry};
+use crate::output::Output;
 use crate::routes::{DataFile, Fragment, Page};
 use crate::text::escape_html;
 use crate::text::fold;
 use serde_json::json;
 
-/// Makes the extra files and hands each to `put` as soon as it is made; returns how many.
-pub(crate) fn write_files(
-    config: &Config,
-    content: &Content,
-    rendered: &RenderedContent,
-    put: impl Fn(&str, Vec<u8>),
-) -> usize {
-    let mut n = 0;
-    let mut put = |path: &str, bytes: Vec<u8>| {
-        n += 1;
-        put(path, bytes)
-    };
-    put(
-        DataFile::Sitemap.file(),
-        sitemap(config, content).into_bytes(),
-    );
-    put(
-        DataFile::Robots.file(),
-        format!(
-            "User-agent: *\nAllow: /\nSitemap: {}\n",
-            DataFile::Sitemap.url(&config.base_url)
-        )
-        .into_bytes(),
-    );
-    put(DataFile::Feed.file(), feed(config, rendered).into_bytes());
-    put(DataFile::NoJekyll.file(), Vec::new());
-    put(
-        DataFile::SearchIndex.file(),
-        search_index(config, rendered).into_bytes(),
-    );
-    if let Some(domain) = &config.domain {
-        put(DataFile::Cname.file(), format!("{domain}\n").into_bytes());
+/// Every file the build made, by output path, with the template that rendered it (none
+/// for a data file): a file of `static/` with one of these paths is an error, never a
+/// silent replacement.
+pub(crate) type Made = std::collections::HashMap<String, Option<&'static str>>;
+
+/// Writes every data file, each as soon as it is made so that only one is in memory at a
+/// time, and adds them to `made`. All are written even when one fails; the first failure
+/// (a system error) is returned.
+pub(crate) fn write_all(v: Views, out: &Output, made: &mut Made) -> anyhow::Result<()> {
+    let mut failed = None;
+    for &file in DataFile::ALL {
+        let Some(bytes) = make(file, v) else { continue };
+        made.insert(file.file().to_string(), None);
+        if let Err(e) = out.put(file.file(), bytes) {
+            failed.get_or_insert(e);
+        }
     }
-    n
+    failed.map_or(Ok(()), Err)
+}
+
+/// The bytes of `file`, or none when the site has no such file (`CNAME` without a domain).
+fn make(file: DataFile, v: Views) -> Option<Vec<u8>> {
+    let (config, content, rendered) = (v.config, v.content, v.rendered);
+    Some(match file {
+        DataFile::TimelineJson => timeline_json(config, content, rendered),
+        DataFile::HighlightCss => crate::markdown::highlight::stylesheet().into_bytes(),
+        DataFile::Sitemap => sitemap(config, content).into_bytes(),
+        DataFile::Robots => robots(config).into_bytes(),
+        DataFile::Feed => feed(config, rendered).into_bytes(),
+        DataFile::NoJekyll => Vec::new(),
+        DataFile::SearchIndex => search_index(config, rendered).into_bytes(),
+        DataFile::Cname => format!("{}\n", config.domain.as_ref()?).into_bytes(),
+    })
+}
+
+/// `timeline.json`: the timeline in the TimelineJS3 format.
+fn timeline_json(config: &Config, content: &Content, rendered: &RenderedContent) -> Vec<u8> {
+    let tl = super::timeline::timelinejs(config, content, &rendered.events);
+    serde_json::to_vec_pretty(&tl).unwrap_or_default()
+}
+
+/// `robots.txt`: everything allowed, and where the sitemap is.
+fn robots(config: &Config) -> String {
+    format!(
+        "User-agent: *\nAllow: /\nSitemap: {}\n",
+        DataFile::Sitemap.url(&config.base_url)
+    )
 }
 
 /// Text escaped for XML, without the characters XML 1.0 cannot hold.
@@ -190,23 +207,25 @@ fn search_index(config: &Config, r: &RenderedContent) -> String {
             &format!("{} — {}", e.display_date, sum.text),
         ));
     }
-    for (p, s) in r.people.iter().map(|p| (p.entry, &p.summary)) {
-        let aliases = p.aliases.join(", ");
-        docs.push(doc(
-            "Person",
-            &p.name,
-            Fragment::Person(&p.id).url(base),
-            &format!("{aliases} {}", s.text),
-        ));
-    }
-    for (p, s) in r.places.iter().map(|p| (p.entry, &p.summary)) {
-        let aliases = p.aliases.join(", ");
-        docs.push(doc(
-            "Place",
-            &p.name,
-            Fragment::Place(&p.id).url(base),
-            &format!("{aliases} {}", s.text),
-        ));
+    type Registry<'r> = (
+        &'r str,
+        &'r [RenderedEntry<'r>],
+        fn(&'r str) -> Fragment<'r>,
+    );
+    let registries: [Registry; 2] = [
+        ("Person", &r.people, Fragment::Person),
+        ("Place", &r.places, Fragment::Place),
+    ];
+    for (kind, list, fragment) in registries {
+        for (p, s) in list.iter().map(|p| (p.entry, &p.summary)) {
+            let aliases = p.aliases.join(", ");
+            docs.push(doc(
+                kind,
+                &p.name,
+                fragment(&p.id).url(base),
+                &format!("{aliases} {}", s.text),
+            ));
+        }
     }
     // Compact: drop empty folded forms.
     for d in &mut docs {
