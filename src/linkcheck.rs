@@ -87,7 +87,7 @@ pub(crate) fn internal(
     pages: &HashMap<&str, ScannedPage>,
     base_url: &str,
     base_path: &str,
-) -> Vec<Diagnostic> {
+) -> Diagnostics {
     let site = Site {
         files,
         pages,
@@ -132,7 +132,7 @@ pub(crate) fn internal(
     out.sort_by(|a, b| {
         (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message))
     });
-    out
+    Diagnostics(out)
 }
 
 /// The built site a link is checked against.
@@ -280,7 +280,7 @@ pub(crate) fn external_links(
 pub(crate) fn external(
     links: &BTreeMap<String, String>,
     located: &HashMap<String, crate::diag::Span>,
-) -> Vec<Diagnostic> {
+) -> Diagnostics {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(15)))
         .http_status_as_error(false)
@@ -312,7 +312,7 @@ pub(crate) fn external(
     out.sort_by(|a, b| {
         (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message))
     });
-    out
+    Diagnostics(out)
 }
 
 fn ask(agent: &ureq::Agent, url: &str) -> Result<u16, String> {
@@ -344,10 +344,10 @@ mod tests {
             br#"<main id="main"><h2 id="main">M</h2><p id="x"></p><p id="main"></p><p id="y"></p></main>"#.to_vec(),
         );
         let d = internal(&files, &scan_pages(&files), "http://s.test/", "/");
-        let shown: Vec<String> = d
-            .iter()
-            .map(|d| format!("{}: {}", d.location(), d.message))
-            .collect();
+        let shown: Vec<String> =
+            d.0.iter()
+                .map(|d| format!("{}: {}", d.location(), d.message))
+                .collect();
         assert_eq!(
             shown,
             ["public/a/index.html: duplicate id `main`: more than one element of the page has it"]
@@ -363,7 +363,7 @@ mod tests {
         );
         files.insert("a/index.html".to_string(), br#"<h2 id="x">X</h2>"#.to_vec());
         let d = internal(&files, &scan_pages(&files), "http://site.test/r/", "/r/");
-        let msgs: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
+        let msgs: Vec<String> = d.0.iter().map(|d| d.message.clone()).collect();
         assert_eq!(
             msgs,
             [

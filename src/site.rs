@@ -105,15 +105,10 @@ pub fn check(opts: &CheckOptions) -> Result<BuildStats, BuildError> {
     let files = out.commit()?.unwrap_or_default();
     let config = &built.config;
     let pages = crate::linkcheck::scan_pages(&files);
-    let mut diags = Diagnostics(crate::linkcheck::internal(
-        &files,
-        &pages,
-        &config.base_url,
-        &config.base_path,
-    ));
+    let mut diags = crate::linkcheck::internal(&files, &pages, &config.base_url, &config.base_path);
     if opts.external {
         let links = crate::linkcheck::external_links(&pages, &config.base_url);
-        diags.extend(crate::linkcheck::external(&links, &built.external));
+        diags.extend(crate::linkcheck::external(&links, &built.external).0);
     }
     if diags.is_empty() {
         Ok(built.stats)

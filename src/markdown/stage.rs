@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::content::{Chapter, Content, Entry, Event, Source};
-use crate::diag::{Diagnostic, Diagnostics, Sink};
+use crate::diag::{Diagnostics, Sink};
 use crate::markdown::{render, RenderOptions, Rendered, Resolver};
 use crate::routes;
 use rayon::prelude::*;
@@ -74,12 +74,12 @@ pub fn render_markdown<'a>(
         places: entries(&content.places),
     };
     diags.extend(sink.into_diagnostics().0);
-    diags.extend(check_anchors(content, &rendered));
+    check_anchors(content, &rendered, diags);
     rendered
 }
 
 /// Every `@/page.md#anchor` must name an id on that page.
-fn check_anchors(content: &Content, r: &RenderedContent) -> Vec<Diagnostic> {
+fn check_anchors(content: &Content, r: &RenderedContent, diags: &mut Diagnostics) {
     let mut ids: HashMap<String, &HashSet<String>> = HashMap::new();
     if let Some(h) = &r.home {
         ids.insert(routes::HOME_KEY.into(), &h.ids);
@@ -90,9 +90,7 @@ fn check_anchors(content: &Content, r: &RenderedContent) -> Vec<Diagnostic> {
     for e in &r.events {
         ids.insert(routes::content_key(&e.event.body.path), &e.body.ids);
     }
-    let all = r.all();
-    let mut out = Vec::new();
-    for rendered in all {
+    for rendered in r.all() {
         for l in rendered
             .links
             .iter()
@@ -113,11 +111,10 @@ fn check_anchors(content: &Content, r: &RenderedContent) -> Vec<Diagnostic> {
                         d = d.with_hint(h);
                     }
                 }
-                out.push(d);
+                diags.push(d);
             }
         }
     }
-    out
 }
 
 /// Rendered Markdown of every text in the content, each with the item it belongs to.
