@@ -77,35 +77,26 @@ fn make_stylesheet() -> String {
     let scope = |css: &str, prefix: &str| -> String {
         let mut out = String::new();
         for rule in css.split_inclusive('}') {
-            match rule.split_once('{') {
-                Some((sel, body))
-                    if !sel.trim().is_empty() && !sel.trim_start().starts_with("/*") =>
-                {
-                    let sels: Vec<String> = sel
-                        .split(',')
-                        .map(|s| format!("{prefix} {}", s.trim()))
-                        .collect();
-                    out.push_str(&sels.join(", "));
-                    out.push_str(" {");
-                    out.push_str(body);
-                    out.push('\n');
-                }
-                Some((sel, body)) => {
-                    // A leading comment: keep the selector part after it.
-                    let clean = sel.rsplit("*/").next().unwrap_or("").trim();
-                    if !clean.is_empty() {
-                        let sels: Vec<String> = clean
-                            .split(',')
-                            .map(|s| format!("{prefix} {}", s.trim()))
-                            .collect();
-                        out.push_str(&sels.join(", "));
-                        out.push_str(" {");
-                        out.push_str(body);
-                        out.push('\n');
-                    }
-                }
-                None => {}
+            let Some((sel, body)) = rule.split_once('{') else {
+                continue;
+            };
+            // A selector after a leading comment: the part after the comment.
+            let sel = if sel.trim().is_empty() || sel.trim_start().starts_with("/*") {
+                sel.rsplit("*/").next().unwrap_or("").trim()
+            } else {
+                sel
+            };
+            if sel.is_empty() {
+                continue;
             }
+            let sels: Vec<String> = sel
+                .split(',')
+                .map(|s| format!("{prefix} {}", s.trim()))
+                .collect();
+            out.push_str(&sels.join(", "));
+            out.push_str(" {");
+            out.push_str(body);
+            out.push('\n');
         }
         out
     };
