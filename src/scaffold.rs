@@ -156,7 +156,7 @@ fn chapter(root: &Path, slug: &str) -> Result<String> {
 
 /// A readable title from a slug: a leading date (`1930-`, `1930-07-`, `1930-07-04-`)
 /// dropped, `-` and `_` as spaces, the first letter capitalised (`1930-new-lens` → "New
-/// lens"). A slug that is only a date keeps it.
+/// lens"). A slug that is only a date (or numbers) keeps them all.
 fn title_of(slug: &str) -> String {
     let mut rest = slug;
     for width in [4, 2, 2] {
@@ -170,6 +170,9 @@ fn title_of(slug: &str) -> String {
             }
             _ => break,
         }
+    }
+    if rest.bytes().all(|b| b.is_ascii_digit()) {
+        rest = slug; // only a date: keep it all
     }
     let words: Vec<&str> = rest.split(['-', '_']).filter(|w| !w.is_empty()).collect();
     let words = words.join(" ");
@@ -285,4 +288,26 @@ fn first_source(root: &Path) -> Result<Option<String>> {
 fn refused(diags: Diagnostics) -> anyhow::Error {
     let text = diags.to_string();
     anyhow::anyhow!("{}", text.strip_prefix("error: ").unwrap_or(&text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::title_of;
+
+    #[test]
+    fn a_title_drops_a_leading_date_and_reads_as_words() {
+        for (slug, title) in [
+            ("1930-new-lens", "New lens"),
+            ("1930-07-new-lens", "New lens"),
+            ("1930-07-04-new_lens", "New lens"),
+            ("new--lens", "New lens"),
+            ("12-angry-men", "12 angry men"),
+            ("1930", "1930"),
+            ("1930-07", "1930 07"),
+            ("1930-1984", "1930 1984"),
+            ("first-chapter", "First chapter"),
+        ] {
+            assert_eq!(title_of(slug), title, "{slug}");
+        }
+    }
 }
