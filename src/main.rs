@@ -83,7 +83,7 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Write a new event or chapter with front matter ready to fill in.
+    /// Write a new event or chapter as a draft, with front matter ready to fill in.
     New {
         #[command(subcommand)]
         what: NewCommand,
@@ -92,15 +92,19 @@ enum Command {
 
 #[derive(Subcommand)]
 enum NewCommand {
-    /// content/events/<slug>.md
+    /// content/events/<slug>.md (a draft in the first chapter, citing the first source)
     Event {
+        /// The file name, without `.md` (e.g. my-event); the title is made from it.
         slug: String,
         /// The date: YYYY, YYYY-MM or YYYY-MM-DD.
         #[arg(long)]
         date: String,
     },
     /// content/chapters/<slug>.md (a draft, ordered after the others)
-    Chapter { slug: String },
+    Chapter {
+        /// The file name, without `.md` (e.g. first-chapter); the title is made from it.
+        slug: String,
+    },
 }
 
 /// Runs the command; a system error comes back here and is printed once, its whole chain

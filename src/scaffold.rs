@@ -1,15 +1,19 @@
-//! `new`: writes a new event or chapter with valid front matter, ready to fill in.
+//! `new`: writes a new event or chapter as a draft with valid front matter, ready to fill in.
 //!
 //! `new event <slug> --date YYYY[-MM[-DD]]` writes `content/events/<slug>.md`; `new chapter
-//! <slug>` writes `content/chapters/<slug>.md` with the next free `order`. Neither ever
-//! overwrites a file; both check the slug and the date with the same rules as the build,
-//! so what they write builds as it is (an event names the first chapter and the first
-//! source of the site, to be replaced).
+//! <slug>` writes `content/chapters/<slug>.md` with the next free `order`. Both write
+//! `draft = true` and a title made from the slug (`1930-new-lens` → "New lens"). Neither
+//! ever overwrites a file; both check the slug and the date with the same rules as the
+//! build, so what they write builds as it is: an event names the site's first chapter by
+//! `order` and its first source, and is refused, with what to do, while the site has no
+//! chapter or no source; a chapter's `years` span the site's eras (else its events, else a
+//! placeholder year to set). The scaffolds' words are neutral: nothing of one documentary.
 //!
-//! The files `new` reads (the chapters, for the next `order`; `content/sources.toml`, for
-//! the first source) are read through the build's [`Fence`]: a symlink leading out of
-//! `content/`, a named pipe or a device is an error naming it, and nothing is waited on. The
-//! folder written into must lie inside `content/` too.
+//! The files `new` reads (the chapters' and events' front matter, `content/sources.toml`)
+//! are read through the build's [`Fence`]: a symlink leading out of `content/`, a named
+//! pipe or a device is an error naming it, and nothing is waited on. A chapter or event
+//! whose front matter does not parse is skipped (the build reports it). The folder written
+//! into must lie inside `content/` too.
 
 use crate::date::Date;
 use crate::diag::Diagnostics;
@@ -28,13 +32,13 @@ pub enum NewPage {
 
 /// Writes the file and returns its path (relative to `root`).
 pub fn create(root: &Path, page: &NewPage) -> Result<PathBuf> {
-    let (slug, dir) = match page {
-        NewPage::Event { slug, .. } => (slug, "content/events"),
-        NewPage::Chapter { slug } => (slug, "content/chapters"),
+    let (slug, dir, example) = match page {
+        NewPage::Event { slug, .. } => (slug, "content/events", "my-event"),
+        NewPage::Chapter { slug } => (slug, "content/chapters", "first-chapter"),
     };
     if !is_slug(slug) {
         bail!(
-            "`{slug}` cannot be a file name here: use lowercase letters, digits, `-` and `_` (for example 1957-ho-visit)"
+            "`{slug}` cannot be a file name here: use lowercase letters, digits, `-` and `_` (for example {example})"
         );
     }
     if !root.join("site.toml").is_file() {
@@ -72,14 +76,17 @@ pub fn create(root: &Path, page: &NewPage) -> Result<PathBuf> {
 
 fn event(root: &Path, slug: &str, date: &str) -> Result<String> {
     Date::parse(date).map_err(|e| anyhow::anyhow!("--date {date}: {}", e.message))?;
-    let chapter = first_chapter(root)?.unwrap_or_default();
-    let source = first_source(root)?.unwrap_or_default();
-    let title = slug.replace(['-', '_'], " ");
+    let chapter = chapters(root)?.into_iter().next().map(|(_, slug)| slug);
+    let source = first_source(root)?;
+    let (Some(chapter), Some(source)) = (chapter.as_ref(), source.as_ref()) else {
+        return Err(missing(chapter.is_none(), source.is_none()));
+    };
+    let title = title_of(slug);
     Ok(format!(
         "+++\n\
          title = \"{title}\"\n\
          date = \"{date}\"\n\
-         # display_date = \"early 1960s\"   # when the date is vague\n\
+         # display_date = \"late spring\"   # shown instead of the date when it is vague\n\
          # end_date = \"\"                  # for a span\n\
          summary = \"One or two sentences: what happened.\"\n\
          countries = []\n\
@@ -89,65 +96,145 @@ fn event(root: &Path, slug: &str, date: &str) -> Result<String> {
          chapter = \"{chapter}\"\n\
          sources = [\"{source}\"]\n\
          # disputed = \"Where sources disagree, name them and what each says.\"\n\
+         draft = true   # shown by `serve` and `build --drafts` until you remove it\n\
          +++\n\n\
          The longer account, in your own words, citing its sources [@{source}].\n"
     ))
 }
 
+/// Why `new event` writes nothing: the site has no chapter, or no source, or neither; with
+/// how to add each.
+fn missing(chapter: bool, source: bool) -> anyhow::Error {
+    let what = match (chapter, source) {
+        (true, true) => "a chapter and a source, and this site has neither yet",
+        (true, false) => "a chapter, and this site has none yet",
+        _ => "a source, and this site has none yet",
+    };
+    let mut text = format!("nothing was written: an event needs {what}");
+    if chapter {
+        text.push_str(
+            "\n- a chapter: write one first with `docsite new chapter <slug>` \
+             (for example `docsite new chapter first-chapter`)",
+        );
+    }
+    if source {
+        text.push_str(
+            "\n- a source: add one to content/sources.toml, for example:\n\n    \
+             [[source]]\n    id = \"my-source\"\n    title = \"The work's title\"",
+        );
+    }
+    anyhow::anyhow!(text)
+}
+
 fn chapter(root: &Path, slug: &str) -> Result<String> {
-    let next = next_order(root)?;
-    let source = first_source(root)?.unwrap_or_default();
-    let title = slug.replace(['-', '_'], " ");
+    let next = chapters(root)?.iter().map(|(order, _)| order + 1).max();
+    let next = next.unwrap_or(1);
+    let years = match years(root)? {
+        Some((first, last)) => {
+            format!("years = [{first}, {last}]   # the first and last year it covers")
+        }
+        None => "years = [2000, 2000]   # set these: the first and last year it covers".into(),
+    };
+    let cite = match first_source(root)? {
+        Some(source) => format!("citing every fact [@{source}]"),
+        None => "citing the source of every fact (see the comment above)".into(),
+    };
+    let title = title_of(slug);
     Ok(format!(
         "+++\n\
          title = \"{title}\"\n\
          order = {next}\n\
          summary = \"A sentence or two on what this chapter tells.\"\n\
-         years = [1950, 2019]\n\
+         {years}\n\
          draft = true   # shown by `serve` and `build --drafts` until you remove it\n\
          # Cite sources as [@id] or [@id; @other]; link an event as [text](@/events/<id>.md).\n\
          +++\n\n\
          ## A first section\n\n\
-         Write here, citing every fact [@{source}].\n"
+         Write here, {cite}.\n"
     ))
 }
 
-/// The alphabetically first chapter slug (a `*.md` file name under `content/chapters`,
-/// without `.md`), found by the build's walk: a link out of `content/` or a named pipe
-/// there is an error.
-fn first_chapter(root: &Path) -> Result<Option<String>> {
-    let mut diags = Diagnostics::default();
-    let mut names: Vec<String> = files_under(root, "content/chapters", &mut diags)
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .filter_map(|p| Some(p.file_stem()?.to_str()?.to_string()))
-        .collect();
-    if !diags.is_empty() {
-        diags.sort();
-        return Err(refused(diags));
+/// A readable title from a slug: a leading date (`1930-`, `1930-07-`, `1930-07-04-`)
+/// dropped, `-` and `_` as spaces, the first letter capitalised (`1930-new-lens` → "New
+/// lens"). A slug that is only a date (or numbers) keeps them all.
+fn title_of(slug: &str) -> String {
+    let mut rest = slug;
+    for width in [4, 2, 2] {
+        match rest.split_once(['-', '_']) {
+            Some((head, tail))
+                if head.len() == width
+                    && head.bytes().all(|b| b.is_ascii_digit())
+                    && tail.bytes().any(|b| b != b'-' && b != b'_') =>
+            {
+                rest = tail
+            }
+            _ => break,
+        }
     }
-    names.sort();
-    Ok(names.into_iter().next())
+    if rest.bytes().all(|b| b.is_ascii_digit()) {
+        rest = slug; // only a date: keep it all
+    }
+    let words: Vec<&str> = rest.split(['-', '_']).filter(|w| !w.is_empty()).collect();
+    let words = words.join(" ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
-/// One more than the largest `order = N` of the chapters in `content/chapters` (read
-/// through the fence: any file that cannot be read is an error).
-fn next_order(root: &Path) -> Result<i64> {
+/// The chapters as `(order, slug)`, first by `order` (then by slug). A chapter whose file
+/// name is not a slug or whose front matter gives no integer `order` is skipped.
+fn chapters(root: &Path) -> Result<Vec<(i64, String)>> {
+    let mut found: Vec<(i64, String)> = front_matters(root, "content/chapters")?
+        .into_iter()
+        .filter(|(slug, _)| is_slug(slug))
+        .filter_map(|(slug, fm)| Some((fm.get("order")?.as_integer()?, slug)))
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+/// The years a new chapter spans: from the first era's start to the last era's end in
+/// site.toml, or, with no era, from the earliest to the latest date of the events (their
+/// `date` and `end_date`); `None` when there is neither. No clock is read: what `new`
+/// writes depends on the site alone.
+fn years(root: &Path) -> Result<Option<(i32, i32)>> {
+    let config = crate::config::Config::load(root, None, &mut Diagnostics::default());
+    let eras = config.map(|c| c.eras).unwrap_or_default();
+    let mut dates: Vec<Date> = eras.into_iter().flat_map(|e| [e.start, e.end]).collect();
+    if dates.is_empty() {
+        for (_, fm) in front_matters(root, "content/events")? {
+            let strings = ["date", "end_date"].map(|k| fm.get(k).and_then(|v| v.as_str()));
+            dates.extend(
+                strings
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|s| Date::parse(s).ok()),
+            );
+        }
+    }
+    let years = dates.iter().map(|d| i32::from(d.year));
+    Ok(years.clone().min().zip(years.max()))
+}
+
+/// The Markdown files under `dir` whose front matter parses, as (file name without `.md`,
+/// front matter). Every file is read through the fence: one that cannot be read is an
+/// error, as in the build.
+fn front_matters(root: &Path, dir: &str) -> Result<Vec<(String, toml::Table)>> {
     let mut diags = Diagnostics::default();
     let fence = Fence::new(root, "content");
-    let mut max = None;
-    for path in files_under(root, "content/chapters", &mut diags) {
+    let mut found = Vec::new();
+    for path in files_under(root, dir, &mut diags) {
         if path.extension().is_none_or(|x| x != "md") {
             continue;
         }
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .map(str::to_string);
         match fence.read_text(&crate::files::rel(root, &path)) {
-            Ok(text) => {
-                let order = text.lines().find_map(|l| {
-                    let v = l.trim().strip_prefix("order")?.trim().strip_prefix('=')?;
-                    v.trim().parse::<i64>().ok()
-                });
-                max = max.max(order);
-            }
+            Ok(text) => found.extend(stem.zip(front_matter(&text))),
             Err(d) => diags.push(d),
         }
     }
@@ -155,10 +242,27 @@ fn next_order(root: &Path) -> Result<i64> {
         diags.sort();
         return Err(refused(diags));
     }
-    Ok(max.map_or(1, |m| m + 1))
+    Ok(found)
 }
 
-/// The first `id` of `content/sources.toml`, if it has one (read through the fence).
+/// The TOML between a file's first line `+++` and the next line `+++`, if it parses.
+fn front_matter(text: &str) -> Option<toml::Table> {
+    let mut lines = text.split_inclusive('\n');
+    if lines.next()?.trim_end() != "+++" {
+        return None;
+    }
+    let mut toml = String::new();
+    for line in lines {
+        if line.trim_end() == "+++" {
+            return toml.parse().ok();
+        }
+        toml.push_str(line);
+    }
+    None
+}
+
+/// The first `id` of `content/sources.toml`, if it has one (read through the fence). A
+/// file that is not valid TOML is refused: no source can be named from it.
 fn first_source(root: &Path) -> Result<Option<String>> {
     let rel = Path::new("content/sources.toml");
     if root.join(rel).symlink_metadata().is_err() {
@@ -168,7 +272,10 @@ fn first_source(root: &Path) -> Result<Option<String>> {
         .read_text(rel)
         .map_err(|d| refused(Diagnostics(vec![d])))?;
     let Ok(doc) = text.parse::<toml::Table>() else {
-        return Ok(None);
+        bail!(
+            "content/sources.toml is not valid TOML, so no source can be named from it \
+             (`docsite check` shows where); nothing was written"
+        );
     };
     Ok(doc
         .get("source")
@@ -181,4 +288,26 @@ fn first_source(root: &Path) -> Result<Option<String>> {
 fn refused(diags: Diagnostics) -> anyhow::Error {
     let text = diags.to_string();
     anyhow::anyhow!("{}", text.strip_prefix("error: ").unwrap_or(&text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::title_of;
+
+    #[test]
+    fn a_title_drops_a_leading_date_and_reads_as_words() {
+        for (slug, title) in [
+            ("1930-new-lens", "New lens"),
+            ("1930-07-new-lens", "New lens"),
+            ("1930-07-04-new_lens", "New lens"),
+            ("new--lens", "New lens"),
+            ("12-angry-men", "12 angry men"),
+            ("1930", "1930"),
+            ("1930-07", "1930 07"),
+            ("1930-1984", "1930 1984"),
+            ("first-chapter", "First chapter"),
+        ] {
+            assert_eq!(title_of(slug), title, "{slug}");
+        }
+    }
 }

@@ -1,5 +1,5 @@
 //! `check`: every problem at once, exact messages, nothing written; `--external` against a
-//! local server; `new event|chapter`; drafts in `build --drafts` and not in `build`.
+//! local server; drafts in `build --drafts` and not in `build` (`new` is in `new.rs`).
 
 use crate::harness::{expect_file, SiteTest};
 use std::io::{BufRead, BufReader, Write};
@@ -87,46 +87,6 @@ fn external_links_are_checked_only_when_asked() {
     r.failure();
     let text = r.stderr.replace(&port.to_string(), "PORT");
     expect_file(&t.case, "expected.txt", &text);
-}
-
-#[test]
-fn new_event_and_chapter_write_files_that_build_and_never_overwrite() {
-    let t = SiteTest::new("build/minimal");
-    let r = t.run(&["new", "event", "1961-new-treaty", "--date", "1961-07"]);
-    r.success();
-    assert_eq!(r.stdout.trim(), "wrote ./content/events/1961-new-treaty.md");
-    let text = std::fs::read_to_string(t.path("content/events/1961-new-treaty.md")).unwrap();
-    assert!(text.contains("date = \"1961-07\"\n"), "{text}");
-    assert!(text.contains("chapter = \"alliance\"\n"), "{text}");
-    assert!(text.contains("sources = [\"E\"]\n"), "{text}");
-    let r = t.run(&["new", "chapter", "aftermath"]);
-    r.success();
-    let text = std::fs::read_to_string(t.path("content/chapters/aftermath.md")).unwrap();
-    assert!(text.contains("order = 3\n"), "{text}");
-    // Both build as they are (the chapter is a draft, so `--drafts` shows it).
-    t.run(&["build", "--drafts"]).success();
-    assert!(t.path("public/events/1961-new-treaty/index.html").is_file());
-    assert!(t.path("public/chapters/aftermath/index.html").is_file());
-
-    let r = t.run(&["new", "event", "1961-new-treaty", "--date", "1961"]);
-    r.failure();
-    assert_eq!(
-        r.stderr,
-        "error: content/events/1961-new-treaty.md already exists; nothing was written\n"
-    );
-    let r = t.run(&["new", "event", "x", "--date", "1961-02-30"]);
-    r.failure();
-    assert_eq!(
-        r.stderr,
-        "error: --date 1961-02-30: February 1961 has 28 days, so day 30 does not exist\n"
-    );
-    let r = t.run(&["new", "chapter", "Bad Name"]);
-    r.failure();
-    assert_eq!(
-        r.stderr,
-        "error: `Bad Name` cannot be a file name here: use lowercase letters, digits, `-` and `_` (for example 1957-ho-visit)\n"
-    );
-    assert!(!t.path("content/events/x.md").exists());
 }
 
 #[test]

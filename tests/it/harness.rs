@@ -82,6 +82,17 @@ impl SiteTest {
         SiteTest { dir, case: src }
     }
 
+    /// A copy of the repository's own documentary (`site.toml`, `content/`, `templates/`,
+    /// `static/`) in a temp folder; its `case` is the repository.
+    pub fn documentary() -> SiteTest {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(repo().join("site.toml"), dir.path().join("site.toml")).unwrap();
+        for part in ["content", "templates", "static"] {
+            copy_tree(&repo().join(part), &dir.path().join(part), false);
+        }
+        SiteTest { dir, case: repo() }
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
