@@ -15,7 +15,7 @@ use crate::diag::toml_error as tomlerr;
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use crate::files::Fence;
 use crate::text::is_slug;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -49,26 +49,118 @@ fn read_registry(
     }
 }
 
-/// Reads and checks `content/sources.toml`.
-pub(super) fn load_sources(root: &Path, fence: &Fence, diags: &mut Diagnostics) -> Vec<Work> {
-    // Its strings are all plain (titles, notes, URLs).
-    let Some((rel, text)) = read_registry(root, fence, "sources.toml", &[], diags) else {
-        return Vec::new();
-    };
-    match tomlerr::parse::<SourcesFile>(&rel, &text, &text, 0) {
-        Ok(f) => load_works(&rel, &text, f.source, diags),
-        Err(d) => {
-            diags.push(d);
-            Vec::new()
+/// A registry's entries: those loaded, and the ids of those that failed to parse (each
+/// reported once, at its entry), which other files may still name without an error.
+pub(super) struct Loaded<T> {
+    pub(super) entries: Vec<T>,
+    pub(super) broken: Vec<String>,
+}
+
+impl<T> Default for Loaded<T> {
+    fn default() -> Self {
+        Loaded {
+            entries: Vec::new(),
+            broken: Vec::new(),
         }
     }
 }
 
+impl<T> Loaded<T> {
+    /// The same, each entry made into a `U`.
+    fn map<U>(self, f: impl FnMut(T) -> U) -> Loaded<U> {
+        Loaded {
+            entries: self.entries.into_iter().map(f).collect(),
+            broken: self.broken,
+        }
+    }
+
+    /// The ids other files may name: those of the entries and of the broken ones.
+    pub(super) fn ids<'a>(&'a self, id: impl Fn(&'a T) -> &'a str) -> BTreeSet<&'a str> {
+        let broken = self.broken.iter().map(String::as_str);
+        self.entries.iter().map(id).chain(broken).collect()
+    }
+}
+
+/// Parses the registry `text` (at `rel`) as `F`, whose entries `entries` takes out; `S` is
+/// `F` with its entries skipped. When the file as a whole fails, its keys outside the
+/// entries are parsed as `S`, and each `[[array]]` entry on its own (the rest of the text
+/// blanked out, which keeps every position), so that one bad entry is reported once and
+/// the others load; `None` when the file is not TOML at all.
+fn parse_entries<F, S, E>(
+    rel: &Path,
+    text: &str,
+    array: &str,
+    entries: fn(F) -> Vec<E>,
+    diags: &mut Diagnostics,
+) -> Option<Loaded<E>>
+where
+    F: DeserializeOwned,
+    S: DeserializeOwned,
+{
+    let mut whole = Diagnostics::default();
+    if let Some(f) = tomlerr::parse::<F>(rel, text, text, 0, &mut whole) {
+        return Some(Loaded {
+            entries: entries(f),
+            broken: Vec::new(),
+        });
+    }
+    let doc = toml_edit::ImDocument::parse(text).ok();
+    let tables = doc
+        .as_ref()
+        .and_then(|d| d.get(array)?.as_array_of_tables());
+    let Some(tables) = tables else {
+        diags.extend(whole.0);
+        return None;
+    };
+    let before = diags.len();
+    tomlerr::parse::<S>(rel, text, text, 0, diags);
+    let mut loaded = Loaded::default();
+    for t in tables.iter() {
+        let Some(span) = t.span() else { continue };
+        let one = tomlerr::blank(&text[..span.end], 0..span.start);
+        match tomlerr::parse::<F>(rel, text, &one, 0, diags) {
+            Some(f) => loaded.entries.extend(entries(f)),
+            None => loaded
+                .broken
+                .extend(t.get("id").and_then(|v| v.as_str()).map(String::from)),
+        }
+    }
+    if diags.len() == before {
+        // Nothing found part by part: the problem is the file's.
+        diags.extend(whole.0);
+        return None;
+    }
+    Some(loaded)
+}
+
+/// Reads and checks `content/sources.toml`.
+pub(super) fn load_sources(root: &Path, fence: &Fence, diags: &mut Diagnostics) -> Loaded<Work> {
+    // Its strings are all plain (titles, notes, URLs).
+    let Some((rel, text)) = read_registry(root, fence, "sources.toml", &[], diags) else {
+        return Loaded::default();
+    };
+    let parsed = parse_entries::<SourcesFile, SourcesFile<IgnoredAny>, _>(
+        &rel,
+        &text,
+        "source",
+        |f| f.source,
+        diags,
+    );
+    let Some(raw) = parsed else {
+        return Loaded::default();
+    };
+    Loaded {
+        entries: load_works(&rel, &text, raw.entries, diags),
+        broken: raw.broken,
+    }
+}
+
 /// Reads and checks `content/people.toml`.
-pub(super) fn load_people(root: &Path, fence: &Fence, diags: &mut Diagnostics) -> Vec<Entry> {
-    match Registry::read::<PeopleFile>(root, fence, &PEOPLE, diags) {
-        Some((people, f)) => people.entries(f.person.into_iter().map(RawEntry::from), diags),
-        None => Vec::new(),
+pub(super) fn load_people(root: &Path, fence: &Fence, diags: &mut Diagnostics) -> Loaded<Entry> {
+    let read = Registry::read::<PeopleFile, PeopleFile<IgnoredAny>, _>;
+    match read(root, fence, &PEOPLE, |f| f.person, diags) {
+        Some((people, raw)) => people.entries(raw.map(RawEntry::from), diags),
+        None => Loaded::default(),
     }
 }
 
@@ -78,15 +170,16 @@ pub(super) fn load_places(
     fence: &Fence,
     config: &Config,
     diags: &mut Diagnostics,
-) -> Vec<Entry> {
-    let Some((places, f)) = Registry::read::<PlacesFile>(root, fence, &PLACES, diags) else {
-        return Vec::new();
+) -> Loaded<Entry> {
+    let read = Registry::read::<PlacesFile, PlacesFile<IgnoredAny>, _>;
+    let Some((places, raw)) = read(root, fence, &PLACES, |f| f.place, diags) else {
+        return Loaded::default();
     };
     let at = |span, msg| Diagnostic::at(&places.rel, &places.text, span, msg);
-    for c in f.place.iter().filter_map(|p| p.country.as_ref()) {
+    for c in raw.entries.iter().filter_map(|p| p.country.as_ref()) {
         check_country(config, c, at, diags);
     }
-    places.entries(f.place.into_iter().map(RawEntry::from), diags)
+    places.entries(raw.map(RawEntry::from), diags)
 }
 
 /// Checks the works of `sources.toml` (at `rel`, whose text is `text`) and makes them.
@@ -259,26 +352,23 @@ struct Registry {
 }
 
 impl Registry {
-    /// Reads `content/<file>` of `kind` and parses it as `F`: `None` when there is no such
-    /// file, or when it cannot be read or parsed (reported).
-    fn read<F: DeserializeOwned>(
+    /// Reads `content/<file>` of `kind` and parses its entries ([`parse_entries`]): `None`
+    /// when there is no such file, or when it cannot be read or is not TOML (reported).
+    fn read<F: DeserializeOwned, S: DeserializeOwned, E>(
         root: &Path,
         fence: &Fence,
         kind: &'static Kind,
+        entries: fn(F) -> Vec<E>,
         diags: &mut Diagnostics,
-    ) -> Option<(Registry, F)> {
+    ) -> Option<(Registry, Loaded<E>)> {
         let (rel, text) = read_registry(root, fence, kind.file, &["summary"], diags)?;
-        match tomlerr::parse::<F>(&rel, &text, &text, 0) {
-            Ok(f) => Some((Registry { rel, text, kind }, f)),
-            Err(d) => {
-                diags.push(d);
-                None
-            }
-        }
+        let array = kind.what;
+        let raw = parse_entries::<F, S, E>(&rel, &text, array, entries, diags)?;
+        Some((Registry { rel, text, kind }, raw))
     }
 
     /// The entries, in file order, each id checked.
-    fn entries(&self, raw: impl Iterator<Item = RawEntry>, diags: &mut Diagnostics) -> Vec<Entry> {
+    fn entries(&self, raw: Loaded<RawEntry>, diags: &mut Diagnostics) -> Loaded<Entry> {
         let mut seen = HashMap::new();
         raw.map(|r| {
             self.check_id(&r.id, &mut seen, diags);
@@ -291,7 +381,6 @@ impl Registry {
                 sources: r.sources.into_iter().map(Spanned::into_inner).collect(),
             }
         })
-        .collect()
     }
 
     /// An entry's id is a slug ([`is_slug`]), unique in its file, and written as the id of
@@ -391,7 +480,7 @@ mod tests {
         std::fs::write(content.join("sources.toml"), source).unwrap();
         let fence = Fence::new(d.path(), "content");
         let mut diags = Diagnostics::default();
-        assert!(load_people(d.path(), &fence, &mut diags).is_empty());
+        assert!(load_people(d.path(), &fence, &mut diags).entries.is_empty());
         let config = Config {
             title: String::new(),
             description: String::new(),
@@ -403,8 +492,13 @@ mod tests {
             countries: Vec::new(),
             eras: Vec::new(),
         };
-        assert_eq!(load_places(d.path(), &fence, &config, &mut diags).len(), 1);
-        assert_eq!(load_sources(d.path(), &fence, &mut diags).len(), 1);
+        assert_eq!(
+            load_places(d.path(), &fence, &config, &mut diags)
+                .entries
+                .len(),
+            1
+        );
+        assert_eq!(load_sources(d.path(), &fence, &mut diags).entries.len(), 1);
         let got: Vec<_> = diags
             .0
             .iter()
