@@ -4,9 +4,9 @@
 //! the project's wording ("unknown key `titel`" with the nearest valid key as a hint) and
 //! places them at the line and column of the offending key or value, even when the TOML is
 //! embedded in a larger file (front matter). Every unknown key of the text is reported in
-//! one run, then the first other problem: serde stops at the first, so each unknown key
-//! found is blanked out (its bytes turned to spaces, which keeps every position) and the
-//! text parsed again.
+//! one run, and the first other problem: serde stops at the first, so the pair at fault is
+//! blanked out (its bytes turned to spaces, which keeps every position) and the text
+//! parsed again.
 
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use serde::de::DeserializeOwned;
@@ -26,58 +26,92 @@ pub(crate) fn parse<T: DeserializeOwned>(
     offset: usize,
     diags: &mut Diagnostics,
 ) -> Option<T> {
+    let mut found = Diagnostics::default();
+    let parsed = parse_all(path, file_text, toml_text, offset, &mut found);
+    found.sort();
+    diags.extend(found.0);
+    parsed
+}
+
+/// [`parse`]'s work, its problems in the order found.
+fn parse_all<T: DeserializeOwned>(
+    path: &Path,
+    file_text: &str,
+    toml_text: &str,
+    offset: usize,
+    diags: &mut Diagnostics,
+) -> Option<T> {
     let mut text = std::borrow::Cow::Borrowed(toml_text);
-    let mut unknown = false;
+    // Whether a problem was found, and one other than an unknown key.
+    let (mut failed, mut other) = (false, false);
     loop {
         let e = match toml::from_str(&text) {
-            Ok(t) => return (!unknown).then_some(t),
+            Ok(t) => return (!failed).then_some(t),
             Err(e) => e,
         };
         let span = e.span().unwrap_or(0..0);
         let (message, hint) = reword(e.message());
-        let is_unknown = message.starts_with("unknown key `");
-        let at = offset + span.start..offset + span.end;
-        let d = Diagnostic::at(path, file_text, at, message);
-        diags.push(d.with_hint(hint.unwrap_or_else(|| GENERIC_HINT.to_string())));
-        let pair = is_unknown.then(|| pair_at(&text, span.start)).flatten();
-        let Some(pair) = pair else {
+        let unknown = message.starts_with("unknown key `");
+        if unknown || !(other || misspelt(&message, diags)) {
+            let at = offset + span.start..offset + span.end;
+            let d = Diagnostic::at(path, file_text, at, message);
+            diags.push(d.with_hint(hint.unwrap_or_else(|| GENERIC_HINT.to_string())));
+        }
+        (failed, other) = (true, other || !unknown);
+        // Past the pair at fault, for the unknown keys after it.
+        let Some(pair) = pair_at(&text, span.start) else {
             return None;
         };
-        unknown = true;
         text = std::borrow::Cow::Owned(blank(&text, pair));
     }
 }
 
-/// The bytes of the `key = value` pair whose key starts at `start`, with the comma that
-/// separates it from its neighbour in an inline table; `None` when there is no such pair
-/// (a table header, a dotted key).
-fn pair_at(text: &str, start: usize) -> Option<Range<usize>> {
-    let doc = toml_edit::ImDocument::parse(text).ok()?;
-    let end = value_end(doc.as_table(), start)?;
-    let after = text[end..].trim_start_matches([' ', '\t']);
-    if after.starts_with(',') {
-        return Some(start..text.len() - after.len() + 1);
-    }
-    let before = text[..start].trim_end_matches([' ', '\t']);
-    if before.ends_with(',') {
-        return Some(before.len() - 1..end);
-    }
-    Some(start..end)
+/// Whether `message` is a missing key that an unknown key already reported is a
+/// misspelling of (its hint names it): the one problem is reported once.
+fn misspelt(message: &str, diags: &Diagnostics) -> bool {
+    let Some(name) = message.strip_prefix("missing key ") else {
+        return false;
+    };
+    let hint = format!("did you mean {name}?");
+    diags
+        .0
+        .iter()
+        .any(|d| d.hint.as_deref() == Some(hint.as_str()))
 }
 
-/// Where the value of the key that starts at `start` ends, searching `table` and every
-/// table under it.
-fn value_end(table: &dyn toml_edit::TableLike, start: usize) -> Option<usize> {
+/// The bytes of the `key = value` pair whose key starts at `pos` or whose value holds it,
+/// with the comma that separates it from its neighbour in an inline table; `None` when
+/// there is no such pair (a table header, a dotted key, a text that is not TOML).
+fn pair_at(text: &str, pos: usize) -> Option<Range<usize>> {
+    let doc = toml_edit::ImDocument::parse(text).ok()?;
+    let pair = pair_in(doc.as_table(), pos)?;
+    let after = text[pair.end..].trim_start_matches([' ', '\t']);
+    if after.starts_with(',') {
+        return Some(pair.start..text.len() - after.len() + 1);
+    }
+    let before = text[..pair.start].trim_end_matches([' ', '\t']);
+    if before.ends_with(',') {
+        return Some(before.len() - 1..pair.end);
+    }
+    Some(pair)
+}
+
+/// [`pair_at`]'s pair, in `table` or any table under it: the innermost one.
+fn pair_in(table: &dyn toml_edit::TableLike, pos: usize) -> Option<Range<usize>> {
     for (name, item) in table.iter() {
         let (key, _) = table.get_key_value(name)?;
-        if key.span().is_some_and(|s| s.start == start) {
-            return item.as_value().and_then(|v| v.span()).map(|s| s.end);
+        let key = key.span();
+        let value = item.as_value().and_then(|v| v.span());
+        if let (Some(k), Some(v)) = (&key, &value) {
+            if k.start == pos || v.contains(&pos) {
+                let inner = item.as_value().and_then(|v| pair_in_value(v, pos));
+                return Some(inner.unwrap_or(k.start..v.end));
+            }
         }
         let found = match item {
-            toml_edit::Item::Table(t) => value_end(t, start),
-            toml_edit::Item::ArrayOfTables(a) => a.iter().find_map(|t| value_end(t, start)),
-            toml_edit::Item::Value(v) => value_end_in(v, start),
-            toml_edit::Item::None => None,
+            toml_edit::Item::Table(t) => pair_in(t, pos),
+            toml_edit::Item::ArrayOfTables(a) => a.iter().find_map(|t| pair_in(t, pos)),
+            _ => None,
         };
         if found.is_some() {
             return found;
@@ -86,11 +120,11 @@ fn value_end(table: &dyn toml_edit::TableLike, start: usize) -> Option<usize> {
     None
 }
 
-/// [`value_end`] in the inline tables of a value.
-fn value_end_in(value: &toml_edit::Value, start: usize) -> Option<usize> {
+/// [`pair_in`] in the inline tables of a value.
+fn pair_in_value(value: &toml_edit::Value, pos: usize) -> Option<Range<usize>> {
     match value {
-        toml_edit::Value::InlineTable(t) => value_end(t, start),
-        toml_edit::Value::Array(a) => a.iter().find_map(|v| value_end_in(v, start)),
+        toml_edit::Value::InlineTable(t) => pair_in(t, pos),
+        toml_edit::Value::Array(a) => a.iter().find_map(|v| pair_in_value(v, pos)),
         _ => None,
     }
 }
@@ -197,8 +231,8 @@ mod tests {
         let want = [
             (1, 1, "unknown key "),
             (2, 1, "unknown key "),
-            (4, 1, "unknown key "),
             (3, 9, "invalid type"),
+            (4, 1, "unknown key "),
         ];
         let want: Vec<_> = want
             .iter()
