@@ -66,7 +66,6 @@ impl Content {
         };
         let events = load_events(root, &fence, &refs, &mut content.unloaded, diags);
         check_entry_sources([&people.entries, &places.entries], &source_ids, diags);
-        drop(refs);
         content.events = published(events, opts, &chapters.drafts);
         content.chapters = chapters.loaded;
         (content.sources, content.people) = (sources.entries, people.entries);

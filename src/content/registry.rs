@@ -3,7 +3,9 @@
 //! of `site.toml` that places and events name. Each registry is optional; one that is
 //! there is read through the content [`Fence`] and checked entry by entry: ids (their
 //! form, uniqueness, and clashes with the layout's element ids, each reported at the id),
-//! dates, URLs, `cited_in`, countries, and the sources people and places cite.
+//! dates, URLs, `cited_in`, countries, and the sources people and places cite. An entry
+//! that does not parse is reported once and left out, the others still load, and its id
+//! stays nameable ([`Loaded::broken`]), so that it does not cascade.
 
 use super::controls::toml_control_characters;
 use super::doc::string_source;
@@ -462,13 +464,41 @@ pub(super) fn check_entry_sources(
 mod tests {
     use super::*;
 
+    /// Each problem's file, line and message.
+    fn where_and_what(diags: &Diagnostics) -> Vec<(&str, usize, &str)> {
+        let all = diags.0.iter();
+        all.map(|d| (d.path.to_str().unwrap(), d.line, d.message.as_str()))
+            .collect()
+    }
+
+    /// A site folder with an empty content/.
+    fn site() -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join("content")).unwrap();
+        d
+    }
+
+    /// A site with no countries.
+    fn no_countries() -> Config {
+        Config {
+            title: String::new(),
+            description: String::new(),
+            base_url: String::new(),
+            base_path: "/".into(),
+            language: String::new(),
+            author: String::new(),
+            domain: None,
+            countries: Vec::new(),
+            eras: Vec::new(),
+        }
+    }
+
     /// Every registry's plain strings are checked as it is read, the same way, even when
     /// it then fails to parse; `summary` (Markdown) is left to the Markdown stage.
     #[test]
     fn control_characters_of_every_registry_are_refused_as_it_is_read() {
-        let d = tempfile::tempdir().unwrap();
+        let d = site();
         let content = d.path().join("content");
-        std::fs::create_dir(&content).unwrap();
         let person = "[[person]]\nid = \"a\"\nname = \"A\\u0001\"\nsummary = \"\\u0002\"\n";
         std::fs::write(content.join("people.toml"), format!("{person}bogus = 1\n")).unwrap();
         std::fs::write(
@@ -481,17 +511,7 @@ mod tests {
         let fence = Fence::new(d.path(), "content");
         let mut diags = Diagnostics::default();
         assert!(load_people(d.path(), &fence, &mut diags).entries.is_empty());
-        let config = Config {
-            title: String::new(),
-            description: String::new(),
-            base_url: String::new(),
-            base_path: "/".into(),
-            language: String::new(),
-            author: String::new(),
-            domain: None,
-            countries: Vec::new(),
-            eras: Vec::new(),
-        };
+        let config = no_countries();
         assert_eq!(
             load_places(d.path(), &fence, &config, &mut diags)
                 .entries
@@ -499,11 +519,7 @@ mod tests {
             1
         );
         assert_eq!(load_sources(d.path(), &fence, &mut diags).entries.len(), 1);
-        let got: Vec<_> = diags
-            .0
-            .iter()
-            .map(|d| (d.path.to_str().unwrap(), d.line, d.message.as_str()))
-            .collect();
+        let got = where_and_what(&diags);
         let control = |n| format!("control character U+000{n} is not allowed");
         assert_eq!(
             got,
@@ -512,6 +528,45 @@ mod tests {
                 ("content/people.toml", 5, "unknown key `bogus`"),
                 ("content/places.toml", 3, control(1).as_str()),
                 ("content/sources.toml", 3, control(8).as_str()),
+            ]
+        );
+    }
+
+    /// A bad entry is reported once, at its entry; the others load, the keys outside the
+    /// entries are still checked, and the bad entry's id is kept as broken.
+    #[test]
+    fn a_bad_entry_is_reported_once_and_the_others_load() {
+        let d = site();
+        let content = d.path().join("content");
+        let sources = "bogus = 1\n[[source]]\nid = \"A\"\ntitle = \"T\"\n[[source]]\nid = \"B\"\n";
+        std::fs::write(content.join("sources.toml"), sources).unwrap();
+        let place = |id: &str, extra: &str| {
+            format!("[[place]]\nid = \"{id}\"\nname = \"N\"\n{extra}summary = \"S\"\n")
+        };
+        let places = place("a", "contry = \"X\"\nnmae = 2\n") + &place("b", "");
+        std::fs::write(content.join("places.toml"), places).unwrap();
+        let fence = Fence::new(d.path(), "content");
+        let mut diags = Diagnostics::default();
+        let s = load_sources(d.path(), &fence, &mut diags);
+        assert_eq!(
+            (s.entries.len(), s.broken.as_slice()),
+            (1, ["B".to_string()].as_slice())
+        );
+        let config = no_countries();
+        let p = load_places(d.path(), &fence, &config, &mut diags);
+        assert_eq!(
+            p.entries.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+            ["b"]
+        );
+        assert_eq!(p.ids(|e| e.id.as_str()), BTreeSet::from(["a", "b"]));
+        let got = where_and_what(&diags);
+        assert_eq!(
+            got,
+            [
+                ("content/sources.toml", 1, "unknown key `bogus`"),
+                ("content/sources.toml", 5, "missing key `title`"),
+                ("content/places.toml", 4, "unknown key `contry`"),
+                ("content/places.toml", 5, "unknown key `nmae`"),
             ]
         );
     }

@@ -27,18 +27,21 @@ pub(crate) fn parse<T: DeserializeOwned>(
     diags: &mut Diagnostics,
 ) -> Option<T> {
     let mut found = Diagnostics::default();
-    let parsed = parse_all(path, file_text, toml_text, offset, &mut found);
+    let at = |span: Range<usize>, message| {
+        let span = offset + span.start..offset + span.end;
+        Diagnostic::at(path, file_text, span, message)
+    };
+    let parsed = parse_all(toml_text, at, &mut found);
     found.sort();
     diags.extend(found.0);
     parsed
 }
 
-/// [`parse`]'s work, its problems in the order found.
+/// [`parse`]'s work, its problems (made by `at`, from a span of `toml_text`) in the order
+/// found.
 fn parse_all<T: DeserializeOwned>(
-    path: &Path,
-    file_text: &str,
     toml_text: &str,
-    offset: usize,
+    at: impl Fn(Range<usize>, String) -> Diagnostic,
     diags: &mut Diagnostics,
 ) -> Option<T> {
     let mut text = std::borrow::Cow::Borrowed(toml_text);
@@ -53,15 +56,12 @@ fn parse_all<T: DeserializeOwned>(
         let (message, hint) = reword(e.message());
         let unknown = message.starts_with("unknown key `");
         if unknown || !(other || misspelt(&message, diags)) {
-            let at = offset + span.start..offset + span.end;
-            let d = Diagnostic::at(path, file_text, at, message);
+            let d = at(span.clone(), message);
             diags.push(d.with_hint(hint.unwrap_or_else(|| GENERIC_HINT.to_string())));
         }
         (failed, other) = (true, other || !unknown);
         // Past the pair at fault, for the unknown keys after it.
-        let Some(pair) = pair_at(&text, span.start) else {
-            return None;
-        };
+        let pair = pair_at(&text, span.start)?;
         text = std::borrow::Cow::Owned(blank(&text, pair));
     }
 }
