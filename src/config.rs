@@ -129,13 +129,7 @@ impl Config {
         base_url_override: Option<&str>,
         diags: &mut Diagnostics,
     ) -> Option<Config> {
-        let raw: RawConfig = match tomlerr::parse(rel, text, text, 0) {
-            Ok(raw) => raw,
-            Err(d) => {
-                diags.push(d);
-                return None;
-            }
-        };
+        let raw: RawConfig = tomlerr::parse(rel, text, text, 0, diags)?;
         let file = File { rel, text };
         let before = diags.len();
         let (base_url, base_path) = file.base_url(&raw.base_url, base_url_override, diags);

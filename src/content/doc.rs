@@ -116,14 +116,14 @@ pub(super) fn read_doc(fence: &Fence, rel: &Path) -> Result<Doc, Diagnostic> {
     split(rel, fence.read_text(rel)?)
 }
 
-/// Parses a document's front matter into `T`, reporting problems at their place in the file.
-pub(super) fn parse_fm<T: serde::de::DeserializeOwned>(doc: &Doc) -> Result<T, Diagnostic> {
-    tomlerr::parse(
-        &doc.path,
-        &doc.text,
-        &doc.text[doc.fm.clone()],
-        doc.fm.start,
-    )
+/// Parses a document's front matter into `T`, reporting its problems (every unknown key,
+/// then the first other one) at their place in the file.
+pub(super) fn parse_fm<T: serde::de::DeserializeOwned>(
+    doc: &Doc,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    let fm = &doc.text[doc.fm.clone()];
+    tomlerr::parse(&doc.path, &doc.text, fm, doc.fm.start, diags)
 }
 
 /// Markdown files under `dir` (relative to root), as paths relative to root.

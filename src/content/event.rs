@@ -34,16 +34,8 @@ pub(super) fn load_event(
     refs: &Refs,
     diags: &mut Diagnostics,
 ) -> Option<Event> {
-    let (doc, meta) = match read_doc(fence, rel).and_then(|doc| {
-        let meta: EventMeta = parse_fm(&doc)?;
-        Ok((doc, meta))
-    }) {
-        Ok(x) => x,
-        Err(d) => {
-            diags.push(d);
-            return None;
-        }
-    };
+    let doc = read_doc(fence, rel).map_err(|d| diags.push(d)).ok()?;
+    let meta: EventMeta = parse_fm(&doc, diags)?;
     let before = diags.len();
     let id = stem(rel);
     check_id(rel, &id, diags);

@@ -7,11 +7,11 @@
 //! final sort (by file, then position).
 
 use super::controls::front_matter_controls;
-use super::doc::{markdown_files, parse_fm, read_doc, stem};
+use super::doc::{markdown_files, parse_fm, read_doc, stem, Doc};
 use super::event::{load_event, Refs};
 use super::registry::{check_entry_sources, load_people, load_places, load_sources};
 use super::schema::{ChapterMeta, HomeMeta};
-use super::{Chapter, Content, Entry, Event, Home, LoadOptions};
+use super::{Chapter, Content, Event, Home, LoadOptions};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Sink};
 use crate::files::Fence;
@@ -50,31 +50,29 @@ impl Content {
         }
         let fence = Fence::new(root, "content");
         // Registries first: events refer to them.
-        content.sources = load_sources(root, &fence, diags);
-        content.people = load_people(root, &fence, diags);
-        content.places = load_places(root, &fence, config, diags);
+        // A broken entry's id may still be named: it is reported once, at the entry.
+        let sources = load_sources(root, &fence, diags);
+        let people = load_people(root, &fence, diags);
+        let places = load_places(root, &fence, config, diags);
         content.home = load_home(root, &fence, diags);
         let chapters = load_chapters(root, &fence, opts, &mut content.unloaded, diags);
-        let source_ids: BTreeSet<&str> = content.sources.iter().map(|s| s.id.as_str()).collect();
+        let source_ids = sources.ids(|s| s.id.as_str());
         let refs = Refs {
             config,
             chapters: &chapters.known(),
             sources: &source_ids,
-            people: &ids(&content.people),
-            places: &ids(&content.places),
+            people: &people.ids(|e| e.id.as_str()),
+            places: &places.ids(|e| e.id.as_str()),
         };
         let events = load_events(root, &fence, &refs, &mut content.unloaded, diags);
+        check_entry_sources([&people.entries, &places.entries], &source_ids, diags);
         content.events = published(events, opts, &chapters.drafts);
         content.chapters = chapters.loaded;
-        check_entry_sources([&content.people, &content.places], &source_ids, diags);
+        (content.sources, content.people) = (sources.entries, people.entries);
+        content.places = places.entries;
         front_matter_controls(&content, diags);
         content
     }
-}
-
-/// The ids of a registry's entries.
-fn ids(list: &[Entry]) -> BTreeSet<&str> {
-    list.iter().map(|e| e.id.as_str()).collect()
 }
 
 /// The events to publish, by date, then id: drafts only with `--drafts`, and none of a
@@ -117,15 +115,13 @@ fn content_folder(root: &Path) -> Result<(), Diagnostic> {
 fn load_home(root: &Path, fence: &Fence, diags: &mut Diagnostics) -> Option<Home> {
     let rel = PathBuf::from("content/index.md");
     root.join(&rel).symlink_metadata().ok()?;
-    let home = read_doc(fence, &rel).and_then(|doc| {
-        let meta: HomeMeta = parse_fm(&doc)?;
-        Ok(Home {
-            title: meta.title,
-            summary: meta.summary,
-            body: doc.body_source(),
-        })
-    });
-    home.map_err(|d| diags.push(d)).ok()
+    let doc = read_doc(fence, &rel).map_err(|d| diags.push(d)).ok()?;
+    let meta: HomeMeta = parse_fm(&doc, diags)?;
+    Some(Home {
+        title: meta.title,
+        summary: meta.summary,
+        body: doc.body_source(),
+    })
 }
 
 /// The chapters found under `content/chapters/`.
@@ -162,10 +158,17 @@ fn load_chapters(
 ) -> Chapters {
     let files = markdown_files(root, "content/chapters", diags);
     check_chapter_routes(&files, diags);
-    let results: Vec<Result<Chapter, Diagnostic>> = files
+    let sink = Sink::default();
+    let results: Vec<Option<Chapter>> = files
         .par_iter()
-        .map(|rel| load_chapter(fence, rel))
+        .map(|rel| {
+            let mut ds = Diagnostics::default();
+            let chapter = load_chapter(fence, rel, &mut ds);
+            sink.extend(ds.0);
+            chapter
+        })
         .collect();
+    diags.extend(sink.into_diagnostics().0);
     let mut chapters = Chapters {
         loaded: Vec::new(),
         broken: Vec::new(),
@@ -173,14 +176,13 @@ fn load_chapters(
     };
     for (c, rel) in results.into_iter().zip(&files) {
         match c {
-            Ok(c) if c.draft && !opts.drafts => {
+            Some(c) if c.draft && !opts.drafts => {
                 chapters.drafts.insert(c.slug);
             }
-            Ok(c) => chapters.loaded.push(c),
-            Err(d) => {
+            Some(c) => chapters.loaded.push(c),
+            None => {
                 unloaded.insert(crate::routes::chapter_key(&stem(rel)));
                 chapters.broken.push(stem(rel));
-                diags.push(d)
             }
         }
     }
@@ -215,10 +217,16 @@ fn check_chapter_routes(files: &[PathBuf], diags: &mut Diagnostics) {
     }
 }
 
-/// Reads and checks one chapter file.
-fn load_chapter(fence: &Fence, rel: &Path) -> Result<Chapter, Diagnostic> {
-    let doc = read_doc(fence, rel)?;
-    let meta: ChapterMeta = parse_fm(&doc)?;
+/// Reads and checks one chapter file: `None` (with its problems in `diags`) when it has
+/// any problem.
+fn load_chapter(fence: &Fence, rel: &Path, diags: &mut Diagnostics) -> Option<Chapter> {
+    let doc = read_doc(fence, rel).map_err(|d| diags.push(d)).ok()?;
+    let meta: ChapterMeta = parse_fm(&doc, diags)?;
+    chapter(rel, doc, meta).map_err(|d| diags.push(d)).ok()
+}
+
+/// A chapter from its file and its front matter, `years` and the file name checked.
+fn chapter(rel: &Path, doc: Doc, meta: ChapterMeta) -> Result<Chapter, Diagnostic> {
     let slug = stem(rel);
     if !is_slug(&slug) {
         return Err(Diagnostic::file(

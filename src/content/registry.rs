@@ -3,7 +3,9 @@
 //! of `site.toml` that places and events name. Each registry is optional; one that is
 //! there is read through the content [`Fence`] and checked entry by entry: ids (their
 //! form, uniqueness, and clashes with the layout's element ids, each reported at the id),
-//! dates, URLs, `cited_in`, countries, and the sources people and places cite.
+//! dates, URLs, `cited_in`, countries, and the sources people and places cite. An entry
+//! that does not parse is reported once and left out, the others still load, and its id
+//! stays nameable ([`Loaded::broken`]), so that it does not cascade.
 
 use super::controls::toml_control_characters;
 use super::doc::string_source;
@@ -15,7 +17,7 @@ use crate::diag::toml_error as tomlerr;
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use crate::files::Fence;
 use crate::text::is_slug;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -49,26 +51,118 @@ fn read_registry(
     }
 }
 
-/// Reads and checks `content/sources.toml`.
-pub(super) fn load_sources(root: &Path, fence: &Fence, diags: &mut Diagnostics) -> Vec<Work> {
-    // Its strings are all plain (titles, notes, URLs).
-    let Some((rel, text)) = read_registry(root, fence, "sources.toml", &[], diags) else {
-        return Vec::new();
-    };
-    match tomlerr::parse::<SourcesFile>(&rel, &text, &text, 0) {
-        Ok(f) => load_works(&rel, &text, f.source, diags),
-        Err(d) => {
-            diags.push(d);
-            Vec::new()
+/// A registry's entries: those loaded, and the ids of those that failed to parse (each
+/// reported once, at its entry), which other files may still name without an error.
+pub(super) struct Loaded<T> {
+    pub(super) entries: Vec<T>,
+    pub(super) broken: Vec<String>,
+}
+
+impl<T> Default for Loaded<T> {
+    fn default() -> Self {
+        Loaded {
+            entries: Vec::new(),
+            broken: Vec::new(),
         }
     }
 }
 
+impl<T> Loaded<T> {
+    /// The same, each entry made into a `U`.
+    fn map<U>(self, f: impl FnMut(T) -> U) -> Loaded<U> {
+        Loaded {
+            entries: self.entries.into_iter().map(f).collect(),
+            broken: self.broken,
+        }
+    }
+
+    /// The ids other files may name: those of the entries and of the broken ones.
+    pub(super) fn ids<'a>(&'a self, id: impl Fn(&'a T) -> &'a str) -> BTreeSet<&'a str> {
+        let broken = self.broken.iter().map(String::as_str);
+        self.entries.iter().map(id).chain(broken).collect()
+    }
+}
+
+/// Parses the registry `text` (at `rel`) as `F`, whose entries `entries` takes out; `S` is
+/// `F` with its entries skipped. When the file as a whole fails, its keys outside the
+/// entries are parsed as `S`, and each `[[array]]` entry on its own (the rest of the text
+/// blanked out, which keeps every position), so that one bad entry is reported once and
+/// the others load; `None` when the file is not TOML at all.
+fn parse_entries<F, S, E>(
+    rel: &Path,
+    text: &str,
+    array: &str,
+    entries: fn(F) -> Vec<E>,
+    diags: &mut Diagnostics,
+) -> Option<Loaded<E>>
+where
+    F: DeserializeOwned,
+    S: DeserializeOwned,
+{
+    let mut whole = Diagnostics::default();
+    if let Some(f) = tomlerr::parse::<F>(rel, text, text, 0, &mut whole) {
+        return Some(Loaded {
+            entries: entries(f),
+            broken: Vec::new(),
+        });
+    }
+    let doc = toml_edit::ImDocument::parse(text).ok();
+    let tables = doc
+        .as_ref()
+        .and_then(|d| d.get(array)?.as_array_of_tables());
+    let Some(tables) = tables else {
+        diags.extend(whole.0);
+        return None;
+    };
+    let before = diags.len();
+    tomlerr::parse::<S>(rel, text, text, 0, diags);
+    let mut loaded = Loaded::default();
+    for t in tables.iter() {
+        let Some(span) = t.span() else { continue };
+        let one = tomlerr::blank(&text[..span.end], 0..span.start);
+        match tomlerr::parse::<F>(rel, text, &one, 0, diags) {
+            Some(f) => loaded.entries.extend(entries(f)),
+            None => loaded
+                .broken
+                .extend(t.get("id").and_then(|v| v.as_str()).map(String::from)),
+        }
+    }
+    if diags.len() == before {
+        // Nothing found part by part: the problem is the file's.
+        diags.extend(whole.0);
+        return None;
+    }
+    Some(loaded)
+}
+
+/// Reads and checks `content/sources.toml`.
+pub(super) fn load_sources(root: &Path, fence: &Fence, diags: &mut Diagnostics) -> Loaded<Work> {
+    // Its strings are all plain (titles, notes, URLs).
+    let Some((rel, text)) = read_registry(root, fence, "sources.toml", &[], diags) else {
+        return Loaded::default();
+    };
+    let parsed = parse_entries::<SourcesFile, SourcesFile<IgnoredAny>, _>(
+        &rel,
+        &text,
+        "source",
+        |f| f.source,
+        diags,
+    );
+    let Some(raw) = parsed else {
+        return Loaded::default();
+    };
+    Loaded {
+        entries: load_works(&rel, &text, raw.entries, diags),
+        broken: raw.broken,
+    }
+}
+
 /// Reads and checks `content/people.toml`.
-pub(super) fn load_people(root: &Path, fence: &Fence, diags: &mut Diagnostics) -> Vec<Entry> {
-    match Registry::read::<PeopleFile>(root, fence, &PEOPLE, diags) {
-        Some((people, f)) => people.entries(f.person.into_iter().map(RawEntry::from), diags),
-        None => Vec::new(),
+pub(super) fn load_people(root: &Path, fence: &Fence, diags: &mut Diagnostics) -> Loaded<Entry> {
+    let read = Registry::read::<PeopleFile, PeopleFile<IgnoredAny>, _>;
+    match read(root, fence, &PEOPLE, |f| f.person, diags) {
+        Some((people, raw)) => people.entries(raw.map(RawEntry::from), diags),
+        None => Loaded::default(),
     }
 }
 
@@ -78,15 +172,16 @@ pub(super) fn load_places(
     fence: &Fence,
     config: &Config,
     diags: &mut Diagnostics,
-) -> Vec<Entry> {
-    let Some((places, f)) = Registry::read::<PlacesFile>(root, fence, &PLACES, diags) else {
-        return Vec::new();
+) -> Loaded<Entry> {
+    let read = Registry::read::<PlacesFile, PlacesFile<IgnoredAny>, _>;
+    let Some((places, raw)) = read(root, fence, &PLACES, |f| f.place, diags) else {
+        return Loaded::default();
     };
     let at = |span, msg| Diagnostic::at(&places.rel, &places.text, span, msg);
-    for c in f.place.iter().filter_map(|p| p.country.as_ref()) {
+    for c in raw.entries.iter().filter_map(|p| p.country.as_ref()) {
         check_country(config, c, at, diags);
     }
-    places.entries(f.place.into_iter().map(RawEntry::from), diags)
+    places.entries(raw.map(RawEntry::from), diags)
 }
 
 /// Checks the works of `sources.toml` (at `rel`, whose text is `text`) and makes them.
@@ -259,26 +354,23 @@ struct Registry {
 }
 
 impl Registry {
-    /// Reads `content/<file>` of `kind` and parses it as `F`: `None` when there is no such
-    /// file, or when it cannot be read or parsed (reported).
-    fn read<F: DeserializeOwned>(
+    /// Reads `content/<file>` of `kind` and parses its entries ([`parse_entries`]): `None`
+    /// when there is no such file, or when it cannot be read or is not TOML (reported).
+    fn read<F: DeserializeOwned, S: DeserializeOwned, E>(
         root: &Path,
         fence: &Fence,
         kind: &'static Kind,
+        entries: fn(F) -> Vec<E>,
         diags: &mut Diagnostics,
-    ) -> Option<(Registry, F)> {
+    ) -> Option<(Registry, Loaded<E>)> {
         let (rel, text) = read_registry(root, fence, kind.file, &["summary"], diags)?;
-        match tomlerr::parse::<F>(&rel, &text, &text, 0) {
-            Ok(f) => Some((Registry { rel, text, kind }, f)),
-            Err(d) => {
-                diags.push(d);
-                None
-            }
-        }
+        let array = kind.what;
+        let raw = parse_entries::<F, S, E>(&rel, &text, array, entries, diags)?;
+        Some((Registry { rel, text, kind }, raw))
     }
 
     /// The entries, in file order, each id checked.
-    fn entries(&self, raw: impl Iterator<Item = RawEntry>, diags: &mut Diagnostics) -> Vec<Entry> {
+    fn entries(&self, raw: Loaded<RawEntry>, diags: &mut Diagnostics) -> Loaded<Entry> {
         let mut seen = HashMap::new();
         raw.map(|r| {
             self.check_id(&r.id, &mut seen, diags);
@@ -291,7 +383,6 @@ impl Registry {
                 sources: r.sources.into_iter().map(Spanned::into_inner).collect(),
             }
         })
-        .collect()
     }
 
     /// An entry's id is a slug ([`is_slug`]), unique in its file, and written as the id of
@@ -373,13 +464,41 @@ pub(super) fn check_entry_sources(
 mod tests {
     use super::*;
 
+    /// Each problem's file, line and message.
+    fn where_and_what(diags: &Diagnostics) -> Vec<(&str, usize, &str)> {
+        let all = diags.0.iter();
+        all.map(|d| (d.path.to_str().unwrap(), d.line, d.message.as_str()))
+            .collect()
+    }
+
+    /// A site folder with an empty content/.
+    fn site() -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir(d.path().join("content")).unwrap();
+        d
+    }
+
+    /// A site with no countries.
+    fn no_countries() -> Config {
+        Config {
+            title: String::new(),
+            description: String::new(),
+            base_url: String::new(),
+            base_path: "/".into(),
+            language: String::new(),
+            author: String::new(),
+            domain: None,
+            countries: Vec::new(),
+            eras: Vec::new(),
+        }
+    }
+
     /// Every registry's plain strings are checked as it is read, the same way, even when
     /// it then fails to parse; `summary` (Markdown) is left to the Markdown stage.
     #[test]
     fn control_characters_of_every_registry_are_refused_as_it_is_read() {
-        let d = tempfile::tempdir().unwrap();
+        let d = site();
         let content = d.path().join("content");
-        std::fs::create_dir(&content).unwrap();
         let person = "[[person]]\nid = \"a\"\nname = \"A\\u0001\"\nsummary = \"\\u0002\"\n";
         std::fs::write(content.join("people.toml"), format!("{person}bogus = 1\n")).unwrap();
         std::fs::write(
@@ -391,25 +510,16 @@ mod tests {
         std::fs::write(content.join("sources.toml"), source).unwrap();
         let fence = Fence::new(d.path(), "content");
         let mut diags = Diagnostics::default();
-        assert!(load_people(d.path(), &fence, &mut diags).is_empty());
-        let config = Config {
-            title: String::new(),
-            description: String::new(),
-            base_url: String::new(),
-            base_path: "/".into(),
-            language: String::new(),
-            author: String::new(),
-            domain: None,
-            countries: Vec::new(),
-            eras: Vec::new(),
-        };
-        assert_eq!(load_places(d.path(), &fence, &config, &mut diags).len(), 1);
-        assert_eq!(load_sources(d.path(), &fence, &mut diags).len(), 1);
-        let got: Vec<_> = diags
-            .0
-            .iter()
-            .map(|d| (d.path.to_str().unwrap(), d.line, d.message.as_str()))
-            .collect();
+        assert!(load_people(d.path(), &fence, &mut diags).entries.is_empty());
+        let config = no_countries();
+        assert_eq!(
+            load_places(d.path(), &fence, &config, &mut diags)
+                .entries
+                .len(),
+            1
+        );
+        assert_eq!(load_sources(d.path(), &fence, &mut diags).entries.len(), 1);
+        let got = where_and_what(&diags);
         let control = |n| format!("control character U+000{n} is not allowed");
         assert_eq!(
             got,
@@ -418,6 +528,45 @@ mod tests {
                 ("content/people.toml", 5, "unknown key `bogus`"),
                 ("content/places.toml", 3, control(1).as_str()),
                 ("content/sources.toml", 3, control(8).as_str()),
+            ]
+        );
+    }
+
+    /// A bad entry is reported once, at its entry; the others load, the keys outside the
+    /// entries are still checked, and the bad entry's id is kept as broken.
+    #[test]
+    fn a_bad_entry_is_reported_once_and_the_others_load() {
+        let d = site();
+        let content = d.path().join("content");
+        let sources = "bogus = 1\n[[source]]\nid = \"A\"\ntitle = \"T\"\n[[source]]\nid = \"B\"\n";
+        std::fs::write(content.join("sources.toml"), sources).unwrap();
+        let place = |id: &str, extra: &str| {
+            format!("[[place]]\nid = \"{id}\"\nname = \"N\"\n{extra}summary = \"S\"\n")
+        };
+        let places = place("a", "contry = \"X\"\nnmae = 2\n") + &place("b", "");
+        std::fs::write(content.join("places.toml"), places).unwrap();
+        let fence = Fence::new(d.path(), "content");
+        let mut diags = Diagnostics::default();
+        let s = load_sources(d.path(), &fence, &mut diags);
+        assert_eq!(
+            (s.entries.len(), s.broken.as_slice()),
+            (1, ["B".to_string()].as_slice())
+        );
+        let config = no_countries();
+        let p = load_places(d.path(), &fence, &config, &mut diags);
+        assert_eq!(
+            p.entries.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+            ["b"]
+        );
+        assert_eq!(p.ids(|e| e.id.as_str()), BTreeSet::from(["a", "b"]));
+        let got = where_and_what(&diags);
+        assert_eq!(
+            got,
+            [
+                ("content/sources.toml", 1, "unknown key `bogus`"),
+                ("content/sources.toml", 5, "missing key `title`"),
+                ("content/places.toml", 4, "unknown key `contry`"),
+                ("content/places.toml", 5, "unknown key `nmae`"),
             ]
         );
     }

@@ -1,7 +1,8 @@
 //! The serde schemas of `content/`: each Markdown file's front matter (home, chapter,
 //! event) and the three registries (`sources.toml`, `people.toml`, `places.toml`), as
 //! they are written. Unknown keys are refused; values whose place matters to a later
-//! check are kept [`Spanned`]. The loaders turn them into the model of [`super`].
+//! check are kept [`Spanned`]. A registry file is generic in its entries, so that it can
+//! also be read with each entry skipped (`serde::de::IgnoredAny`), for its other keys. The loaders turn them into the model of [`super`].
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -58,9 +59,9 @@ pub(super) struct EventMeta {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct SourcesFile {
-    #[serde(default)]
-    pub(super) source: Vec<RawWork>,
+pub(super) struct SourcesFile<E = RawWork> {
+    #[serde(default = "Vec::new")]
+    pub(super) source: Vec<E>,
 }
 
 #[derive(Deserialize)]
@@ -79,9 +80,9 @@ pub(super) struct RawWork {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct PeopleFile {
-    #[serde(default)]
-    pub(super) person: Vec<RawPerson>,
+pub(super) struct PeopleFile<E = RawPerson> {
+    #[serde(default = "Vec::new")]
+    pub(super) person: Vec<E>,
 }
 
 #[derive(Deserialize)]
@@ -99,9 +100,9 @@ pub(super) struct RawPerson {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct PlacesFile {
-    #[serde(default)]
-    pub(super) place: Vec<RawPlace>,
+pub(super) struct PlacesFile<E = RawPlace> {
+    #[serde(default = "Vec::new")]
+    pub(super) place: Vec<E>,
 }
 
 #[derive(Deserialize)]

@@ -3,30 +3,144 @@
 //! Shared by `site.toml`, the registries and front matter: it turns serde's messages into
 //! the project's wording ("unknown key `titel`" with the nearest valid key as a hint) and
 //! places them at the line and column of the offending key or value, even when the TOML is
-//! embedded in a larger file (front matter).
+//! embedded in a larger file (front matter). Every unknown key of the text is reported in
+//! one run, and the first other problem: serde stops at the first, so the pair at fault is
+//! blanked out (its bytes turned to spaces, which keeps every position) and the text
+//! parsed again.
 
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use serde::de::DeserializeOwned;
+use std::ops::Range;
 use std::path::Path;
 
 const GENERIC_HINT: &str =
     "this is TOML: see the README's authoring section for the keys and their types";
 
 /// Parses `toml_text`, which starts at byte `offset` of `file_text` (the whole file, used to
-/// compute lines and columns), into `T`.
+/// compute lines and columns), into `T`: `None` when it has any problem, each unknown key
+/// and the first other problem in `diags`.
 pub(crate) fn parse<T: DeserializeOwned>(
     path: &Path,
     file_text: &str,
     toml_text: &str,
     offset: usize,
-) -> Result<T, Diagnostic> {
-    toml::from_str(toml_text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    let mut found = Diagnostics::default();
+    let at = |span: Range<usize>, message| {
         let span = offset + span.start..offset + span.end;
+        Diagnostic::at(path, file_text, span, message)
+    };
+    let parsed = parse_all(toml_text, at, &mut found);
+    found.sort();
+    diags.extend(found.0);
+    parsed
+}
+
+/// [`parse`]'s work, its problems (made by `at`, from a span of `toml_text`) in the order
+/// found.
+fn parse_all<T: DeserializeOwned>(
+    toml_text: &str,
+    at: impl Fn(Range<usize>, String) -> Diagnostic,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    let mut text = std::borrow::Cow::Borrowed(toml_text);
+    // Whether a problem was found, and one other than an unknown key.
+    let (mut failed, mut other) = (false, false);
+    loop {
+        let e = match toml::from_str(&text) {
+            Ok(t) => return (!failed).then_some(t),
+            Err(e) => e,
+        };
+        let span = e.span().unwrap_or(0..0);
         let (message, hint) = reword(e.message());
-        let d = Diagnostic::at(path, file_text, span, message);
-        d.with_hint(hint.unwrap_or_else(|| GENERIC_HINT.to_string()))
-    })
+        let unknown = message.starts_with("unknown key `");
+        if unknown || !(other || misspelt(&message, diags)) {
+            let d = at(span.clone(), message);
+            diags.push(d.with_hint(hint.unwrap_or_else(|| GENERIC_HINT.to_string())));
+        }
+        (failed, other) = (true, other || !unknown);
+        // Past the pair at fault, for the unknown keys after it.
+        let pair = pair_at(&text, span.start)?;
+        text = std::borrow::Cow::Owned(blank(&text, pair));
+    }
+}
+
+/// Whether `message` is a missing key that an unknown key already reported is a
+/// misspelling of (its hint names it): the one problem is reported once.
+fn misspelt(message: &str, diags: &Diagnostics) -> bool {
+    let Some(name) = message.strip_prefix("missing key ") else {
+        return false;
+    };
+    let hint = format!("did you mean {name}?");
+    diags
+        .0
+        .iter()
+        .any(|d| d.hint.as_deref() == Some(hint.as_str()))
+}
+
+/// The bytes of the `key = value` pair whose key starts at `pos` or whose value holds it,
+/// with the comma that separates it from its neighbour in an inline table; `None` when
+/// there is no such pair (a table header, a dotted key, a text that is not TOML).
+fn pair_at(text: &str, pos: usize) -> Option<Range<usize>> {
+    let doc = toml_edit::ImDocument::parse(text).ok()?;
+    let pair = pair_in(doc.as_table(), pos)?;
+    let after = text[pair.end..].trim_start_matches([' ', '\t']);
+    if after.starts_with(',') {
+        return Some(pair.start..text.len() - after.len() + 1);
+    }
+    let before = text[..pair.start].trim_end_matches([' ', '\t']);
+    if before.ends_with(',') {
+        return Some(before.len() - 1..pair.end);
+    }
+    Some(pair)
+}
+
+/// [`pair_at`]'s pair, in `table` or any table under it: the innermost one.
+fn pair_in(table: &dyn toml_edit::TableLike, pos: usize) -> Option<Range<usize>> {
+    for (name, item) in table.iter() {
+        let (key, _) = table.get_key_value(name)?;
+        let key = key.span();
+        let value = item.as_value().and_then(|v| v.span());
+        if let (Some(k), Some(v)) = (&key, &value) {
+            if k.start == pos || v.contains(&pos) {
+                let inner = item.as_value().and_then(|v| pair_in_value(v, pos));
+                return Some(inner.unwrap_or(k.start..v.end));
+            }
+        }
+        let found = match item {
+            toml_edit::Item::Table(t) => pair_in(t, pos),
+            toml_edit::Item::ArrayOfTables(a) => a.iter().find_map(|t| pair_in(t, pos)),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
+/// [`pair_in`] in the inline tables of a value.
+fn pair_in_value(value: &toml_edit::Value, pos: usize) -> Option<Range<usize>> {
+    match value {
+        toml_edit::Value::InlineTable(t) => pair_in(t, pos),
+        toml_edit::Value::Array(a) => a.iter().find_map(|v| pair_in_value(v, pos)),
+        _ => None,
+    }
+}
+
+/// `text` with the bytes of `range` turned to spaces, its line breaks kept.
+pub(crate) fn blank(text: &str, range: Range<usize>) -> String {
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..range.start]);
+    for c in text[range.clone()].chars() {
+        match c {
+            '\n' | '\r' => out.push(c),
+            _ => out.extend(std::iter::repeat_n(' ', c.len_utf8())),
+        }
+    }
+    out.push_str(&text[range.end..]);
+    out
 }
 
 /// Rewords serde/toml messages; returns the message and an optional hint.
@@ -77,11 +191,24 @@ mod tests {
         order: u32,
     }
 
+    /// The problems of `file` (all TOML) as (line, col, message).
+    fn problems(file: &str) -> Vec<(usize, usize, String)> {
+        let mut diags = Diagnostics::default();
+        assert!(parse::<T>(Path::new("c.md"), file, file, 0, &mut diags).is_none());
+        diags
+            .0
+            .into_iter()
+            .map(|d| (d.line, d.col, d.message))
+            .collect()
+    }
+
     #[test]
     fn unknown_key_names_key_line_and_nearest() {
         let file = "+++\ntitle = \"x\"\norder = 1\ntitel = \"y\"\n+++\n";
         let toml = &file[4..file.len() - 4];
-        let d = parse::<T>(Path::new("c.md"), file, toml, 4).unwrap_err();
+        let mut diags = Diagnostics::default();
+        assert!(parse::<T>(Path::new("c.md"), file, toml, 4, &mut diags).is_none());
+        let [d] = &diags.0[..] else { panic!("{diags}") };
         assert_eq!(d.message, "unknown key `titel`");
         assert_eq!((d.line, d.col), (4, 1));
         assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
@@ -89,9 +216,33 @@ mod tests {
 
     #[test]
     fn wrong_type_points_at_value() {
-        let file = "title = \"x\"\norder = \"one\"\n";
-        let d = parse::<T>(Path::new("c.md"), file, file, 0).unwrap_err();
-        assert_eq!((d.line, d.col), (2, 9));
-        assert!(d.message.contains("invalid type"), "{}", d.message);
+        let got = problems("title = \"x\"\norder = \"one\"\n");
+        assert_eq!((got[0].0, got[0].1), (2, 9));
+        assert!(got[0].2.contains("invalid type"), "{}", got[0].2);
+    }
+
+    #[test]
+    fn every_unknown_key_then_the_first_other_problem() {
+        let file = "titel = \"y\"\nx = { a = 1, b = 2 }\norder = \"one\"\nlast = [\n 1,\n]\n";
+        let got: Vec<_> = problems(file)
+            .into_iter()
+            .map(|(l, c, m)| (l, c, m[..12].to_string()))
+            .collect();
+        let want = [
+            (1, 1, "unknown key "),
+            (2, 1, "unknown key "),
+            (3, 9, "invalid type"),
+            (4, 1, "unknown key "),
+        ];
+        let want: Vec<_> = want
+            .iter()
+            .map(|(l, c, m)| (*l, *c, m.to_string()))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn blanking_keeps_positions_and_line_breaks() {
+        assert_eq!(blank("a = \"é\"\nb", 0..8), "        \nb");
     }
 }

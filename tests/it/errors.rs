@@ -45,6 +45,9 @@ cases! {
     control_bytes_in_value => "control-bytes-in-value",
     duplicate_entry_id => "duplicate-entry-id",
     bad_ids => "bad-ids",
+    unknown_keys_event => "unknown-keys-event",
+    site_toml_unknown_keys => "site-toml-unknown-keys",
+    people_entry_no_cascade => "people-entry-no-cascade",
 }
 
 /// Runs `docsite args` in `dir`, killing it if it has not finished within `limit` (then
