@@ -119,8 +119,8 @@ where
     let mut loaded = Loaded::default();
     for t in tables.iter() {
         let Some(span) = t.span() else { continue };
-        let one = tomlerr::blank(&text[..span.end], 0..span.start);
-        match tomlerr::parse::<F>(rel, text, &one, 0, diags) {
+        // The entry alone, placed in the file by its offset: each entry is read once.
+        match tomlerr::parse::<F>(rel, text, &text[span.clone()], span.start, diags) {
             Some(f) => loaded.entries.extend(entries(f)),
             None => loaded
                 .broken

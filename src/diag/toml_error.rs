@@ -37,6 +37,15 @@ pub(crate) fn parse<T: DeserializeOwned>(
     parsed
 }
 
+/// The most problems one file's TOML reports. Each costs two parses of the whole text, so
+/// a hostile file of a million unknown keys must not cost a million parses.
+const MAX_PROBLEMS: usize = 20;
+
+/// The most bytes one file's TOML is parsed over, in all, while looking for its further
+/// problems: a large file (a registry of thousands of entries) reports its first problem,
+/// and more only while they stay cheap. Front matter, a few kilobytes, is never cut short.
+const PARSE_BUDGET: usize = 8 << 20;
+
 /// [`parse`]'s work, its problems (made by `at`, from a span of `toml_text`) in the order
 /// found.
 fn parse_all<T: DeserializeOwned>(
@@ -47,6 +56,7 @@ fn parse_all<T: DeserializeOwned>(
     let mut text = std::borrow::Cow::Borrowed(toml_text);
     // Whether a problem was found, and one other than an unknown key.
     let (mut failed, mut other) = (false, false);
+    let mut parsed = 0;
     loop {
         let e = match toml::from_str(&text) {
             Ok(t) => return (!failed).then_some(t),
@@ -60,6 +70,10 @@ fn parse_all<T: DeserializeOwned>(
             diags.push(d.with_hint(hint.unwrap_or_else(|| GENERIC_HINT.to_string())));
         }
         (failed, other) = (true, other || !unknown);
+        parsed += 2 * text.len();
+        if diags.len() >= MAX_PROBLEMS || parsed >= PARSE_BUDGET {
+            return None;
+        }
         // Past the pair at fault, for the unknown keys after it.
         let pair = pair_at(&text, span.start)?;
         text = std::borrow::Cow::Owned(blank(&text, pair));
@@ -200,6 +214,20 @@ mod tests {
             .into_iter()
             .map(|d| (d.line, d.col, d.message))
             .collect()
+    }
+
+    #[test]
+    fn many_unknown_keys_stop_at_the_limit_and_a_large_file_at_its_budget() {
+        let mut file = String::from("title = \"x\"\norder = 1\n");
+        for i in 0..100 {
+            file.push_str(&format!("k{i} = 1\n"));
+        }
+        let found = problems(&file);
+        assert_eq!(found.len(), MAX_PROBLEMS);
+        assert_eq!(found[0], (3, 1, "unknown key `k0`".to_string()));
+        // A text whose every parse costs more than half the budget: its first problem only.
+        let big = format!("{file}# {}\n", "x".repeat(PARSE_BUDGET / 2));
+        assert_eq!(problems(&big).len(), 1);
     }
 
     #[test]
