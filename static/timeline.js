@@ -64,8 +64,10 @@
   ];
   var $ = function (sel) { return app.querySelector(sel); };
   var form = $('.tl-filters');
+  // A filter whose menu the template leaves out is absent: it is dropped here, so no state,
+  // URL parameter or clear step ever refers to it.
   var selects = {};
-  FILTERS.forEach(function (f) { selects[f[0]] = $('#tl-f-' + f[0]); });
+  FILTERS = FILTERS.filter(function (f) { return (selects[f[0]] = $('#tl-f-' + f[0])); });
   var q = $('#tl-q');
   var count = $('.tl-count');
   var range = $('.tl-range');

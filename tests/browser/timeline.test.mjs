@@ -1,12 +1,13 @@
 // The interactive timeline in a real browser: deep links and Back, keyboard navigation,
 // filters and search with their state in the URL, zoom and pan, the page without
-// JavaScript, accessibility, the size budget, and the same filter and zoom with 5,000
-// events. How fast the filter and zoom render is measured by bench/browser.mjs, not here.
+// JavaScript, accessibility, the size budget, the same filter and zoom with 5,000 events,
+// and the page with any one filter menu left out of its template. How fast the filter and
+// zoom render is measured by bench/browser.mjs, not here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSite, serveDir, launch, withPage, axe, shot, syntheticSite, removeDir } from './lib.mjs';
+import { buildSite, serveDir, launch, withPage, axe, shot, syntheticSite, removeDir, copyDocumentary } from './lib.mjs';
 
 const TEST = { timeout: 120_000 };
 
@@ -175,3 +176,48 @@ test('with 5,000 events a filter change and a zoom step change what is shown', {
     removeDir(root);
   }
 });
+
+// A template may leave out any filter menu: the rest of the timeline works without it. One
+// value per filter that narrows the documentary's list (as in the filter test above).
+const NARROW = [['country', 'South Korea'], ['person', 'kim-il-sung'], ['tag', 'summit'], ['chapter', 'doi-moi'], ['era', 'summit']];
+for (const [gone, goneValue] of NARROW) {
+  test(`without the ${gone} menu the axis, the other filters, the search and the URL state still work`, TEST, async () => {
+    const root = copyDocumentary();
+    let out; let s2;
+    try {
+      // The menus come from one loop over `filters`: keep that field out for this one name.
+      const file = join(root, 'templates/timeline.html');
+      const src = readFileSync(file, 'utf8');
+      const field = /<div class="tl-field"><label for="tl-f-\{\{ f\.name \}\}">.*?<\/select><\/div>/;
+      assert.match(src, field, 'the template has the filter field markup this test edits');
+      writeFileSync(file, src.replace(field, (m) => `{% if f.name != "${gone}" %}${m}{% endif %}`));
+      out = buildSite({ root, baseUrl: 'http://127.0.0.1/no-filter/' });
+      s2 = await serveDir(out, '/no-filter/');
+      // The URL names the missing filter: that part of the state is ignored.
+      await withPage(browser, { viewport: { width: 1280, height: 900 } }, async (page, errors) => {
+        await page.goto(s2.url + `timeline/?${gone}=${encodeURIComponent(goneValue)}`);
+        await page.waitForSelector('.tl-axis');
+        assert.equal(await page.$$eval(`#tl-f-${gone}`, (l) => l.length), 0, `the ${gone} menu is gone`);
+        const total = await page.$$eval('.tl-event', (l) => l.length);
+        assert.equal((await ids(page)).length, total);
+        assert.match(await page.textContent('.tl-count'), new RegExp(`^All ${total} events`));
+        assert.ok(await page.$$eval('.tl-axis .tl-mark', (l) => l.length) > 0, 'the axis has markers');
+        const [other, value] = NARROW.find(([n]) => n !== gone);
+        await page.selectOption(`#tl-f-${other}`, value);
+        const shown = (await ids(page)).length;
+        assert.ok(shown > 0 && shown < total, `${other}=${value} shows ${shown} of ${total}`);
+        assert.ok(page.url().includes(`${other}=`) && !page.url().includes(`${gone}=`), page.url());
+        await page.click('text=Clear filters');
+        assert.equal((await ids(page)).length, total);
+        await page.fill('#tl-q', 'samsung');
+        const found = await ids(page);
+        assert.ok(found.includes('2019-02-kim-chang-son-samsung-tour') && found.length < total, found.join());
+        assert.deepEqual(errors, []);
+      });
+    } finally {
+      await s2?.close();
+      removeDir(out);
+      removeDir(root);
+    }
+  });
+}
