@@ -744,25 +744,22 @@ fn build_error(s: &Served) -> Option<String> {
 fn dotfiles_the_build_reads_are_watched_like_any_file() {
     let t = SiteTest::new("build/minimal");
     let s = serve(&t, &[]);
-    // A broken event whose name starts with a dot fails the build...
-    t.write("content/events/.bad.md", "+++\ntitle = \n+++\nBody.\n");
-    s.until("the dotfile's error is shown", |s| {
-        build_error(s).is_some_and(|e| e.contains("content/events/.bad.md"))
-    });
-    // ...and deleting it, with no other edit, builds again.
-    std::fs::remove_file(t.path("content/events/.bad.md")).unwrap();
-    s.until("the deletion of the dotfile is built", |s| {
-        build_error(s).is_none()
-    });
-    // The same for static/: a `.nojekyll` there collides with the one the build makes...
-    t.write("static/.nojekyll", "");
-    s.until("the static dotfile's error is shown", |s| {
-        build_error(s).is_some_and(|e| e.contains("static/.nojekyll"))
-    });
-    std::fs::remove_file(t.path("static/.nojekyll")).unwrap();
-    s.until("the deletion of the static dotfile is built", |s| {
-        build_error(s).is_none()
-    });
+    // A broken event whose name starts with a dot fails the build, and deleting it, with no
+    // other edit, builds again. The same for static/: a `.nojekyll` there collides with the
+    // one the build makes.
+    for (path, text) in [
+        ("content/events/.bad.md", "+++\ntitle = \n+++\nBody.\n"),
+        ("static/.nojekyll", ""),
+    ] {
+        t.write(path, text);
+        s.until(&format!("the error of {path} is shown"), |s| {
+            build_error(s).is_some_and(|e| e.contains(path))
+        });
+        std::fs::remove_file(t.path(path)).unwrap();
+        s.until(&format!("the deletion of {path} is built"), |s| {
+            build_error(s).is_none()
+        });
+    }
     // ...and other dotfiles (and dot folders) of static/ are published, edits and all.
     t.write("static/.well-known/.security.txt", "one");
     s.until("the new static dotfile is served", |s| {
