@@ -157,7 +157,7 @@ fn chapter(root: &Path, slug: &str) -> Result<String> {
 /// A readable title from a slug: a leading date (`1930-`, `1930-07-`, `1930-07-04-`)
 /// dropped, `-` and `_` as spaces, the first letter capitalised (`1930-new-lens` → "New
 /// lens"). A slug that is only a date (or numbers) keeps them all.
-fn title_of(slug: &str) -> String {
+pub(crate) fn title_of(slug: &str) -> String {
     let mut rest = slug;
     for width in [4, 2, 2] {
         match rest.split_once(['-', '_']) {

@@ -7,6 +7,7 @@ mod check;
 mod documentary;
 mod errors;
 mod escaping;
+mod init;
 mod new;
 mod output;
 mod robust;
