@@ -29,6 +29,7 @@ mod serve;
 mod site;
 mod sync;
 mod text;
+mod theme;
 
 pub use config::Config;
 pub use content::{Content, LoadOptions};
@@ -39,3 +40,4 @@ pub use scaffold::{create as new_page, NewPage};
 pub use serve::{serve, ServeOptions};
 pub use site::{build, check, BuildOptions, BuildStats, CheckOptions};
 pub use text::url_scheme;
+pub use theme::{eject as eject_theme, list as list_theme, Ejected, Origin};
