@@ -90,6 +90,8 @@ pub enum Origin {
     BuiltIn,
     /// The site's own file, in place of the built-in one of the same path.
     Overridden,
+    /// The site's own file, byte for byte the built-in one (as `eject` wrote it).
+    Same,
     /// The site's own file, with no built-in one of that path.
     Added,
 }
@@ -98,6 +100,7 @@ pub enum Origin {
 /// by path (`templates/base.html`), and where each comes from. Files the site's folders
 /// hold that cannot be read are left out (the build reports them).
 pub fn list(root: &Path) -> BTreeMap<String, Origin> {
+    let built_in: BTreeMap<&str, &[u8]> = FILES.iter().map(|(p, b)| (*p, *b)).collect();
     let mut files: BTreeMap<String, Origin> = FILES
         .iter()
         .map(|(p, _)| ((*p).to_string(), Origin::BuiltIn))
@@ -108,7 +111,11 @@ pub fn list(root: &Path) -> BTreeMap<String, Origin> {
             let rel = crate::files::rel(root, &path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            let origin = match files.get(&rel) {
+            let origin = match built_in.get(rel.as_str()) {
+                // Read only when it has the built-in file's length (a few kilobytes).
+                Some(b) if same_len(&path, b) && std::fs::read(&path).is_ok_and(|t| t == *b) => {
+                    Origin::Same
+                }
                 Some(_) => Origin::Overridden,
                 None => Origin::Added,
             };
@@ -116,6 +123,10 @@ pub fn list(root: &Path) -> BTreeMap<String, Origin> {
         }
     }
     files
+}
+
+fn same_len(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
 }
 
 #[cfg(test)]

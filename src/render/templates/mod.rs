@@ -420,7 +420,29 @@ fn render_error(t: &Templates, template: &str, e: tera::Error) -> Diagnostic {
             }
         }
     }
+    if let Some(d) = missing_macro(t, &full, &message) {
+        return d;
+    }
     Diagnostic::file(t.path_of(template), message)
+}
+
+/// Tera's `Macro `ns::name` not found in template `file``, placed at the call in that file.
+fn missing_macro(t: &Templates, full: &str, message: &str) -> Option<Diagnostic> {
+    let rest = full.split("Macro `").nth(1)?;
+    let (call, rest) = rest.split_once('`')?;
+    let file = rest
+        .strip_prefix(" not found in template `")?
+        .split('`')
+        .next()?;
+    let text = t.sources.get(file)?;
+    let at = text.find(call)?;
+    let (ns, name) = call.split_once("::").unwrap_or(("", call));
+    Some(
+        Diagnostic::at(t.path_of(file), text, at..at + call.len(), message).with_hint(format!(
+            "the file imported as `{ns}` has no macro `{name}`; a site's own template replaces \
+             the built-in one whole, so it must keep every macro the other templates call"
+        )),
+    )
 }
 
 #[cfg(test)]
