@@ -1,12 +1,11 @@
 //! The built-in theme: the repository's `templates/` and `static/`, compiled into the
 //! binary by `build.rs` (every file of both folders, walked whole). A site uses these files
 //! wherever it has none of its own: its `templates/X.html` or `static/X` replaces the
-//! built-in file of that path alone, and files it adds are used beside them. The template
-//! stage ([`crate::render::templates`]) and the copy of `static/`
-//! ([`crate::render::static_files`]) merge the two; this module owns the embedded files,
-//! how a built-in file is named in a diagnostic ([`shown`]), and the `theme` commands:
-//! [`eject`] writes the built-in files into a site without overwriting any, [`list`] says
-//! which the site overrides.
+//! built-in file of that path alone, and files it adds are used beside them. The render
+//! stage merges the two (its template loader and its copy of `static/`); this module owns
+//! the embedded files, how a built-in file is named in a diagnostic ([`shown`]), and the
+//! `theme` commands: [`eject`] writes the built-in files into a site without overwriting
+//! any, [`list`] says which the site overrides.
 
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
