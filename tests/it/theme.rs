@@ -55,6 +55,12 @@ fn stylesheets(html: &str) -> Vec<&str> {
 fn a_site_without_templates_or_static_builds_checks_clean_and_is_styled() {
     let t = own_files_only("build/minimal");
     assert!(!t.path("templates").exists() && !t.path("static").exists());
+    // A link in the Markdown to a built-in static file is no broken link.
+    let index = std::fs::read_to_string(t.path("content/index.md")).unwrap();
+    t.write(
+        "content/index.md",
+        &format!("{index}\nThe [icon](/favicon.svg) and [script](/site.js).\n"),
+    );
     t.run(&["check"]).success();
     let files = t.build_memory().unwrap();
     let home = page(&files, "index.html");
