@@ -218,10 +218,10 @@ fn run_theme_list(root: &Path) -> Result<()> {
     let mut text = String::new();
     for (path, origin) in docsite::list_theme(root) {
         let from = match origin {
-            docsite::Origin::BuiltIn => "built-in",
-            docsite::Origin::Overridden => "yours (overrides the built-in file)",
-            docsite::Origin::Same => "yours (the same as the built-in file)",
-            docsite::Origin::Added => "yours (added)",
+            docsite::ThemeOrigin::BuiltIn => "built-in",
+            docsite::ThemeOrigin::Overridden => "yours (overrides the built-in file)",
+            docsite::ThemeOrigin::Same => "yours (the same as the built-in file)",
+            docsite::ThemeOrigin::Added => "yours (added)",
         };
         text += &format!("{:<28} {from}\n", shown(Path::new(&path)));
     }
