@@ -162,4 +162,29 @@ mod tests {
             on_disk
         );
     }
+
+    /// The theme serves any documentary: the words of the one in this repository live in
+    /// its site.toml and content/, never here.
+    #[test]
+    fn the_theme_carries_no_word_of_the_repositorys_documentary() {
+        let words = [
+            "korea",
+            "vietnam",
+            "hanoi",
+            "pyongyang",
+            "comrade",
+            "kim il",
+            "ho chi",
+            "trần",
+            "four chapters",
+            "cited in e",
+            "every fact",
+        ];
+        for (path, bytes) in FILES {
+            let text = String::from_utf8_lossy(bytes).to_lowercase();
+            for w in words {
+                assert!(!text.contains(w), "{path} says {w:?}");
+            }
+        }
+    }
 }

@@ -223,3 +223,26 @@ fn theme_list_tells_built_in_overridden_and_added_files_apart() {
     assert!(line("static/img/mark.svg").ends_with("yours (added)"));
     assert!(line("templates/base.html").ends_with("built-in"));
 }
+
+#[test]
+fn the_documentarys_own_wording_comes_from_its_site_toml() {
+    let t = SiteTest::documentary();
+    let files = t.build_memory().unwrap();
+    let home = page(&files, "index.html");
+    assert!(home.contains(". Every fact on this site cites its source.</p>"));
+    let sources = page(&files, "sources/index.html");
+    assert!(sources.contains("Works that source E itself cites are marked “cited in E”."));
+    assert!(page(&files, "404.html").contains("</a>, with the four chapters</li>"));
+    // Without the keys, the theme's neutral words.
+    let toml = std::fs::read_to_string(t.path("site.toml")).unwrap();
+    let neutral: String = toml
+        .lines()
+        .filter(|l| !l.starts_with("footer =") && !l.starts_with("sources_intro ="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    t.write("site.toml", &neutral);
+    let files = t.build_memory().unwrap();
+    assert!(!page(&files, "index.html").contains("Every fact"));
+    let sources = page(&files, "sources/index.html");
+    assert!(sources.contains("rests on these works.</p>"), "{sources}");
+}
