@@ -13,3 +13,4 @@ mod output;
 mod robust;
 mod serve;
 mod subpath;
+mod theme;
