@@ -1,8 +1,9 @@
 //! [`Content::load`]: the driver of the content stage. It checks that there is a
 //! `content/` folder, then loads each part in turn (the registries first, since events
-//! refer to them; the home page; the chapters; the events), cross-checks the registries
+//! refer to them; the home page; the free pages; the chapters; the events), cross-checks the registries
 //! and checks the plain strings of every front matter it loaded for control characters,
-//! collecting every problem of every part before it returns. Chapters and
+//! and warns of the files it did not read, collecting every problem of every part before
+//! it returns. Chapters and
 //! events are read in parallel; their problems are gathered in file order's stead by the
 //! final sort (by file, then position).
 
@@ -55,6 +56,7 @@ impl Content {
         let people = load_people(root, &fence, diags);
         let places = load_places(root, &fence, config, diags);
         content.home = load_home(root, &fence, diags);
+        content.pages = super::pages::load_pages(root, &fence, opts, &mut content.unloaded, diags);
         let chapters = load_chapters(root, &fence, opts, &mut content.unloaded, diags);
         let source_ids = sources.ids(|s| s.id.as_str());
         let refs = Refs {
@@ -71,6 +73,7 @@ impl Content {
         (content.sources, content.people) = (sources.entries, people.entries);
         content.places = places.entries;
         front_matter_controls(&content, diags);
+        super::unread::unread_files(root, &fence, diags);
         content
     }
 }

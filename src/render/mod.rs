@@ -94,6 +94,7 @@ fn producer(page: Page) -> Option<(Producer, Run)> {
         Page::Search => (pages::search, Beside),
         Page::Print => (listings::print, Alone),
         Page::NotFound => (pages::not_found, Beside),
+        Page::Free(_) => (pages::free, Beside),
         Page::Chapter(_) | Page::Event(_) => return None,
     };
     Some(made)
@@ -173,9 +174,12 @@ fn render_pages(p: &Pages, tera: &Templates, out: &Output, sink: &Sink) -> anyho
         sink.record(out.put_with(&file, |w| templates::render_to(tera, template, ctx, w))?);
         Ok((file, Some(template)))
     };
+    // The site-wide pages, then the free pages (`Page::Free`, one per page).
+    let free = (p.views.rendered.pages.iter()).map(|r| Page::Free(&r.page.path));
+    let scheduled: Vec<Page> = Page::SITE_WIDE.iter().copied().chain(free).collect();
     let site_wide = |run: Run| {
-        let of = move |page: Page<'static>| Some((page, producer(page)?)).filter(|m| m.1 .1 == run);
-        Page::SITE_WIDE.iter().filter_map(move |&page| of(page))
+        (scheduled.iter())
+            .filter_map(move |&page| Some((page, producer(page)?)).filter(|m| m.1 .1 == run))
     };
     let (made, events) = rayon::join(
         || -> anyhow::Result<Made> {
