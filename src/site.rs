@@ -72,8 +72,8 @@ fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
     let mut warnings = diags.take_warnings();
     warnings.sort();
     let views = Views::new(&config, &content, &rendered);
-    let written = crate::render::render(root, views, out, diags)
-        .map_err(|e| e.with_warnings(&warnings))?;
+    let written =
+        crate::render::render(root, views, out, diags).map_err(|e| e.with_warnings(&warnings))?;
     let missing = crate::linkcheck::rooted(&rendered, out);
     if !missing.is_empty() {
         return Err(BuildError::Site(missing).with_warnings(&warnings));

@@ -86,7 +86,10 @@ fn load_page(fence: &Fence, rel: &Path, diags: &mut Diagnostics) -> Option<FreeP
 /// The page path of the file `rel` (`content/pages/guide/sources.md` → `guide/sources`;
 /// a final `index.md` names its folder), each segment checked, and not one the build takes.
 pub(super) fn page_path(rel: &Path) -> Result<String, Diagnostic> {
-    let inner = rel.strip_prefix(PAGES_DIR).unwrap_or(rel).with_extension("");
+    let inner = rel
+        .strip_prefix(PAGES_DIR)
+        .unwrap_or(rel)
+        .with_extension("");
     let mut segments: Vec<String> = Vec::new();
     for c in inner.components() {
         let s = c.as_os_str().to_string_lossy();
@@ -106,14 +109,15 @@ pub(super) fn page_path(rel: &Path) -> Result<String, Diagnostic> {
     }
     let path = segments.join("/");
     if let Some(taken) = crate::routes::taken_by(&path) {
+        let url = crate::routes::Page::Free(&path).path();
         return Err(Diagnostic::file(
             rel,
             format!(
                 "this page would build to /{}, which collides with {taken}",
-                crate::routes::Page::Free(&path).path()
+                url.trim_start_matches('/')
             ),
         )
-        .with_hint("the build makes that page itself; rename the file or move it into a folder"));
+        .with_hint("the build makes the pages there itself; give this page another path"));
     }
     Ok(path)
 }
@@ -127,7 +131,10 @@ mod tests {
     fn page_paths_follow_files() {
         let p = |s: &str| page_path(&PathBuf::from(s)).map_err(|d| d.message);
         assert_eq!(p("content/pages/about.md").unwrap(), "about");
-        assert_eq!(p("content/pages/guide/sources.md").unwrap(), "guide/sources");
+        assert_eq!(
+            p("content/pages/guide/sources.md").unwrap(),
+            "guide/sources"
+        );
         assert_eq!(p("content/pages/guide/index.md").unwrap(), "guide");
         assert!(p("content/pages/About.md").unwrap_err().contains("`About`"));
         assert!(p("content/pages/my page.md").is_err());

@@ -27,12 +27,21 @@ pub(super) fn unread_files(root: &Path, fence: &Fence, diags: &mut Diagnostics) 
         }
         diags.push(
             Diagnostic::file(&rel, "this file is not read by the build")
-                .with_hint(
-                    "docsite reads content/index.md, the registries and the .md files under \
-                     content/chapters/, content/events/ and content/pages/; a page of its own \
-                     goes in content/pages/ (content/pages/about.md becomes /about/)",
-                )
+                .with_hint(hint(&rel))
                 .with_severity(Severity::Warning),
         );
     }
+}
+
+/// Where the file might belong: a Markdown file at the top of `content/` is likely meant
+/// as a page; anything else is told what the build reads.
+fn hint(rel: &Path) -> String {
+    let name = rel.file_name().unwrap_or_default().to_string_lossy();
+    let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
+    if rel.parent() == Some(Path::new("content")) && rel.extension().is_some_and(|x| x == "md") {
+        return format!("a page of its own goes in content/pages/: move it to content/pages/{name} to make /{stem}/");
+    }
+    "docsite reads content/index.md, the registries, and the .md files under content/chapters/, \
+     content/events/ and content/pages/ (content/pages/about.md becomes /about/)"
+        .to_string()
 }
