@@ -186,7 +186,7 @@ impl<'a> Page<'a> {
     }
 
     /// The page written to `file`, an output path (`chapters/x/index.html`), if the build
-    /// renders one there.
+    /// renders one there (a free page's is not known here: it is found as no page).
     pub(crate) fn of_file(file: &'a str) -> Option<Page<'a>> {
         let (first, rest) = file.split_once('/').unwrap_or((file, ""));
         let name = rest.split('/').next().unwrap_or_default();
@@ -589,6 +589,28 @@ mod tests {
         }
     }
 
+    /// A free page may not take the place of a page or a data file the build makes.
+    #[test]
+    fn free_page_paths_taken_by_the_build_are_named() {
+        let taken = |p: &str| taken_by(p).unwrap_or_default();
+        assert_eq!(
+            taken("timeline"),
+            "/timeline/, a page the build makes with timeline.html"
+        );
+        assert_eq!(
+            taken("people/extra"),
+            "/people/, a page the build makes with entries.html"
+        );
+        assert_eq!(
+            taken("events/x"),
+            "/events/<id>/, a page the build makes with event.html"
+        );
+        assert_eq!(taken(""), "/, a page the build makes with index.html");
+        for free in ["about", "guide/sources", "timelines", "chapter"] {
+            assert_eq!(taken_by(free), None, "{free}");
+        }
+    }
+
     #[test]
     fn pages_have_their_paths_files_and_templates() {
         let cases = [
@@ -618,6 +640,10 @@ mod tests {
             assert_eq!(Page::of_file(&page.file()), Some(page));
         }
         assert_eq!(template_of("static.css"), None);
+        let free = Page::Free("guide/sources");
+        assert_eq!(free.path(), "guide/sources/");
+        assert_eq!(free.file(), "guide/sources/index.html");
+        assert_eq!(free.template(), "page.html");
         assert_eq!(
             Fragment::Source("s").url("/b/"),
             "/b/sources/#source-s".to_string()

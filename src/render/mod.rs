@@ -165,7 +165,8 @@ fn cards<'a>(v: Views<'a>, tera: &Templates, sink: &Sink) -> Option<Vec<Card<'a>
 /// Runs every page producer and writes its page; returns every page written (by output
 /// path, with its template). A context is made only when its page is rendered and dropped
 /// right after. The site-wide pages that run [`Run::Alone`] go one after the other, then
-/// the other site-wide pages and the chapters in parallel; the events' pages run beside
+/// the other site-wide pages, the free pages ([`Page::Free`], each by its producer like a
+/// site-wide page) and the chapters in parallel; the events' pages run beside
 /// them all, each worker thread with one base context for all its events. A template's
 /// problem goes to `sink`; a failed write is a system error.
 fn render_pages(p: &Pages, tera: &Templates, out: &Output, sink: &Sink) -> anyhow::Result<Made> {
@@ -216,7 +217,8 @@ fn render_pages(p: &Pages, tera: &Templates, out: &Output, sink: &Sink) -> anyho
 mod tests {
     use super::*;
 
-    /// Every site-wide page has a producer; the chapters and events are made per item.
+    /// Every site-wide page and every free page has a producer; the chapters and events are
+    /// made per item.
     #[test]
     fn every_site_wide_page_has_a_producer() {
         for &page in Page::SITE_WIDE {
@@ -224,5 +226,6 @@ mod tests {
         }
         assert!(producer(Page::Chapter("c")).is_none());
         assert!(producer(Page::Event("e")).is_none());
+        assert!(producer(Page::Free("about")).is_some());
     }
 }
