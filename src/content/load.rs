@@ -8,16 +8,15 @@
 //! final sort (by file, then position).
 
 use super::controls::front_matter_controls;
-use super::doc::{markdown_files, parse_fm, read_doc, stem, Doc};
+use super::doc::{load_each, markdown_files, parse_fm, read_doc, stem, Doc};
 use super::event::{load_event, Refs};
 use super::registry::{check_entry_sources, load_people, load_places, load_sources};
 use super::schema::{ChapterMeta, HomeMeta};
 use super::{Chapter, Content, Event, Home, LoadOptions};
 use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics, Sink};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::files::Fence;
 use crate::text::is_slug;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -161,17 +160,7 @@ fn load_chapters(
 ) -> Chapters {
     let files = markdown_files(root, "content/chapters", diags);
     check_chapter_routes(&files, diags);
-    let sink = Sink::default();
-    let results: Vec<Option<Chapter>> = files
-        .par_iter()
-        .map(|rel| {
-            let mut ds = Diagnostics::default();
-            let chapter = load_chapter(fence, rel, &mut ds);
-            sink.extend(ds.0);
-            chapter
-        })
-        .collect();
-    diags.extend(sink.into_diagnostics().0);
+    let results = load_each(&files, diags, |rel, ds| load_chapter(fence, rel, ds));
     let mut chapters = Chapters {
         loaded: Vec::new(),
         broken: Vec::new(),
@@ -270,17 +259,7 @@ fn load_events(
     diags: &mut Diagnostics,
 ) -> Vec<Event> {
     let files = markdown_files(root, "content/events", diags);
-    let sink = Sink::default();
-    let results: Vec<Option<Event>> = files
-        .par_iter()
-        .map(|rel| {
-            let mut ds = Diagnostics::default();
-            let event = load_event(fence, rel, refs, &mut ds);
-            sink.extend(ds.0);
-            event
-        })
-        .collect();
-    diags.extend(sink.into_diagnostics().0);
+    let results = load_each(&files, diags, |rel, ds| load_event(fence, rel, refs, ds));
     let mut seen: HashMap<String, &PathBuf> = HashMap::new();
     let mut events = Vec::new();
     for (event, rel) in results.into_iter().zip(&files) {

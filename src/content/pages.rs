@@ -7,13 +7,12 @@
 //! matter: `title`, optional `summary`, `draft` and `menu` (the page's place in the main
 //! navigation). Drafts are left out unless drafts are asked for, like chapters.
 
-use super::doc::{markdown_files, parse_fm, read_doc};
+use super::doc::{load_each, markdown_files, parse_fm, read_doc};
 use super::schema::PageMeta;
 use super::{FreePage, LoadOptions};
-use crate::diag::{Diagnostic, Diagnostics, Sink};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::files::Fence;
 use crate::text::is_slug;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -30,17 +29,7 @@ pub(super) fn load_pages(
     diags: &mut Diagnostics,
 ) -> Vec<FreePage> {
     let files = markdown_files(root, PAGES_DIR, diags);
-    let sink = Sink::default();
-    let results: Vec<Option<FreePage>> = files
-        .par_iter()
-        .map(|rel| {
-            let mut ds = Diagnostics::default();
-            let page = load_page(fence, rel, &mut ds);
-            sink.extend(ds.0);
-            page
-        })
-        .collect();
-    diags.extend(sink.into_diagnostics().0);
+    let results = load_each(&files, diags, |rel, ds| load_page(fence, rel, ds));
     let mut by_path: BTreeMap<String, FreePage> = BTreeMap::new();
     for (page, rel) in results.into_iter().zip(&files) {
         let Some(page) = page else {

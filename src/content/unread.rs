@@ -12,8 +12,11 @@ use std::path::Path;
 /// The folder under `content/` kept for media files, which no warning names.
 const MEDIA: &str = "content/media";
 
-/// A warning for every file under `root/content` that `fence` was never asked for.
+/// A warning for every file under `root/content` that `fence` was never asked for and that
+/// no problem in `diags` names already (a dangling symlink, say).
 pub(super) fn unread_files(root: &Path, fence: &Fence, diags: &mut Diagnostics) {
+    let named: std::collections::HashSet<std::path::PathBuf> =
+        diags.0.iter().map(|d| d.path.clone()).collect();
     let walk = walkdir::WalkDir::new(root.join("content"))
         .follow_links(false)
         .sort_by_file_name()
@@ -22,7 +25,7 @@ pub(super) fn unread_files(root: &Path, fence: &Fence, diags: &mut Diagnostics) 
     for entry in walk.take(MAX_FILES).flatten() {
         let rel = rel(root, entry.path());
         let folder = entry.file_type().is_dir() || entry.path_is_symlink() && entry.path().is_dir();
-        if folder || rel.starts_with(MEDIA) || fence.was_asked(&rel) {
+        if folder || rel.starts_with(MEDIA) || fence.was_asked(&rel) || named.contains(&rel) {
             continue;
         }
         diags.push(
