@@ -21,11 +21,14 @@ pub(super) fn unread_files(root: &Path, fence: &Fence, diags: &mut Diagnostics) 
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+            !hidden && !rel(root, e.path()).starts_with(MEDIA)
+        });
     for entry in walk.take(MAX_FILES).flatten() {
         let rel = rel(root, entry.path());
         let folder = entry.file_type().is_dir() || entry.path_is_symlink() && entry.path().is_dir();
-        if folder || rel.starts_with(MEDIA) || fence.was_asked(&rel) || named.contains(&rel) {
+        if folder || fence.was_asked(&rel) || named.contains(&rel) {
             continue;
         }
         diags.push(
