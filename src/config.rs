@@ -14,6 +14,8 @@
 //! language = "en"                     # optional, default "en"; the pages' lang attribute
 //! author = "…"                        # optional
 //! domain = "example.org"              # optional: written to public/CNAME
+//! footer = "…"                        # optional: a line closing every page's footer
+//! sources_intro = "…"                 # optional: the paragraph opening the sources page
 //! countries = ["North Korea", "…"]    # the names events may use in `countries`
 //!
 //! [[eras]]                            # the timeline's bands, in order, not overlapping
@@ -33,7 +35,10 @@
 //! is rebuilt from the checked segments, so it is `/` or `/a/b/`, never `//…`. `domain` must be a host name
 //! (letters, digits, dots and hyphens), `language` a language tag (letters, digits and
 //! hyphens). Control characters (see [`crate::text::is_refused_char`]) in `title`,
-//! `description`, `author` and era names are errors at their line.
+//! `description`, `author`, `footer`, `sources_intro` and era names are errors at their
+//! line. `footer` and `sources_intro` are plain text, escaped like every other field; the
+//! built-in theme shows a neutral sentence where `sources_intro` is not set, and no line
+//! where `footer` is not.
 
 use crate::date::Date;
 use crate::diag::toml_error as tomlerr;
@@ -53,6 +58,8 @@ struct RawConfig {
     #[serde(default = "default_author")]
     author: Spanned<String>,
     domain: Option<Spanned<String>>,
+    footer: Option<Spanned<String>>,
+    sources_intro: Option<Spanned<String>>,
     #[serde(default)]
     countries: Vec<String>,
     #[serde(default)]
@@ -88,6 +95,10 @@ pub struct Config {
     pub language: String,
     pub author: String,
     pub domain: Option<String>,
+    /// A line closing the footer of every page (`site.footer` in templates).
+    pub footer: Option<String>,
+    /// The paragraph that opens the sources page (`site.sources_intro` in templates).
+    pub sources_intro: Option<String>,
     pub countries: Vec<String>,
     pub eras: Vec<Era>,
 }
@@ -150,6 +161,8 @@ impl Config {
             language: raw.language.into_inner(),
             author: raw.author.into_inner(),
             domain: raw.domain.map(Spanned::into_inner),
+            footer: raw.footer.map(Spanned::into_inner),
+            sources_intro: raw.sources_intro.map(Spanned::into_inner),
             countries: raw.countries,
             eras,
         })
@@ -225,6 +238,7 @@ impl File<'_> {
     fn check_texts(&self, raw: &RawConfig, diags: &mut Diagnostics) {
         let texts = [&raw.title, &raw.description, &raw.author, &raw.language]
             .into_iter()
+            .chain(raw.footer.iter().chain(&raw.sources_intro))
             .chain(raw.eras.iter().map(|e| &e.name));
         for t in texts {
             if let Some(c) = t

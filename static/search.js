@@ -1,6 +1,6 @@
 // The search page: loads search.json (chapters by section, events, people, places) and
-// finds entries containing every word of the query, accents ignored ("Tran" finds
-// "Trần"). Results are plain links, so Tab and Enter are all a keyboard needs; the query
+// finds entries containing every word of the query, accents ignored ("Sao" finds
+// "São"). Results are plain links, so Tab and Enter are all a keyboard needs; the query
 // lives in the address (?q=) so a search can be shared. No dependencies.
 (function () {
   'use strict';

@@ -488,6 +488,8 @@ mod tests {
             language: String::new(),
             author: String::new(),
             domain: None,
+            footer: None,
+            sources_intro: None,
             countries: Vec::new(),
             eras: Vec::new(),
         }

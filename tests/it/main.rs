@@ -13,3 +13,4 @@ mod pages;
 mod robust;
 mod serve;
 mod subpath;
+mod theme;
