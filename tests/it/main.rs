@@ -9,6 +9,7 @@ mod errors;
 mod escaping;
 mod new;
 mod output;
+mod pages;
 mod robust;
 mod serve;
 mod subpath;
