@@ -324,6 +324,7 @@ fn run_build(
     docsite::clean_up_on_interrupt()?;
     match build_on_disk(&out_dir, &opts.root, |out| build(&opts, out)) {
         Ok(stats) => {
+            warn(&stats.warnings);
             eprintln!(
                 "built {} pages ({} events, {} chapters) into {} in {} ms",
                 stats.pages,
@@ -358,8 +359,14 @@ fn run_check(root: PathBuf, external: bool, drafts: bool) -> Result<ExitCode> {
     };
     match check(&opts) {
         Ok(stats) => {
+            warn(&stats.warnings);
+            let found = if stats.warnings.is_empty() {
+                "no problems"
+            } else {
+                "no errors"
+            };
             eprintln!(
-                "no problems: {} pages, {} events, {} chapters checked",
+                "{found}: {} pages, {} events, {} chapters checked",
                 stats.pages, stats.events, stats.chapters
             );
             Ok(ExitCode::SUCCESS)
@@ -369,6 +376,13 @@ fn run_check(root: PathBuf, external: bool, drafts: bool) -> Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
         Err(BuildError::System(e)) => Err(e),
+    }
+}
+
+/// Prints the warnings of a build that succeeded, with their count, if there are any.
+fn warn(warnings: &docsite::Diagnostics) {
+    if !warnings.is_empty() {
+        eprintln!("{warnings}");
     }
 }
 

@@ -1,22 +1,22 @@
 //! [`Content::load`]: the driver of the content stage. It checks that there is a
 //! `content/` folder, then loads each part in turn (the registries first, since events
-//! refer to them; the home page; the chapters; the events), cross-checks the registries
+//! refer to them; the home page; the free pages; the chapters; the events), cross-checks the registries
 //! and checks the plain strings of every front matter it loaded for control characters,
-//! collecting every problem of every part before it returns. Chapters and
+//! and warns of the files it did not read, collecting every problem of every part before
+//! it returns. Chapters and
 //! events are read in parallel; their problems are gathered in file order's stead by the
 //! final sort (by file, then position).
 
 use super::controls::front_matter_controls;
-use super::doc::{markdown_files, parse_fm, read_doc, stem, Doc};
+use super::doc::{load_each, markdown_files, parse_fm, read_doc, stem, Doc};
 use super::event::{load_event, Refs};
 use super::registry::{check_entry_sources, load_people, load_places, load_sources};
 use super::schema::{ChapterMeta, HomeMeta};
 use super::{Chapter, Content, Event, Home, LoadOptions};
 use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics, Sink};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::files::Fence;
 use crate::text::is_slug;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -55,6 +55,7 @@ impl Content {
         let people = load_people(root, &fence, diags);
         let places = load_places(root, &fence, config, diags);
         content.home = load_home(root, &fence, diags);
+        content.pages = super::pages::load_pages(root, &fence, opts, &mut content.unloaded, diags);
         let chapters = load_chapters(root, &fence, opts, &mut content.unloaded, diags);
         let source_ids = sources.ids(|s| s.id.as_str());
         let refs = Refs {
@@ -71,6 +72,7 @@ impl Content {
         (content.sources, content.people) = (sources.entries, people.entries);
         content.places = places.entries;
         front_matter_controls(&content, diags);
+        super::unread::unread_files(root, &fence, diags);
         content
     }
 }
@@ -158,17 +160,7 @@ fn load_chapters(
 ) -> Chapters {
     let files = markdown_files(root, "content/chapters", diags);
     check_chapter_routes(&files, diags);
-    let sink = Sink::default();
-    let results: Vec<Option<Chapter>> = files
-        .par_iter()
-        .map(|rel| {
-            let mut ds = Diagnostics::default();
-            let chapter = load_chapter(fence, rel, &mut ds);
-            sink.extend(ds.0);
-            chapter
-        })
-        .collect();
-    diags.extend(sink.into_diagnostics().0);
+    let results = load_each(&files, diags, |rel, ds| load_chapter(fence, rel, ds));
     let mut chapters = Chapters {
         loaded: Vec::new(),
         broken: Vec::new(),
@@ -267,17 +259,7 @@ fn load_events(
     diags: &mut Diagnostics,
 ) -> Vec<Event> {
     let files = markdown_files(root, "content/events", diags);
-    let sink = Sink::default();
-    let results: Vec<Option<Event>> = files
-        .par_iter()
-        .map(|rel| {
-            let mut ds = Diagnostics::default();
-            let event = load_event(fence, rel, refs, &mut ds);
-            sink.extend(ds.0);
-            event
-        })
-        .collect();
-    diags.extend(sink.into_diagnostics().0);
+    let results = load_each(&files, diags, |rel, ds| load_event(fence, rel, refs, ds));
     let mut seen: HashMap<String, &PathBuf> = HashMap::new();
     let mut events = Vec::new();
     for (event, rel) in results.into_iter().zip(&files) {

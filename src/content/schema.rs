@@ -1,5 +1,5 @@
-//! The serde schemas of `content/`: each Markdown file's front matter (home, chapter,
-//! event) and the three registries (`sources.toml`, `people.toml`, `places.toml`), as
+//! The serde schemas of `content/`: each Markdown file's front matter (home, free page,
+//! chapter, event) and the three registries (`sources.toml`, `people.toml`, `places.toml`), as
 //! they are written. Unknown keys are refused; values whose place matters to a later
 //! check are kept [`Spanned`]. A registry file is generic in its entries, so that it can
 //! also be read with each entry skipped (`serde::de::IgnoredAny`), for its other keys. The loaders turn them into the model of [`super`].
@@ -12,6 +12,16 @@ use toml::Spanned;
 pub(super) struct HomeMeta {
     pub(super) title: String,
     pub(super) summary: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PageMeta {
+    pub(super) title: String,
+    pub(super) summary: Option<String>,
+    #[serde(default)]
+    pub(super) draft: bool,
+    pub(super) menu: Option<i64>,
 }
 
 #[derive(Deserialize)]

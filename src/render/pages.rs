@@ -189,3 +189,17 @@ pub(crate) fn search<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
 pub(crate) fn not_found<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     p.context(page, "Page not found", &p.views.config.description)
 }
+
+/// A free page (`page.html`): its text, found by the path of its route.
+pub(crate) fn free<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
+    let found = (p.views.rendered.pages.iter())
+        .find(|r| matches!(page, Page::Free(path) if path == r.page.path));
+    let Some(r) = found else {
+        return p.context(page, "", "");
+    };
+    let summary = r.page.summary.as_deref().unwrap_or(&r.body.text);
+    let description: String = summary.chars().take(300).collect();
+    let mut c = p.context(page, &r.page.title, description.trim());
+    c.insert("page", &p.views.free_page(r));
+    c
+}

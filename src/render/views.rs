@@ -6,7 +6,9 @@
 
 use crate::config::Config;
 use crate::content::{Content, Entry, Event};
-use crate::markdown::stage::{RenderedChapter, RenderedContent, RenderedEntry, RenderedEvent};
+use crate::markdown::stage::{
+    RenderedChapter, RenderedContent, RenderedEntry, RenderedEvent, RenderedPage,
+};
 use crate::markdown::{Heading, Rendered};
 use crate::routes::{Fragment, Page};
 use crate::text::{fold, slugify};
@@ -33,6 +35,20 @@ pub(crate) struct SiteView {
     pub chapters: Vec<Link>,
     pub eras: Vec<crate::config::Era>,
     pub event_count: usize,
+    /// The free pages with a `menu` number, in its order (then by path): the main
+    /// navigation lists them after its own entries.
+    pub menu: Vec<Link>,
+}
+
+/// A free page, as `page.html` receives it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FreePageView {
+    pub title: String,
+    pub summary: Option<String>,
+    pub url: String,
+    pub body_html: String,
+    pub has_code: bool,
+    pub toc: Vec<Heading>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -238,6 +254,34 @@ impl<'a> Views<'a> {
                 .collect(),
             eras: self.config.eras.clone(),
             event_count: self.content.events.len(),
+            menu: self.menu(),
+        }
+    }
+
+    /// The free pages of the main navigation ([`SiteView::menu`]).
+    fn menu(&self) -> Vec<Link> {
+        let mut pages: Vec<_> = (self.content.pages.iter())
+            .filter_map(|p| Some((p.menu?, p)))
+            .collect();
+        pages.sort_by(|a, b| (a.0, &a.1.path).cmp(&(b.0, &b.1.path)));
+        (pages.into_iter())
+            .map(|(_, p)| Link {
+                title: p.title.clone(),
+                url: Page::Free(&p.path).url(self.base()),
+            })
+            .collect()
+    }
+
+    /// A free page's view.
+    pub(crate) fn free_page(&self, r: &RenderedPage) -> FreePageView {
+        let (p, body) = (r.page, &r.body);
+        FreePageView {
+            title: p.title.clone(),
+            summary: p.summary.clone(),
+            url: Page::Free(&p.path).url(self.base()),
+            body_html: body.html.clone(),
+            has_code: has_code(&body.html),
+            toc: body.toc.iter().filter(|h| h.level <= 3).cloned().collect(),
         }
     }
 

@@ -10,6 +10,7 @@ mod escaping;
 mod init;
 mod new;
 mod output;
+mod pages;
 mod robust;
 mod serve;
 mod subpath;

@@ -936,6 +936,22 @@ fn a_build_out_of_descriptors_is_tried_again_without_another_edit() {
     });
 }
 
+/// A warning (a file under content/ the build does not read) is shown in the log on every
+/// build, and is not an error: the build is served and no error overlay is raised.
+#[test]
+fn warnings_go_to_the_log_and_not_to_the_error_overlay() {
+    let t = SiteTest::new("build/minimal");
+    t.write("content/notes.txt", "notes");
+    let s = serve(&t, &[]);
+    // The first build's lines came before the address: an edit makes another.
+    t.write("content/notes.txt", "more notes");
+    let mut log = Vec::new();
+    wait_for_line(&s, &mut log, "warning: this file is not read by the build");
+    wait_for_line(&s, &mut log, "1 warning found");
+    assert_eq!(build_error(&s), None);
+    assert_eq!(s.get("/").status, 200);
+}
+
 #[test]
 fn a_theme_override_added_while_serving_takes_effect_and_removing_it_restores_the_built_in() {
     let t = SiteTest::new("build/minimal");
