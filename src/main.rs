@@ -326,10 +326,10 @@ fn run_build(
         Ok(stats) => {
             warn(&stats.warnings);
             eprintln!(
-                "built {} pages ({} events, {} chapters) into {} in {} ms",
-                stats.pages,
-                stats.events,
-                stats.chapters,
+                "built {} ({}, {}) into {} in {} ms",
+                counted(stats.pages, "page"),
+                counted(stats.events, "event"),
+                counted(stats.chapters, "chapter"),
                 shown(&output_dir),
                 started.elapsed().as_millis()
             );
@@ -366,8 +366,10 @@ fn run_check(root: PathBuf, external: bool, drafts: bool) -> Result<ExitCode> {
                 "no errors"
             };
             eprintln!(
-                "{found}: {} pages, {} events, {} chapters checked",
-                stats.pages, stats.events, stats.chapters
+                "{found}: {}, {}, {} checked",
+                counted(stats.pages, "page"),
+                counted(stats.events, "event"),
+                counted(stats.chapters, "chapter")
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -394,6 +396,11 @@ fn in_site(root: &Path, path: &str) -> String {
     } else {
         shown(&root.join(path))
     }
+}
+
+/// `n` and the noun, plural unless one: "1 chapter", "4 chapters".
+fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// A path as the terminal may show it: control characters as U+FFFD.
