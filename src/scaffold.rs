@@ -131,6 +131,12 @@ fn chapter(root: &Path, slug: &str) -> Result<String> {
     let next = next.unwrap_or(1);
     let years = match years(root)? {
         Some((first, last)) => {
+            // A year before 1 is a string with its era ("490 BCE"); see `chapter_year`.
+            let year = |y: i32| match y {
+                1.. => y.to_string(),
+                _ => format!("\"{}\"", crate::date::year_text(y, false)),
+            };
+            let (first, last) = (year(first), year(last));
             format!("years = [{first}, {last}]   # the first and last year it covers")
         }
         None => "years = [2000, 2000]   # set these: the first and last year it covers".into(),
@@ -214,7 +220,7 @@ fn years(root: &Path) -> Result<Option<(i32, i32)>> {
             );
         }
     }
-    let years = dates.iter().map(|d| i32::from(d.year));
+    let years = dates.iter().map(|d| d.year);
     Ok(years.clone().min().zip(years.max()))
 }
 
