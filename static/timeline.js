@@ -151,11 +151,13 @@
     var step = tickStep(span, Math.max(4, w / 90));
     var ce = view[0] < 1 && view[1] > 1;
     // Ticks fall on round years of the historians' count (500 BCE, 400 BCE … 100 CE), which
-    // has no year 0: the label n < 0 is the year |n| BCE, at axis position n + 1.
+    // has no year 0: the label n < 0 is the year |n| BCE, at axis position n + 1, and the
+    // round number 0 stands for 1 CE (the boundary), unless a tick per year shows it anyway.
     for (var n = Math.ceil(labelOf(view[0]) / step) * step; n <= labelOf(view[1]); n += step) {
-      if (n === 0) continue;
-      var tk = el('span', { class: 'tl-tick' }, yearText(n < 0 ? n + 1 : n, ce));
-      tk.style.left = x(n < 0 ? n + 1 : n) + '%';
+      if (n === 0 && step === 1) continue;
+      var at = n < 0 ? n + 1 : Math.max(n, 1);
+      var tk = el('span', { class: 'tl-tick' }, yearText(at, ce));
+      tk.style.left = x(at) + '%';
       ticks.appendChild(tk);
     }
     var lanes = []; var frag = document.createDocumentFragment(); var overflow = null;
