@@ -165,6 +165,15 @@ fn chapter(root: &Path, slug: &str) -> Result<String> {
 /// lens"). A slug that is only a date (or numbers) keeps them all.
 fn title_of(slug: &str) -> String {
     let mut rest = slug;
+    // A year with its era first ("490-bce-marathon"): the era goes with the date.
+    if let Some((year, tail)) = rest.split_once(['-', '_']) {
+        let era = tail.split_once(['-', '_']).filter(|(era, _)| {
+            ["bce", "bc", "ce", "ad"].contains(era) && (1..=6).contains(&year.len())
+        });
+        if let (Some((_, after)), true) = (era, year.bytes().all(|b| b.is_ascii_digit())) {
+            rest = after;
+        }
+    }
     for width in [4, 2, 2] {
         match rest.split_once(['-', '_']) {
             Some((head, tail))
@@ -312,6 +321,10 @@ mod tests {
             ("1930-07", "1930 07"),
             ("1930-1984", "1930 1984"),
             ("first-chapter", "First chapter"),
+            ("490-bce-marathon", "Marathon"),
+            ("44_bc_ides-of-march", "Ides of march"),
+            ("490-bce", "490 bce"),
+            ("12-bcex-men", "12 bcex men"),
         ] {
             assert_eq!(title_of(slug), title, "{slug}");
         }
