@@ -88,3 +88,8 @@ fn dates_out_of_range_are_errors() {
 fn a_negative_chapter_year_asks_for_its_era() {
     SiteTest::new("errors/chapter-years-negative").fails_as_expected(&["build"]);
 }
+
+#[test]
+fn an_era_out_of_range_is_an_error() {
+    SiteTest::new("errors/era-date-out-of-range").fails_as_expected(&["build"]);
+}
