@@ -74,22 +74,16 @@ fn timeline_json_gives_signed_years_as_timelinejs3_reads_them() {
     assert_eq!(json["events"][0]["display_date"], "September 490 BCE");
 }
 
+/// Year 0 BCE, an event's dates out of range, an era's, and a negative chapter year: each
+/// an error at its file, line and column (`expected.txt` of each case).
 #[test]
-fn year_0_bce_is_an_error() {
-    SiteTest::new("errors/date-year-zero-bce").fails_as_expected(&["build"]);
-}
-
-#[test]
-fn dates_out_of_range_are_errors() {
-    SiteTest::new("errors/date-out-of-range").fails_as_expected(&["build"]);
-}
-
-#[test]
-fn a_negative_chapter_year_asks_for_its_era() {
-    SiteTest::new("errors/chapter-years-negative").fails_as_expected(&["build"]);
-}
-
-#[test]
-fn an_era_out_of_range_is_an_error() {
-    SiteTest::new("errors/era-date-out-of-range").fails_as_expected(&["build"]);
+fn refused_dates_are_errors_at_their_place() {
+    for case in [
+        "date-year-zero-bce",
+        "date-out-of-range",
+        "era-date-out-of-range",
+        "chapter-years-negative",
+    ] {
+        SiteTest::new(&format!("errors/{case}")).fails_as_expected(&["build"]);
+    }
 }
