@@ -321,7 +321,10 @@ impl File<'_> {
 
     fn date(&self, s: &Spanned<String>, diags: &mut Diagnostics) -> Option<Date> {
         Date::parse(s.get_ref())
-            .map_err(|e| diags.push(e.in_string(self.rel, self.text, s.span().start)))
+            .map_err(|e| {
+                let d = e.in_string(self.rel, self.text, s.span().start);
+                diags.push(d.with_hint(crate::date::DATE_HINT))
+            })
             .ok()
     }
 }

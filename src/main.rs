@@ -127,7 +127,8 @@ enum NewCommand {
     Event {
         /// The file name, without `.md` (e.g. my-event); the title is made from it.
         slug: String,
-        /// The date: YYYY, YYYY-MM or YYYY-MM-DD.
+        /// The date: YYYY, YYYY-MM or YYYY-MM-DD; before year 1 with its era: "490 BCE",
+        /// "44-03-15 BCE".
         #[arg(long)]
         date: String,
     },

@@ -230,14 +230,15 @@ fn chapter(rel: &Path, doc: Doc, meta: ChapterMeta) -> Result<Chapter, Diagnosti
         ));
     }
     let years = match meta.years.get_ref().as_slice() {
-        [a, b] if a <= b => (*a, *b),
-        _ => {
-            return Err(doc.fm_at(
-                meta.years.span(),
-                "`years` must be [first, last] with first <= last",
-            ))
-        }
+        [a, b] => (chapter_year(&doc, a)?, chapter_year(&doc, b)?),
+        _ => (1, 0),
     };
+    if years.0 > years.1 {
+        return Err(doc.fm_at(
+            meta.years.span(),
+            "`years` must be [first, last] with first <= last",
+        ));
+    }
     Ok(Chapter {
         slug,
         title: meta.title,
@@ -247,6 +248,39 @@ fn chapter(rel: &Path, doc: Doc, meta: ChapterMeta) -> Result<Chapter, Diagnosti
         draft: meta.draft,
         body: doc.body_source(),
     })
+}
+
+/// One of a chapter's `years`, astronomically numbered (0 is 1 BCE): a number from 1 to
+/// 9999, or a year in the date syntax of [`crate::date`] ("490 BCE", "-0489").
+fn chapter_year(doc: &Doc, v: &toml::Spanned<toml::Value>) -> Result<i32, Diagnostic> {
+    const HINT: &str =
+        "write a year from 1 as a number (1957), and a year before 1 as a string: \"490 BCE\"";
+    let year = match v.get_ref() {
+        toml::Value::Integer(n @ 1..=9999) => return Ok(*n as i32),
+        toml::Value::Integer(n) => {
+            let why = if *n <= 0 {
+                "a year before 1 is written with its era, as a string"
+            } else {
+                "years run to 9999"
+            };
+            return Err(doc
+                .fm_at(v.span(), format!("`years` cannot hold {n}: {why}"))
+                .with_hint(HINT));
+        }
+        toml::Value::String(s) => crate::date::Date::parse(s)
+            .map_err(|e| e.in_string(&doc.path, &doc.text, doc.fm.start + v.span().start))?,
+        _ => {
+            return Err(doc
+                .fm_at(v.span(), "`years` holds two years")
+                .with_hint(HINT))
+        }
+    };
+    if year.month.is_some() {
+        return Err(doc
+            .fm_at(v.span(), "`years` holds years, not months or days")
+            .with_hint(HINT));
+    }
+    Ok(year.year)
 }
 
 /// Loads every event, drafts included; one that fails to load is recorded in `unloaded`,

@@ -8,7 +8,8 @@
 //!   free page at `/<path>/`. Front matter: `title`, optional `summary`, `draft`, `menu`
 //!   (integer: its place in the main navigation). See `pages`.
 //! * `content/chapters/<slug>.md`: `title`, `order` (integer), `summary`,
-//!   `years = [first, last]`, optional `draft`.
+//!   `years = [first, last]` (numbers from 1, or year strings such as `"490 BCE"`),
+//!   optional `draft`.
 //! * `content/events/<id>.md` (any depth): `title`, `date`, optional `end_date`,
 //!   `approximate`, `display_date`, `summary`, `places`, `people`, `countries`, `tags`,
 //!   `chapter`, `sources` (ids, or `{ id, note }` tables), optional `disputed`, `draft`.
@@ -158,6 +159,7 @@ pub struct Chapter {
     pub title: String,
     pub order: i64,
     pub summary: Source,
+    /// The first and last year, astronomically numbered as [`crate::date::Date::year`].
     pub years: (i32, i32),
     pub draft: bool,
     pub body: Source,

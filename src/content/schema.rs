@@ -30,7 +30,8 @@ pub(super) struct ChapterMeta {
     pub(super) title: String,
     pub(super) order: i64,
     pub(super) summary: Spanned<String>,
-    pub(super) years: Spanned<Vec<i32>>,
+    /// Each a year from 1 as a number, or any year as a date string ("490 BCE").
+    pub(super) years: Spanned<Vec<Spanned<toml::Value>>>,
     #[serde(default)]
     pub(super) draft: bool,
 }

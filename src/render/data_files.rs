@@ -109,7 +109,12 @@ fn sitemap(config: &Config, content: &Content) -> String {
     s
 }
 
+/// A date as an RFC 3339 timestamp, whose years run from 0001: a date before year 1 gives
+/// the first day of year 1.
 fn rfc3339(d: &crate::date::Date) -> String {
+    if d.year < 1 {
+        return "0001-01-01T00:00:00Z".into();
+    }
     format!(
         "{:04}-{:02}-{:02}T00:00:00Z",
         d.year,

@@ -51,6 +51,7 @@ struct ChapterCard<'a> {
     url: String,
     order: i64,
     years: (i32, i32),
+    years_text: String,
     summary_html: &'a str,
     events: usize,
 }
@@ -86,6 +87,7 @@ pub(crate) fn home<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
                 url: Page::Chapter(&ch.slug).url(&config.base_path),
                 order: ch.order,
                 years: ch.years,
+                years_text: crate::date::year_range_text(ch.years.0, ch.years.1),
                 summary_html: &r.summary.html,
                 events: per_chapter.get(ch.slug.as_str()).copied().unwrap_or(0),
             }

@@ -303,7 +303,7 @@ fn an_edit_rebuilds_and_an_error_keeps_the_last_good_build() {
     let next = s.next_build(v);
     assert_eq!(
         next["error"].as_str().unwrap(),
-        "error: month 13 does not exist: months run from 01 to 12\n --> content/events/1968-peace-talks.md:3:14\n  |\n3 | date = \"1968-13\"\n  |              ^^\n  = hint: dates are YYYY, YYYY-MM or YYYY-MM-DD\n\n1 problem found"
+        "error: month 13 does not exist: months run from 01 to 12\n --> content/events/1968-peace-talks.md:3:14\n  |\n3 | date = \"1968-13\"\n  |              ^^\n  = hint: dates are YYYY, YYYY-MM or YYYY-MM-DD; before year 1 add the era: \"490 BCE\", \"44-03-15 BCE\"\n\n1 problem found"
     );
     // Still the last good build.
     assert!(s
