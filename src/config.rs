@@ -345,7 +345,7 @@ fn base_url_hint(message: &str) -> &'static str {
 }
 
 /// Checks a base URL and splits off its path: `https://h/repo` → (`https://h/repo/`, `/repo/`).
-fn normalize_base_url(url: &str) -> Result<(String, String), String> {
+pub(crate) fn normalize_base_url(url: &str) -> Result<(String, String), String> {
     let shown = url.escape_debug();
     if let Some(c) = url.chars().find(|c| c.is_whitespace() || c.is_control()) {
         return Err(format!(

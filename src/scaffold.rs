@@ -163,7 +163,7 @@ fn chapter(root: &Path, slug: &str) -> Result<String> {
 /// A readable title from a slug: a leading date (`1930-`, `1930-07-`, `1930-07-04-`)
 /// dropped, `-` and `_` as spaces, the first letter capitalised (`1930-new-lens` → "New
 /// lens"). A slug that is only a date (or numbers) keeps them all.
-fn title_of(slug: &str) -> String {
+pub(crate) fn title_of(slug: &str) -> String {
     let mut rest = slug;
     // A year with its era first ("490-bce-marathon"): the era goes with the date.
     if let Some((year, tail)) = rest.split_once(['-', '_']) {

@@ -8,6 +8,7 @@ mod dates;
 mod documentary;
 mod errors;
 mod escaping;
+mod init;
 mod new;
 mod output;
 mod pages;
