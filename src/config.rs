@@ -14,7 +14,12 @@
 //! language = "en"                     # optional, default "en"; the pages' lang attribute
 //! author = "…"                        # optional
 //! domain = "example.org"              # optional: written to public/CNAME
-//! countries = ["North Korea", "…"]    # the names events may use in `countries`
+//!
+//! [[taxonomies]]                      # optional: see `taxonomy`; absent, the default set
+//! name = "organisations"              # the front-matter key on events; URL /organisations/
+//! label = "Organisations"
+//! filter = true                       # a timeline filter and a search facet
+//! registry = false                    # true: values are ids of content/organisations.toml
 //!
 //! [[eras]]                            # the timeline's bands, in order, not overlapping
 //! id = "alliance"                     # lowercase letters, digits, hyphens and underscores
@@ -53,8 +58,7 @@ struct RawConfig {
     #[serde(default = "default_author")]
     author: Spanned<String>,
     domain: Option<Spanned<String>>,
-    #[serde(default)]
-    countries: Vec<String>,
+    taxonomies: Option<Vec<crate::taxonomy::RawTaxonomy>>,
     #[serde(default)]
     eras: Vec<RawEra>,
 }
@@ -88,7 +92,8 @@ pub struct Config {
     pub language: String,
     pub author: String,
     pub domain: Option<String>,
-    pub countries: Vec<String>,
+    /// The site's taxonomies, in the order declared (or the default set).
+    pub taxonomies: Vec<crate::taxonomy::Taxonomy>,
     pub eras: Vec<Era>,
 }
 
@@ -139,6 +144,10 @@ impl Config {
             file.check_domain(d, diags);
         }
         let eras = file.eras(&raw.eras, diags);
+        let taxonomies = match &raw.taxonomies {
+            Some(list) => crate::taxonomy::check(list, |span, msg| file.at(span, msg), diags),
+            None => crate::taxonomy::defaults(),
+        };
         if diags.len() > before {
             return None;
         }
@@ -150,7 +159,7 @@ impl Config {
             language: raw.language.into_inner(),
             author: raw.author.into_inner(),
             domain: raw.domain.map(Spanned::into_inner),
-            countries: raw.countries,
+            taxonomies,
             eras,
         })
     }

@@ -28,6 +28,7 @@ mod scaffold;
 mod serve;
 mod site;
 mod sync;
+mod taxonomy;
 mod text;
 
 pub use config::Config;
