@@ -106,7 +106,10 @@ fn taxonomy_keys(root: &Path) -> String {
     let mut diags = Diagnostics::default();
     let config = crate::config::Config::load(root, None, &mut diags);
     let taxonomies = config.map_or_else(crate::taxonomy::defaults, |c| c.taxonomies);
-    taxonomies.iter().map(|t| format!("{} = []\n", t.name)).collect()
+    taxonomies
+        .iter()
+        .map(|t| format!("{} = []\n", t.name))
+        .collect()
 }
 
 /// Why `new event` writes nothing: the site has no chapter, or no source, or neither; with

@@ -101,9 +101,9 @@ fn check_term_ids(config: &Config, events: &[Event], diags: &mut Diagnostics) {
                         let quoted = format!("\"{v}\"");
                         let at = fm.find(&quoted).map_or(0..0, |s| s..s + quoted.len());
                         let msg = format!(
-                            "{} `{v}` and `{first}` ({}) have the same URL /{}/{id}/",
-                            t.singular.to_lowercase(),
+                            "`{v}` and `{first}` ({}) are one term of `{}`: both have the URL /{}/{id}/",
                             by.body.path.display(),
+                            t.name,
                             t.name
                         );
                         let d = Diagnostic::at(&e.body.path, &e.body.file, at, msg);

@@ -326,13 +326,14 @@ impl Registry<'_> {
         loaded
     }
 
-    /// One `[[entry]]` table: the keys after its header, parsed alone.
+    /// One `[[entry]]` table, parsed alone: its text with its header blanked out (which
+    /// keeps every position, and places a missing key at the header), its values' spans
+    /// then moved to their place in the file.
     fn parse_entry(&self, t: &toml_edit::Table, diags: &mut Diagnostics) -> Option<RawEntry> {
         let text = &*self.text;
         let span = t.span()?;
-        let start = text[span.clone()]
-            .find('\n')
-            .map_or(span.end, |i| span.start + i + 1);
+        let header = text[span.clone()].find('\n').unwrap_or(span.len());
+        let alone = tomlerr::blank(&text[span.clone()], 0..header);
         let before = diags.len();
         for (key, _) in t
             .iter()
@@ -341,9 +342,18 @@ impl Registry<'_> {
             let key_span = t.key(key).and_then(|k| k.span()).unwrap_or(0..0);
             diags.push(self.at(key_span, format!("unknown key `{key}`")));
         }
-        let parsed =
-            tomlerr::parse::<RawEntry>(&self.rel, text, &text[start..span.end], start, diags);
-        parsed.filter(|_| diags.len() == before)
+        let parsed = tomlerr::parse::<RawEntry>(&self.rel, text, &alone, span.start, diags);
+        let at = |v: Spanned<String>| {
+            let r = v.span();
+            Spanned::new(r.start + span.start..r.end + span.start, v.into_inner())
+        };
+        let e = parsed.filter(|_| diags.len() == before)?;
+        Some(RawEntry {
+            id: at(e.id),
+            summary: at(e.summary),
+            sources: e.sources.into_iter().map(at).collect(),
+            ..e
+        })
     }
 
     /// The entries, in file order, each id checked.
