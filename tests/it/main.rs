@@ -12,3 +12,4 @@ mod output;
 mod robust;
 mod serve;
 mod subpath;
+mod taxonomies;
