@@ -40,9 +40,10 @@ pub(crate) const LAYOUT_IDS: &[&str] = &[
 ];
 
 /// The literal prefixes of the ids the templates make from content (`h-<event id>`,
-/// `chapter-<slug>`, `era-<era id>`, `tl-f-<filter>`, `source-<id>`). A unit test reads
-/// `templates/` and fails when a templated id has another form.
-pub(crate) const LAYOUT_PREFIXES: &[&str] = &["h-", "chapter-", "era-", "tl-f-", "source-"];
+/// `chapter-<slug>`, `era-<era id>`, `tl-f-<filter>`, `search-f-<facet>`, `source-<id>`).
+/// A unit test reads `templates/` and fails when a templated id has another form.
+pub(crate) const LAYOUT_PREFIXES: &[&str] =
+    &["h-", "chapter-", "era-", "tl-f-", "search-f-", "source-"];
 
 /// The element id of the timeline's filter menu for `name` (a taxonomy, `chapter` or
 /// `era`): `tl-f-<name>`.
@@ -491,8 +492,8 @@ mod tests {
             js.contains("'#tl-f-' +"),
             "timeline.js finds no filter menu"
         );
-        assert!(filter_id("people").starts_with(LAYOUT_PREFIXES[3]));
-        assert!(prefixes.contains(LAYOUT_PREFIXES[3]));
+        assert!(filter_id("people").starts_with("tl-f-"));
+        assert!(prefixes.contains("tl-f-"));
         // Scripts: `x.id = '…'`.
         let mut scripts = vec![std::path::PathBuf::from(format!(
             "{root}/src/serve/live.js"

@@ -172,23 +172,7 @@ fn prefix_ids(html: &str, prefix: &str, used: &mut HashSet<String>) -> String {
 /// the chapters and the eras, each `{name, id, label, options: [{value, label}]}`, a
 /// taxonomy's options (its terms) sorted by label.
 fn timeline_filters(config: &Config, content: &Content) -> serde_json::Value {
-    let menu = |name: &str, label: &str, options: Vec<(&str, &str)>| {
-        serde_json::json!({
-            "name": name, "id": routes::filter_id(name), "label": label,
-            "options": options.into_iter().map(|(value, label)| serde_json::json!({"value": value, "label": label})).collect::<Vec<_>>(),
-        })
-    };
-    let mut menus: Vec<serde_json::Value> = (config.taxonomies.iter().zip(&content.terms))
-        .filter(|(t, _)| t.filter)
-        .map(|(t, terms)| {
-            let mut options: Vec<(&str, &str)> = terms
-                .iter()
-                .map(|x| (x.id.as_str(), x.name.as_str()))
-                .collect();
-            options.sort_by(|a, b| a.1.cmp(b.1));
-            menu(&t.name, &t.singular, options)
-        })
-        .collect();
+    let mut menus = taxonomy_menus(config, content);
     let chapters = content.chapters.iter();
     menus.push(menu(
         "chapter",
@@ -204,6 +188,31 @@ fn timeline_filters(config: &Config, content: &Content) -> serde_json::Value {
         eras.map(|r| (r.id.as_str(), r.name.as_str())).collect(),
     ));
     serde_json::Value::Array(menus)
+}
+
+/// A filter menu per taxonomy with `filter = true` (the timeline's, the search page's
+/// facets): `{name, id, label, options: [{value, label}]}`, its options (the terms) sorted
+/// by label.
+pub(crate) fn taxonomy_menus(config: &Config, content: &Content) -> Vec<serde_json::Value> {
+    (config.taxonomies.iter().zip(&content.terms))
+        .filter(|(t, _)| t.filter)
+        .map(|(t, terms)| {
+            let mut options: Vec<(&str, &str)> = terms
+                .iter()
+                .map(|x| (x.id.as_str(), x.name.as_str()))
+                .collect();
+            options.sort_by(|a, b| a.1.cmp(b.1));
+            menu(&t.name, &t.singular, options)
+        })
+        .collect()
+}
+
+/// One filter menu: `{name, id, label, options: [{value, label}]}`.
+fn menu(name: &str, label: &str, options: Vec<(&str, &str)>) -> serde_json::Value {
+    serde_json::json!({
+        "name": name, "id": routes::filter_id(name), "label": label,
+        "options": options.into_iter().map(|(value, label)| serde_json::json!({"value": value, "label": label})).collect::<Vec<_>>(),
+    })
 }
 
 /// The compact data the timeline's script reads (embedded as JSON in the page), written

@@ -166,7 +166,10 @@ pub(crate) fn term<'a>(
 /// The search page (its script reads `search.json`).
 pub(crate) fn search<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     let description = "Search the chapters, events, people and places of the documentary.";
-    p.context(page, "Search", description)
+    let mut c = p.context(page, "Search", description);
+    let facets = super::listings::taxonomy_menus(p.views.config, p.views.content);
+    c.insert("facets", &facets);
+    c
 }
 
 /// The page a server shows for a missing path (`404.html`).
