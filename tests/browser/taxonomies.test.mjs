@@ -59,3 +59,18 @@ test('a card chip leads to the term page, which lists the term\'s events', TEST,
     ['h-1950-01-31-relations', 'h-1957-07-ho-visit']);
   assert.deepEqual(errors, []);
 }));
+
+test('the search page offers the filter taxonomies as facets, kept in the address', TEST, () => withPage(browser, {}, async (page, errors) => {
+  await page.goto(server.url + 'search/?organisations=cominform');
+  await page.waitForSelector('#search-results li');
+  assert.deepEqual(await page.$$eval('select[data-facet]', (l) => l.map((s) => s.id)), ['search-f-people', 'search-f-organisations']);
+  const results = () => page.$$eval('#search-results li a', (l) => l.map((a) => new URL(a.href).pathname));
+  assert.deepEqual(await results(), ['/tax/events/1950-01-31-relations/', '/tax/events/1957-07-ho-visit/']);
+  await page.fill('#q', 'visit');
+  await page.waitForFunction(() => document.querySelectorAll('#search-results li').length === 1);
+  assert.deepEqual(await results(), ['/tax/events/1957-07-ho-visit/']);
+  await page.selectOption('#search-f-organisations', '');
+  await page.waitForFunction(() => !location.search.includes('organisations='));
+  assert.ok((await results()).length >= 1);
+  assert.deepEqual(errors, []);
+}));
