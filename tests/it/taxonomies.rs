@@ -158,3 +158,20 @@ fn a_site_that_declares_no_taxonomies_gets_people_places_tags_and_countries() {
         assert!(files.contains_key(want), "{want} missing");
     }
 }
+
+#[test]
+fn new_event_writes_the_site_s_taxonomies_and_builds_as_a_draft() {
+    let t = SiteTest::new("build/taxonomies");
+    t.run(&["new", "event", "1960-launch", "--date", "1960"])
+        .success();
+    let text = std::fs::read_to_string(t.path("content/events/1960-launch.md")).unwrap();
+    assert!(
+        text.contains("\npeople = []\nplaces = []\norganisations = []\nships = []\n"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("countries") && !text.contains("tags"),
+        "{text}"
+    );
+    t.run(&["build", "--drafts"]).success();
+}
