@@ -9,6 +9,7 @@
 //! label = "Organisations"   # the index page's title, the filter's label
 //! singular = "Organisation" # optional: one term's kind (default: the label)
 //! filter = true             # optional: a timeline filter and a search facet
+//! card = true               # optional (default true): its terms on the events' cards
 //! registry = false          # optional: values are ids of content/organisations.toml
 //! entry = "organisation"    # registry only, optional: its tables, [[organisation]]
 //! values = ["UN", "…"]      # free values only, optional: the only values allowed
@@ -50,6 +51,7 @@ pub(crate) struct RawTaxonomy {
     singular: Option<Spanned<String>>,
     #[serde(default)]
     filter: bool,
+    card: Option<bool>,
     #[serde(default)]
     registry: bool,
     entry: Option<Spanned<String>>,
@@ -67,6 +69,8 @@ pub struct Taxonomy {
     pub singular: String,
     /// Whether the timeline filters by it and search offers it as a facet.
     pub filter: bool,
+    /// Whether the events' cards show its terms (their pages always do).
+    pub card: bool,
     /// Whether its values are the ids of `content/<name>.toml`.
     pub registry: bool,
     /// A registry's table name: `[[person]]` in `content/people.toml`.
@@ -82,13 +86,14 @@ impl Taxonomy {
     }
 }
 
-/// One taxonomy of the default set.
+/// One taxonomy of the default set: its terms on the cards when it has a registry.
 fn builtin(name: &str, label: &str, singular: &str, filter: bool, entry: Option<&str>) -> Taxonomy {
     Taxonomy {
         name: name.into(),
         label: label.into(),
         singular: singular.into(),
         filter,
+        card: entry.is_some(),
         registry: entry.is_some(),
         entry: entry.unwrap_or("entry").into(),
         values: None,
@@ -96,7 +101,7 @@ fn builtin(name: &str, label: &str, singular: &str, filter: bool, entry: Option<
 }
 
 /// The taxonomies of a site whose `site.toml` declares none: people and places
-/// (registries), tags and countries (free values).
+/// (registries, on the cards), tags and countries (free values, on the events' pages).
 pub(crate) fn defaults() -> Vec<Taxonomy> {
     vec![
         builtin("people", "People", "Person", true, Some("person")),
@@ -167,6 +172,7 @@ pub(crate) fn check(
             label: t.label.get_ref().clone(),
             singular: t.singular.as_ref().unwrap_or(&t.label).get_ref().clone(),
             filter: t.filter,
+            card: t.card.unwrap_or(true),
             registry,
             entry: t
                 .entry

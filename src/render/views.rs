@@ -52,6 +52,8 @@ pub(crate) struct TermGroup {
     pub name: String,
     pub label: String,
     pub singular: String,
+    /// Whether the card shows them (the event's page always does).
+    pub card: bool,
     pub terms: Vec<Named>,
 }
 
@@ -325,6 +327,7 @@ impl<'a> Views<'a> {
                     name: t.name.clone(),
                     label: t.label.clone(),
                     singular: t.singular.clone(),
+                    card: t.card,
                     terms: named.collect(),
                 }
             })
