@@ -14,6 +14,8 @@
 //! language = "en"                     # optional, default "en"; the pages' lang attribute
 //! author = "…"                        # optional
 //! domain = "example.org"              # optional: written to public/CNAME
+//! footer = "…"                        # optional: a line closing every page's footer
+//! sources_intro = "…"                 # optional: the paragraph opening the sources page
 //!
 //! [[taxonomies]]                      # optional: see `taxonomy`; absent, the default set
 //! name = "organisations"              # the front-matter key on events; URL /organisations/
@@ -38,7 +40,10 @@
 //! is rebuilt from the checked segments, so it is `/` or `/a/b/`, never `//…`. `domain` must be a host name
 //! (letters, digits, dots and hyphens), `language` a language tag (letters, digits and
 //! hyphens). Control characters (see [`crate::text::is_refused_char`]) in `title`,
-//! `description`, `author` and era names are errors at their line.
+//! `description`, `author`, `footer`, `sources_intro` and era names are errors at their
+//! line. `footer` and `sources_intro` are plain text, escaped like every other field; the
+//! built-in theme shows a neutral sentence where `sources_intro` is not set, and no line
+//! where `footer` is not.
 
 use crate::date::Date;
 use crate::diag::toml_error as tomlerr;
@@ -58,6 +63,8 @@ struct RawConfig {
     #[serde(default = "default_author")]
     author: Spanned<String>,
     domain: Option<Spanned<String>>,
+    footer: Option<Spanned<String>>,
+    sources_intro: Option<Spanned<String>>,
     taxonomies: Option<Vec<crate::taxonomy::RawTaxonomy>>,
     #[serde(default)]
     eras: Vec<RawEra>,
@@ -92,6 +99,10 @@ pub struct Config {
     pub language: String,
     pub author: String,
     pub domain: Option<String>,
+    /// A line closing the footer of every page (`site.footer` in templates).
+    pub footer: Option<String>,
+    /// The paragraph that opens the sources page (`site.sources_intro` in templates).
+    pub sources_intro: Option<String>,
     /// The site's taxonomies, in the order declared (or the default set).
     pub taxonomies: Vec<crate::taxonomy::Taxonomy>,
     pub eras: Vec<Era>,
@@ -159,6 +170,8 @@ impl Config {
             language: raw.language.into_inner(),
             author: raw.author.into_inner(),
             domain: raw.domain.map(Spanned::into_inner),
+            footer: raw.footer.map(Spanned::into_inner),
+            sources_intro: raw.sources_intro.map(Spanned::into_inner),
             taxonomies,
             eras,
         })
@@ -234,6 +247,7 @@ impl File<'_> {
     fn check_texts(&self, raw: &RawConfig, diags: &mut Diagnostics) {
         let texts = [&raw.title, &raw.description, &raw.author, &raw.language]
             .into_iter()
+            .chain(raw.footer.iter().chain(&raw.sources_intro))
             .chain(raw.eras.iter().map(|e| &e.name));
         for t in texts {
             if let Some(c) = t

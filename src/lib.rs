@@ -4,7 +4,8 @@
 //! `config` → `content` → `markdown` → `render` → `output`. `site` runs them in order;
 //! `serve` runs them again on every change; `linkcheck` checks what `check` built.
 //! Shared helpers have modules of their own: `diag` (diagnostics), `files` (fenced
-//! reading), `text`, `routes` (every URL and output path), `date`.
+//! reading), `text`, `routes` (every URL and output path), `date`, `theme` (the built-in
+//! theme compiled into the binary, and `theme eject`).
 //!
 //! The public API is what the binary, the integration tests and the fuzz targets use,
 //! re-exported here; everything else is private to the crate.
@@ -30,6 +31,7 @@ mod site;
 mod sync;
 mod taxonomy;
 mod text;
+mod theme;
 
 pub use config::Config;
 pub use content::{Content, LoadOptions};
@@ -40,3 +42,4 @@ pub use scaffold::{create as new_page, NewPage};
 pub use serve::{serve, ServeOptions};
 pub use site::{build, check, BuildOptions, BuildStats, CheckOptions};
 pub use text::url_scheme;
+pub use theme::{eject as eject_theme, list as list_theme, Ejected, Origin as ThemeOrigin};

@@ -88,6 +88,22 @@ enum Command {
         #[command(subcommand)]
         what: NewCommand,
     },
+    /// The built-in theme: write it into the site, or list which of its files the site
+    /// overrides.
+    Theme {
+        #[command(subcommand)]
+        what: ThemeCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ThemeCommand {
+    /// Write every file of the built-in theme into templates/ and static/; a file the site
+    /// already has is kept, never overwritten.
+    Eject,
+    /// List the files of templates/ and static/ the site builds with, and where each comes
+    /// from (the built-in theme, or the site's own file).
+    List,
 }
 
 #[derive(Subcommand)]
@@ -156,6 +172,72 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!("wrote {}", shown(&root.join(path)));
             Ok(ExitCode::SUCCESS)
         }
+        Command::Theme { what } => {
+            match what {
+                ThemeCommand::Eject => run_eject(&root)?,
+                ThemeCommand::List => run_theme_list(&root)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `theme eject`: what was written, then what was kept, then a count of each.
+fn run_eject(root: &Path) -> Result<()> {
+    if !root.join("site.toml").is_file() {
+        anyhow::bail!(
+            "no site.toml in {}: `theme eject` writes into a site's folder; run it there or name it with --root",
+            shown(root)
+        );
+    }
+    let done = docsite::eject_theme(root)?;
+    let (written, kept): (Vec<_>, Vec<_>) = done.iter().partition(|f| f.written);
+    let mut text = String::new();
+    for f in &written {
+        text += &format!("wrote {}\n", in_site(root, &f.path));
+    }
+    for f in &kept {
+        text += &format!("kept your {}\n", in_site(root, &f.path));
+    }
+    text += &format!(
+        "{} file{} of the built-in theme written, {} kept as {}\n",
+        written.len(),
+        if written.len() == 1 { "" } else { "s" },
+        kept.len(),
+        if kept.len() == 1 {
+            "it was"
+        } else {
+            "they were"
+        },
+    );
+    print_all(&text)
+}
+
+/// `theme list`: one line a file, saying whether it is built in or the site's own.
+fn run_theme_list(root: &Path) -> Result<()> {
+    let mut text = String::new();
+    for (path, origin) in docsite::list_theme(root) {
+        let from = match origin {
+            docsite::ThemeOrigin::BuiltIn => "built-in",
+            docsite::ThemeOrigin::Overridden => "yours (overrides the built-in file)",
+            docsite::ThemeOrigin::Same => "yours (the same as the built-in file)",
+            docsite::ThemeOrigin::Added => "yours (added)",
+        };
+        text += &format!("{:<28} {from}\n", shown(Path::new(&path)));
+    }
+    print_all(&text)
+}
+
+/// Writes `text` to standard output; a reader that closed the pipe early (`| head`) ends
+/// the output quietly.
+fn print_all(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(e).context("cannot write to standard output"))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -225,6 +307,16 @@ fn run_check(root: PathBuf, external: bool, drafts: bool) -> Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
         Err(BuildError::System(e)) => Err(e),
+    }
+}
+
+/// A path of the site at `root`, as the user named it: `templates/base.html` in the
+/// current folder, `site/templates/base.html` under `--root site`.
+fn in_site(root: &Path, path: &str) -> String {
+    if root == Path::new(".") {
+        shown(Path::new(path))
+    } else {
+        shown(&root.join(path))
     }
 }
 

@@ -1,6 +1,6 @@
 // The search page: loads search.json (chapters by section, events, registry entries) and
-// finds entries containing every word of the query, accents ignored ("Tran" finds
-// "Trần"). The facets (a menu per filter taxonomy, `data-facet`) keep only the events
+// finds entries containing every word of the query, accents ignored ("Sao" finds
+// "São"). The facets (a menu per filter taxonomy, `data-facet`) keep only the events
 // carrying the chosen terms (each event's terms are its `m`), and list them all when there
 // is no query. Results are plain links, so Tab and Enter are all a keyboard needs; the
 // query and the facets live in the address (?q=&people=…) so a search can be shared. No

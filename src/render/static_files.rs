@@ -1,12 +1,16 @@
-//! The copy of `static/` into the output, which may not replace any file the build made.
+//! The copy of `static/` into the output, which may not replace any file the build made,
+//! and of every file of the built-in theme's `static/` ([`crate::theme`]) that the site's
+//! `static/` has no file of the same path for.
 
 use super::data_files::Made;
 use crate::diag::{BuildError, Diagnostic, Diagnostics, Sink};
 use crate::output::Output;
 use rayon::prelude::*;
+use std::collections::HashSet;
 use std::path::Path;
 
-/// Copies `static/` into the output; returns how many files. A file whose path is one the
+/// Copies `static/`, then the built-in theme's static files the site does not override,
+/// into the output; returns how many files. A file whose path is one the
 /// build made (`made`: path → the template that rendered it, if any) is refused. Problems
 /// with a file go to `sink`; a failed write is a system error, the first one returned. Each file
 /// is streamed from its fenced handle, never read whole from a length it claims: one over
@@ -59,12 +63,18 @@ pub(crate) fn copy_static(
         return Err(BuildError::Site(diags));
     }
     sink.extend(diags.0);
+    let own: HashSet<String> = files.iter().map(|p| in_static(&dir, p)).collect();
+    let mut built_in = 0;
+    for (rel, bytes) in crate::theme::static_files() {
+        // A path the build makes is never one of the theme's (its files are checked by the
+        // theme's own tests); the generated file stays.
+        if !own.contains(rel) && !made.contains_key(rel) {
+            out.put(rel, bytes.to_vec())?;
+            built_in += 1;
+        }
+    }
     files.par_iter().try_for_each(|p| {
-        let rel = p
-            .strip_prefix(&dir)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = in_static(&dir, p);
         if let Some(template) = made.get(&rel) {
             let by = template.map_or_else(String::new, |t| format!(", rendered by templates/{t}"));
             sink.push(Diagnostic::file(
@@ -80,5 +90,13 @@ pub(crate) fn copy_static(
         sink.record(out.put_with(&rel, |w| fence.copy_to(&src, w, cap).map(drop))?);
         anyhow::Ok(())
     })?;
-    Ok(files.len())
+    Ok(files.len() + built_in)
+}
+
+/// The path of `p` inside `dir` (the site's `static/`), with `/` between folders.
+fn in_static(dir: &Path, p: &Path) -> String {
+    p.strip_prefix(dir)
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/")
 }

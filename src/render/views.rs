@@ -28,6 +28,8 @@ pub(crate) struct SiteView {
     pub base_path: String,
     pub language: String,
     pub author: String,
+    pub footer: Option<String>,
+    pub sources_intro: Option<String>,
     pub chapters: Vec<Link>,
     pub eras: Vec<crate::config::Era>,
     pub event_count: usize,
@@ -257,6 +259,8 @@ impl<'a> Views<'a> {
             base_path: self.base().to_string(),
             language: self.config.language.clone(),
             author: self.config.author.clone(),
+            footer: self.config.footer.clone(),
+            sources_intro: self.config.sources_intro.clone(),
             chapters: self
                 .content
                 .chapters

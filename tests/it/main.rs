@@ -13,3 +13,4 @@ mod robust;
 mod serve;
 mod subpath;
 mod taxonomies;
+mod theme;

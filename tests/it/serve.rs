@@ -935,3 +935,30 @@ fn a_build_out_of_descriptors_is_tried_again_without_another_edit() {
         home_says(s, "Begin with")
     });
 }
+
+#[test]
+fn a_theme_override_added_while_serving_takes_effect_and_removing_it_restores_the_built_in() {
+    let t = SiteTest::new("build/minimal");
+    for folder in ["templates", "static"] {
+        std::fs::remove_dir_all(t.path(folder)).unwrap();
+    }
+    let s = serve(&t, &[]);
+    assert!(home_says(&s, "class=\"site-footer\""), "the built-in theme");
+    let built_in_css = s.get("/style.css").body;
+    t.write(
+        "templates/footer.html",
+        "<footer class=\"site-footer\">Our own footer</footer>\n",
+    );
+    s.until("the new template is built", |s| {
+        home_says(s, "Our own footer")
+    });
+    t.write("static/style.css", "body { color: teal; }\n");
+    s.until("the new style sheet is served", |s| {
+        s.get("/style.css").body == "body { color: teal; }\n"
+    });
+    std::fs::remove_dir_all(t.path("templates")).unwrap();
+    std::fs::remove_dir_all(t.path("static")).unwrap();
+    s.until("the built-in theme is back", |s| {
+        !home_says(s, "Our own footer") && s.get("/style.css").body == built_in_css
+    });
+}

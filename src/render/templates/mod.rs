@@ -12,8 +12,14 @@
 //! * Markdown HTML is marked `| safe` in templates: raw HTML in front-matter strings is
 //!   escaped by the Markdown stage; bodies are the author's own HTML.
 //!
+//! The templates are the site's `templates/` merged with the built-in theme
+//! ([`crate::theme`]): a site's file replaces the built-in one of the same name, and the
+//! built-in ones fill in every name the site has no file for (all of them, for a site
+//! without `templates/`).
+//!
 //! Template problems are reported with the template's path and, for syntax errors, its
-//! line and column.
+//! line and column; a built-in template's path is written
+//! `(built-in theme) templates/event.html`.
 //!
 //! Tera follows `extends`, `import`, `include` and macro calls with no depth limit, so a
 //! cycle among them overflows the stack and aborts the process (in `serve`, the server).
@@ -47,7 +53,7 @@ mod graph;
 mod refs;
 
 use crate::diag::{Diagnostic, Diagnostics};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use tera::Tera;
 
@@ -98,6 +104,21 @@ fn escape_html(s: &str) -> String {
 pub(crate) struct Templates {
     pub tera: Tera,
     sources: HashMap<String, String>,
+    /// The names of the templates taken from the built-in theme ([`crate::theme`]).
+    built_in: HashSet<String>,
+}
+
+impl Templates {
+    /// How a diagnostic names the template `name`: `templates/event.html` for the site's
+    /// own, `(built-in theme) templates/event.html` for the built-in theme's.
+    fn path_of(&self, name: &str) -> String {
+        let path = format!("templates/{name}");
+        if self.built_in.contains(name) {
+            crate::theme::shown(&path)
+        } else {
+            path
+        }
+    }
 }
 
 /// The stack of the thread that parses templates, and of each thread that renders them.
@@ -143,49 +164,81 @@ fn load_here(root: &Path, diags: &mut Diagnostics) -> Option<Templates> {
     // Problems found here, not those of the stages before.
     let before = diags.len();
     let found = |diags: &Diagnostics| diags.len() > before;
-    let dir = root.join("templates");
-    if !dir.is_dir() {
-        diags.push(
-            Diagnostic::file("templates", "no templates/ folder").with_hint(
-                "a site needs templates/ with base.html, index.html, chapter.html, event.html, …",
-            ),
-        );
-        return None;
+    let (files, built_in) = merged(root, diags);
+    let read = diags.len();
+    let checked = check_and_parse(&files, diags);
+    let loaded = match checked {
+        Some(()) if !found(diags) => add_all(&files, diags),
+        _ => None,
+    };
+    // A problem in a built-in template is named as one (the site has no such file).
+    for d in &mut diags.0[read..] {
+        let name = d.path.to_string_lossy();
+        if let Some(n) = name
+            .strip_prefix("templates/")
+            .filter(|n| built_in.contains(*n))
+        {
+            d.path = PathBuf::from(crate::theme::shown(&format!("templates/{n}")));
+        }
     }
-    let files = read_all(root, &dir, diags);
-    if found(diags) {
-        return None;
+    let tera = loaded.filter(|_| !found(diags))?;
+    Some(Templates {
+        tera,
+        sources: files.into_iter().collect(),
+        built_in,
+    })
+}
+
+/// The site's templates, then every built-in one the site has no file for, with the names
+/// of those taken from the built-in theme. A site without `templates/` uses the built-in
+/// theme alone.
+fn merged(root: &Path, diags: &mut Diagnostics) -> (Vec<(String, String)>, HashSet<String>) {
+    let mut files = read_all(root, &root.join("templates"), diags);
+    let own: HashSet<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    let mut built_in = HashSet::new();
+    for (name, text) in crate::theme::templates() {
+        if !own.contains(name) {
+            built_in.insert(name.to_string());
+            files.push((name.to_string(), text.to_string()));
+        }
     }
-    let mut tera = Tera::default();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    tera.register_filter("json_script", JsonScript);
-    tera.set_escape_fn(escape_html);
-    // Templates are added one by one to name the broken one; then all together so that
-    // inheritance resolves.
-    for (name, text) in &files {
+    (files, built_in)
+}
+
+/// The checks made before Tera sees the templates: nesting, syntax (each template alone,
+/// to name the broken one), and cycles and depth of the references between them.
+fn check_and_parse(files: &[(String, String)], diags: &mut Diagnostics) -> Option<()> {
+    let before = diags.len();
+    for (name, text) in files {
         if let Some(d) = depth::too_deep(&format!("templates/{name}"), text) {
             diags.push(d);
         }
     }
-    if found(diags) {
+    if diags.len() > before {
         return None;
     }
     let mut parsed = Vec::with_capacity(files.len());
-    for (name, text) in &files {
+    for (name, text) in files {
         match tera::Template::new(name, None, text) {
             Ok(t) => parsed.push(t),
             Err(e) => diags.push(template_diag(&format!("templates/{name}"), text, &e)),
         }
     }
-    if found(diags) {
+    if diags.len() > before {
         return None;
     }
     // Before Tera sees them: it follows extends, imports, includes and macro calls with no
     // depth limit, so a cycle among them would overflow the stack and abort the process.
-    graph::cycles(&parsed, &files, diags);
-    if found(diags) {
-        return None;
-    }
+    graph::cycles(&parsed, files, diags);
+    Some(())
+}
+
+/// All the templates added to one Tera together, so that inheritance resolves.
+fn add_all(files: &[(String, String)], diags: &mut Diagnostics) -> Option<Tera> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.register_filter("json_script", JsonScript);
+    tera.set_escape_fn(escape_html);
     if let Err(e) = tera.add_raw_templates(files.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         let (name, text) = files
             .iter()
@@ -195,14 +248,12 @@ fn load_here(root: &Path, diags: &mut Diagnostics) -> Option<Templates> {
         diags.push(template_diag(&name, text, &e));
         return None;
     }
-    Some(Templates {
-        tera,
-        sources: files.into_iter().collect(),
-    })
+    Some(tera)
 }
 
-/// The text of every `.html` and `.xml` file under `dir` (the site's `templates/`), with
-/// its name there; a file that cannot be read goes into `diags` instead.
+/// The text of every `.html` and `.xml` file under `dir` (the site's `templates/`, none
+/// when it has no such folder), with its name there; a file that cannot be read goes into
+/// `diags` instead.
 fn read_all(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(String, String)> {
     let mut files = Vec::new();
     let fence = crate::files::Fence::new(root, "templates");
@@ -297,13 +348,13 @@ pub(crate) fn render(
     template: &str,
     ctx: &tera::Context,
 ) -> Result<String, Diagnostic> {
-    caught(template, || t.tera.render(template, ctx))?.map_err(|e| render_error(t, template, e))
+    caught(t, template, || t.tera.render(template, ctx))?.map_err(|e| render_error(t, template, e))
 }
 
 /// Runs one Tera render, turning a panic inside Tera (it has `unreachable!()`s that a
 /// template can reach, such as a macro call as an operand of `+`) into an error naming the
 /// template, so that one bad template cannot end `build` with a crash or `serve` at all.
-fn caught<R>(template: &str, f: impl FnOnce() -> R) -> Result<R, Diagnostic> {
+fn caught<R>(t: &Templates, template: &str, f: impl FnOnce() -> R) -> Result<R, Diagnostic> {
     thread_local! {
         static RENDERING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }
@@ -328,7 +379,7 @@ fn caught<R>(template: &str, f: impl FnOnce() -> R) -> Result<R, Diagnostic> {
             .or_else(|| p.downcast_ref::<&str>().copied())
             .unwrap_or("a panic");
         Diagnostic::file(
-            format!("templates/{template}"),
+            t.path_of(template),
             format!("template error: Tera failed while rendering this template: {why}"),
         )
         .with_hint(
@@ -346,7 +397,7 @@ pub(crate) fn render_to(
     ctx: &tera::Context,
     w: &mut dyn std::io::Write,
 ) -> Result<(), Diagnostic> {
-    caught(template, || t.tera.render_to(template, ctx, w))?
+    caught(t, template, || t.tera.render_to(template, ctx, w))?
         .map_err(|e| render_error(t, template, e))
 }
 
@@ -364,12 +415,34 @@ fn render_error(t: &Templates, template: &str, e: tera::Error) -> Diagnostic {
         for name in names {
             let text = &t.sources[name];
             if let Some(at) = text.find(var) {
-                return Diagnostic::at(format!("templates/{name}"), text, at..at + var.len(), message)
+                return Diagnostic::at(t.path_of(name), text, at..at + var.len(), message)
                     .with_hint(format!("`{var}` is not given to `{template}`; the README lists what each template receives"));
             }
         }
     }
-    Diagnostic::file(format!("templates/{template}"), message)
+    if let Some(d) = missing_macro(t, &full, &message) {
+        return d;
+    }
+    Diagnostic::file(t.path_of(template), message)
+}
+
+/// Tera's `Macro `ns::name` not found in template `file``, placed at the call in that file.
+fn missing_macro(t: &Templates, full: &str, message: &str) -> Option<Diagnostic> {
+    let rest = full.split("Macro `").nth(1)?;
+    let (call, rest) = rest.split_once('`')?;
+    let file = rest
+        .strip_prefix(" not found in template `")?
+        .split('`')
+        .next()?;
+    let text = t.sources.get(file)?;
+    let at = text.find(call)?;
+    let (ns, name) = call.split_once("::").unwrap_or(("", call));
+    Some(
+        Diagnostic::at(t.path_of(file), text, at..at + call.len(), message).with_hint(format!(
+            "the file imported as `{ns}` has no macro `{name}`; a site's own template replaces \
+             the built-in one whole, so it must keep every macro the other templates call"
+        )),
+    )
 }
 
 #[cfg(test)]
