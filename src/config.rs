@@ -330,7 +330,10 @@ impl File<'_> {
 
     fn date(&self, s: &Spanned<String>, diags: &mut Diagnostics) -> Option<Date> {
         Date::parse(s.get_ref())
-            .map_err(|e| diags.push(e.in_string(self.rel, self.text, s.span().start)))
+            .map_err(|e| {
+                let d = e.in_string(self.rel, self.text, s.span().start);
+                diags.push(d.with_hint(crate::date::DATE_HINT))
+            })
             .ok()
     }
 }
@@ -351,7 +354,7 @@ fn base_url_hint(message: &str) -> &'static str {
 }
 
 /// Checks a base URL and splits off its path: `https://h/repo` → (`https://h/repo/`, `/repo/`).
-fn normalize_base_url(url: &str) -> Result<(String, String), String> {
+pub(crate) fn normalize_base_url(url: &str) -> Result<(String, String), String> {
     let shown = url.escape_debug();
     if let Some(c) = url.chars().find(|c| c.is_whitespace() || c.is_control()) {
         return Err(format!(

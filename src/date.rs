@@ -1,32 +1,53 @@
-//! Dates at the precision the sources give.
+//! Dates at the precision the sources give, from 100000 BCE to 9999 CE.
 //!
 //! # Syntax
 //!
-//! A date is a string of one of three forms:
+//! A date is a string in one of two spellings, each at three precisions:
 //!
-//! | form         | example        | precision |
-//! |--------------|----------------|-----------|
-//! | `YYYY`       | `"1957"`       | year      |
-//! | `YYYY-MM`    | `"1957-07"`    | month     |
-//! | `YYYY-MM-DD` | `"1957-07-05"` | day       |
+//! | spelling                 | year          | month            | day                 |
+//! |--------------------------|---------------|------------------|---------------------|
+//! | ISO 8601                 | `"1957"`      | `"1957-07"`      | `"1957-07-05"`      |
+//! | with an era              | `"490 BCE"`   | `"490-09 BCE"`   | `"44-03-15 BCE"`    |
 //!
-//! The year has exactly four digits (0001–9999), the month two (01–12) and the day two,
-//! valid for that month in the proleptic Gregorian calendar (so `"2019-02-29"` is an error
-//! and `"2020-02-29"` is not). Nothing else is accepted: no times, no time zones, no
-//! `"c. 1960"` (use `approximate = true` and `display_date` for vague dates).
+//! * **ISO 8601**: the year has exactly four digits (0001–9999), the month two (01–12) and
+//!   the day two, valid for that month in the proleptic Gregorian calendar (so
+//!   `"2019-02-29"` is an error and `"2020-02-29"` is not). Years before 1 follow ISO 8601's
+//!   astronomical numbering, which has a year 0: `"0000"` is 1 BCE, `"-0001"` is 2 BCE and
+//!   `"-0489"` is 490 BCE (a minus sign, then four to six digits).
+//! * **With an era**, as historians count: a year of one to six digits, optionally with
+//!   `-MM` and `-MM-DD`, then a space and `BCE` (or `BC`) or `CE` (or `AD`). There is no
+//!   year 0 in this count: 1 BCE is followed by 1 CE, and `"0 BCE"` is an error.
+//!   `"490 BCE"` is `"-0489"`, and `"14 CE"` is `"0014"`.
+//!
+//! Dates run from 100000 BCE (`"-99999"`) to 9999 CE; months and days before year 1 use
+//! the proleptic Gregorian calendar too. Nothing else is accepted: no times, no time zones,
+//! no `"c. 1960"` (use `approximate = true` and `display_date` for vague dates).
 //!
 //! Dates order by their start: `1957` sorts before `1957-01`, which sorts before
-//! `1957-01-01`.
+//! `1957-01-01`, and 490 BCE before 44 BCE before 14 CE.
+//!
+//! # Display
+//!
+//! Years from 1 show as numbers ("1957", "July 1957", "5 July 1957"); years before 1 as
+//! "490 BCE", "September 490 BCE", "15 March 44 BCE". A span within one era names the era
+//! once ("600–500 BCE", "March–April 44 BCE"); a span across the boundary marks both ends
+//! ("50 BCE – 30 CE"). CE is written only there.
 
 use std::fmt;
 
-/// A calendar date known to the year, the month or the day.
+/// A calendar date known to the year, the month or the day. `year` counts astronomically,
+/// as ISO 8601 does: 0 is 1 BCE, -489 is 490 BCE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
-    pub year: u16,
+    pub year: i32,
     pub month: Option<u8>,
     pub day: Option<u8>,
 }
+
+/// The first year a date may have (100000 BCE), astronomically numbered.
+pub(crate) const MIN_YEAR: i32 = -99_999;
+/// The last year a date may have.
+pub(crate) const MAX_YEAR: i32 = 9999;
 
 /// Why a date string was refused, with the byte range of the offending part.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +76,10 @@ impl DateError {
     }
 }
 
+/// The hint for a refused date: the syntax in brief.
+pub(crate) const DATE_HINT: &str =
+    "dates are YYYY, YYYY-MM or YYYY-MM-DD; before year 1 add the era: \"490 BCE\", \"44-03-15 BCE\"";
+
 const MONTHS: [&str; 12] = [
     "January",
     "February",
@@ -70,12 +95,12 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-fn is_leap(y: u16) -> bool {
-    (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
+fn is_leap(y: i32) -> bool {
+    (y.rem_euclid(4) == 0 && y.rem_euclid(100) != 0) || y.rem_euclid(400) == 0
 }
 
-/// Days in `month` (1–12) of `year`.
-pub(crate) fn days_in_month(year: u16, month: u8) -> u8 {
+/// Days in `month` (1–12) of `year` (astronomically numbered).
+pub(crate) fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -84,97 +109,201 @@ pub(crate) fn days_in_month(year: u16, month: u8) -> u8 {
     }
 }
 
-fn digits(s: &str, n: usize) -> Option<u32> {
-    (s.len() == n && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
+/// `s` as a number when it is `n` ASCII digits (`n` in `range`).
+fn digits(s: &str, range: std::ops::RangeInclusive<usize>) -> Option<u32> {
+    (range.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
+}
+
+/// A year as a reader reads it: "1957", "490 BCE", or "14 CE" when `ce` asks for the era.
+pub(crate) fn year_text(year: i32, ce: bool) -> String {
+    if year <= 0 {
+        format!("{} BCE", 1 - i64::from(year))
+    } else if ce {
+        format!("{year} CE")
+    } else {
+        year.to_string()
+    }
+}
+
+/// "1950–1967", "490–44 BCE", "50 BCE – 30 CE": the years a chapter covers.
+pub(crate) fn year_range_text(first: i32, last: i32) -> String {
+    match (first <= 0, last <= 0) {
+        (true, true) => format!("{}–{} BCE", 1 - first, 1 - last),
+        (true, false) => format!("{} – {}", year_text(first, false), year_text(last, true)),
+        _ => format!("{first}–{last}"),
+    }
+}
+
+/// How a date string spells its year: ISO 8601 (astronomical) or with an era.
+enum Spelling {
+    Iso,
+    Era { bce: bool },
 }
 
 impl Date {
     /// Parses the syntax described in the module documentation.
     pub(crate) fn parse(s: &str) -> Result<Date, DateError> {
-        let err = |message: String, span: std::ops::Range<usize>| Err(DateError { message, span });
-        let format_hint = "expected a date as YYYY, YYYY-MM or YYYY-MM-DD";
-        let parts: Vec<&str> = s.split('-').collect();
-        if parts.len() > 3 || parts.iter().any(|p| p.is_empty()) {
-            return err(format!("`{s}` is not a date: {format_hint}"), 0..s.len());
-        }
-        let Some(year) = digits(parts[0], 4) else {
-            return err(
-                format!("`{s}` is not a date: the year must have four digits ({format_hint})"),
-                0..parts[0].len(),
-            );
+        let hint = "expected a date as YYYY, YYYY-MM or YYYY-MM-DD, or with an era as 490 BCE";
+        let malformed = |what: &str, span| DateError {
+            message: format!("`{s}` is not a date: {what}({hint})"),
+            span,
         };
-        if year == 0 {
-            return err("year 0000 does not exist".into(), 0..4);
+        let (body, spelling) = match s.split_once(' ') {
+            None => (s, Spelling::Iso),
+            Some((body, era)) => {
+                let bce = match era {
+                    "BCE" | "BC" => true,
+                    "CE" | "AD" => false,
+                    _ => {
+                        let at = body.len() + 1..s.len();
+                        return Err(malformed("after the space comes BCE, BC, CE or AD ", at));
+                    }
+                };
+                (body, Spelling::Era { bce })
+            }
+        };
+        let (sign, unsigned) = match body.strip_prefix('-') {
+            Some(rest) if matches!(spelling, Spelling::Iso) => (1, rest),
+            _ => (0, body),
+        };
+        let parts: Vec<&str> = unsigned.split('-').collect();
+        if parts.len() > 3 || parts.iter().any(|p| p.is_empty()) {
+            return Err(malformed("", 0..s.len()));
         }
-        let year = year as u16;
+        let yspan = 0..sign + parts[0].len();
+        let width = match (&spelling, sign) {
+            (Spelling::Era { .. }, _) => 1..=6,
+            (Spelling::Iso, 0) => 4..=4,
+            (Spelling::Iso, _) => 4..=6,
+        };
+        let Some(n) = digits(parts[0], width) else {
+            let what = match spelling {
+                Spelling::Iso if sign == 0 => "the year must have four digits ",
+                Spelling::Iso => "a year before 0000 has a minus sign and four to six digits ",
+                Spelling::Era { .. } => "the year must be one to six digits ",
+            };
+            return Err(malformed(what, yspan));
+        };
+        let n = n as i32;
+        let year = match spelling {
+            Spelling::Era { .. } if n == 0 => return Err(DateError {
+                message:
+                    "there is no year 0 when counting with BCE and CE: 1 BCE is followed by 1 CE"
+                        .into(),
+                span: yspan,
+            }),
+            Spelling::Era { bce: true } => 1 - n,
+            Spelling::Iso if sign == 1 && n == 0 => {
+                return Err(DateError {
+                    message: "-0000 is not a year: ISO 8601 writes 1 BCE as 0000".into(),
+                    span: yspan,
+                })
+            }
+            Spelling::Iso if sign == 1 => -n,
+            _ => n,
+        };
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            return Err(DateError {
+                message: format!(
+                    "{} is out of range: dates run from 100000 BCE to 9999 CE",
+                    year_text(year, true)
+                ),
+                span: yspan,
+            });
+        }
         let mut date = Date {
             year,
             month: None,
             day: None,
         };
-        if let Some(m) = parts.get(1) {
-            let span = 5..5 + m.len();
-            match digits(m, 2) {
-                Some(m @ 1..=12) => date.month = Some(m as u8),
-                Some(m) => {
-                    return err(
-                        format!("month {m:02} does not exist: months run from 01 to 12"),
-                        span,
-                    )
-                }
-                None => {
-                    return err(
-                        format!(
-                            "`{s}` is not a date: the month must have two digits ({format_hint})"
-                        ),
-                        span,
-                    )
-                }
-            }
-        }
-        if let Some(d) = parts.get(2) {
-            let span = 8..8 + d.len();
-            let month = date.month.unwrap_or(1);
-            let max = days_in_month(year, month);
-            match digits(d, 2) {
-                Some(d) if d >= 1 && d <= max as u32 => date.day = Some(d as u8),
-                Some(d) => {
-                    return err(
-                        format!(
-                            "{} {year} has {max} days, so day {d:02} does not exist",
-                            MONTHS[month as usize - 1]
-                        ),
-                        span,
-                    )
-                }
-                None => {
-                    return err(
-                        format!(
-                            "`{s}` is not a date: the day must have two digits ({format_hint})"
-                        ),
-                        span,
-                    )
-                }
-            }
-        }
+        date.parse_month_day(&parts, sign + parts[0].len() + 1, &malformed)?;
         Ok(date)
     }
 
-    /// The ISO form at this date's precision, as used in `<time datetime>`.
+    /// Sets the month and the day of `parts` (`[year, month, day]`, the month starting at
+    /// byte `at` of the date string) on this date.
+    fn parse_month_day(
+        &mut self,
+        parts: &[&str],
+        at: usize,
+        malformed: &dyn Fn(&str, std::ops::Range<usize>) -> DateError,
+    ) -> Result<(), DateError> {
+        if let Some(m) = parts.get(1) {
+            let span = at..at + m.len();
+            match digits(m, 2..=2) {
+                Some(m @ 1..=12) => self.month = Some(m as u8),
+                Some(m) => {
+                    return Err(DateError {
+                        message: format!("month {m:02} does not exist: months run from 01 to 12"),
+                        span,
+                    })
+                }
+                None => return Err(malformed("the month must have two digits ", span)),
+            }
+        }
+        if let Some(d) = parts.get(2) {
+            let span = at + 3..at + 3 + d.len();
+            let month = self.month.unwrap_or(1);
+            let max = days_in_month(self.year, month);
+            match digits(d, 2..=2) {
+                Some(d) if d >= 1 && d <= max as u32 => self.day = Some(d as u8),
+                Some(d) => {
+                    return Err(DateError {
+                        message: format!(
+                            "{} {} has {max} days, so day {d:02} does not exist",
+                            MONTHS[month as usize - 1],
+                            year_text(self.year, false)
+                        ),
+                        span,
+                    })
+                }
+                None => return Err(malformed("the day must have two digits ", span)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The ISO 8601 form at this date's precision: "1957-07", and before year 1 the
+    /// astronomical year ("0000" is 1 BCE, "-0489-03" is March 490 BCE). Every date has
+    /// this one canonical spelling; the timeline's script reads it.
     pub(crate) fn iso(&self) -> String {
+        let sign = if self.year < 0 { "-" } else { "" };
+        let y = format!("{sign}{:04}", self.year.unsigned_abs());
         match (self.month, self.day) {
-            (Some(m), Some(d)) => format!("{:04}-{m:02}-{d:02}", self.year),
-            (Some(m), None) => format!("{:04}-{m:02}", self.year),
-            _ => format!("{:04}", self.year),
+            (Some(m), Some(d)) => format!("{y}-{m:02}-{d:02}"),
+            (Some(m), None) => format!("{y}-{m:02}"),
+            _ => y,
         }
     }
 
-    /// A human reading: "1957", "July 1957", "5 July 1957".
+    /// The value of an HTML `<time datetime>`: the ISO form, or `None` before year 1, which
+    /// HTML's date strings cannot express.
+    pub(crate) fn datetime(&self) -> Option<String> {
+        (self.year >= 1).then(|| self.iso())
+    }
+
+    /// The year as TimelineJS3 reads it: the historians' count with a sign, -490 for
+    /// 490 BCE and never 0 (TimelineJS3 shows a negative year `y` as "|y| BCE").
+    pub(crate) fn signed_year(&self) -> i32 {
+        if self.year <= 0 {
+            self.year - 1
+        } else {
+            self.year
+        }
+    }
+
+    /// A human reading: "1957", "July 1957", "5 July 1957", "15 March 44 BCE".
     pub(crate) fn human(&self) -> String {
+        self.human_marked(false)
+    }
+
+    /// [`Date::human`], with "CE" after a year from 1 when `ce`.
+    pub(crate) fn human_marked(&self, ce: bool) -> String {
+        let y = year_text(self.year, ce);
         match (self.month, self.day) {
-            (Some(m), Some(d)) => format!("{d} {} {}", MONTHS[m as usize - 1], self.year),
-            (Some(m), None) => format!("{} {}", MONTHS[m as usize - 1], self.year),
-            _ => self.year.to_string(),
+            (Some(m), Some(d)) => format!("{d} {} {y}", MONTHS[m as usize - 1]),
+            (Some(m), None) => format!("{} {y}", MONTHS[m as usize - 1]),
+            _ => y,
         }
     }
 
@@ -196,10 +325,11 @@ impl Date {
 
     /// The last day this date could mean, as a fractional year (end of year/month/day).
     pub(crate) fn end_as_year_fraction(&self) -> f64 {
+        let y = self.year as f64;
         match (self.month, self.day) {
-            (Some(m), Some(d)) => self.year as f64 + (m as f64 - 1.0 + d as f64 / 31.0) / 12.0,
-            (Some(m), None) => self.year as f64 + m as f64 / 12.0,
-            _ => self.year as f64 + 1.0,
+            (Some(m), Some(d)) => y + (m as f64 - 1.0 + d as f64 / 31.0) / 12.0,
+            (Some(m), None) => y + m as f64 / 12.0,
+            _ => y + 1.0,
         }
     }
 }
@@ -210,29 +340,28 @@ impl fmt::Display for Date {
     }
 }
 
-/// "July–August 1957", "1958–1964", "November 1958 – December 1958" style range text.
+/// "July–August 1957", "1958–1964", "November 1958 – December 1958", "600–500 BCE",
+/// "50 BCE – 30 CE" style range text: the era is named once within BCE, and on both ends
+/// across the boundary.
 pub(crate) fn human_range(start: &Date, end: Option<&Date>) -> String {
     let Some(end) = end else { return start.human() };
+    let y = year_text(start.year, false);
     if start.year == end.year {
         match (start.month, end.month, start.day, end.day) {
             (Some(a), Some(b), None, None) if a != b => {
-                return format!(
-                    "{}–{} {}",
-                    MONTHS[a as usize - 1],
-                    MONTHS[b as usize - 1],
-                    start.year
-                )
+                return format!("{}–{} {y}", MONTHS[a as usize - 1], MONTHS[b as usize - 1])
             }
-            (Some(a), Some(b), Some(x), Some(y)) if a == b => {
-                return format!("{x}–{y} {} {}", MONTHS[a as usize - 1], start.year)
+            (Some(a), Some(b), Some(x), Some(y2)) if a == b => {
+                return format!("{x}–{y2} {} {y}", MONTHS[a as usize - 1])
             }
             _ => {}
         }
     }
-    if start.precision() == "year" && end.precision() == "year" {
-        return format!("{}–{}", start.year, end.year);
+    let across = start.year <= 0 && end.year >= 1;
+    if start.precision() == "year" && end.precision() == "year" && !across {
+        return year_range_text(start.year, end.year);
     }
-    format!("{} – {}", start.human(), end.human())
+    format!("{} – {}", start.human(), end.human_marked(across))
 }
 
 /// Serializes a date as its ISO string (for templates and JSON).
@@ -299,8 +428,17 @@ mod tests {
             "c. 1960",
             "１９５７",
             "1957-07-05T00",
-            "0000",
-            "-1957",
+            "-957",
+            "-1957-7",
+            "490 bce",
+            "490  BCE",
+            "490BCE",
+            "BCE",
+            " BCE",
+            "-490 BCE",
+            "+0490",
+            "1234567 BCE",
+            "490 BCE BCE",
         ] {
             assert!(Date::parse(bad).is_err(), "{bad:?} should be refused");
         }
@@ -326,5 +464,136 @@ mod tests {
             "27–28 February 2019"
         );
         assert_eq!(human_range(&d("1966"), Some(&d("1969"))), "1966–1969");
+    }
+
+    #[test]
+    fn parses_years_before_1_in_both_spellings() {
+        let marathon = Date {
+            year: -489,
+            month: Some(9),
+            day: None,
+        };
+        assert_eq!(d("490-09 BCE"), marathon);
+        assert_eq!(d("490-09 BC"), marathon);
+        assert_eq!(d("-0489-09"), marathon);
+        assert_eq!(d("1 BCE").year, 0);
+        assert_eq!(d("0000"), d("1 BCE"));
+        assert_eq!(d("-0001"), d("2 BCE"));
+        assert_eq!(d("14 CE"), d("0014"));
+        assert_eq!(d("14-08-19 AD"), d("0014-08-19"));
+        assert_eq!(d("100000 BCE").year, MIN_YEAR);
+        assert_eq!(d("-99999"), d("100000 BCE"));
+        assert_eq!(d("44-03-15 BCE").iso(), "-0043-03-15");
+        assert_eq!(d("1 BCE").iso(), "0000");
+        // 1 BCE (astronomical 0) and 5 BCE are leap years in the proleptic calendar.
+        assert!(Date::parse("1-02-29 BCE").is_ok());
+        assert!(Date::parse("5-02-29 BCE").is_ok());
+        assert!(Date::parse("2-02-29 BCE").is_err());
+    }
+
+    #[test]
+    fn refuses_year_0_and_out_of_range_with_span() {
+        let e = Date::parse("0 BCE").unwrap_err();
+        assert_eq!(
+            e.message,
+            "there is no year 0 when counting with BCE and CE: 1 BCE is followed by 1 CE"
+        );
+        assert_eq!(e.span, 0..1);
+        let e = Date::parse("100001 BCE").unwrap_err();
+        assert_eq!(
+            e.message,
+            "100001 BCE is out of range: dates run from 100000 BCE to 9999 CE"
+        );
+        assert_eq!(e.span, 0..6);
+        assert_eq!(Date::parse("-100000").unwrap_err().span, 0..7);
+        assert_eq!(Date::parse("10000 CE").unwrap_err().span, 0..5);
+        assert_eq!(
+            Date::parse("-0000").unwrap_err().message,
+            "-0000 is not a year: ISO 8601 writes 1 BCE as 0000"
+        );
+        let e = Date::parse("44-02-30 BCE").unwrap_err();
+        assert_eq!(
+            e.message,
+            "February 44 BCE has 28 days, so day 30 does not exist"
+        );
+        assert_eq!(e.span, 6..8);
+        let e = Date::parse("-0043-13").unwrap_err();
+        assert_eq!(e.span, 6..8);
+        let e = Date::parse("490 BCF").unwrap_err();
+        assert_eq!(e.span, 4..7);
+    }
+
+    #[test]
+    fn orders_across_year_0() {
+        let mut v = [
+            d("14 CE"),
+            d("44-03-15 BCE"),
+            d("1 BCE"),
+            d("490 BCE"),
+            d("44 BCE"),
+            d("0001"),
+            d("490-09 BCE"),
+        ];
+        v.sort();
+        let s: Vec<String> = v.iter().map(|x| x.human()).collect();
+        assert_eq!(
+            s,
+            [
+                "490 BCE",
+                "September 490 BCE",
+                "44 BCE",
+                "15 March 44 BCE",
+                "1 BCE",
+                "1",
+                "14"
+            ]
+        );
+        assert!(d("1 BCE").end_as_year_fraction() <= d("1 CE").as_year_fraction());
+        assert!(d("490 BCE").as_year_fraction() < d("44 BCE").as_year_fraction());
+    }
+
+    #[test]
+    fn human_forms_before_year_1() {
+        assert_eq!(d("44-03-15 BCE").human(), "15 March 44 BCE");
+        assert_eq!(d("-0489-09").human(), "September 490 BCE");
+        assert_eq!(
+            human_range(&d("600 BCE"), Some(&d("500 BCE"))),
+            "600–500 BCE"
+        );
+        assert_eq!(
+            human_range(&d("50 BCE"), Some(&d("30 CE"))),
+            "50 BCE – 30 CE"
+        );
+        assert_eq!(
+            human_range(&d("44-03 BCE"), Some(&d("44-04 BCE"))),
+            "March–April 44 BCE"
+        );
+        assert_eq!(
+            human_range(&d("44-03-15 BCE"), Some(&d("44-03-17 BCE"))),
+            "15–17 March 44 BCE"
+        );
+        assert_eq!(
+            human_range(&d("4-03 BCE"), Some(&d("2-06 CE"))),
+            "March 4 BCE – June 2 CE"
+        );
+        assert_eq!(
+            human_range(&d("44 BCE"), Some(&d("43-06 BCE"))),
+            "44 BCE – June 43 BCE"
+        );
+        assert_eq!(year_range_text(-489, -43), "490–44 BCE");
+        assert_eq!(year_range_text(-49, 30), "50 BCE – 30 CE");
+        assert_eq!(year_range_text(1950, 1967), "1950–1967");
+    }
+
+    #[test]
+    fn machine_forms_before_year_1() {
+        assert_eq!(d("490 BCE").signed_year(), -490);
+        assert_eq!(d("1 BCE").signed_year(), -1);
+        assert_eq!(d("14 CE").signed_year(), 14);
+        assert_eq!(d("490 BCE").datetime(), None);
+        assert_eq!(d("0014-08").datetime().as_deref(), Some("0014-08"));
+        for s in ["490 BCE", "44-03-15 BCE", "1 BCE", "100000 BCE", "14 CE"] {
+            assert_eq!(Date::parse(&d(s).iso()), Ok(d(s)), "{s}");
+        }
     }
 }

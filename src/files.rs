@@ -60,6 +60,9 @@ pub(crate) struct Fence {
     root: PathBuf,
     dir: String,
     real: PathBuf,
+    /// Every path (relative to the root) opened or asked to be opened through this fence
+    /// or its clones: what the build reads, so that what it does not can be told apart.
+    asked: Arc<std::sync::Mutex<std::collections::BTreeSet<PathBuf>>>,
 }
 
 impl Fence {
@@ -70,6 +73,7 @@ impl Fence {
             root: root.to_path_buf(),
             dir: dir.to_string(),
             real: base.canonicalize().unwrap_or(base),
+            asked: Arc::default(),
         }
     }
 
@@ -79,7 +83,14 @@ impl Fence {
             root: root.to_path_buf(),
             dir: String::new(),
             real: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
+            asked: Arc::default(),
         }
+    }
+
+    /// Whether `rel` (relative to the root) was asked to be opened through this fence or
+    /// one of its clones.
+    pub(crate) fn was_asked(&self, rel: &Path) -> bool {
+        (self.asked.lock().unwrap_or_else(|e| e.into_inner())).contains(rel)
     }
 
     /// The folder as the messages name it: `content/`, or `the site folder`.
@@ -149,6 +160,7 @@ impl Fence {
     /// the file's size.
     pub(crate) fn open(&self, rel: &Path, cap: u64) -> Result<(std::fs::File, u64), Diagnostic> {
         use std::os::unix::fs::OpenOptionsExt;
+        (self.asked.lock().unwrap_or_else(|e| e.into_inner())).insert(rel.to_path_buf());
         let real = self.resolve(rel)?;
         let cannot = |e: std::io::Error| Diagnostic::file(rel, format!("cannot read file: {e}"));
         // `stat` opens nothing: a named pipe or a device is refused unopened.

@@ -196,10 +196,15 @@ pub fn date(data: &[u8]) {
     let one = |s: &str| -> Option<Date> {
         match Date::parse(s) {
             Ok(d) => {
-                // The syntax has exactly one spelling per date.
-                assert_eq!(d.iso(), s, "a date does not print back as written");
+                // The ISO spelling of a date from 0000 on is unique; every date prints
+                // back to an ISO spelling that reads as the same date.
+                if !s.contains(' ') && !s.starts_with('-') {
+                    assert_eq!(d.iso(), s, "a date does not print back as written");
+                }
                 assert_eq!(Date::parse(&d.iso()), Ok(d));
                 assert!(!d.human().is_empty());
+                assert_eq!(d.datetime().is_some(), d.year >= 1);
+                assert_ne!(d.signed_year(), 0);
                 let _ = d.precision();
                 assert!(d.as_year_fraction() < d.end_as_year_fraction());
                 let _ = human_range(&d, None);

@@ -19,6 +19,7 @@ mod diag;
 mod files;
 #[doc(hidden)]
 pub mod fuzzing;
+mod init;
 mod linkcheck;
 mod markdown;
 mod output;
@@ -36,6 +37,7 @@ mod theme;
 pub use config::Config;
 pub use content::{Content, LoadOptions};
 pub use diag::{clean, clean_lines, BuildError, Diagnostics};
+pub use init::{init, InitOptions, InitReport};
 pub use markdown::stage::{render_markdown, RenderedContent};
 pub use output::{build_on_disk, clean_up_on_interrupt, Output};
 pub use scaffold::{create as new_page, NewPage};

@@ -3,6 +3,7 @@
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use docsite::build_on_disk;
+use docsite::InitOptions;
 use docsite::NewPage;
 use docsite::ServeOptions;
 use docsite::{build, check, BuildError, BuildOptions, CheckOptions};
@@ -46,6 +47,20 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Start a new documentary: a starter site, ready to build, serve and check.
+    Init {
+        /// The folder to write into (made if missing; default: the current folder).
+        dir: Option<PathBuf>,
+        /// The documentary's title (default: made from the folder's name).
+        #[arg(long)]
+        title: Option<String>,
+        /// Where the site will be published (e.g. https://user.github.io/repo/).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Write into a folder that is not empty; no file there is ever overwritten.
+        #[arg(long)]
+        force: bool,
+    },
     /// Build the site into the output folder (atomically: a failed build changes nothing).
     Build {
         /// Replace site.toml's base_url (e.g. https://user.github.io/repo/).
@@ -112,7 +127,8 @@ enum NewCommand {
     Event {
         /// The file name, without `.md` (e.g. my-event); the title is made from it.
         slug: String,
-        /// The date: YYYY, YYYY-MM or YYYY-MM-DD.
+        /// The date: YYYY, YYYY-MM or YYYY-MM-DD; before year 1 with its era: "490 BCE",
+        /// "44-03-15 BCE".
         #[arg(long)]
         date: String,
     },
@@ -142,6 +158,17 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let root = cli.root;
     match cli.command {
+        Command::Init {
+            dir,
+            title,
+            base_url,
+            force,
+        } => run_init(&InitOptions {
+            dir: dir.unwrap_or(root),
+            title,
+            base_url,
+            force,
+        }),
         Command::Build {
             base_url,
             output_dir,
@@ -241,6 +268,42 @@ fn print_all(text: &str) -> Result<()> {
     }
 }
 
+/// `init`: writes the starter and says what to do next.
+fn run_init(opts: &InitOptions) -> Result<ExitCode> {
+    let report = docsite::init(opts)?;
+    let dir = shown(&opts.dir);
+    for path in &report.written {
+        println!("wrote {}", shown(path));
+    }
+    for (path, why) in &report.kept {
+        println!(
+            "kept  {} ({why}; the starter's version was not written)",
+            shown(path)
+        );
+    }
+    let cd = if opts.dir == Path::new(".") {
+        String::new()
+    } else {
+        format!("  cd {dir}\n")
+    };
+    let started = if report.written.is_empty() {
+        format!("Nothing was written: {dir} already holds every starter file.")
+    } else if report.kept.iter().any(|(p, _)| p == Path::new("site.toml")) {
+        format!("Added the starter's missing files to {dir}.")
+    } else {
+        format!("Started “{}” in {dir}.", docsite::clean(&report.title))
+    };
+    println!(
+        "\n{started} Next:\n{cd}  \
+         docsite serve      preview at http://127.0.0.1:1111/, reloaded as you save\n  \
+         docsite new event my-event --date 1925\n  \
+         docsite check      every problem at once, links included\n  \
+         docsite build      the site, into public/\n\
+         Set base_url in site.toml before publishing; the README's author's guide says how."
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `build`: into the output folder on disk, replaced only when the whole build succeeded.
 fn run_build(
     root: PathBuf,
@@ -262,11 +325,12 @@ fn run_build(
     docsite::clean_up_on_interrupt()?;
     match build_on_disk(&out_dir, &opts.root, |out| build(&opts, out)) {
         Ok(stats) => {
+            warn(&stats.warnings);
             eprintln!(
-                "built {} pages ({} events, {} chapters) into {} in {} ms",
-                stats.pages,
-                stats.events,
-                stats.chapters,
+                "built {} ({}, {}) into {} in {} ms",
+                counted(stats.pages, "page"),
+                counted(stats.events, "event"),
+                counted(stats.chapters, "chapter"),
                 shown(&output_dir),
                 started.elapsed().as_millis()
             );
@@ -296,9 +360,17 @@ fn run_check(root: PathBuf, external: bool, drafts: bool) -> Result<ExitCode> {
     };
     match check(&opts) {
         Ok(stats) => {
+            warn(&stats.warnings);
+            let found = if stats.warnings.is_empty() {
+                "no problems"
+            } else {
+                "no errors"
+            };
             eprintln!(
-                "no problems: {} pages, {} events, {} chapters checked",
-                stats.pages, stats.events, stats.chapters
+                "{found}: {}, {}, {} checked",
+                counted(stats.pages, "page"),
+                counted(stats.events, "event"),
+                counted(stats.chapters, "chapter")
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -310,6 +382,13 @@ fn run_check(root: PathBuf, external: bool, drafts: bool) -> Result<ExitCode> {
     }
 }
 
+/// Prints the warnings of a build that succeeded, with their count, if there are any.
+fn warn(warnings: &docsite::Diagnostics) {
+    if !warnings.is_empty() {
+        eprintln!("{warnings}");
+    }
+}
+
 /// A path of the site at `root`, as the user named it: `templates/base.html` in the
 /// current folder, `site/templates/base.html` under `--root site`.
 fn in_site(root: &Path, path: &str) -> String {
@@ -318,6 +397,11 @@ fn in_site(root: &Path, path: &str) -> String {
     } else {
         shown(&root.join(path))
     }
+}
+
+/// `n` and the noun, plural unless one: "1 chapter", "4 chapters".
+fn counted(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// A path as the terminal may show it: control characters as U+FFFD.

@@ -90,6 +90,9 @@ pub(crate) enum Page<'a> {
     Print,
     /// `404.html`, by `404.html`.
     NotFound,
+    /// A free page (`content/pages/<path>.md`), by its path without slashes at either end:
+    /// `<path>/index.html`, by `page.html`.
+    Free(&'a str),
 }
 
 impl<'a> Page<'a> {
@@ -121,6 +124,7 @@ impl<'a> Page<'a> {
             Page::Taxonomy(name) => format!("{name}/"),
             Page::Term(name, term) => format!("{name}/{term}/"),
             Page::NotFound => "404.html".into(),
+            Page::Free(path) => format!("{path}/"),
             other => format!("{}/", other.folder()),
         }
     }
@@ -137,7 +141,8 @@ impl<'a> Page<'a> {
             | Page::Event(_)
             | Page::Taxonomy(_)
             | Page::Term(..)
-            | Page::NotFound => "",
+            | Page::NotFound
+            | Page::Free(_) => "",
         }
     }
 
@@ -167,6 +172,7 @@ impl<'a> Page<'a> {
             Page::Search => "search.html",
             Page::Print => "print.html",
             Page::NotFound => "404.html",
+            Page::Free(_) => "page.html",
         }
     }
 
@@ -179,12 +185,13 @@ impl<'a> Page<'a> {
             Page::Event(_) => "events",
             Page::Taxonomy(name) | Page::Term(name, _) => name,
             Page::NotFound => "404",
+            Page::Free(_) => "page",
             other => other.folder(),
         }
     }
 
     /// The page written to `file`, an output path (`chapters/x/index.html`), if the build
-    /// renders one there.
+    /// renders one there (a free page's is not known here: it is found as no page).
     pub(crate) fn of_file(file: &'a str) -> Option<Page<'a>> {
         let (first, rest) = file.split_once('/').unwrap_or((file, ""));
         let name = rest.split('/').next().unwrap_or_default();
@@ -218,10 +225,32 @@ pub(crate) fn template_of(file: &str) -> Option<&'static str> {
     Page::of_file(file).map(Page::template)
 }
 
+/// What a free page at `path` (`about`, `guide/sources`, `` for `content/pages/index.md`)
+/// would collide with, in words, if the build makes a page or a data file in its place:
+/// any page's folder (a site-wide page's, `chapters/…`, `events/…`) or a data file's name
+/// taken by its first segment, or the home page.
+pub(crate) fn taken_by(path: &str) -> Option<String> {
+    let first = path.split('/').next().unwrap_or_default();
+    let per_item = [Page::Chapter("<slug>"), Page::Event("<id>")];
+    let page = (Page::SITE_WIDE.iter().chain(&per_item))
+        .find(|p| p.path().split('/').next() == Some(first));
+    if let Some(page) = page {
+        return Some(format!(
+            "/{}, a page the build makes with {}",
+            page.path(),
+            page.template()
+        ));
+    }
+    (DataFile::ALL.iter())
+        .find(|d| d.file() == first)
+        .map(|d| format!("/{}, a file the build makes", d.file()))
+}
+
 /// Every page of the sitemap, in a stable order: the site-wide pages (the home page
-/// first), then the chapters (by slug) and the events (by id) in the order given, then each
-/// taxonomy's index page followed by its terms' pages.
+/// first), the free pages, then the chapters (by slug) and the events (by id) in the
+/// order given, then each taxonomy's index page followed by its terms' pages.
 pub(crate) fn sitemap_pages<'a>(
+    free: impl IntoIterator<Item = &'a str>,
     chapters: impl IntoIterator<Item = &'a str>,
     events: impl IntoIterator<Item = &'a str>,
     taxonomies: impl IntoIterator<Item = (&'a str, Vec<&'a str>)>,
@@ -229,6 +258,7 @@ pub(crate) fn sitemap_pages<'a>(
     let mut v: Vec<Page> = (Page::SITE_WIDE.iter().copied())
         .filter(|p| p.in_sitemap())
         .collect();
+    v.extend(free.into_iter().map(Page::Free));
     v.extend(chapters.into_iter().map(Page::Chapter));
     v.extend(events.into_iter().map(Page::Event));
     for (name, terms) in taxonomies {
@@ -369,8 +399,14 @@ pub(crate) fn chapter_key(slug: &str) -> String {
 }
 
 /// The URL under `base` the page of a content file that did not load would have
-/// (`<kind>/<stem>/`), so that links to it are not reported a second time.
+/// (`<kind>/<stem>/`; a free page's, its path), so that links to it are not reported a
+/// second time.
 pub(crate) fn unloaded_url(key: &str, base: &str) -> String {
+    if let Some(free) = key.strip_prefix("pages/") {
+        let path = free.trim_end_matches(".md");
+        let path = path.strip_suffix("/index").unwrap_or(path);
+        return format!("{base}{path}/");
+    }
     let stem = key
         .rsplit('/')
         .next()
@@ -414,11 +450,12 @@ pub(crate) fn reserved_ids<'a>(
     ids
 }
 
-/// Maps content keys (`events/x.md`, `chapters/y.md`) to the URL path under `base` each
-/// page gets: the home page, the `chapters` (by slug), the `events` (by content key and
-/// id), and, for the content files that did not load (`unloaded`, by key), the URL they
-/// would have.
+/// Maps content keys (`events/x.md`, `chapters/y.md`, `pages/about.md`) to the URL path
+/// under `base` each page gets: the home page, the `free` pages (by content key and path),
+/// the `chapters` (by slug), the `events` (by content key and id), and, for the content
+/// files that did not load (`unloaded`, by key), the URL they would have.
 pub(crate) fn page_urls<'a>(
+    free: impl IntoIterator<Item = (String, &'a str)>,
     chapters: impl IntoIterator<Item = &'a str>,
     events: impl IntoIterator<Item = (String, &'a str)>,
     unloaded: impl IntoIterator<Item = &'a str>,
@@ -426,6 +463,9 @@ pub(crate) fn page_urls<'a>(
 ) -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
     m.insert(HOME_KEY.to_string(), Page::Home.url(base));
+    for (key, path) in free {
+        m.insert(key, Page::Free(path).url(base));
+    }
     for slug in chapters {
         m.insert(chapter_key(slug), Page::Chapter(slug).url(base));
     }
@@ -554,6 +594,28 @@ mod tests {
         }
     }
 
+    /// A free page may not take the place of a page or a data file the build makes.
+    #[test]
+    fn free_page_paths_taken_by_the_build_are_named() {
+        let taken = |p: &str| taken_by(p).unwrap_or_default();
+        assert_eq!(
+            taken("timeline"),
+            "/timeline/, a page the build makes with timeline.html"
+        );
+        assert_eq!(
+            taken("people/extra"),
+            "/people/, a page the build makes with entries.html"
+        );
+        assert_eq!(
+            taken("events/x"),
+            "/events/<id>/, a page the build makes with event.html"
+        );
+        assert_eq!(taken(""), "/, a page the build makes with index.html");
+        for free in ["about", "guide/sources", "timelines", "chapter"] {
+            assert_eq!(taken_by(free), None, "{free}");
+        }
+    }
+
     #[test]
     fn pages_have_their_paths_files_and_templates() {
         let cases = [
@@ -589,6 +651,10 @@ mod tests {
             assert_eq!(Page::of_file(&page.file()), Some(page));
         }
         assert_eq!(template_of("static.css"), None);
+        let free = Page::Free("guide/sources");
+        assert_eq!(free.path(), "guide/sources/");
+        assert_eq!(free.file(), "guide/sources/index.html");
+        assert_eq!(free.template(), "page.html");
         assert_eq!(
             Fragment::Source("s").url("/b/"),
             "/b/sources/#source-s".to_string()

@@ -141,6 +141,12 @@ fn chapter(root: &Path, slug: &str) -> Result<String> {
     let next = next.unwrap_or(1);
     let years = match years(root)? {
         Some((first, last)) => {
+            // A year before 1 is a string with its era ("490 BCE"); see `chapter_year`.
+            let year = |y: i32| match y {
+                1.. => y.to_string(),
+                _ => format!("\"{}\"", crate::date::year_text(y, false)),
+            };
+            let (first, last) = (year(first), year(last));
             format!("years = [{first}, {last}]   # the first and last year it covers")
         }
         None => "years = [2000, 2000]   # set these: the first and last year it covers".into(),
@@ -167,8 +173,17 @@ fn chapter(root: &Path, slug: &str) -> Result<String> {
 /// A readable title from a slug: a leading date (`1930-`, `1930-07-`, `1930-07-04-`)
 /// dropped, `-` and `_` as spaces, the first letter capitalised (`1930-new-lens` → "New
 /// lens"). A slug that is only a date (or numbers) keeps them all.
-fn title_of(slug: &str) -> String {
+pub(crate) fn title_of(slug: &str) -> String {
     let mut rest = slug;
+    // A year with its era first ("490-bce-marathon"): the era goes with the date.
+    if let Some((year, tail)) = rest.split_once(['-', '_']) {
+        let era = tail.split_once(['-', '_']).filter(|(era, _)| {
+            ["bce", "bc", "ce", "ad"].contains(era) && (1..=6).contains(&year.len())
+        });
+        if let (Some((_, after)), true) = (era, year.bytes().all(|b| b.is_ascii_digit())) {
+            rest = after;
+        }
+    }
     for width in [4, 2, 2] {
         match rest.split_once(['-', '_']) {
             Some((head, tail))
@@ -224,7 +239,7 @@ fn years(root: &Path) -> Result<Option<(i32, i32)>> {
             );
         }
     }
-    let years = dates.iter().map(|d| i32::from(d.year));
+    let years = dates.iter().map(|d| d.year);
     Ok(years.clone().min().zip(years.max()))
 }
 
@@ -316,6 +331,10 @@ mod tests {
             ("1930-07", "1930 07"),
             ("1930-1984", "1930 1984"),
             ("first-chapter", "First chapter"),
+            ("490-bce-marathon", "Marathon"),
+            ("44_bc_ides-of-march", "Ides of march"),
+            ("490-bce", "490 bce"),
+            ("12-bcex-men", "12 bcex men"),
         ] {
             assert_eq!(title_of(slug), title, "{slug}");
         }

@@ -25,6 +25,9 @@ pub struct BuildStats {
     pub files: usize,
     pub events: usize,
     pub chapters: usize,
+    /// The warnings of the build (problems that do not fail it, such as a file under
+    /// `content/` it does not read), sorted.
+    pub warnings: Diagnostics,
 }
 
 /// What to build.
@@ -64,17 +67,23 @@ fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
     crate::profile::stage("content");
     let rendered = render_markdown(&config, &content, &mut diags);
     crate::profile::stage("markdown");
+    // Warnings do not fail the build: they are kept apart, and shown with its errors or
+    // with its success.
+    let mut warnings = diags.take_warnings();
+    warnings.sort();
     let views = Views::new(&config, &content, &rendered);
-    let written = crate::render::render(root, views, out, diags)?;
+    let written =
+        crate::render::render(root, views, out, diags).map_err(|e| e.with_warnings(&warnings))?;
     let missing = crate::linkcheck::rooted(&rendered, out);
     if !missing.is_empty() {
-        return Err(BuildError::Site(missing));
+        return Err(BuildError::Site(missing).with_warnings(&warnings));
     }
     let stats = BuildStats {
         pages: written.pages,
         files: written.files,
         events: content.events.len(),
         chapters: content.chapters.len(),
+        warnings,
     };
     crate::profile::stage("done");
     let external = rendered
@@ -113,7 +122,6 @@ pub fn check(opts: &CheckOptions) -> Result<BuildStats, BuildError> {
     if diags.is_empty() {
         Ok(built.stats)
     } else {
-        diags.sort();
-        Err(BuildError::Site(diags))
+        Err(BuildError::Site(diags).with_warnings(&built.stats.warnings))
     }
 }

@@ -17,8 +17,12 @@
   if (events.length > 400) list.classList.add('tl-many');
   var MAX_LANES = 5;
 
+  // Dates come as ISO 8601 with astronomical years ("-0489-09" is September 490 BCE, "0000"
+  // is 1 BCE), so the axis is one continuous count of years: the year y covers [y, y + 1).
   function yearOf(iso, end) {
-    var p = iso.split('-').map(Number);
+    var neg = iso.charAt(0) === '-';
+    var p = (neg ? iso.slice(1) : iso).split('-').map(Number);
+    if (neg) p[0] = -p[0];
     if (end) {
       if (p.length === 1) return p[0] + 1;
       if (p.length === 2) return p[0] + p[1] / 12;
@@ -145,10 +149,16 @@
       bands.appendChild(band);
     });
     var span = view[1] - view[0];
-    var step = [1, 2, 5, 10, 20, 50].find(function (s) { return span / s <= Math.max(4, w / 90); }) || 100;
-    for (var t = Math.ceil(view[0] / step) * step; t <= view[1]; t += step) {
-      var tk = el('span', { class: 'tl-tick' }, String(t));
-      tk.style.left = x(t) + '%';
+    var step = tickStep(span, Math.max(4, w / 90));
+    var ce = view[0] < 1 && view[1] > 1;
+    // Ticks fall on round years of the historians' count (500 BCE, 400 BCE … 100 CE), which
+    // has no year 0: the label n < 0 is the year |n| BCE, at axis position n + 1, and the
+    // round number 0 stands for 1 CE (the boundary), unless a tick per year shows it anyway.
+    for (var n = Math.ceil(labelOf(view[0]) / step) * step; n <= labelOf(view[1]); n += step) {
+      if (n === 0 && step === 1) continue;
+      var at = n < 0 ? n + 1 : Math.max(n, 1);
+      var tk = el('span', { class: 'tl-tick' }, yearText(at, ce));
+      tk.style.left = x(at) + '%';
       ticks.appendChild(tk);
     }
     var lanes = []; var frag = document.createDocumentFragment(); var overflow = null;
@@ -178,7 +188,21 @@
       frag.appendChild(m);
     }
     marks.appendChild(frag);
-    range.textContent = Math.round(view[0]) + '–' + Math.round(view[1]);
+    var a = Math.round(view[0]); var b = Math.round(view[1]);
+    range.textContent = b < 1 ? (1 - a) + '–' + (1 - b) + ' BCE'
+      : a < 1 ? yearText(a) + ' – ' + yearText(b, true) : a + '–' + b;
+  }
+  // The year of axis position y in the historians' count: 1 CE is 1, 1 BCE is -1.
+  function labelOf(y) { return y < 1 ? y - 1 : y; }
+  // An axis year as text: "1957", "490 BCE", or "30 CE" when ce asks for the era.
+  function yearText(y, ce) { return y < 1 ? (1 - y) + ' BCE' : y + (ce ? ' CE' : ''); }
+  // The smallest round step (1, 2 or 5 times a power of ten) that puts at most max ticks
+  // on a span of years.
+  function tickStep(span, max) {
+    for (var s = 1; s < 1e7; s *= 10) {
+      for (var k = 0; k < 3; k++) if (span / (s * [1, 2, 5][k]) <= max) return s * [1, 2, 5][k];
+    }
+    return 1e7;
   }
   function clamp() {
     var span = Math.min(view[1] - view[0], full[1] - full[0]);

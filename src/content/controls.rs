@@ -30,6 +30,9 @@ pub(super) fn front_matter_controls(content: &Content, diags: &mut Diagnostics) 
     if let Some(h) = &content.home {
         front_matter(&h.body, &[], diags);
     }
+    for p in &content.pages {
+        front_matter(&p.body, &[], diags);
+    }
 }
 
 /// The control characters of the front matter of `body`'s file: between its first line

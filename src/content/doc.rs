@@ -135,6 +135,28 @@ pub(super) fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) ->
         .collect()
 }
 
+/// Each of `files` loaded by `load`, in parallel, in the files' order (`None` for one that
+/// failed); every problem goes to `diags`.
+pub(super) fn load_each<T: Send>(
+    files: &[PathBuf],
+    diags: &mut Diagnostics,
+    load: impl Fn(&Path, &mut Diagnostics) -> Option<T> + Sync,
+) -> Vec<Option<T>> {
+    use rayon::prelude::*;
+    let sink = crate::diag::Sink::default();
+    let results = files
+        .par_iter()
+        .map(|rel| {
+            let mut ds = Diagnostics::default();
+            let item = load(rel, &mut ds);
+            sink.extend(ds.0);
+            item
+        })
+        .collect();
+    diags.extend(sink.into_diagnostics().0);
+    results
+}
+
 /// A file's name without its extension: a chapter's slug, an event's id.
 pub(super) fn stem(rel: &Path) -> String {
     rel.file_stem()

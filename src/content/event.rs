@@ -214,7 +214,7 @@ fn dates(doc: &Doc, meta: &EventMeta, diags: &mut Diagnostics) -> (Option<Date>,
         Err(e) => {
             diags.push(
                 e.in_string(&doc.path, &doc.text, doc.fm.start + v.span().start)
-                    .with_hint("dates are YYYY, YYYY-MM or YYYY-MM-DD"),
+                    .with_hint(crate::date::DATE_HINT),
             );
             None
         }

@@ -1,22 +1,22 @@
 //! [`Content::load`]: the driver of the content stage. It checks that there is a
 //! `content/` folder, then loads each part in turn (the registries first, since events
-//! refer to them; the home page; the chapters; the events), cross-checks the registries
+//! refer to them; the home page; the free pages; the chapters; the events), cross-checks the registries
 //! and checks the plain strings of every front matter it loaded for control characters,
-//! collecting every problem of every part before it returns. Chapters and
+//! and warns of the files it did not read, collecting every problem of every part before
+//! it returns. Chapters and
 //! events are read in parallel; their problems are gathered in file order's stead by the
 //! final sort (by file, then position).
 
 use super::controls::front_matter_controls;
-use super::doc::{markdown_files, parse_fm, read_doc, stem, Doc};
+use super::doc::{load_each, markdown_files, parse_fm, read_doc, stem, Doc};
 use super::event::{load_event, Refs};
 use super::registry::{check_entry_sources, load_registry, load_sources, Loaded};
 use super::schema::{ChapterMeta, HomeMeta};
 use super::{Chapter, Content, Entry, Event, Home, LoadOptions, Term};
 use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics, Sink};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::files::Fence;
 use crate::text::is_slug;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -59,6 +59,8 @@ impl Content {
             })
             .collect();
         content.home = load_home(root, &fence, diags);
+        content.pages = super::pages::load_pages(root, &fence, opts, &mut content.unloaded, diags);
+        check_page_taxonomies(config, &content.pages, diags);
         let chapters = load_chapters(root, &fence, opts, &mut content.unloaded, diags);
         let source_ids = sources.ids(|s| s.id.as_str());
         let refs = Refs {
@@ -79,7 +81,27 @@ impl Content {
         content.chapters = chapters.loaded;
         content.sources = sources.entries;
         front_matter_controls(&content, diags);
+        super::unread::unread_files(root, &fence, diags);
         content
+    }
+}
+
+/// A free page under a taxonomy's folder (`content/pages/people/x.md`) would collide with
+/// its pages: an error naming the page's file and the taxonomy.
+fn check_page_taxonomies(config: &Config, pages: &[super::FreePage], diags: &mut Diagnostics) {
+    for p in pages {
+        let first = p.path.split('/').next().unwrap_or_default();
+        if let Some(t) = config.taxonomies.iter().find(|t| t.name == first) {
+            let msg = format!(
+                "this page would build to /{}, which collides with /{first}/, the pages of the taxonomy `{first}`",
+                crate::routes::Page::Free(&p.path).path()
+            );
+            let hint = format!(
+                "the build makes the pages of {} there; give this page another path",
+                t.label
+            );
+            diags.push(Diagnostic::file(&p.body.path, msg).with_hint(hint));
+        }
     }
 }
 
@@ -231,17 +253,7 @@ fn load_chapters(
 ) -> Chapters {
     let files = markdown_files(root, "content/chapters", diags);
     check_chapter_routes(&files, diags);
-    let sink = Sink::default();
-    let results: Vec<Option<Chapter>> = files
-        .par_iter()
-        .map(|rel| {
-            let mut ds = Diagnostics::default();
-            let chapter = load_chapter(fence, rel, &mut ds);
-            sink.extend(ds.0);
-            chapter
-        })
-        .collect();
-    diags.extend(sink.into_diagnostics().0);
+    let results = load_each(&files, diags, |rel, ds| load_chapter(fence, rel, ds));
     let mut chapters = Chapters {
         loaded: Vec::new(),
         broken: Vec::new(),
@@ -311,14 +323,15 @@ fn chapter(rel: &Path, doc: Doc, meta: ChapterMeta) -> Result<Chapter, Diagnosti
         ));
     }
     let years = match meta.years.get_ref().as_slice() {
-        [a, b] if a <= b => (*a, *b),
-        _ => {
-            return Err(doc.fm_at(
-                meta.years.span(),
-                "`years` must be [first, last] with first <= last",
-            ))
-        }
+        [a, b] => (chapter_year(&doc, a)?, chapter_year(&doc, b)?),
+        _ => (1, 0),
     };
+    if years.0 > years.1 {
+        return Err(doc.fm_at(
+            meta.years.span(),
+            "`years` must be [first, last] with first <= last",
+        ));
+    }
     Ok(Chapter {
         slug,
         title: meta.title,
@@ -328,6 +341,39 @@ fn chapter(rel: &Path, doc: Doc, meta: ChapterMeta) -> Result<Chapter, Diagnosti
         draft: meta.draft,
         body: doc.body_source(),
     })
+}
+
+/// One of a chapter's `years`, astronomically numbered (0 is 1 BCE): a number from 1 to
+/// 9999, or a year in the date syntax of [`crate::date`] ("490 BCE", "-0489").
+fn chapter_year(doc: &Doc, v: &toml::Spanned<toml::Value>) -> Result<i32, Diagnostic> {
+    const HINT: &str =
+        "write a year from 1 as a number (1957), and a year before 1 as a string: \"490 BCE\"";
+    let year = match v.get_ref() {
+        toml::Value::Integer(n @ 1..=9999) => return Ok(*n as i32),
+        toml::Value::Integer(n) => {
+            let why = if *n <= 0 {
+                "a year before 1 is written with its era, as a string"
+            } else {
+                "years run to 9999"
+            };
+            return Err(doc
+                .fm_at(v.span(), format!("`years` cannot hold {n}: {why}"))
+                .with_hint(HINT));
+        }
+        toml::Value::String(s) => crate::date::Date::parse(s)
+            .map_err(|e| e.in_string(&doc.path, &doc.text, doc.fm.start + v.span().start))?,
+        _ => {
+            return Err(doc
+                .fm_at(v.span(), "`years` holds two years")
+                .with_hint(HINT))
+        }
+    };
+    if year.month.is_some() {
+        return Err(doc
+            .fm_at(v.span(), "`years` holds years, not months or days")
+            .with_hint(HINT));
+    }
+    Ok(year.year)
 }
 
 /// Loads every event, drafts included; one that fails to load is recorded in `unloaded`,
@@ -340,17 +386,7 @@ fn load_events(
     diags: &mut Diagnostics,
 ) -> Vec<Event> {
     let files = markdown_files(root, "content/events", diags);
-    let sink = Sink::default();
-    let results: Vec<Option<Event>> = files
-        .par_iter()
-        .map(|rel| {
-            let mut ds = Diagnostics::default();
-            let event = load_event(fence, rel, refs, &mut ds);
-            sink.extend(ds.0);
-            event
-        })
-        .collect();
-    diags.extend(sink.into_diagnostics().0);
+    let results = load_each(&files, diags, |rel, ds| load_event(fence, rel, refs, ds));
     let mut seen: HashMap<String, &PathBuf> = HashMap::new();
     let mut events = Vec::new();
     for (event, rel) in results.into_iter().zip(&files) {

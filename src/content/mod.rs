@@ -4,8 +4,12 @@
 //! authoring section, and here, where they are parsed):
 //!
 //! * `content/index.md`: the home page. Front matter: `title`, optional `summary`.
+//! * `content/pages/<path>.md` (any depth; a folder's `index.md` is the folder's page): a
+//!   free page at `/<path>/`. Front matter: `title`, optional `summary`, `draft`, `menu`
+//!   (integer: its place in the main navigation). See `pages`.
 //! * `content/chapters/<slug>.md`: `title`, `order` (integer), `summary`,
-//!   `years = [first, last]`, optional `draft`.
+//!   `years = [first, last]` (numbers from 1, or year strings such as `"490 BCE"`),
+//!   optional `draft`.
 //! * `content/events/<id>.md` (any depth): `title`, `date`, optional `end_date`,
 //!   `approximate`, `display_date`, `summary`, `chapter`, `sources` (ids, or
 //!   `{ id, note }` tables), optional `disputed`, `draft`, and one list of strings per
@@ -19,7 +23,8 @@
 //!
 //! The stage is split by concern: `schema` holds the serde schemas as written, `doc`
 //! reads a Markdown file and splits its front matter, `load` is the driver
-//! ([`Content::load`]), `event` loads one event, `registry` the three registries, and
+//! ([`Content::load`]), `event` loads one event, `pages` the free pages, `registry` the
+//! three registries, `unread` warns of the files under `content/` the build ignores, and
 //! `controls` refuses control characters in the TOML strings of every front matter and
 //! registry.
 //! This module holds the model they build: plain data, immutable once loaded.
@@ -53,8 +58,10 @@ mod controls;
 mod doc;
 mod event;
 mod load;
+mod pages;
 mod registry;
 mod schema;
+mod unread;
 
 pub(crate) use controls::toml_control_characters;
 
@@ -135,12 +142,27 @@ pub struct Home {
     pub body: Source,
 }
 
+/// A free page (`content/pages/<path>.md`).
+#[derive(Debug, Clone)]
+pub struct FreePage {
+    /// Its path under the site's root, without slashes at either end (`about`,
+    /// `guide/sources`).
+    pub path: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub draft: bool,
+    /// Its place in the main navigation, if it is there.
+    pub menu: Option<i64>,
+    pub body: Source,
+}
+
 #[derive(Debug, Clone)]
 pub struct Chapter {
     pub slug: String,
     pub title: String,
     pub order: i64,
     pub summary: Source,
+    /// The first and last year, astronomically numbered as [`crate::date::Date::year`].
     pub years: (i32, i32),
     pub draft: bool,
     pub body: Source,
@@ -208,6 +230,8 @@ pub struct Term {
 #[derive(Debug, Clone, Default)]
 pub struct Content {
     pub home: Option<Home>,
+    /// The free pages, by path.
+    pub pages: Vec<FreePage>,
     /// By `order`, then slug.
     pub chapters: Vec<Chapter>,
     /// By date, then id.

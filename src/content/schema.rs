@@ -1,5 +1,5 @@
-//! The serde schemas of `content/`: each Markdown file's front matter (home, chapter,
-//! event), `sources.toml` and the entries of a taxonomy's registry (`people.toml`), as
+//! The serde schemas of `content/`: each Markdown file's front matter (home, free page,
+//! chapter, event), `sources.toml` and the entries of a taxonomy's registry (`people.toml`), as
 //! they are written. Unknown keys are refused; values whose place matters to a later
 //! check are kept [`Spanned`]. A registry file is generic in its entries, so that it can
 //! also be read with each entry skipped (`serde::de::IgnoredAny`), for its other keys. The loaders turn them into the model of [`super`].
@@ -16,11 +16,22 @@ pub(super) struct HomeMeta {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct PageMeta {
+    pub(super) title: String,
+    pub(super) summary: Option<String>,
+    #[serde(default)]
+    pub(super) draft: bool,
+    pub(super) menu: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct ChapterMeta {
     pub(super) title: String,
     pub(super) order: i64,
     pub(super) summary: Spanned<String>,
-    pub(super) years: Spanned<Vec<i32>>,
+    /// Each a year from 1 as a number, or any year as a date string ("490 BCE").
+    pub(super) years: Spanned<Vec<Spanned<toml::Value>>>,
     #[serde(default)]
     pub(super) draft: bool,
 }

@@ -277,6 +277,14 @@ impl Diagnostics {
     pub(crate) fn count(&self, severity: Severity) -> usize {
         self.0.iter().filter(|d| d.severity == severity).count()
     }
+    /// Takes the warnings out, leaving the errors.
+    pub(crate) fn take_warnings(&mut self) -> Diagnostics {
+        let (warnings, errors) = std::mem::take(&mut self.0)
+            .into_iter()
+            .partition(|d| d.severity == Severity::Warning);
+        self.0 = errors;
+        Diagnostics(warnings)
+    }
     pub(crate) fn sort(&mut self) {
         self.0
             .sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
@@ -319,6 +327,20 @@ impl std::fmt::Display for BuildError {
 }
 
 impl std::error::Error for BuildError {}
+
+impl BuildError {
+    /// The error with `warnings` shown among its problems (a system error as it is).
+    pub(crate) fn with_warnings(self, warnings: &Diagnostics) -> BuildError {
+        match self {
+            BuildError::Site(mut d) => {
+                d.extend(warnings.0.iter().cloned());
+                d.sort();
+                BuildError::Site(d)
+            }
+            system => system,
+        }
+    }
+}
 
 impl From<Diagnostics> for BuildError {
     fn from(d: Diagnostics) -> Self {

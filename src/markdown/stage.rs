@@ -2,7 +2,7 @@
 //! what can only be checked once all are rendered (internal `#anchors`).
 
 use crate::config::Config;
-use crate::content::{Chapter, Content, Entry, Event, Source};
+use crate::content::{Chapter, Content, Entry, Event, FreePage, Source};
 use crate::diag::{Diagnostics, Sink};
 use crate::markdown::{render, RenderOptions, Rendered, Resolver};
 use crate::routes;
@@ -45,6 +45,12 @@ pub fn render_markdown<'a>(
     };
     let rendered = RenderedContent {
         home: content.home.as_ref().map(|h| run(&h.body, body)),
+        pages: (content.pages.par_iter())
+            .map(|page| RenderedPage {
+                page,
+                body: run(&page.body, body),
+            })
+            .collect(),
         chapters: content
             .chapters
             .par_iter()
@@ -83,6 +89,9 @@ fn check_anchors(content: &Content, r: &RenderedContent, diags: &mut Diagnostics
     if let Some(h) = &r.home {
         ids.insert(routes::HOME_KEY.into(), &h.ids);
     }
+    for p in &r.pages {
+        ids.insert(routes::content_key(&p.page.body.path), &p.body.ids);
+    }
     for c in &r.chapters {
         ids.insert(routes::chapter_key(&c.chapter.slug), &c.body.ids);
     }
@@ -119,6 +128,8 @@ fn check_anchors(content: &Content, r: &RenderedContent, diags: &mut Diagnostics
 /// Rendered Markdown of every text in the content, each with the item it belongs to.
 pub struct RenderedContent<'a> {
     pub home: Option<Rendered>,
+    /// The free pages, in the content's order (by path).
+    pub pages: Vec<RenderedPage<'a>>,
     /// In the content's order.
     pub chapters: Vec<RenderedChapter<'a>>,
     /// In the content's order (by date, then id).
@@ -126,6 +137,12 @@ pub struct RenderedContent<'a> {
     /// Each taxonomy's registry entries (in the site's taxonomies' order; empty for a free
     /// taxonomy).
     pub registries: Vec<Vec<RenderedEntry<'a>>>,
+}
+
+/// A free page with its rendered body.
+pub struct RenderedPage<'a> {
+    pub page: &'a FreePage,
+    pub body: Rendered,
 }
 
 /// A chapter with its rendered summary and body.
@@ -156,6 +173,7 @@ impl RenderedContent<'_> {
         let (chapters, events) = (&self.chapters, &self.events);
         self.home
             .iter()
+            .chain(self.pages.iter().map(|p| &p.body))
             .chain(chapters.iter().map(|c| &c.summary))
             .chain(chapters.iter().map(|c| &c.body))
             .chain(events.iter().map(|e| &e.summary))
@@ -176,6 +194,7 @@ pub(crate) fn reserved_ids(content: &Content) -> HashSet<String> {
 /// The URL of every page an internal link may name ([`routes::page_urls`]), by content key.
 pub(crate) fn page_urls(content: &Content, base_path: &str) -> BTreeMap<String, String> {
     routes::page_urls(
+        (content.pages.iter()).map(|p| (routes::content_key(&p.body.path), p.path.as_str())),
         content.chapters.iter().map(|c| c.slug.as_str()),
         (content.events.iter()).map(|e| (routes::content_key(&e.body.path), e.id.as_str())),
         content.unloaded.iter().map(String::as_str),

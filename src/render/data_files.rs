@@ -95,6 +95,7 @@ fn not_xml_char(c: char) -> bool {
 fn sitemap(config: &Config, content: &Content) -> String {
     let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     let pages = crate::routes::sitemap_pages(
+        content.pages.iter().map(|p| p.path.as_str()),
         content.chapters.iter().map(|c| c.slug.as_str()),
         content.events.iter().map(|e| e.id.as_str()),
         (config.taxonomies.iter().zip(&content.terms)).map(|(t, terms)| {
@@ -114,7 +115,12 @@ fn sitemap(config: &Config, content: &Content) -> String {
     s
 }
 
+/// A date as an RFC 3339 timestamp, whose years run from 0001: a date before year 1 gives
+/// the first day of year 1.
 fn rfc3339(d: &crate::date::Date) -> String {
+    if d.year < 1 {
+        return "0001-01-01T00:00:00Z".into();
+    }
     format!(
         "{:04}-{:02}-{:02}T00:00:00Z",
         d.year,
@@ -186,27 +192,29 @@ fn search_index(v: Views) -> String {
         let plain = fold(&format!("{title} {excerpt}"));
         json!({ "k": kind, "t": title, "u": url, "x": excerpt, "f": if plain != format!("{title} {excerpt}") { plain } else { String::new() } })
     };
-    for (c, body) in r.chapters.iter().map(|c| (c.chapter, &c.body)) {
+    // A text's sections: its opening (under the page's title) and each heading's.
+    let mut sections = |kind: &str, title: &str, page: Page, body: &crate::markdown::Rendered| {
         for s in &body.sections() {
             let (id, heading, text) = (&s.id, &s.title, &s.text);
             if id.is_empty() {
                 if !text.is_empty() {
-                    docs.push(doc(
-                        "Chapter",
-                        &c.title,
-                        Page::Chapter(&c.slug).url(base),
-                        text,
-                    ));
+                    docs.push(doc(kind, title, page.url(base), text));
                 }
             } else {
                 docs.push(doc(
-                    "Chapter",
-                    &format!("{} › {heading}", c.title),
-                    crate::routes::anchor_url(Page::Chapter(&c.slug), base, id),
+                    kind,
+                    &format!("{title} › {heading}"),
+                    crate::routes::anchor_url(page, base, id),
                     text,
                 ));
             }
         }
+    };
+    for (c, body) in r.chapters.iter().map(|c| (c.chapter, &c.body)) {
+        sections("Chapter", &c.title, Page::Chapter(&c.slug), body);
+    }
+    for (p, body) in r.pages.iter().map(|p| (p.page, &p.body)) {
+        sections("Page", &p.title, Page::Free(&p.path), body);
     }
     let filters: Vec<(usize, &str)> = (config.taxonomies.iter().enumerate())
         .filter(|(_, t)| t.filter)

@@ -67,6 +67,7 @@ struct PrintChapter<'a> {
     title: &'a str,
     order: i64,
     years: (i32, i32),
+    years_text: String,
     summary_html: &'a str,
     body_html: String,
 }
@@ -90,6 +91,7 @@ pub(crate) fn print<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
                 title: &ch.title,
                 order: ch.order,
                 years: ch.years,
+                years_text: crate::date::year_range_text(ch.years.0, ch.years.1),
                 summary_html: &r.summary.html,
                 body_html: prefix_ids(&r.body.html, &ch.slug, &mut used),
             }

@@ -92,6 +92,7 @@ fn producer(page: Page) -> Option<(Producer, Run)> {
         Page::Search => (pages::search, Beside),
         Page::Print => (listings::print, Alone),
         Page::NotFound => (pages::not_found, Beside),
+        Page::Free(_) => (pages::free, Beside),
         Page::Chapter(_) | Page::Event(_) | Page::Taxonomy(_) | Page::Term(..) => return None,
     };
     Some(made)
@@ -162,7 +163,8 @@ fn cards<'a>(v: Views<'a>, tera: &Templates, sink: &Sink) -> Option<Vec<Card<'a>
 /// Runs every page producer and writes its page; returns every page written (by output
 /// path, with its template). A context is made only when its page is rendered and dropped
 /// right after. The site-wide pages that run [`Run::Alone`] go one after the other, then
-/// the other site-wide pages and the chapters in parallel; the events' pages run beside
+/// the other site-wide pages, the free pages ([`Page::Free`], each by its producer like a
+/// site-wide page) and the chapters in parallel; the events' pages run beside
 /// them all, each worker thread with one base context for all its events. A template's
 /// problem goes to `sink`; a failed write is a system error.
 fn render_pages(p: &Pages, tera: &Templates, out: &Output, sink: &Sink) -> anyhow::Result<Made> {
@@ -171,9 +173,12 @@ fn render_pages(p: &Pages, tera: &Templates, out: &Output, sink: &Sink) -> anyho
         sink.record(out.put_with(&file, |w| templates::render_to(tera, template, ctx, w))?);
         Ok((file, Some(template)))
     };
+    // The site-wide pages, then the free pages (`Page::Free`, one per page).
+    let free = (p.views.rendered.pages.iter()).map(|r| Page::Free(&r.page.path));
+    let scheduled: Vec<Page> = Page::SITE_WIDE.iter().copied().chain(free).collect();
     let site_wide = |run: Run| {
-        let of = move |page: Page<'static>| Some((page, producer(page)?)).filter(|m| m.1 .1 == run);
-        Page::SITE_WIDE.iter().filter_map(move |&page| of(page))
+        (scheduled.iter())
+            .filter_map(move |&page| Some((page, producer(page)?)).filter(|m| m.1 .1 == run))
     };
     let (made, events) = rayon::join(
         || -> anyhow::Result<Made> {
@@ -231,7 +236,8 @@ where
 mod tests {
     use super::*;
 
-    /// Every site-wide page has a producer; the chapters and events are made per item.
+    /// Every site-wide page and every free page has a producer; the chapters and events are
+    /// made per item.
     #[test]
     fn every_site_wide_page_has_a_producer() {
         for &page in Page::SITE_WIDE {
@@ -239,5 +245,6 @@ mod tests {
         }
         assert!(producer(Page::Chapter("c")).is_none());
         assert!(producer(Page::Event("e")).is_none());
+        assert!(producer(Page::Free("about")).is_some());
     }
 }

@@ -50,6 +50,7 @@ struct ChapterCard<'a> {
     url: String,
     order: i64,
     years: (i32, i32),
+    years_text: String,
     summary_html: &'a str,
     events: usize,
 }
@@ -85,6 +86,7 @@ pub(crate) fn home<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
                 url: Page::Chapter(&ch.slug).url(&config.base_path),
                 order: ch.order,
                 years: ch.years,
+                years_text: crate::date::year_range_text(ch.years.0, ch.years.1),
                 summary_html: &r.summary.html,
                 events: per_chapter.get(ch.slug.as_str()).copied().unwrap_or(0),
             }
@@ -175,4 +177,18 @@ pub(crate) fn search<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
 /// The page a server shows for a missing path (`404.html`).
 pub(crate) fn not_found<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     p.context(page, "Page not found", &p.views.config.description)
+}
+
+/// A free page (`page.html`): its text, found by the path of its route.
+pub(crate) fn free<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
+    let found = (p.views.rendered.pages.iter())
+        .find(|r| matches!(page, Page::Free(path) if path == r.page.path));
+    let Some(r) = found else {
+        return p.context(page, "", "");
+    };
+    let summary = r.page.summary.as_deref().unwrap_or(&r.body.text);
+    let description: String = summary.chars().take(300).collect();
+    let mut c = p.context(page, &r.page.title, description.trim());
+    c.insert("page", &p.views.free_page(r));
+    c
 }

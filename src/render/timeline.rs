@@ -41,15 +41,18 @@ pub(crate) struct Group<'c> {
 }
 
 /// Groups the events of `cards` by era, in era order; an "other" group collects the rest.
+/// An era's `start` and `end` are read as text ("1950", "490 BCE"); when some era starts
+/// before year 1, years from 1 are marked "CE".
 pub(crate) fn group<'c>(config: &Config, cards: &'c [Card<'c>]) -> Vec<Group<'c>> {
+    let ce = config.eras.iter().any(|e| e.start.year <= 0);
     let mut groups: Vec<Group> = config
         .eras
         .iter()
         .map(|e: &Era| Group {
             id: e.id.clone(),
             name: e.name.clone(),
-            start: Some(e.start.iso()),
-            end: Some(e.end.iso()),
+            start: Some(e.start.human_marked(ce)),
+            end: Some(e.end.human_marked(ce)),
             events: Vec::new(),
         })
         .collect();
@@ -75,9 +78,11 @@ pub(crate) fn group<'c>(config: &Config, cards: &'c [Card<'c>]) -> Vec<Group<'c>
     groups
 }
 
+/// A date as TimelineJS3 reads it: `year` in the historians' count with a sign (-490 is
+/// 490 BCE; TimelineJS3 shows a negative year as its absolute value and "BCE").
 fn tl_date(d: &crate::date::Date) -> Value {
     let mut m = serde_json::Map::new();
-    m.insert("year".into(), json!(d.year));
+    m.insert("year".into(), json!(d.signed_year()));
     if let Some(mo) = d.month {
         m.insert("month".into(), json!(mo));
     }

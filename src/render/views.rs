@@ -6,7 +6,7 @@
 
 use crate::config::Config;
 use crate::content::{Content, Event};
-use crate::markdown::stage::{RenderedChapter, RenderedContent, RenderedEvent};
+use crate::markdown::stage::{RenderedChapter, RenderedContent, RenderedEvent, RenderedPage};
 use crate::markdown::{Heading, Rendered};
 use crate::routes::{Fragment, Page};
 use crate::text::fold;
@@ -33,6 +33,9 @@ pub(crate) struct SiteView {
     pub chapters: Vec<Link>,
     pub eras: Vec<crate::config::Era>,
     pub event_count: usize,
+    /// The free pages with a `menu` number, in its order (then by path): the main
+    /// navigation lists them after its own entries.
+    pub menu: Vec<Link>,
     /// The site's taxonomies, each with its index page's URL.
     pub taxonomies: Vec<TaxonomyLink>,
 }
@@ -88,6 +91,17 @@ pub(crate) struct TermPage<'a> {
     pub events: Vec<ListedEvent<'a>>,
 }
 
+/// A free page, as `page.html` receives it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FreePageView {
+    pub title: String,
+    pub summary: Option<String>,
+    pub url: String,
+    pub body_html: String,
+    pub has_code: bool,
+    pub toc: Vec<Heading>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Named {
     pub id: String,
@@ -110,7 +124,10 @@ pub(crate) struct EventView {
     pub title: String,
     pub url: String,
     pub timeline_url: String,
+    /// The ISO form (before year 1, astronomical: `-0489` is 490 BCE).
     pub date: String,
+    /// The value of `<time datetime>`: absent before year 1, which HTML cannot express.
+    pub datetime: Option<String>,
     pub end_date: Option<String>,
     pub display_date: String,
     pub approximate: bool,
@@ -137,6 +154,7 @@ pub(crate) struct ListedEvent<'a> {
     pub url: String,
     pub timeline_url: String,
     pub date: String,
+    pub datetime: Option<String>,
     pub end_date: Option<String>,
     pub display_date: &'a str,
     pub approximate: bool,
@@ -170,6 +188,8 @@ pub(crate) struct ChapterPage {
     pub summary_html: String,
     pub summary_text: String,
     pub years: (i32, i32),
+    /// The years as text: "1950–1967", "490–44 BCE".
+    pub years_text: String,
     pub body_html: String,
     pub has_code: bool,
     pub toc: Vec<Heading>,
@@ -269,6 +289,7 @@ impl<'a> Views<'a> {
                 .collect(),
             eras: self.config.eras.clone(),
             event_count: self.content.events.len(),
+            menu: self.menu(),
             taxonomies: (0..self.config.taxonomies.len())
                 .map(|i| self.taxonomy_link(i))
                 .collect(),
@@ -293,6 +314,33 @@ impl<'a> Views<'a> {
         match self.config.taxonomies[i].registry {
             true => value.to_string(),
             false => crate::taxonomy::term_id(value),
+        }
+    }
+
+    /// The free pages of the main navigation ([`SiteView::menu`]).
+    fn menu(&self) -> Vec<Link> {
+        let mut pages: Vec<_> = (self.content.pages.iter())
+            .filter_map(|p| Some((p.menu?, p)))
+            .collect();
+        pages.sort_by(|a, b| (a.0, &a.1.path).cmp(&(b.0, &b.1.path)));
+        (pages.into_iter())
+            .map(|(_, p)| Link {
+                title: p.title.clone(),
+                url: Page::Free(&p.path).url(self.base()),
+            })
+            .collect()
+    }
+
+    /// A free page's view.
+    pub(crate) fn free_page(&self, r: &RenderedPage) -> FreePageView {
+        let (p, body) = (r.page, &r.body);
+        FreePageView {
+            title: p.title.clone(),
+            summary: p.summary.clone(),
+            url: Page::Free(&p.path).url(self.base()),
+            body_html: body.html.clone(),
+            has_code: has_code(&body.html),
+            toc: body.toc.iter().filter(|h| h.level <= 3).cloned().collect(),
         }
     }
 
@@ -349,6 +397,7 @@ impl<'a> Views<'a> {
             url: Page::Event(&e.id).url(self.base()),
             timeline_url: Fragment::OnTimeline(&e.id).url(self.base()),
             date: e.date.iso(),
+            datetime: e.date.datetime(),
             end_date: e.end_date.map(|d| d.iso()),
             display_date: e.display_date.clone(),
             approximate: e.approximate,
@@ -404,6 +453,7 @@ impl<'a> Views<'a> {
             url: Page::Event(&e.id).url(self.base()),
             timeline_url: Fragment::OnTimeline(&e.id).url(self.base()),
             date: e.date.iso(),
+            datetime: e.date.datetime(),
             end_date: e.end_date.map(|d| d.iso()),
             display_date: &e.display_date,
             approximate: e.approximate,
@@ -442,6 +492,7 @@ impl<'a> Views<'a> {
             summary_html: r.summary.html.clone(),
             summary_text: r.summary.text.clone(),
             years: c.years,
+            years_text: crate::date::year_range_text(c.years.0, c.years.1),
             body_html: body.html.clone(),
             has_code: has_code(&body.html),
             toc: body.toc.iter().filter(|h| h.level <= 3).cloned().collect(),

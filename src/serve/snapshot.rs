@@ -52,13 +52,18 @@ pub(super) type Shared = watch::Sender<Arc<Snapshot>>;
 const RETRIES: u32 = 8;
 const RETRY_FIRST: Duration = Duration::from_millis(50);
 
-/// Builds into memory; on success swaps the new files in, on failure (or a panic in the
+/// Builds into memory; on success swaps the new files in (and logs its warnings), on failure (or a panic in the
 /// build) keeps the old ones and records the error. Either way, open pages are woken
 /// (unless the build made the very files of the last good one). A build that failed for
 /// want of file descriptors (many open connections) is tried again a few times, after a
 /// short and growing wait, before its error is shown.
 pub(super) fn rebuild(opts: &BuildOptions, shared: &Shared) {
     let (attempt, elapsed, still_out) = attempt(opts);
+    // A good build's warnings go to the log only, never to the error overlay.
+    let mut warnings = match &attempt {
+        Ok(Ok((stats, _))) => stats.warnings.clone(),
+        _ => Diagnostics::default(),
+    };
     let old = shared.borrow().clone();
     let mut next = settle(&old, attempt);
     if still_out {
@@ -78,9 +83,9 @@ pub(super) fn rebuild(opts: &BuildOptions, shared: &Shared) {
         Some(text) => eprintln!("{text}\nthe build failed; still serving the last good build"),
     }
     if next.error.is_none() {
-        let shadowed = shadowed(&next.files);
-        if !shadowed.is_empty() {
-            eprintln!("{shadowed}");
+        warnings.extend(shadowed(&next.files).0);
+        if !warnings.is_empty() {
+            eprintln!("{warnings}");
         }
     }
     shared.send_replace(Arc::new(next));
@@ -331,6 +336,7 @@ mod tests {
                 files: 0,
                 events: 0,
                 chapters: 0,
+                warnings: Default::default(),
             },
             BTreeMap::new(),
         )));
@@ -344,6 +350,7 @@ mod tests {
             files: 4,
             events: 0,
             chapters: 0,
+            warnings: Default::default(),
         };
         let good = settle(&Snapshot::default(), Ok(Ok((stats(), site()))));
         assert_eq!((good.version, good.error.as_deref()), (1, None));

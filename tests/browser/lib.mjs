@@ -111,6 +111,15 @@ export function copyDocumentary() {
   return root;
 }
 
+/** A temp copy of the fixture site `tests/fixtures/<name>`, with the repository's templates
+ * and static files. */
+export function fixtureSite(name) {
+  const root = tempDir('docsite-fixture-');
+  cpSync(join(REPO, 'tests/fixtures', name), root, { recursive: true });
+  for (const d of ['templates', 'static']) cpSync(join(REPO, d), join(root, d), { recursive: true });
+  return root;
+}
+
 /**
  * A synthetic site of `n` events over 1950–2019 (the repository's templates and static
  * files, one chapter, one source), four countries and 13 tags in turn; returns its root.

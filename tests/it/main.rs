@@ -4,11 +4,14 @@ mod harness;
 
 mod build;
 mod check;
+mod dates;
 mod documentary;
 mod errors;
 mod escaping;
+mod init;
 mod new;
 mod output;
+mod pages;
 mod robust;
 mod serve;
 mod subpath;

@@ -303,7 +303,7 @@ fn an_edit_rebuilds_and_an_error_keeps_the_last_good_build() {
     let next = s.next_build(v);
     assert_eq!(
         next["error"].as_str().unwrap(),
-        "error: month 13 does not exist: months run from 01 to 12\n --> content/events/1968-peace-talks.md:3:14\n  |\n3 | date = \"1968-13\"\n  |              ^^\n  = hint: dates are YYYY, YYYY-MM or YYYY-MM-DD\n\n1 problem found"
+        "error: month 13 does not exist: months run from 01 to 12\n --> content/events/1968-peace-talks.md:3:14\n  |\n3 | date = \"1968-13\"\n  |              ^^\n  = hint: dates are YYYY, YYYY-MM or YYYY-MM-DD; before year 1 add the era: \"490 BCE\", \"44-03-15 BCE\"\n\n1 problem found"
     );
     // Still the last good build.
     assert!(s
@@ -934,6 +934,22 @@ fn a_build_out_of_descriptors_is_tried_again_without_another_edit() {
     s.until("the edit is built once descriptors are free", |s| {
         home_says(s, "Begin with")
     });
+}
+
+/// A warning (a file under content/ the build does not read) is shown in the log on every
+/// build, and is not an error: the build is served and no error overlay is raised.
+#[test]
+fn warnings_go_to_the_log_and_not_to_the_error_overlay() {
+    let t = SiteTest::new("build/minimal");
+    t.write("content/notes.txt", "notes");
+    let s = serve(&t, &[]);
+    // The first build's lines came before the address: an edit makes another.
+    t.write("content/notes.txt", "more notes");
+    let mut log = Vec::new();
+    wait_for_line(&s, &mut log, "warning: this file is not read by the build");
+    wait_for_line(&s, &mut log, "1 warning found");
+    assert_eq!(build_error(&s), None);
+    assert_eq!(s.get("/").status, 200);
 }
 
 #[test]

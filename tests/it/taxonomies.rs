@@ -175,3 +175,17 @@ fn new_event_writes_the_site_s_taxonomies_and_builds_as_a_draft() {
     );
     t.run(&["build", "--drafts"]).success();
 }
+
+#[test]
+fn a_free_page_under_a_taxonomy_s_folder_is_an_error() {
+    let t = SiteTest::new("build/taxonomies");
+    t.write(
+        "content/pages/organisations/about.md",
+        "+++\ntitle = \"About\"\n+++\nText.\n",
+    );
+    let err = t.build_memory().unwrap_err();
+    assert!(
+        err.contains("error: this page would build to /organisations/about/, which collides with /organisations/, the pages of the taxonomy `organisations`\n --> content/pages/organisations/about.md"),
+        "{err}"
+    );
+}

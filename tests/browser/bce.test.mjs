@@ -1,0 +1,71 @@
+// Dates before year 1 on the timeline page, with the fixture site of antiquity
+// (tests/fixtures/build/antiquity): the axis labels its ticks "500 BCE" … "1 CE" in order
+// across the boundary, zoom keeps them in order, a deep link selects a BCE event and
+// reveals its mark, and a click on a BCE mark selects it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildSite, fixtureSite, serveDir, launch, withPage, removeDir } from './lib.mjs';
+
+const TEST = { timeout: 120_000 };
+
+let server; let browser; let base; let src; let dir;
+before(async () => {
+  src = fixtureSite('build/antiquity');
+  dir = buildSite({ root: src });
+  server = await serveDir(dir, '/');
+  base = server.url + 'timeline/';
+  browser = await launch();
+}, { timeout: 300_000 });
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  removeDir(dir);
+  removeDir(src);
+}, { timeout: 60_000 });
+
+function open(url, fn) {
+  return withPage(browser, { viewport: { width: 1280, height: 900 } }, async (page, errors) => {
+    await page.goto(url);
+    await page.waitForSelector('.tl-tick');
+    return fn(page, errors);
+  });
+}
+
+/** The axis's tick labels, left to right, each with its signed year (-500 for 500 BCE). */
+const ticks = (page) => page.$$eval('.tl-tick', (l) => l
+  .map((t) => ({ text: t.textContent, left: parseFloat(t.style.left) }))
+  .sort((a, b) => a.left - b.left)
+  .map((t) => ({ ...t, year: /BCE$/.test(t.text) ? -parseInt(t.text, 10) : parseInt(t.text, 10) })));
+
+test('the axis labels ticks BCE and CE, in order across the boundary, at every zoom', TEST, () => open(base, async (page, errors) => {
+  let t = await ticks(page);
+  assert.ok(t.some((x) => /^\d+ BCE$/.test(x.text)), JSON.stringify(t));
+  assert.ok(t.some((x) => /^\d+ CE$/.test(x.text)), 'CE marks the years after the boundary: ' + JSON.stringify(t));
+  assert.ok(t.every((x) => x.year !== 0 && !Number.isNaN(x.year)), JSON.stringify(t));
+  for (let i = 1; i < t.length; i++) assert.ok(t[i].year > t[i - 1].year, JSON.stringify(t));
+  assert.match(await page.$eval('.tl-range', (e) => e.textContent), /^\d+ BCE – \d+ CE$/);
+  // Zoomed in around the boundary, the ticks step by single years: 2 BCE, 1 BCE, 1 CE.
+  await page.evaluate(() => { for (let i = 0; i < 9; i++) window.__timeline.zoom(1 / 1.6, 1); });
+  t = await ticks(page);
+  const texts = t.map((x) => x.text).join(',');
+  assert.ok(texts.includes('2 BCE,1 BCE,1 CE,2 CE'), texts);
+  assert.deepEqual(errors, []);
+}));
+
+test('a deep link selects a BCE event and shows its mark; a click on a BCE mark selects it', TEST, () => open(base + '#ides-of-march', async (page, errors) => {
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'ides-of-march');
+  assert.ok(await page.$eval('#ides-of-march', (e) => e.classList.contains('is-open')));
+  const mark = await page.$eval('.tl-mark[data-id="ides-of-march"]', (m) => ({ left: parseFloat(m.style.left), current: m.classList.contains('is-current') }));
+  assert.ok(mark.left >= 0 && mark.left <= 100 && mark.current, JSON.stringify(mark));
+  // The mark of 44 BCE lies between the ticks of 50 BCE and 40 BCE once zoomed in on it.
+  await page.evaluate(() => { for (let i = 0; i < 5; i++) window.__timeline.zoom(1 / 1.6); });
+  const t = await ticks(page);
+  const at = await page.$eval('.tl-mark[data-id="ides-of-march"]', (m) => parseFloat(m.style.left));
+  const before = t.filter((x) => x.left <= at).pop(); const after = t.find((x) => x.left > at);
+  assert.ok(before && after && before.year <= -44 && after.year > -44, JSON.stringify({ at, before, after }));
+  await page.click('#tl-zoom-reset');
+  await page.click('.tl-mark[data-id="marathon"]');
+  assert.equal(new URL(page.url()).hash, '#marathon');
+  assert.ok(await page.$eval('#marathon', (e) => e.classList.contains('is-open')));
+  assert.deepEqual(errors, []);
+}));
