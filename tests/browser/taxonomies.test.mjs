@@ -4,17 +4,13 @@
 // events, the choice lives in the URL and survives a reload, and the page has no errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync } from 'node:fs';
-import { join } from 'node:path';
-import { REPO, buildSite, serveDir, launch, withPage, removeDir, tempDir } from './lib.mjs';
+import { buildSite, serveDir, launch, withPage, removeDir, fixtureSite } from './lib.mjs';
 
 const TEST = { timeout: 120_000 };
 
 let server; let browser; let root; let dir;
 before(async () => {
-  root = tempDir('docsite-tax-');
-  for (const d of ['templates', 'static']) cpSync(join(REPO, d), join(root, d), { recursive: true });
-  cpSync(join(REPO, 'tests/fixtures/build/taxonomies'), root, { recursive: true });
+  root = fixtureSite('build/taxonomies');
   dir = buildSite({ root, baseUrl: 'http://127.0.0.1/tax/' });
   server = await serveDir(dir, '/tax/');
   browser = await launch();
