@@ -15,4 +15,5 @@ mod pages;
 mod robust;
 mod serve;
 mod subpath;
+mod taxonomies;
 mod theme;
