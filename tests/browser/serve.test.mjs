@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, withPage, startServe, copyDocumentary, removeDir, SHOTS } from './lib.mjs';
+import { launch, withPage, startServe, copyDocumentary, removeDir, SHOTS, REPO } from './lib.mjs';
 
 // Each wait for a rebuild to reach the page; a rebuild of the documentary takes milliseconds,
 // so this only turns a lost update into a failure instead of a hang.
@@ -27,7 +27,8 @@ after(async () => {
 }, { timeout: 60_000 });
 
 const CHAPTER = 'content/chapters/cold-war-alliance.md';
-const KEPT = 'Two small states on the edge of Asia';
+/** The chapter's title, in its page's <main> whatever the chapter's text becomes. */
+const KEPT = readFileSync(join(REPO, CHAPTER), 'utf8').match(/^title = "(.*)"$/m)[1];
 
 /** Opens the chapter and waits until its live script has had its first answer. */
 async function openChapter(page) {
