@@ -57,6 +57,7 @@ struct Built {
 fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
     crate::profile::start();
     crate::diag::reset_hint_budget();
+    crate::diag::toml_error::reset_parse_budget();
     let root = &opts.root;
     let mut diags = Diagnostics::default();
     let Some(config) = Config::load(root, opts.base_url.as_deref(), &mut diags) else {

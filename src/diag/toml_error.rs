@@ -12,6 +12,7 @@ use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use serde::de::DeserializeOwned;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 const GENERIC_HINT: &str =
     "this is TOML: see the README's authoring section for the keys and their types";
@@ -46,6 +47,31 @@ const MAX_PROBLEMS: usize = 20;
 /// and more only while they stay cheap. Front matter, a few kilobytes, is never cut short.
 const PARSE_BUDGET: usize = 8 << 20;
 
+/// The bytes all files of one run may re-parse together to look for problems after their
+/// first: each further problem costs a parse of its whole file, so without a shared
+/// budget, many large files each full of unknown keys would cost [`PARSE_BUDGET`] each.
+/// The first parse of every file is free; past this, a file reports the problems found so
+/// far.
+const RUN_PARSE_BUDGET: usize = 32 << 20;
+
+/// What remains of [`RUN_PARSE_BUDGET`] in this run (see [`reset_parse_budget`]).
+static RUN_PARSE_LEFT: AtomicUsize = AtomicUsize::new(RUN_PARSE_BUDGET);
+
+/// Starts a run's shared parse budget afresh; `site` calls it as a build starts. (Builds
+/// that run at the same time in one process share it: they can only report fewer problems.)
+pub(crate) fn reset_parse_budget() {
+    RUN_PARSE_LEFT.store(RUN_PARSE_BUDGET, Ordering::Relaxed);
+}
+
+/// Takes `bytes` of another parse from the run's budget; false when it is spent.
+fn take_run_budget(bytes: usize) -> bool {
+    RUN_PARSE_LEFT
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+            left.checked_sub(bytes)
+        })
+        .is_ok()
+}
+
 /// [`parse`]'s work, its problems (made by `at`, from a span of `toml_text`) in the order
 /// found.
 fn parse_all<T: DeserializeOwned>(
@@ -71,7 +97,8 @@ fn parse_all<T: DeserializeOwned>(
         }
         (failed, other) = (true, other || !unknown);
         parsed += 2 * text.len();
-        if diags.len() >= MAX_PROBLEMS || parsed >= PARSE_BUDGET {
+        if diags.len() >= MAX_PROBLEMS || parsed >= PARSE_BUDGET || !take_run_budget(2 * text.len())
+        {
             return None;
         }
         // Past the pair at fault, for the unknown keys after it.
