@@ -170,7 +170,7 @@ pub struct SourceRef {
     pub id: String,
     pub note: Option<String>,
     /// Where the entry is written in the event's file (a byte range of it), for the
-    /// check of citation lists ([`crate::markdown::cite_lists`]).
+    /// check of citation lists (`markdown::cite_lists`).
     #[serde(skip)]
     pub(crate) at: std::ops::Range<usize>,
 }
@@ -219,7 +219,7 @@ pub struct Entry {
     pub summary: Source,
     pub sources: Vec<String>,
     /// Where each of `sources` is written in the registry file (byte ranges of it), for
-    /// the check of citation lists ([`crate::markdown::cite_lists`]).
+    /// the check of citation lists (`markdown::cite_lists`).
     pub(crate) sources_at: Vec<std::ops::Range<usize>>,
 }
 

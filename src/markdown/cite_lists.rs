@@ -17,7 +17,7 @@
 //!
 //! How grave the problems are is the caller's choice ([`Severity`]): `build` and `serve`
 //! tell them as warnings and still make the site; `check` fails on them
-//! ([`crate::site::Strictness`]).
+//! (`Strictness` in the build options).
 
 use super::stage::RenderedContent;
 use super::Rendered;
