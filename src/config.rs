@@ -16,7 +16,12 @@
 //! domain = "example.org"              # optional: written to public/CNAME
 //! footer = "…"                        # optional: a line closing every page's footer
 //! sources_intro = "…"                 # optional: the paragraph opening the sources page
-//! countries = ["North Korea", "…"]    # the names events may use in `countries`
+//!
+//! [[taxonomies]]                      # optional: see `taxonomy`; absent, the default set
+//! name = "organisations"              # the front-matter key on events; URL /organisations/
+//! label = "Organisations"
+//! filter = true                       # a timeline filter and a search facet
+//! registry = false                    # true: values are ids of content/organisations.toml
 //!
 //! [[eras]]                            # the timeline's bands, in order, not overlapping
 //! id = "alliance"                     # lowercase letters, digits, hyphens and underscores
@@ -60,8 +65,7 @@ struct RawConfig {
     domain: Option<Spanned<String>>,
     footer: Option<Spanned<String>>,
     sources_intro: Option<Spanned<String>>,
-    #[serde(default)]
-    countries: Vec<String>,
+    taxonomies: Option<Vec<crate::taxonomy::RawTaxonomy>>,
     #[serde(default)]
     eras: Vec<RawEra>,
 }
@@ -99,7 +103,8 @@ pub struct Config {
     pub footer: Option<String>,
     /// The paragraph that opens the sources page (`site.sources_intro` in templates).
     pub sources_intro: Option<String>,
-    pub countries: Vec<String>,
+    /// The site's taxonomies, in the order declared (or the default set).
+    pub taxonomies: Vec<crate::taxonomy::Taxonomy>,
     pub eras: Vec<Era>,
 }
 
@@ -150,6 +155,10 @@ impl Config {
             file.check_domain(d, diags);
         }
         let eras = file.eras(&raw.eras, diags);
+        let taxonomies = match &raw.taxonomies {
+            Some(list) => crate::taxonomy::check(list, |span, msg| file.at(span, msg), diags),
+            None => crate::taxonomy::defaults(),
+        };
         if diags.len() > before {
             return None;
         }
@@ -163,7 +172,7 @@ impl Config {
             domain: raw.domain.map(Spanned::into_inner),
             footer: raw.footer.map(Spanned::into_inner),
             sources_intro: raw.sources_intro.map(Spanned::into_inner),
-            countries: raw.countries,
+            taxonomies,
             eras,
         })
     }

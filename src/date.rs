@@ -31,7 +31,8 @@
 //! Years from 1 show as numbers ("1957", "July 1957", "5 July 1957"); years before 1 as
 //! "490 BCE", "September 490 BCE", "15 March 44 BCE". A span within one era names the era
 //! once ("600–500 BCE", "March–April 44 BCE"); a span across the boundary marks both ends
-//! ("50 BCE – 30 CE"). CE is written only there.
+//! ("50 BCE – 30 CE"). CE is written there, and after any year below 1000 ("14 CE",
+//! "19 August 14 CE"), which would not read as a year without it.
 
 use std::fmt;
 
@@ -114,22 +115,28 @@ fn digits(s: &str, range: std::ops::RangeInclusive<usize>) -> Option<u32> {
     (range.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
 }
 
-/// A year as a reader reads it: "1957", "490 BCE", or "14 CE" when `ce` asks for the era.
+/// Years from 1 CE below this carry their era ("19 August 14 CE"): without it, a
+/// three-digit or smaller number does not read as a year.
+const CE_SHOWN_BELOW: i32 = 1000;
+
+/// A year as a reader reads it: "1957", "490 BCE", "14 CE" (a year below 1000 CE), or
+/// "1957 CE" when `ce` asks for the era.
 pub(crate) fn year_text(year: i32, ce: bool) -> String {
     if year <= 0 {
         format!("{} BCE", 1 - i64::from(year))
-    } else if ce {
+    } else if ce || year < CE_SHOWN_BELOW {
         format!("{year} CE")
     } else {
         year.to_string()
     }
 }
 
-/// "1950–1967", "490–44 BCE", "50 BCE – 30 CE": the years a chapter covers.
+/// "1950–1967", "490–44 BCE", "50 BCE – 30 CE", "14–68 CE": the years a chapter covers.
 pub(crate) fn year_range_text(first: i32, last: i32) -> String {
     match (first <= 0, last <= 0) {
         (true, true) => format!("{}–{} BCE", 1 - first, 1 - last),
         (true, false) => format!("{} – {}", year_text(first, false), year_text(last, true)),
+        _ if last < CE_SHOWN_BELOW => format!("{first}–{last} CE"),
         _ => format!("{first}–{last}"),
     }
 }
@@ -544,8 +551,8 @@ mod tests {
                 "44 BCE",
                 "15 March 44 BCE",
                 "1 BCE",
-                "1",
-                "14"
+                "1 CE",
+                "14 CE"
             ]
         );
         assert!(d("1 BCE").end_as_year_fraction() <= d("1 CE").as_year_fraction());

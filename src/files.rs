@@ -311,6 +311,14 @@ pub(crate) fn rel(root: &Path, path: &Path) -> PathBuf {
 pub(crate) fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let base = root.join(dir);
     if !base.is_dir() {
+        // Missing is fine (the theme or an empty section stands in); anything else in
+        // its place (a file, a dangling symlink) would be skipped without a word.
+        if std::fs::symlink_metadata(&base).is_ok() {
+            diags.push(
+                Diagnostic::file(dir, "this is not a folder, so nothing in it is read")
+                    .with_hint(format!("make `{dir}` a folder, or remove it")),
+            );
+        }
         return Vec::new();
     }
     let top = dir.split('/').next().unwrap_or(dir);

@@ -40,7 +40,6 @@ use std::sync::{Arc, OnceLock};
 const SITE_TOML: &str = r#"title = "Fuzz"
 description = "A scratch site for fuzzing"
 base_url = "https://example.org/sub/"
-countries = ["North Korea", "Vietnam"]
 
 [[eras]]
 id = "alliance"

@@ -30,6 +30,7 @@ mod scaffold;
 mod serve;
 mod site;
 mod sync;
+mod taxonomy;
 mod text;
 mod theme;
 

@@ -33,24 +33,26 @@ pub(crate) const LAYOUT_IDS: &[&str] = &[
     "tl-pan-left",
     "tl-pan-right",
     "tl-zoom-reset",
-    // The timeline's filter menus, `tl-f-<name>` (`timeline_filters` in src/render/listings.rs).
-    "tl-f-country",
-    "tl-f-person",
-    "tl-f-tag",
-    "tl-f-chapter",
-    "tl-f-era",
+    // The timeline's filter menus are `tl-f-<name>`, one per filter taxonomy and `chapter`
+    // and `era`: under the prefix `tl-f-` of LAYOUT_PREFIXES.
     // Written by the scripts: `serve`'s error overlay (src/serve/live.js).
     "docsite-error",
 ];
 
 /// The literal prefixes of the ids the templates make from content (`h-<event id>`,
-/// `chapter-<slug>`, `era-<era id>`, `tl-f-<filter>`, `source-<id>`, `tag-<tag>`). A unit
-/// test reads `templates/` and fails when a templated id has another form.
-pub(crate) const LAYOUT_PREFIXES: &[&str] = &["h-", "chapter-", "era-", "tl-f-", "source-", "tag-"];
+/// `chapter-<slug>`, `era-<era id>`, `tl-f-<filter>`, `search-f-<facet>`, `source-<id>`).
+/// A unit test reads `templates/` and fails when a templated id has another form.
+pub(crate) const LAYOUT_PREFIXES: &[&str] =
+    &["h-", "chapter-", "era-", "tl-f-", "search-f-", "source-"];
+
+/// The element id of the timeline's filter menu for `name` (a taxonomy, `chapter` or
+/// `era`): `tl-f-<name>`.
+pub(crate) fn filter_id(name: &str) -> String {
+    format!("tl-f-{name}")
+}
 
 /// Why a content id that the templates write as an element id as it is (an event's on the
-/// timeline, a person's or place's on their page, a tag's on the tags page) cannot be
-/// one: it is a layout id, or it starts with a prefix of the layout's templated ids. Kept
+/// timeline) cannot be one: it is a layout id, or it starts with a prefix of the layout's templated ids. Kept
 /// out by construction, so no page can have one id twice and `getElementById` always
 /// finds the layout's element.
 pub(crate) fn layout_id_clash(id: &str) -> Option<String> {
@@ -77,12 +79,11 @@ pub(crate) enum Page<'a> {
     Timeline,
     /// `sources/index.html`, by `sources.html`.
     Sources,
-    /// `people/index.html`, by `entries.html`.
-    People,
-    /// `places/index.html`, by `entries.html`.
-    Places,
-    /// `tags/index.html`, by `tags.html`.
-    Tags,
+    /// A taxonomy's index of its terms, by name: `<name>/index.html`, by `taxonomy.html`.
+    Taxonomy(&'a str),
+    /// A term of a taxonomy, by the taxonomy's name and the term's id:
+    /// `<name>/<term>/index.html`, by `term.html`.
+    Term(&'a str, &'a str),
     /// `search/index.html`, by `search.html`.
     Search,
     /// `print/index.html`, by `print.html`.
@@ -103,9 +104,6 @@ impl<'a> Page<'a> {
         Page::Home,
         Page::Timeline,
         Page::Sources,
-        Page::People,
-        Page::Places,
-        Page::Tags,
         Page::Search,
         Page::Print,
         Page::NotFound,
@@ -123,23 +121,28 @@ impl<'a> Page<'a> {
             Page::Home => String::new(),
             Page::Chapter(slug) => format!("chapters/{slug}/"),
             Page::Event(id) => format!("events/{id}/"),
+            Page::Taxonomy(name) => format!("{name}/"),
+            Page::Term(name, term) => format!("{name}/{term}/"),
             Page::NotFound => "404.html".into(),
             Page::Free(path) => format!("{path}/"),
             other => format!("{}/", other.folder()),
         }
     }
 
-    /// The folder of a site-wide page (`timeline`, `people`, …).
+    /// The folder of a site-wide page (`timeline`, `search`, …).
     fn folder(self) -> &'static str {
         match self {
             Page::Timeline => "timeline",
             Page::Sources => "sources",
-            Page::People => "people",
-            Page::Places => "places",
-            Page::Tags => "tags",
             Page::Search => "search",
             Page::Print => "print",
-            Page::Home | Page::Chapter(_) | Page::Event(_) | Page::NotFound | Page::Free(_) => "",
+            Page::Home
+            | Page::Chapter(_)
+            | Page::Event(_)
+            | Page::Taxonomy(_)
+            | Page::Term(..)
+            | Page::NotFound
+            | Page::Free(_) => "",
         }
     }
 
@@ -164,8 +167,8 @@ impl<'a> Page<'a> {
             Page::Event(_) => "event.html",
             Page::Timeline => "timeline.html",
             Page::Sources => "sources.html",
-            Page::People | Page::Places => "entries.html",
-            Page::Tags => "tags.html",
+            Page::Taxonomy(_) => "taxonomy.html",
+            Page::Term(..) => "term.html",
             Page::Search => "search.html",
             Page::Print => "print.html",
             Page::NotFound => "404.html",
@@ -173,12 +176,14 @@ impl<'a> Page<'a> {
         }
     }
 
-    /// The page's section, which the templates' navigation marks as current.
-    pub(crate) fn section(self) -> &'static str {
+    /// The page's section, which the templates' navigation marks as current (a
+    /// taxonomy's pages: its name).
+    pub(crate) fn section(self) -> &'a str {
         match self {
             Page::Home => "home",
             Page::Chapter(_) => "chapters",
             Page::Event(_) => "events",
+            Page::Taxonomy(name) | Page::Term(name, _) => name,
             Page::NotFound => "404",
             Page::Free(_) => "page",
             other => other.folder(),
@@ -202,8 +207,20 @@ impl<'a> Page<'a> {
     }
 }
 
+/// What the build writes under the top-level folder `name` (a taxonomy's name must not be
+/// one), if anything: the chapters', the events' or a site-wide page's folder.
+pub(crate) fn taken_folder(name: &str) -> Option<&'static str> {
+    match name {
+        "chapters" => Some("the chapters' pages"),
+        "events" => Some("the events' pages"),
+        _ => (Page::SITE_WIDE.iter())
+            .any(|p| !p.folder().is_empty() && p.folder() == name)
+            .then_some("a page the site has"),
+    }
+}
+
 /// The template that renders the page at the output path `file`, for messages about a
-/// page's HTML.
+/// page's HTML (a taxonomy's pages are not known here: none).
 pub(crate) fn template_of(file: &str) -> Option<&'static str> {
     Page::of_file(file).map(Page::template)
 }
@@ -231,11 +248,12 @@ pub(crate) fn taken_by(path: &str) -> Option<String> {
 
 /// Every page of the sitemap, in a stable order: the site-wide pages (the home page
 /// first), the free pages, then the chapters (by slug) and the events (by id) in the
-/// order given.
+/// order given, then each taxonomy's index page followed by its terms' pages.
 pub(crate) fn sitemap_pages<'a>(
     free: impl IntoIterator<Item = &'a str>,
     chapters: impl IntoIterator<Item = &'a str>,
     events: impl IntoIterator<Item = &'a str>,
+    taxonomies: impl IntoIterator<Item = (&'a str, Vec<&'a str>)>,
 ) -> Vec<Page<'a>> {
     let mut v: Vec<Page> = (Page::SITE_WIDE.iter().copied())
         .filter(|p| p.in_sitemap())
@@ -243,6 +261,10 @@ pub(crate) fn sitemap_pages<'a>(
     v.extend(free.into_iter().map(Page::Free));
     v.extend(chapters.into_iter().map(Page::Chapter));
     v.extend(events.into_iter().map(Page::Event));
+    for (name, terms) in taxonomies {
+        v.push(Page::Taxonomy(name));
+        v.extend(terms.into_iter().map(|t| Page::Term(name, t)));
+    }
     v
 }
 
@@ -251,12 +273,6 @@ pub(crate) fn sitemap_pages<'a>(
 pub(crate) enum Fragment<'a> {
     /// A source on the sources page (`sources/#source-<id>`).
     Source(&'a str),
-    /// A person on the people page (`people/#<id>`).
-    Person(&'a str),
-    /// A place on the places page (`places/#<id>`).
-    Place(&'a str),
-    /// A tag on the tags page, by its slug (`tags/#<slug>`).
-    Tag(&'a str),
     /// An event on the timeline (`timeline/#<id>`).
     OnTimeline(&'a str),
 }
@@ -266,9 +282,6 @@ impl Fragment<'_> {
     pub(crate) fn url(self, base: &str) -> String {
         let (page, prefix, id) = match self {
             Fragment::Source(id) => (Page::Sources, "source-", id),
-            Fragment::Person(id) => (Page::People, "", id),
-            Fragment::Place(id) => (Page::Places, "", id),
-            Fragment::Tag(slug) => (Page::Tags, "", slug),
             Fragment::OnTimeline(id) => (Page::Timeline, "", id),
         };
         format!("{}#{prefix}{id}", page.url(base))
@@ -474,7 +487,7 @@ mod tests {
     /// Every literal `id=\"…\"` of the templates is reserved; every templated one is a
     /// content id written as it is (checked by [`layout_id_clash`] where it is loaded) or
     /// starts with a prefix of [`LAYOUT_PREFIXES`]; and every filter menu of the timeline
-    /// (`tl-f-<name>`, named in static/timeline.js) is in [`LAYOUT_IDS`].
+    /// (`tl-f-<name>`, found by static/timeline.js) is under the prefix `tl-f-`.
     #[test]
     fn every_template_id_is_reserved() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
@@ -492,9 +505,9 @@ mod tests {
                         LAYOUT_IDS.contains(&id),
                         "{path:?}: `{id}` is not in LAYOUT_IDS"
                     ),
-                    // Event ids on the timeline, people's and places' on theirs, tags'.
+                    // Event ids on the timeline.
                     Some(0) => assert!(
-                        ["{{ e.id }}", "{{ p.id }}", "{{ t.id }}"].contains(&id),
+                        ["{{ e.id }}"].contains(&id),
                         "{path:?}: `{id}` is not handled"
                     ),
                     Some(at) => {
@@ -511,22 +524,16 @@ mod tests {
         // Every reserved prefix is still used (a stale one would refuse ids for nothing).
         let listed: BTreeSet<String> = LAYOUT_PREFIXES.iter().map(|p| p.to_string()).collect();
         assert_eq!(prefixes, listed);
-        // The filter menus: `['country', function …]` in static/timeline.js's FILTERS.
+        // The filter menus: `$('#tl-f-' + name)` in static/timeline.js, the prefix the
+        // template writes them with.
         let root = env!("CARGO_MANIFEST_DIR");
         let js = std::fs::read_to_string(format!("{root}/static/timeline.js")).unwrap();
-        let start = js.find("var FILTERS = [").unwrap();
-        let block = &js[start..start + js[start..].find("\n  ];").unwrap()];
-        let mut filters = 0;
-        for (i, _) in block.match_indices("['") {
-            let name = &block[i + 2..i + 2 + block[i + 2..].find('\'').unwrap()];
-            filters += 1;
-            let id = format!("tl-f-{name}");
-            assert!(
-                LAYOUT_IDS.contains(&id.as_str()),
-                "`{id}` is not in LAYOUT_IDS"
-            );
-        }
-        assert_eq!(filters, 5);
+        assert!(
+            js.contains("'#tl-f-' +"),
+            "timeline.js finds no filter menu"
+        );
+        assert!(filter_id("people").starts_with("tl-f-"));
+        assert!(prefixes.contains("tl-f-"));
         // Scripts: `x.id = '…'`.
         let mut scripts = vec![std::path::PathBuf::from(format!(
             "{root}/src/serve/live.js"
@@ -561,7 +568,6 @@ mod tests {
             "q",
             "search-results",
             "tl-list",
-            "tl-f-tag",
         ] {
             assert_eq!(
                 layout_id_clash(id).as_deref(),
@@ -573,7 +579,6 @@ mod tests {
             ("h-x", "h-"),
             ("era-alliance", "era-"),
             ("tl-f-x", "tl-f-"),
-            ("tag-aid", "tag-"),
             ("source-a", "source-"),
             ("chapter-c", "chapter-"),
         ] {
@@ -589,7 +594,8 @@ mod tests {
         }
     }
 
-    /// A free page may not take the place of a page or a data file the build makes.
+    /// A free page may not take the place of a page or a data file the build makes (a
+    /// taxonomy's folder is checked where the site's taxonomies are known: content/load.rs).
     #[test]
     fn free_page_paths_taken_by_the_build_are_named() {
         let taken = |p: &str| taken_by(p).unwrap_or_default();
@@ -598,8 +604,8 @@ mod tests {
             "/timeline/, a page the build makes with timeline.html"
         );
         assert_eq!(
-            taken("people/extra"),
-            "/people/, a page the build makes with entries.html"
+            taken("search/extra"),
+            "/search/, a page the build makes with search.html"
         );
         assert_eq!(
             taken("events/x"),
@@ -627,7 +633,6 @@ mod tests {
                 "events/e/index.html",
                 "event.html",
             ),
-            (Page::People, "people/", "people/index.html", "entries.html"),
             (Page::NotFound, "404.html", "404.html", "404.html"),
         ];
         for (page, path, file, template) in cases {
@@ -636,6 +641,13 @@ mod tests {
             assert_eq!(page.template(), template);
             assert_eq!(Page::of_file(&page.file()), Some(page));
         }
+        let term = Page::Term("organisations", "un");
+        assert_eq!(term.file(), "organisations/un/index.html");
+        assert_eq!(term.template(), "term.html");
+        assert_eq!(term.section(), "organisations");
+        assert_eq!(Page::Taxonomy("tags").url("/b/"), "/b/tags/");
+        assert_eq!(taken_folder("timeline"), Some("a page the site has"));
+        assert_eq!(taken_folder("people"), None);
         for &page in Page::SITE_WIDE {
             assert_eq!(Page::of_file(&page.file()), Some(page));
         }

@@ -82,6 +82,7 @@ fn event(root: &Path, slug: &str, date: &str) -> Result<String> {
         return Err(missing(chapter.is_none(), source.is_none()));
     };
     let title = title_of(slug);
+    let terms = taxonomy_keys(root);
     Ok(format!(
         "+++\n\
          title = \"{title}\"\n\
@@ -89,10 +90,7 @@ fn event(root: &Path, slug: &str, date: &str) -> Result<String> {
          # display_date = \"late spring\"   # shown instead of the date when it is vague\n\
          # end_date = \"\"                  # for a span\n\
          summary = \"One or two sentences: what happened.\"\n\
-         countries = []\n\
-         people = []\n\
-         places = []\n\
-         tags = []\n\
+         {terms}\
          chapter = \"{chapter}\"\n\
          sources = [\"{source}\"]\n\
          # disputed = \"Where sources disagree, name them and what each says.\"\n\
@@ -100,6 +98,18 @@ fn event(root: &Path, slug: &str, date: &str) -> Result<String> {
          +++\n\n\
          The longer account, in your own words, citing its sources [@{source}].\n"
     ))
+}
+
+/// A `<name> = []` line for each of the site's taxonomies (the default set's when
+/// `site.toml` cannot be read: the build reports that).
+fn taxonomy_keys(root: &Path) -> String {
+    let mut diags = Diagnostics::default();
+    let config = crate::config::Config::load(root, None, &mut diags);
+    let taxonomies = config.map_or_else(crate::taxonomy::defaults, |c| c.taxonomies);
+    taxonomies
+        .iter()
+        .map(|t| format!("{} = []\n", t.name))
+        .collect()
 }
 
 /// Why `new event` writes nothing: the site has no chapter, or no source, or neither; with

@@ -90,7 +90,9 @@ fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
     crate::profile::stage("content");
     let rendered = render_markdown(&config, &content, &mut diags);
     let severity = opts.strictness.severity();
-    crate::markdown::cite_lists::check(&rendered, &content.sources, severity, &mut diags);
+    let kinds = config.taxonomies.iter().map(|t| t.entry.as_str());
+    let works = &content.sources;
+    crate::markdown::cite_lists::check(&rendered, works, kinds, severity, &mut diags);
     crate::profile::stage("markdown");
     // Warnings do not fail the build: they are kept apart, and shown with its errors or
     // with its success.

@@ -1,7 +1,10 @@
-// The search page: loads search.json (chapters by section, events, people, places) and
+// The search page: loads search.json (chapters by section, events, registry entries) and
 // finds entries containing every word of the query, accents ignored ("Sao" finds
-// "São"). Results are plain links, so Tab and Enter are all a keyboard needs; the query
-// lives in the address (?q=) so a search can be shared. No dependencies.
+// "São"). The facets (a menu per filter taxonomy, `data-facet`) keep only the events
+// carrying the chosen terms (each event's terms are its `m`), and list them all when there
+// is no query. Results are plain links, so Tab and Enter are all a keyboard needs; the
+// query and the facets live in the address (?q=&people=…) so a search can be shared. No
+// dependencies.
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -11,16 +14,30 @@
   var form = input && input.form;
   if (!input || !list) return;
   var docs = null;
+  var facets = Array.prototype.slice.call(document.querySelectorAll('select[data-facet]'));
+  // The chosen facets, as [name, term id] pairs.
+  function chosen() {
+    return facets.filter(function (f) { return f.value; }).map(function (f) { return [f.getAttribute('data-facet'), f.value]; });
+  }
+  function carries(d, picks) {
+    for (var i = 0; i < picks.length; i++) {
+      var terms = d.m && Object.prototype.hasOwnProperty.call(d.m, picks[i][0]) ? d.m[picks[i][0]] : [];
+      if (terms.indexOf(picks[i][1]) < 0) return false;
+    }
+    return true;
+  }
   function fold(s) {
     return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase();
   }
   function render(q) {
     list.textContent = '';
     var words = fold(q).split(/\s+/).filter(Boolean);
-    if (!words.length) { status.textContent = ''; return; }
+    var picks = chosen();
+    if (!words.length && !picks.length) { status.textContent = ''; return; }
     var hits = [];
     for (var i = 0; i < docs.length; i++) {
       var d = docs[i];
+      if (picks.length && !carries(d, picks)) continue;
       var title = fold(d.t);
       var hay = d._h || (d._h = fold(d.t + ' ' + d.x + ' ' + (d.f || '')));
       var ok = true; var score = 0;
@@ -49,7 +66,7 @@
   }
   function excerpt(text, words) {
     var f = fold(text);
-    var at = f.indexOf(words[0]);
+    var at = words.length ? f.indexOf(words[0]) : 0;
     var start = Math.max(0, at - 60);
     var s = text.slice(start, start + 200);
     return (start > 0 ? '… ' : '') + s + (start + 200 < text.length ? ' …' : '');
@@ -58,15 +75,26 @@
     var q = input.value.trim();
     var url = new URL(location.href);
     if (q) url.searchParams.set('q', q); else url.searchParams.delete('q');
+    facets.forEach(function (f) {
+      var name = f.getAttribute('data-facet');
+      if (f.value) url.searchParams.set(name, f.value); else url.searchParams.delete(name);
+    });
     history.replaceState(null, '', url);
     if (docs) render(q);
   }
   fetch(script.getAttribute('data-index')).then(function (r) { return r.json(); }).then(function (d) {
     docs = d;
-    var q = new URL(location.href).searchParams.get('q');
-    if (q) { input.value = q; render(q); }
+    var params = new URL(location.href).searchParams;
+    facets.forEach(function (f) {
+      var v = params.get(f.getAttribute('data-facet')) || '';
+      f.value = Array.prototype.some.call(f.options, function (o) { return o.value === v; }) ? v : '';
+    });
+    var q = params.get('q') || '';
+    input.value = q;
+    render(q);
   }).catch(function () { status.textContent = 'The search index could not be loaded.'; });
   var timer;
   input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(run, 80); });
+  facets.forEach(function (f) { f.addEventListener('change', run); });
   if (form) form.addEventListener('submit', function (e) { e.preventDefault(); run(); });
 })();

@@ -59,18 +59,19 @@
   var view = full.slice();
 
   // ---- the controls (rendered by the template; see templates/timeline.html)
-  var FILTERS = [
-    ['country', function (e) { return e.c; }],
-    ['person', function (e) { return e.p; }],
-    ['tag', function (e) { return e.g; }],
+  // The filters: the site's filter taxonomies, named in the data (each event's terms of
+  // them are in its `m`, by name), then the chapter and the era. Each is [name, terms of e].
+  var FILTERS = (data.filters || []).map(function (name) {
+    return [name, function (e) { return (e.m && Object.prototype.hasOwnProperty.call(e.m, name) && e.m[name]) || []; }];
+  }).concat([
     ['chapter', function (e) { return [e.ch]; }],
     ['era', function (e) { return [e.er]; }],
-  ];
+  ]);
   var $ = function (sel) { return app.querySelector(sel); };
   var form = $('.tl-filters');
   // A filter whose menu the template leaves out is absent: it is dropped here, so no state,
   // URL parameter or clear step ever refers to it.
-  var selects = {};
+  var selects = Object.create(null);
   FILTERS = FILTERS.filter(function (f) { return (selects[f[0]] = $('#tl-f-' + f[0])); });
   var q = $('#tl-q');
   var count = $('.tl-count');

@@ -1,30 +1,40 @@
 //! One event file, `content/events/<id>.md` (any depth): its front matter read and checked
-//! against what it refers to (chapters, sources, people, places, countries: [`Refs`]),
-//! its id (the file name) and its tags checked as element ids, its dates parsed. Every
-//! problem of the file is reported; an event with any problem is not loaded.
+//! against what it refers to (chapters, sources, the site's taxonomies and their
+//! registries: [`Refs`]), its id (the file name) checked as an element id, its dates
+//! parsed. Every problem of the file is reported; an event with any problem is not
+//! loaded.
+//!
+//! The taxonomies' keys are the site's, so they are taken out of the front matter first
+//! (read with `toml_edit`, each pair then blanked out, which keeps every position), and
+//! the rest is parsed with the fixed schema, whose unknown keys are errors.
 
-use super::doc::{parse_fm, read_doc, stem, Doc};
-use super::registry::{check_country, Kind, PEOPLE, PLACES};
+use super::doc::{read_doc, stem, Doc};
 use super::schema::{EventMeta, RawSourceRef};
 use super::{Event, SourceRef};
 use crate::config::Config;
 use crate::date::Date;
+use crate::diag::toml_error as tomlerr;
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use crate::files::Fence;
+use crate::taxonomy::Taxonomy;
 use crate::text::is_slug;
 use std::collections::BTreeSet;
+use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
 
-/// What an event may refer to: the site's countries, and the ids of the chapters (loaded,
-/// broken or draft), sources, people and places.
+/// What an event may refer to: the site's taxonomies, and the ids of the chapters
+/// (loaded, broken or draft), sources, and each taxonomy's registry entries (empty for a
+/// free taxonomy), in the taxonomies' order.
 pub(super) struct Refs<'a> {
     pub(super) config: &'a Config,
     pub(super) chapters: &'a [&'a str],
     pub(super) sources: &'a BTreeSet<&'a str>,
-    pub(super) people: &'a BTreeSet<&'a str>,
-    pub(super) places: &'a BTreeSet<&'a str>,
+    pub(super) registries: &'a [BTreeSet<&'a str>],
 }
+
+/// A value of a taxonomy as written, with its span in the front matter.
+type Value = (String, Range<usize>);
 
 /// Reads and checks the event at `rel`; `None` (with its problems in `diags`) when it has
 /// any problem.
@@ -35,19 +45,16 @@ pub(super) fn load_event(
     diags: &mut Diagnostics,
 ) -> Option<Event> {
     let doc = read_doc(fence, rel).map_err(|d| diags.push(d)).ok()?;
-    let meta: EventMeta = parse_fm(&doc, diags)?;
     let before = diags.len();
+    let (rest, values) = taxonomy_keys(&doc, refs.config, diags);
+    let meta: Option<EventMeta> = parse_rest(&doc, &rest, refs.config, diags);
+    let meta = meta?;
     let id = stem(rel);
     check_id(rel, &id, diags);
-    check_tags(&doc, &meta.tags, diags);
     let (date, end_date) = dates(&doc, &meta, diags);
     check_chapter(&doc, &meta.chapter, refs.chapters, diags);
     let sources = sources(&doc, &meta.sources, refs.sources, diags);
-    let people = check_list(&doc, &meta.people, refs.people, &PEOPLE, diags);
-    let places = check_list(&doc, &meta.places, refs.places, &PLACES, diags);
-    for c in &meta.countries {
-        check_country(refs.config, c, |span, msg| doc.fm_at(span, msg), diags);
-    }
+    let terms = check_terms(&doc, values, refs, diags);
     if meta.title.trim().is_empty() {
         diags.push(doc.at(doc.fm.clone(), "`title` is empty"));
     }
@@ -66,14 +73,7 @@ pub(super) fn load_event(
         approximate: meta.approximate,
         display_date,
         summary: doc.string_source(&meta.summary),
-        places,
-        people,
-        countries: meta
-            .countries
-            .into_iter()
-            .map(Spanned::into_inner)
-            .collect(),
-        tags: meta.tags.into_iter().map(Spanned::into_inner).collect(),
+        terms,
         chapter: meta.chapter.into_inner(),
         sources,
         disputed: meta.disputed.as_ref().map(|d| doc.string_source(d)),
@@ -98,20 +98,113 @@ fn check_id(rel: &Path, id: &str, diags: &mut Diagnostics) {
     }
 }
 
-/// A tag's slug is the id of its section on the tags page: not an id of the layout.
-fn check_tags(doc: &Doc, tags: &[Spanned<String>], diags: &mut Diagnostics) {
-    for t in tags {
-        let slug = crate::text::slugify(t.get_ref());
-        if let Some(why) = crate::routes::layout_id_clash(&slug) {
-            diags.push(
-                doc.fm_at(
-                    t.span(),
-                    format!("tag `{}` has the id `{slug}`, which {why}", t.get_ref()),
-                )
-                .with_hint("rename the tag: its id becomes the id of its section on the tags page"),
-            );
+/// The values of each of the site's taxonomies that the front matter of `doc` holds (in
+/// the taxonomies' order), and the front matter with their pairs blanked out. A key that is
+/// not a list of strings is an error.
+fn taxonomy_keys(doc: &Doc, config: &Config, diags: &mut Diagnostics) -> (String, Vec<Vec<Value>>) {
+    let fm = &doc.text[doc.fm.clone()];
+    let mut values = vec![Vec::new(); config.taxonomies.len()];
+    let Ok(parsed) = toml_edit::ImDocument::parse(fm) else {
+        // Not TOML: the schema's parse reports where.
+        return (fm.to_string(), values);
+    };
+    let mut rest = fm.to_string();
+    let table = parsed.as_table();
+    for (i, t) in config.taxonomies.iter().enumerate() {
+        let Some((key, item)) = table.get_key_value(&t.name) else {
+            continue;
+        };
+        let list = item
+            .as_value()
+            .and_then(|v| Some((v.as_array()?, v.span()?)));
+        let strings = list.and_then(|(a, span)| {
+            let all = a.iter().map(|v| Some((v.as_str()?.to_string(), v.span()?)));
+            Some((all.collect::<Option<Vec<Value>>>()?, span))
+        });
+        match (strings, key.span()) {
+            (Some((list, span)), Some(k)) => {
+                values[i] = list;
+                rest = crate::diag::toml_error::blank(&rest, k.start..span.end);
+            }
+            _ => {
+                if let (Some(k), Some(v)) = (key.span(), item.span()) {
+                    rest = crate::diag::toml_error::blank(&rest, k.start..v.end);
+                }
+                let span = item.span().or(key.span()).unwrap_or(0..0);
+                let d = doc.fm_at(span, format!("`{}` must be a list of strings", t.name));
+                diags.push(d.with_hint(format!("{} = [\"…\"]", t.name)));
+            }
         }
     }
+    (rest, values)
+}
+
+/// The front matter of `doc` but its taxonomies' keys (`rest`), parsed with the schema.
+/// An unknown key's hint names the nearest key, the taxonomies' among them.
+fn parse_rest(
+    doc: &Doc,
+    rest: &str,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> Option<EventMeta> {
+    let mut found = Diagnostics::default();
+    let meta = tomlerr::parse(&doc.path, &doc.text, rest, doc.fm.start, &mut found);
+    let keys = || {
+        let taxonomies = config.taxonomies.iter().map(|t| t.name.as_str());
+        let fixed = crate::taxonomy::EVENT_KEYS.iter().copied();
+        fixed
+            .filter(|k| !["era", "q"].contains(k))
+            .chain(taxonomies)
+    };
+    for d in &mut found.0 {
+        let Some(name) = d.message.strip_prefix("unknown key `") else {
+            continue;
+        };
+        let name = name.trim_end_matches('`');
+        d.hint = Some(did_you_mean(name, keys()).unwrap_or_else(|| {
+            format!("valid keys here: {}", keys().collect::<Vec<_>>().join(", "))
+        }));
+    }
+    diags.extend(found.0);
+    meta
+}
+
+/// Each taxonomy's values, checked: a registry's must be ids of its entries; a free one's,
+/// one of its `values` if it lists them.
+fn check_terms(
+    doc: &Doc,
+    values: Vec<Vec<Value>>,
+    refs: &Refs,
+    diags: &mut Diagnostics,
+) -> Vec<Vec<String>> {
+    let taxonomies = refs.config.taxonomies.iter();
+    let checked = taxonomies.zip(values).zip(refs.registries);
+    checked
+        .map(|((t, list), known)| {
+            for (v, span) in &list {
+                let problem = if t.registry {
+                    unknown_id(t, v, known)
+                } else {
+                    crate::taxonomy::bad_value(t, v)
+                };
+                if let Some((msg, hint)) = problem {
+                    diags.push(doc.fm_at(span.clone(), msg).with_hint(hint));
+                }
+            }
+            list.into_iter().map(|(v, _)| v).collect()
+        })
+        .collect()
+}
+
+/// The problem with `v`, a value of the registry taxonomy `t`, if it is no id of `known`.
+fn unknown_id(t: &Taxonomy, v: &str, known: &BTreeSet<&str>) -> Option<(String, String)> {
+    if known.contains(v) {
+        return None;
+    }
+    let msg = format!("unknown {} `{v}`", t.singular.to_lowercase());
+    let hint = did_you_mean(v, known.iter().copied())
+        .unwrap_or_else(|| format!("add it to content/{}", t.file()));
+    Some((msg, hint))
 }
 
 /// `date` and `end_date`, parsed; `end_date` may not come before `date`.
@@ -182,26 +275,4 @@ fn sources(
         sources.push(SourceRef { id, note, at });
     }
     sources
-}
-
-/// The event's people or places: each an id of `known`, the entries of the registry of
-/// `kind`.
-fn check_list(
-    doc: &Doc,
-    list: &[Spanned<String>],
-    known: &BTreeSet<&str>,
-    kind: &Kind,
-    diags: &mut Diagnostics,
-) -> Vec<String> {
-    for v in list {
-        if !known.contains(v.get_ref().as_str()) {
-            let what = kind.what;
-            let d = doc.fm_at(v.span(), format!("unknown {what} `{}`", v.get_ref()));
-            diags.push(match did_you_mean(v.get_ref(), known.iter().copied()) {
-                Some(h) => d.with_hint(h),
-                None => d.with_hint(format!("add it to content/{}", kind.file)),
-            });
-        }
-    }
-    list.iter().map(|v| v.get_ref().clone()).collect()
 }

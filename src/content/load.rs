@@ -10,9 +10,9 @@
 use super::controls::front_matter_controls;
 use super::doc::{load_each, markdown_files, parse_fm, read_doc, stem, Doc};
 use super::event::{load_event, Refs};
-use super::registry::{check_entry_sources, load_people, load_places, load_sources};
+use super::registry::{check_entry_sources, load_registry, load_sources, Loaded};
 use super::schema::{ChapterMeta, HomeMeta};
-use super::{Chapter, Content, Event, Home, LoadOptions};
+use super::{Chapter, Content, Entry, Event, Home, LoadOptions, Term};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::files::Fence;
@@ -52,29 +52,122 @@ impl Content {
         // Registries first: events refer to them.
         // A broken entry's id may still be named: it is reported once, at the entry.
         let sources = load_sources(root, &fence, diags);
-        let people = load_people(root, &fence, diags);
-        let places = load_places(root, &fence, config, diags);
+        let registries: Vec<Loaded<Entry>> = (config.taxonomies.iter())
+            .map(|t| match t.registry {
+                true => load_registry(root, &fence, t, diags),
+                false => Loaded::default(),
+            })
+            .collect();
         content.home = load_home(root, &fence, diags);
         content.pages = super::pages::load_pages(root, &fence, opts, &mut content.unloaded, diags);
+        check_page_taxonomies(config, &content.pages, diags);
         let chapters = load_chapters(root, &fence, opts, &mut content.unloaded, diags);
         let source_ids = sources.ids(|s| s.id.as_str());
         let refs = Refs {
             config,
             chapters: &chapters.known(),
             sources: &source_ids,
-            people: &people.ids(|e| e.id.as_str()),
-            places: &places.ids(|e| e.id.as_str()),
+            registries: &(registries.iter())
+                .map(|r| r.ids(|e| e.id.as_str()))
+                .collect::<Vec<_>>(),
         };
         let events = load_events(root, &fence, &refs, &mut content.unloaded, diags);
-        check_entry_sources([&people.entries, &places.entries], &source_ids, diags);
+        check_term_ids(config, &events, diags);
+        let registries: Vec<Vec<Entry>> = registries.into_iter().map(|r| r.entries).collect();
+        check_entry_sources(&registries, &source_ids, diags);
         content.events = published(events, opts, &chapters.drafts);
+        content.terms = terms(config, &registries, &content.events);
+        content.registries = registries;
         content.chapters = chapters.loaded;
-        (content.sources, content.people) = (sources.entries, people.entries);
-        content.places = places.entries;
+        content.sources = sources.entries;
         front_matter_controls(&content, diags);
         super::unread::unread_files(root, &fence, diags);
         content
     }
+}
+
+/// A free page under a taxonomy's folder (`content/pages/people/x.md`) would collide with
+/// its pages: an error naming the page's file and the taxonomy.
+fn check_page_taxonomies(config: &Config, pages: &[super::FreePage], diags: &mut Diagnostics) {
+    for p in pages {
+        let first = p.path.split('/').next().unwrap_or_default();
+        if let Some(t) = config.taxonomies.iter().find(|t| t.name == first) {
+            let msg = format!(
+                "this page would build to /{}, which collides with /{first}/, the pages of the taxonomy `{first}`",
+                crate::routes::Page::Free(&p.path).path()
+            );
+            let hint = format!(
+                "the build makes the pages of {} there; give this page another path",
+                t.label
+            );
+            diags.push(Diagnostic::file(&p.body.path, msg).with_hint(hint));
+        }
+    }
+}
+
+/// Two values of one free taxonomy with one id (`Soviet Union`, `soviet union`) would
+/// share a page: an error at the later one, naming the first and its event.
+fn check_term_ids(config: &Config, events: &[Event], diags: &mut Diagnostics) {
+    for (i, t) in config.taxonomies.iter().enumerate() {
+        if t.registry {
+            continue;
+        }
+        let mut seen: HashMap<String, (&str, &Event)> = HashMap::new();
+        for e in events {
+            for v in &e.terms[i] {
+                let id = crate::taxonomy::term_id(v);
+                match seen.get(&id) {
+                    Some((first, _)) if first == v => {}
+                    Some((first, by)) => {
+                        let fm = &e.body.file[..e.body.offset.min(e.body.file.len())];
+                        let quoted = format!("\"{v}\"");
+                        let at = fm.find(&quoted).map_or(0..0, |s| s..s + quoted.len());
+                        let msg = format!(
+                            "`{v}` and `{first}` ({}) are one term of `{}`: both have the URL /{}/{id}/",
+                            by.body.path.display(),
+                            t.name,
+                            t.name
+                        );
+                        let d = Diagnostic::at(&e.body.path, &e.body.file, at, msg);
+                        diags.push(d.with_hint("write the term the same way on every event"));
+                    }
+                    None => {
+                        seen.insert(id, (v, e));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The terms of each taxonomy: a registry's entries, in file order; a free taxonomy's
+/// values that the (published) `events` carry, each once, by id.
+fn terms(config: &Config, registries: &[Vec<Entry>], events: &[Event]) -> Vec<Vec<Term>> {
+    let taxonomies = config.taxonomies.iter().enumerate();
+    taxonomies
+        .map(|(i, t)| {
+            if t.registry {
+                let entries = registries[i].iter();
+                return entries
+                    .map(|e| Term {
+                        id: e.id.clone(),
+                        name: e.name.clone(),
+                    })
+                    .collect();
+            }
+            let mut free: BTreeMap<String, &str> = BTreeMap::new();
+            for v in events.iter().flat_map(|e| &e.terms[i]) {
+                free.entry(crate::taxonomy::term_id(v)).or_insert(v);
+            }
+            let terms = free.into_iter();
+            terms
+                .map(|(id, name)| Term {
+                    id,
+                    name: name.to_string(),
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The events to publish, by date, then id: drafts only with `--drafts`, and none of a

@@ -11,10 +11,11 @@
 //!   `years = [first, last]` (numbers from 1, or year strings such as `"490 BCE"`),
 //!   optional `draft`.
 //! * `content/events/<id>.md` (any depth): `title`, `date`, optional `end_date`,
-//!   `approximate`, `display_date`, `summary`, `places`, `people`, `countries`, `tags`,
-//!   `chapter`, `sources` (ids, or `{ id, note }` tables), optional `disputed`, `draft`.
-//! * `content/sources.toml` (`[[source]]`), `content/people.toml` (`[[person]]`),
-//!   `content/places.toml` (`[[place]]`).
+//!   `approximate`, `display_date`, `summary`, `chapter`, `sources` (ids, or
+//!   `{ id, note }` tables), optional `disputed`, `draft`, and one list of strings per
+//!   taxonomy of the site ([`crate::taxonomy`]), under its name (`people`, `tags`, …).
+//! * `content/sources.toml` (`[[source]]`), and a registry per registry taxonomy,
+//!   `content/<name>.toml` (`[[person]]` in `people.toml`: its `entry` tables).
 //!
 //! Front matter is TOML between a first line `+++` and the next line `+++`. Dates use the
 //! syntax of [`crate::date`]. Every problem is collected as a [`Diagnostic`] with its file,
@@ -40,15 +41,17 @@
 //! file names are the same (in different folders) would build one page over the other,
 //! and are refused.
 //!
-//! Chapter slugs and event ids (file names), and person and place ids, are slugs
+//! Chapter slugs and event ids (file names), and registry ids, are slugs
 //! ([`crate::text::is_slug`]): lowercase ASCII letters, digits, hyphens and underscores.
 //! Source ids may also use capital letters.
 //!
-//! Event ids (file names), person and place ids and tag slugs are written as element ids
-//! (on the timeline, the people and places pages, the tags page): one that is a layout id
-//! or starts with a prefix of the layout's templated ids
-//! ([`crate::routes::layout_id_clash`]) is an error naming the file or the registry
-//! line, so no page can have an id twice. Control characters written as TOML escapes in
+//! A free term's id is its slug ([`crate::taxonomy::term_id`]); two values of one
+//! taxonomy with one slug would share a page, and are an error naming both.
+//!
+//! Event ids (file names) are written as element ids (on the timeline): one that is a
+//! layout id or starts with a prefix of the layout's templated ids
+//! ([`crate::routes::layout_id_clash`]) is an error naming the file, so no page can have
+//! an id twice. Control characters written as TOML escapes in
 //! `content/sources.toml` are refused at the escape.
 
 mod controls;
@@ -185,10 +188,9 @@ pub struct Event {
     /// `display_date` if given, else the date in words.
     pub display_date: String,
     pub summary: Source,
-    pub places: Vec<String>,
-    pub people: Vec<String>,
-    pub countries: Vec<String>,
-    pub tags: Vec<String>,
+    /// The values of each of the site's taxonomies (in `Config::taxonomies`' order), as
+    /// written: registry ids, or free values.
+    pub terms: Vec<Vec<String>>,
     pub chapter: String,
     pub sources: Vec<SourceRef>,
     pub disputed: Option<Source>,
@@ -214,13 +216,21 @@ pub struct Entry {
     pub id: String,
     pub name: String,
     pub aliases: Vec<String>,
-    /// `role` for people, `country` for places.
+    /// A line shown under the name (`detail`, or `role` or `country`).
     pub detail: Option<String>,
     pub summary: Source,
     pub sources: Vec<String>,
     /// Where each of `sources` is written in the registry file (byte ranges of it), for
     /// the check of citation lists (`markdown::cite_lists`).
     pub(crate) sources_at: Vec<std::ops::Range<usize>>,
+}
+
+/// A term of a taxonomy: its id (a registry id, or a free value's slug) and its name (the
+/// entry's, or the value as first written).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Term {
+    pub id: String,
+    pub name: String,
 }
 
 /// Everything in `content/`, checked.
@@ -234,8 +244,12 @@ pub struct Content {
     /// By date, then id.
     pub events: Vec<Event>,
     pub sources: Vec<Work>,
-    pub people: Vec<Entry>,
-    pub places: Vec<Entry>,
+    /// The entries of each taxonomy's registry, in file order (in `Config::taxonomies`'
+    /// order; empty for free taxonomies).
+    pub registries: Vec<Vec<Entry>>,
+    /// The terms of each taxonomy (in `Config::taxonomies`' order): a registry's every
+    /// entry in file order, a free taxonomy's values that published events carry, by id.
+    pub terms: Vec<Vec<Term>>,
     /// Files that failed to load (`chapters/x.md`, `events/y.md`): links to them are not
     /// reported as broken, so that one mistake gives one error, not one per link.
     pub unloaded: BTreeSet<String>,

@@ -1,21 +1,20 @@
-//! The registries: `content/sources.toml` (the works events cite, [`Work`]),
-//! `content/people.toml` and `content/places.toml` (their [`Entry`]s), and the countries
-//! of `site.toml` that places and events name. Each registry is optional; one that is
-//! there is read through the content [`Fence`] and checked entry by entry: ids (their
-//! form, uniqueness, and clashes with the layout's element ids, each reported at the id),
-//! dates, URLs, `cited_in`, countries, and the sources people and places cite. An entry
+//! The registries: `content/sources.toml` (the works events cite, [`Work`]), and each
+//! registry taxonomy's `content/<name>.toml` (its [`Entry`]s, `[[person]]` tables in
+//! `people.toml`). Each registry is optional; one that is there is read through the
+//! content [`Fence`] and checked entry by entry: ids (their form and uniqueness, each
+//! reported at the id), dates, URLs, `cited_in`, and the sources entries cite. An entry
 //! that does not parse is reported once and left out, the others still load, and its id
 //! stays nameable ([`Loaded::broken`]), so that it does not cascade.
 
 use super::controls::toml_control_characters;
 use super::doc::string_source;
-use super::schema::{PeopleFile, PlacesFile, RawPerson, RawPlace, RawWork, SourcesFile};
+use super::schema::{RawEntry, RawWork, SourcesFile};
 use super::{Entry, Work};
-use crate::config::Config;
 use crate::date::Date;
 use crate::diag::toml_error as tomlerr;
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use crate::files::Fence;
+use crate::taxonomy::Taxonomy;
 use crate::text::is_slug;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use std::collections::{BTreeSet, HashMap};
@@ -157,33 +156,6 @@ pub(super) fn load_sources(root: &Path, fence: &Fence, diags: &mut Diagnostics) 
     }
 }
 
-/// Reads and checks `content/people.toml`.
-pub(super) fn load_people(root: &Path, fence: &Fence, diags: &mut Diagnostics) -> Loaded<Entry> {
-    let read = Registry::read::<PeopleFile, PeopleFile<IgnoredAny>, _>;
-    match read(root, fence, &PEOPLE, |f| f.person, diags) {
-        Some((people, raw)) => people.entries(raw.map(RawEntry::from), diags),
-        None => Loaded::default(),
-    }
-}
-
-/// Reads and checks `content/places.toml`; a place's `country` must be one of site.toml's.
-pub(super) fn load_places(
-    root: &Path,
-    fence: &Fence,
-    config: &Config,
-    diags: &mut Diagnostics,
-) -> Loaded<Entry> {
-    let read = Registry::read::<PlacesFile, PlacesFile<IgnoredAny>, _>;
-    let Some((places, raw)) = read(root, fence, &PLACES, |f| f.place, diags) else {
-        return Loaded::default();
-    };
-    let at = |span, msg| Diagnostic::at(&places.rel, &places.text, span, msg);
-    for c in raw.entries.iter().filter_map(|p| p.country.as_ref()) {
-        check_country(config, c, at, diags);
-    }
-    places.entries(raw.map(RawEntry::from), diags)
-}
-
 /// Checks the works of `sources.toml` (at `rel`, whose text is `text`) and makes them.
 fn load_works(rel: &Path, text: &str, raw: Vec<RawWork>, diags: &mut Diagnostics) -> Vec<Work> {
     let mut out: Vec<Work> = Vec::new();
@@ -288,85 +260,100 @@ fn check_cited_in(
     }
 }
 
-/// One person or place as written, before it is checked: `detail` is a person's `role`
-/// or a place's `country`.
-struct RawEntry {
-    id: Spanned<String>,
-    name: String,
-    aliases: Vec<String>,
-    detail: Option<String>,
-    summary: Spanned<String>,
-    sources: Vec<Spanned<String>>,
-}
-
-impl From<RawPerson> for RawEntry {
-    fn from(p: RawPerson) -> Self {
-        RawEntry {
-            id: p.id,
-            name: p.name,
-            aliases: p.aliases,
-            detail: p.role,
-            summary: p.summary,
-            sources: p.sources,
-        }
-    }
-}
-
-impl From<RawPlace> for RawEntry {
-    fn from(p: RawPlace) -> Self {
-        RawEntry {
-            id: p.id,
-            name: p.name,
-            aliases: p.aliases,
-            detail: p.country.map(Spanned::into_inner),
-            summary: p.summary,
-            sources: p.sources,
-        }
-    }
-}
-
-/// A registry of entries: its file, and the words its messages use.
-pub(super) struct Kind {
-    pub(super) file: &'static str,
-    /// What one entry is: `person` or `place`.
-    pub(super) what: &'static str,
-    /// The page that lists the entries: `people` or `places`.
-    page: &'static str,
-}
-
-pub(super) const PEOPLE: Kind = Kind {
-    file: "people.toml",
-    what: "person",
-    page: "people",
-};
-
-pub(super) const PLACES: Kind = Kind {
-    file: "places.toml",
-    what: "place",
-    page: "places",
-};
-
-/// A registry of entries being read: its file and text, and its kind.
-struct Registry {
+/// A taxonomy's registry being read: its file and text, and its taxonomy.
+struct Registry<'t> {
     rel: PathBuf,
     text: Arc<str>,
-    kind: &'static Kind,
+    taxonomy: &'t Taxonomy,
 }
 
-impl Registry {
-    /// Reads `content/<file>` of `kind` and parses its entries ([`parse_entries`]): `None`
-    /// when there is no such file, or when it cannot be read or is not TOML (reported).
-    fn read<F: DeserializeOwned, S: DeserializeOwned, E>(
-        root: &Path,
-        fence: &Fence,
-        kind: &'static Kind,
-        entries: fn(F) -> Vec<E>,
-        diags: &mut Diagnostics,
-    ) -> Option<(Registry, Loaded<E>)> {
-        let (rel, text) = read_registry(root, fence, kind.file, &["summary"], diags)?;
-        let array = kind.what;
-        let raw = parse_entries::<F, S, E>(&rel, &text, array, entries, diags)?;
-        Some((Registry { rel, text, kind }, raw))
+/// Reads and checks the registry of the taxonomy `t`, `content/<name>.toml`: its entries,
+/// in file order. No file is an empty registry.
+pub(super) fn load_registry(
+    root: &Path,
+    fence: &Fence,
+    t: &Taxonomy,
+    diags: &mut Diagnostics,
+) -> Loaded<Entry> {
+    let Some((rel, text)) = read_registry(root, fence, &t.file(), &["summary"], diags) else {
+        return Loaded::default();
+    };
+    let registry = Registry {
+        rel,
+        text,
+        taxonomy: t,
+    };
+    let raw = registry.parse(diags);
+    registry.entries(raw, diags)
+}
+
+impl Registry<'_> {
+    fn at(&self, span: std::ops::Range<usize>, msg: String) -> Diagnostic {
+        Diagnostic::at(&self.rel, &self.text, span, msg)
+    }
+
+    /// The file's `[[entry]]` tables, each parsed on its own (placed in the file by its
+    /// offset), so that one bad entry is reported once, its id kept as broken, and the
+    /// others load. Any other top-level key is an unknown key.
+    fn parse(&self, diags: &mut Diagnostics) -> Loaded<RawEntry> {
+        let text = &*self.text;
+        let Ok(doc) = toml_edit::ImDocument::parse(text) else {
+            tomlerr::parse::<IgnoredAny>(&self.rel, text, text, 0, diags);
+            return Loaded::default();
+        };
+        let entry = self.taxonomy.entry.as_str();
+        let mut loaded = Loaded::default();
+        let top = doc.as_table();
+        for (key, item) in top.iter() {
+            let key_span = top.key(key).and_then(|k| k.span()).unwrap_or(0..0);
+            let tables = item.as_array_of_tables().filter(|_| key == entry);
+            let Some(tables) = tables else {
+                let d = self.at(key_span, format!("unknown key `{key}`"));
+                diags.push(d.with_hint(format!(
+                    "content/{} holds [[{entry}]] tables, one per entry",
+                    self.taxonomy.file()
+                )));
+                continue;
+            };
+            for t in tables.iter() {
+                if let Some(e) = self.parse_entry(t, diags) {
+                    loaded.entries.push(e);
+                } else if let Some(id) = t.get("id").and_then(|v| v.as_str()) {
+                    loaded.broken.push(id.to_string());
+                }
+            }
+        }
+        loaded
+    }
+
+    /// One `[[entry]]` table, parsed alone: its text with its header blanked out (which
+    /// keeps every position, and places a missing key at the header), its values' spans
+    /// then moved to their place in the file.
+    fn parse_entry(&self, t: &toml_edit::Table, diags: &mut Diagnostics) -> Option<RawEntry> {
+        let text = &*self.text;
+        let span = t.span()?;
+        let header = text[span.clone()].find('\n').unwrap_or(span.len());
+        let alone = tomlerr::blank(&text[span.clone()], 0..header);
+        let before = diags.len();
+        for (key, _) in t
+            .iter()
+            .filter(|(_, i)| i.is_table() || i.is_array_of_tables())
+        {
+            let key_span = t.key(key).and_then(|k| k.span()).unwrap_or(0..0);
+            diags.push(self.at(key_span, format!("unknown key `{key}`")));
+        }
+        let parsed = tomlerr::parse::<RawEntry>(&self.rel, text, &alone, span.start, diags);
+        let at = |v: Spanned<String>| {
+            let r = v.span();
+            Spanned::new(r.start + span.start..r.end + span.start, v.into_inner())
+        };
+        let e = parsed.filter(|_| diags.len() == before)?;
+        Some(RawEntry {
+            id: at(e.id),
+            summary: at(e.summary),
+            sources: e.sources.into_iter().map(at).collect(),
+            ..e
+        })
     }
 
     /// The entries, in file order, each id checked.
@@ -386,24 +373,17 @@ impl Registry {
         })
     }
 
-    /// An entry's id is a slug ([`is_slug`]), unique in its file, and written as the id of
-    /// its entry on its page, so it may not be one the layout uses
-    /// ([`crate::routes::layout_id_clash`]). Each problem is reported at the id; `seen`
-    /// holds the ids before it, with where each starts.
+    /// An entry's id is a slug ([`is_slug`]), as it is its page's URL, and unique in its
+    /// file. Each problem is reported at the id; `seen` holds the ids before it, with
+    /// where each starts.
     fn check_id(
         &self,
         id: &Spanned<String>,
         seen: &mut HashMap<String, usize>,
         diags: &mut Diagnostics,
     ) {
-        let (what, shown) = (self.kind.what, id.get_ref());
-        let at = |msg: String| Diagnostic::at(&self.rel, &self.text, id.span(), msg);
-        if let Some(why) = crate::routes::layout_id_clash(shown) {
-            diags.push(at(format!("{what} id `{shown}` {why}")).with_hint(format!(
-                "rename it: the id becomes the id of its entry on the {} page, and two elements there would share it",
-                self.kind.page
-            )));
-        }
+        let (what, shown) = (self.taxonomy.singular.to_lowercase(), id.get_ref());
+        let at = |msg: String| self.at(id.span(), msg);
         if !is_slug(shown) {
             diags.push(at(format!(
                 "{what} id `{shown}` must use only lowercase letters, digits, hyphens and underscores"
@@ -424,32 +404,13 @@ impl Registry {
     }
 }
 
-/// A country named at `c` (a TOML value, whose span `at` makes a diagnostic at) must be
-/// one of site.toml's `countries`.
-pub(super) fn check_country(
-    config: &Config,
-    c: &Spanned<String>,
-    at: impl Fn(std::ops::Range<usize>, String) -> Diagnostic,
-    diags: &mut Diagnostics,
-) {
-    if !config.countries.iter().any(|x| x == c.get_ref()) {
-        let d = at(c.span(), format!("unknown country `{}`", c.get_ref()));
-        diags.push(
-            match did_you_mean(c.get_ref(), config.countries.iter().map(|s| s.as_str())) {
-                Some(h) => d.with_hint(h),
-                None => d.with_hint("countries must be listed in site.toml `countries`"),
-            },
-        );
-    }
-}
-
-/// The sources that people and places cite must be works of `sources.toml`.
+/// The sources that registry entries cite must be works of `sources.toml`.
 pub(super) fn check_entry_sources(
-    lists: [&[Entry]; 2],
+    registries: &[Vec<Entry>],
     sources: &BTreeSet<&str>,
     diags: &mut Diagnostics,
 ) {
-    for e in lists.into_iter().flatten() {
+    for e in registries.iter().flatten() {
         for s in &e.sources {
             if !sources.contains(s.as_str()) {
                 diags.push(
@@ -479,21 +440,10 @@ mod tests {
         d
     }
 
-    /// A site with no countries.
-    fn no_countries() -> Config {
-        Config {
-            title: String::new(),
-            description: String::new(),
-            base_url: String::new(),
-            base_path: "/".into(),
-            language: String::new(),
-            author: String::new(),
-            domain: None,
-            footer: None,
-            sources_intro: None,
-            countries: Vec::new(),
-            eras: Vec::new(),
-        }
+    /// The default taxonomy called `name`.
+    fn taxonomy(name: &str) -> Taxonomy {
+        let all = crate::taxonomy::defaults();
+        all.into_iter().find(|t| t.name == name).unwrap()
     }
 
     /// Every registry's plain strings are checked as it is read, the same way, even when
@@ -513,14 +463,10 @@ mod tests {
         std::fs::write(content.join("sources.toml"), source).unwrap();
         let fence = Fence::new(d.path(), "content");
         let mut diags = Diagnostics::default();
-        assert!(load_people(d.path(), &fence, &mut diags).entries.is_empty());
-        let config = no_countries();
-        assert_eq!(
-            load_places(d.path(), &fence, &config, &mut diags)
-                .entries
-                .len(),
-            1
-        );
+        let people = load_registry(d.path(), &fence, &taxonomy("people"), &mut diags);
+        assert!(people.entries.is_empty());
+        let places = load_registry(d.path(), &fence, &taxonomy("places"), &mut diags);
+        assert_eq!(places.entries.len(), 1);
         assert_eq!(load_sources(d.path(), &fence, &mut diags).entries.len(), 1);
         let got = where_and_what(&diags);
         let control = |n| format!("control character U+000{n} is not allowed");
@@ -555,8 +501,7 @@ mod tests {
             (s.entries.len(), s.broken.as_slice()),
             (1, ["B".to_string()].as_slice())
         );
-        let config = no_countries();
-        let p = load_places(d.path(), &fence, &config, &mut diags);
+        let p = load_registry(d.path(), &fence, &taxonomy("places"), &mut diags);
         assert_eq!(
             p.entries.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
             ["b"]

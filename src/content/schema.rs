@@ -1,5 +1,5 @@
 //! The serde schemas of `content/`: each Markdown file's front matter (home, free page,
-//! chapter, event) and the three registries (`sources.toml`, `people.toml`, `places.toml`), as
+//! chapter, event), `sources.toml` and the entries of a taxonomy's registry (`people.toml`), as
 //! they are written. Unknown keys are refused; values whose place matters to a later
 //! check are kept [`Spanned`]. A registry file is generic in its entries, so that it can
 //! also be read with each entry skipped (`serde::de::IgnoredAny`), for its other keys. The loaders turn them into the model of [`super`].
@@ -53,14 +53,6 @@ pub(super) struct EventMeta {
     pub(super) approximate: bool,
     pub(super) display_date: Option<String>,
     pub(super) summary: Spanned<String>,
-    #[serde(default)]
-    pub(super) places: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub(super) people: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub(super) countries: Vec<Spanned<String>>,
-    #[serde(default)]
-    pub(super) tags: Vec<Spanned<String>>,
     pub(super) chapter: Spanned<String>,
     pub(super) sources: Spanned<Vec<Spanned<RawSourceRef>>>,
     pub(super) disputed: Option<Spanned<String>>,
@@ -89,42 +81,33 @@ pub(super) struct RawWork {
     pub(super) cited_in: Option<Spanned<String>>,
 }
 
+/// One entry of a taxonomy's registry (`[[person]]` of `content/people.toml`): `detail`
+/// is a line shown under its name, also written `role` (people) or `country` (places).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct PeopleFile<E = RawPerson> {
-    #[serde(default = "Vec::new")]
-    pub(super) person: Vec<E>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawPerson {
+pub(super) struct RawEntry {
     pub(super) id: Spanned<String>,
     pub(super) name: String,
     #[serde(default)]
     pub(super) aliases: Vec<String>,
-    pub(super) role: Option<String>,
+    #[serde(alias = "role", alias = "country")]
+    pub(super) detail: Option<String>,
     pub(super) summary: Spanned<String>,
     #[serde(default)]
     pub(super) sources: Vec<Spanned<String>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct PlacesFile<E = RawPlace> {
-    #[serde(default = "Vec::new")]
-    pub(super) place: Vec<E>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawPlace {
-    pub(super) id: Spanned<String>,
-    pub(super) name: String,
-    #[serde(default)]
-    pub(super) aliases: Vec<String>,
-    pub(super) country: Option<Spanned<String>>,
-    pub(super) summary: Spanned<String>,
-    #[serde(default)]
-    pub(super) sources: Vec<Spanned<String>>,
+#[cfg(test)]
+mod tests {
+    /// [`crate::taxonomy::EVENT_KEYS`] lists the keys of [`super::EventMeta`] (and the
+    /// timeline's `era` and `q`), so that no taxonomy can take one.
+    #[test]
+    fn event_keys_are_the_schema_s() {
+        let e = toml::from_str::<super::EventMeta>("zzz = 1").err().unwrap();
+        let msg = e.message();
+        let listed: Vec<&str> = msg.split('`').skip(3).step_by(2).collect();
+        let mut keys = crate::taxonomy::EVENT_KEYS.to_vec();
+        keys.retain(|k| !["era", "q"].contains(k));
+        assert_eq!(listed, keys, "{msg}");
+    }
 }

@@ -1,5 +1,5 @@
 //! Citation lists in step with their texts. An event's `sources` list is what its page
-//! shows as the sources it rests on, and a person's or a place's `sources` the same for its
+//! shows as the sources it rests on, and a registry entry's (a person's, a place's) `sources` the same
 //! entry; the citations in the text (`[@A]`, `[@A; @D]`, and a figure's `sources`) are
 //! where it rests on them. The two must agree:
 //!
@@ -27,8 +27,8 @@ use std::ops::Range;
 
 /// One item whose `sources` list is checked against its texts.
 struct Listed<'a> {
-    /// `event`, `person` or `place`.
-    owner: &'static str,
+    /// `event`, or the kind of a registry's entry (`person`, `place`).
+    owner: &'a str,
     /// The file the list is written in, and where each entry of it is.
     file: &'a Source,
     list: Vec<(&'a str, Range<usize>)>,
@@ -38,11 +38,13 @@ struct Listed<'a> {
     texts_are: &'static str,
 }
 
-/// Checks every event, person and place of `r`; each problem goes to `diags` with
-/// `severity`, sorted.
-pub(crate) fn check(
+/// Checks every event of `r` and every entry of its registries (whose kinds, `person`,
+/// `place`, are `kinds`, in the same order); each problem goes to `diags` with `severity`,
+/// sorted.
+pub(crate) fn check<'a>(
     r: &RenderedContent,
     works: &[Work],
+    kinds: impl Iterator<Item = &'a str>,
     severity: Severity,
     diags: &mut Diagnostics,
 ) {
@@ -62,7 +64,7 @@ pub(crate) fn check(
         }
         .check(works, &mut found);
     }
-    for (owner, entries) in [("person", &r.people), ("place", &r.places)] {
+    for (owner, entries) in kinds.zip(&r.registries) {
         for p in entries {
             let ids = p.entry.sources.iter().map(String::as_str);
             Listed {

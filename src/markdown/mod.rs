@@ -15,7 +15,7 @@
 //!   shown on many pages at once and nothing can link to them; footnotes and figures there
 //!   are errors ("footnotes belong in the body"), since their ids would be written once
 //!   per summary shown, and could take an event's deep link (`timeline/#1958-b`). Content
-//!   ids written as element ids as they are (events, people, places, tag slugs) are
+//!   ids written as element ids as they are (event ids, on the timeline) are
 //!   checked where they are loaded with [`crate::routes::layout_id_clash`]: never a layout
 //!   id, never starting with a prefix of the templated ids
 //!   ([`crate::routes::LAYOUT_PREFIXES`]). What sits inside a heading (citations, links)

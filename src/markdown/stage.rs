@@ -76,8 +76,7 @@ pub fn render_markdown<'a>(
                 },
             })
             .collect(),
-        people: entries(&content.people),
-        places: entries(&content.places),
+        registries: content.registries.iter().map(|r| entries(r)).collect(),
     };
     diags.extend(sink.into_diagnostics().0);
     check_anchors(content, &rendered, diags);
@@ -135,8 +134,9 @@ pub struct RenderedContent<'a> {
     pub chapters: Vec<RenderedChapter<'a>>,
     /// In the content's order (by date, then id).
     pub events: Vec<RenderedEvent<'a>>,
-    pub people: Vec<RenderedEntry<'a>>,
-    pub places: Vec<RenderedEntry<'a>>,
+    /// Each taxonomy's registry entries (in the site's taxonomies' order; empty for a free
+    /// taxonomy).
+    pub registries: Vec<Vec<RenderedEntry<'a>>>,
 }
 
 /// A free page with its rendered body.
@@ -161,7 +161,7 @@ pub struct RenderedEvent<'a> {
     pub body: Rendered,
 }
 
-/// A person or a place with its rendered summary.
+/// A registry entry (a person, a place) with its rendered summary.
 pub struct RenderedEntry<'a> {
     pub entry: &'a Entry,
     pub summary: Rendered,
@@ -179,7 +179,7 @@ impl RenderedContent<'_> {
             .chain(events.iter().map(|e| &e.summary))
             .chain(events.iter().filter_map(|e| e.disputed.as_ref()))
             .chain(events.iter().map(|e| &e.body))
-            .chain(self.people.iter().chain(&self.places).map(|p| &p.summary))
+            .chain(self.registries.iter().flatten().map(|p| &p.summary))
     }
 }
 

@@ -19,9 +19,9 @@
 use super::views::Views;
 use crate::config::Config;
 use crate::content::Content;
-use crate::markdown::stage::{RenderedContent, RenderedEntry};
+use crate::markdown::stage::RenderedContent;
 use crate::output::Output;
-use crate::routes::{DataFile, Fragment, Page};
+use crate::routes::{DataFile, Page};
 use crate::text::escape_html;
 use crate::text::fold;
 use serde_json::json;
@@ -56,7 +56,7 @@ fn make(file: DataFile, v: Views) -> Option<Vec<u8>> {
         DataFile::Robots => robots(config).into_bytes(),
         DataFile::Feed => feed(config, rendered).into_bytes(),
         DataFile::NoJekyll => Vec::new(),
-        DataFile::SearchIndex => search_index(config, rendered).into_bytes(),
+        DataFile::SearchIndex => search_index(v).into_bytes(),
         DataFile::Cname => format!("{}\n", config.domain.as_ref()?).into_bytes(),
     })
 }
@@ -98,6 +98,12 @@ fn sitemap(config: &Config, content: &Content) -> String {
         content.pages.iter().map(|p| p.path.as_str()),
         content.chapters.iter().map(|c| c.slug.as_str()),
         content.events.iter().map(|e| e.id.as_str()),
+        (config.taxonomies.iter().zip(&content.terms)).map(|(t, terms)| {
+            (
+                t.name.as_str(),
+                terms.iter().map(|x| x.id.as_str()).collect(),
+            )
+        }),
     );
     for p in pages {
         s.push_str(&format!(
@@ -175,7 +181,10 @@ fn feed(config: &Config, r: &RenderedContent) -> String {
     s
 }
 
-fn search_index(config: &Config, r: &RenderedContent) -> String {
+/// `search.json`: the chapters by section, the events (each with its terms of the filter
+/// taxonomies, `m`: the search page's facets) and the registries' entries.
+fn search_index(v: Views) -> String {
+    let (config, r) = (v.config, v.rendered);
     let base = &config.base_path;
     let mut docs = Vec::new();
     let doc = |kind: &str, title: &str, url: String, text: &str| {
@@ -207,30 +216,36 @@ fn search_index(config: &Config, r: &RenderedContent) -> String {
     for (p, body) in r.pages.iter().map(|p| (p.page, &p.body)) {
         sections("Page", &p.title, Page::Free(&p.path), body);
     }
+    let filters: Vec<(usize, &str)> = (config.taxonomies.iter().enumerate())
+        .filter(|(_, t)| t.filter)
+        .map(|(i, t)| (i, t.name.as_str()))
+        .collect();
     for (e, sum) in r.events.iter().map(|e| (e.event, &e.summary)) {
-        docs.push(doc(
+        let mut d = doc(
             "Event",
             &e.title,
             Page::Event(&e.id).url(base),
             &format!("{} — {}", e.display_date, sum.text),
-        ));
+        );
+        let terms: serde_json::Map<String, serde_json::Value> = (filters.iter())
+            .filter(|(i, _)| !e.terms[*i].is_empty())
+            .map(|&(i, name)| {
+                let ids = e.terms[i].iter().map(|x| v.term_id(i, x));
+                (name.to_string(), json!(ids.collect::<Vec<_>>()))
+            })
+            .collect();
+        if !terms.is_empty() {
+            d["m"] = json!(terms);
+        }
+        docs.push(d);
     }
-    type Registry<'r> = (
-        &'r str,
-        &'r [RenderedEntry<'r>],
-        fn(&'r str) -> Fragment<'r>,
-    );
-    let registries: [Registry; 2] = [
-        ("Person", &r.people, Fragment::Person),
-        ("Place", &r.places, Fragment::Place),
-    ];
-    for (kind, list, fragment) in registries {
+    for (t, list) in config.taxonomies.iter().zip(&r.registries) {
         for (p, s) in list.iter().map(|p| (p.entry, &p.summary)) {
             let aliases = p.aliases.join(", ");
             docs.push(doc(
-                kind,
+                &t.singular,
                 &p.name,
-                fragment(&p.id).url(base),
+                Page::Term(&t.name, &p.id).url(base),
                 &format!("{aliases} {}", s.text),
             ));
         }

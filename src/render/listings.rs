@@ -170,61 +170,59 @@ fn prefix_ids(html: &str, prefix: &str, used: &mut HashSet<String>) -> String {
 }
 
 /// The timeline's filter menus, rendered into the page so that it is laid out before the
-/// script runs (nothing moves when it does): `[{name, label, options: [{value, label}]}]`,
-/// options sorted by label.
+/// script runs (nothing moves when it does): one per taxonomy with `filter = true`, then
+/// the chapters and the eras, each `{name, id, label, options: [{value, label}]}`, a
+/// taxonomy's options (its terms) sorted by label.
 fn timeline_filters(config: &Config, content: &Content) -> serde_json::Value {
-    let menu = |name: &str, label: &str, mut options: Vec<(String, String)>| {
-        options.sort_by(|a, b| a.1.cmp(&b.1));
-        options.dedup();
-        serde_json::json!({
-            "name": name, "label": label,
-            "options": options.into_iter().map(|(value, label)| serde_json::json!({"value": value, "label": label})).collect::<Vec<_>>(),
+    let mut menus = taxonomy_menus(config, content);
+    let chapters = content.chapters.iter();
+    menus.push(menu(
+        "chapter",
+        "Chapter",
+        chapters
+            .map(|c| (c.slug.as_str(), c.title.as_str()))
+            .collect(),
+    ));
+    let eras = config.eras.iter();
+    menus.push(menu(
+        "era",
+        "Era",
+        eras.map(|r| (r.id.as_str(), r.name.as_str())).collect(),
+    ));
+    serde_json::Value::Array(menus)
+}
+
+/// A filter menu per taxonomy with `filter = true` (the timeline's, the search page's
+/// facets): `{name, id, label, options: [{value, label}]}`, its options (the terms) sorted
+/// by label.
+pub(crate) fn taxonomy_menus(config: &Config, content: &Content) -> Vec<serde_json::Value> {
+    (config.taxonomies.iter().zip(&content.terms))
+        .filter(|(t, _)| t.filter)
+        .map(|(t, terms)| {
+            let mut options: Vec<(&str, &str)> = terms
+                .iter()
+                .map(|x| (x.id.as_str(), x.name.as_str()))
+                .collect();
+            options.sort_by(|a, b| a.1.cmp(b.1));
+            menu(&t.name, &t.singular, options)
         })
-    };
-    let same = |v: &String| (v.clone(), v.clone());
-    let entries = |list: &[crate::content::Entry]| {
-        list.iter()
-            .map(|p| (p.id.clone(), p.name.clone()))
-            .collect::<Vec<_>>()
-    };
-    let tags = content
-        .events
-        .iter()
-        .flat_map(|e| e.tags.iter().map(same))
-        .collect();
-    serde_json::json!([
-        menu(
-            "country",
-            "Country",
-            config.countries.iter().map(same).collect()
-        ),
-        menu("person", "Person", entries(&content.people)),
-        menu("tag", "Tag", tags),
-        menu(
-            "chapter",
-            "Chapter",
-            content
-                .chapters
-                .iter()
-                .map(|c| (c.slug.clone(), c.title.clone()))
-                .collect()
-        ),
-        menu(
-            "era",
-            "Era",
-            config
-                .eras
-                .iter()
-                .map(|r| (r.id.clone(), r.name.clone()))
-                .collect()
-        ),
-    ])
+        .collect()
+}
+
+/// One filter menu: `{name, id, label, options: [{value, label}]}`.
+fn menu(name: &str, label: &str, options: Vec<(&str, &str)>) -> serde_json::Value {
+    serde_json::json!({
+        "name": name, "id": routes::filter_id(name), "label": label,
+        "options": options.into_iter().map(|(value, label)| serde_json::json!({"value": value, "label": label})).collect::<Vec<_>>(),
+    })
 }
 
 /// The compact data the timeline's script reads (embedded as JSON in the page), written
-/// straight from borrowed content.
+/// straight from borrowed content: the eras, the names of the filter taxonomies
+/// (`filters`; the chapter and era filters are the script's own), and each event with its
+/// terms of those taxonomies by name (`m`, the ids the menus' options hold).
 fn timeline_data(views: &Views) -> String {
-    let (config, content) = (views.config, views.content);
+    let config = views.config;
     use std::collections::BTreeMap;
     #[derive(Serialize)]
     struct Ev<'a> {
@@ -236,32 +234,27 @@ fn timeline_data(views: &Views) -> String {
         a: bool,
         x: bool,
         s: &'a str,
-        c: &'a [String],
-        p: &'a [String],
-        pl: &'a [String],
-        g: &'a [String],
+        m: BTreeMap<&'a str, Vec<String>>,
         ch: &'a str,
         er: &'a str,
     }
     #[derive(Serialize)]
     struct Data<'a> {
         eras: &'a [crate::config::Era],
+        filters: Vec<&'a str>,
         events: Vec<Ev<'a>>,
-        people: BTreeMap<&'a str, &'a str>,
-        places: BTreeMap<&'a str, &'a str>,
-        chapters: BTreeMap<&'a str, &'a str>,
-        countries: &'a [String],
     }
-    fn names(list: &[crate::content::Entry]) -> BTreeMap<&str, &str> {
-        list.iter()
-            .map(|p| (p.id.as_str(), p.name.as_str()))
-            .collect()
-    }
+    let filters: Vec<(usize, &str)> = (config.taxonomies.iter().enumerate())
+        .filter(|(_, t)| t.filter)
+        .map(|(i, t)| (i, t.name.as_str()))
+        .collect();
     let data = Data {
         eras: &config.eras,
+        filters: filters.iter().map(|f| f.1).collect(),
         events: (views.rendered.events.iter())
             .map(|r| {
                 let (e, l) = (r.event, views.listed(r));
+                let terms = filters.iter().filter(|(i, _)| !e.terms[*i].is_empty());
                 Ev {
                     id: l.id,
                     t: l.title,
@@ -271,23 +264,19 @@ fn timeline_data(views: &Views) -> String {
                     a: l.approximate,
                     x: l.disputed,
                     s: l.summary_text,
-                    c: &e.countries,
-                    p: &e.people,
-                    pl: &e.places,
-                    g: &e.tags,
+                    m: terms
+                        .map(|&(i, name)| {
+                            (
+                                name,
+                                e.terms[i].iter().map(|v| views.term_id(i, v)).collect(),
+                            )
+                        })
+                        .collect(),
                     ch: &e.chapter,
                     er: l.era,
                 }
             })
             .collect(),
-        people: names(&content.people),
-        places: names(&content.places),
-        chapters: content
-            .chapters
-            .iter()
-            .map(|c| (c.slug.as_str(), c.title.as_str()))
-            .collect(),
-        countries: &config.countries,
     };
     json_for_script(&data)
 }

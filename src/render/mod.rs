@@ -81,21 +81,19 @@ enum Run {
 type Producer = for<'a, 'p> fn(&'p Pages<'a>, Page<'a>) -> Context;
 
 /// The producer of each site-wide page ([`Page::SITE_WIDE`]) and how it runs; none for
-/// the chapters' and the events' pages, made one per item by [`render_pages`].
+/// the chapters', the events' and the taxonomies' pages, made one per item by
+/// [`render_pages`].
 fn producer(page: Page) -> Option<(Producer, Run)> {
     use Run::{Alone, Beside};
     let made: (Producer, Run) = match page {
         Page::Home => (pages::home, Beside),
         Page::Timeline => (listings::timeline, Alone),
         Page::Sources => (pages::sources, Beside),
-        Page::People => (pages::people, Beside),
-        Page::Places => (pages::places, Beside),
-        Page::Tags => (pages::tags, Beside),
         Page::Search => (pages::search, Beside),
         Page::Print => (listings::print, Alone),
         Page::NotFound => (pages::not_found, Beside),
         Page::Free(_) => (pages::free, Beside),
-        Page::Chapter(_) | Page::Event(_) => return None,
+        Page::Chapter(_) | Page::Event(_) | Page::Taxonomy(_) | Page::Term(..) => return None,
     };
     Some(made)
 }
@@ -194,6 +192,9 @@ fn render_pages(p: &Pages, tera: &Templates, out: &Output, sink: &Sink) -> anyho
                 write(page, &ctx)
             });
             made.extend(beside.chain(chapters).collect::<anyhow::Result<Made>>()?);
+            for i in 0..p.views.config.taxonomies.len() {
+                made.extend(taxonomy_pages(p, i, &write)?);
+            }
             Ok(made)
         },
         || {
@@ -210,6 +211,24 @@ fn render_pages(p: &Pages, tera: &Templates, out: &Output, sink: &Sink) -> anyho
     );
     let mut made = made?;
     made.extend(events?);
+    Ok(made)
+}
+
+/// The pages of the `i`th taxonomy, each written by `write`: its index page, then its
+/// terms' pages in parallel.
+fn taxonomy_pages<W>(p: &Pages, i: usize, write: &W) -> anyhow::Result<Made>
+where
+    W: Fn(Page, &Context) -> anyhow::Result<(String, Option<&'static str>)> + Sync,
+{
+    let by_term = p.views.cards_by_term(i, p.cards);
+    let (page, ctx) = pages::taxonomy(p, i, &by_term);
+    let mut made: Made = std::iter::once(write(page, &ctx)).collect::<anyhow::Result<_>>()?;
+    let terms = (0..p.views.content.terms[i].len()).into_par_iter();
+    let written = terms.map(|j| {
+        let (page, ctx) = pages::term(p, i, j, &by_term);
+        write(page, &ctx)
+    });
+    made.extend(written.collect::<anyhow::Result<Made>>()?);
     Ok(made)
 }
 

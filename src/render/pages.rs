@@ -8,9 +8,8 @@
 use super::timeline::Group;
 use super::views::{Around, Card, Views};
 use crate::config::Config;
-use crate::content::Event;
-use crate::markdown::stage::{RenderedChapter, RenderedEntry};
-use crate::routes::{Fragment, Page};
+use crate::markdown::stage::RenderedChapter;
+use crate::routes::Page;
 use serde::Serialize;
 use std::collections::HashMap;
 use tera::Context;
@@ -128,63 +127,51 @@ pub(crate) fn sources<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     c
 }
 
-/// The people page (`entries.html`).
-pub(crate) fn people<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
-    let heading = ("People", "Who is who in the documentary.");
-    entries(
-        p,
-        page,
-        heading,
-        &p.views.rendered.people,
-        Fragment::Person,
-        |e| &e.people,
-    )
-}
-
-/// The places page (`entries.html`).
-pub(crate) fn places<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
-    let heading = (
-        "Places",
-        "The places where the documentary's events happened.",
-    );
-    entries(
-        p,
-        page,
-        heading,
-        &p.views.rendered.places,
-        Fragment::Place,
-        |e| &e.places,
-    )
-}
-
-/// A registry's page: `list`, each entry at its `fragment`, with the events that name it
-/// (`of`); `heading` is the page's title and description.
-fn entries<'a>(
+/// A taxonomy's index page (`taxonomy.html`): its terms, each with its events' count;
+/// `by_term` holds the cards of each term's events ([`Views::cards_by_term`]).
+pub(crate) fn taxonomy<'a>(
     p: &Pages<'a>,
-    page: Page<'a>,
-    (heading, description): (&str, &str),
-    list: &'a [RenderedEntry<'a>],
-    fragment: fn(&'a str) -> Fragment<'a>,
-    of: fn(&Event) -> &[String],
-) -> Context {
-    let mut c = p.context(page, heading, description);
-    c.insert("entries", &p.views.entries(list, fragment, of));
-    c.insert("kind", page.section());
-    c.insert("heading", heading);
-    c
+    i: usize,
+    by_term: &HashMap<String, Vec<&'a Card<'a>>>,
+) -> (Page<'a>, Context) {
+    let t = &p.views.config.taxonomies[i];
+    let route = Page::Taxonomy(&t.name);
+    let description = format!("The documentary's events by {}.", t.singular.to_lowercase());
+    let mut c = p.context(route, &t.label, &description);
+    c.insert("taxonomy", &p.views.taxonomy_link(i));
+    c.insert("terms", &p.views.term_views(i, by_term));
+    (route, c)
 }
 
-/// The tags page: every tag with its events.
-pub(crate) fn tags<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
-    let mut c = p.context(page, "Tags", "The documentary's events by theme.");
-    c.insert("tags", &p.views.tags());
-    c
+/// The page of the `j`th term of the `i`th taxonomy (`term.html`): its registry entry, if
+/// any, and the cards of its events.
+pub(crate) fn term<'a>(
+    p: &Pages<'a>,
+    i: usize,
+    j: usize,
+    by_term: &HashMap<String, Vec<&'a Card<'a>>>,
+) -> (Page<'a>, Context) {
+    let t = &p.views.config.taxonomies[i];
+    let term = &p.views.content.terms[i][j];
+    let route = Page::Term(&t.name, &term.id);
+    let cards = by_term.get(&term.id).map_or(&[][..], Vec::as_slice);
+    let page = p.views.term_page(i, j, cards);
+    let description = format!(
+        "{}: {}, and the events of the documentary that concern it.",
+        t.singular, term.name
+    );
+    let mut c = p.context(route, &term.name, &description);
+    c.insert("page", &page);
+    (route, c)
 }
 
 /// The search page (its script reads `search.json`).
 pub(crate) fn search<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     let description = "Search the chapters, events, people and places of the documentary.";
-    p.context(page, "Search", description)
+    let mut c = p.context(page, "Search", description);
+    let facets = super::listings::taxonomy_menus(p.views.config, p.views.content);
+    c.insert("facets", &facets);
+    c
 }
 
 /// The page a server shows for a missing path (`404.html`).

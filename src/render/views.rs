@@ -5,16 +5,14 @@
 //! [`crate::routes`] from checked ids, so templates never build URLs.
 
 use crate::config::Config;
-use crate::content::{Content, Entry, Event};
-use crate::markdown::stage::{
-    RenderedChapter, RenderedContent, RenderedEntry, RenderedEvent, RenderedPage,
-};
+use crate::content::{Content, Event};
+use crate::markdown::stage::{RenderedChapter, RenderedContent, RenderedEvent, RenderedPage};
 use crate::markdown::{Heading, Rendered};
 use crate::routes::{Fragment, Page};
-use crate::text::{fold, slugify};
+use crate::text::fold;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Link {
@@ -38,6 +36,59 @@ pub(crate) struct SiteView {
     /// The free pages with a `menu` number, in its order (then by path): the main
     /// navigation lists them after its own entries.
     pub menu: Vec<Link>,
+    /// The site's taxonomies, each with its index page's URL.
+    pub taxonomies: Vec<TaxonomyLink>,
+}
+
+/// A taxonomy as every page knows it: for menus, filters and headings.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TaxonomyLink {
+    pub name: String,
+    pub label: String,
+    pub singular: String,
+    pub filter: bool,
+    pub registry: bool,
+    pub url: String,
+}
+
+/// An event's terms of one taxonomy, as its card and its page show them.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TermGroup {
+    pub name: String,
+    pub label: String,
+    pub singular: String,
+    /// Whether the card shows them (the event's page always does).
+    pub card: bool,
+    pub terms: Vec<Named>,
+}
+
+/// A term on its taxonomy's index page.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TermView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: String,
+    /// How many events carry it.
+    pub count: usize,
+    /// A registry term's detail line and summary.
+    pub detail: Option<&'a str>,
+    pub summary_html: Option<&'a str>,
+}
+
+/// A term's page: the term (with its registry entry, if any) and its events' cards.
+#[derive(Debug, Serialize)]
+pub(crate) struct TermPage<'a> {
+    pub taxonomy: TaxonomyLink,
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: String,
+    pub aliases: &'a [String],
+    /// The name without diacritics, when it differs (so it can be found without them).
+    pub plain: Option<String>,
+    pub detail: Option<&'a str>,
+    pub summary_html: Option<&'a str>,
+    pub sources: Vec<Cite>,
+    pub events: Vec<ListedEvent<'a>>,
 }
 
 /// A free page, as `page.html` receives it.
@@ -83,10 +134,8 @@ pub(crate) struct EventView {
     pub disputed: bool,
     pub summary_html: String,
     pub summary_text: String,
-    pub places: Vec<Named>,
-    pub people: Vec<Named>,
-    pub countries: Vec<String>,
-    pub tags: Vec<Named>,
+    /// The event's terms, one group per taxonomy that it has terms of, in the site's order.
+    pub terms: Vec<TermGroup>,
     pub chapter: Link,
     pub chapter_slug: String,
     pub sources: Vec<Cite>,
@@ -151,19 +200,6 @@ pub(crate) struct ChapterPage {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct EntryView {
-    pub id: String,
-    pub name: String,
-    pub aliases: Vec<String>,
-    /// The name without diacritics, when it differs (so it can be found without them).
-    pub plain: Option<String>,
-    pub detail: Option<String>,
-    pub summary_html: String,
-    pub events: Vec<Link>,
-    pub url: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub(crate) struct SourceView {
     pub id: String,
     pub title: String,
@@ -177,13 +213,6 @@ pub(crate) struct SourceView {
     pub cites: Vec<String>,
     pub events: Vec<Link>,
     pub chapters: Vec<Link>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct TagView {
-    pub id: String,
-    pub name: String,
-    pub events: Vec<Link>,
 }
 
 fn has_code(html: &str) -> bool {
@@ -261,6 +290,30 @@ impl<'a> Views<'a> {
             eras: self.config.eras.clone(),
             event_count: self.content.events.len(),
             menu: self.menu(),
+            taxonomies: (0..self.config.taxonomies.len())
+                .map(|i| self.taxonomy_link(i))
+                .collect(),
+        }
+    }
+
+    /// The `i`th taxonomy of the site, with its index page's URL.
+    pub(crate) fn taxonomy_link(&self, i: usize) -> TaxonomyLink {
+        let t = &self.config.taxonomies[i];
+        TaxonomyLink {
+            name: t.name.clone(),
+            label: t.label.clone(),
+            singular: t.singular.clone(),
+            filter: t.filter,
+            registry: t.registry,
+            url: Page::Taxonomy(&t.name).url(self.base()),
+        }
+    }
+
+    /// A term's id: a registry value is one; a free value's is its slug.
+    pub(crate) fn term_id(&self, i: usize, value: &str) -> String {
+        match self.config.taxonomies[i].registry {
+            true => value.to_string(),
+            false => crate::taxonomy::term_id(value),
         }
     }
 
@@ -305,20 +358,30 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn named<'i>(
-        &self,
-        ids: &'i [String],
-        list: &[Entry],
-        fragment: fn(&'i str) -> Fragment<'i>,
-    ) -> Vec<Named> {
-        ids.iter()
-            .map(|id| Named {
-                id: id.clone(),
-                name: list
-                    .iter()
-                    .find(|p| &p.id == id)
-                    .map_or_else(|| id.clone(), |p| p.name.clone()),
-                url: fragment(id).url(self.base()),
+    /// An event's terms, one group per taxonomy it has terms of, each term linked to its
+    /// page and named by its registry entry (or as written).
+    fn term_groups(&self, e: &Event) -> Vec<TermGroup> {
+        let taxonomies = self.config.taxonomies.iter().enumerate();
+        let with_terms = taxonomies.filter(|(i, _)| !e.terms[*i].is_empty());
+        with_terms
+            .map(|(i, t)| {
+                let registry = &self.content.registries[i];
+                let named = e.terms[i].iter().map(|v| {
+                    let id = self.term_id(i, v);
+                    let entry = registry.iter().find(|p| &p.id == v);
+                    Named {
+                        url: Page::Term(&t.name, &id).url(self.base()),
+                        name: entry.map_or_else(|| v.clone(), |p| p.name.clone()),
+                        id,
+                    }
+                });
+                TermGroup {
+                    name: t.name.clone(),
+                    label: t.label.clone(),
+                    singular: t.singular.clone(),
+                    card: t.card,
+                    terms: named.collect(),
+                }
             })
             .collect()
     }
@@ -341,43 +404,28 @@ impl<'a> Views<'a> {
             disputed: e.disputed.is_some(),
             summary_html: r.summary.html.clone(),
             summary_text: r.summary.text.clone(),
-            places: self.named(&e.places, &self.content.places, Fragment::Place),
-            people: self.named(&e.people, &self.content.people, Fragment::Person),
-            countries: e.countries.clone(),
-            tags: e
-                .tags
-                .iter()
-                .map(|t| {
-                    let id = slugify(t);
-                    Named {
-                        url: Fragment::Tag(&id).url(self.base()),
-                        id,
-                        name: t.clone(),
-                    }
-                })
-                .collect(),
+            terms: self.term_groups(e),
             chapter: self.chapter_link(
                 &e.chapter,
                 chapter.map_or(e.chapter.as_str(), |c| c.title.as_str()),
             ),
             chapter_slug: e.chapter.clone(),
-            sources: e
-                .sources
-                .iter()
-                .map(|s| Cite {
-                    id: s.id.clone(),
-                    title: self
-                        .content
-                        .sources
-                        .iter()
-                        .find(|w| w.id == s.id)
-                        .map_or_else(String::new, |w| w.title.clone()),
-                    url: Fragment::Source(&s.id).url(self.base()),
-                    note: s.note.clone(),
-                })
+            sources: (e.sources.iter())
+                .map(|s| self.cite(&s.id, s.note.clone()))
                 .collect(),
             era: self.era_of(e).to_string(),
             card_html: String::new(),
+        }
+    }
+
+    /// A citation of the source `id`, with its title and its place on the sources page.
+    fn cite(&self, id: &str, note: Option<String>) -> Cite {
+        let work = self.content.sources.iter().find(|w| w.id == id);
+        Cite {
+            id: id.to_string(),
+            title: work.map_or_else(String::new, |w| w.title.clone()),
+            url: Fragment::Source(id).url(self.base()),
+            note,
         }
     }
 
@@ -485,53 +533,79 @@ impl<'a> Views<'a> {
             .collect()
     }
 
-    /// The people's or the places' page: `list`, each entry linked at `fragment`, with
-    /// the events that name it (`of`).
-    pub(crate) fn entries<'e>(
+    /// The cards of the events that carry each term of the `i`th taxonomy, by term id, in
+    /// the events' order: one pass over the cards.
+    pub(crate) fn cards_by_term(
         &self,
-        list: &[RenderedEntry<'e>],
-        fragment: fn(&'e str) -> Fragment<'e>,
-        of: impl Fn(&Event) -> &[String],
-    ) -> Vec<EntryView> {
-        let named = self.events_by_id(|e| of(e.event).iter().map(String::as_str));
-        list.iter()
-            .map(
-                |RenderedEntry {
-                     entry: p,
-                     summary: r,
-                 }| {
-                    let plain = fold(&p.name);
-                    EntryView {
-                        id: p.id.clone(),
-                        name: p.name.clone(),
-                        aliases: p.aliases.clone(),
-                        plain: (plain != p.name && !p.aliases.contains(&plain)).then_some(plain),
-                        detail: p.detail.clone(),
-                        summary_html: r.html.clone(),
-                        events: self.event_links(named.get(p.id.as_str())),
-                        url: fragment(&p.id).url(self.base()),
-                    }
-                },
-            )
+        i: usize,
+        cards: &'a [Card<'a>],
+    ) -> HashMap<String, Vec<&'a Card<'a>>> {
+        let mut by_term: HashMap<String, Vec<&Card>> = HashMap::new();
+        for card in cards {
+            for v in &card.event.event.terms[i] {
+                let list = by_term.entry(self.term_id(i, v)).or_default();
+                if !list.last().is_some_and(|l| std::ptr::eq(*l, card)) {
+                    list.push(card);
+                }
+            }
+        }
+        by_term
+    }
+
+    /// The terms of the `i`th taxonomy on its index page, with their events' counts (a
+    /// registry's entries with their detail and summary).
+    pub(crate) fn term_views(
+        &self,
+        i: usize,
+        by_term: &HashMap<String, Vec<&Card>>,
+    ) -> Vec<TermView<'a>> {
+        let t = &self.config.taxonomies[i];
+        let entries = &self.rendered.registries[i];
+        (self.content.terms[i].iter())
+            .enumerate()
+            .map(|(j, term)| {
+                let entry = entries.get(j).filter(|e| e.entry.id == term.id);
+                TermView {
+                    id: &term.id,
+                    name: &term.name,
+                    url: Page::Term(&t.name, &term.id).url(self.base()),
+                    count: by_term.get(&term.id).map_or(0, Vec::len),
+                    detail: entry.and_then(|e| e.entry.detail.as_deref()),
+                    summary_html: entry.map(|e| e.summary.html.as_str()),
+                }
+            })
             .collect()
     }
 
-    pub(crate) fn tags(&self) -> Vec<TagView> {
-        let mut tags: BTreeMap<String, TagView> = BTreeMap::new();
-        for e in &self.content.events {
-            for t in &e.tags {
-                let id = slugify(t);
-                tags.entry(id.clone())
-                    .or_insert_with(|| TagView {
-                        id,
-                        name: t.clone(),
-                        events: Vec::new(),
-                    })
-                    .events
-                    .push(self.event_link(e));
-            }
+    /// The page of the `j`th term of the `i`th taxonomy, with the `cards` of its events.
+    pub(crate) fn term_page(&self, i: usize, j: usize, cards: &[&'a Card<'a>]) -> TermPage<'a> {
+        let t = &self.config.taxonomies[i];
+        let term = &self.content.terms[i][j];
+        let entry = self.rendered.registries[i]
+            .get(j)
+            .filter(|e| e.entry.id == term.id);
+        let plain = fold(&term.name);
+        let aliases = entry.map_or(&[][..], |e| &e.entry.aliases[..]);
+        TermPage {
+            taxonomy: self.taxonomy_link(i),
+            id: &term.id,
+            name: &term.name,
+            url: Page::Term(&t.name, &term.id).url(self.base()),
+            aliases,
+            plain: (plain != term.name && !aliases.contains(&plain)).then_some(plain),
+            detail: entry.and_then(|e| e.entry.detail.as_deref()),
+            summary_html: entry.map(|e| e.summary.html.as_str()),
+            sources: (entry.iter())
+                .flat_map(|e| &e.entry.sources)
+                .map(|s| self.cite(s, None))
+                .collect(),
+            events: (cards.iter())
+                .map(|card| ListedEvent {
+                    card_html: Some(&card.html),
+                    ..self.listed(card.event)
+                })
+                .collect(),
         }
-        tags.into_values().collect()
     }
 
     pub(crate) fn sources(&self) -> Vec<SourceView> {

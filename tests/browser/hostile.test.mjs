@@ -109,7 +109,7 @@ test('no hostile string runs a script or adds a handler on any page', { timeout:
   }
   // The scripted parts render front-matter text too: the timeline's cards and menus, search.
   await page.goto(server.url + 'timeline/#1957-hostile');
-  await page.selectOption('#tl-f-tag', { index: 1 });
+  await page.selectOption('#tl-f-tags', { index: 1 });
   await page.fill('#tl-q', 'script');
   await page.goto(server.url + 'search/');
   await page.fill('input[type="search"]', 'script alert');

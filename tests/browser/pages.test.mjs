@@ -19,7 +19,8 @@ after(async () => {
 
 const PAGES = [
   ['home', ''], ['chapter', 'chapter'], ['event', 'event'], ['sources', 'sources/'], ['search', 'search/'], ['print', 'print/'],
-  ['people', 'people/'], ['places', 'places/'], ['tags', 'tags/'], ['404', 'no-such-page/'],
+  ['people', 'people/'], ['places', 'places/'], ['tags', 'tags/'], ['countries', 'countries/'],
+  ['person', 'people/kim-il-sung/'], ['tag', 'tags/summit/'], ['404', 'no-such-page/'],
 ];
 
 for (const [name, path] of PAGES) {

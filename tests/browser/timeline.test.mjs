@@ -67,7 +67,7 @@ test('keyboard: Tab reaches the timeline, arrows, Home, End, Enter and Escape', 
 
 test('each filter and the search narrow the list, update the count and the URL, and survive a reload', TEST, () => open(base, {}, async (page, errors) => {
   const total = (await ids(page)).length;
-  for (const [sel, value] of [['#tl-f-country', 'South Korea'], ['#tl-f-person', 'kim-il-sung'], ['#tl-f-tag', 'summit'], ['#tl-f-chapter', 'doi-moi'], ['#tl-f-era', 'summit']]) {
+  for (const [sel, value] of [['#tl-f-countries', 'south-korea'], ['#tl-f-people', 'kim-il-sung'], ['#tl-f-tags', 'summit'], ['#tl-f-chapter', 'doi-moi'], ['#tl-f-era', 'summit']]) {
     await page.selectOption(sel, value);
     const shown = (await ids(page)).length;
     assert.ok(shown > 0 && shown < total, `${sel}=${value} shows ${shown} of ${total}`);
@@ -159,7 +159,7 @@ test('with 5,000 events a filter change and a zoom step change what is shown', {
       await page.waitForSelector('.tl-axis');
       assert.equal((await ids(page)).length, 5000);
       const r0 = await page.evaluate(() => window.__timeline.view());
-      await page.selectOption('#tl-f-country', 'Vietnam');
+      await page.selectOption('#tl-f-countries', 'vietnam');
       // Every fourth synthetic event is in Vietnam.
       assert.match(await page.textContent('.tl-count'), /^1250 of 5000 events match/);
       const shown = await ids(page);
@@ -179,7 +179,7 @@ test('with 5,000 events a filter change and a zoom step change what is shown', {
 
 // A template may leave out any filter menu: the rest of the timeline works without it. One
 // value per filter that narrows the documentary's list (as in the filter test above).
-const NARROW = [['country', 'South Korea'], ['person', 'kim-il-sung'], ['tag', 'summit'], ['chapter', 'doi-moi'], ['era', 'summit']];
+const NARROW = [['countries', 'south-korea'], ['people', 'kim-il-sung'], ['tags', 'summit'], ['chapter', 'doi-moi'], ['era', 'summit']];
 for (const [gone, goneValue] of NARROW) {
   test(`without the ${gone} menu the axis, the other filters, the search and the URL state still work`, TEST, async () => {
     const root = copyDocumentary();

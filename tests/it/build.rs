@@ -70,7 +70,7 @@ fn event_page_shows_date_sources_dispute_and_links() {
     assert!(html.contains("<a href=\"/sub/chapters/split/\">The split</a>"));
     let ho = page(&files, "events/1957-07-ho-visit/index.html");
     assert!(ho.contains("<li><a href=\"/sub/sources/#source-szalontai-2012\">szalontai-2012</a>: In the Shadow of Vietnam (background)</li>"));
-    assert!(ho.contains("<a href=\"/sub/people/#ho-chi-minh\">Ho Chi Minh</a>"));
+    assert!(ho.contains("<a href=\"/sub/people/ho-chi-minh/\">Ho Chi Minh</a>"));
 }
 
 #[test]

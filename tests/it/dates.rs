@@ -39,7 +39,7 @@ fn events_before_year_1_are_in_date_order_with_their_display_dates() {
         ),
         (
             "augustus-dies",
-            "<time datetime=\"0014-08-19\">19 August 14</time>",
+            "<time datetime=\"0014-08-19\">19 August 14 CE</time>",
         ),
     ] {
         let html = page(&files, &format!("events/{event}/index.html"));

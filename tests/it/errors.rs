@@ -48,6 +48,11 @@ cases! {
     unknown_keys_event => "unknown-keys-event",
     site_toml_unknown_keys => "site-toml-unknown-keys",
     people_entry_no_cascade => "people-entry-no-cascade",
+    taxonomy_unknown_key => "taxonomy-unknown-key",
+    taxonomy_bad_name => "taxonomy-bad-name",
+    taxonomy_colliding_name => "taxonomy-colliding-name",
+    taxonomy_slug_clash => "taxonomy-slug-clash",
+    taxonomy_unknown_term => "taxonomy-unknown-term",
 }
 
 /// Runs `docsite args` in `dir`, killing it if it has not finished within `limit` (then

@@ -325,10 +325,11 @@ fn a_base_url_with_an_empty_path_segment_is_refused_on_the_command_line() {
     );
 }
 
-/// Event ids (file names), person and place ids and tag slugs are written as element ids:
-/// one equal to a layout id (`timeline-data`, `main`, `tl-f-tag`) or starting with a
-/// templated prefix (`era-`, `tag-`) would put one id twice on a page, and
-/// `getElementById('timeline-data')` would find the event, not the timeline's data.
+/// Event ids (file names) are written as element ids: one equal to a layout id
+/// (`timeline-data`, `main`) or starting with a templated prefix (`era-`) would put one id
+/// twice on a page, and `getElementById('timeline-data')` would find the event, not the
+/// timeline's data. Registry ids and tags (`main`, `tl-f-tag`, `Tag aid` in the fixture)
+/// are URLs of their own pages, never element ids, so they are not refused.
 #[test]
 fn content_ids_that_are_layout_ids_are_refused() {
     refused("content-layout-ids", &["build"]);

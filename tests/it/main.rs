@@ -16,4 +16,5 @@ mod pages;
 mod robust;
 mod serve;
 mod subpath;
+mod taxonomies;
 mod theme;

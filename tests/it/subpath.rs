@@ -101,7 +101,10 @@ fn feed_sitemap_canonical_and_pages_files_carry_the_sub_path() {
         "site.toml",
         &std::fs::read_to_string(t.path("site.toml"))
             .unwrap()
-            .replace("countries", "domain = \"docs.example.org\"\ncountries"),
+            .replace(
+                "description = \"A fixture site\"",
+                "description = \"A fixture site\"\ndomain = \"docs.example.org\"",
+            ),
     );
     t.run(&["build", "--base-url", BASE]).success();
     let read = |p: &str| std::fs::read_to_string(t.path(&format!("public/{p}"))).unwrap();
@@ -126,5 +129,5 @@ fn feed_sitemap_canonical_and_pages_files_carry_the_sub_path() {
     assert!(docs
         .iter()
         .any(|d| d["u"] == "/repo/chapters/alliance/#aid" && d["t"] == "The alliance › Aid"));
-    assert!(docs.iter().any(|d| d["u"] == "/repo/people/#ho-chi-minh"));
+    assert!(docs.iter().any(|d| d["u"] == "/repo/people/ho-chi-minh/"));
 }

@@ -246,3 +246,21 @@ fn the_documentarys_own_wording_comes_from_its_site_toml() {
     let sources = page(&files, "sources/index.html");
     assert!(sources.contains("rests on these works.</p>"), "{sources}");
 }
+
+#[test]
+fn a_theme_folder_that_is_a_file_is_an_error_not_skipped() {
+    for folder in ["templates", "static"] {
+        let t = own_files_only("build/minimal");
+        let _ = std::fs::remove_dir_all(t.path(folder));
+        t.write(folder, "not a folder");
+        let out = t.run(&["check"]);
+        out.failure();
+        assert!(
+            out.stderr.starts_with(&format!(
+                "error: this is not a folder, so nothing in it is read\n --> {folder}\n"
+            )),
+            "{}",
+            out.stderr
+        );
+    }
+}
