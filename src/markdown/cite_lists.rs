@@ -1,7 +1,7 @@
 //! Citation lists in step with their texts. An event's `sources` list is what its page
-//! shows as the sources it rests on, and a registry entry's (a person's, a place's) `sources` the same
-//! entry; the citations in the text (`[@A]`, `[@A; @D]`, and a figure's `sources`) are
-//! where it rests on them. The two must agree:
+//! shows as the sources it rests on, and a registry entry's (a person's, a place's)
+//! `sources` the same for the entry; the citations in the text (`[@A]`, `[@A; @D]`, and a
+//! figure's `sources`) are where it rests on them. The two must agree:
 //!
 //! * a source cited in an event's summary, `disputed` note or body, or in an entry's
 //!   summary, that its `sources` list lacks is a problem at its first citation in that
