@@ -42,6 +42,6 @@ pub use markdown::stage::{render_markdown, RenderedContent};
 pub use output::{build_on_disk, clean_up_on_interrupt, Output};
 pub use scaffold::{create as new_page, NewPage};
 pub use serve::{serve, ServeOptions};
-pub use site::{build, check, BuildOptions, BuildStats, CheckOptions};
+pub use site::{build, check, BuildOptions, BuildStats, CheckOptions, Strictness};
 pub use text::url_scheme;
 pub use theme::{eject as eject_theme, list as list_theme, Ejected, Origin as ThemeOrigin};

@@ -6,7 +6,7 @@ use docsite::build_on_disk;
 use docsite::InitOptions;
 use docsite::NewPage;
 use docsite::ServeOptions;
-use docsite::{build, check, BuildError, BuildOptions, CheckOptions};
+use docsite::{build, check, BuildError, BuildOptions, CheckOptions, Strictness};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -321,6 +321,7 @@ fn run_build(
         root,
         base_url,
         drafts,
+        strictness: Strictness::Warn,
     };
     docsite::clean_up_on_interrupt()?;
     match build_on_disk(&out_dir, &opts.root, |out| build(&opts, out)) {
@@ -348,13 +349,15 @@ fn run_build(
     }
 }
 
-/// `check`: the whole build in memory and every link checked; nothing written.
+/// `check`: the whole build in memory and every link checked; nothing written. What
+/// `build` only warns of in the sourcing of the content fails `check`.
 fn run_check(root: PathBuf, external: bool, drafts: bool) -> Result<ExitCode> {
     let opts = CheckOptions {
         build: BuildOptions {
             root,
             base_url: None,
             drafts,
+            strictness: Strictness::Fail,
         },
         external,
     };

@@ -10,8 +10,8 @@
 use crate::config::Config;
 use crate::content::{Content, LoadOptions};
 pub(crate) use crate::diag::BuildError;
-use crate::diag::Diagnostics;
 use crate::diag::Span;
+use crate::diag::{Diagnostics, Severity};
 use crate::markdown::stage::render_markdown;
 use crate::output::Output;
 use crate::render::views::Views;
@@ -39,6 +39,29 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include `draft = true` pages.
     pub drafts: bool,
+    /// How the rules of sourcing are held (citation lists in step with their texts).
+    pub strictness: Strictness,
+}
+
+/// How a run holds the content to the rules of sourcing, which a site can break and still
+/// be built: today, that an event's or an entry's `sources` list is in step with what its
+/// text cites ([`crate::markdown::cite_lists`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Strictness {
+    /// Each problem is a warning: told, and the site is made (`build`, `serve`).
+    #[default]
+    Warn,
+    /// Each problem is an error: the run fails (`check`).
+    Fail,
+}
+
+impl Strictness {
+    fn severity(self) -> Severity {
+        match self {
+            Strictness::Warn => Severity::Warning,
+            Strictness::Fail => Severity::Error,
+        }
+    }
 }
 
 /// Runs the whole build, writing through `out`.
@@ -67,6 +90,10 @@ fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
     let content = Content::load(root, &config, LoadOptions { drafts }, &mut diags);
     crate::profile::stage("content");
     let rendered = render_markdown(&config, &content, &mut diags);
+    let severity = opts.strictness.severity();
+    let kinds = config.taxonomies.iter().map(|t| t.entry.as_str());
+    let works = &content.sources;
+    crate::markdown::cite_lists::check(&rendered, works, kinds, severity, &mut diags);
     crate::profile::stage("markdown");
     // Warnings do not fail the build: they are kept apart, and shown with its errors or
     // with its success.

@@ -271,7 +271,8 @@ fn sources(
                 None => d.with_hint("sources are the [[source]] ids in content/sources.toml"),
             });
         }
-        sources.push(SourceRef { id, note });
+        let at = doc.fm.start + s.span().start..doc.fm.start + s.span().end;
+        sources.push(SourceRef { id, note, at });
     }
     sources
 }

@@ -172,6 +172,10 @@ pub struct Chapter {
 pub struct SourceRef {
     pub id: String,
     pub note: Option<String>,
+    /// Where the entry is written in the event's file (a byte range of it), for the
+    /// check of citation lists (`markdown::cite_lists`).
+    #[serde(skip)]
+    pub(crate) at: std::ops::Range<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -216,6 +220,9 @@ pub struct Entry {
     pub detail: Option<String>,
     pub summary: Source,
     pub sources: Vec<String>,
+    /// Where each of `sources` is written in the registry file (byte ranges of it), for
+    /// the check of citation lists (`markdown::cite_lists`).
+    pub(crate) sources_at: Vec<std::ops::Range<usize>>,
 }
 
 /// A term of a taxonomy: its id (a registry id, or a free value's slug) and its name (the

@@ -367,6 +367,7 @@ impl Registry<'_> {
                 name: r.name,
                 aliases: r.aliases,
                 detail: r.detail,
+                sources_at: r.sources.iter().map(Spanned::span).collect(),
                 sources: r.sources.into_iter().map(Spanned::into_inner).collect(),
             }
         })

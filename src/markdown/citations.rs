@@ -73,16 +73,17 @@ impl<'s> Renderer<'s, '_> {
         }
         plain::drop_citation(&mut self.out.text);
         if !ok.is_empty() {
-            self.cite(ok);
+            self.cite(ok, range);
         }
     }
 
-    /// Cites `ids`, all known sources: they join [`super::Rendered::cited`] and their links
-    /// are written.
-    pub(super) fn cite(&mut self, ids: Vec<String>) {
+    /// Cites `ids`, all known sources, at `at` (a byte range of the Markdown): they join
+    /// [`super::Rendered::cited`] and their links are written.
+    pub(super) fn cite(&mut self, ids: Vec<String>, at: Range<usize>) {
         for id in &ids {
             if !self.out.cited.contains(id) {
                 self.out.cited.push(id.clone());
+                self.out.cited_at.push(at.clone());
             }
         }
         self.cites.push(self.events.len());

@@ -58,7 +58,8 @@ impl<'s> Renderer<'s, '_> {
             Ok(fig) => {
                 let head = self.figure_ids(fig.html);
                 self.events.push(Event::Html(CowStr::from(head)));
-                self.cite(fig.sources);
+                let fence = range.start..code_offset;
+                self.cite(fig.sources, fence);
                 self.events.push(Event::Html(CowStr::from(figure::END)));
             }
             Err(d) => {

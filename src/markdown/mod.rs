@@ -23,7 +23,9 @@
 //! * **Heading attributes** other than `{#id}` (`.class`, `key=value`) are errors at their
 //!   line and column: the HTML carries only the attributes docsite writes.
 //! * **Citations** `[@A]` and `[@A; @D]` become links to the sources page; an unknown id is
-//!   an error at its line and column.
+//!   an error at its line and column. Where each source is first cited is kept, for the
+//!   check that an event's or an entry's `sources` list is in step with its text
+//!   (`cite_lists.rs`, run once all is rendered).
 //! * **Internal links** `@/events/x.md#anchor` become the page's URL; a missing page is an
 //!   error here, and the `#anchor` is returned in [`Rendered::links`] to be checked once
 //!   every page is rendered. Links starting with `/` get the site's base path.
@@ -58,6 +60,7 @@
 //! body's search sections).
 
 mod citations;
+pub(crate) mod cite_lists;
 mod code;
 mod figure;
 mod headings;
@@ -132,6 +135,9 @@ pub struct Rendered {
     pub links: Vec<CheckedLink>,
     /// Source ids cited, in order of first citation.
     pub cited: Vec<String>,
+    /// Where each of `cited` is first cited: a byte range of the Markdown (a citation, or
+    /// the figure that cites it).
+    pub(crate) cited_at: Vec<Range<usize>>,
     /// Content paths this text links to.
     pub links_to: Vec<String>,
     /// `/`-rooted links and images (`/maps/route.svg`), without the base path; each must be

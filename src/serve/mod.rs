@@ -23,7 +23,7 @@ mod snapshot;
 mod watch;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::site::BuildOptions;
+use crate::site::{BuildOptions, Strictness};
 use anyhow::{Context, Result};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -61,6 +61,7 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         root: root.clone(),
         base_url: Some(url.clone()),
         drafts: opts.drafts,
+        strictness: Strictness::Warn,
     };
     let watch = watch::Watch::start(&root)?;
     // Built after the watches are armed, so that no save falls between the two.

@@ -107,3 +107,20 @@ fn duplicate_ids_in_a_page_fail_check_naming_page_and_id() {
     let t = check_fails_with_expected("check/duplicate-id", &["check"]);
     t.run(&["build"]).success();
 }
+
+/// An event's or a person's `sources` list out of step with what its text cites (a source
+/// cited in a body, a summary or a `disputed` note and not listed; one listed and never
+/// cited): each is a problem at its line and column, an error in `check`, a warning in
+/// `build`, which still makes the site.
+#[test]
+fn citation_lists_out_of_step_fail_check_and_are_warnings_in_build() {
+    let t = check_fails_with_expected("check/citation-lists", &["check"]);
+    let r = t.run(&["build"]);
+    r.success();
+    let (warnings, built) = r.stderr.split_once("built ").unwrap();
+    assert!(built.contains(" pages (3 events, 2 chapters)"), "{built}");
+    expect_file(&t.case, "expected-build.txt", warnings);
+    assert!(t
+        .path("public/events/1968-peace-talks/index.html")
+        .is_file());
+}

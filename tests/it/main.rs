@@ -4,6 +4,7 @@ mod harness;
 
 mod build;
 mod check;
+mod copying;
 mod dates;
 mod documentary;
 mod errors;
