@@ -242,7 +242,9 @@ fn checked_title(title: &str) -> Result<String> {
         bail!(
             "--title {}: a title cannot hold U+{:04X} (no control characters, line breaks, \
              tabs or noncharacters)",
-            crate::clean(t),
+            t.chars()
+                .map(|c| if refused_in_title(c) { '\u{fffd}' } else { c })
+                .collect::<String>(),
             c as u32
         );
     }
@@ -330,31 +332,37 @@ fn shell_word(s: &str) -> String {
 impl InitReport {
     /// The first line of the summary: what was started or added, and where.
     fn headline(&self) -> String {
-        let here = is_here(&self.dir);
         let dir = crate::clean(&self.dir.display().to_string()).into_owned();
-        let (in_dir, to_dir) = if here {
+        let (in_dir, the_dir) = if is_here(&self.dir) {
             ("here".to_string(), "this folder".to_string())
         } else {
-            (format!("in {dir}"), dir.clone())
+            (format!("in {dir}"), dir)
         };
         let site_kept = self.kept.iter().any(|(p, _)| p == Path::new(SITE));
-        if site_kept {
-            let added = if self.written.is_empty() {
-                "Nothing was added"
-            } else {
-                "Only the files that depend on nothing were added"
-            };
-            format!(
-                "{to_dir} already has a site.toml, so it already holds a site: the starter's \
-                 content was not added to it, since that content cites a chapter, a source, \
-                 a person and a place your site may not have. {added}."
-            )
+        let holds_a_site = format!(
+            "{the_dir} already has a site.toml, so it holds a site: the starter's content, \
+             which cites a chapter, a source, a person and a place that site may not have, \
+             was left out."
+        );
+        if self.written.is_empty() && site_kept && !self.left_out.is_empty() {
+            format!("Nothing was written: {holds_a_site}")
         } else if self.written.is_empty() {
-            format!("Nothing was written: {to_dir} already holds the starter's files.")
+            format!("Nothing was written: {the_dir} already holds the starter's files.")
+        } else if site_kept {
+            let mut first = holds_a_site.chars();
+            let upper: String = first
+                .next()
+                .into_iter()
+                .flat_map(char::to_uppercase)
+                .collect();
+            format!(
+                "{upper}{} Only the files that need nothing else were added.",
+                first.as_str()
+            )
         } else if !self.kept.is_empty() || !self.left_out.is_empty() {
             format!(
-                "Added the starter's files to {to_dir}, leaving out those that were there \
-                 already and those that need them."
+                "Added the starter's files to {the_dir}, but for those already there and \
+                 those that need them."
             )
         } else {
             format!("Started “{}” {in_dir}.", crate::clean(&self.title))
