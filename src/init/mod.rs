@@ -442,9 +442,47 @@ mod tests {
     }
 
     #[test]
+    fn placeholders_are_filled_in_one_pass() {
+        assert_eq!(
+            fill(
+                "t = {{title}}\nu = {{base_url}} {{x}}",
+                "{{base_url}}",
+                "https://a/"
+            ),
+            "t = \"{{base_url}}\"\nu = \"https://a/\" {{x}}"
+        );
+    }
+
+    #[test]
+    fn a_kept_file_leaves_out_every_file_that_needs_it() {
+        let out = blocked_by(&[PLACES]);
+        let mut left: Vec<&str> = out.iter().map(|(p, _)| *p).collect();
+        left.sort_unstable();
+        // The events naming the place, the chapter linking them, the home page linking it.
+        assert_eq!(
+            left,
+            [
+                "content/chapters/first-chapter.md",
+                "content/events/1890-05-14-founding.md",
+                "content/events/1921-03-move.md",
+                "content/events/1930-approximate-event.md",
+                "content/index.md"
+            ]
+        );
+        assert_eq!(blocked_by(&[SITE]).len(), STARTER.len() - 2);
+        assert!(blocked_by(&[]).is_empty());
+        for file in STARTER {
+            for need in file.needs {
+                assert!(STARTER.iter().any(|f| f.path == *need), "{need}");
+            }
+        }
+    }
+
+    #[test]
     fn bad_titles_are_refused() {
         assert!(checked_title("  ").is_err());
         assert!(checked_title("a\nb").is_err());
+        assert!(checked_title("A\u{FFFE}B").is_err());
         assert_eq!(checked_title(" The harbour ").unwrap(), "The harbour");
     }
 }

@@ -239,7 +239,9 @@ mod tests {
             .count();
         assert_eq!(templates().count(), count);
         for (path, bytes) in FILES {
-            if path.starts_with("templates/") {
+            assert!(names::is_theme_file(path), "{path} embedded");
+            if let Some(name) = path.strip_prefix("templates/") {
+                assert!(names::is_template(name), "{path} is not a template");
                 assert!(std::str::from_utf8(bytes).is_ok(), "{path} is not UTF-8");
             }
         }

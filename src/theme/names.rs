@@ -27,3 +27,28 @@ pub(crate) fn is_theme_file(path: &str) -> bool {
 pub(crate) fn is_template(name: &str) -> bool {
     is_theme_file(name) && (name.ends_with(".html") || name.ends_with(".xml"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_files_backups_and_non_templates_are_left_out() {
+        for name in ["base.html", "partials/card.html", "atom.xml"] {
+            assert!(is_template(name), "{name}");
+        }
+        for name in [
+            ".base.html.swp",
+            "base.html~",
+            "#base.html#",
+            ".#base.html",
+            ".git/x.html",
+            "base.html.bak",
+            "README.md",
+        ] {
+            assert!(!is_template(name), "{name}");
+        }
+        assert!(is_theme_file("img/mark.svg"));
+        assert!(!is_theme_file("img/.DS_Store"));
+    }
+}
