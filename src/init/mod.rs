@@ -254,7 +254,8 @@ fn checked_title(title: &str) -> Result<String> {
 /// A readable title from the folder's name (`my-documentary` → "My documentary"), or "My
 /// documentary" when the name gives none.
 fn title_of_folder(dir: &Path) -> String {
-    let name = std::path::absolute(dir)
+    // An existing folder by its real path: `..` has a name there.
+    let name = (dir.canonicalize().or_else(|_| std::path::absolute(dir)))
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_default();
@@ -332,7 +333,12 @@ fn shell_word(s: &str) -> String {
 impl InitReport {
     /// The first line of the summary: what was started or added, and where.
     fn headline(&self) -> String {
-        let dir = crate::clean(&self.dir.display().to_string()).into_owned();
+        // `..` or `a/.` would end a sentence in dots: the folder's real path reads better.
+        let named = match self.dir.to_string_lossy().ends_with('.') {
+            true => self.dir.canonicalize().unwrap_or_else(|_| self.dir.clone()),
+            false => self.dir.clone(),
+        };
+        let dir = crate::clean(&named.display().to_string()).into_owned();
         let (in_dir, the_dir) = if is_here(&self.dir) {
             ("here".to_string(), "this folder".to_string())
         } else {
