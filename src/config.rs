@@ -190,8 +190,13 @@ impl Config {
 /// inside the site folder, a regular file, capped.
 fn read(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
     if let Err(e) = root.join(rel).symlink_metadata() {
-        return Err(Diagnostic::file(rel, format!("cannot read site.toml: {e}"))
-            .with_hint("run the command in the folder that holds the site's site.toml"));
+        let hint = if e.kind() == std::io::ErrorKind::NotFound {
+            "run the command in the folder that holds the site's site.toml, or start a new \
+             site here with `docsite init`"
+        } else {
+            "run the command in the folder that holds the site's site.toml"
+        };
+        return Err(Diagnostic::file(rel, format!("cannot read site.toml: {e}")).with_hint(hint));
     }
     let bytes = crate::files::Fence::site(root).read(rel)?;
     String::from_utf8(bytes).map_err(|e| {

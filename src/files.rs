@@ -459,3 +459,148 @@ fn walk_error(root: &Path, dir: &str, e: &walkdir::Error) -> Diagnostic {
     };
     Diagnostic::file(path, msg)
 }
+
+/// What [`write_new_file`] did with one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Written {
+    /// The file was made and written.
+    New,
+    /// Nothing was written, for the reason given: something is already at the path, or a
+    /// folder on the way is a symlink or a file.
+    Kept(&'static str),
+}
+
+pub(crate) const EXISTS: &str = "it exists";
+const LINKED_FOLDER: &str = "a folder on its path is a symlink";
+const FILE_AS_FOLDER: &str = "a file stands where its folder would";
+
+/// Why [`write_new_file`] would keep `root/rel` as it is, if it would, looked at now
+/// without writing anything (what it then finds still decides).
+pub(crate) fn taken(root: &Path, rel: &Path) -> Option<&'static str> {
+    let mut at = root.to_path_buf();
+    let mut parts = rel.components().peekable();
+    while let Some(part) = parts.next() {
+        at.push(part);
+        let last = parts.peek().is_none();
+        match std::fs::symlink_metadata(&at) {
+            Err(_) => return None,
+            Ok(_) if last => return Some(EXISTS),
+            Ok(m) if m.is_symlink() => return Some(LINKED_FOLDER),
+            Ok(m) if !m.is_dir() => return Some(FILE_AS_FOLDER),
+            Ok(_) => {}
+        }
+    }
+    None
+}
+
+/// Writes `bytes` to a new file `root/rel`, making the folders on the way, the one routine
+/// by which docsite adds a file to a site (`init`, `theme eject`, `new`). It never
+/// overwrites: anything already at the path (a file, a folder, a symlink, even a dangling
+/// one) is kept. It never follows a symlink below `root`: each folder of `rel` is opened
+/// relative to the one before without following a link (`openat` with `O_NOFOLLOW`), so
+/// that a `templates -> /elsewhere` link, or one swapped in while it runs, cannot lead it
+/// out of the site. `rel` must be a plain relative path (no `..`). A system error is an
+/// error; a path taken is `Kept`, with why.
+pub(crate) fn write_new_file(root: &Path, rel: &Path, bytes: &[u8]) -> anyhow::Result<Written> {
+    use anyhow::Context;
+    use std::io::Write;
+    use std::path::Component;
+    let mut parts = Vec::new();
+    for c in rel.components() {
+        match c {
+            Component::Normal(p) => parts.push(p),
+            _ => anyhow::bail!("{} is not a plain path inside the site", rel.display()),
+        }
+    }
+    let Some((name, folders)) = parts.split_last() else {
+        anyhow::bail!("no file name to write");
+    };
+    let shown = |at: &Path| crate::clean(&at.display().to_string()).into_owned();
+    // The site folder itself is where the author pointed: it may be a link.
+    let mut dir = open_folder(None, root.as_os_str(), true)
+        .with_context(|| format!("cannot open the folder {}", shown(root)))?;
+    let mut at = root.to_path_buf();
+    for part in folders {
+        at.push(part);
+        let opened = match open_folder(Some(&dir), part, false) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match make_folder(&dir, part) {
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                    return Err(e).with_context(|| format!("cannot create {}", shown(&at)))
+                }
+                _ => open_folder(Some(&dir), part, false),
+            },
+            other => other,
+        };
+        dir = match opened {
+            Ok(fd) => fd,
+            // ELOOP: a symlink (not followed); ENOTDIR: a file or something else.
+            Err(e) if matches!(e.raw_os_error(), Some(libc::ELOOP | libc::ENOTDIR)) => {
+                let link = std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_symlink());
+                return Ok(Written::Kept(if link {
+                    LINKED_FOLDER
+                } else {
+                    FILE_AS_FOLDER
+                }));
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot open {}", shown(&at))),
+        };
+    }
+    at.push(name);
+    let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW | libc::O_CLOEXEC;
+    let mut file = match open_at(Some(&dir), name, flags, 0o666) {
+        Ok(fd) => std::fs::File::from(fd),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Ok(Written::Kept(EXISTS))
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot create {}", shown(&at))),
+    };
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("cannot write {}", shown(&at)))?;
+    Ok(Written::New)
+}
+
+/// Opens the folder `name` (inside `dir`, or as a path when `dir` is `None`), following a
+/// last symlink only when `follow`.
+fn open_folder(
+    dir: Option<&std::os::fd::OwnedFd>,
+    name: &std::ffi::OsStr,
+    follow: bool,
+) -> std::io::Result<std::os::fd::OwnedFd> {
+    let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
+    let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | nofollow;
+    open_at(dir, name, flags, 0)
+}
+
+/// `openat(2)`: `name` inside `dir` (or relative to the current folder).
+fn open_at(
+    dir: Option<&std::os::fd::OwnedFd>,
+    name: &std::ffi::OsStr,
+    flags: libc::c_int,
+    mode: libc::c_uint,
+) -> std::io::Result<std::os::fd::OwnedFd> {
+    use std::os::fd::{AsRawFd, FromRawFd};
+    use std::os::unix::ffi::OsStrExt;
+    let name = std::ffi::CString::new(name.as_bytes())?;
+    let at = dir.map_or(libc::AT_FDCWD, AsRawFd::as_raw_fd);
+    // SAFETY: `name` is a NUL-terminated string that outlives the call, and `at` is an
+    // open folder (borrowed for the call) or AT_FDCWD.
+    let fd = unsafe { libc::openat(at, name.as_ptr(), flags, mode) };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: `fd` was just opened and nothing else owns it.
+    Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
+}
+
+/// `mkdirat(2)`: the folder `name` inside `dir`.
+fn make_folder(dir: &std::os::fd::OwnedFd, name: &std::ffi::OsStr) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::ffi::OsStrExt;
+    let name = std::ffi::CString::new(name.as_bytes())?;
+    // SAFETY: as in `open_at`.
+    if unsafe { libc::mkdirat(dir.as_raw_fd(), name.as_ptr(), 0o777) } < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}

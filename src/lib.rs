@@ -44,4 +44,6 @@ pub use scaffold::{create as new_page, NewPage};
 pub use serve::{serve, ServeOptions};
 pub use site::{build, check, BuildOptions, BuildStats, CheckOptions, Strictness};
 pub use text::url_scheme;
-pub use theme::{eject as eject_theme, list as list_theme, Ejected, Origin as ThemeOrigin};
+pub use theme::{
+    eject as eject_theme, list as list_theme, Ejected, Ejection, Listing, Origin as ThemeOrigin,
+};

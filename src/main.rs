@@ -128,8 +128,8 @@ enum NewCommand {
         /// The file name, without `.md` (e.g. my-event); the title is made from it.
         slug: String,
         /// The date: YYYY, YYYY-MM or YYYY-MM-DD; before year 1 with its era: "490 BCE",
-        /// "44-03-15 BCE".
-        #[arg(long)]
+        /// "44-03-15 BCE", or a minus sign: -0489.
+        #[arg(long, allow_hyphen_values = true)]
         date: String,
     },
     /// content/chapters/<slug>.md (a draft, ordered after the others)
@@ -163,12 +163,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             title,
             base_url,
             force,
-        } => run_init(&InitOptions {
-            dir: dir.unwrap_or(root),
-            title,
-            base_url,
-            force,
-        }),
+        } => {
+            let report = docsite::init(&InitOptions {
+                dir: dir.unwrap_or(root),
+                title,
+                base_url,
+                force,
+            })?;
+            print_all(&report.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Build {
             base_url,
             output_dir,
@@ -196,63 +200,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 NewCommand::Chapter { slug } => NewPage::Chapter { slug },
             };
             let path = docsite::new_page(&root, &page)?;
-            println!("wrote {}", shown(&root.join(path)));
+            print_all(&format!("wrote {}\n", shown(&root.join(path))))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Theme { what } => {
-            match what {
-                ThemeCommand::Eject => run_eject(&root)?,
-                ThemeCommand::List => run_theme_list(&root)?,
-            }
+            let text = match what {
+                ThemeCommand::Eject => docsite::eject_theme(&root)?.to_string(),
+                ThemeCommand::List => docsite::list_theme(&root)?.to_string(),
+            };
+            print_all(&text)?;
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-/// `theme eject`: what was written, then what was kept, then a count of each.
-fn run_eject(root: &Path) -> Result<()> {
-    if !root.join("site.toml").is_file() {
-        anyhow::bail!(
-            "no site.toml in {}: `theme eject` writes into a site's folder; run it there or name it with --root",
-            shown(root)
-        );
-    }
-    let done = docsite::eject_theme(root)?;
-    let (written, kept): (Vec<_>, Vec<_>) = done.iter().partition(|f| f.written);
-    let mut text = String::new();
-    for f in &written {
-        text += &format!("wrote {}\n", in_site(root, &f.path));
-    }
-    for f in &kept {
-        text += &format!("kept your {}\n", in_site(root, &f.path));
-    }
-    text += &format!(
-        "{} file{} of the built-in theme written, {} kept as {}\n",
-        written.len(),
-        if written.len() == 1 { "" } else { "s" },
-        kept.len(),
-        if kept.len() == 1 {
-            "it was"
-        } else {
-            "they were"
-        },
-    );
-    print_all(&text)
-}
-
-/// `theme list`: one line a file, saying whether it is built in or the site's own.
-fn run_theme_list(root: &Path) -> Result<()> {
-    let mut text = String::new();
-    for (path, origin) in docsite::list_theme(root) {
-        let from = match origin {
-            docsite::ThemeOrigin::BuiltIn => "built-in",
-            docsite::ThemeOrigin::Overridden => "yours (overrides the built-in file)",
-            docsite::ThemeOrigin::Same => "yours (the same as the built-in file)",
-            docsite::ThemeOrigin::Added => "yours (added)",
-        };
-        text += &format!("{:<28} {from}\n", shown(Path::new(&path)));
-    }
-    print_all(&text)
 }
 
 /// Writes `text` to standard output; a reader that closed the pipe early (`| head`) ends
@@ -266,42 +225,6 @@ fn print_all(text: &str) -> Result<()> {
         }
         _ => Ok(()),
     }
-}
-
-/// `init`: writes the starter and says what to do next.
-fn run_init(opts: &InitOptions) -> Result<ExitCode> {
-    let report = docsite::init(opts)?;
-    let dir = shown(&opts.dir);
-    for path in &report.written {
-        println!("wrote {}", shown(path));
-    }
-    for (path, why) in &report.kept {
-        println!(
-            "kept  {} ({why}; the starter's version was not written)",
-            shown(path)
-        );
-    }
-    let cd = if opts.dir == Path::new(".") {
-        String::new()
-    } else {
-        format!("  cd {dir}\n")
-    };
-    let started = if report.written.is_empty() {
-        format!("Nothing was written: {dir} already holds every starter file.")
-    } else if report.kept.iter().any(|(p, _)| p == Path::new("site.toml")) {
-        format!("Added the starter's missing files to {dir}.")
-    } else {
-        format!("Started “{}” in {dir}.", docsite::clean(&report.title))
-    };
-    println!(
-        "\n{started} Next:\n{cd}  \
-         docsite serve      preview at http://127.0.0.1:1111/, reloaded as you save\n  \
-         docsite new event my-event --date 1925\n  \
-         docsite check      every problem at once, links included\n  \
-         docsite build      the site, into public/\n\
-         Set base_url in site.toml before publishing; the README's author's guide says how."
-    );
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `build`: into the output folder on disk, replaced only when the whole build succeeded.
@@ -389,16 +312,6 @@ fn run_check(root: PathBuf, external: bool, drafts: bool) -> Result<ExitCode> {
 fn warn(warnings: &docsite::Diagnostics) {
     if !warnings.is_empty() {
         eprintln!("{warnings}");
-    }
-}
-
-/// A path of the site at `root`, as the user named it: `templates/base.html` in the
-/// current folder, `site/templates/base.html` under `--root site`.
-fn in_site(root: &Path, path: &str) -> String {
-    if root == Path::new(".") {
-        shown(Path::new(path))
-    } else {
-        shown(&root.join(path))
     }
 }
 

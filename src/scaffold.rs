@@ -12,15 +12,14 @@
 //! The files `new` reads (the chapters' and events' front matter, `content/sources.toml`)
 //! are read through the build's [`Fence`]: a symlink leading out of `content/`, a named
 //! pipe or a device is an error naming it, and nothing is waited on. A chapter or event
-//! whose front matter does not parse is skipped (the build reports it). The folder written
-//! into must lie inside `content/` too.
+//! whose front matter does not parse is skipped (the build reports it). The file is
+//! written by [`crate::files::write_new_file`], which follows no symlink on its way.
 
 use crate::date::Date;
 use crate::diag::Diagnostics;
-use crate::files::{files_under, Fence};
+use crate::files::{files_under, Fence, Written};
 use crate::text::is_slug;
-use anyhow::{bail, Context, Result};
-use std::io::Write;
+use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
 
 /// What to create.
@@ -52,25 +51,13 @@ pub fn create(root: &Path, page: &NewPage) -> Result<PathBuf> {
         NewPage::Event { date, .. } => event(root, slug, date)?,
         NewPage::Chapter { slug } => chapter(root, slug)?,
     };
-    let path = root.join(&rel);
-    std::fs::create_dir_all(root.join(dir)).with_context(|| format!("cannot create {dir}"))?;
-    // The folder may be a symlink: what is written must land inside content/.
-    Fence::new(root, "content")
-        .resolve(Path::new(dir))
-        .map_err(|d| refused(Diagnostics(vec![d])))?;
-    let mut file = match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-    {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+    match crate::files::write_new_file(root, &rel, text.as_bytes())? {
+        Written::New => {}
+        Written::Kept(why) if why == crate::files::EXISTS => {
             bail!("{} already exists; nothing was written", rel.display())
         }
-        Err(e) => return Err(e).with_context(|| format!("cannot create {}", rel.display())),
-    };
-    file.write_all(text.as_bytes())
-        .with_context(|| format!("cannot write {}", rel.display()))?;
+        Written::Kept(why) => bail!("{} was not written: {why}", rel.display()),
+    }
     Ok(rel)
 }
 

@@ -239,3 +239,152 @@ fn a_path_that_is_a_file_is_refused() {
         "error: taken exists and is not a folder"
     );
 }
+
+#[test]
+fn force_into_an_existing_site_adds_nothing_it_would_break() {
+    let t = crate::harness::SiteTest::documentary();
+    let before = tree(t.root());
+    let out = init(t.root(), &["--force"]);
+    out.success();
+    assert!(
+        out.stdout.contains(
+            "This folder already has a site.toml, so it holds a site: the starter's content"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(
+            "left out content/events/1921-03-move.md (it needs the starter's site.toml, which \
+             was not written)"
+        ),
+        "{}",
+        out.stdout
+    );
+    let after = tree(t.root());
+    let added: Vec<&String> = after
+        .iter()
+        .filter(|f| !before.contains(f))
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(added, [".gitignore"], "{}", out.stdout);
+    assert!(!t.path("content/pages/about.md").exists());
+    t.run(&["check"]).success();
+}
+
+#[test]
+fn force_leaves_out_the_starter_files_that_need_a_kept_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path();
+    std::fs::create_dir_all(site.join("content")).unwrap();
+    // The author's own sources, without the starter's `handbook`.
+    let mine = "[[source]]\nid = \"mine\"\ntitle = \"My source\"\n";
+    std::fs::write(site.join("content/sources.toml"), mine).unwrap();
+    let out = init(site, &["--force"]);
+    out.success();
+    assert!(out.stdout.contains("wrote site.toml\n"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(
+            "left out content/people.toml (it needs the starter's content/sources.toml, which \
+             was not written)"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(!site.join("content/events").exists(), "{}", out.stdout);
+    assert!(!site.join("content/index.md").exists(), "{}", out.stdout);
+    assert_eq!(
+        std::fs::read_to_string(site.join("content/sources.toml")).unwrap(),
+        mine
+    );
+}
+
+#[test]
+fn a_title_is_written_as_given_in_one_pass_and_refused_as_the_config_refuses() {
+    let tmp = tempfile::tempdir().unwrap();
+    init(tmp.path(), &["a", "--title", "{{base_url}} and {{title}}"]).success();
+    let site = tmp.path().join("a");
+    let config = std::fs::read_to_string(site.join("site.toml")).unwrap();
+    assert!(
+        config.contains("title = \"{{base_url}} and {{title}}\"\n"),
+        "{config}"
+    );
+    assert!(
+        config.contains("base_url = \"https://example.org/\""),
+        "{config}"
+    );
+    run_in(&site, &["check"]).success();
+
+    for bad in ["A\u{FFFE}B", "A\u{85}B", "A\u{7}B"] {
+        let out = init(tmp.path(), &["b", "--title", bad]);
+        out.failure();
+        assert!(
+            out.stderr
+                .starts_with("error: --title A\u{FFFD}B: a title cannot hold U+"),
+            "{bad:?}: {}",
+            out.stderr
+        );
+        assert!(!tmp.path().join("b").exists());
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::process::{Command, Stdio};
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = crate::harness::KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_docsite"))
+            .args(["init", "site"])
+            .current_dir(tmp.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    // The reader goes away before the first line is written, as `| head -0` would.
+    drop(child.0.stdout.take());
+    let stderr = crate::harness::lines(child.0.stderr.take().unwrap());
+    let deadline = std::time::Instant::now() + crate::harness::RUN_LIMIT;
+    let status = loop {
+        if let Some(status) = child.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "init did not end");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let said: Vec<String> = stderr.try_iter().collect();
+    assert_eq!(status.code(), Some(0), "{said:?}");
+    assert!(said.is_empty(), "{said:?}");
+    assert!(tmp.path().join("site/site.toml").is_file());
+}
+
+#[test]
+fn a_new_author_is_pointed_to_init_and_told_where_in_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    for command in ["build", "check"] {
+        let out = run_in(tmp.path(), &[command]);
+        out.failure();
+        assert!(
+            out.stderr
+                .contains("start a new site here with `docsite init`"),
+            "{command}: {}",
+            out.stderr
+        );
+    }
+    let out = init(tmp.path(), &[]);
+    out.success();
+    assert!(out.stdout.contains("” here. Next:\n"), "{}", out.stdout);
+    assert!(!out.stdout.contains("cd "), "{}", out.stdout);
+
+    let other = tempfile::tempdir().unwrap();
+    std::fs::create_dir(other.path().join("my site")).unwrap();
+    std::fs::write(other.path().join("my site/notes.txt"), "x").unwrap();
+    let out = init(other.path(), &["my site"]);
+    out.failure();
+    assert!(
+        out.stderr
+            .contains("with `docsite init --force 'my site'`, which never overwrites"),
+        "{}",
+        out.stderr
+    );
+}

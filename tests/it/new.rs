@@ -244,3 +244,25 @@ fn new_event_and_chapter_write_files_that_build_and_never_overwrite() {
     );
     assert!(!t.path("content/events/x.md").exists());
 }
+
+#[test]
+fn new_event_takes_a_date_with_a_minus_sign_and_writes_nothing_through_a_symlink() {
+    let t = SiteTest::new("build/minimal");
+    let r = t.run(&["new", "event", "marathon", "--date", "-0489"]);
+    r.success();
+    let text = read(&t, "content/events/marathon.md");
+    assert!(text.contains("date = \"-0489\"\n"), "{text}");
+    t.run(&["check", "--drafts"]).success();
+
+    // content/events linked elsewhere: nothing is written there.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::remove_dir_all(t.path("content/events")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), t.path("content/events")).unwrap();
+    let r = t.run(&["new", "event", "later", "--date", "1999"]);
+    r.failure();
+    assert_eq!(
+        r.stderr,
+        "error: content/events/later.md was not written: a folder on its path is a symlink\n"
+    );
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+}

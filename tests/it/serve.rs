@@ -978,3 +978,19 @@ fn a_theme_override_added_while_serving_takes_effect_and_removing_it_restores_th
         !home_says(s, "Our own footer") && s.get("/style.css").body == built_in_css
     });
 }
+
+#[test]
+fn a_site_made_by_init_is_served_home_and_about_page_and_style() {
+    let tmp = tempfile::tempdir().unwrap();
+    crate::harness::run_in(tmp.path(), &["init", "harbour"]).success();
+    let s = serve_in(&tmp.path().join("harbour"), &[]);
+    let home = s.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("<title>Harbour"), "{}", home.body);
+    assert!(home.body.contains("href=\"/about/\""), "{}", home.body);
+    let about = s.get("/about/");
+    assert_eq!(about.status, 200);
+    assert!(about.body.contains("<h1>About</h1>"), "{}", about.body);
+    assert_eq!(s.get("/style.css").status, 200);
+    assert_eq!(s.get("/chapters/first-chapter/").status, 200);
+}

@@ -264,3 +264,64 @@ fn a_theme_folder_that_is_a_file_is_an_error_not_skipped() {
         );
     }
 }
+
+#[test]
+fn eject_writes_nothing_through_a_symlinked_folder_or_a_dangling_link() {
+    let t = own_files_only("build/minimal");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let _ = std::fs::remove_dir_all(t.path("templates"));
+    std::os::unix::fs::symlink(elsewhere.path(), t.path("templates")).unwrap();
+    std::fs::create_dir_all(t.path("static")).unwrap();
+    let target = elsewhere.path().join("made-through-a-link.css");
+    std::os::unix::fs::symlink(&target, t.path("static/style.css")).unwrap();
+    let r = t.run(&["theme", "eject"]);
+    r.success();
+    assert_eq!(
+        std::fs::read_dir(elsewhere.path()).unwrap().count(),
+        0,
+        "written outside the site:\n{}",
+        r.stdout
+    );
+    assert!(!target.exists());
+    assert!(
+        r.stdout
+            .contains("kept  templates/base.html (a folder on its path is a symlink)\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("kept your static/style.css\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(t.path("static/timeline.js").is_file(), "{}", r.stdout);
+    assert!(std::fs::symlink_metadata(t.path("static/style.css"))
+        .unwrap()
+        .is_symlink());
+}
+
+#[test]
+fn theme_list_needs_a_site_and_names_a_theme_folder_that_is_a_file() {
+    let empty = tempfile::tempdir().unwrap();
+    let r = crate::harness::run_in(empty.path(), &["theme", "list"]);
+    r.failure();
+    assert!(
+        r.stderr
+            .starts_with("error: no site.toml in .: `theme list`"),
+        "{}",
+        r.stderr
+    );
+
+    let t = own_files_only("build/minimal");
+    let _ = std::fs::remove_dir_all(t.path("templates"));
+    t.write("templates", "not a folder");
+    let r = t.run(&["theme", "list"]);
+    r.success();
+    assert!(
+        r.stdout
+            .contains("error: this is not a folder, so nothing in it is read\n --> templates\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("templates/base.html"), "{}", r.stdout);
+}

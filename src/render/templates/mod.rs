@@ -263,7 +263,7 @@ fn read_all(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<(String, St
             .unwrap_or(&path)
             .to_string_lossy()
             .replace('\\', "/");
-        if !(name.ends_with(".html") || name.ends_with(".xml")) {
+        if !crate::theme::names::is_template(&name) {
             continue;
         }
         let rel = crate::files::rel(root, &path);

@@ -1,16 +1,22 @@
 //! The built-in theme: the repository's `templates/` and `static/`, compiled into the
-//! binary by `build.rs` (every file of both folders, walked whole). A site uses these files
+//! binary by `build.rs` (every file of both folders, walked whole, but for what
+//! [`names`] leaves out: hidden files, editors' backups, non-templates). A site uses these files
 //! wherever it has none of its own: its `templates/X.html` or `static/X` replaces the
 //! built-in file of that path alone, and files it adds are used beside them. The render
 //! stage merges the two (its template loader and its copy of `static/`); this module owns
 //! the embedded files, how a built-in file is named in a diagnostic ([`shown`]), and the
 //! `theme` commands: [`eject`] writes the built-in files into a site without overwriting
-//! any, [`list`] says which the site overrides.
+//! any (nor writing through a symlink: [`crate::files::write_new_file`]), [`list`] says
+//! which the site overrides. Each returns a report whose `Display` is what the command
+//! prints.
 
-use anyhow::{Context, Result};
+pub(crate) mod names;
+
+use crate::files::{write_new_file, Written};
+use anyhow::Result;
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
 include!(concat!(env!("OUT_DIR"), "/theme_files.rs"));
 
@@ -43,43 +49,94 @@ pub(crate) fn static_files() -> impl Iterator<Item = (&'static str, &'static [u8
 pub struct Ejected {
     /// Its path in the site: `templates/base.html`.
     pub path: String,
-    /// Written now; `false` when the site had a file there already, which was kept.
-    pub written: bool,
+    /// `None` when written now; else why the site's path was kept as it was (a file is
+    /// there, or a folder on its way is a symlink or a file).
+    pub kept: Option<&'static str>,
+}
+
+/// What `theme eject` did; its `Display` lists what was written, then what was kept, then
+/// a count of each.
+#[derive(Debug)]
+pub struct Ejection {
+    /// The site folder, as the author named it.
+    pub root: PathBuf,
+    /// Every built-in file, in path order.
+    pub files: Vec<Ejected>,
+}
+
+/// Refuses a folder without `site.toml`: the `theme` commands work on a site.
+fn needs_site(root: &Path, command: &str) -> Result<()> {
+    if !root.join("site.toml").is_file() {
+        anyhow::bail!(
+            "no site.toml in {}: `theme {command}` works on a site's folder; run it there or \
+             name it with --root",
+            crate::clean(&root.display().to_string())
+        );
+    }
+    Ok(())
 }
 
 /// `theme eject`: writes every built-in file into the site at `root`, making `templates/`
 /// and `static/` as needed. A file that is already there (whatever it holds, even a folder
-/// or a link) is kept as it is: nothing is ever overwritten. Returns every built-in file
-/// in path order, and whether it was written.
-pub fn eject(root: &Path) -> Result<Vec<Ejected>> {
-    let mut done = Vec::with_capacity(FILES.len());
+/// or a link) is kept as it is, and nothing is written through a symlinked folder:
+/// nothing is ever overwritten, nor written outside the site.
+pub fn eject(root: &Path) -> Result<Ejection> {
+    needs_site(root, "eject")?;
+    let mut files = Vec::with_capacity(FILES.len());
     for (path, bytes) in FILES {
-        let dest = root.join(path);
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot make the folder {}", parent.display()))?;
-        }
-        // `create_new` refuses any existing entry, a dangling link included, atomically.
-        let opened = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&dest);
-        let written = match opened {
-            Ok(mut f) => {
-                f.write_all(bytes)
-                    .and_then(|()| f.sync_all())
-                    .with_context(|| format!("cannot write {}", dest.display()))?;
-                true
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
-            Err(e) => return Err(e).with_context(|| format!("cannot write {}", dest.display())),
+        let kept = match write_new_file(root, Path::new(path), bytes)? {
+            Written::New => None,
+            Written::Kept(why) => Some(why),
         };
-        done.push(Ejected {
+        files.push(Ejected {
             path: (*path).to_string(),
-            written,
+            kept,
         });
     }
-    Ok(done)
+    Ok(Ejection {
+        root: root.to_path_buf(),
+        files,
+    })
+}
+
+impl fmt::Display for Ejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (written, kept): (Vec<_>, Vec<_>) = self.files.iter().partition(|e| e.kept.is_none());
+        for e in &written {
+            writeln!(f, "wrote {}", in_site(&self.root, &e.path))?;
+        }
+        for e in &kept {
+            match e.kept {
+                Some(why) if why != crate::files::EXISTS => {
+                    writeln!(f, "kept  {} ({why})", in_site(&self.root, &e.path))?
+                }
+                _ => writeln!(f, "kept your {}", in_site(&self.root, &e.path))?,
+            }
+        }
+        writeln!(
+            f,
+            "{} file{} of the built-in theme written, {} kept as {}",
+            written.len(),
+            if written.len() == 1 { "" } else { "s" },
+            kept.len(),
+            if kept.len() == 1 {
+                "it was"
+            } else {
+                "they were"
+            },
+        )
+    }
+}
+
+/// A path of the site at `root`, as the author named it: `templates/base.html` in the
+/// current folder, `site/templates/base.html` under `--root site`.
+fn in_site(root: &Path, path: &str) -> String {
+    let path = if root == Path::new(".") {
+        PathBuf::from(path)
+    } else {
+        root.join(path)
+    };
+    crate::clean(&path.display().to_string()).into_owned()
 }
 
 /// Where a file of the theme a site builds with comes from.
@@ -95,18 +152,30 @@ pub enum Origin {
     Added,
 }
 
+/// What `theme list` found; its `Display` is one line a file, then a note on each theme
+/// folder the build cannot read (a file or a dangling link in its place).
+#[derive(Debug)]
+pub struct Listing {
+    /// Every file the site builds with, by path (`templates/base.html`).
+    pub files: BTreeMap<String, Origin>,
+    /// The problems found walking `templates/` and `static/`, as the build reports them.
+    pub problems: Vec<String>,
+}
+
 /// `theme list`: every file of `templates/` and `static/` the site at `root` builds with,
-/// by path (`templates/base.html`), and where each comes from. Files the site's folders
-/// hold that cannot be read are left out (the build reports them).
-pub fn list(root: &Path) -> BTreeMap<String, Origin> {
+/// by path (`templates/base.html`), and where each comes from. A theme folder that is not
+/// a folder, or a file that cannot be read, is named among the problems (the build
+/// reports them too).
+pub fn list(root: &Path) -> Result<Listing> {
+    needs_site(root, "list")?;
     let built_in: BTreeMap<&str, &[u8]> = FILES.iter().map(|(p, b)| (*p, *b)).collect();
     let mut files: BTreeMap<String, Origin> = FILES
         .iter()
         .map(|(p, _)| ((*p).to_string(), Origin::BuiltIn))
         .collect();
-    let mut ignored = crate::diag::Diagnostics::default();
+    let mut diags = crate::diag::Diagnostics::default();
     for folder in ["templates", "static"] {
-        for path in crate::files::files_under(root, folder, &mut ignored) {
+        for path in crate::files::files_under(root, folder, &mut diags) {
             let rel = crate::files::rel(root, &path)
                 .to_string_lossy()
                 .replace('\\', "/");
@@ -121,7 +190,26 @@ pub fn list(root: &Path) -> BTreeMap<String, Origin> {
             files.insert(rel, origin);
         }
     }
-    files
+    let problems = diags.0.iter().map(ToString::to_string).collect();
+    Ok(Listing { files, problems })
+}
+
+impl fmt::Display for Listing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (path, origin) in &self.files {
+            let from = match origin {
+                Origin::BuiltIn => "built-in",
+                Origin::Overridden => "yours (overrides the built-in file)",
+                Origin::Same => "yours (the same as the built-in file)",
+                Origin::Added => "yours (added)",
+            };
+            writeln!(f, "{:<28} {from}", crate::clean(path))?;
+        }
+        for problem in &self.problems {
+            writeln!(f, "\n{problem}")?;
+        }
+        Ok(())
+    }
 }
 
 fn same_len(path: &Path, bytes: &[u8]) -> bool {
@@ -151,7 +239,9 @@ mod tests {
             .count();
         assert_eq!(templates().count(), count);
         for (path, bytes) in FILES {
-            if path.starts_with("templates/") {
+            assert!(names::is_theme_file(path), "{path} embedded");
+            if let Some(name) = path.strip_prefix("templates/") {
+                assert!(names::is_template(name), "{path} is not a template");
                 assert!(std::str::from_utf8(bytes).is_ok(), "{path} is not UTF-8");
             }
         }
