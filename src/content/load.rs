@@ -93,7 +93,7 @@ fn check_page_taxonomies(config: &Config, pages: &[super::FreePage], diags: &mut
         let first = p.path.split('/').next().unwrap_or_default();
         if let Some(t) = config.taxonomies.iter().find(|t| t.name == first) {
             let msg = format!(
-                "this page would build to /{}, which collides with /{first}/, the pages of the taxonomy `{first}`",
+                "this page would build to /{}, which is in /{first}/, the folder where the build puts the pages of the taxonomy `{first}` (made with taxonomy.html and term.html)",
                 crate::routes::Page::Free(&p.path).path()
             );
             let hint = format!(
