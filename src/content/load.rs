@@ -360,8 +360,9 @@ fn chapter_year(doc: &Doc, v: &toml::Spanned<toml::Value>) -> Result<i32, Diagno
                 .fm_at(v.span(), format!("`years` cannot hold {n}: {why}"))
                 .with_hint(HINT));
         }
-        toml::Value::String(s) => crate::date::Date::parse(s)
-            .map_err(|e| e.in_string(&doc.path, &doc.text, doc.fm.start + v.span().start))?,
+        toml::Value::String(s) => {
+            crate::date::parse_at(s, &doc.path, &doc.text, doc.fm.start + v.span().start)?
+        }
         _ => {
             return Err(doc
                 .fm_at(v.span(), "`years` holds two years")
