@@ -21,8 +21,11 @@ fn events_before_year_1_are_in_date_order_with_their_display_dates() {
     .map(|id| timeline.find(id).unwrap_or_else(|| panic!("no {id}")))
     .collect();
     assert!(order.is_sorted(), "events out of date order: {order:?}");
-    assert!(timeline.contains("6 events from 500 BCE to 68 CE"));
-    assert!(timeline.contains("<span class=\"tl-era-span\">322 BCE–28 BCE</span>"));
+    assert!(
+        timeline.contains("6 events, 490 BCE – 14 CE, grouped by era, in date order."),
+        "the lede gives the events' years"
+    );
+    assert!(timeline.contains("<span class=\"tl-era-span\">322–28 BCE</span>"));
     for (event, shown) in [
         ("marathon", "<span class=\"date\">September 490 BCE</span>"),
         (
