@@ -98,8 +98,8 @@ pub(crate) enum Page<'a> {
 impl<'a> Page<'a> {
     /// Every page rendered once per site (not per chapter or event), in the sitemap's
     /// order: what the scheduler renders (the render stage's `producer` gives each its
-    /// producer), what the sitemap lists (but the 404 page) and what [`Page::of_file`]
-    /// knows. Adding a page is adding it here.
+    /// producer) and what the sitemap lists (but the 404 page). Adding a page is adding
+    /// it here.
     pub(crate) const SITE_WIDE: &'static [Page<'static>] = &[
         Page::Home,
         Page::Timeline,
@@ -189,22 +189,6 @@ impl<'a> Page<'a> {
             other => other.folder(),
         }
     }
-
-    /// The page written to `file`, an output path (`chapters/x/index.html`), if the build
-    /// renders one there (a free page's is not known here: it is found as no page).
-    pub(crate) fn of_file(file: &'a str) -> Option<Page<'a>> {
-        let (first, rest) = file.split_once('/').unwrap_or((file, ""));
-        let name = rest.split('/').next().unwrap_or_default();
-        Some(match (first, rest) {
-            ("index.html", "") => Page::Home,
-            ("404.html", "") => Page::NotFound,
-            ("chapters", _) => Page::Chapter(name),
-            ("events", _) => Page::Event(name),
-            _ => {
-                *(Page::SITE_WIDE.iter()).find(|p| !p.folder().is_empty() && p.folder() == first)?
-            }
-        })
-    }
 }
 
 /// What the build writes under the top-level folder `name` (a taxonomy's name must not be
@@ -217,12 +201,6 @@ pub(crate) fn taken_folder(name: &str) -> Option<&'static str> {
             .any(|p| !p.folder().is_empty() && p.folder() == name)
             .then_some("a page the site has"),
     }
-}
-
-/// The template that renders the page at the output path `file`, for messages about a
-/// page's HTML (a taxonomy's pages are not known here: none).
-pub(crate) fn template_of(file: &str) -> Option<&'static str> {
-    Page::of_file(file).map(Page::template)
 }
 
 /// What a free page at `path` (`about`, `guide/sources`, `` for `content/pages/index.md`)
@@ -672,7 +650,6 @@ mod tests {
             assert_eq!(page.path(), path);
             assert_eq!(page.file(), file);
             assert_eq!(page.template(), template);
-            assert_eq!(Page::of_file(&page.file()), Some(page));
         }
         let term = Page::Term("organisations", "un");
         assert_eq!(term.file(), "organisations/un/index.html");
@@ -681,10 +658,6 @@ mod tests {
         assert_eq!(Page::Taxonomy("tags").url("/b/"), "/b/tags/");
         assert_eq!(taken_folder("timeline"), Some("a page the site has"));
         assert_eq!(taken_folder("people"), None);
-        for &page in Page::SITE_WIDE {
-            assert_eq!(Page::of_file(&page.file()), Some(page));
-        }
-        assert_eq!(template_of("static.css"), None);
         let free = Page::Free("guide/sources");
         assert_eq!(free.path(), "guide/sources/");
         assert_eq!(free.file(), "guide/sources/index.html");
