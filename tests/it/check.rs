@@ -107,3 +107,39 @@ fn duplicate_ids_in_a_page_fail_check_naming_page_and_id() {
     let t = check_fails_with_expected("check/duplicate-id", &["check"]);
     t.run(&["build"]).success();
 }
+
+/// A broken link on a free page or a taxonomy's term page names the template that rendered
+/// it: the built-in theme's as such, the site's own by its path.
+#[test]
+fn a_broken_link_on_a_free_or_term_page_names_its_template() {
+    let t = SiteTest::new("pages/site");
+    t.write(
+        "content/pages/broken.md",
+        "+++\ntitle = \"Broken\"\n+++\nSee [that](#nope).\n",
+    );
+    let event = std::fs::read_to_string(t.path("content/events/1968-peace-talks.md")).unwrap();
+    t.write(
+        "content/events/1968-peace-talks.md",
+        &event.replace("disagrees with", "disagrees [see](#nope) with"),
+    );
+    let page = "error: broken anchor: `#nope`: the page has no element with id `nope`\n --> public/broken/index.html\n  = hint: the link is in the HTML rendered by ";
+    let term = "error: broken anchor: `#nope`: the page has no element with id `nope`\n --> public/tags/rupture/index.html\n  = hint: the link is in the HTML rendered by ";
+    // The fixture has the repository's templates as its own.
+    let r = t.run(&["check"]);
+    r.failure();
+    for expected in [
+        format!("{page}templates/page.html\n"),
+        format!("{term}templates/term.html\n"),
+    ] {
+        assert!(r.stderr.contains(&expected), "no {expected}\n{}", r.stderr);
+    }
+    std::fs::remove_dir_all(t.path("templates")).unwrap();
+    let r = t.run(&["check"]);
+    r.failure();
+    for expected in [
+        format!("{page}(built-in theme) templates/page.html\n"),
+        format!("{term}(built-in theme) templates/term.html\n"),
+    ] {
+        assert!(r.stderr.contains(&expected), "no {expected}\n{}", r.stderr);
+    }
+}
