@@ -191,6 +191,16 @@ impl<'a> Page<'a> {
     }
 }
 
+/// The page that is not a taxonomy's whose section is `name` (`home`, `page` for the free
+/// pages, `timeline`, …), if any: a taxonomy's pages have the taxonomy's name as their
+/// section, which the navigation marks as current, so no taxonomy may take one of these.
+pub(crate) fn own_section(name: &str) -> Option<Page<'static>> {
+    let per_item = [Page::Chapter(""), Page::Event(""), Page::Free("")];
+    (Page::SITE_WIDE.iter().chain(&per_item))
+        .find(|p| p.section() == name)
+        .copied()
+}
+
 /// What the build writes under the top-level folder `name` (a taxonomy's name must not be
 /// one), if anything: the chapters', the events' or a site-wide page's folder.
 pub(crate) fn taken_folder(name: &str) -> Option<&'static str> {
