@@ -368,7 +368,12 @@ mod tests {
             br##"<a href="/r/a/">a</a><a href="/r/a/#x">x</a><a href="/r/a/#nope">n</a><a href="/r/gone/">g</a><a href="#top">t</a><p id="top"></p><a href="https://example.org/">e</a><a href="http://site.test/r/a/">abs</a>"##.to_vec(),
         );
         files.insert("a/index.html".to_string(), br#"<h2 id="x">X</h2>"#.to_vec());
-        let d = internal(&site(&files, &scan_pages(&files), "http://site.test/r/", "/r/"));
+        let d = internal(&site(
+            &files,
+            &scan_pages(&files),
+            "http://site.test/r/",
+            "/r/",
+        ));
         let msgs: Vec<String> = d.0.iter().map(|d| d.message.clone()).collect();
         assert_eq!(
             msgs,

@@ -627,7 +627,13 @@ mod tests {
             taken("chapters"),
             "is in /chapters/, the folder where the build puts each chapter's page (/chapters/<slug>/, made with chapter.html)"
         );
-        for free in ["about", "guide/sources", "timelines", "chapter", "search/help"] {
+        for free in [
+            "about",
+            "guide/sources",
+            "timelines",
+            "chapter",
+            "search/help",
+        ] {
             assert_eq!(taken_by(free), None, "{free}");
         }
         assert_eq!(free_page_path("pages/guide/index.md"), Some("guide"));

@@ -199,14 +199,11 @@ fn check_work_id(
 
 /// One work, its date parsed and its URL checked.
 fn work(rel: &Path, text: &str, w: &RawWork, diags: &mut Diagnostics) -> Work {
-    let date = w
-        .date
-        .as_ref()
-        .and_then(|d| {
-            crate::date::parse_at(d.get_ref(), rel, text, d.span().start)
-                .map_err(|x| diags.push(x))
-                .ok()
-        });
+    let date = w.date.as_ref().and_then(|d| {
+        crate::date::parse_at(d.get_ref(), rel, text, d.span().start)
+            .map_err(|x| diags.push(x))
+            .ok()
+    });
     if let Some(u) = &w.url {
         let s = u.get_ref();
         if !(s.starts_with("https://") || s.starts_with("http://")) {

@@ -111,7 +111,12 @@ fn the_timeline_lede_gives_the_events_years_or_says_there_are_none() {
         lede(&files),
         "<p class=\"lede\">4 events, 1890–1968, grouped by era, in date order. Each links to its full account and its chapter."
     );
-    for e in ["1890-early", "1950-01-31-relations", "1957-07-ho-visit", "1968-peace-talks"] {
+    for e in [
+        "1890-early",
+        "1950-01-31-relations",
+        "1957-07-ho-visit",
+        "1968-peace-talks",
+    ] {
         std::fs::remove_file(t.path(&format!("content/events/{e}.md"))).unwrap();
     }
     let chapter = std::fs::read_to_string(t.path("content/chapters/alliance.md")).unwrap();

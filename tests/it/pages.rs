@@ -116,7 +116,10 @@ fn a_draft_and_a_page_at_one_path_are_a_duplicate_with_or_without_drafts() {
         "content/pages/notes/index.md",
         "+++\ntitle = \"Notes\"\ndraft = true\n+++\nText.\n",
     );
-    t.write("content/pages/notes.md", "+++\ntitle = \"Notes\"\n+++\nText.\n");
+    t.write(
+        "content/pages/notes.md",
+        "+++\ntitle = \"Notes\"\n+++\nText.\n",
+    );
     for args in [&["build"][..], &["check", "--drafts"]] {
         let r = t.run(args);
         r.failure();
