@@ -89,8 +89,8 @@ pub(super) fn page_path(rel: &Path) -> Result<String, Diagnostic> {
             ));
         }
     }
-    if let Some(taken) = crate::routes::taken_by(&path) {
-        let url = crate::routes::Page::Free(&path).path();
+    if let Some(taken) = crate::routes::taken_by(path) {
+        let url = crate::routes::Page::Free(path).path();
         return Err(Diagnostic::file(
             rel,
             format!(
