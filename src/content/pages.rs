@@ -1,12 +1,12 @@
 //! Free pages: every `content/pages/**/*.md` is a page at its path
 //! (`content/pages/about.md` → `/about/`, `content/pages/guide/sources.md` →
 //! `/guide/sources/`, and a folder's `index.md`, `content/pages/guide/index.md`, →
-//! `/guide/`). Each segment of the path must be a slug ([`crate::text::is_slug`]); a path
-//! the build already uses for a page or data file of its own
+//! `/guide/`; [`crate::routes::free_page_path`]). Each segment of the path must be a slug
+//! ([`crate::text::is_slug`]); a path where the build writes a page of its own
 //! ([`crate::routes::taken_by`]), or one two files claim, is an error naming both. Front
 //! matter: `title`, optional `summary`, `draft` and `menu` (the page's place in the main
-//! navigation). Drafts are left out unless drafts are asked for, like chapters, after the check for
-//! two files at one path (so `check --drafts` finds what `build` finds).
+//! navigation). Drafts are left out unless drafts are asked for, like chapters, after the
+//! check for two files at one path (so `check --drafts` finds what `build` finds).
 
 use super::doc::{load_each, markdown_files, parse_fm, read_doc};
 use super::schema::PageMeta;
