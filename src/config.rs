@@ -334,11 +334,8 @@ impl File<'_> {
     }
 
     fn date(&self, s: &Spanned<String>, diags: &mut Diagnostics) -> Option<Date> {
-        Date::parse(s.get_ref())
-            .map_err(|e| {
-                let d = e.in_string(self.rel, self.text, s.span().start);
-                diags.push(d.with_hint(crate::date::DATE_HINT))
-            })
+        crate::date::parse_at(s.get_ref(), self.rel, self.text, s.span().start)
+            .map_err(|d| diags.push(d))
             .ok()
     }
 }

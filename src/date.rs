@@ -34,6 +34,7 @@
 //! ("50 BCE – 30 CE"). CE is written there, and after any year below 1000 ("14 CE",
 //! "19 August 14 CE"), which would not read as a year without it.
 
+use crate::diag::Diagnostic;
 use std::fmt;
 
 /// A calendar date known to the year, the month or the day. `year` counts astronomically,
@@ -61,14 +62,9 @@ impl DateError {
     /// This problem as a diagnostic in `text` (the file `path`), for a date written as a
     /// one-line quoted string whose opening quote is at byte `quote`: it points at the
     /// offending part inside the quotes.
-    pub(crate) fn in_string(
-        self,
-        path: &std::path::Path,
-        text: &str,
-        quote: usize,
-    ) -> crate::diag::Diagnostic {
+    fn in_string(self, path: &std::path::Path, text: &str, quote: usize) -> Diagnostic {
         let b = quote + 1;
-        crate::diag::Diagnostic::at(
+        Diagnostic::at(
             path,
             text,
             b + self.span.start..b + self.span.end,
@@ -78,8 +74,21 @@ impl DateError {
 }
 
 /// The hint for a refused date: the syntax in brief.
-pub(crate) const DATE_HINT: &str =
+const DATE_HINT: &str =
     "dates are YYYY, YYYY-MM or YYYY-MM-DD; before year 1 add the era: \"490 BCE\", \"44-03-15 BCE\"";
+
+/// Parses `s`, a date written in `text` (the file `path`) as a one-line quoted string whose
+/// opening quote is at byte `quote`. A refused date is a diagnostic pointing at the
+/// offending part inside the quotes, with the syntax in brief as its hint: every date of
+/// the site's files is read through here.
+pub(crate) fn parse_at(
+    s: &str,
+    path: &std::path::Path,
+    text: &str,
+    quote: usize,
+) -> Result<Date, Diagnostic> {
+    Date::parse(s).map_err(|e| e.in_string(path, text, quote).with_hint(DATE_HINT))
+}
 
 const MONTHS: [&str; 12] = [
     "January",

@@ -78,29 +78,16 @@ pub(crate) fn scan_pages(files: &BTreeMap<String, Vec<u8>>) -> HashMap<&str, Sca
         .collect()
 }
 
-/// Checks every internal link and anchor of the built `files` (path → bytes), whose pages
-/// `pages` has read.
-/// `base_url` is the site's absolute address, `base_path` its path (`/` or `/repo/`);
-/// The hint names the template that made the page ([`crate::routes::template_of`]).
-pub(crate) fn internal(
-    files: &BTreeMap<String, Vec<u8>>,
-    pages: &HashMap<&str, ScannedPage>,
-    base_url: &str,
-    base_path: &str,
-) -> Diagnostics {
-    let site = Site {
-        files,
-        pages,
-        base_url,
-        base_path,
-    };
-    let mut out: Vec<Diagnostic> = pages
-        .par_iter()
+/// Checks every internal link and anchor of the built site's pages. The hint names the
+/// template that made the page (`site.made_by`), as diagnostics name templates.
+pub(crate) fn internal(site: &Site) -> Diagnostics {
+    let mut out: Vec<Diagnostic> = (site.pages.par_iter())
         .flat_map_iter(|(from, page)| {
             let mut seen = BTreeSet::new();
             let mut diags = Vec::new();
-            let made_by = |d: Diagnostic| match crate::routes::template_of(from) {
-                Some(t) => d.with_hint(format!("the HTML is rendered by templates/{t}")),
+            let template = site.made_by.get(*from);
+            let made_by = |d: Diagnostic| match template {
+                Some(t) => d.with_hint(format!("the HTML is rendered by {t}")),
                 None => d,
             };
             // An id must be unique in its page: a second one makes `#id` links and
@@ -119,10 +106,8 @@ pub(crate) fn internal(
                     continue;
                 };
                 let d = Diagnostic::file(format!("public/{from}"), problem);
-                diags.push(match crate::routes::template_of(from) {
-                    Some(t) => {
-                        d.with_hint(format!("the link is in the HTML rendered by templates/{t}"))
-                    }
+                diags.push(match template {
+                    Some(t) => d.with_hint(format!("the link is in the HTML rendered by {t}")),
                     None => d,
                 });
             }
@@ -136,15 +121,18 @@ pub(crate) fn internal(
 }
 
 /// The built site a link is checked against.
-struct Site<'s> {
+pub(crate) struct Site<'s> {
     /// Every built file, by output path.
-    files: &'s BTreeMap<String, Vec<u8>>,
+    pub(crate) files: &'s BTreeMap<String, Vec<u8>>,
     /// Every page, read.
-    pages: &'s HashMap<&'s str, ScannedPage>,
+    pub(crate) pages: &'s HashMap<&'s str, ScannedPage>,
+    /// The template of each page the templates rendered, by output path, as diagnostics
+    /// name it (`templates/page.html`, `(built-in theme) templates/term.html`).
+    pub(crate) made_by: &'s HashMap<String, String>,
     /// The site's absolute address.
-    base_url: &'s str,
+    pub(crate) base_url: &'s str,
     /// The site's path (`/` or `/repo/`).
-    base_path: &'s str,
+    pub(crate) base_path: &'s str,
 }
 
 impl Site<'_> {
@@ -155,6 +143,7 @@ impl Site<'_> {
             pages,
             base_url,
             base_path,
+            ..
         } = *self;
         let base = base_url.trim_end_matches('/');
         // An absolute address of the site itself is checked like a path inside it.
@@ -329,6 +318,23 @@ fn ask(agent: &ureq::Agent, url: &str) -> Result<u16, String> {
 mod tests {
     use super::*;
 
+    /// The site of `files`, no page with a template.
+    fn site<'s>(
+        files: &'s BTreeMap<String, Vec<u8>>,
+        pages: &'s HashMap<&'s str, ScannedPage>,
+        base_url: &'s str,
+        base_path: &'s str,
+    ) -> Site<'s> {
+        static NONE: std::sync::OnceLock<HashMap<String, String>> = std::sync::OnceLock::new();
+        Site {
+            files,
+            pages,
+            made_by: NONE.get_or_init(HashMap::new),
+            base_url,
+            base_path,
+        }
+    }
+
     #[test]
     fn relative_paths_resolve_against_the_page() {
         assert_eq!(join("chapters/a/index.html", "../b/"), "chapters/b/");
@@ -343,7 +349,7 @@ mod tests {
             "a/index.html".to_string(),
             br#"<main id="main"><h2 id="main">M</h2><p id="x"></p><p id="main"></p><p id="y"></p></main>"#.to_vec(),
         );
-        let d = internal(&files, &scan_pages(&files), "http://s.test/", "/");
+        let d = internal(&site(&files, &scan_pages(&files), "http://s.test/", "/"));
         let shown: Vec<String> =
             d.0.iter()
                 .map(|d| format!("{}: {}", d.location(), d.message))
@@ -362,7 +368,12 @@ mod tests {
             br##"<a href="/r/a/">a</a><a href="/r/a/#x">x</a><a href="/r/a/#nope">n</a><a href="/r/gone/">g</a><a href="#top">t</a><p id="top"></p><a href="https://example.org/">e</a><a href="http://site.test/r/a/">abs</a>"##.to_vec(),
         );
         files.insert("a/index.html".to_string(), br#"<h2 id="x">X</h2>"#.to_vec());
-        let d = internal(&files, &scan_pages(&files), "http://site.test/r/", "/r/");
+        let d = internal(&site(
+            &files,
+            &scan_pages(&files),
+            "http://site.test/r/",
+            "/r/",
+        ));
         let msgs: Vec<String> = d.0.iter().map(|d| d.message.clone()).collect();
         assert_eq!(
             msgs,

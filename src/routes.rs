@@ -98,8 +98,8 @@ pub(crate) enum Page<'a> {
 impl<'a> Page<'a> {
     /// Every page rendered once per site (not per chapter or event), in the sitemap's
     /// order: what the scheduler renders (the render stage's `producer` gives each its
-    /// producer), what the sitemap lists (but the 404 page) and what [`Page::of_file`]
-    /// knows. Adding a page is adding it here.
+    /// producer) and what the sitemap lists (but the 404 page). Adding a page is adding
+    /// it here.
     pub(crate) const SITE_WIDE: &'static [Page<'static>] = &[
         Page::Home,
         Page::Timeline,
@@ -189,22 +189,16 @@ impl<'a> Page<'a> {
             other => other.folder(),
         }
     }
+}
 
-    /// The page written to `file`, an output path (`chapters/x/index.html`), if the build
-    /// renders one there (a free page's is not known here: it is found as no page).
-    pub(crate) fn of_file(file: &'a str) -> Option<Page<'a>> {
-        let (first, rest) = file.split_once('/').unwrap_or((file, ""));
-        let name = rest.split('/').next().unwrap_or_default();
-        Some(match (first, rest) {
-            ("index.html", "") => Page::Home,
-            ("404.html", "") => Page::NotFound,
-            ("chapters", _) => Page::Chapter(name),
-            ("events", _) => Page::Event(name),
-            _ => {
-                *(Page::SITE_WIDE.iter()).find(|p| !p.folder().is_empty() && p.folder() == first)?
-            }
-        })
-    }
+/// The page that is not a taxonomy's whose section is `name` (`home`, `page` for the free
+/// pages, `timeline`, …), if any: a taxonomy's pages have the taxonomy's name as their
+/// section, which the navigation marks as current, so no taxonomy may take one of these.
+pub(crate) fn own_section(name: &str) -> Option<Page<'static>> {
+    let per_item = [Page::Chapter(""), Page::Event(""), Page::Free("")];
+    (Page::SITE_WIDE.iter().chain(&per_item))
+        .find(|p| p.section() == name)
+        .copied()
 }
 
 /// What the build writes under the top-level folder `name` (a taxonomy's name must not be
@@ -219,31 +213,37 @@ pub(crate) fn taken_folder(name: &str) -> Option<&'static str> {
     }
 }
 
-/// The template that renders the page at the output path `file`, for messages about a
-/// page's HTML (a taxonomy's pages are not known here: none).
-pub(crate) fn template_of(file: &str) -> Option<&'static str> {
-    Page::of_file(file).map(Page::template)
-}
-
 /// What a free page at `path` (`about`, `guide/sources`, `` for `content/pages/index.md`)
-/// would collide with, in words, if the build makes a page or a data file in its place:
-/// any page's folder (a site-wide page's, `chapters/…`, `events/…`) or a data file's name
-/// taken by its first segment, or the home page.
+/// would collide with, in words, if the build writes a page there itself: the exact path
+/// of a site-wide page (the home page, `timeline`, …), or one inside the folders of the
+/// chapters' and the events' pages (`chapters/…`, `events/…`). A page's path has no `.`,
+/// so it never is a data file's; a taxonomy's folder is checked where the site's
+/// taxonomies are known (content/load.rs).
 pub(crate) fn taken_by(path: &str) -> Option<String> {
-    let first = path.split('/').next().unwrap_or_default();
-    let per_item = [Page::Chapter("<slug>"), Page::Event("<id>")];
-    let page = (Page::SITE_WIDE.iter().chain(&per_item))
-        .find(|p| p.path().split('/').next() == Some(first));
-    if let Some(page) = page {
+    let url = match path {
+        "" => String::new(),
+        _ => format!("{path}/"),
+    };
+    if let Some(page) = (Page::SITE_WIDE.iter()).find(|p| p.path() == url) {
         return Some(format!(
-            "/{}, a page the build makes with {}",
-            page.path(),
+            "is the path of a page the build makes with {}",
             page.template()
         ));
     }
-    (DataFile::ALL.iter())
-        .find(|d| d.file() == first)
-        .map(|d| format!("/{}, a file the build makes", d.file()))
+    let first = path.split('/').next().unwrap_or_default();
+    let per_item = [
+        (Page::Chapter("<slug>"), "each chapter's page"),
+        (Page::Event("<id>"), "each event's page"),
+    ];
+    (per_item.iter())
+        .find(|(p, _)| p.path().split('/').next() == Some(first))
+        .map(|(p, what)| {
+            format!(
+                "is in /{first}/, the folder where the build puts {what} (/{}, made with {})",
+                p.path(),
+                p.template()
+            )
+        })
 }
 
 /// Every page of the sitemap, in a stable order: the site-wide pages (the home page
@@ -398,14 +398,26 @@ pub(crate) fn chapter_key(slug: &str) -> String {
     format!("chapters/{slug}.md")
 }
 
+/// The path of the free page whose content key is `key` (`pages/guide/sources.md` →
+/// `guide/sources`; a final `index.md` names its folder, `pages/guide/index.md` → `guide`
+/// and `pages/index.md` → ``); None for a key outside `pages/`.
+pub(crate) fn free_page_path(key: &str) -> Option<&str> {
+    let inner = key.strip_prefix("pages/")?;
+    let inner = inner.strip_suffix(".md").unwrap_or(inner);
+    Some(match inner {
+        "index" => "",
+        _ => inner.strip_suffix("/index").unwrap_or(inner),
+    })
+}
+
 /// The URL under `base` the page of a content file that did not load would have
 /// (`<kind>/<stem>/`; a free page's, its path), so that links to it are not reported a
 /// second time.
 pub(crate) fn unloaded_url(key: &str, base: &str) -> String {
-    if let Some(free) = key.strip_prefix("pages/") {
-        let path = free.trim_end_matches(".md");
-        let path = path.strip_suffix("/index").unwrap_or(path);
-        return format!("{base}{path}/");
+    match free_page_path(key) {
+        Some("") => return Page::Home.url(base),
+        Some(path) => return Page::Free(path).url(base),
+        None => {}
     }
     let stem = key
         .rsplit('/')
@@ -601,20 +613,35 @@ mod tests {
         let taken = |p: &str| taken_by(p).unwrap_or_default();
         assert_eq!(
             taken("timeline"),
-            "/timeline/, a page the build makes with timeline.html"
+            "is the path of a page the build makes with timeline.html"
         );
         assert_eq!(
-            taken("search/extra"),
-            "/search/, a page the build makes with search.html"
+            taken(""),
+            "is the path of a page the build makes with index.html"
         );
         assert_eq!(
             taken("events/x"),
-            "/events/<id>/, a page the build makes with event.html"
+            "is in /events/, the folder where the build puts each event's page (/events/<id>/, made with event.html)"
         );
-        assert_eq!(taken(""), "/, a page the build makes with index.html");
-        for free in ["about", "guide/sources", "timelines", "chapter"] {
+        assert_eq!(
+            taken("chapters"),
+            "is in /chapters/, the folder where the build puts each chapter's page (/chapters/<slug>/, made with chapter.html)"
+        );
+        for free in [
+            "about",
+            "guide/sources",
+            "timelines",
+            "chapter",
+            "search/help",
+        ] {
             assert_eq!(taken_by(free), None, "{free}");
         }
+        assert_eq!(free_page_path("pages/guide/index.md"), Some("guide"));
+        assert_eq!(free_page_path("pages/index.md"), Some(""));
+        assert_eq!(free_page_path("pages/a/b.md"), Some("a/b"));
+        assert_eq!(free_page_path("chapters/a.md"), None);
+        assert_eq!(unloaded_url("pages/guide/index.md", "/b/"), "/b/guide/");
+        assert_eq!(unloaded_url("events/x.md", "/b/"), "/b/events/x/");
     }
 
     #[test]
@@ -639,7 +666,6 @@ mod tests {
             assert_eq!(page.path(), path);
             assert_eq!(page.file(), file);
             assert_eq!(page.template(), template);
-            assert_eq!(Page::of_file(&page.file()), Some(page));
         }
         let term = Page::Term("organisations", "un");
         assert_eq!(term.file(), "organisations/un/index.html");
@@ -648,10 +674,6 @@ mod tests {
         assert_eq!(Page::Taxonomy("tags").url("/b/"), "/b/tags/");
         assert_eq!(taken_folder("timeline"), Some("a page the site has"));
         assert_eq!(taken_folder("people"), None);
-        for &page in Page::SITE_WIDE {
-            assert_eq!(Page::of_file(&page.file()), Some(page));
-        }
-        assert_eq!(template_of("static.css"), None);
         let free = Page::Free("guide/sources");
         assert_eq!(free.path(), "guide/sources/");
         assert_eq!(free.file(), "guide/sources/index.html");

@@ -75,6 +75,8 @@ struct Built {
     config: Config,
     /// Every external address the Markdown links to, with the place of one such link.
     external: HashMap<String, Span>,
+    /// The template of each page, by output path, as diagnostics name it.
+    made_by: HashMap<String, String>,
 }
 
 fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
@@ -123,6 +125,7 @@ fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
         stats,
         config,
         external,
+        made_by: written.made_by,
     })
 }
 
@@ -142,7 +145,14 @@ pub fn check(opts: &CheckOptions) -> Result<BuildStats, BuildError> {
     let files = out.commit()?.unwrap_or_default();
     let config = &built.config;
     let pages = crate::linkcheck::scan_pages(&files);
-    let mut diags = crate::linkcheck::internal(&files, &pages, &config.base_url, &config.base_path);
+    let site = crate::linkcheck::Site {
+        files: &files,
+        pages: &pages,
+        made_by: &built.made_by,
+        base_url: &config.base_url,
+        base_path: &config.base_path,
+    };
+    let mut diags = crate::linkcheck::internal(&site);
     if opts.external {
         let links = crate::linkcheck::external_links(&pages, &config.base_url);
         diags.extend(crate::linkcheck::external(&links, &built.external).0);

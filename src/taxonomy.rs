@@ -193,7 +193,15 @@ fn bad_name(name: &str) -> Option<String> {
     if EVENT_KEYS.contains(&name) {
         return Some("is a key events already have".into());
     }
-    crate::routes::taken_folder(name).map(|what| format!("is the folder of {what}"))
+    if let Some(what) = crate::routes::taken_folder(name) {
+        return Some(format!("is the folder of {what}"));
+    }
+    crate::routes::own_section(name).map(|p| {
+        format!(
+            "is the section the navigation gives the pages made with {}",
+            p.template()
+        )
+    })
 }
 
 /// The problem with `value`, a term of the free taxonomy `t` written on an event, and its
@@ -256,6 +264,8 @@ mod tests {
             "title",
             "chapter",
             "era",
+            "page",
+            "home",
         ] {
             assert!(bad_name(n).is_some(), "{n}");
         }

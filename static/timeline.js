@@ -190,12 +190,19 @@
     marks.appendChild(frag);
     var a = Math.round(view[0]); var b = Math.round(view[1]);
     range.textContent = b < 1 ? (1 - a) + '–' + (1 - b) + ' BCE'
-      : a < 1 ? yearText(a) + ' – ' + yearText(b, true) : a + '–' + b;
+      : a < 1 ? yearText(a) + ' – ' + yearText(b, true)
+      : b < CE_SHOWN_BELOW ? a + '–' + b + ' CE' : a + '–' + b;
   }
   // The year of axis position y in the historians' count: 1 CE is 1, 1 BCE is -1.
   function labelOf(y) { return y < 1 ? y - 1 : y; }
-  // An axis year as text: "1957", "490 BCE", or "30 CE" when ce asks for the era.
-  function yearText(y, ce) { return y < 1 ? (1 - y) + ' BCE' : y + (ce ? ' CE' : ''); }
+  // Years from 1 CE below this carry their era, as on the pages ("14 CE", "14–68 CE"):
+  // without it, a three-digit or smaller number does not read as a year.
+  var CE_SHOWN_BELOW = 1000;
+  // An axis year as text: "1957", "490 BCE", "30 CE" (below 1000 CE), or "1957 CE" when ce
+  // asks for the era.
+  function yearText(y, ce) {
+    return y < 1 ? (1 - y) + ' BCE' : y + (ce || y < CE_SHOWN_BELOW ? ' CE' : '');
+  }
   // The smallest round step (1, 2 or 5 times a power of ten) that puts at most max ticks
   // on a span of years.
   function tickStep(span, max) {

@@ -209,15 +209,11 @@ fn unknown_id(t: &Taxonomy, v: &str, known: &BTreeSet<&str>) -> Option<(String, 
 
 /// `date` and `end_date`, parsed; `end_date` may not come before `date`.
 fn dates(doc: &Doc, meta: &EventMeta, diags: &mut Diagnostics) -> (Option<Date>, Option<Date>) {
-    let date_of = |v: &Spanned<String>, diags: &mut Diagnostics| match Date::parse(v.get_ref()) {
-        Ok(d) => Some(d),
-        Err(e) => {
-            diags.push(
-                e.in_string(&doc.path, &doc.text, doc.fm.start + v.span().start)
-                    .with_hint(crate::date::DATE_HINT),
-            );
-            None
-        }
+    let date_of = |v: &Spanned<String>, diags: &mut Diagnostics| {
+        let quote = doc.fm.start + v.span().start;
+        crate::date::parse_at(v.get_ref(), &doc.path, &doc.text, quote)
+            .map_err(|d| diags.push(d))
+            .ok()
     };
     let date = date_of(&meta.date, diags);
     let end_date = meta.end_date.as_ref().and_then(|v| date_of(v, diags));

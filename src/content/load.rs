@@ -93,7 +93,7 @@ fn check_page_taxonomies(config: &Config, pages: &[super::FreePage], diags: &mut
         let first = p.path.split('/').next().unwrap_or_default();
         if let Some(t) = config.taxonomies.iter().find(|t| t.name == first) {
             let msg = format!(
-                "this page would build to /{}, which collides with /{first}/, the pages of the taxonomy `{first}`",
+                "this page would build to /{}, which is in /{first}/, the folder where the build puts the pages of the taxonomy `{first}` (made with taxonomy.html and term.html)",
                 crate::routes::Page::Free(&p.path).path()
             );
             let hint = format!(
@@ -360,8 +360,9 @@ fn chapter_year(doc: &Doc, v: &toml::Spanned<toml::Value>) -> Result<i32, Diagno
                 .fm_at(v.span(), format!("`years` cannot hold {n}: {why}"))
                 .with_hint(HINT));
         }
-        toml::Value::String(s) => crate::date::Date::parse(s)
-            .map_err(|e| e.in_string(&doc.path, &doc.text, doc.fm.start + v.span().start))?,
+        toml::Value::String(s) => {
+            crate::date::parse_at(s, &doc.path, &doc.text, doc.fm.start + v.span().start)?
+        }
         _ => {
             return Err(doc
                 .fm_at(v.span(), "`years` holds two years")

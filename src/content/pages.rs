@@ -1,11 +1,12 @@
 //! Free pages: every `content/pages/**/*.md` is a page at its path
 //! (`content/pages/about.md` → `/about/`, `content/pages/guide/sources.md` →
 //! `/guide/sources/`, and a folder's `index.md`, `content/pages/guide/index.md`, →
-//! `/guide/`). Each segment of the path must be a slug ([`crate::text::is_slug`]); a path
-//! the build already uses for a page or data file of its own
+//! `/guide/`; [`crate::routes::free_page_path`]). Each segment of the path must be a slug
+//! ([`crate::text::is_slug`]); a path where the build writes a page of its own
 //! ([`crate::routes::taken_by`]), or one two files claim, is an error naming both. Front
 //! matter: `title`, optional `summary`, `draft` and `menu` (the page's place in the main
-//! navigation). Drafts are left out unless drafts are asked for, like chapters.
+//! navigation). Drafts are left out unless drafts are asked for, like chapters, after the
+//! check for two files at one path (so `check --drafts` finds what `build` finds).
 
 use super::doc::{load_each, markdown_files, parse_fm, read_doc};
 use super::schema::PageMeta;
@@ -50,11 +51,11 @@ pub(super) fn load_pages(
             );
             continue;
         }
-        if !page.draft || opts.drafts {
-            by_path.insert(page.path.clone(), page);
-        }
+        by_path.insert(page.path.clone(), page);
     }
-    by_path.into_values().collect()
+    (by_path.into_values())
+        .filter(|p| !p.draft || opts.drafts)
+        .collect()
 }
 
 /// Reads and checks one free page: `None` (with its problems in `diags`) when it has any.
@@ -75,14 +76,10 @@ fn load_page(fence: &Fence, rel: &Path, diags: &mut Diagnostics) -> Option<FreeP
 /// The page path of the file `rel` (`content/pages/guide/sources.md` → `guide/sources`;
 /// a final `index.md` names its folder), each segment checked, and not one the build takes.
 pub(super) fn page_path(rel: &Path) -> Result<String, Diagnostic> {
-    let inner = rel
-        .strip_prefix(PAGES_DIR)
-        .unwrap_or(rel)
-        .with_extension("");
-    let mut segments: Vec<String> = Vec::new();
-    for c in inner.components() {
-        let s = c.as_os_str().to_string_lossy();
-        if !is_slug(&s) {
+    let key = crate::routes::content_key(rel);
+    let path = crate::routes::free_page_path(&key).unwrap_or(&key);
+    for s in path.split('/').filter(|_| !path.is_empty()) {
+        if !is_slug(s) {
             return Err(Diagnostic::file(
                 rel,
                 format!("`{s}` in a page's path is not a valid slug"),
@@ -91,24 +88,19 @@ pub(super) fn page_path(rel: &Path) -> Result<String, Diagnostic> {
                 "each folder and file name under content/pages/ becomes part of the page's URL: use lowercase letters, digits, hyphens and underscores",
             ));
         }
-        segments.push(s.into_owned());
     }
-    if segments.last().is_some_and(|s| s == "index") {
-        segments.pop();
-    }
-    let path = segments.join("/");
-    if let Some(taken) = crate::routes::taken_by(&path) {
-        let url = crate::routes::Page::Free(&path).path();
+    if let Some(taken) = crate::routes::taken_by(path) {
+        let url = crate::routes::Page::Free(path).path();
         return Err(Diagnostic::file(
             rel,
             format!(
-                "this page would build to /{}, which collides with {taken}",
+                "this page would build to /{}, which {taken}",
                 url.trim_start_matches('/')
             ),
         )
         .with_hint("the build makes the pages there itself; give this page another path"));
     }
-    Ok(path)
+    Ok(path.to_string())
 }
 
 #[cfg(test)]
@@ -130,7 +122,8 @@ mod tests {
         assert!(p("content/pages/a.b.md").is_err());
         assert!(p("content/pages/timeline.md")
             .unwrap_err()
-            .contains("collides with"));
+            .contains("which is the path of a page the build makes"));
+        assert_eq!(p("content/pages/search/help.md").unwrap(), "search/help");
         assert!(p("content/pages/chapters/x.md").is_err());
         assert!(p("content/pages/index.md").is_err());
     }

@@ -10,7 +10,6 @@ use super::controls::toml_control_characters;
 use super::doc::string_source;
 use super::schema::{RawEntry, RawWork, SourcesFile};
 use super::{Entry, Work};
-use crate::date::Date;
 use crate::diag::toml_error as tomlerr;
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use crate::files::Fence;
@@ -200,16 +199,11 @@ fn check_work_id(
 
 /// One work, its date parsed and its URL checked.
 fn work(rel: &Path, text: &str, w: &RawWork, diags: &mut Diagnostics) -> Work {
-    let date = w
-        .date
-        .as_ref()
-        .and_then(|d| match Date::parse(d.get_ref()) {
-            Ok(x) => Some(x),
-            Err(e) => {
-                diags.push(e.in_string(rel, text, d.span().start));
-                None
-            }
-        });
+    let date = w.date.as_ref().and_then(|d| {
+        crate::date::parse_at(d.get_ref(), rel, text, d.span().start)
+            .map_err(|x| diags.push(x))
+            .ok()
+    });
     if let Some(u) = &w.url {
         let s = u.get_ref();
         if !(s.starts_with("https://") || s.starts_with("http://")) {

@@ -1,16 +1,13 @@
 //! Files under `content/` that the build does not read (`content/about.md`,
 //! `content/notes.txt`, `content/chapters/x.txt`): each is a warning at its path, which
 //! does not fail the build, saying where pages go. What the build reads is what it asked
-//! its [`Fence`] for; hidden files and folders (a name starting with `.`) and
-//! `content/media/` are never warned about. Symlinks are not followed here: the walks that
-//! read the content report where they lead.
+//! its [`Fence`] for; hidden files and folders (a name starting with `.`) are never warned
+//! about. Symlinks are not followed here: the walks that read the content report where
+//! they lead.
 
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::files::{rel, Fence, MAX_FILES};
 use std::path::Path;
-
-/// The folder under `content/` kept for media files, which no warning names.
-const MEDIA: &str = "content/media";
 
 /// A warning for every file under `root/content` that `fence` was never asked for and that
 /// no problem in `diags` names already (a dangling symlink, say).
@@ -23,7 +20,7 @@ pub(super) fn unread_files(root: &Path, fence: &Fence, diags: &mut Diagnostics) 
         .into_iter()
         .filter_entry(|e| {
             let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
-            !hidden && !rel(root, e.path()).starts_with(MEDIA)
+            !hidden
         });
     for entry in walk.take(MAX_FILES).flatten() {
         let rel = rel(root, entry.path());
@@ -33,19 +30,34 @@ pub(super) fn unread_files(root: &Path, fence: &Fence, diags: &mut Diagnostics) 
         }
         diags.push(
             Diagnostic::file(&rel, "this file is not read by the build")
-                .with_hint(hint(&rel))
+                .with_hint(hint(root, &rel))
                 .with_severity(Severity::Warning),
         );
     }
 }
 
 /// Where the file might belong: a Markdown file at the top of `content/` is likely meant
-/// as a page; anything else is told what the build reads.
-fn hint(rel: &Path) -> String {
+/// as a page (unless `content/pages/` has one of its name already); a file in
+/// `content/media/` belongs in `static/`; anything else is told what the build reads.
+fn hint(root: &Path, rel: &Path) -> String {
     let name = rel.file_name().unwrap_or_default().to_string_lossy();
     let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
     if rel.parent() == Some(Path::new("content")) && rel.extension().is_some_and(|x| x == "md") {
-        return format!("a page of its own goes in content/pages/: move it to content/pages/{name} to make /{stem}/");
+        let target = Path::new(super::pages::PAGES_DIR).join(&*name);
+        let url = crate::routes::Page::Free(&stem).path();
+        if root.join(&target).exists() {
+            return format!(
+                "a page of its own goes in content/pages/, and {} is there already (it makes /{url}): merge the two or remove this one",
+                target.display()
+            );
+        }
+        return format!(
+            "a page of its own goes in content/pages/: move it to {} to make /{url}",
+            target.display()
+        );
+    }
+    if rel.starts_with("content/media") {
+        return "docsite does not read content/media/: a file a page shows goes in static/ (static/figures/map.svg is /figures/map.svg)".to_string();
     }
     "docsite reads content/index.md, the registries, and the .md files under content/chapters/, \
      content/events/ and content/pages/ (content/pages/about.md becomes /about/)"

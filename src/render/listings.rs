@@ -21,6 +21,7 @@ struct GroupView<'a> {
     name: &'a str,
     start: &'a Option<String>,
     end: &'a Option<String>,
+    years_text: &'a Option<String>,
     events: Vec<ListedEvent<'a>>,
 }
 
@@ -34,6 +35,7 @@ fn groups<'p>(p: &'p Pages, with_cards: bool) -> Vec<GroupView<'p>> {
             name: &g.name,
             start: &g.start,
             end: &g.end,
+            years_text: &g.years_text,
             events: g
                 .events
                 .iter()
@@ -55,9 +57,24 @@ pub(crate) fn timeline<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     );
     let mut c = p.context(page, "Timeline", &description);
     c.insert("groups", &groups(p, true));
+    c.insert("events_years", &events_years(v.content));
+    c.insert("by_era", &!v.config.eras.is_empty());
     c.insert("filters", &timeline_filters(v.config, v.content));
     c.insert("timeline_data", &timeline_data(&v));
     c
+}
+
+/// The years the events cover, from the first one's start to the latest end ("1890–1967",
+/// "490 BCE – 14 CE", "1957" for one year); None without events.
+fn events_years(content: &Content) -> Option<String> {
+    let first = content.events.first()?.date.year;
+    let last = (content.events.iter())
+        .map(|e| e.end_date.as_ref().unwrap_or(&e.date).year)
+        .max()?;
+    Some(match first == last {
+        true => crate::date::year_text(first, false),
+        false => crate::date::year_range_text(first, last),
+    })
 }
 
 /// A chapter in the print view, its body's ids fitted into the one page.

@@ -13,9 +13,8 @@
 //! replacement.
 //!
 //! Adding a page, in three steps:
-//! 1. give it a [`Page`] variant (its arms in `path` or `folder`, `template` and `section`,
-//!    and in `of_file` only if its file is not `<folder>/index.html`) and list it in
-//!    [`Page::SITE_WIDE`], which the scheduler, the sitemap and `check`'s messages read;
+//! 1. give it a [`Page`] variant (its arms in `path` or `folder`, `template` and `section`)
+//!    and list it in [`Page::SITE_WIDE`], which the scheduler and the sitemap read;
 //! 2. write its producer in [`pages`]: `fn my_page(p: &Pages, page: Page) -> Context`,
 //!    starting from `p.context(page, title, description)`;
 //! 3. give it its arm in [`producer`] (the `match` is exhaustive, so the compiler asks for
@@ -35,6 +34,7 @@ use crate::routes::Page;
 use data_files::Made;
 use pages::Pages;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::Path;
 use templates::Templates;
 use tera::Context;
@@ -44,6 +44,10 @@ use views::{around, Card, Views};
 pub(crate) struct Written {
     pub(crate) pages: usize,
     pub(crate) files: usize,
+    /// Every page written, by output path, with the template that rendered it as
+    /// diagnostics name it (`(built-in theme) templates/page.html` for the built-in
+    /// theme's): what `check` names for a problem in a page's HTML.
+    pub(crate) made_by: HashMap<String, String>,
 }
 
 /// Loads the templates and renders and writes every page, data file and file of
@@ -120,7 +124,10 @@ fn write_all(root: &Path, v: Views, tera: &Templates, out: &Output) -> Result<Wr
     let pages = made.len();
     crate::profile::stage("pages");
     let written = data_files::write_all(v, out, &mut made);
-    let statics = static_files::copy_static(root, out, &made, &sink);
+    let made_by: HashMap<String, String> = (made.iter())
+        .filter_map(|(file, t)| Some((file.clone(), tera.path_of((*t)?))))
+        .collect();
+    let statics = static_files::copy_static(root, out, &made, &made_by, &sink);
     crate::profile::stage("files");
     let errors = sink.into_diagnostics();
     if !errors.is_empty() {
@@ -130,6 +137,7 @@ fn write_all(root: &Path, v: Views, tera: &Templates, out: &Output) -> Result<Wr
     Ok(Written {
         pages,
         files: made.len() + statics?,
+        made_by,
     })
 }
 

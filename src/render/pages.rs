@@ -179,10 +179,16 @@ pub(crate) fn not_found<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     p.context(page, "Page not found", &p.views.config.description)
 }
 
-/// A free page (`page.html`): its text, found by the path of its route.
+/// A free page (`page.html`): its text, found by the path of its route (the rendered pages
+/// are in the order of their paths, so a binary search finds it).
 pub(crate) fn free<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
-    let found = (p.views.rendered.pages.iter())
-        .find(|r| matches!(page, Page::Free(path) if path == r.page.path));
+    let pages = &p.views.rendered.pages;
+    let found = match page {
+        Page::Free(path) => (pages.binary_search_by(|r| r.page.path.as_str().cmp(path)))
+            .ok()
+            .map(|i| &pages[i]),
+        _ => None,
+    };
     let Some(r) = found else {
         return p.context(page, "", "");
     };

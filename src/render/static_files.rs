@@ -6,12 +6,12 @@ use super::data_files::Made;
 use crate::diag::{BuildError, Diagnostic, Diagnostics, Sink};
 use crate::output::Output;
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// Copies `static/`, then the built-in theme's static files the site does not override,
 /// into the output; returns how many files. A file whose path is one the
-/// build made (`made`: path → the template that rendered it, if any) is refused. Problems
+/// build made (`made`; `made_by` names the template of each page) is refused. Problems
 /// with a file go to `sink`; a failed write is a system error, the first one returned. Each file
 /// is streamed from its fenced handle, never read whole from a length it claims: one over
 /// [`crate::files::MAX_STATIC_BYTES`] (disk) or [`crate::files::MAX_FILE_BYTES`]
@@ -22,6 +22,7 @@ pub(crate) fn copy_static(
     root: &Path,
     out: &Output,
     made: &Made,
+    made_by: &HashMap<String, String>,
     sink: &Sink,
 ) -> Result<usize, BuildError> {
     let dir = root.join("static");
@@ -75,8 +76,8 @@ pub(crate) fn copy_static(
     }
     files.par_iter().try_for_each(|p| {
         let rel = in_static(&dir, p);
-        if let Some(template) = made.get(&rel) {
-            let by = template.map_or_else(String::new, |t| format!(", rendered by templates/{t}"));
+        if made.contains_key(&rel) {
+            let by = (made_by.get(&rel)).map_or_else(String::new, |t| format!(", rendered by {t}"));
             sink.push(Diagnostic::file(
                 crate::files::rel(root, p),
                 format!("this file would replace the generated `{rel}`{by}"),

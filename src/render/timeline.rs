@@ -37,12 +37,14 @@ pub(crate) struct Group<'c> {
     pub(crate) name: String,
     pub(crate) start: Option<String>,
     pub(crate) end: Option<String>,
+    /// The era's span as one text, the era named once ("431–404 BCE", "1950–1967").
+    pub(crate) years_text: Option<String>,
     pub(crate) events: Vec<&'c Card<'c>>,
 }
 
 /// Groups the events of `cards` by era, in era order; an "other" group collects the rest.
-/// An era's `start` and `end` are read as text ("1950", "490 BCE"); when some era starts
-/// before year 1, years from 1 are marked "CE".
+/// An era's `start` and `end` are read as text ("1950", "490 BCE"; when some era starts
+/// before year 1, years from 1 are marked "CE"), and its span as one (`years_text`).
 pub(crate) fn group<'c>(config: &Config, cards: &'c [Card<'c>]) -> Vec<Group<'c>> {
     let ce = config.eras.iter().any(|e| e.start.year <= 0);
     let mut groups: Vec<Group> = config
@@ -53,6 +55,7 @@ pub(crate) fn group<'c>(config: &Config, cards: &'c [Card<'c>]) -> Vec<Group<'c>
             name: e.name.clone(),
             start: Some(e.start.human_marked(ce)),
             end: Some(e.end.human_marked(ce)),
+            years_text: Some(crate::date::human_range(&e.start, Some(&e.end))),
             events: Vec::new(),
         })
         .collect();
@@ -61,6 +64,7 @@ pub(crate) fn group<'c>(config: &Config, cards: &'c [Card<'c>]) -> Vec<Group<'c>
         name: "Other dates".into(),
         start: None,
         end: None,
+        years_text: None,
         events: Vec::new(),
     };
     for card in cards {

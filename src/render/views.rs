@@ -219,6 +219,14 @@ fn has_code(html: &str) -> bool {
     html.contains("<span class=\"hl-")
 }
 
+/// What a page with a table of contents (a chapter, a free page) shows of its body: the
+/// HTML, whether it holds highlighted code (the page then loads the highlighting's
+/// stylesheet) and the table of contents, its headings of levels 2 and 3.
+fn body_with_toc(body: &Rendered) -> (String, bool, Vec<Heading>) {
+    let toc = body.toc.iter().filter(|h| h.level <= 3).cloned().collect();
+    (body.html.clone(), has_code(&body.html), toc)
+}
+
 /// An event's card (`card.html`, which receives `e`), rendered once with the event it
 /// shows and reused by every page that lists events. Only the HTML is kept: a page that
 /// needs an event's fields builds its view again, which costs less than holding ten
@@ -333,14 +341,15 @@ impl<'a> Views<'a> {
 
     /// A free page's view.
     pub(crate) fn free_page(&self, r: &RenderedPage) -> FreePageView {
-        let (p, body) = (r.page, &r.body);
+        let p = r.page;
+        let (body_html, has_code, toc) = body_with_toc(&r.body);
         FreePageView {
             title: p.title.clone(),
             summary: p.summary.clone(),
             url: Page::Free(&p.path).url(self.base()),
-            body_html: body.html.clone(),
-            has_code: has_code(&body.html),
-            toc: body.toc.iter().filter(|h| h.level <= 3).cloned().collect(),
+            body_html,
+            has_code,
+            toc,
         }
     }
 
@@ -484,6 +493,7 @@ impl<'a> Views<'a> {
         let r = at.item;
         let (c, body) = (r.chapter, &r.body);
         let link = |n: &RenderedChapter| self.chapter_link(&n.chapter.slug, &n.chapter.title);
+        let (body_html, has_code, toc) = body_with_toc(body);
         ChapterPage {
             slug: c.slug.clone(),
             title: c.title.clone(),
@@ -493,9 +503,9 @@ impl<'a> Views<'a> {
             summary_text: r.summary.text.clone(),
             years: c.years,
             years_text: crate::date::year_range_text(c.years.0, c.years.1),
-            body_html: body.html.clone(),
-            has_code: has_code(&body.html),
-            toc: body.toc.iter().filter(|h| h.level <= 3).cloned().collect(),
+            body_html,
+            has_code,
+            toc,
             events: (cards.iter())
                 .filter(|card| card.event.event.chapter == c.slug)
                 .map(|card| self.carded(card))

@@ -1,6 +1,6 @@
 // Dates before year 1 on the timeline page, with the fixture site of antiquity
 // (tests/fixtures/build/antiquity): the axis labels its ticks "500 BCE" … "1 CE" in order
-// across the boundary, zoom keeps them in order, a deep link selects a BCE event and
+// across the boundary, zoom keeps them in order, years below 1000 CE carry "CE", a deep link selects a BCE event and
 // reveals its mark, and a click on a BCE mark selects it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,6 +49,15 @@ test('the axis labels ticks BCE and CE, in order across the boundary, at every z
   t = await ticks(page);
   const texts = t.map((x) => x.text).join(',');
   assert.ok(texts.includes('2 BCE,1 BCE,1 CE,2 CE'), texts);
+  // Zoomed in on years after the boundary but below 1000 CE, every tick and the range
+  // carry "CE", as the pages write them ("14 CE", "14–68 CE").
+  await page.click('#tl-zoom-reset');
+  await page.evaluate(() => { for (let i = 0; i < 6; i++) window.__timeline.zoom(1 / 1.6, 40); });
+  const view = await page.evaluate(() => window.__timeline.view());
+  assert.ok(view[0] >= 1 && view[1] < 1000, JSON.stringify(view));
+  t = await ticks(page);
+  assert.ok(t.length > 1 && t.every((x) => /^\d+ CE$/.test(x.text)), JSON.stringify(t));
+  assert.match(await page.$eval('.tl-range', (e) => e.textContent), /^\d+–\d+ CE$/);
   assert.deepEqual(errors, []);
 }));
 

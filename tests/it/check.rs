@@ -124,3 +124,40 @@ fn citation_lists_out_of_step_fail_check_and_are_warnings_in_build() {
         .path("public/events/1968-peace-talks/index.html")
         .is_file());
 }
+
+/// A broken link on a free page or a taxonomy's term page names the template that rendered
+/// it: the built-in theme's as such, the site's own by its path.
+#[test]
+fn a_broken_link_on_a_free_or_term_page_names_its_template() {
+    let t = SiteTest::new("pages/site");
+    t.write(
+        "content/pages/broken.md",
+        "+++\ntitle = \"Broken\"\n+++\nSee [that](#nope).\n",
+    );
+    let event = std::fs::read_to_string(t.path("content/events/1968-peace-talks.md")).unwrap();
+    t.write(
+        "content/events/1968-peace-talks.md",
+        &event.replace("disagrees with", "disagrees [see](#nope) with"),
+    );
+    let broken = |file: &str, template: &str| {
+        format!("error: broken anchor: `#nope`: the page has no element with id `nope`\n --> public/{file}\n  = hint: the link is in the HTML rendered by {template}\n")
+    };
+    // The fixture has the repository's templates as its own; without them, the built-in
+    // theme's render the pages.
+    for theme in ["", "(built-in theme) "] {
+        if !theme.is_empty() {
+            std::fs::remove_dir_all(t.path("templates")).unwrap();
+        }
+        let r = t.run(&["check"]);
+        r.failure();
+        for expected in [
+            broken("broken/index.html", &format!("{theme}templates/page.html")),
+            broken(
+                "tags/rupture/index.html",
+                &format!("{theme}templates/term.html"),
+            ),
+        ] {
+            assert!(r.stderr.contains(&expected), "no {expected}\n{}", r.stderr);
+        }
+    }
+}

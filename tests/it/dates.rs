@@ -21,8 +21,11 @@ fn events_before_year_1_are_in_date_order_with_their_display_dates() {
     .map(|id| timeline.find(id).unwrap_or_else(|| panic!("no {id}")))
     .collect();
     assert!(order.is_sorted(), "events out of date order: {order:?}");
-    assert!(timeline.contains("6 events from 500 BCE to 68 CE"));
-    assert!(timeline.contains("<span class=\"tl-era-span\">322 BCE–28 BCE</span>"));
+    assert!(
+        timeline.contains("6 events, 490 BCE – 14 CE, grouped by era, in date order."),
+        "the lede gives the events' years"
+    );
+    assert!(timeline.contains("<span class=\"tl-era-span\">322–28 BCE</span>"));
     for (event, shown) in [
         ("marathon", "<span class=\"date\">September 490 BCE</span>"),
         (
@@ -86,4 +89,41 @@ fn refused_dates_are_errors_at_their_place() {
     ] {
         SiteTest::new(&format!("errors/{case}")).fails_as_expected(&["build"]);
     }
+}
+
+/// The timeline's lede names the events' years whatever the eras: an event outside every
+/// era (grouped last, under "Other dates") and a site without eras or events.
+#[test]
+fn the_timeline_lede_gives_the_events_years_or_says_there_are_none() {
+    let t = SiteTest::new("build/minimal");
+    t.write(
+        "content/events/1890-early.md",
+        "+++\ntitle = \"An early event\"\ndate = \"1890\"\nsummary = \"Before every era [@E].\"\nchapter = \"split\"\nsources = [\"E\"]\n+++\nText [@E].\n",
+    );
+    let files = t.build_memory().unwrap();
+    let lede = |files: &std::collections::BTreeMap<String, Vec<u8>>| {
+        let html = page(files, "timeline/index.html");
+        let start = html.find("<p class=\"lede\">").unwrap();
+        let end = start + html[start..].find("</p>").unwrap();
+        html[start..end].to_string()
+    };
+    assert_eq!(
+        lede(&files),
+        "<p class=\"lede\">4 events, 1890–1968, grouped by era, in date order. Each links to its full account and its chapter."
+    );
+    for e in [
+        "1890-early",
+        "1950-01-31-relations",
+        "1957-07-ho-visit",
+        "1968-peace-talks",
+    ] {
+        std::fs::remove_file(t.path(&format!("content/events/{e}.md"))).unwrap();
+    }
+    let chapter = std::fs::read_to_string(t.path("content/chapters/alliance.md")).unwrap();
+    t.write(
+        "content/chapters/alliance.md",
+        &chapter.replace("(@/events/1957-07-ho-visit.md)", "(/timeline/)"),
+    );
+    let files = t.build_memory().unwrap();
+    assert_eq!(lede(&files), "<p class=\"lede\">No events yet.");
 }

@@ -92,16 +92,71 @@ fn every_unknown_key_of_a_page_is_reported_in_one_run() {
 }
 
 /// Files the build does not read are warnings: `build` and `check` print them and succeed.
-/// Hidden files and `content/media/` are not named.
+/// Hidden files are not named; a file in `content/media/` is, and a Markdown file whose
+/// place in `content/pages/` is taken is told so.
 #[test]
 fn files_the_build_ignores_are_warned_about_and_the_build_succeeds() {
     let t = SiteTest::new("pages/ignored");
     let r = t.run(&["build"]);
     r.success();
     let (warnings, built) = r.stderr.split_once("built ").unwrap();
-    assert!(built.starts_with("22 pages"), "{built}");
+    assert!(built.starts_with("23 pages"), "{built}");
     expect_file(&t.case, "expected.txt", warnings);
     let r = t.run(&["check"]);
     r.success();
     expect_file(&t.case, "expected-check.txt", &r.stderr);
+}
+
+/// Two files at one path are an error whether or not one is a draft: `build` (drafts left
+/// out) and `check --drafts` find the same problem.
+#[test]
+fn a_draft_and_a_page_at_one_path_are_a_duplicate_with_or_without_drafts() {
+    let t = SiteTest::new("pages/site");
+    t.write(
+        "content/pages/notes/index.md",
+        "+++\ntitle = \"Notes\"\ndraft = true\n+++\nText.\n",
+    );
+    t.write(
+        "content/pages/notes.md",
+        "+++\ntitle = \"Notes\"\n+++\nText.\n",
+    );
+    for args in [&["build"][..], &["check", "--drafts"]] {
+        let r = t.run(args);
+        r.failure();
+        assert!(
+            r.stderr.contains("duplicate page: this page and content/pages/notes.md both build to /notes/\n --> content/pages/notes/index.md")
+                || r.stderr.contains("duplicate page: this page and content/pages/notes/index.md both build to /notes/\n --> content/pages/notes.md"),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+}
+
+/// Only what the build writes is reserved: a page under a site-wide page's folder builds.
+#[test]
+fn a_page_inside_a_site_wide_page_s_folder_builds() {
+    let t = SiteTest::new("pages/site");
+    t.write(
+        "content/pages/search/help.md",
+        "+++\ntitle = \"Search help\"\n+++\nText.\n",
+    );
+    t.run(&["build"]).success();
+    assert!(t.path("public/search/help/index.html").is_file());
+    assert!(t.path("public/search/index.html").is_file());
+}
+
+/// A file of `static/` at a free page's output path is refused, naming the page's template.
+#[test]
+fn a_static_file_at_a_free_page_s_path_is_refused() {
+    let t = SiteTest::new("pages/site");
+    t.write("static/about/index.html", "<p>mine</p>");
+    let r = t.run(&["build"]);
+    r.failure();
+    assert!(
+        r.stderr.contains(
+            "error: this file would replace the generated `about/index.html`, rendered by templates/page.html\n --> static/about/index.html"
+        ),
+        "{}",
+        r.stderr
+    );
 }

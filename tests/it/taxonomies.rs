@@ -185,7 +185,7 @@ fn a_free_page_under_a_taxonomy_s_folder_is_an_error() {
     );
     let err = t.build_memory().unwrap_err();
     assert!(
-        err.contains("error: this page would build to /organisations/about/, which collides with /organisations/, the pages of the taxonomy `organisations`\n --> content/pages/organisations/about.md"),
+        err.contains("error: this page would build to /organisations/about/, which is in /organisations/, the folder where the build puts the pages of the taxonomy `organisations` (made with taxonomy.html and term.html)\n --> content/pages/organisations/about.md"),
         "{err}"
     );
 }

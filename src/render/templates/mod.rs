@@ -111,7 +111,7 @@ pub(crate) struct Templates {
 impl Templates {
     /// How a diagnostic names the template `name`: `templates/event.html` for the site's
     /// own, `(built-in theme) templates/event.html` for the built-in theme's.
-    fn path_of(&self, name: &str) -> String {
+    pub(crate) fn path_of(&self, name: &str) -> String {
         let path = format!("templates/{name}");
         if self.built_in.contains(name) {
             crate::theme::shown(&path)
