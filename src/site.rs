@@ -12,9 +12,12 @@ use crate::content::{Content, LoadOptions};
 pub(crate) use crate::diag::BuildError;
 use crate::diag::Diagnostics;
 use crate::diag::Span;
+use crate::incremental::Memo;
 use crate::markdown::stage::render_markdown;
 use crate::output::Output;
 use crate::render::views::Views;
+use crate::render::Only;
+use crate::routes::Page;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -43,7 +46,18 @@ pub struct BuildOptions {
 
 /// Runs the whole build, writing through `out`.
 pub fn build(opts: &BuildOptions, out: &Output) -> Result<BuildStats, BuildError> {
-    run(opts, out).map(|b| b.stats)
+    run(opts, out, None).map(|b| b.stats)
+}
+
+/// Runs the whole build into `out` (memory) with `memo`, the dependency map of the last
+/// good build: only the per-item pages a change reaches are rendered, the others put in
+/// `out` as placeholders for the memo to fill ([`crate::incremental`]).
+pub(crate) fn build_incremental(
+    opts: &BuildOptions,
+    out: &Output,
+    memo: &mut Memo,
+) -> Result<BuildStats, BuildError> {
+    run(opts, out, Some(memo)).map(|b| b.stats)
 }
 
 /// What a finished build leaves for the checks that follow it.
@@ -54,7 +68,7 @@ struct Built {
     external: HashMap<String, Span>,
 }
 
-fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
+fn run(opts: &BuildOptions, out: &Output, memo: Option<&mut Memo>) -> Result<Built, BuildError> {
     crate::profile::start();
     crate::diag::reset_hint_budget();
     let root = &opts.root;
@@ -72,15 +86,21 @@ fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
     let mut warnings = diags.take_warnings();
     warnings.sort();
     let views = Views::new(&config, &content, &rendered);
-    let written =
-        crate::render::render(root, views, out, diags).map_err(|e| e.with_warnings(&warnings))?;
+    let kept = match memo {
+        Some(memo) => memo.plan(views, out).map_err(BuildError::System)?,
+        None => Default::default(),
+    };
+    let only = |page: Page| !kept.contains(&page.file());
+    let only: Option<Only> = Some(&only as Only).filter(|_| !kept.is_empty());
+    let written = crate::render::render(root, views, out, diags, only)
+        .map_err(|e| e.with_warnings(&warnings))?;
     let missing = crate::linkcheck::rooted(&rendered, out);
     if !missing.is_empty() {
         return Err(BuildError::Site(missing).with_warnings(&warnings));
     }
     let stats = BuildStats {
-        pages: written.pages,
-        files: written.files,
+        pages: written.pages + kept.len(),
+        files: written.files + kept.len(),
         events: content.events.len(),
         chapters: content.chapters.len(),
         warnings,
@@ -110,7 +130,7 @@ pub struct CheckOptions {
 /// templates produced (and, when asked, every external address). Writes nothing.
 pub fn check(opts: &CheckOptions) -> Result<BuildStats, BuildError> {
     let out = Output::memory();
-    let built = run(&opts.build, &out)?;
+    let built = run(&opts.build, &out, None)?;
     let files = out.commit()?.unwrap_or_default();
     let config = &built.config;
     let pages = crate::linkcheck::scan_pages(&files);

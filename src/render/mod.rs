@@ -50,11 +50,17 @@ pub(crate) struct Written {
 /// `static/`. `diags` holds the problems the stages before found: with any, or with a
 /// template that does not load, nothing is written. Problems found by the templates are
 /// diagnostics; a failed write is a system error.
+///
+/// `only`, when given, picks which of the pages made one per item (each chapter's,
+/// event's and term's) are rendered: `serve`'s incremental rebuild
+/// ([`crate::incremental`]) renders only those a change reaches, and keeps the others from
+/// its last build. Every other page, every data file and `static/` are made all the same.
 pub(crate) fn render(
     root: &Path,
     v: Views,
     out: &Output,
     mut diags: Diagnostics,
+    only: Option<Only>,
 ) -> Result<Written, BuildError> {
     let tera = templates::load(root, &mut diags);
     let (Some(tera), true) = (tera, diags.is_empty()) else {
@@ -62,7 +68,19 @@ pub(crate) fn render(
         return Err(BuildError::Site(diags));
     };
     // Pages are rendered on threads with large stacks (Tera's renderer recurses).
-    templates::with_render_stack(|| write_all(root, v, &tera, out))
+    templates::with_render_stack(|| write_all(root, v, &tera, out, only))
+}
+
+/// Which of the pages made per item (a chapter's, an event's, a term's) a render makes;
+/// every other page is always made.
+pub(crate) type Only<'o> = &'o (dyn Fn(Page) -> bool + Sync);
+
+/// Whether `page` is rendered under `only`.
+fn wanted(only: Option<Only>, page: Page) -> bool {
+    match page {
+        Page::Chapter(_) | Page::Event(_) | Page::Term(..) => only.is_none_or(|f| f(page)),
+        _ => true,
+    }
 }
 
 /// How the scheduler runs a site-wide page.
@@ -100,7 +118,13 @@ fn producer(page: Page) -> Option<(Producer, Run)> {
 
 /// The scheduler: renders the cards, then every page, then the data files and the copy of
 /// `static/`, each step marked for the profile ([`crate::profile::stage`]).
-fn write_all(root: &Path, v: Views, tera: &Templates, out: &Output) -> Result<Written, BuildError> {
+fn write_all(
+    root: &Path,
+    v: Views,
+    tera: &Templates,
+    out: &Output,
+    only: Option<Only>,
+) -> Result<Written, BuildError> {
     let base = base_context(v, tera)?;
     let sink = Sink::default();
     let Some(cards) = cards(v, tera, &sink) else {
@@ -113,7 +137,7 @@ fn write_all(root: &Path, v: Views, tera: &Templates, out: &Output) -> Result<Wr
         cards: &cards,
         groups: timeline::group(v.config, &cards),
     };
-    let made = render_pages(&p, tera, out, &sink);
+    let made = render_pages(&p, tera, out, &sink, only);
     drop(p);
     drop(cards);
     let mut made = made?;
@@ -167,7 +191,13 @@ fn cards<'a>(v: Views<'a>, tera: &Templates, sink: &Sink) -> Option<Vec<Card<'a>
 /// site-wide page) and the chapters in parallel; the events' pages run beside
 /// them all, each worker thread with one base context for all its events. A template's
 /// problem goes to `sink`; a failed write is a system error.
-fn render_pages(p: &Pages, tera: &Templates, out: &Output, sink: &Sink) -> anyhow::Result<Made> {
+fn render_pages(
+    p: &Pages,
+    tera: &Templates,
+    out: &Output,
+    sink: &Sink,
+    only: Option<Only>,
+) -> anyhow::Result<Made> {
     let write = |page: Page, ctx: &Context| -> anyhow::Result<(String, Option<&'static str>)> {
         let (file, template) = (page.file(), page.template());
         sink.record(out.put_with(&file, |w| templates::render_to(tera, template, ctx, w))?);
@@ -187,18 +217,21 @@ fn render_pages(p: &Pages, tera: &Templates, out: &Output, sink: &Sink) -> anyho
             let beside: Vec<_> = site_wide(Run::Beside).collect();
             let beside =
                 (beside.into_par_iter()).map(|(page, (make, _))| write(page, &make(p, page)));
-            let chapters = around(&p.views.rendered.chapters).map(|at| {
+            let chapters = around(&p.views.rendered.chapters);
+            let chapters = chapters.filter(|at| wanted(only, Page::Chapter(&at.item.chapter.slug)));
+            let chapters = chapters.map(|at| {
                 let (page, ctx) = pages::chapter(p, at);
                 write(page, &ctx)
             });
             made.extend(beside.chain(chapters).collect::<anyhow::Result<Made>>()?);
             for i in 0..p.views.config.taxonomies.len() {
-                made.extend(taxonomy_pages(p, i, &write)?);
+                made.extend(taxonomy_pages(p, i, &write, only)?);
             }
             Ok(made)
         },
         || {
             around(p.cards)
+                .filter(|at| wanted(only, Page::Event(&at.item.event.event.id)))
                 .map_init(
                     || p.base.clone(),
                     |c, at| {
@@ -216,14 +249,19 @@ fn render_pages(p: &Pages, tera: &Templates, out: &Output, sink: &Sink) -> anyho
 
 /// The pages of the `i`th taxonomy, each written by `write`: its index page, then its
 /// terms' pages in parallel.
-fn taxonomy_pages<W>(p: &Pages, i: usize, write: &W) -> anyhow::Result<Made>
+fn taxonomy_pages<W>(p: &Pages, i: usize, write: &W, only: Option<Only>) -> anyhow::Result<Made>
 where
     W: Fn(Page, &Context) -> anyhow::Result<(String, Option<&'static str>)> + Sync,
 {
     let by_term = p.views.cards_by_term(i, p.cards);
     let (page, ctx) = pages::taxonomy(p, i, &by_term);
     let mut made: Made = std::iter::once(write(page, &ctx)).collect::<anyhow::Result<_>>()?;
-    let terms = (0..p.views.content.terms[i].len()).into_par_iter();
+    let (name, terms) = (
+        &p.views.config.taxonomies[i].name,
+        &p.views.content.terms[i],
+    );
+    let terms = (0..terms.len()).into_par_iter();
+    let terms = terms.filter(|&j| wanted(only, Page::Term(name, &p.views.content.terms[i][j].id)));
     let written = terms.map(|j| {
         let (page, ctx) = pages::term(p, i, j, &by_term);
         write(page, &ctx)
