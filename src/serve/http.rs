@@ -21,7 +21,7 @@
 //! `/__docsite/live.js` and `/__docsite/poll` ([`super::live`]) are answered here too,
 //! whatever the build holds at those paths.
 
-use super::live::{LIVE_JS, LIVE_PATH, POLL_PATH};
+use super::live::{inject, LIVE_JS, LIVE_PATH, POLL_PATH};
 use super::snapshot::{Shared, Snapshot};
 use crate::routes::{DataFile, Page, Served};
 use bytes::Bytes;
@@ -129,8 +129,9 @@ fn file(req: &Request<Incoming>, path: &str, now: &Snapshot) -> Response<Body> {
             let bytes = &now.files[&name];
             let mime = mime(&name);
             if name.ends_with(".html") {
-                // The build's copy, the live-reload script already in it.
-                return reply(StatusCode::OK, mime, bytes.clone());
+                // With the live-reload script of this build's version.
+                let page = Bytes::from(inject(bytes, now.version));
+                return reply(StatusCode::OK, mime, page);
             }
             // Assets may be kept by the browser but are checked on every use, so a reload
             // after an edit fetches only what changed (a 304 for the rest).
@@ -159,7 +160,7 @@ fn file(req: &Request<Incoming>, path: &str, now: &Snapshot) -> Response<Body> {
         }
         Found::Nothing => {
             let body = match now.files.get(&Page::NotFound.file()) {
-                Some(b) => b.clone(),
+                Some(b) => Bytes::from(inject(b, now.version)),
                 None => {
                     Bytes::from_static(b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>")
                 }
