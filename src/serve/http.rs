@@ -21,7 +21,7 @@
 //! `/__docsite/live.js` and `/__docsite/poll` ([`super::live`]) are answered here too,
 //! whatever the build holds at those paths.
 
-use super::live::{inject, LIVE_JS, LIVE_PATH, POLL_PATH};
+use super::live::{LIVE_JS, LIVE_PATH, POLL_PATH};
 use super::snapshot::{Shared, Snapshot};
 use crate::routes::{DataFile, Page, Served};
 use bytes::Bytes;
@@ -130,8 +130,7 @@ fn file(req: &Request<Incoming>, path: &str, now: &Snapshot) -> Response<Body> {
             let mime = mime(&name);
             if name.ends_with(".html") {
                 // With the live-reload script of this build's version.
-                let page = Bytes::from(inject(bytes, now.version));
-                return reply(StatusCode::OK, mime, page);
+                return reply(StatusCode::OK, mime, now.page(&name, bytes));
             }
             // Assets may be kept by the browser but are checked on every use, so a reload
             // after an edit fetches only what changed (a 304 for the rest).
@@ -160,7 +159,7 @@ fn file(req: &Request<Incoming>, path: &str, now: &Snapshot) -> Response<Body> {
         }
         Found::Nothing => {
             let body = match now.files.get(&Page::NotFound.file()) {
-                Some(b) => Bytes::from(inject(b, now.version)),
+                Some(b) => now.page(&Page::NotFound.file(), b),
                 None => {
                     Bytes::from_static(b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>")
                 }

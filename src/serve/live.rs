@@ -1,8 +1,9 @@
 //! Live reload: the script every page is served with, and how it is put in.
 //!
 //! Every HTML page is served with one extra `<script src="/__docsite/live.js">`, put in
-//! as it is served (so a build that changes one page leaves the others' bytes as they
-//! were, and no build copies every page). The script
+//! at the page's first request of each build version, and that copy shared by every later
+//! request (so no build copies every page, and a build that changes one page leaves the
+//! others' bytes as they were). The script
 //! long-polls `/__docsite/poll?v=<version>`: the request waits until the server's build
 //! version differs from the page's, then answers `{"v", "kind", "error"}` (`kind` is
 //! `"full"` or `"css"`). No WebSocket and no server push are needed, and a poll that is cut

@@ -8,13 +8,13 @@
 //! ([`crate::incremental::Session`]): the pages an edit does not reach are the last
 //! build's own copies, so telling what changed costs little for them.
 
-use super::live::{LIVE_PATH, POLL_PATH};
+use super::live::{inject, LIVE_PATH, POLL_PATH};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::incremental::{Files, Rebuilt, Session};
 use crate::site::BuildError;
 use bytes::Bytes;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
@@ -31,9 +31,21 @@ pub(super) struct Snapshot {
     pub(super) version: u64,
     pub(super) kind: &'static str,
     pub(super) error: Option<String>,
+    /// The pages served so far, each with the live-reload script of this version: made at
+    /// a page's first request, and shared by every later one.
+    pub(super) served: Arc<Mutex<HashMap<String, Bytes>>>,
 }
 
 impl Snapshot {
+    /// The page `name` (one of `files`) as served: with the live-reload script, made once
+    /// per version.
+    pub(super) fn page(&self, name: &str, bytes: &Bytes) -> Bytes {
+        let mut served = crate::sync::lock(&self.served);
+        let page = served.entry(name.to_string());
+        page.or_insert_with(|| Bytes::from(inject(bytes, self.version)))
+            .clone()
+    }
+
     /// The next snapshot after a failed attempt: these files still, and `error`.
     fn failed(&self, error: String) -> Snapshot {
         Snapshot {
@@ -43,6 +55,7 @@ impl Snapshot {
             version: self.version + 1,
             kind: "full",
             error: Some(error),
+            served: Arc::default(),
         }
     }
 }
@@ -190,6 +203,7 @@ pub(super) fn settle(old: &Snapshot, attempt: Attempt) -> Snapshot {
             version: old.version,
             kind: old.kind,
             error: None,
+            served: Arc::clone(&old.served),
         };
     }
     // An asset's tag is kept while its bytes are the same.
@@ -214,6 +228,7 @@ pub(super) fn settle(old: &Snapshot, attempt: Attempt) -> Snapshot {
             "full"
         },
         error: None,
+        served: Arc::default(),
     }
 }
 
