@@ -68,7 +68,11 @@ struct Built {
     external: HashMap<String, Span>,
 }
 
-fn run(opts: &BuildOptions, out: &Output, memo: Option<&mut Memo>) -> Result<Built, BuildError> {
+fn run(
+    opts: &BuildOptions,
+    out: &Output,
+    mut memo: Option<&mut Memo>,
+) -> Result<Built, BuildError> {
     crate::profile::start();
     crate::diag::reset_hint_budget();
     let root = &opts.root;
@@ -79,7 +83,10 @@ fn run(opts: &BuildOptions, out: &Output, memo: Option<&mut Memo>) -> Result<Bui
     let drafts = opts.drafts;
     let content = Content::load(root, &config, LoadOptions { drafts }, &mut diags);
     crate::profile::stage("content");
-    let rendered = render_markdown(&config, &content, &mut diags);
+    let rendered = match memo.as_deref_mut() {
+        Some(memo) => memo.markdown(&config, &content, &mut diags),
+        None => render_markdown(&config, &content, &mut diags),
+    };
     crate::profile::stage("markdown");
     // Warnings do not fail the build: they are kept apart, and shown with its errors or
     // with its success.
@@ -90,6 +97,7 @@ fn run(opts: &BuildOptions, out: &Output, memo: Option<&mut Memo>) -> Result<Bui
         Some(memo) => memo.plan(views, out).map_err(BuildError::System)?,
         None => Default::default(),
     };
+    crate::profile::stage("plan");
     let only = |page: Page| !kept.contains(&page.file());
     let only: Option<Only> = Some(&only as Only).filter(|_| !kept.is_empty());
     let written = crate::render::render(root, views, out, diags, only)

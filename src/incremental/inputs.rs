@@ -97,6 +97,13 @@ impl Inputs {
         Inputs(files)
     }
 
+    /// The hash of each file's bytes, by path relative to the site.
+    pub(crate) fn hashes(&self) -> std::collections::HashMap<PathBuf, u64> {
+        (self.0.iter())
+            .filter_map(|(p, print)| Some((p.clone(), print.hash?)))
+            .collect()
+    }
+
     /// The files (relative to the site) that differ between `self` and `new`: changed,
     /// added or removed.
     pub(crate) fn changed<'n>(&'n self, new: &'n Inputs) -> Vec<&'n Path> {

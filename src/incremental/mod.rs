@@ -19,8 +19,12 @@
 
 mod deps;
 mod inputs;
+mod texts;
 
-use crate::diag::BuildError;
+use crate::config::Config;
+use crate::content::Content;
+use crate::diag::{BuildError, Diagnostics};
+use crate::markdown::stage::{render_reusing, RenderedContent};
 use crate::output::Output;
 use crate::render::views::Views;
 use crate::site::{BuildOptions, BuildStats};
@@ -30,6 +34,7 @@ use inputs::Inputs;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
+use texts::Texts;
 
 /// A build's files, by path inside the site.
 pub type Files = Arc<BTreeMap<String, Bytes>>;
@@ -60,6 +65,10 @@ pub(crate) struct Memo {
     last: Option<Last>,
     /// The map and the kept pages of the build under way.
     pending: Option<(Deps, HashSet<String>)>,
+    /// The inputs of the build under way.
+    inputs: Inputs,
+    /// The rendered Markdown of earlier builds.
+    texts: Texts,
 }
 
 /// The last good build.
@@ -90,8 +99,10 @@ impl Session {
         }
         self.memo.partial = self.memo.last.is_some() && changed.iter().all(|p| markdown(p));
         let out = Output::memory();
+        self.memo.inputs = inputs;
         let built = crate::site::build_incremental(&self.opts, &out, &mut self.memo)
             .and_then(|stats| Ok((stats, out.commit()?.unwrap_or_default())));
+        let inputs = std::mem::take(&mut self.memo.inputs);
         let pending = self.memo.pending.take();
         let ((stats, files), (deps, kept)) = (built?, pending.unwrap_or_default());
         let last = self.memo.last.take();
@@ -125,6 +136,19 @@ fn markdown(rel: &Path) -> bool {
 }
 
 impl Memo {
+    /// The markdown stage, each text taken from the last builds when it is the same.
+    pub(crate) fn markdown<'a>(
+        &mut self,
+        config: &Config,
+        content: &'a Content,
+        diags: &mut Diagnostics,
+    ) -> RenderedContent<'a> {
+        self.texts.begin(config, content, &self.inputs);
+        let rendered = render_reusing(config, content, diags, Some(&self.texts));
+        self.texts.end();
+        rendered
+    }
+
     /// For the build that `v` renders into `out`: makes its dependency map, and returns the
     /// per-item pages kept from the last build, each put in `out` as an empty placeholder
     /// (so that the check of `/`-rooted links sees it), filled once the build is done.
