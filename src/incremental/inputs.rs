@@ -78,6 +78,7 @@ impl Inputs {
             for entry in walkdir::WalkDir::new(root.join(dir)).follow_links(false) {
                 let entry = match entry {
                     Ok(entry) => entry,
+                    Err(e) if e.depth() == 0 && !root.join(dir).exists() => continue,
                     Err(e) => {
                         // A folder that cannot be read: a change every time.
                         let at = e.path().unwrap_or(Path::new(dir));
@@ -115,5 +116,41 @@ impl Inputs {
             })
             .map(|(p, _)| p);
         gone.chain(differ).map(PathBuf::as_path).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_saved_unchanged_is_no_change_and_an_edit_is_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/events")).unwrap();
+        std::fs::write(root.join("site.toml"), "title = \"x\"").unwrap();
+        std::fs::write(root.join("content/events/a.md"), "a").unwrap();
+        std::fs::write(root.join("notes.txt"), "not read by the build").unwrap();
+        let first = Inputs::scan(root, &Inputs::default());
+        assert_eq!(
+            Inputs::default().changed(&first),
+            [Path::new("content/events/a.md"), Path::new("site.toml")]
+        );
+        std::fs::write(root.join("content/events/a.md"), "a").unwrap();
+        std::fs::write(root.join("notes.txt"), "edited").unwrap();
+        let touched = Inputs::scan(root, &first);
+        assert!(first.changed(&touched).is_empty());
+        std::fs::write(root.join("content/events/a.md"), "b").unwrap();
+        std::fs::write(root.join("static.md"), "b").unwrap();
+        std::fs::create_dir_all(root.join("static")).unwrap();
+        std::fs::write(root.join("static/s.css"), "b").unwrap();
+        let edited = Inputs::scan(root, &touched);
+        assert_eq!(
+            touched.changed(&edited),
+            [Path::new("content/events/a.md"), Path::new("static/s.css")]
+        );
+        std::fs::remove_file(root.join("content/events/a.md")).unwrap();
+        let gone = Inputs::scan(root, &edited);
+        assert_eq!(edited.changed(&gone), [Path::new("content/events/a.md")]);
     }
 }
