@@ -17,7 +17,6 @@ use crate::markdown::stage::render_markdown;
 use crate::output::Output;
 use crate::render::views::Views;
 use crate::render::Only;
-use crate::routes::Page;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -93,13 +92,12 @@ fn run(
     let mut warnings = diags.take_warnings();
     warnings.sort();
     let views = Views::new(&config, &content, &rendered);
-    let kept = match memo {
+    let kept = match memo.as_deref_mut() {
         Some(memo) => memo.plan(views, out).map_err(BuildError::System)?,
-        None => Default::default(),
+        None => 0,
     };
     crate::profile::stage("plan");
-    let only = |page: Page| !kept.contains(&page.file());
-    let only: Option<Only> = Some(&only as Only).filter(|_| !kept.is_empty());
+    let only: Option<Only> = memo.as_deref().map(|m| m as Only);
     let written = crate::render::render(root, views, out, diags, only)
         .map_err(|e| e.with_warnings(&warnings))?;
     let missing = crate::linkcheck::rooted(&rendered, out);
@@ -107,8 +105,8 @@ fn run(
         return Err(BuildError::Site(missing).with_warnings(&warnings));
     }
     let stats = BuildStats {
-        pages: written.pages + kept.len(),
-        files: written.files + kept.len(),
+        pages: written.pages + kept,
+        files: written.files + kept,
         events: content.events.len(),
         chapters: content.chapters.len(),
         warnings,

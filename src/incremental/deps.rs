@@ -92,6 +92,16 @@ impl Deps {
         d
     }
 
+    /// The fingerprint of the event `id`.
+    pub(crate) fn event(&self, id: &str) -> Option<u64> {
+        self.prints.get(&Item::Event(id.to_string())).copied()
+    }
+
+    /// Whether every page receives the same site-wide view in both builds.
+    pub(crate) fn same_site(&self, new: &Deps) -> bool {
+        self.site == new.site
+    }
+
     /// The per-item pages of `new` that must be rendered again after the build `self`
     /// (every one when the site-wide view changed): those that read an item that changed,
     /// came or went (as read in either build), and those `self` did not have.

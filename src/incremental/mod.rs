@@ -27,13 +27,16 @@ use crate::diag::{BuildError, Diagnostics};
 use crate::markdown::stage::{render_reusing, RenderedContent};
 use crate::output::Output;
 use crate::render::views::Views;
+use crate::render::Reuse;
+use crate::routes::Page;
 use crate::site::{BuildOptions, BuildStats};
 use bytes::Bytes;
 use deps::Deps;
 use inputs::Inputs;
+use std::collections::HashMap;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use texts::Texts;
 
 /// A build's files, by path inside the site.
@@ -69,6 +72,11 @@ pub(crate) struct Memo {
     inputs: Inputs,
     /// The rendered Markdown of earlier builds.
     texts: Texts,
+    /// Each event's card, with the fingerprint of the event it was made from.
+    cards: Mutex<HashMap<String, (u64, String)>>,
+    /// Whether the cards may be taken again: only Markdown under `content/` changed, and the
+    /// site-wide view is the same.
+    same_cards: bool,
 }
 
 /// The last good build.
@@ -152,10 +160,14 @@ impl Memo {
     /// For the build that `v` renders into `out`: makes its dependency map, and returns the
     /// per-item pages kept from the last build, each put in `out` as an empty placeholder
     /// (so that the check of `/`-rooted links sees it), filled once the build is done.
-    pub(crate) fn plan(&mut self, v: Views, out: &Output) -> anyhow::Result<HashSet<String>> {
+    pub(crate) fn plan(&mut self, v: Views, out: &Output) -> anyhow::Result<usize> {
         let deps = Deps::of(v);
         let mut kept = HashSet::new();
+        let cards = self.cards.get_mut().unwrap_or_else(|p| p.into_inner());
+        cards.retain(|id, _| deps.event(id).is_some());
+        self.same_cards = false;
         if let (Some(last), true) = (&self.last, self.partial) {
+            self.same_cards = last.deps.same_site(&deps);
             let stale = last.deps.stale(&deps);
             let files = &last.built.files;
             kept = (deps.pages.iter())
@@ -166,7 +178,28 @@ impl Memo {
                 out.put(page, Vec::new())?;
             }
         }
-        self.pending = Some((deps, kept.clone()));
-        Ok(kept)
+        let count = kept.len();
+        self.pending = Some((deps, kept));
+        Ok(count)
+    }
+}
+
+impl Reuse for Memo {
+    fn renders(&self, page: Page) -> bool {
+        let kept = self.pending.as_ref().map(|p| &p.1);
+        !kept.is_some_and(|k| k.contains(&page.file()))
+    }
+
+    fn card(&self, id: &str) -> Option<String> {
+        let print = self.pending.as_ref()?.0.event(id)?;
+        let cards = crate::sync::lock(&self.cards);
+        let (was, html) = cards.get(id).filter(|_| self.same_cards)?;
+        (*was == print).then(|| html.clone())
+    }
+
+    fn keep_card(&self, id: &str, html: &str) {
+        if let Some(print) = self.pending.as_ref().and_then(|p| p.0.event(id)) {
+            crate::sync::lock(&self.cards).insert(id.to_string(), (print, html.to_string()));
+        }
     }
 }

@@ -51,10 +51,10 @@ pub(crate) struct Written {
 /// template that does not load, nothing is written. Problems found by the templates are
 /// diagnostics; a failed write is a system error.
 ///
-/// `only`, when given, picks which of the pages made one per item (each chapter's,
-/// event's and term's) are rendered: `serve`'s incremental rebuild
-/// ([`crate::incremental`]) renders only those a change reaches, and keeps the others from
-/// its last build. Every other page, every data file and `static/` are made all the same.
+/// `only`, when given (by `serve`'s incremental rebuild, [`crate::incremental`]), picks
+/// which of the pages made one per item (each chapter's, event's and term's) are rendered
+/// (the others are kept from the last build), and holds the cards of unchanged events.
+/// Every other page, every data file and `static/` are made all the same.
 pub(crate) fn render(
     root: &Path,
     v: Views,
@@ -71,14 +71,23 @@ pub(crate) fn render(
     templates::with_render_stack(|| write_all(root, v, &tera, out, only))
 }
 
-/// Which of the pages made per item (a chapter's, an event's, a term's) a render makes;
-/// every other page is always made.
-pub(crate) type Only<'o> = &'o (dyn Fn(Page) -> bool + Sync);
+/// What an incremental build brings to the render stage.
+pub(crate) trait Reuse: Sync {
+    /// Whether to render `page`, one of the pages made per item (a chapter's, an event's, a
+    /// term's); every other page is always made.
+    fn renders(&self, page: Page) -> bool;
+    /// The card of the event `id` as an earlier build made it, when it is the same.
+    fn card(&self, id: &str) -> Option<String>;
+    /// Keeps the card just made for the event `id`.
+    fn keep_card(&self, id: &str, html: &str);
+}
+
+pub(crate) type Only<'o> = &'o dyn Reuse;
 
 /// Whether `page` is rendered under `only`.
 fn wanted(only: Option<Only>, page: Page) -> bool {
     match page {
-        Page::Chapter(_) | Page::Event(_) | Page::Term(..) => only.is_none_or(|f| f(page)),
+        Page::Chapter(_) | Page::Event(_) | Page::Term(..) => only.is_none_or(|r| r.renders(page)),
         _ => true,
     }
 }
@@ -127,7 +136,7 @@ fn write_all(
 ) -> Result<Written, BuildError> {
     let base = base_context(v, tera)?;
     let sink = Sink::default();
-    let Some(cards) = cards(v, tera, &sink) else {
+    let Some(cards) = cards(v, tera, &sink, only) else {
         return Err(BuildError::Site(sink.into_diagnostics()));
     };
     crate::profile::stage("cards");
@@ -167,15 +176,27 @@ fn base_context(v: Views, tera: &Templates) -> Result<Context, BuildError> {
     Ok(base)
 }
 
-/// Every event's card (`card.html`), each with its event; `None` when a card failed (its
-/// problem is in `sink`).
-fn cards<'a>(v: Views<'a>, tera: &Templates, sink: &Sink) -> Option<Vec<Card<'a>>> {
+/// Every event's card (`card.html`), each with its event (taken from `only` when it holds
+/// it); `None` when a card failed (its problem is in `sink`).
+fn cards<'a>(
+    v: Views<'a>,
+    tera: &Templates,
+    sink: &Sink,
+    only: Option<Only>,
+) -> Option<Vec<Card<'a>>> {
     let cards: Vec<Option<Card>> = (v.rendered.events.par_iter())
         .map(|event| {
+            let id = &event.event.id;
+            if let Some(html) = only.and_then(|r| r.card(id)) {
+                return Some(Card { event, html });
+            }
             let mut c = Context::new();
             c.insert("e", &v.event(event));
             let card = templates::render(tera, "card.html", &c).map(|mut html| {
                 html.truncate(html.trim_end().len());
+                if let Some(r) = only {
+                    r.keep_card(id, &html);
+                }
                 Card { event, html }
             });
             card.map_err(|d| sink.push(d)).ok()
