@@ -12,11 +12,11 @@ use crate::content::{Content, LoadOptions};
 pub(crate) use crate::diag::BuildError;
 use crate::diag::Diagnostics;
 use crate::diag::Span;
-use crate::incremental::Memo;
 use crate::markdown::stage::render_markdown;
+use crate::markdown::stage::RenderedContent;
 use crate::output::Output;
 use crate::render::views::Views;
-use crate::render::Only;
+use crate::render::{Only, Reuse};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -48,13 +48,29 @@ pub fn build(opts: &BuildOptions, out: &Output) -> Result<BuildStats, BuildError
     run(opts, out, None).map(|b| b.stats)
 }
 
-/// Runs the whole build into `out` (memory) with `memo`, the dependency map of the last
-/// good build: only the per-item pages a change reaches are rendered, the others put in
-/// `out` as placeholders for the memo to fill ([`crate::incremental`]).
+/// What an incremental build (`serve`'s, in `src/incremental/`) brings to the pipeline:
+/// the Markdown stage with the texts it kept, the plan of which per-item pages to render
+/// ([`Reuse`]), and the cards it kept.
+pub(crate) trait Incremental: Reuse {
+    /// The Markdown stage ([`render_markdown`]), taking unchanged texts from earlier builds.
+    fn markdown<'a>(
+        &mut self,
+        config: &Config,
+        content: &'a Content,
+        diags: &mut Diagnostics,
+    ) -> RenderedContent<'a>;
+    /// Decides which per-item pages the build `v` renders into `out`; puts the others in
+    /// `out` as placeholders, filled from the last build once this one is done, and returns
+    /// how many.
+    fn plan(&mut self, v: Views, out: &Output) -> anyhow::Result<usize>;
+}
+
+/// Runs the whole build into `out` (memory) with `memo`, what the last builds left: only
+/// the per-item pages a change reaches are rendered.
 pub(crate) fn build_incremental(
     opts: &BuildOptions,
     out: &Output,
-    memo: &mut Memo,
+    memo: &mut dyn Incremental,
 ) -> Result<BuildStats, BuildError> {
     run(opts, out, Some(memo)).map(|b| b.stats)
 }
@@ -70,7 +86,7 @@ struct Built {
 fn run(
     opts: &BuildOptions,
     out: &Output,
-    mut memo: Option<&mut Memo>,
+    mut memo: Option<&mut dyn Incremental>,
 ) -> Result<Built, BuildError> {
     crate::profile::start();
     crate::diag::reset_hint_budget();

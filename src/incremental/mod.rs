@@ -29,7 +29,7 @@ use crate::output::Output;
 use crate::render::views::Views;
 use crate::render::Reuse;
 use crate::routes::Page;
-use crate::site::{BuildOptions, BuildStats};
+use crate::site::{BuildOptions, BuildStats, Incremental};
 use bytes::Bytes;
 use deps::Deps;
 use inputs::Inputs;
@@ -143,9 +143,9 @@ fn markdown(rel: &Path) -> bool {
     rel.starts_with("content") && rel.extension().is_some_and(|x| x == "md")
 }
 
-impl Memo {
+impl Incremental for Memo {
     /// The markdown stage, each text taken from the last builds when it is the same.
-    pub(crate) fn markdown<'a>(
+    fn markdown<'a>(
         &mut self,
         config: &Config,
         content: &'a Content,
@@ -160,7 +160,7 @@ impl Memo {
     /// For the build that `v` renders into `out`: makes its dependency map, and returns the
     /// per-item pages kept from the last build, each put in `out` as an empty placeholder
     /// (so that the check of `/`-rooted links sees it), filled once the build is done.
-    pub(crate) fn plan(&mut self, v: Views, out: &Output) -> anyhow::Result<usize> {
+    fn plan(&mut self, v: Views, out: &Output) -> anyhow::Result<usize> {
         let deps = Deps::of(v);
         let mut kept = HashSet::new();
         let cards = self.cards.get_mut().unwrap_or_else(|p| p.into_inner());

@@ -19,8 +19,8 @@ pub fn render_markdown<'a>(
     render_reusing(config, content, diags, None)
 }
 
-/// Rendered texts kept between builds (`serve`'s incremental rebuilds,
-/// [`crate::incremental`]), for texts that render to the same result (the same file, and
+/// Rendered texts kept between builds (`serve`'s incremental rebuilds, in
+/// `src/incremental/`), for texts that render to the same result (the same file, and
 /// the same pages and sources to link to).
 pub(crate) trait Reuse: Sync {
     /// The text `src` (a front-matter string when `front`) as an earlier build rendered it.

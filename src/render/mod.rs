@@ -51,7 +51,7 @@ pub(crate) struct Written {
 /// template that does not load, nothing is written. Problems found by the templates are
 /// diagnostics; a failed write is a system error.
 ///
-/// `only`, when given (by `serve`'s incremental rebuild, [`crate::incremental`]), picks
+/// `only`, when given (by `serve`'s incremental rebuild, in `src/incremental/`), picks
 /// which of the pages made one per item (each chapter's, event's and term's) are rendered
 /// (the others are kept from the last build), and holds the cards of unchanged events.
 /// Every other page, every data file and `static/` are made all the same.
