@@ -2,6 +2,14 @@
 //! chapter's and term's page) read which content item, and a fingerprint of each item as
 //! the pages see it (its file and its rendered Markdown). Comparing the maps of two builds
 //! tells which of those pages the second must render again ([`Deps::stale`]).
+//!
+//! The map mirrors what the producers read (`render/pages.rs`, `render/views.rs`): an
+//! event's page reads the event and its neighbours' titles, a chapter's page its events'
+//! cards, a term's page its events' cards; everything else they read is site-wide (the
+//! `site` view, hashed here) or comes from files whose change renders every page
+//! (`site.toml`, templates, registries). A producer that starts reading more of other
+//! items must be mirrored here; `tests/it/incremental.rs` compares every kind of edit with
+//! a clean build to catch one that is not.
 
 use crate::render::views::Views;
 use crate::routes::Page;
