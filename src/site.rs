@@ -109,10 +109,13 @@ fn run(
     warnings.sort();
     let views = Views::new(&config, &content, &rendered);
     let kept = match memo.as_deref_mut() {
-        Some(memo) => memo.plan(views, out).map_err(BuildError::System)?,
+        Some(memo) => {
+            let kept = memo.plan(views, out).map_err(BuildError::System)?;
+            crate::profile::stage("plan");
+            kept
+        }
         None => 0,
     };
-    crate::profile::stage("plan");
     let only: Option<Only> = memo.as_deref().map(|m| m as Only);
     let written = crate::render::render(root, views, out, diags, only)
         .map_err(|e| e.with_warnings(&warnings))?;
