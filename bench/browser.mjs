@@ -3,6 +3,11 @@
 // behaviour; every timing figure of the generated site is measured here instead.
 //
 // Usage: bench/browser.mjs [--runs 7] [--lighthouse]
+//        bench/browser.mjs --site DIR --edit FILE --open PATH [--runs 7]
+//
+// With --site, only the first figure is measured, on a copy of the site DIR (such as the
+// corpus of `bench/run`), saving FILE (relative to DIR) with the page PATH open: for example
+// `--site /dev/shm/c --edit content/events/e00042-x.md --open events/e00042-x/`.
 //
 // 1. `serve`: from the save of a chapter of the documentary to the first frame that shows
 //    the edit on the open page (runs + 1 edits, the first not counted). Limit: 100 ms.
@@ -16,8 +21,8 @@
 // `save_ms=… filter_ms=… zoom_ms=… [lighthouse_min=…] load=…`, and exits 1 when a figure is
 // over its limit (2 when the benchmark itself fails or runs over 20 minutes).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,8 +33,11 @@ const LIGHTHOUSE_MIN = 95;
 const argv = process.argv.slice(2);
 const runs = argv.includes('--runs') ? Number(argv[argv.indexOf('--runs') + 1]) : 7;
 const withLighthouse = argv.includes('--lighthouse');
-if (!(runs >= 1) || argv.some((a, i) => a.startsWith('--') && !['--runs', '--lighthouse'].includes(a)) || (argv.includes('--runs') && !argv[argv.indexOf('--runs') + 1])) {
-  console.error('usage: bench/browser.mjs [--runs N] [--lighthouse]');
+const option = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const site = option('--site') && { dir: resolve(option('--site')), edit: option('--edit'), open: option('--open') };
+const valued = ['--runs', '--site', '--edit', '--open'];
+if (!(runs >= 1) || argv.some((a, i) => a.startsWith('--') && ![...valued, '--lighthouse'].includes(a)) || valued.some((o) => argv.includes(o) && !option(o)) || (site && !(site.edit && site.open))) {
+  console.error('usage: bench/browser.mjs [--runs N] [--lighthouse] | --site DIR --edit FILE --open PATH [--runs N]');
   process.exit(2);
 }
 
@@ -55,14 +63,19 @@ const loadBefore = load();
 
 /** From the save of a chapter to the first frame showing the edit, under `docsite serve`. */
 async function saveToScreen(browser) {
-  const root = copyDocumentary();
+  let root;
+  if (site) {
+    // A copy in memory when it can be: the corpus is large.
+    root = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'docsite-bench-site-'));
+    cpSync(site.dir, root, { recursive: true });
+  } else root = copyDocumentary();
   let server;
   try {
     server = await startServe(root);
-    const chapter = join(root, 'content/chapters/cold-war-alliance.md');
+    const chapter = join(root, site ? site.edit : 'content/chapters/cold-war-alliance.md');
     const original = readFileSync(chapter, 'utf8');
     return await withPage(browser, { viewport: { width: 1280, height: 800 } }, async (page) => {
-      await page.goto(server.url + 'chapters/cold-war-alliance/');
+      await page.goto(server.url + (site ? site.open : 'chapters/cold-war-alliance/'), WAIT);
       await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('/__docsite/poll')), null, WAIT);
       await page.evaluate(() => window.scrollTo(0, 1500));
       const times = [];
@@ -179,19 +192,22 @@ try {
   browser = await launch();
   console.log(`load average before: ${loadBefore}; ${runs} counted runs each`);
   const save = report('serve: save to the edit on screen', await saveToScreen(browser));
-  const t = await timeline5000(browser);
-  const filter = report('5,000 events: filter change', t.filter);
-  const zoom = report('5,000 events: zoom step', t.zoom);
-  let summary = `save_ms=${save.toFixed(1)} filter_ms=${filter.toFixed(1)} zoom_ms=${zoom.toFixed(1)}`;
-  if (withLighthouse) {
-    await browser.close(); browser = undefined;
-    const scores = await lighthousePerformance();
-    for (const s of scores) {
-      const ok = s.performance >= LIGHTHOUSE_MIN;
-      if (!ok) over.push(`lighthouse ${s.name}: performance ${s.performance} < ${LIGHTHOUSE_MIN}`);
-      console.log(`lighthouse ${s.name.padEnd(9)} performance ${String(s.performance).padStart(3)}  minimum ${LIGHTHOUSE_MIN}  ${ok ? 'ok' : 'UNDER'}  (${s.metrics})`);
+  let summary = `save_ms=${save.toFixed(1)}`;
+  if (!site) {
+    const t = await timeline5000(browser);
+    const filter = report('5,000 events: filter change', t.filter);
+    const zoom = report('5,000 events: zoom step', t.zoom);
+    summary += ` filter_ms=${filter.toFixed(1)} zoom_ms=${zoom.toFixed(1)}`;
+    if (withLighthouse) {
+      await browser.close(); browser = undefined;
+      const scores = await lighthousePerformance();
+      for (const s of scores) {
+        const ok = s.performance >= LIGHTHOUSE_MIN;
+        if (!ok) over.push(`lighthouse ${s.name}: performance ${s.performance} < ${LIGHTHOUSE_MIN}`);
+        console.log(`lighthouse ${s.name.padEnd(9)} performance ${String(s.performance).padStart(3)}  minimum ${LIGHTHOUSE_MIN}  ${ok ? 'ok' : 'UNDER'}  (${s.metrics})`);
+      }
+      summary += ` lighthouse_min=${Math.min(...scores.map((s) => s.performance))}`;
     }
-    summary += ` lighthouse_min=${Math.min(...scores.map((s) => s.performance))}`;
   }
   console.log(`load average after: ${load()}`);
   console.log(`${summary} load=${loadBefore.split(' ')[0]}`);

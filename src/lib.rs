@@ -19,6 +19,7 @@ mod diag;
 mod files;
 #[doc(hidden)]
 pub mod fuzzing;
+mod incremental;
 mod init;
 mod linkcheck;
 mod markdown;
@@ -37,6 +38,7 @@ mod theme;
 pub use config::Config;
 pub use content::{Content, LoadOptions};
 pub use diag::{clean, clean_lines, BuildError, Diagnostics};
+pub use incremental::{Files, Rebuilt, Session};
 pub use init::{init, InitOptions, InitReport};
 pub use markdown::stage::{render_markdown, RenderedContent};
 pub use output::{build_on_disk, clean_up_on_interrupt, Output};

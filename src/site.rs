@@ -13,8 +13,10 @@ pub(crate) use crate::diag::BuildError;
 use crate::diag::Span;
 use crate::diag::{Diagnostics, Severity};
 use crate::markdown::stage::render_markdown;
+use crate::markdown::stage::RenderedContent;
 use crate::output::Output;
 use crate::render::views::Views;
+use crate::render::{Only, Reuse};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -66,7 +68,34 @@ impl Strictness {
 
 /// Runs the whole build, writing through `out`.
 pub fn build(opts: &BuildOptions, out: &Output) -> Result<BuildStats, BuildError> {
-    run(opts, out).map(|b| b.stats)
+    run(opts, out, None).map(|b| b.stats)
+}
+
+/// What an incremental build (`serve`'s, in `src/incremental/`) brings to the pipeline:
+/// the Markdown stage with the texts it kept, the plan of which per-item pages to render
+/// ([`Reuse`]), and the cards it kept.
+pub(crate) trait Incremental: Reuse {
+    /// The Markdown stage ([`render_markdown`]), taking unchanged texts from earlier builds.
+    fn markdown<'a>(
+        &mut self,
+        config: &Config,
+        content: &'a Content,
+        diags: &mut Diagnostics,
+    ) -> RenderedContent<'a>;
+    /// Decides which per-item pages the build `v` renders into `out`; puts the others in
+    /// `out` as placeholders, filled from the last build once this one is done, and returns
+    /// how many.
+    fn plan(&mut self, v: Views, out: &Output) -> anyhow::Result<usize>;
+}
+
+/// Runs the whole build into `out` (memory) with `memo`, what the last builds left: only
+/// the per-item pages a change reaches are rendered.
+pub(crate) fn build_incremental(
+    opts: &BuildOptions,
+    out: &Output,
+    memo: &mut dyn Incremental,
+) -> Result<BuildStats, BuildError> {
+    run(opts, out, Some(memo)).map(|b| b.stats)
 }
 
 /// What a finished build leaves for the checks that follow it.
@@ -79,7 +108,11 @@ struct Built {
     made_by: HashMap<String, String>,
 }
 
-fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
+fn run(
+    opts: &BuildOptions,
+    out: &Output,
+    mut memo: Option<&mut dyn Incremental>,
+) -> Result<Built, BuildError> {
     crate::profile::start();
     crate::diag::reset_hint_budget();
     crate::diag::toml_error::reset_parse_budget();
@@ -91,7 +124,10 @@ fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
     let drafts = opts.drafts;
     let content = Content::load(root, &config, LoadOptions { drafts }, &mut diags);
     crate::profile::stage("content");
-    let rendered = render_markdown(&config, &content, &mut diags);
+    let rendered = match memo.as_deref_mut() {
+        Some(memo) => memo.markdown(&config, &content, &mut diags),
+        None => render_markdown(&config, &content, &mut diags),
+    };
     let severity = opts.strictness.severity();
     let kinds = config.taxonomies.iter().map(|t| t.entry.as_str());
     let works = &content.sources;
@@ -102,15 +138,24 @@ fn run(opts: &BuildOptions, out: &Output) -> Result<Built, BuildError> {
     let mut warnings = diags.take_warnings();
     warnings.sort();
     let views = Views::new(&config, &content, &rendered);
-    let written =
-        crate::render::render(root, views, out, diags).map_err(|e| e.with_warnings(&warnings))?;
+    let kept = match memo.as_deref_mut() {
+        Some(memo) => {
+            let kept = memo.plan(views, out).map_err(BuildError::System)?;
+            crate::profile::stage("plan");
+            kept
+        }
+        None => 0,
+    };
+    let only: Option<Only> = memo.as_deref().map(|m| m as Only);
+    let written = crate::render::render(root, views, out, diags, only)
+        .map_err(|e| e.with_warnings(&warnings))?;
     let missing = crate::linkcheck::rooted(&rendered, out);
     if !missing.is_empty() {
         return Err(BuildError::Site(missing).with_warnings(&warnings));
     }
     let stats = BuildStats {
-        pages: written.pages,
-        files: written.files,
+        pages: written.pages + kept,
+        files: written.files + kept,
         events: content.events.len(),
         chapters: content.chapters.len(),
         warnings,
@@ -141,7 +186,7 @@ pub struct CheckOptions {
 /// templates produced (and, when asked, every external address). Writes nothing.
 pub fn check(opts: &CheckOptions) -> Result<BuildStats, BuildError> {
     let out = Output::memory();
-    let built = run(&opts.build, &out)?;
+    let built = run(&opts.build, &out, None)?;
     let files = out.commit()?.unwrap_or_default();
     let config = &built.config;
     let pages = crate::linkcheck::scan_pages(&files);

@@ -16,6 +16,26 @@ pub fn render_markdown<'a>(
     content: &'a Content,
     diags: &mut Diagnostics,
 ) -> RenderedContent<'a> {
+    render_reusing(config, content, diags, None)
+}
+
+/// Rendered texts kept between builds (`serve`'s incremental rebuilds, in
+/// `src/incremental/`), for texts that render to the same result (the same file, and
+/// the same pages and sources to link to).
+pub(crate) trait Reuse: Sync {
+    /// The text `src` (a front-matter string when `front`) as an earlier build rendered it.
+    fn get(&self, src: &Source, front: bool) -> Option<Rendered>;
+    /// Keeps `r`, the text `src` rendered without a problem.
+    fn put(&self, src: &Source, front: bool, r: &Rendered);
+}
+
+/// [`render_markdown`], taking each text from `reuse` when it holds it.
+pub(crate) fn render_reusing<'a>(
+    config: &Config,
+    content: &'a Content,
+    diags: &mut Diagnostics,
+    reuse: Option<&dyn Reuse>,
+) -> RenderedContent<'a> {
     let pages = page_urls(content, &config.base_path);
     let sources: BTreeSet<String> = content.sources.iter().map(|s| s.id.clone()).collect();
     let resolver = Resolver {
@@ -30,9 +50,15 @@ pub fn render_markdown<'a>(
     let front = RenderOptions { front_matter: true };
     let sink = Sink::default();
     let run = |src: &Source, o: RenderOptions| -> Rendered {
+        if let Some(r) = reuse.and_then(|k| k.get(src, o.front_matter)) {
+            return r;
+        }
         let mut d = Diagnostics::default();
         let r = render(src, &resolver, o, &mut d);
-        sink.extend(d.0);
+        match (reuse, d.is_empty()) {
+            (Some(k), true) => k.put(src, o.front_matter, &r),
+            _ => sink.extend(d.0),
+        }
         r
     };
     let entries = |list: &'a [Entry]| -> Vec<RenderedEntry<'a>> {

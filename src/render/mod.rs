@@ -54,11 +54,17 @@ pub(crate) struct Written {
 /// `static/`. `diags` holds the problems the stages before found: with any, or with a
 /// template that does not load, nothing is written. Problems found by the templates are
 /// diagnostics; a failed write is a system error.
+///
+/// `only`, when given (by `serve`'s incremental rebuild, in `src/incremental/`), picks
+/// which of the pages made one per item (each chapter's, event's and term's) are rendered
+/// (the others are kept from the last build), and holds the cards of unchanged events.
+/// Every other page, every data file and `static/` are made all the same.
 pub(crate) fn render(
     root: &Path,
     v: Views,
     out: &Output,
     mut diags: Diagnostics,
+    only: Option<Only>,
 ) -> Result<Written, BuildError> {
     let tera = templates::load(root, &mut diags);
     let (Some(tera), true) = (tera, diags.is_empty()) else {
@@ -66,7 +72,28 @@ pub(crate) fn render(
         return Err(BuildError::Site(diags));
     };
     // Pages are rendered on threads with large stacks (Tera's renderer recurses).
-    templates::with_render_stack(|| write_all(root, v, &tera, out))
+    templates::with_render_stack(|| write_all(root, v, &tera, out, only))
+}
+
+/// What an incremental build brings to the render stage.
+pub(crate) trait Reuse: Sync {
+    /// Whether to render `page`, one of the pages made per item (a chapter's, an event's, a
+    /// term's); every other page is always made.
+    fn renders(&self, page: Page) -> bool;
+    /// The card of the event `id` as an earlier build made it, when it is the same.
+    fn card(&self, id: &str) -> Option<String>;
+    /// Keeps the card just made for the event `id`.
+    fn keep_card(&self, id: &str, html: &str);
+}
+
+pub(crate) type Only<'o> = &'o dyn Reuse;
+
+/// Whether `page` is rendered under `only`.
+fn wanted(only: Option<Only>, page: Page) -> bool {
+    match page {
+        Page::Chapter(_) | Page::Event(_) | Page::Term(..) => only.is_none_or(|r| r.renders(page)),
+        _ => true,
+    }
 }
 
 /// How the scheduler runs a site-wide page.
@@ -104,10 +131,16 @@ fn producer(page: Page) -> Option<(Producer, Run)> {
 
 /// The scheduler: renders the cards, then every page, then the data files and the copy of
 /// `static/`, each step marked for the profile ([`crate::profile::stage`]).
-fn write_all(root: &Path, v: Views, tera: &Templates, out: &Output) -> Result<Written, BuildError> {
+fn write_all(
+    root: &Path,
+    v: Views,
+    tera: &Templates,
+    out: &Output,
+    only: Option<Only>,
+) -> Result<Written, BuildError> {
     let base = base_context(v, tera)?;
     let sink = Sink::default();
-    let Some(cards) = cards(v, tera, &sink) else {
+    let Some(cards) = cards(v, tera, &sink, only) else {
         return Err(BuildError::Site(sink.into_diagnostics()));
     };
     crate::profile::stage("cards");
@@ -117,7 +150,7 @@ fn write_all(root: &Path, v: Views, tera: &Templates, out: &Output) -> Result<Wr
         cards: &cards,
         groups: timeline::group(v.config, &cards),
     };
-    let made = render_pages(&p, tera, out, &sink);
+    let made = render_pages(&p, tera, out, &sink, only);
     drop(p);
     drop(cards);
     let mut made = made?;
@@ -151,15 +184,27 @@ fn base_context(v: Views, tera: &Templates) -> Result<Context, BuildError> {
     Ok(base)
 }
 
-/// Every event's card (`card.html`), each with its event; `None` when a card failed (its
-/// problem is in `sink`).
-fn cards<'a>(v: Views<'a>, tera: &Templates, sink: &Sink) -> Option<Vec<Card<'a>>> {
+/// Every event's card (`card.html`), each with its event (taken from `only` when it holds
+/// it); `None` when a card failed (its problem is in `sink`).
+fn cards<'a>(
+    v: Views<'a>,
+    tera: &Templates,
+    sink: &Sink,
+    only: Option<Only>,
+) -> Option<Vec<Card<'a>>> {
     let cards: Vec<Option<Card>> = (v.rendered.events.par_iter())
         .map(|event| {
+            let id = &event.event.id;
+            if let Some(html) = only.and_then(|r| r.card(id)) {
+                return Some(Card { event, html });
+            }
             let mut c = Context::new();
             c.insert("e", &v.event(event));
             let card = templates::render(tera, "card.html", &c).map(|mut html| {
                 html.truncate(html.trim_end().len());
+                if let Some(r) = only {
+                    r.keep_card(id, &html);
+                }
                 Card { event, html }
             });
             card.map_err(|d| sink.push(d)).ok()
@@ -175,7 +220,13 @@ fn cards<'a>(v: Views<'a>, tera: &Templates, sink: &Sink) -> Option<Vec<Card<'a>
 /// site-wide page) and the chapters in parallel; the events' pages run beside
 /// them all, each worker thread with one base context for all its events. A template's
 /// problem goes to `sink`; a failed write is a system error.
-fn render_pages(p: &Pages, tera: &Templates, out: &Output, sink: &Sink) -> anyhow::Result<Made> {
+fn render_pages(
+    p: &Pages,
+    tera: &Templates,
+    out: &Output,
+    sink: &Sink,
+    only: Option<Only>,
+) -> anyhow::Result<Made> {
     let write = |page: Page, ctx: &Context| -> anyhow::Result<(String, Option<&'static str>)> {
         let (file, template) = (page.file(), page.template());
         sink.record(out.put_with(&file, |w| templates::render_to(tera, template, ctx, w))?);
@@ -195,18 +246,21 @@ fn render_pages(p: &Pages, tera: &Templates, out: &Output, sink: &Sink) -> anyho
             let beside: Vec<_> = site_wide(Run::Beside).collect();
             let beside =
                 (beside.into_par_iter()).map(|(page, (make, _))| write(page, &make(p, page)));
-            let chapters = around(&p.views.rendered.chapters).map(|at| {
+            let chapters = around(&p.views.rendered.chapters);
+            let chapters = chapters.filter(|at| wanted(only, Page::Chapter(&at.item.chapter.slug)));
+            let chapters = chapters.map(|at| {
                 let (page, ctx) = pages::chapter(p, at);
                 write(page, &ctx)
             });
             made.extend(beside.chain(chapters).collect::<anyhow::Result<Made>>()?);
             for i in 0..p.views.config.taxonomies.len() {
-                made.extend(taxonomy_pages(p, i, &write)?);
+                made.extend(taxonomy_pages(p, i, &write, only)?);
             }
             Ok(made)
         },
         || {
             around(p.cards)
+                .filter(|at| wanted(only, Page::Event(&at.item.event.event.id)))
                 .map_init(
                     || p.base.clone(),
                     |c, at| {
@@ -224,14 +278,19 @@ fn render_pages(p: &Pages, tera: &Templates, out: &Output, sink: &Sink) -> anyho
 
 /// The pages of the `i`th taxonomy, each written by `write`: its index page, then its
 /// terms' pages in parallel.
-fn taxonomy_pages<W>(p: &Pages, i: usize, write: &W) -> anyhow::Result<Made>
+fn taxonomy_pages<W>(p: &Pages, i: usize, write: &W, only: Option<Only>) -> anyhow::Result<Made>
 where
     W: Fn(Page, &Context) -> anyhow::Result<(String, Option<&'static str>)> + Sync,
 {
     let by_term = p.views.cards_by_term(i, p.cards);
     let (page, ctx) = pages::taxonomy(p, i, &by_term);
     let mut made: Made = std::iter::once(write(page, &ctx)).collect::<anyhow::Result<_>>()?;
-    let terms = (0..p.views.content.terms[i].len()).into_par_iter();
+    let (name, terms) = (
+        &p.views.config.taxonomies[i].name,
+        &p.views.content.terms[i],
+    );
+    let terms = (0..terms.len()).into_par_iter();
+    let terms = terms.filter(|&j| wanted(only, Page::Term(name, &p.views.content.terms[i][j].id)));
     let written = terms.map(|j| {
         let (page, ctx) = pages::term(p, i, j, &by_term);
         write(page, &ctx)

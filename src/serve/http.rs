@@ -129,8 +129,8 @@ fn file(req: &Request<Incoming>, path: &str, now: &Snapshot) -> Response<Body> {
             let bytes = &now.files[&name];
             let mime = mime(&name);
             if name.ends_with(".html") {
-                // The build's copy, the live-reload script already in it.
-                return reply(StatusCode::OK, mime, bytes.clone());
+                // With the live-reload script of this build's version.
+                return reply(StatusCode::OK, mime, now.page(&name, bytes));
             }
             // Assets may be kept by the browser but are checked on every use, so a reload
             // after an edit fetches only what changed (a 304 for the rest).
@@ -159,7 +159,7 @@ fn file(req: &Request<Incoming>, path: &str, now: &Snapshot) -> Response<Body> {
         }
         Found::Nothing => {
             let body = match now.files.get(&Page::NotFound.file()) {
-                Some(b) => b.clone(),
+                Some(b) => now.page(&Page::NotFound.file(), b),
                 None => {
                     Bytes::from_static(b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1>")
                 }

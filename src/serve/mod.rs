@@ -1,5 +1,6 @@
-//! `serve`: the author's preview. Builds the site into memory with the same [`build`] as
-//! `build` (drafts included, the base URL rewritten to the local address), serves it over
+//! `serve`: the author's preview. Builds the site into memory with the same stages as
+//! `build` (drafts included, the base URL rewritten to the local address), after the first
+//! build incrementally ([`crate::incremental`]: only the pages an edit reaches), serves it over
 //! HTTP, watches the site's sources and rebuilds on every change, and makes every open page
 //! follow: a reload, a stylesheet swap when only CSS changed, or an overlay with the
 //! build's `path:line:col` error while the last good build stays on screen.
@@ -13,8 +14,6 @@
 //!   and time, running out of descriptors);
 //! - [`http`]: the answer to each request (files, `Range`, ETags, media types, the checks
 //!   on `Host` and bodies, the live-reload endpoints).
-//!
-//! [`build`]: crate::site::build
 
 mod http;
 mod listen;
@@ -66,7 +65,8 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     let watch = watch::Watch::start(&root)?;
     // Built after the watches are armed, so that no save falls between the two.
     let shared: Arc<snapshot::Shared> = Arc::new(tokio::sync::watch::Sender::new(Arc::default()));
-    snapshot::rebuild(&build_opts, &shared);
+    let mut session = crate::incremental::Session::new(build_opts);
+    snapshot::rebuild(&mut session, &shared);
     let _server = listen::start(listener, addr, Arc::clone(&shared))?;
     eprintln!(
         "serving {} at {url} (Ctrl-C stops)",
@@ -75,7 +75,7 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     if opts.open {
         open_browser(&url);
     }
-    watch.follow(&build_opts, &shared);
+    watch.follow(&mut session, &shared);
     Ok(())
 }
 

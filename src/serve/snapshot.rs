@@ -3,23 +3,27 @@
 //! files served and records its error; one that failed for want of file descriptors is
 //! first tried again a few times. A build that made the very files of the last good one
 //! wakes no page, and one that changed only stylesheets tells pages so (`"css"`), so they
-//! swap their stylesheets instead of reloading. Each asset's ETag, and each page's copy
-//! with the live-reload script ([`super::live`]), are made here, once per build.
+//! swap their stylesheets instead of reloading. Each asset's ETag is made here, once per
+//! build (and kept while the asset's bytes are the same). The builds are incremental
+//! ([`crate::incremental::Session`]): the pages an edit does not reach are the last
+//! build's own copies, so telling what changed costs little for them.
 
-use super::live::{inject, served_as, LIVE_PATH, POLL_PATH};
+use super::live::{inject, LIVE_PATH, POLL_PATH};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::output::Output;
-use crate::site::{build, BuildError, BuildOptions, BuildStats};
+use crate::incremental::{Files, Rebuilt, Session};
+use crate::site::BuildError;
 use bytes::Bytes;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 /// The site as it is served: the last good build, and the error of the last attempt.
 #[derive(Default)]
 pub(super) struct Snapshot {
-    pub(super) files: Arc<BTreeMap<String, Bytes>>,
+    /// The build's files as it made them (pages get the live-reload script as they are
+    /// served, [`super::http`]).
+    pub(super) files: Files,
     /// The ETag of every file but pages (a hash of its bytes), made once per build.
     pub(super) etags: Arc<HashMap<String, String>>,
     /// How many pages the last good build made.
@@ -27,9 +31,21 @@ pub(super) struct Snapshot {
     pub(super) version: u64,
     pub(super) kind: &'static str,
     pub(super) error: Option<String>,
+    /// The pages served so far, each with the live-reload script of this version: made at
+    /// a page's first request, and shared by every later one.
+    pub(super) served: Arc<Mutex<HashMap<String, Bytes>>>,
 }
 
 impl Snapshot {
+    /// The page `name` (one of `files`) as served: with the live-reload script, made once
+    /// per version.
+    pub(super) fn page(&self, name: &str, bytes: &Bytes) -> Bytes {
+        let mut served = crate::sync::lock(&self.served);
+        let page = served.entry(name.to_string());
+        page.or_insert_with(|| Bytes::from(inject(bytes, self.version)))
+            .clone()
+    }
+
     /// The next snapshot after a failed attempt: these files still, and `error`.
     fn failed(&self, error: String) -> Snapshot {
         Snapshot {
@@ -39,6 +55,7 @@ impl Snapshot {
             version: self.version + 1,
             kind: "full",
             error: Some(error),
+            served: Arc::default(),
         }
     }
 }
@@ -52,17 +69,18 @@ pub(super) type Shared = watch::Sender<Arc<Snapshot>>;
 const RETRIES: u32 = 8;
 const RETRY_FIRST: Duration = Duration::from_millis(50);
 
-/// Builds into memory; on success swaps the new files in (and logs its warnings), on failure (or a panic in the
-/// build) keeps the old ones and records the error. Either way, open pages are woken
-/// (unless the build made the very files of the last good one). A build that failed for
-/// want of file descriptors (many open connections) is tried again a few times, after a
-/// short and growing wait, before its error is shown.
-pub(super) fn rebuild(opts: &BuildOptions, shared: &Shared) {
-    let (attempt, elapsed, still_out) = attempt(opts);
+/// Builds into memory (incrementally, through `session`); on success swaps the new files
+/// in (and logs its warnings), on failure (or a panic in the build) keeps the old ones and
+/// records the error. Either way, open pages are woken (unless the build made the very files
+/// of the last good one). A build that failed for want of file descriptors (many open
+/// connections) is tried again a few times, after a short and growing wait, before its
+/// error is shown.
+pub(super) fn rebuild(session: &mut Session, shared: &Shared) {
+    let (attempt, elapsed, still_out) = attempt(session);
     // A good build's warnings go to the log only, never to the error overlay.
-    let mut warnings = match &attempt {
-        Ok(Ok((stats, _))) => stats.warnings.clone(),
-        _ => Diagnostics::default(),
+    let (mut warnings, kept) = match &attempt {
+        Ok(Ok(built)) => (built.stats.warnings.clone(), built.kept),
+        _ => (Diagnostics::default(), 0),
     };
     let old = shared.borrow().clone();
     let mut next = settle(&old, attempt);
@@ -76,7 +94,7 @@ pub(super) fn rebuild(opts: &BuildOptions, shared: &Shared) {
     }
     match &next.error {
         None => eprintln!(
-            "built {} pages in {:.1} ms",
+            "built {} pages in {:.1} ms ({kept} kept from the last build)",
             next.pages,
             elapsed.as_secs_f64() * 1000.0
         ),
@@ -94,15 +112,12 @@ pub(super) fn rebuild(opts: &BuildOptions, shared: &Shared) {
 /// Runs the build (a panic caught), and again, up to [`RETRIES`] times, while it fails for
 /// want of file descriptors. Returns the last attempt, how long it took, and whether it
 /// still ran out of them.
-fn attempt(opts: &BuildOptions) -> (Attempt, Duration, bool) {
+fn attempt(session: &mut Session) -> (Attempt, Duration, bool) {
     let mut wait = RETRY_FIRST;
     let mut retries = 0;
     loop {
         let started = Instant::now();
-        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let out = Output::memory();
-            build(opts, &out).and_then(|stats| Ok((stats, out.commit()?.unwrap_or_default())))
-        }));
+        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session.rebuild()));
         let elapsed = started.elapsed();
         let out = out_of_descriptors(&attempt);
         if retries == RETRIES || !out {
@@ -152,14 +167,13 @@ fn out_of_descriptors(attempt: &Attempt) -> bool {
         .any(|code| text.contains(&std::io::Error::from_raw_os_error(code).to_string()))
 }
 
-pub(super) type Attempt =
-    std::thread::Result<Result<(BuildStats, BTreeMap<String, Vec<u8>>), BuildError>>;
+pub(super) type Attempt = std::thread::Result<Result<Rebuilt, BuildError>>;
 
 /// The snapshot after a build attempt: its files when it succeeded (with `old`'s version
 /// if they are `old`'s files, byte for byte), else `old`'s files and the error (a panic's
 /// message included).
 pub(super) fn settle(old: &Snapshot, attempt: Attempt) -> Snapshot {
-    let (stats, files) = match attempt {
+    let Rebuilt { stats, files, .. } = match attempt {
         Ok(Ok(built)) => built,
         Ok(Err(BuildError::Site(d))) => return old.failed(d.to_string()),
         Ok(Err(BuildError::System(e))) => return old.failed(format!("error: {e:#}")),
@@ -176,7 +190,7 @@ pub(super) fn settle(old: &Snapshot, attempt: Attempt) -> Snapshot {
     };
     let last_good = old.version > 0 && old.error.is_none();
     let changed = if last_good {
-        change(&old.files, old.version, &files)
+        change(&old.files, &files)
     } else {
         Change::Other
     };
@@ -189,39 +203,39 @@ pub(super) fn settle(old: &Snapshot, attempt: Attempt) -> Snapshot {
             version: old.version,
             kind: old.kind,
             error: None,
+            served: Arc::clone(&old.served),
         };
     }
-    let version = old.version + 1;
+    // An asset's tag is kept while its bytes are the same.
     let etags = files
         .iter()
         .filter(|(name, _)| !name.ends_with(".html"))
-        .map(|(name, bytes)| (name.clone(), format!("\"{:016x}\"", fnv1a(bytes))))
-        .collect();
-    // Pages get the live-reload script here, once per build: every request for a page
-    // shares this copy.
-    let files = files
-        .into_iter()
         .map(|(name, bytes)| {
-            let bytes = if name.ends_with(".html") {
-                inject(&bytes, version)
-            } else {
-                bytes
-            };
-            (name, Bytes::from(bytes))
+            let same = old.files.get(name).is_some_and(|was| same(was, bytes));
+            let tag = old.etags.get(name).filter(|_| same).cloned();
+            let tag = tag.unwrap_or_else(|| format!("\"{:016x}\"", fnv1a(bytes)));
+            (name.clone(), tag)
         })
         .collect();
     Snapshot {
-        files: Arc::new(files),
+        files,
         etags: Arc::new(etags),
         pages: stats.pages,
-        version,
+        version: old.version + 1,
         kind: if changed == Change::Css {
             "css"
         } else {
             "full"
         },
         error: None,
+        served: Arc::default(),
     }
+}
+
+/// Whether two files are the same bytes: at once when they are one copy (a page the
+/// incremental build kept).
+fn same(a: &Bytes, b: &Bytes) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
 }
 
 /// How a build differs from the last good one.
@@ -235,13 +249,8 @@ enum Change {
     Other,
 }
 
-/// How the build `new` differs from `old` (as served: its pages carry the script of build
-/// `old_version`).
-fn change<A: AsRef<[u8]>, B: AsRef<[u8]>>(
-    old: &BTreeMap<String, A>,
-    old_version: u64,
-    new: &BTreeMap<String, B>,
-) -> Change {
+/// How the build `new` differs from `old`.
+fn change(old: &BTreeMap<String, Bytes>, new: &BTreeMap<String, Bytes>) -> Change {
     if old.len() != new.len() {
         return Change::Other;
     }
@@ -250,13 +259,7 @@ fn change<A: AsRef<[u8]>, B: AsRef<[u8]>>(
         if ka != kb {
             return Change::Other;
         }
-        let (va, vb) = (va.as_ref(), vb.as_ref());
-        let same = if ka.ends_with(".html") {
-            served_as(va, old_version, vb)
-        } else {
-            va == vb
-        };
-        if !same {
+        if !same(va, vb) {
             if !ka.ends_with(".css") {
                 return Change::Other;
             }
@@ -281,35 +284,39 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 mod tests {
     use super::*;
     use crate::serve::tests::site;
+    use crate::site::BuildStats;
+
+    /// A map of files as a build makes them.
+    fn files(m: BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Bytes> {
+        m.into_iter().map(|(k, v)| (k, Bytes::from(v))).collect()
+    }
+
+    /// A successful build of `files`.
+    fn built(stats: BuildStats, m: BTreeMap<String, Vec<u8>>) -> Attempt {
+        Ok(Ok(Rebuilt {
+            stats,
+            files: Arc::new(files(m)),
+            kept: 0,
+        }))
+    }
 
     #[test]
     fn css_changes_and_no_changes_are_told_apart() {
-        // The old build as served: its pages carry the script of its version, 7.
-        let served: BTreeMap<String, Vec<u8>> = site()
-            .into_iter()
-            .map(|(k, v)| {
-                let v = if k.ends_with(".html") {
-                    inject(&v, 7)
-                } else {
-                    v
-                };
-                (k, v)
-            })
-            .collect();
-        assert_eq!(change(&served, 7, &site()), Change::Nothing);
+        let old = files(site());
+        assert_eq!(change(&old, &files(site())), Change::Nothing);
         assert_eq!(
-            change(&served, 6, &site()),
-            Change::Other,
-            "another version's script"
+            change(&old, &old.clone()),
+            Change::Nothing,
+            "the same copies"
         );
         let mut b = site();
         b.insert("style.css".into(), b"new".to_vec());
-        assert_eq!(change(&served, 7, &b), Change::Css);
+        assert_eq!(change(&old, &files(b.clone())), Change::Css);
         b.insert("index.html".into(), b"new".to_vec());
-        assert_eq!(change(&served, 7, &b), Change::Other);
+        assert_eq!(change(&old, &files(b)), Change::Other);
         let mut c = site();
         c.insert("new.css".into(), b"new".to_vec());
-        assert_eq!(change(&served, 7, &c), Change::Other, "a file more");
+        assert_eq!(change(&old, &files(c)), Change::Other, "a file more");
     }
 
     #[test]
@@ -330,17 +337,14 @@ mod tests {
         };
         assert!(out_of_descriptors(&system(libc::EMFILE)));
         assert!(!out_of_descriptors(&system(libc::EACCES)));
-        let built: Attempt = Ok(Ok((
-            BuildStats {
-                pages: 0,
-                files: 0,
-                events: 0,
-                chapters: 0,
-                warnings: Default::default(),
-            },
-            BTreeMap::new(),
-        )));
-        assert!(!out_of_descriptors(&built));
+        let stats = BuildStats {
+            pages: 0,
+            files: 0,
+            events: 0,
+            chapters: 0,
+            warnings: Default::default(),
+        };
+        assert!(!out_of_descriptors(&built(stats, BTreeMap::new())));
     }
 
     #[test]
@@ -352,25 +356,20 @@ mod tests {
             chapters: 0,
             warnings: Default::default(),
         };
-        let good = settle(&Snapshot::default(), Ok(Ok((stats(), site()))));
+        let good = settle(&Snapshot::default(), built(stats(), site()));
         assert_eq!((good.version, good.error.as_deref()), (1, None));
         assert_eq!(good.files.len(), 4);
         assert!(good.etags.contains_key("style.css") && !good.etags.contains_key("index.html"));
-        // Pages are served with the script, put in once by the build.
-        assert_eq!(&good.files["index.html"][..], &inject(b"index.html", 1)[..]);
-        assert_eq!(&good.files["style.css"][..], b"style.css");
+        assert_eq!(&good.files["index.html"][..], b"index.html");
         let mut css = site();
         css.insert("style.css".into(), b"new".to_vec());
-        let restyled = settle(&good, Ok(Ok((stats(), css.clone()))));
+        let restyled = settle(&good, built(stats(), css.clone()));
         assert_eq!(restyled.kind, "css", "only the stylesheet changed");
-        assert_eq!(
-            &restyled.files["index.html"][..],
-            &inject(b"index.html", 2)[..]
-        );
-        let good = settle(&restyled, Ok(Ok((stats(), site()))));
+        assert_ne!(restyled.etags["style.css"], good.etags["style.css"]);
+        let good = settle(&restyled, built(stats(), site()));
         assert_eq!(good.kind, "css");
         // The same files again: the same version, so no page is woken.
-        let same = settle(&good, Ok(Ok((stats(), site()))));
+        let same = settle(&good, built(stats(), site()));
         assert_eq!((same.version, same.error.as_deref()), (good.version, None));
         assert!(Arc::ptr_eq(&same.files, &good.files));
 
@@ -395,7 +394,7 @@ mod tests {
         assert_eq!(failed.error.as_deref(), Some("error: disk gone"));
         assert!(Arc::ptr_eq(&failed.files, &good.files));
 
-        let fixed = settle(&failed, Ok(Ok((stats(), css))));
+        let fixed = settle(&failed, built(stats(), css));
         assert_eq!(
             (fixed.error, fixed.kind),
             (None, "full"),

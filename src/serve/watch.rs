@@ -13,7 +13,7 @@
 
 use super::snapshot::{rebuild, Shared};
 use super::warn;
-use crate::site::BuildOptions;
+use crate::incremental::Session;
 use anyhow::{Context, Result};
 use notify::{RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
@@ -71,7 +71,7 @@ impl Watch {
     /// Rebuilds the site into `shared` after every burst of events that concerns what the
     /// build reads, and whenever the site folder itself is replaced; returns when the
     /// watcher stops.
-    pub(super) fn follow(mut self, opts: &BuildOptions, shared: &Shared) {
+    pub(super) fn follow(mut self, session: &mut Session, shared: &Shared) {
         let root = self.root.clone();
         let mut id = identity(&root);
         while let Some(mut burst) = self.next_burst() {
@@ -91,7 +91,7 @@ impl Watch {
                 }
             }
             if burst.relevant {
-                rebuild(opts, shared);
+                rebuild(session, shared);
             }
         }
     }

@@ -9,6 +9,7 @@ mod dates;
 mod documentary;
 mod errors;
 mod escaping;
+mod incremental;
 mod init;
 mod new;
 mod output;

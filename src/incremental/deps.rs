@@ -1,0 +1,165 @@
+//! The dependency map of one build: which of the pages made per item (each event's,
+//! chapter's and term's page) read which content item, and a fingerprint of each item as
+//! the pages see it (its file and its rendered Markdown). Comparing the maps of two builds
+//! tells which of those pages the second must render again ([`Deps::stale`]).
+//!
+//! The map mirrors what the producers read (`render/pages.rs`, `render/views.rs`): an
+//! event's page reads the event and its neighbours' titles, a chapter's page its events'
+//! cards, a term's page its events' cards; everything else they read is site-wide (the
+//! `site` view, hashed here) or comes from files whose change renders every page
+//! (`site.toml`, templates, registries). A producer that starts reading more of other
+//! items must be mirrored here; `tests/it/incremental.rs` compares every kind of edit with
+//! a clean build to catch one that is not.
+
+use crate::render::views::Views;
+use crate::routes::Page;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+/// A content item that pages read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Item {
+    Event(String),
+    Chapter(String),
+}
+
+/// The map of one build.
+#[derive(Debug, Default)]
+pub(crate) struct Deps {
+    /// A hash of the site-wide view every page receives (`site`: chapters, menu, event
+    /// count, taxonomies, settings): when it changes, every page may.
+    site: u64,
+    /// Each item's fingerprint.
+    prints: HashMap<Item, u64>,
+    /// The per-item pages (by output file) that read each item.
+    readers: HashMap<Item, Vec<String>>,
+    /// Every per-item page of the build, by output file.
+    pub(crate) pages: HashSet<String>,
+}
+
+impl Deps {
+    /// The map of the build that `v` renders.
+    pub(crate) fn of(v: Views) -> Deps {
+        let (config, content) = (v.config, v.content);
+        let site = {
+            let mut h = Fnv::default();
+            serde_json::to_vec(&v.site())
+                .unwrap_or_default()
+                .hash(&mut h);
+            h.finish()
+        };
+        let mut d = Deps {
+            site,
+            ..Deps::default()
+        };
+        let events = &v.rendered.events;
+        for (i, r) in events.iter().enumerate() {
+            let e = r.event;
+            let mut h = Fnv::default();
+            (&e.body.path, &*e.body.file).hash(&mut h);
+            for t in [Some(&r.summary), r.disputed.as_ref(), Some(&r.body)] {
+                t.map(|t| (&t.html, &t.text)).hash(&mut h);
+            }
+            let item = Item::Event(e.id.clone());
+            d.prints.insert(item.clone(), h.finish());
+            let neighbours = [i.checked_sub(1), Some(i), Some(i + 1)];
+            let mut pages: Vec<String> = (neighbours.into_iter().flatten())
+                .filter_map(|j| events.get(j))
+                .map(|n| Page::Event(&n.event.id).file())
+                .collect();
+            pages.push(Page::Chapter(&e.chapter).file());
+            for (k, t) in config.taxonomies.iter().enumerate() {
+                let values = e.terms.get(k).map_or(&[][..], Vec::as_slice);
+                pages.extend(
+                    values
+                        .iter()
+                        .map(|x| Page::Term(&t.name, &v.term_id(k, x)).file()),
+                );
+            }
+            d.readers.insert(item, pages);
+        }
+        for r in &v.rendered.chapters {
+            let c = r.chapter;
+            let mut h = Fnv::default();
+            (&c.body.path, &*c.body.file).hash(&mut h);
+            for t in [&r.summary, &r.body] {
+                (&t.html, &t.text, format!("{:?}", t.toc)).hash(&mut h);
+            }
+            let item = Item::Chapter(c.slug.clone());
+            d.prints.insert(item.clone(), h.finish());
+            d.readers.insert(item, vec![Page::Chapter(&c.slug).file()]);
+        }
+        let events = content.events.iter().map(|e| Page::Event(&e.id).file());
+        let chapters = content
+            .chapters
+            .iter()
+            .map(|c| Page::Chapter(&c.slug).file());
+        let terms = (config.taxonomies.iter().zip(&content.terms))
+            .flat_map(|(t, terms)| terms.iter().map(|x| Page::Term(&t.name, &x.id).file()));
+        d.pages = events.chain(chapters).chain(terms).collect();
+        d
+    }
+
+    /// The fingerprint of the event `id`.
+    pub(crate) fn event(&self, id: &str) -> Option<u64> {
+        self.prints.get(&Item::Event(id.to_string())).copied()
+    }
+
+    /// Whether every page receives the same site-wide view in both builds.
+    pub(crate) fn same_site(&self, new: &Deps) -> bool {
+        self.site == new.site
+    }
+
+    /// The per-item pages of `new` that must be rendered again after the build `self`
+    /// (every one when the site-wide view changed): those that read an item that changed,
+    /// came or went (as read in either build), and those `self` did not have.
+    pub(crate) fn stale(&self, new: &Deps) -> HashSet<String> {
+        if self.site != new.site {
+            return new.pages.clone();
+        }
+        let mut stale: HashSet<String> = new.pages.difference(&self.pages).cloned().collect();
+        let items = self.prints.keys().chain(new.prints.keys());
+        for item in items {
+            if self.prints.get(item) == new.prints.get(item) {
+                continue;
+            }
+            for map in [&self.readers, &new.readers] {
+                stale.extend(map.get(item).into_iter().flatten().cloned());
+            }
+        }
+        stale.retain(|p| new.pages.contains(p));
+        stale
+    }
+}
+
+/// A 64-bit hasher in the manner of FNV-1a, taking eight bytes a step (stable within a
+/// process, which is all a fingerprint here needs; it tells an edit from none, and is no
+/// defence against a crafted collision, which could only make the preview show a stale
+/// page).
+pub(crate) struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+            self.0 = (self.0 ^ w)
+                .wrapping_mul(0x0000_0100_0000_01b3)
+                .rotate_left(29);
+        }
+        for &b in words.remainder() {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = (self.0 ^ bytes.len() as u64).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}

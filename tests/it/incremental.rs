@@ -1,0 +1,172 @@
+//! `serve`'s incremental rebuild ([`docsite::Session`]): after every edit, of any kind and in
+//! any order, its files are byte for byte those of a clean build of the same files, and an
+//! edit of one event leaves most per-item pages unrendered.
+
+use crate::harness::SiteTest;
+use docsite::{Rebuilt, Session};
+use std::collections::BTreeMap;
+use std::sync::mpsc::RecvTimeoutError;
+
+const EVENT: &str = "content/events/1953-korean-armistice.md";
+const CHAPTER: &str = "content/chapters/doi-moi.md";
+const NEW: &str = "content/events/1999-incremental-probe.md";
+const RENAMED: &str = "content/events/1999-incremental-probe-renamed.md";
+
+/// Runs `session.rebuild()` on a thread under the harness's deadline, and returns the
+/// session with the result (its error rendered).
+fn rebuild(mut session: Session) -> (Session, Result<Rebuilt, String>) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let r = session.rebuild().map_err(|e| e.to_string());
+        let _ = tx.send((session, r));
+    });
+    match rx.recv_timeout(crate::harness::RUN_LIMIT) {
+        Ok(done) => done,
+        Err(RecvTimeoutError::Timeout) => panic!("the rebuild did not end in time"),
+        Err(RecvTimeoutError::Disconnected) => panic!("the rebuild panicked (message above)"),
+    }
+}
+
+/// Rebuilds, and requires the files of a clean build of the site as it now is; returns how
+/// many per-item pages were kept.
+#[track_caller]
+fn same_as_clean(site: &SiteTest, session: Session, step: &str) -> (Session, usize) {
+    let (session, built) = rebuild(session);
+    let built = built.unwrap_or_else(|e| panic!("{step}: the rebuild failed:\n{e}"));
+    let clean = site
+        .build_memory()
+        .unwrap_or_else(|e| panic!("{step}: the clean build failed:\n{e}"));
+    let ours: BTreeMap<&str, &[u8]> = built
+        .files
+        .iter()
+        .map(|(k, v)| (k.as_str(), &v[..]))
+        .collect();
+    let theirs: BTreeMap<&str, &[u8]> = clean.iter().map(|(k, v)| (k.as_str(), &v[..])).collect();
+    let only_ours: Vec<_> = ours.keys().filter(|k| !theirs.contains_key(*k)).collect();
+    let only_clean: Vec<_> = theirs.keys().filter(|k| !ours.contains_key(*k)).collect();
+    assert!(
+        only_ours.is_empty() && only_clean.is_empty(),
+        "{step}: files only in the rebuild {only_ours:?}, only in the clean build {only_clean:?}"
+    );
+    let differ: Vec<_> = ours.keys().filter(|k| ours[*k] != theirs[*k]).collect();
+    assert!(differ.is_empty(), "{step}: these files differ: {differ:?}");
+    assert_eq!(built.stats.pages, pages(&clean), "{step}: pages counted");
+    (session, built.kept)
+}
+
+/// The pages of a build.
+fn pages(files: &BTreeMap<String, Vec<u8>>) -> usize {
+    files.keys().filter(|k| k.ends_with(".html")).count()
+}
+
+fn edit(site: &SiteTest, rel: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(site.path(rel)).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    site.write(rel, &text.replacen(from, to, 1));
+}
+
+fn probe(title: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\ndate = \"1999-03\"\nsummary = \"A probe of incremental rebuilds [@D].\"\n\
+         countries = [\"Vietnam\"]\ntags = [\"incremental-probe\"]\nchapter = \"doi-moi\"\nsources = [\"D\"]\n+++\n\
+         A body that links to [the armistice](@/events/1953-korean-armistice.md).\n"
+    )
+}
+
+/// How many per-item pages a step keeps from the last build.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Kept {
+    /// None: everything is rendered.
+    Nothing,
+    /// More than a few: the step is incremental.
+    Most,
+    /// Whatever the step needs.
+    Any,
+}
+
+type Step = (&'static str, Box<dyn Fn(&SiteTest)>, Kept);
+
+/// Replaces `from` with `to` in `rel`, as a step.
+fn replace(rel: &'static str, from: &'static str, to: &'static str) -> Box<dyn Fn(&SiteTest)> {
+    Box::new(move |site| edit(site, rel, from, to))
+}
+
+/// Every kind of edit, in an order that moves, adds, renames and removes pages.
+fn steps() -> Vec<Step> {
+    use Kept::{Any, Most, Nothing};
+    let body = replace(
+        EVENT,
+        "The Korean War ended",
+        "It is said the Korean War ended",
+    );
+    let title = replace(
+        EVENT,
+        "ends in an armistice",
+        "ends in an armistice (edited)",
+    );
+    let touch: Box<dyn Fn(&SiteTest)> =
+        Box::new(|site| site.write(EVENT, &std::fs::read_to_string(site.path(EVENT)).unwrap()));
+    let rename: Box<dyn Fn(&SiteTest)> =
+        Box::new(|site| std::fs::rename(site.path(NEW), site.path(RENAMED)).unwrap());
+    let delete: Box<dyn Fn(&SiteTest)> =
+        Box::new(|site| std::fs::remove_file(site.path(RENAMED)).unwrap());
+    let template: Box<dyn Fn(&SiteTest)> = Box::new(|site| {
+        let card = std::fs::read_to_string(site.path("templates/card.html")).unwrap();
+        site.write("templates/card.html", &format!("{card}<!-- edited -->\n"));
+    });
+    let date = replace(EVENT, "date = \"1953\"", "date = \"1991-05\"");
+    let add: Box<dyn Fn(&SiteTest)> = Box::new(|site| site.write(NEW, &probe("A probe")));
+    let retitle = replace(RENAMED, "A probe", "A renamed probe");
+    let chapter = replace(CHAPTER, "began to move", "began, slowly, to move");
+    let heading = replace(CHAPTER, "title = \"Doi moi\"", "title = \"Doi moi (1986)\"");
+    let settings = replace("site.toml", "title = \"", "title = \"Edited: ");
+    vec![
+        ("an event's body", body, Most),
+        ("an event's title", title, Most),
+        ("an event's date (it moves)", date, Any),
+        ("a file saved unchanged", touch, Most),
+        ("an event added", add, Any),
+        ("an event renamed", rename, Any),
+        ("the renamed event edited", retitle, Most),
+        ("an event deleted", delete, Any),
+        ("a chapter's body", chapter, Most),
+        ("a chapter's title", heading, Any),
+        ("a template", template, Nothing),
+        ("site.toml", settings, Any),
+    ]
+}
+
+#[test]
+fn every_incremental_rebuild_is_a_clean_build() {
+    let site = SiteTest::documentary();
+    let mut session = Session::new(docsite::BuildOptions {
+        root: site.root().to_path_buf(),
+        ..Default::default()
+    });
+    let kept;
+    (session, kept) = same_as_clean(&site, session, "the first build");
+    assert_eq!(kept, 0, "the first build renders everything");
+    for (step, act, expected) in steps() {
+        act(&site);
+        let kept;
+        (session, kept) = same_as_clean(&site, session, step);
+        match expected {
+            Kept::Nothing => assert_eq!(kept, 0, "{step}: pages kept"),
+            Kept::Most => assert!(kept > 10, "{step}: only {kept} pages kept"),
+            Kept::Any => {}
+        }
+        if step == "an event added" {
+            let clean = site.build_memory().unwrap();
+            assert!(clean.contains_key("tags/incremental-probe/index.html"));
+        }
+    }
+
+    // A broken edit fails and keeps nothing of itself; the fix is a clean build again.
+    edit(&site, EVENT, "date = \"1991-05\"", "date = \"not a date\"");
+    let failed;
+    (session, failed) = rebuild(session);
+    assert!(failed.is_err(), "a broken date builds");
+    edit(&site, EVENT, "date = \"not a date\"", "date = \"1992\"");
+    let (_, kept) = same_as_clean(&site, session, "the fix of a broken edit");
+    assert!(kept > 10, "the fix: only {kept} pages kept");
+}
