@@ -79,7 +79,7 @@ export function removeDir(d) {
 
 /** `spawnSync` with a deadline: throws, naming the command, when it overruns or fails. */
 function runSync(cmd, args, opts, limit) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: limit, killSignal: 'SIGKILL', ...opts });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: limit, killSignal: 'SIGKILL', maxBuffer: 256 << 20, ...opts });
   if (r.error?.code === 'ETIMEDOUT') throw new Error(`${cmd} ${args.join(' ')} did not finish within ${limit / 1000} s; killed`);
   if (r.error) throw r.error;
   return r;
@@ -134,7 +134,7 @@ export function syntheticSite(n) {
   writeFileSync(join(root, 'content/chapters/c.md'), '+++\ntitle = "C"\norder = 1\nsummary = "s"\nyears = [1950, 2019]\n+++\nText.\n');
   for (let i = 0; i < n; i++) {
     const y = 1950 + (i % 70); const m = String(1 + (i % 12)).padStart(2, '0');
-    writeFileSync(join(root, `content/events/e${i}.md`), `+++\ntitle = "Event ${i} of the synthetic timeline"\ndate = "${y}-${m}"\nsummary = "Summary number ${i} with a word w${i % 97}."\ncountries = ["${SYNTHETIC_COUNTRIES[i % 4]}"]\ntags = ["t${i % 13}"]\nchapter = "c"\nsources = ["S"]\n+++\nBody ${i}.\n`);
+    writeFileSync(join(root, `content/events/e${i}.md`), `+++\ntitle = "Event ${i} of the synthetic timeline"\ndate = "${y}-${m}"\nsummary = "Summary number ${i} with a word w${i % 97} [@S]."\ncountries = ["${SYNTHETIC_COUNTRIES[i % 4]}"]\ntags = ["t${i % 13}"]\nchapter = "c"\nsources = ["S"]\n+++\nBody ${i}.\n`);
   }
   return root;
 }
