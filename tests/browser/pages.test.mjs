@@ -1,5 +1,5 @@
 // The documentary's main pages in a real browser: no console errors, no axe-core
-// violations, and screenshots at phone and desktop widths in target/screenshots/.
+// violations in the light or the dark theme, and screenshots at phone and desktop widths in target/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildSite, serveDir, launch, withPage, axe, shot, removeDir } from './lib.mjs';
@@ -45,6 +45,10 @@ for (const [name, path] of PAGES) {
     }
     const violations = await axe(page);
     assert.deepEqual(violations, [], JSON.stringify(violations, null, 2));
+    // The dark theme too: its colours are set apart, and a rule can outrank one of them.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const dark = await axe(page);
+    assert.deepEqual(dark, [], `dark: ${JSON.stringify(dark, null, 2)}`);
     assert.deepEqual(errors.filter((e) => !/404/.test(e)), []);
   }));
 }
