@@ -4,24 +4,17 @@
 // reveals its mark, and a click on a BCE mark selects it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildSite, fixtureSite, serveDir, launch, withPage, removeDir } from './lib.mjs';
+import { servedFixture, withPage } from './lib.mjs';
 
 const TEST = { timeout: 120_000 };
 
-let server; let browser; let base; let src; let dir;
+let site; let browser; let base;
 before(async () => {
-  src = fixtureSite('build/antiquity');
-  dir = buildSite({ root: src });
-  server = await serveDir(dir, '/');
-  base = server.url + 'timeline/';
-  browser = await launch();
+  site = await servedFixture('build/antiquity');
+  ({ browser } = site);
+  base = site.url + 'timeline/';
 }, { timeout: 300_000 });
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  removeDir(dir);
-  removeDir(src);
-}, { timeout: 60_000 });
+after(() => site?.close(), { timeout: 60_000 });
 
 function open(url, fn) {
   return withPage(browser, { viewport: { width: 1280, height: 900 } }, async (page, errors) => {

@@ -256,6 +256,31 @@ export async function axe(page) {
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) })));
 }
 
+/**
+ * A copy of fixture site `name` (tests/fixtures/<name>) built under `basePath`, served, and a
+ * browser: `{ url, browser, close }`, where `url` is the site's root and `close()` stops the
+ * browser and the server and removes the copy and the build.
+ */
+export async function servedFixture(name, basePath = '/') {
+  let root; let dir; let server; let browser;
+  const close = async () => {
+    await browser?.close();
+    await server?.close();
+    removeDir(dir);
+    removeDir(root);
+  };
+  try {
+    root = fixtureSite(name);
+    dir = buildSite({ root, baseUrl: `http://127.0.0.1${basePath}` });
+    server = await serveDir(dir, basePath);
+    browser = await launch();
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { url: server.url, browser, close };
+}
+
 /** Saves a screenshot to target/screenshots/<name>.png. */
 export async function shot(page, name) {
   mkdirSync(SHOTS, { recursive: true });

@@ -4,28 +4,21 @@
 // events, the choice lives in the URL and survives a reload, and the page has no errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildSite, serveDir, launch, withPage, removeDir, fixtureSite } from './lib.mjs';
+import { servedFixture, withPage } from './lib.mjs';
 
 const TEST = { timeout: 120_000 };
 
-let server; let browser; let root; let dir;
+let site; let browser; let url;
 before(async () => {
-  root = fixtureSite('build/taxonomies');
-  dir = buildSite({ root, baseUrl: 'http://127.0.0.1/tax/' });
-  server = await serveDir(dir, '/tax/');
-  browser = await launch();
+  site = await servedFixture('build/taxonomies', '/tax/');
+  ({ browser, url } = site);
 }, { timeout: 300_000 });
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  removeDir(dir);
-  removeDir(root);
-}, { timeout: 60_000 });
+after(() => site?.close(), { timeout: 60_000 });
 
 const shown = (page) => page.$$eval('.tl-event:not([hidden])', (l) => l.map((e) => e.id));
 
 test('the custom taxonomy filters the timeline, and its state survives a reload', TEST, () => withPage(browser, { viewport: { width: 1280, height: 900 } }, async (page, errors) => {
-  await page.goto(server.url + 'timeline/');
+  await page.goto(url + 'timeline/');
   await page.waitForSelector('.tl-axis');
   assert.deepEqual(await page.$$eval('.tl-filters select', (l) => l.map((s) => s.id)),
     ['tl-f-people', 'tl-f-organisations', 'tl-f-chapter', 'tl-f-era']);
@@ -47,7 +40,7 @@ test('the custom taxonomy filters the timeline, and its state survives a reload'
 }));
 
 test('a card chip leads to the term page, which lists the term\'s events', TEST, () => withPage(browser, {}, async (page, errors) => {
-  await page.goto(server.url + 'events/1957-07-ho-visit/');
+  await page.goto(url + 'events/1957-07-ho-visit/');
   await page.click('.terms-organisations >> text=Cominform');
   assert.equal(new URL(page.url()).pathname, '/tax/organisations/cominform/');
   assert.equal(await page.textContent('h1'), 'Cominform');
@@ -57,7 +50,7 @@ test('a card chip leads to the term page, which lists the term\'s events', TEST,
 }));
 
 test('the search page offers the filter taxonomies as facets, kept in the address', TEST, () => withPage(browser, {}, async (page, errors) => {
-  await page.goto(server.url + 'search/?organisations=cominform');
+  await page.goto(url + 'search/?organisations=cominform');
   await page.waitForSelector('#search-results li');
   assert.deepEqual(await page.$$eval('select[data-facet]', (l) => l.map((s) => s.id)), ['search-f-people', 'search-f-organisations']);
   const results = () => page.$$eval('#search-results li a', (l) => l.map((a) => new URL(a.href).pathname));
