@@ -18,7 +18,7 @@
 use crate::date::Date;
 use crate::diag::Diagnostics;
 use crate::files::{files_under, Fence, Written};
-use crate::text::is_slug;
+use crate::text::{is_slug, toml_string};
 use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
 
@@ -70,6 +70,8 @@ fn event(root: &Path, slug: &str, date: &str) -> Result<String> {
     };
     let title = title_of(slug);
     let terms = taxonomy_keys(root);
+    // The ids come from the site's files as their author wrote them: quoted, not pasted.
+    let (source_value, chapter_value) = (toml_string(source), toml_string(chapter));
     Ok(format!(
         "+++\n\
          title = \"{title}\"\n\
@@ -78,8 +80,8 @@ fn event(root: &Path, slug: &str, date: &str) -> Result<String> {
          # end_date = \"\"                  # for a span\n\
          summary = \"One or two sentences: what happened.\"\n\
          {terms}\
-         chapter = \"{chapter}\"\n\
-         sources = [\"{source}\"]\n\
+         chapter = {chapter_value}\n\
+         sources = [{source_value}]\n\
          # disputed = \"Where sources disagree, name them and what each says.\"\n\
          draft = true   # shown by `serve` and `build --drafts` until you remove it\n\
          +++\n\n\

@@ -151,3 +151,9 @@ pub(crate) fn is_slug(s: &str) -> bool {
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
+
+/// `s` as a TOML string value, quotes and escapes included (`a"b` → `'a"b'`), for files
+/// docsite writes (`init`, `new`).
+pub(crate) fn toml_string(s: &str) -> String {
+    toml_edit::Value::from(s).to_string().trim().to_string()
+}

@@ -207,10 +207,10 @@ fn fill(text: &str, title: &str, base_url: &str) -> String {
         out.push_str(&rest[..at]);
         let after = &rest[at..];
         if let Some(tail) = after.strip_prefix("{{title}}") {
-            out.push_str(&toml_string(title));
+            out.push_str(&crate::text::toml_string(title));
             rest = tail;
         } else if let Some(tail) = after.strip_prefix("{{base_url}}") {
-            out.push_str(&toml_string(base_url));
+            out.push_str(&crate::text::toml_string(base_url));
             rest = tail;
         } else {
             out.push_str("{{");
@@ -219,11 +219,6 @@ fn fill(text: &str, title: &str, base_url: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// `s` as a TOML basic string, quotes and escapes included.
-fn toml_string(s: &str) -> String {
-    toml_edit::Value::from(s).to_string().trim().to_string()
 }
 
 /// Whether a title may hold `c`: not what `site.toml` refuses in any text

@@ -266,3 +266,26 @@ fn new_event_takes_a_date_with_a_minus_sign_and_writes_nothing_through_a_symlink
     );
     assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
 }
+
+/// A source id with a quote in it (sources.toml does not restrict ids) is written quoted, so
+/// the event `new` writes is still TOML and names that source.
+#[test]
+fn new_event_quotes_the_source_id_it_names() {
+    let t = SiteTest::new("build/minimal");
+    let sources = read(&t, "content/sources.toml");
+    let first = sources
+        .lines()
+        .find_map(|l| l.strip_prefix("id = \"")?.strip_suffix('"'))
+        .expect("a source id")
+        .to_string();
+    t.write(
+        "content/sources.toml",
+        &sources.replacen(&format!("id = \"{first}\""), "id = \"it\\\"s\"", 1),
+    );
+    t.run(&["new", "event", "quoted", "--date", "1925"])
+        .success();
+    let text = read(&t, "content/events/quoted.md");
+    let front = text.split("+++").nth(1).unwrap();
+    let table: toml::Table = front.parse().unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(table["sources"][0].as_str(), Some("it\"s"), "{text}");
+}
