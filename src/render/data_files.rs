@@ -23,7 +23,6 @@ use crate::markdown::stage::RenderedContent;
 use crate::output::Output;
 use crate::routes::{DataFile, Page};
 use crate::text::escape_html;
-use crate::text::fold;
 use serde_json::json;
 
 /// Every file the build made, by output path, with the template that rendered it (none
@@ -182,15 +181,17 @@ fn feed(config: &Config, r: &RenderedContent) -> String {
 }
 
 /// `search.json`: the chapters by section, the events (each with its terms of the filter
-/// taxonomies, `m`: the search page's facets) and the registries' entries.
+/// taxonomies, `m`: the search page's facets), the registries' entries and the terms of
+/// the free taxonomies, each with its other names (`a`: its `aliases`), which the search
+/// page also finds their name by. Each doc's text is as written: the page folds accents
+/// itself.
 fn search_index(v: Views) -> String {
     let (config, r) = (v.config, v.rendered);
     let base = &config.base_path;
     let mut docs = Vec::new();
     let doc = |kind: &str, title: &str, url: String, text: &str| {
         let excerpt: String = text.chars().take(4000).collect();
-        let plain = fold(&format!("{title} {excerpt}"));
-        json!({ "k": kind, "t": title, "u": url, "x": excerpt, "f": if plain != format!("{title} {excerpt}") { plain } else { String::new() } })
+        json!({ "k": kind, "t": title, "u": url, "x": excerpt })
     };
     // A text's sections: its opening (under the page's title) and each heading's.
     let mut sections = |kind: &str, title: &str, page: Page, body: &crate::markdown::Rendered| {
@@ -239,22 +240,31 @@ fn search_index(v: Views) -> String {
         }
         docs.push(d);
     }
-    for (t, list) in config.taxonomies.iter().zip(&r.registries) {
-        for (p, s) in list.iter().map(|p| (p.entry, &p.summary)) {
-            let aliases = p.aliases.join(", ");
-            docs.push(doc(
-                &t.singular,
-                &p.name,
-                Page::Term(&t.name, &p.id).url(base),
-                &format!("{aliases} {}", s.text),
-            ));
+    let named = |mut d: serde_json::Value, aliases: &[String]| {
+        if !aliases.is_empty() {
+            d["a"] = json!(aliases);
         }
-    }
-    // Compact: drop empty folded forms.
-    for d in &mut docs {
-        if d["f"] == "" {
-            if let Some(o) = d.as_object_mut() {
-                o.remove("f");
+        d
+    };
+    for (i, t) in config.taxonomies.iter().enumerate() {
+        let url = |id: &str| Page::Term(&t.name, id).url(base);
+        if t.registry {
+            for p in r.registries.get(i).into_iter().flatten() {
+                let d = doc(
+                    &t.singular,
+                    &p.entry.name,
+                    url(&p.entry.id),
+                    &p.summary.text,
+                );
+                docs.push(named(d, &p.entry.aliases));
+            }
+        } else {
+            for term in v.content.terms.get(i).into_iter().flatten() {
+                let aliases = t.aliases.get(&term.name).map_or(&[][..], Vec::as_slice);
+                docs.push(named(
+                    doc(&t.singular, &term.name, url(&term.id), ""),
+                    aliases,
+                ));
             }
         }
     }

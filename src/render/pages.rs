@@ -108,7 +108,11 @@ pub(crate) fn chapter<'a>(p: &Pages<'a>, at: Around<RenderedChapter<'a>>) -> (Pa
     let events = (p.cards.iter()).filter(|card| card.event.event.chapter == ch.slug);
     let texts = [&item.summary, &item.body].map(|t| t.cited.iter().map(String::as_str));
     let ids = texts.into_iter().flatten();
-    c.insert("cited", &p.views.cited(ids.chain(events.flat_map(|e| event_ids(e.event)))));
+    c.insert(
+        "cited",
+        &p.views
+            .cited(ids.chain(events.flat_map(|e| event_ids(e.event)))),
+    );
     (route, c)
 }
 
@@ -169,9 +173,15 @@ pub(crate) fn term<'a>(
     );
     let mut c = p.context(route, &term.name, &description);
     c.insert("page", &page);
-    let entry = p.views.rendered.registries[i].get(j).filter(|e| e.entry.id == term.id);
-    let own = entry.into_iter().flat_map(|e| e.entry.sources.iter().chain(&e.summary.cited));
-    let ids = own.map(String::as_str).chain(cards.iter().flat_map(|e| event_ids(e.event)));
+    let entry = p.views.rendered.registries[i]
+        .get(j)
+        .filter(|e| e.entry.id == term.id);
+    let own = entry
+        .into_iter()
+        .flat_map(|e| e.entry.sources.iter().chain(&e.summary.cited));
+    let ids = own
+        .map(String::as_str)
+        .chain(cards.iter().flat_map(|e| event_ids(e.event)));
     c.insert("cited", &p.views.cited(ids));
     (route, c)
 }

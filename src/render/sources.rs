@@ -78,7 +78,12 @@ pub(crate) struct CitedSource {
 pub(crate) fn event_ids<'e>(r: &'e RenderedEvent) -> impl Iterator<Item = &'e str> {
     let listed = r.event.sources.iter().map(|s| s.id.as_str());
     let texts = [Some(&r.summary), r.disputed.as_ref(), Some(&r.body)];
-    listed.chain(texts.into_iter().flatten().flat_map(|t| t.cited.iter().map(String::as_str)))
+    listed.chain(
+        texts
+            .into_iter()
+            .flatten()
+            .flat_map(|t| t.cited.iter().map(String::as_str)),
+    )
 }
 
 impl Views<'_> {
@@ -122,7 +127,9 @@ impl Views<'_> {
             ids.sort_unstable();
             ids.dedup();
             for id in ids {
-                let per = resting.entry(id).or_insert_with(|| vec![Vec::new(); chapter_at.len()]);
+                let per = resting
+                    .entry(id)
+                    .or_insert_with(|| vec![Vec::new(); chapter_at.len()]);
                 per[ci].push(e);
             }
         }
