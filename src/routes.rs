@@ -329,6 +329,12 @@ pub(crate) fn served(rel: &str, exists: impl Fn(&str) -> bool) -> Option<Served>
     exists(&index).then_some(Served::Folder(index))
 }
 
+/// A part of the search index beside its head (`search.json`): `search/w3.json` (postings,
+/// `kind` `w`) or `search/d3.json` (docs, `d`); the page finds them relative to the head.
+pub(crate) fn search_part(kind: char, n: usize) -> String {
+    format!("search/{kind}{n}.json")
+}
+
 /// A file the build makes besides the pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum DataFile {
