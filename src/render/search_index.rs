@@ -270,7 +270,7 @@ mod tests {
 
     #[test]
     fn gaps_are_base_36_and_words_fold() {
-        assert_eq!(gaps(&[0, 5, 41, 1337]), "0,5,10,10w");
+        assert_eq!(gaps(&[0, 5, 41, 1337]), "0,5,10,100");
         assert_eq!(gaps(&[]), "");
         let w: Vec<String> = words("Trần Đại Quang's Kim Jong-un, 1967").collect();
         assert_eq!(
