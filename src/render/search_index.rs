@@ -54,30 +54,7 @@ pub(crate) fn words(s: &str) -> impl Iterator<Item = String> + '_ {
 /// Every file of the index, by output path: the head first.
 pub(crate) fn files(v: Views) -> Vec<(String, Vec<u8>)> {
     let docs = docs(v);
-    let mut post: BTreeMap<String, [Vec<u32>; 3]> = BTreeMap::new();
-    for (i, d) in docs.iter().enumerate() {
-        let n = i as u32;
-        let mut add = |w: String, list: usize| {
-            let p = &mut post.entry(w).or_default()[list];
-            if p.last() != Some(&n) {
-                p.push(n);
-            }
-        };
-        let aliases = d.aliases.join(" ");
-        for w in words(&d.title) {
-            add(w.clone(), 0);
-            add(w, 1);
-        }
-        for w in words(&d.text).chain(words(&aliases)) {
-            add(w, 0);
-        }
-        for w in words(&aliases) {
-            add(w, 2);
-        }
-        for f in &d.facets {
-            add(f.clone(), 0);
-        }
-    }
+    let post = postings_of(&docs);
     let mut out = Vec::new();
     let (mut starts, mut shard, mut size) = (Vec::new(), Map::new(), 0);
     let flush = |shard: &mut Map<String, Value>, out: &mut Vec<(String, Vec<u8>)>| {
@@ -137,6 +114,35 @@ pub(crate) fn files(v: Views) -> Vec<(String, Vec<u8>)> {
         ),
     );
     out
+}
+
+/// Each word's postings: the docs holding it anywhere, in their title, in an alias.
+fn postings_of(docs: &[Doc]) -> BTreeMap<String, [Vec<u32>; 3]> {
+    let mut post: BTreeMap<String, [Vec<u32>; 3]> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        let n = i as u32;
+        let mut add = |w: String, list: usize| {
+            let p = &mut post.entry(w).or_default()[list];
+            if p.last() != Some(&n) {
+                p.push(n);
+            }
+        };
+        let aliases = d.aliases.join(" ");
+        for w in words(&d.title) {
+            add(w.clone(), 0);
+            add(w, 1);
+        }
+        for w in words(&d.text).chain(words(&aliases)) {
+            add(w, 0);
+        }
+        for w in words(&aliases) {
+            add(w, 2);
+        }
+        for f in &d.facets {
+            add(f.clone(), 0);
+        }
+    }
+    post
 }
 
 /// Ascending numbers as gaps in base 36, joined by commas.
