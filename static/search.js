@@ -207,7 +207,7 @@
     var first = 0; var m;
     WORD.lastIndex = 0;
     while ((m = WORD.exec(text))) if (marks.has(fold(m[0]))) { first = m.index; break; }
-    var start = Math.max(0, first - 70);
+    var start = Math.max(0, Math.min(first - 70, text.length - 220));
     if (start > 0) {
       var sp = text.slice(start, first).search(/\s/);
       start = sp < 0 ? first : start + sp + 1;
