@@ -96,7 +96,7 @@ async function search(page, q) {
   await page.waitForFunction(() => document.getElementById('search-status').textContent !== '');
   return page.$$eval('#search-results li', (l) => l.map((li) => ({
     title: li.querySelector('a').textContent,
-    url: new URL(li.querySelector('a').href).pathname,
+    url: new URL(li.querySelector('a').href).pathname + new URL(li.querySelector('a').href).hash,
     marks: Array.from(li.querySelectorAll('mark')).map((m) => m.textContent),
     excerpt: li.querySelector('p').textContent,
   })));
@@ -123,7 +123,12 @@ test('search forgives typos, joined words and stems, and knows aliases', TEST, (
 test('search marks matches and cuts excerpts at word boundaries', TEST, () => withPage(browser, {}, async (page, errors) => {
   const hits = await search(page, 'sources');
   assert.ok(hits.length > 0);
-  const docs = await page.evaluate(async () => (await fetch('../search.json')).json());
+  const docs = await page.evaluate(async () => {
+    const head = await (await fetch('../search.json')).json();
+    const all = [];
+    for (let k = 0; k * head.chunk < head.docs; k++) all.push(...await (await fetch(`../search/d${k}.json`)).json());
+    return all;
+  });
   let cut = 0;
   for (const h of hits) {
     const text = docs.find((d) => d.u === h.url).x;
@@ -144,5 +149,19 @@ test('search marks matches and cuts excerpts at word boundaries', TEST, () => wi
   assert.deepEqual(await axe(page), []);
   await page.emulateMedia({ colorScheme: 'dark' });
   assert.deepEqual(await axe(page), [], 'dark');
+  assert.deepEqual(errors, []);
+}));
+
+test('search shows 20 results, then 20 more on request, focusing the first new one', TEST, () => withPage(browser, {}, async (page, errors) => {
+  const hits = await search(page, 'hanoi');
+  assert.equal(hits.length, 20);
+  const total = Number((await page.textContent('#search-status')).match(/^(\d+)/)[1]);
+  assert.ok(total > 20, `${total}`);
+  await page.click('.search-more');
+  await page.waitForFunction(() => document.querySelectorAll('#search-results li').length > 20);
+  const shown = await page.$$eval('#search-results li', (l) => l.length);
+  assert.equal(shown, Math.min(40, total));
+  assert.equal(await page.evaluate(() => Array.from(document.querySelectorAll('#search-results li a')).indexOf(document.activeElement)), 20);
+  // Only the parts it needed: the head, some shards, the chunks of the results shown.
   assert.deepEqual(errors, []);
 }));
