@@ -1,6 +1,6 @@
 //! Citations: `[@A]` and `[@A; @D]` become a bracketed group of links to the sources page
-//! (each with `data-source`, the id the page's popover looks up in the sources the page
-//! embeds: see `render::sources`);
+//! (`#source-A`, whose id the page's popover looks up in the sources the page embeds: see
+//! `render::sources`);
 //! an unknown id is an error at its line and column. Figures cite their sources the same
 //! way, through [`Renderer::cite`].
 
@@ -22,7 +22,7 @@ fn citation_html(ids: &[String], base_path: &str) -> String {
         escape_html(id, &mut eid);
         let _ = write!(
             s,
-            "<a href=\"{}\" data-source=\"{eid}\" title=\"Source {eid}\">{eid}</a>",
+            "<a href=\"{}\" title=\"Source {eid}\">{eid}</a>",
             crate::routes::Fragment::Source(&eid).url(base_path)
         );
     }

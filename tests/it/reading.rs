@@ -55,13 +55,13 @@ fn embedded(html: &str) -> Vec<String> {
         .collect()
 }
 
-/// The ids a page's citations and source lists link to (`data-source`).
+/// The ids a page's citations and source lists link to (`…/sources/#source-<id>`).
 fn cited(html: &str) -> Vec<String> {
     let body = &html[..html
         .find("<template id=\"cited-sources\">")
         .unwrap_or(html.len())];
     let mut ids: Vec<String> = body
-        .split("data-source=\"")
+        .split("/sources/#source-")
         .skip(1)
         .map(|s| s[..s.find('"').unwrap()].to_string())
         .collect();
@@ -85,9 +85,12 @@ fn a_page_embeds_the_sources_it_cites_and_no_others() {
         assert!(!got.is_empty(), "{path}");
         // Each citation keeps its link to the source's entry, for readers without scripts.
         assert!(
-            html.contains("href=\"/distant-comrades/sources/#source-A\" data-source=\"A\""),
+            html.contains(
+                "<a href=\"/distant-comrades/sources/#source-A\" title=\"Source A\">A</a>"
+            ),
             "{path}"
         );
+        assert!(html.contains("<script src=\"/distant-comrades/cite.js\" defer></script>"));
     }
     let doi_moi = page(&files, "events/1986-doi-moi/index.html");
     assert_eq!(embedded(&doi_moi), ["A", "B", "C", "D"]);
@@ -104,8 +107,12 @@ fn a_page_embeds_the_sources_it_cites_and_no_others() {
     );
     // A source with an address links out; one without has no such link.
     assert!(!card.contains("Read the source"), "{card}");
-    let sources = page(&files, "sources/index.html");
-    assert!(!sources.contains("<template id=\"cited-sources\">"));
+    // A page that cites nothing embeds nothing and loads no popover script.
+    for path in ["sources/index.html", "search/index.html"] {
+        let html = page(&files, path);
+        assert!(!html.contains("<template id=\"cited-sources\">"), "{path}");
+        assert!(!html.contains("cite.js"), "{path}");
+    }
 }
 
 #[test]
