@@ -4,9 +4,9 @@
 // a first search downloads a bounded amount however large the site. Forgiving: accents
 // are ignored ("Sao" finds "São"), a word matches the words it begins ("pilot" finds
 // "pilots"), those sharing its stem ("piloted" finds "pilots") and, from four letters,
-// those one typo away (two from eight letters: "Hanoy", "Hanio" find "Hanoi"); a word
-// found nowhere may be two joined ("doimoi", "jongun"); a doc's other names (its aliases:
-// "DPRK") find it first, and a one-word alias finds the docs that name what it stands
+// those one typo away (two from eight letters: "Lisbn", "Lsibon" find "Lisbon"); a word
+// found nowhere may be two joined ("newyork"); a doc's other names (its aliases: "UN")
+// find it first, and a one-word alias finds the docs that name what it stands
 // for. Matches are marked (<mark>) in the title and in an excerpt cut at word boundaries
 // around the first. The facets (a menu per filter taxonomy, `data-facet`) keep only the
 // events carrying the chosen terms (the pseudo-words `=<taxonomy>=<term>`), and list them
