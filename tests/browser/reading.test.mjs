@@ -4,21 +4,15 @@
 // boundaries) and the table of contents marking the section being read.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildSite, serveDir, launch, withPage, axe, shot, removeDir } from './lib.mjs';
+import { servedDocumentary, withPage, axe, shot } from './lib.mjs';
 
 const TEST = { timeout: 120_000 };
-let server; let browser; let base; let dir;
+let site; let browser; let base;
 before(async () => {
-  dir = buildSite({ baseUrl: 'http://127.0.0.1/distant-comrades/' });
-  server = await serveDir(dir, '/distant-comrades/');
-  base = server.url;
-  browser = await launch();
+  site = await servedDocumentary('/distant-comrades/');
+  ({ browser, url: base } = site);
 }, { timeout: 300_000 });
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  removeDir(dir);
-}, { timeout: 60_000 });
+after(() => site?.close(), { timeout: 60_000 });
 
 const CHAPTER = 'chapters/cold-war-alliance/';
 
