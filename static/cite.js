@@ -23,6 +23,7 @@
     var a = opener;
     pop.parentNode.removeChild(pop);
     a.setAttribute('aria-expanded', 'false');
+    a.removeAttribute('aria-controls');
     pop = opener = null;
     if (refocus) a.focus();
   };

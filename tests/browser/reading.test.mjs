@@ -49,6 +49,8 @@ test('a citation opens a popover with its source; Escape closes it and gives the
   assert.equal(await pop.count(), 0);
   assert.equal(await page.evaluate(() => document.activeElement.hash), '#source-' + id);
   assert.equal(await cite.getAttribute('aria-expanded'), 'false');
+  assert.equal(await cite.getAttribute('aria-controls'), null);
+  assert.deepEqual(await axe(page), [], 'closed');
   // A tap opens it too; a tap elsewhere closes it.
   await cite.click();
   await pop.waitFor();
