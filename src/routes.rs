@@ -23,6 +23,9 @@ pub(crate) const LAYOUT_IDS: &[&str] = &[
     "q",
     "search-status",
     "search-results",
+    // A page's sources (templates/cited.html) and the popover a citation opens (cite.js).
+    "cited-sources",
+    "cite-pop",
     "timeline-app",
     "timeline-data",
     "tl-clear",
