@@ -23,6 +23,9 @@ pub(crate) const LAYOUT_IDS: &[&str] = &[
     "q",
     "search-status",
     "search-results",
+    // A page's sources (templates/cited.html) and the popover a citation opens (cite.js).
+    "cited-sources",
+    "cite-pop",
     "timeline-app",
     "timeline-data",
     "tl-clear",
@@ -327,6 +330,12 @@ pub(crate) fn served(rel: &str, exists: impl Fn(&str) -> bool) -> Option<Served>
     }
     let index = format!("{rel}/index.html");
     exists(&index).then_some(Served::Folder(index))
+}
+
+/// A part of the search index beside its head (`search.json`): `search/w3.json` (postings,
+/// `kind` `w`) or `search/d3.json` (docs, `d`); the page finds them relative to the head.
+pub(crate) fn search_part(kind: char, n: usize) -> String {
+    format!("search/{kind}{n}.json")
 }
 
 /// A file the build makes besides the pages.

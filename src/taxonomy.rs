@@ -13,6 +13,7 @@
 //! registry = false          # optional: values are ids of content/organisations.toml
 //! entry = "organisation"    # registry only, optional: its tables, [[organisation]]
 //! values = ["UN", "…"]      # free values only, optional: the only values allowed
+//! aliases = { "UN" = ["United Nations"] } # free values only, optional: other names search knows
 //! ```
 //!
 //! A name is a slug ([`crate::text::is_slug`]), unique, and neither a folder the build
@@ -56,6 +57,7 @@ pub(crate) struct RawTaxonomy {
     registry: bool,
     entry: Option<Spanned<String>>,
     values: Option<Spanned<Vec<String>>>,
+    aliases: Option<Spanned<std::collections::BTreeMap<String, Vec<String>>>>,
 }
 
 /// A taxonomy of the site, checked.
@@ -77,6 +79,9 @@ pub struct Taxonomy {
     pub entry: String,
     /// For free values, the only values allowed, if the site lists them.
     pub values: Option<Vec<String>>,
+    /// For free values, other names of some values (`"North Korea" = ["DPRK"]`), which
+    /// search finds them by (a registry's entries have their own `aliases`).
+    pub aliases: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl Taxonomy {
@@ -97,6 +102,7 @@ fn builtin(name: &str, label: &str, singular: &str, filter: bool, entry: Option<
         registry: entry.is_some(),
         entry: entry.unwrap_or("entry").into(),
         values: None,
+        aliases: Default::default(),
     }
 }
 
@@ -180,9 +186,61 @@ pub(crate) fn check(
                 .map_or("entry", |e| e.get_ref())
                 .to_string(),
             values: t.values.as_ref().map(|v| v.get_ref().clone()),
+            aliases: checked_aliases(t, &at, diags),
         });
     }
     out
+}
+
+/// A free taxonomy's `aliases`: each value among its `values` (when it lists them), each
+/// alias non-empty text; a registry's taxonomy has none (its entries carry them).
+fn checked_aliases(
+    t: &RawTaxonomy,
+    at: &impl Fn(Range<usize>, String) -> Diagnostic,
+    diags: &mut Diagnostics,
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    let Some(a) = &t.aliases else {
+        return Default::default();
+    };
+    if t.registry {
+        diags.push(
+            at(
+                a.span(),
+                "`aliases` is for free values: a registry's entries list their own".into(),
+            )
+            .with_hint("move them to the entries' `aliases` in the registry's file"),
+        );
+        return Default::default();
+    }
+    let values = t.values.as_ref().map(|v| v.get_ref());
+    for (value, names) in a.get_ref() {
+        if let Some(v) = values.filter(|v| !v.contains(value)) {
+            let d = at(
+                a.span(),
+                format!(
+                    "alias of `{}`, which is not among `values`",
+                    value.escape_debug()
+                ),
+            );
+            diags.push(match did_you_mean(value, v.iter().map(String::as_str)) {
+                Some(h) => d.with_hint(h),
+                None => d.with_hint("name a value of `values`"),
+            });
+        }
+        if names
+            .iter()
+            .any(|n| n.trim().is_empty() || n.chars().any(crate::text::is_refused_char))
+        {
+            diags.push(at(
+                a.span(),
+                format!(
+                    "an alias of `{}` is empty or holds control characters",
+                    value.escape_debug()
+                ),
+            ));
+        }
+    }
+    a.get_ref().clone()
 }
 
 /// Why `name` cannot be a taxonomy's name, if it cannot.

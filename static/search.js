@@ -1,10 +1,18 @@
-// The search page: loads search.json (chapters by section, events, registry entries) and
-// finds entries containing every word of the query, accents ignored ("Sao" finds
-// "São"). The facets (a menu per filter taxonomy, `data-facet`) keep only the events
-// carrying the chosen terms (each event's terms are its `m`), and list them all when there
-// is no query. Results are plain links, so Tab and Enter are all a keyboard needs; the
-// query and the facets live in the address (?q=&people=…) so a search can be shared. No
-// dependencies.
+// The search page: loads the head of the index (search.json: the word list, the aliases,
+// where each part is), then, for a query, the shards holding the postings of the words it
+// stands for (search/w<n>.json) and the chunks holding the docs it shows (search/d<n>.json):
+// a first search downloads a bounded amount however large the site. Forgiving: accents
+// are ignored ("Sao" finds "São"), a word matches the words it begins ("pilot" finds
+// "pilots"), those sharing its stem ("piloted" finds "pilots") and, from four letters,
+// those one typo away (two from eight letters: "Lisbn", "Lsibon" find "Lisbon"); a word
+// found nowhere may be two joined ("newyork"); a doc's other names (its aliases: "UN")
+// find it first, and a one-word alias finds the docs that name what it stands
+// for. Matches are marked (<mark>) in the title and in an excerpt cut at word boundaries
+// around the first. The facets (a menu per filter taxonomy, `data-facet`) keep only the
+// events carrying the chosen terms (the pseudo-words `=<taxonomy>=<term>`), and list them
+// all when there is no query. Results are plain links, so Tab and Enter are all a keyboard
+// needs; the query and the facets live in the address (?q=&people=…) so a search can be
+// shared. No dependencies.
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -13,63 +21,235 @@
   var status = document.getElementById('search-status');
   var form = input && input.form;
   if (!input || !list) return;
-  var docs = null;
+  var PAGE = 20; // results shown at first, and added by "Show more"
+  var WORD = /[\p{L}\p{N}]+/gu;
+  var indexUrl = new URL(script.getAttribute('data-index'), location.href);
+  var head = null;
+  var vocab = null; // every word of the index but the facets' pseudo-words
+  var stems = null; // each word's stem, in the same order
+  var place = null; // word -> its number in head.words
+  var parts = new Map(); // 'w3', 'd7' -> the promise of that part
+  var decoded = new Map(); // word -> its postings [all, title, aliases], as arrays
+  var shown = PAGE;
+  var seq = 0;
+  var more = document.createElement('button');
+  more.type = 'button'; more.className = 'search-more'; more.hidden = true;
+  list.parentNode.insertBefore(more, list.nextSibling);
   var facets = Array.prototype.slice.call(document.querySelectorAll('select[data-facet]'));
-  // The chosen facets, as [name, term id] pairs.
+  // The chosen facets, as pseudo-words.
   function chosen() {
-    return facets.filter(function (f) { return f.value; }).map(function (f) { return [f.getAttribute('data-facet'), f.value]; });
-  }
-  function carries(d, picks) {
-    for (var i = 0; i < picks.length; i++) {
-      var terms = d.m && Object.prototype.hasOwnProperty.call(d.m, picks[i][0]) ? d.m[picks[i][0]] : [];
-      if (terms.indexOf(picks[i][1]) < 0) return false;
-    }
-    return true;
+    return facets.filter(function (f) { return f.value; }).map(function (f) { return '=' + f.getAttribute('data-facet') + '=' + f.value; });
   }
   function fold(s) {
-    return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, 'd').toLowerCase();
+    return s.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
   }
-  function render(q) {
-    list.textContent = '';
-    var words = fold(q).split(/\s+/).filter(Boolean);
-    var picks = chosen();
-    if (!words.length && !picks.length) { status.textContent = ''; return; }
-    var hits = [];
-    for (var i = 0; i < docs.length; i++) {
-      var d = docs[i];
-      if (picks.length && !carries(d, picks)) continue;
-      var title = fold(d.t);
-      var hay = d._h || (d._h = fold(d.t + ' ' + d.x + ' ' + (d.f || '')));
-      var ok = true; var score = 0;
-      for (var w = 0; w < words.length; w++) {
-        if (hay.indexOf(words[w]) < 0) { ok = false; break; }
-        if (title.indexOf(words[w]) >= 0) score += 10;
+  function words(s) { return fold(s).match(WORD) || []; }
+  // A rough English stem: "piloted", "pilots", "piloting" → "pilot".
+  function stem(w) {
+    if (w.length <= 4 || /ss$/.test(w)) return w;
+    var m = /^(.{3,}?)(ings?|ed|es|ers?|ions?|ly|s)$/.exec(w);
+    return m ? m[1] : w;
+  }
+  // Optimal string alignment distance, or more than `k` once it must be.
+  function distance(a, b, k) {
+    if (Math.abs(a.length - b.length) > k) return k + 1;
+    var prev2 = null; var prev = []; var cur;
+    for (var j = 0; j <= b.length; j++) prev[j] = j;
+    for (var i = 1; i <= a.length; i++) {
+      cur = [i];
+      var low = i;
+      for (j = 1; j <= b.length; j++) {
+        var c = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) c = Math.min(c, prev2[j - 2] + 1);
+        cur[j] = c;
+        if (c < low) low = c;
       }
-      if (ok) hits.push([score + (d.k === 'Event' ? 1 : 0), i]);
+      if (low > k) return k + 1;
+      prev2 = prev; prev = cur;
     }
-    hits.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+    return prev[b.length];
+  }
+  function part(name) {
+    if (!parts.has(name)) {
+      parts.set(name, fetch(new URL('search/' + name + '.json', indexUrl)).then(function (r) {
+        if (!r.ok) throw new Error(name);
+        return r.json();
+      }));
+    }
+    return parts.get(name);
+  }
+  // The shard holding `word`: the last whose first word is at or before it.
+  function shardOf(word) {
+    var i = place.get(word); var lo = 0; var hi = head.shards.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (head.shards[mid] <= i) lo = mid; else hi = mid - 1;
+    }
+    return 'w' + lo;
+  }
+  function gaps(s) {
+    var out = []; var n = 0;
+    if (s) s.split(',').forEach(function (g) { n += parseInt(g, 36); out.push(n); });
+    return out;
+  }
+  // Loads the postings of `ws` (words of the index) into `decoded`.
+  function load(ws) {
+    var need = ws.filter(function (w) { return place.has(w) && !decoded.has(w); });
+    var shards = Array.from(new Set(need.map(shardOf)));
+    return Promise.all(shards.map(part)).then(function (got) {
+      got.forEach(function (sh) {
+        need.forEach(function (w) { if (sh[w] && !decoded.has(w)) decoded.set(w, sh[w].map(gaps)); });
+      });
+    });
+  }
+  function post(w, n) { var p = decoded.get(w); return p ? p[n] : []; }
+  function both(a, b) {
+    var s = new Set(b);
+    return a.filter(function (i) { return s.has(i); });
+  }
+  // What a query word stands for: the words of the index it matches, each with its
+  // weight (itself 3, a word it begins or sharing its stem 2, a typo or two away 1; at
+  // most 40, the best), the name a one-word alias stands for, and two words it may join.
+  function expand(q, last) {
+    var found = [];
+    var k = q.length >= 8 ? 2 : q.length >= 4 ? 1 : 0;
+    var qs = stem(q);
+    for (var i = 0; i < vocab.length; i++) {
+      var t = vocab[i];
+      var wgt = t === q ? 3 : 0;
+      if (!wgt && t.lastIndexOf(q, 0) === 0 && (q.length >= 3 || last)) wgt = 2;
+      if (!wgt && q.length >= 4 && stems[i] === qs) wgt = 2;
+      if (!wgt && k && distance(q, t, k) <= k) wgt = 1;
+      if (wgt) found.push([t, wgt]);
+    }
+    found.sort(function (a, b) { return b[1] - a[1] || a[0].length - b[0].length; });
+    var u = { q: q, words: new Map(found.slice(0, 40)), alias: head.aliases[q] || null, split: null };
+    if (!u.words.size) {
+      for (var cut = 2; cut <= q.length - 2 && !u.split; cut++) {
+        if (place.has(q.slice(0, cut)) && place.has(q.slice(cut))) u.split = [q.slice(0, cut), q.slice(cut)];
+      }
+    }
+    return u;
+  }
+  function needs(u) {
+    return Array.from(u.words.keys()).concat(u.alias || [], u.split || [], [u.q]);
+  }
+  // One query word's docs, each with its best weight plus 10 for each title match and 30
+  // when it is one of the doc's aliases; `marks` collects the words matched.
+  function scored(u, marks) {
+    var found = new Map();
+    var add = function (i, w) { found.set(i, Math.max(found.get(i) || 0, w)); };
+    u.words.forEach(function (w, t) {
+      if (post(t, 0).length) marks.add(t);
+      post(t, 0).forEach(function (i) { add(i, w); });
+    });
+    var all = function (ws) { return ws.map(function (w) { return post(w, 0); }).reduce(both); };
+    if (u.alias) { u.alias.forEach(function (t) { marks.add(t); }); all(u.alias).forEach(function (i) { add(i, 3); }); }
+    if (u.split && !found.size) { u.split.forEach(function (t) { marks.add(t); }); all(u.split).forEach(function (i) { add(i, 2); }); }
+    var bonus = function (ws, n) {
+      ws.forEach(function (t) { post(t, 1).forEach(function (i) { if (found.has(i)) found.set(i, found.get(i) + n); }); });
+    };
+    bonus(Array.from(u.words.keys()).concat(u.alias || [], u.split || []), 10);
+    post(u.q, 2).forEach(function (i) { if (found.has(i)) found.set(i, found.get(i) + 30); });
+    return found;
+  }
+  // The docs matching every query word and the facets, best first, as [score, doc].
+  function find(qs, picks, marks) {
+    var units = qs.map(function (q, n) { return expand(q, n === qs.length - 1); });
+    var ws = picks.slice();
+    units.forEach(function (u) { ws = ws.concat(needs(u)); });
+    return load(ws).then(function () {
+      var keep = picks.length ? picks.map(function (p) { return post(p, 0); }).reduce(both) : null;
+      if (!units.length) return keep.map(function (i) { return [0, i]; });
+      var maps = units.map(function (u) { return scored(u, marks); });
+      maps.sort(function (a, b) { return a.size - b.size; });
+      var ok = keep && new Set(keep);
+      var hits = [];
+      maps[0].forEach(function (w, i) {
+        if (ok && !ok.has(i)) return;
+        var score = w;
+        for (var m = 1; m < maps.length; m++) {
+          var x = maps[m].get(i);
+          if (!x) return;
+          score += x;
+        }
+        hits.push([score, i]);
+      });
+      hits.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+      return hits;
+    });
+  }
+  // The docs `ids`, from their chunks.
+  function docs(ids) {
+    var names = Array.from(new Set(ids.map(function (i) { return 'd' + Math.floor(i / head.chunk); })));
+    return Promise.all(names.map(part)).then(function () {
+      return Promise.all(ids.map(function (i) {
+        return part('d' + Math.floor(i / head.chunk)).then(function (c) { return c[i % head.chunk]; });
+      }));
+    });
+  }
+  // `text` into `el`, each word of `marks` in a <mark>.
+  function marked(el, text, marks) {
+    var at = 0; var m;
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(text))) {
+      if (!marks.has(fold(m[0]))) continue;
+      el.appendChild(document.createTextNode(text.slice(at, m.index)));
+      var mk = document.createElement('mark');
+      mk.textContent = m[0];
+      el.appendChild(mk);
+      at = m.index + m[0].length;
+    }
+    el.appendChild(document.createTextNode(text.slice(at)));
+  }
+  // About 220 characters of `text` around its first marked word, cut at spaces.
+  function excerpt(text, marks) {
+    var first = 0; var m;
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(text))) if (marks.has(fold(m[0]))) { first = m.index; break; }
+    var start = Math.max(0, Math.min(first - 70, text.length - 220));
+    if (start > 0) {
+      var sp = text.slice(start, first).search(/\s/);
+      start = sp < 0 ? first : start + sp + 1;
+    }
+    var end = Math.min(text.length, start + 220);
+    if (end < text.length) {
+      var back = text.slice(0, end).search(/\s\S*$/);
+      if (back > first) end = back;
+    }
+    return (start > 0 ? '… ' : '') + text.slice(start, end).trim() + (end < text.length ? ' …' : '');
+  }
+  function show(hits, got, marks) {
     var frag = document.createDocumentFragment();
-    hits.slice(0, 50).forEach(function (h) {
-      var d = docs[h[1]];
+    got.forEach(function (d) {
       var li = document.createElement('li');
       var a = document.createElement('a');
-      a.href = d.u; a.textContent = d.t;
+      a.href = d.u; marked(a, d.t, marks);
       var kind = document.createElement('span');
       kind.className = 'kind'; kind.textContent = d.k;
       var p = document.createElement('p');
-      p.textContent = excerpt(d.x, words);
+      var text = d.x || (d.a ? 'Also called ' + d.a.join(', ') + '.' : '');
+      marked(p, excerpt(text, marks), marks);
       li.appendChild(kind); li.appendChild(a); li.appendChild(p);
       frag.appendChild(li);
     });
+    list.textContent = '';
     list.appendChild(frag);
-    status.textContent = hits.length === 0 ? 'No results.' : hits.length + (hits.length === 1 ? ' result' : ' results') + (hits.length > 50 ? ', showing the first 50.' : '.');
+    var n = hits.length;
+    status.textContent = n === 0 ? 'No results.' : n + (n === 1 ? ' result' : ' results') + (n > got.length ? ', showing the first ' + got.length + '.' : '.');
+    more.hidden = n <= got.length;
+    more.textContent = 'Show ' + Math.min(PAGE, n - got.length) + ' more';
   }
-  function excerpt(text, words) {
-    var f = fold(text);
-    var at = words.length ? f.indexOf(words[0]) : 0;
-    var start = Math.max(0, at - 60);
-    var s = text.slice(start, start + 200);
-    return (start > 0 ? '… ' : '') + s + (start + 200 < text.length ? ' …' : '');
+  function render(q) {
+    var mine = ++seq;
+    var qs = words(q);
+    var picks = chosen();
+    if (!qs.length && !picks.length) { list.textContent = ''; status.textContent = ''; more.hidden = true; return Promise.resolve(); }
+    var marks = new Set();
+    return find(qs, picks, marks).then(function (hits) {
+      var ids = hits.slice(0, shown).map(function (h) { return h[1]; });
+      return docs(ids).then(function (got) { if (mine === seq) show(hits, got, marks); });
+    }).catch(function () { if (mine === seq) status.textContent = 'The search index could not be loaded.'; });
   }
   function run() {
     var q = input.value.trim();
@@ -80,10 +260,23 @@
       if (f.value) url.searchParams.set(name, f.value); else url.searchParams.delete(name);
     });
     history.replaceState(null, '', url);
-    if (docs) render(q);
+    shown = PAGE;
+    if (head) render(q);
   }
-  fetch(script.getAttribute('data-index')).then(function (r) { return r.json(); }).then(function (d) {
-    docs = d;
+  more.addEventListener('click', function () {
+    var from = shown;
+    shown += PAGE;
+    render(input.value.trim()).then(function () {
+      var next = list.children[from] && list.children[from].querySelector('a');
+      if (next) next.focus();
+    });
+  });
+  fetch(indexUrl).then(function (r) { return r.json(); }).then(function (h) {
+    head = h;
+    place = new Map();
+    h.words.forEach(function (w, i) { place.set(w, i); });
+    vocab = h.words.filter(function (w) { return w[0] !== '='; });
+    stems = vocab.map(stem);
     var params = new URL(location.href).searchParams;
     facets.forEach(function (f) {
       var v = params.get(f.getAttribute('data-facet')) || '';

@@ -1,5 +1,6 @@
 // Every page: the theme toggle (remembered in localStorage), the reading-position bar of
-// chapters, and the print button of the print view. No dependencies.
+// chapters and their table of contents' current section (`aria-current`), and the print
+// button of the print view. No dependencies.
 (function () {
   'use strict';
   var root = document.documentElement;
@@ -39,6 +40,24 @@
       if (!queued) { queued = true; requestAnimationFrame(update); }
     }, { passive: true });
     update();
+  }
+  // The table of contents marks the section being read: the last heading above the
+  // upper third of the window.
+  var tocLinks = Array.prototype.slice.call(document.querySelectorAll('.toc a[href^="#"]'));
+  var heads = tocLinks.map(function (a) { return document.getElementById(decodeURIComponent(a.hash.slice(1))); });
+  if (tocLinks.length && window.IntersectionObserver) {
+    var mark = function () {
+      var at = -1;
+      for (var i = 0; i < heads.length; i++) {
+        if (heads[i] && heads[i].getBoundingClientRect().top < window.innerHeight / 3) at = i;
+      }
+      tocLinks.forEach(function (a, i) {
+        if (i === at) a.setAttribute('aria-current', 'location'); else a.removeAttribute('aria-current');
+      });
+    };
+    var seen = new IntersectionObserver(mark, { rootMargin: '0px 0px -66% 0px' });
+    heads.forEach(function (h) { if (h) seen.observe(h); });
+    mark();
   }
   var print = document.querySelector('[data-print]');
   if (print) print.addEventListener('click', function () { window.print(); });

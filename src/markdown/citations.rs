@@ -1,4 +1,6 @@
-//! Citations: `[@A]` and `[@A; @D]` become a bracketed group of links to the sources page;
+//! Citations: `[@A]` and `[@A; @D]` become a bracketed group of links to the sources page
+//! (`#source-A`, whose id the page's popover looks up in the sources the page embeds: see
+//! `render::sources`);
 //! an unknown id is an error at its line and column. Figures cite their sources the same
 //! way, through [`Renderer::cite`].
 

@@ -3,7 +3,8 @@
 //! `highlight.css` (the code highlighting's colours), `sitemap.xml`, `robots.txt`, an Atom
 //! feed of chapters and events (`atom.xml`), `.nojekyll` (GitHub Pages must not run
 //! Jekyll over the output), `CNAME` when `site.toml` names a domain, and the search index
-//! (`search.json`) that the search page reads.
+//! (`search.json` and its parts under `search/`: [`super::search_index`]) that the search
+//! page reads.
 //!
 //! All URLs are absolute under the configured base URL, so the files are right under a
 //! project site's sub-path. Dates come from the content, never from the clock, so builds
@@ -23,8 +24,6 @@ use crate::markdown::stage::RenderedContent;
 use crate::output::Output;
 use crate::routes::{DataFile, Page};
 use crate::text::escape_html;
-use crate::text::fold;
-use serde_json::json;
 
 /// Every file the build made, by output path, with the template that rendered it (none
 /// for a data file): a file of `static/` with one of these paths is an error, never a
@@ -37,10 +36,18 @@ pub(crate) type Made = std::collections::HashMap<String, Option<&'static str>>;
 pub(crate) fn write_all(v: Views, out: &Output, made: &mut Made) -> anyhow::Result<()> {
     let mut failed = None;
     for &file in DataFile::ALL {
-        let Some(bytes) = make(file, v) else { continue };
-        made.insert(file.file().to_string(), None);
-        if let Err(e) = out.put(file.file(), bytes) {
-            failed.get_or_insert(e);
+        let parts = match file {
+            DataFile::SearchIndex => super::search_index::files(v),
+            _ => match make(file, v) {
+                Some(bytes) => vec![(file.file().to_string(), bytes)],
+                None => continue,
+            },
+        };
+        for (path, bytes) in parts {
+            if let Err(e) = out.put(&path, bytes) {
+                failed.get_or_insert(e);
+            }
+            made.insert(path, None);
         }
     }
     failed.map_or(Ok(()), Err)
@@ -56,7 +63,8 @@ fn make(file: DataFile, v: Views) -> Option<Vec<u8>> {
         DataFile::Robots => robots(config).into_bytes(),
         DataFile::Feed => feed(config, rendered).into_bytes(),
         DataFile::NoJekyll => Vec::new(),
-        DataFile::SearchIndex => search_index(v).into_bytes(),
+        // Written with its shards by `write_all` (`super::search_index`).
+        DataFile::SearchIndex => return None,
         DataFile::Cname => format!("{}\n", config.domain.as_ref()?).into_bytes(),
     })
 }
@@ -179,86 +187,6 @@ fn feed(config: &Config, r: &RenderedContent) -> String {
     }
     s.push_str("</feed>\n");
     s
-}
-
-/// `search.json`: the chapters by section, the events (each with its terms of the filter
-/// taxonomies, `m`: the search page's facets) and the registries' entries.
-fn search_index(v: Views) -> String {
-    let (config, r) = (v.config, v.rendered);
-    let base = &config.base_path;
-    let mut docs = Vec::new();
-    let doc = |kind: &str, title: &str, url: String, text: &str| {
-        let excerpt: String = text.chars().take(4000).collect();
-        let plain = fold(&format!("{title} {excerpt}"));
-        json!({ "k": kind, "t": title, "u": url, "x": excerpt, "f": if plain != format!("{title} {excerpt}") { plain } else { String::new() } })
-    };
-    // A text's sections: its opening (under the page's title) and each heading's.
-    let mut sections = |kind: &str, title: &str, page: Page, body: &crate::markdown::Rendered| {
-        for s in &body.sections() {
-            let (id, heading, text) = (&s.id, &s.title, &s.text);
-            if id.is_empty() {
-                if !text.is_empty() {
-                    docs.push(doc(kind, title, page.url(base), text));
-                }
-            } else {
-                docs.push(doc(
-                    kind,
-                    &format!("{title} › {heading}"),
-                    crate::routes::anchor_url(page, base, id),
-                    text,
-                ));
-            }
-        }
-    };
-    for (c, body) in r.chapters.iter().map(|c| (c.chapter, &c.body)) {
-        sections("Chapter", &c.title, Page::Chapter(&c.slug), body);
-    }
-    for (p, body) in r.pages.iter().map(|p| (p.page, &p.body)) {
-        sections("Page", &p.title, Page::Free(&p.path), body);
-    }
-    let filters: Vec<(usize, &str)> = (config.taxonomies.iter().enumerate())
-        .filter(|(_, t)| t.filter)
-        .map(|(i, t)| (i, t.name.as_str()))
-        .collect();
-    for (e, sum) in r.events.iter().map(|e| (e.event, &e.summary)) {
-        let mut d = doc(
-            "Event",
-            &e.title,
-            Page::Event(&e.id).url(base),
-            &format!("{} — {}", e.display_date, sum.text),
-        );
-        let terms: serde_json::Map<String, serde_json::Value> = (filters.iter())
-            .filter(|(i, _)| !e.terms[*i].is_empty())
-            .map(|&(i, name)| {
-                let ids = e.terms[i].iter().map(|x| v.term_id(i, x));
-                (name.to_string(), json!(ids.collect::<Vec<_>>()))
-            })
-            .collect();
-        if !terms.is_empty() {
-            d["m"] = json!(terms);
-        }
-        docs.push(d);
-    }
-    for (t, list) in config.taxonomies.iter().zip(&r.registries) {
-        for (p, s) in list.iter().map(|p| (p.entry, &p.summary)) {
-            let aliases = p.aliases.join(", ");
-            docs.push(doc(
-                &t.singular,
-                &p.name,
-                Page::Term(&t.name, &p.id).url(base),
-                &format!("{aliases} {}", s.text),
-            ));
-        }
-    }
-    // Compact: drop empty folded forms.
-    for d in &mut docs {
-        if d["f"] == "" {
-            if let Some(o) = d.as_object_mut() {
-                o.remove("f");
-            }
-        }
-    }
-    serde_json::to_string(&docs).unwrap_or_else(|_| "[]".into())
 }
 
 #[cfg(test)]

@@ -23,6 +23,8 @@
 mod data_files;
 mod listings;
 mod pages;
+mod search_index;
+mod sources;
 mod static_files;
 pub(crate) mod templates;
 mod timeline;

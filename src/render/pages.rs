@@ -5,6 +5,7 @@
 //! it runs and writes the page. The two pages that list
 //! every event (the timeline and the print view) are in [`super::listings`].
 
+use super::sources::event_ids;
 use super::timeline::Group;
 use super::views::{Around, Card, Views};
 use crate::config::Config;
@@ -99,11 +100,19 @@ pub(crate) fn home<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
 /// A chapter's page (its route is the chapter's): its text, table of contents and event
 /// cards, and links to the chapters before and after it.
 pub(crate) fn chapter<'a>(p: &Pages<'a>, at: Around<RenderedChapter<'a>>) -> (Page<'a>, Context) {
-    let ch = at.item.chapter;
+    let (ch, item) = (at.item.chapter, at.item);
     let page = p.views.chapter_page(at, p.cards);
     let route = Page::Chapter(&ch.slug);
     let mut c = p.context(route, &ch.title, &page.summary_text);
     c.insert("page", &page);
+    let events = (p.cards.iter()).filter(|card| card.event.event.chapter == ch.slug);
+    let texts = [&item.summary, &item.body].map(|t| t.cited.iter().map(String::as_str));
+    let ids = texts.into_iter().flatten();
+    c.insert(
+        "cited",
+        &p.views
+            .cited(ids.chain(events.flat_map(|e| event_ids(e.event)))),
+    );
     (route, c)
 }
 
@@ -115,11 +124,13 @@ pub(crate) fn event<'a>(p: &Pages<'a>, at: Around<Card<'a>>, c: &mut Context) ->
     let r = at.item.event;
     let route = Page::Event(&r.event.id);
     set_page(c, p.views.config, route, &r.event.title, &r.summary.text);
+    c.insert("cited", &p.views.cited(event_ids(r)));
     c.insert("page", &p.views.event_page(at));
     route
 }
 
-/// The sources page: every source, with what rests on it.
+/// The sources page: every source, with what rests on it (bounded: see
+/// [`super::sources`]).
 pub(crate) fn sources<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     let description = "The texts every chapter and event of the documentary rests on.";
     let mut c = p.context(page, "Sources", description);
@@ -162,6 +173,16 @@ pub(crate) fn term<'a>(
     );
     let mut c = p.context(route, &term.name, &description);
     c.insert("page", &page);
+    let entry = p.views.rendered.registries[i]
+        .get(j)
+        .filter(|e| e.entry.id == term.id);
+    let own = entry
+        .into_iter()
+        .flat_map(|e| e.entry.sources.iter().chain(&e.summary.cited));
+    let ids = own
+        .map(String::as_str)
+        .chain(cards.iter().flat_map(|e| event_ids(e.event)));
+    c.insert("cited", &p.views.cited(ids));
     (route, c)
 }
 

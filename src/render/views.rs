@@ -199,22 +199,6 @@ pub(crate) struct ChapterPage {
     pub words: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct SourceView {
-    pub id: String,
-    pub title: String,
-    pub publisher: Option<String>,
-    pub author: Option<String>,
-    pub date: Option<String>,
-    pub date_text: Option<String>,
-    pub url: Option<String>,
-    pub note: Option<String>,
-    pub cited_in: Option<String>,
-    pub cites: Vec<String>,
-    pub events: Vec<Link>,
-    pub chapters: Vec<Link>,
-}
-
 fn has_code(html: &str) -> bool {
     html.contains("<span class=\"hl-")
 }
@@ -516,33 +500,6 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// For each id the events name (`ids(event)`), those events, in order and each once:
-    /// one pass over the events, however long the registries.
-    fn events_by_id<'e, I: Iterator<Item = &'e str>>(
-        &'e self,
-        ids: impl Fn(&'e RenderedEvent<'a>) -> I,
-    ) -> HashMap<&'e str, Vec<&'e RenderedEvent<'a>>> {
-        let mut by_id: HashMap<&str, Vec<&RenderedEvent>> = HashMap::new();
-        for e in &self.rendered.events {
-            for id in ids(e) {
-                let list = by_id.entry(id).or_default();
-                if !list.last().is_some_and(|l| std::ptr::eq(*l, e)) {
-                    list.push(e);
-                }
-            }
-        }
-        by_id
-    }
-
-    /// Links to `events` (none when there are none).
-    fn event_links(&self, events: Option<&Vec<&RenderedEvent>>) -> Vec<Link> {
-        events
-            .into_iter()
-            .flatten()
-            .map(|r| self.event_link(r.event))
-            .collect()
-    }
-
     /// The cards of the events that carry each term of the `i`th taxonomy, by term id, in
     /// the events' order: one pass over the cards.
     pub(crate) fn cards_by_term(
@@ -616,57 +573,5 @@ impl<'a> Views<'a> {
                 })
                 .collect(),
         }
-    }
-
-    pub(crate) fn sources(&self) -> Vec<SourceView> {
-        let r = self.rendered;
-        // The events that rest on each source: listed in front matter or cited.
-        let resting = self.events_by_id(|r| {
-            r.event
-                .sources
-                .iter()
-                .map(|s| s.id.as_str())
-                .chain(r.body.cited.iter().map(String::as_str))
-                .chain(r.summary.cited.iter().map(String::as_str))
-                .chain(
-                    r.disputed
-                        .iter()
-                        .flat_map(|d| d.cited.iter().map(String::as_str)),
-                )
-        });
-        self.content
-            .sources
-            .iter()
-            .map(|w| {
-                let cites = |x: &Rendered| x.cited.contains(&w.id);
-                let events = self.event_links(resting.get(w.id.as_str()));
-                let chapters = r
-                    .chapters
-                    .iter()
-                    .filter(|c| cites(&c.body) || cites(&c.summary))
-                    .map(|c| self.chapter_link(&c.chapter.slug, &c.chapter.title))
-                    .collect();
-                SourceView {
-                    id: w.id.clone(),
-                    title: w.title.clone(),
-                    publisher: w.publisher.clone(),
-                    author: w.author.clone(),
-                    date: w.date.map(|d| d.human()),
-                    date_text: w.date_text.clone(),
-                    url: w.url.clone(),
-                    note: w.note.clone(),
-                    cited_in: w.cited_in.clone(),
-                    cites: self
-                        .content
-                        .sources
-                        .iter()
-                        .filter(|x| x.cited_in.as_deref() == Some(&w.id))
-                        .map(|x| x.id.clone())
-                        .collect(),
-                    events,
-                    chapters,
-                }
-            })
-            .collect()
     }
 }

@@ -262,15 +262,26 @@ export async function axe(page) {
  * browser and the server and removes the copy and the build.
  */
 export async function servedFixture(name, basePath = '/') {
+  return served(() => fixtureSite(name), basePath, true);
+}
+
+/** The documentary itself built under `basePath`, served, and a browser, as `servedFixture`. */
+export async function servedDocumentary(basePath = '/') {
+  return served(() => REPO, basePath, false);
+}
+
+// Builds the site `makeRoot()` gives (removed at the end when `owned`), serves it, launches
+// a browser.
+async function served(makeRoot, basePath, owned) {
   let root; let dir; let server; let browser;
   const close = async () => {
     await browser?.close();
     await server?.close();
     removeDir(dir);
-    removeDir(root);
+    if (owned) removeDir(root);
   };
   try {
-    root = fixtureSite(name);
+    root = makeRoot();
     dir = buildSite({ root, baseUrl: `http://127.0.0.1${basePath}` });
     server = await serveDir(dir, basePath);
     browser = await launch();

@@ -1,0 +1,233 @@
+//! The sources as pages show them: the sources page's entries, each with every place that
+//! rests on it (chapters, events grouped by chapter, registry entries), and the few
+//! sources one page cites, which the page embeds for its citations' popovers.
+//!
+//! The sources page stays bounded however large the site: a source cited by ten thousand
+//! events shows at most [`EVENTS_SHOWN`] of them per chapter and [`GROUPS_SHOWN`]
+//! chapters, each cut with a count of the rest ("and 940 more events in …", linked to the
+//! chapter's list of events), and at most [`ENTRIES_SHOWN`] people or places.
+
+use super::views::{Link, Views};
+use crate::content::Work;
+use crate::markdown::stage::RenderedEvent;
+use crate::routes::{Fragment, Page};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Events shown per chapter under a source.
+pub(crate) const EVENTS_SHOWN: usize = 10;
+/// Chapters (with their events) shown under a source.
+pub(crate) const GROUPS_SHOWN: usize = 20;
+/// Registry entries (people, places) shown under a source.
+pub(crate) const ENTRIES_SHOWN: usize = 20;
+
+/// One source on the sources page.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SourceView {
+    pub id: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub author: Option<String>,
+    pub date: Option<String>,
+    pub date_text: Option<String>,
+    pub url: Option<String>,
+    pub note: Option<String>,
+    pub cited_in: Option<String>,
+    pub cites: Vec<String>,
+    /// The chapters whose text cites it, and those of the events resting on it, in the
+    /// chapters' order: at most [`GROUPS_SHOWN`].
+    pub groups: Vec<SourceGroup>,
+    /// The chapters left out of `groups`, and how many events they hold.
+    pub more_groups: usize,
+    pub more_groups_events: usize,
+    /// How many events rest on it in all, and in how many chapters.
+    pub event_count: usize,
+    pub chapter_count: usize,
+    /// The registry entries (people, places) whose summary cites it: at most
+    /// [`ENTRIES_SHOWN`], then how many more.
+    pub entries: Vec<Link>,
+    pub more_entries: usize,
+}
+
+/// A chapter under a source: whether its own text cites the source, and the first of its
+/// events that rest on it, with how many more (`more_url` lists them all).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SourceGroup {
+    pub chapter: Link,
+    pub cites: bool,
+    pub events: Vec<Link>,
+    pub more: usize,
+    pub more_url: String,
+}
+
+/// A source as a citation's popover shows it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct CitedSource {
+    pub id: String,
+    pub title: String,
+    pub author: Option<String>,
+    pub publisher: Option<String>,
+    /// Its date, or the text standing for one.
+    pub date: Option<String>,
+    pub url: Option<String>,
+    /// Its entry on the sources page.
+    pub entry: String,
+}
+
+/// The ids an event's texts cite or its `sources` list names.
+pub(crate) fn event_ids<'e>(r: &'e RenderedEvent) -> impl Iterator<Item = &'e str> {
+    let listed = r.event.sources.iter().map(|s| s.id.as_str());
+    let texts = [Some(&r.summary), r.disputed.as_ref(), Some(&r.body)];
+    listed.chain(
+        texts
+            .into_iter()
+            .flatten()
+            .flat_map(|t| t.cited.iter().map(String::as_str)),
+    )
+}
+
+impl Views<'_> {
+    /// The sources `ids` name (each once, unknown ids skipped), for a page's popovers.
+    pub(crate) fn cited<'i>(&self, ids: impl IntoIterator<Item = &'i str>) -> Vec<CitedSource> {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut out = Vec::new();
+        for id in ids {
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            let Some(w) = self.content.sources.iter().find(|w| w.id == id) else {
+                continue;
+            };
+            out.push(CitedSource {
+                id: w.id.clone(),
+                title: w.title.clone(),
+                author: w.author.clone(),
+                publisher: w.publisher.clone(),
+                date: w.date.map(|d| d.human()).or_else(|| w.date_text.clone()),
+                url: w.url.clone(),
+                entry: Fragment::Source(&w.id).url(&self.config.base_path),
+            });
+        }
+        out
+    }
+
+    /// Every source with what rests on it, bounded (see the module's notes).
+    pub(crate) fn sources(&self) -> Vec<SourceView> {
+        // Per source, per chapter (by index), the events resting on it: one pass.
+        let chapter_at: HashMap<&str, usize> = (self.rendered.chapters.iter().enumerate())
+            .map(|(i, c)| (c.chapter.slug.as_str(), i))
+            .collect();
+        let mut resting: HashMap<&str, Vec<Vec<&RenderedEvent>>> = HashMap::new();
+        for e in &self.rendered.events {
+            let Some(&ci) = chapter_at.get(e.event.chapter.as_str()) else {
+                continue;
+            };
+            let mut ids: Vec<&str> = event_ids(e).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            for id in ids {
+                let per = resting
+                    .entry(id)
+                    .or_insert_with(|| vec![Vec::new(); chapter_at.len()]);
+                per[ci].push(e);
+            }
+        }
+        let entries = self.citing_entries();
+        (self.content.sources.iter())
+            .map(|w| {
+                let per = resting.get(w.id.as_str());
+                let (mut view, all) = (self.source_view(w), self.groups(w, per));
+                view.event_count = per.map_or(0, |p| p.iter().map(Vec::len).sum());
+                view.chapter_count = all.len();
+                view.more_groups = all.len().saturating_sub(GROUPS_SHOWN);
+                view.more_groups_events = (all.iter().skip(GROUPS_SHOWN))
+                    .map(|g| g.events.len() + g.more)
+                    .sum();
+                view.groups = all.into_iter().take(GROUPS_SHOWN).collect();
+                let mine = entries.get(w.id.as_str()).map_or(&[][..], Vec::as_slice);
+                view.more_entries = mine.len().saturating_sub(ENTRIES_SHOWN);
+                view.entries = mine.iter().take(ENTRIES_SHOWN).cloned().collect();
+                view
+            })
+            .collect()
+    }
+
+    /// A source's fields, with nothing resting on it yet.
+    fn source_view(&self, w: &Work) -> SourceView {
+        SourceView {
+            id: w.id.clone(),
+            title: w.title.clone(),
+            publisher: w.publisher.clone(),
+            author: w.author.clone(),
+            date: w.date.map(|d| d.human()),
+            date_text: w.date_text.clone(),
+            url: w.url.clone(),
+            note: w.note.clone(),
+            cited_in: w.cited_in.clone(),
+            cites: (self.content.sources.iter())
+                .filter(|x| x.cited_in.as_deref() == Some(&w.id))
+                .map(|x| x.id.clone())
+                .collect(),
+            groups: Vec::new(),
+            more_groups: 0,
+            more_groups_events: 0,
+            event_count: 0,
+            chapter_count: 0,
+            entries: Vec::new(),
+            more_entries: 0,
+        }
+    }
+
+    /// Every chapter that cites `w` in its text or holds events resting on it (`per`,
+    /// by chapter index), in order.
+    fn groups(&self, w: &Work, per: Option<&Vec<Vec<&RenderedEvent>>>) -> Vec<SourceGroup> {
+        let base = &self.config.base_path;
+        let cites = |x: &crate::markdown::Rendered| x.cited.contains(&w.id);
+        let mut out = Vec::new();
+        for (i, c) in self.rendered.chapters.iter().enumerate() {
+            let events = per.map_or(&[][..], |p| p[i].as_slice());
+            let text = cites(&c.body) || cites(&c.summary);
+            if !text && events.is_empty() {
+                continue;
+            }
+            let ch = Page::Chapter(&c.chapter.slug);
+            out.push(SourceGroup {
+                chapter: Link {
+                    title: c.chapter.title.clone(),
+                    url: ch.url(base),
+                },
+                cites: text,
+                events: (events.iter().take(EVENTS_SHOWN))
+                    .map(|e| self.event_link(e.event))
+                    .collect(),
+                more: events.len().saturating_sub(EVENTS_SHOWN),
+                more_url: crate::routes::anchor_url(ch, base, "chapter-events"),
+            });
+        }
+        out
+    }
+
+    /// The registry entries whose summary cites, or whose `sources` names, each source.
+    fn citing_entries(&self) -> HashMap<&str, Vec<Link>> {
+        let base = &self.config.base_path;
+        let mut out: HashMap<&str, Vec<Link>> = HashMap::new();
+        for (t, list) in self.config.taxonomies.iter().zip(&self.rendered.registries) {
+            for p in list {
+                let mut ids: Vec<&str> = (p.entry.sources.iter())
+                    .chain(&p.summary.cited)
+                    .map(String::as_str)
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                for id in ids {
+                    out.entry(id).or_default().push(Link {
+                        title: p.entry.name.clone(),
+                        url: Page::Term(&t.name, &p.entry.id).url(base),
+                    });
+                }
+            }
+        }
+        out
+    }
+}
