@@ -18,7 +18,7 @@ use crate::output::Output;
 use crate::render::views::Views;
 use crate::render::{Only, Reuse};
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// What a successful build made.
 #[derive(Debug, Clone, Default)]
@@ -75,6 +75,15 @@ pub fn build(opts: &BuildOptions, out: &Output) -> Result<BuildStats, BuildError
 /// the Markdown stage with the texts it kept, the plan of which per-item pages to render
 /// ([`Reuse`]), and the cards it kept.
 pub(crate) trait Incremental: Reuse {
+    /// The content stage ([`Content::load`]), taking unchanged chapters and events from
+    /// earlier builds.
+    fn content(
+        &mut self,
+        root: &Path,
+        config: &Config,
+        opts: LoadOptions,
+        diags: &mut Diagnostics,
+    ) -> Content;
     /// The Markdown stage ([`render_markdown`]), taking unchanged texts from earlier builds.
     fn markdown<'a>(
         &mut self,
@@ -122,7 +131,11 @@ fn run(
         return Err(BuildError::Site(diags));
     };
     let drafts = opts.drafts;
-    let content = Content::load(root, &config, LoadOptions { drafts }, &mut diags);
+    let load = LoadOptions { drafts };
+    let content = match memo.as_deref_mut() {
+        Some(memo) => memo.content(root, &config, load, &mut diags),
+        None => Content::load(root, &config, load, &mut diags),
+    };
     crate::profile::stage("content");
     let rendered = match memo.as_deref_mut() {
         Some(memo) => memo.markdown(&config, &content, &mut diags),

@@ -19,10 +19,11 @@
 
 mod deps;
 mod inputs;
+mod loads;
 mod texts;
 
 use crate::config::Config;
-use crate::content::Content;
+use crate::content::{Content, LoadOptions};
 use crate::diag::{BuildError, Diagnostics};
 use crate::markdown::stage::{render_reusing, RenderedContent};
 use crate::output::Output;
@@ -33,9 +34,10 @@ use crate::site::{BuildOptions, BuildStats, Incremental};
 use bytes::Bytes;
 use deps::Deps;
 use inputs::Inputs;
+use loads::Loads;
 use std::collections::HashMap;
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use texts::Texts;
 
@@ -70,6 +72,10 @@ pub(crate) struct Memo {
     pending: Option<(Deps, HashSet<String>)>,
     /// The inputs of the build under way.
     inputs: Inputs,
+    /// The fingerprints of `inputs`' files.
+    prints: Arc<HashMap<PathBuf, u64>>,
+    /// The chapters and events loaded by earlier builds.
+    loads: Loads,
     /// The rendered Markdown of earlier builds.
     texts: Texts,
     /// Each event's card, with the fingerprint of the event it was made from.
@@ -107,6 +113,7 @@ impl Session {
         }
         self.memo.partial = self.memo.last.is_some() && changed.iter().all(|p| markdown(p));
         let out = Output::memory();
+        self.memo.prints = loads::prints(&inputs);
         self.memo.inputs = inputs;
         let built = crate::site::build_incremental(&self.opts, &out, &mut self.memo)
             .and_then(|stats| Ok((stats, out.commit()?.unwrap_or_default())));
@@ -144,6 +151,21 @@ fn markdown(rel: &Path) -> bool {
 }
 
 impl Incremental for Memo {
+    /// The content stage, each chapter and event taken from the last builds when its file is
+    /// the same.
+    fn content(
+        &mut self,
+        root: &Path,
+        config: &Config,
+        opts: LoadOptions,
+        diags: &mut Diagnostics,
+    ) -> Content {
+        self.loads.begin(Arc::clone(&self.prints));
+        let content = Content::load_reusing(root, config, opts, diags, Some(&self.loads));
+        self.loads.end();
+        content
+    }
+
     /// The markdown stage, each text taken from the last builds when it is the same.
     fn markdown<'a>(
         &mut self,
@@ -151,7 +173,7 @@ impl Incremental for Memo {
         content: &'a Content,
         diags: &mut Diagnostics,
     ) -> RenderedContent<'a> {
-        self.texts.begin(config, content, &self.inputs);
+        self.texts.begin(config, content, Arc::clone(&self.prints));
         let rendered = render_reusing(config, content, diags, Some(&self.texts));
         self.texts.end();
         rendered
