@@ -111,6 +111,9 @@ impl Session {
             same.kept = same.stats.pages;
             return Ok(same);
         }
+        if self.memo.last.is_some() {
+            hold();
+        }
         self.memo.partial = self.memo.last.is_some() && changed.iter().all(|p| markdown(p));
         let out = Output::memory();
         self.memo.prints = loads::prints(&inputs);
@@ -142,6 +145,23 @@ impl Session {
         });
         self.inputs = inputs;
         Ok(built)
+    }
+}
+
+/// For the test that `serve` answers requests while it rebuilds (`tests/it/scale.rs`): with
+/// `DOCSITE_HOLD_REBUILD` naming a file, a rebuild after the first that found a change
+/// says so on standard error (`rebuild held: …`) and waits, mid-build, while that file
+/// exists.
+fn hold() {
+    let Some(path) = std::env::var_os("DOCSITE_HOLD_REBUILD") else {
+        return;
+    };
+    let path = PathBuf::from(path);
+    if path.exists() {
+        eprintln!("rebuild held: waiting while {} exists", path.display());
+    }
+    while path.exists() {
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 

@@ -75,8 +75,9 @@ const RETRY_FIRST: Duration = Duration::from_millis(50);
 /// of the last good one). A build that failed for want of file descriptors (many open
 /// connections) is tried again a few times, after a short and growing wait, before its
 /// error is shown. The log is written after the swap, so a long list of warnings never
-/// holds the new build back.
-pub(super) fn rebuild(session: &mut Session, shared: &Shared) {
+/// holds the new build back; more than [`REPEATED`] warnings that are those of the last
+/// good build (`warned`) are counted, not shown again.
+pub(super) fn rebuild(session: &mut Session, shared: &Shared, warned: &mut Diagnostics) {
     let (attempt, elapsed, still_out) = attempt(session);
     // A good build's warnings go to the log only, never to the error overlay.
     let (mut warnings, kept) = match &attempt {
@@ -105,10 +106,22 @@ pub(super) fn rebuild(session: &mut Session, shared: &Shared) {
         ),
         Some(text) => eprintln!("{text}\nthe build failed; still serving the last good build"),
     }
-    if error.is_none() && !warnings.is_empty() {
+    if error.is_some() {
+        return;
+    }
+    let n = warnings.len();
+    if n > REPEATED && warnings == *warned {
+        eprintln!("{n} warnings found, the same as the last build's");
+    } else if n > 0 {
         eprintln!("{warnings}");
     }
+    *warned = warnings;
 }
+
+/// How many warnings the log shows again after every build when they have not changed;
+/// more are counted in one line (thousands on a large site would take longer to print
+/// than the build).
+const REPEATED: usize = 50;
 
 /// Runs the build (a panic caught), and again, up to [`RETRIES`] times, while it fails for
 /// want of file descriptors. Returns the last attempt, how long it took, and whether it

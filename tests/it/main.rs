@@ -15,6 +15,7 @@ mod new;
 mod output;
 mod pages;
 mod robust;
+mod scale;
 mod serve;
 mod subpath;
 mod taxonomies;
