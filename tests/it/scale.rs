@@ -59,7 +59,9 @@ fn one_broken_event_among_thousands_is_reported_alone_and_public_is_untouched() 
         "{}",
         r.stderr
     );
-    assert!(r.stderr.ends_with("the build failed; public was left as it was\n"));
+    assert!(r
+        .stderr
+        .ends_with("the build failed; public was left as it was\n"));
     assert!(site.tree("public") == before, "public/ changed");
     site.assert_no_temp_folders();
 }
