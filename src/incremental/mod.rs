@@ -173,15 +173,11 @@ fn markdown(rel: &Path) -> bool {
 impl Incremental for Memo {
     /// The content stage, each chapter and event taken from the last builds when its file is
     /// the same.
-    fn content(
-        &mut self,
-        root: &Path,
-        config: &Config,
-        opts: LoadOptions,
-        diags: &mut Diagnostics,
-    ) -> Content {
+    fn content(&mut self, opts: &BuildOptions, config: &Config, d: &mut Diagnostics) -> Content {
         self.loads.begin(Arc::clone(&self.prints));
-        let content = Content::load_reusing(root, config, opts, diags, Some(&self.loads));
+        let (root, drafts) = (&opts.root, opts.drafts);
+        let load = LoadOptions { drafts };
+        let content = Content::load_reusing(root, config, load, d, Some(&self.loads));
         self.loads.end();
         content
     }

@@ -224,21 +224,23 @@ fn every_incremental_rebuild_is_a_clean_build() {
     assert!(kept > 10, "the fix: only {kept} pages kept");
 }
 
+/// What a step does to one file.
+type Act = Box<dyn Fn(&SiteTest, &str)>;
+
 /// A change of one file in a step that breaks the site (`rel`, and what is done to it).
-type Change = (&'static str, Box<dyn Fn(&SiteTest, &str)>);
+type Change = (&'static str, Act);
 
 /// Edits that break the site through another file than the one edited.
 fn broken_steps() -> Vec<(&'static str, Vec<Change>)> {
-    let copy_of = |from: &'static str| -> Box<dyn Fn(&SiteTest, &str)> {
+    let copy_of = |from: &'static str| -> Act {
         Box::new(move |site, rel| {
             site.write(rel, &std::fs::read_to_string(site.path(from)).unwrap())
         })
     };
-    let replace = |from: &'static str, to: &'static str| -> Box<dyn Fn(&SiteTest, &str)> {
+    let replace = |from: &'static str, to: &'static str| -> Act {
         Box::new(move |site, rel| edit(site, rel, from, to))
     };
-    let remove: Box<dyn Fn(&SiteTest, &str)> =
-        Box::new(|site, rel| std::fs::remove_file(site.path(rel)).unwrap());
+    let remove: Act = Box::new(|site, rel| std::fs::remove_file(site.path(rel)).unwrap());
     vec![
         (
             "a second event of one id",
