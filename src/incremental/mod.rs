@@ -5,7 +5,9 @@
 //! file the build reads, so a file touched without a change costs nothing, and no change
 //! at all returns the last build as it is). It then runs the same stages as `build`
 //! ([`crate::site`]): config, content, Markdown and the render stage, with every page's
-//! producer from [`crate::render`]'s table. What it can skip are the pages made one per
+//! producer from [`crate::render`]'s table. The content stage takes each chapter and event
+//! whose file is unchanged from the last builds, unread ([`loads`]), and the Markdown stage
+//! each unchanged text ([`texts`]). What it can skip are the pages made one per
 //! item (each event's, chapter's and term's page), which are most of a large site: a
 //! dependency map ([`deps`]), made from every build, says which of them read which event
 //! or chapter, and fingerprints each item as the pages see it (its file and its rendered
