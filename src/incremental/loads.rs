@@ -94,3 +94,61 @@ impl Reuse for Loads {
 pub(crate) fn prints(inputs: &Inputs) -> Arc<HashMap<PathBuf, u64>> {
     Arc::new(inputs.hashes())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Source, Text};
+
+    fn chapter(text: &str) -> Chapter {
+        let file: Arc<str> = Arc::from(text);
+        let source = Source {
+            path: PathBuf::from("content/chapters/a.md"),
+            file: Arc::clone(&file),
+            markdown: Text::InFile(file, 0..text.len()),
+            offset: 0,
+        };
+        Chapter {
+            slug: "a".into(),
+            title: "A".into(),
+            order: 1,
+            summary: source.clone(),
+            years: (1, 2),
+            draft: false,
+            body: source,
+        }
+    }
+
+    fn print(text: &str) -> u64 {
+        let mut h = Fnv::default();
+        h.write(text.as_bytes());
+        h.finish()
+    }
+
+    #[test]
+    fn an_item_is_given_back_while_its_file_is_the_bytes_it_was_loaded_from() {
+        let rel = Path::new("content/chapters/a.md");
+        let files = |text: &str| Arc::new(HashMap::from([(rel.to_path_buf(), print(text))]));
+        let mut loads = Loads::default();
+        // Read after the scan, the file said something else: not kept.
+        loads.begin(files("one"));
+        loads.keep_chapter(rel, &chapter("two"));
+        loads.end();
+        loads.begin(files("one"));
+        assert!(loads.chapter(rel).is_none());
+        loads.keep_chapter(rel, &chapter("one"));
+        loads.end();
+        loads.begin(files("one"));
+        assert_eq!(loads.chapter(rel).map(|c| c.title), Some("A".to_string()));
+        assert!(loads.event(rel, 0).is_none(), "kept as a chapter only");
+        loads.end();
+        loads.begin(files("changed"));
+        assert!(loads.chapter(rel).is_none(), "the file changed");
+        loads.end();
+        loads.begin(files("one"));
+        assert!(
+            loads.chapter(rel).is_none(),
+            "a load that did not use it dropped it"
+        );
+    }
+}
