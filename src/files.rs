@@ -93,6 +93,12 @@ impl Fence {
         (self.asked.lock().unwrap_or_else(|e| e.into_inner())).contains(rel)
     }
 
+    /// Records `rel` (relative to the root) as read, without reading it: an incremental
+    /// build's copy of an unchanged file stands in for it.
+    pub(crate) fn note(&self, rel: &Path) {
+        (self.asked.lock().unwrap_or_else(|e| e.into_inner())).insert(rel.to_path_buf());
+    }
+
     /// The folder as the messages name it: `content/`, or `the site folder`.
     fn shown(&self) -> String {
         if self.dir.is_empty() {

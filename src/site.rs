@@ -75,6 +75,8 @@ pub fn build(opts: &BuildOptions, out: &Output) -> Result<BuildStats, BuildError
 /// the Markdown stage with the texts it kept, the plan of which per-item pages to render
 /// ([`Reuse`]), and the cards it kept.
 pub(crate) trait Incremental: Reuse {
+    /// The content stage ([`Content::load`]), taking unchanged chapters and events.
+    fn content(&mut self, opts: &BuildOptions, config: &Config, d: &mut Diagnostics) -> Content;
     /// The Markdown stage ([`render_markdown`]), taking unchanged texts from earlier builds.
     fn markdown<'a>(
         &mut self,
@@ -121,8 +123,7 @@ fn run(
     let Some(config) = Config::load(root, opts.base_url.as_deref(), &mut diags) else {
         return Err(BuildError::Site(diags));
     };
-    let drafts = opts.drafts;
-    let content = Content::load(root, &config, LoadOptions { drafts }, &mut diags);
+    let content = load_content(opts, &config, memo.as_deref_mut(), &mut diags);
     crate::profile::stage("content");
     let rendered = match memo.as_deref_mut() {
         Some(memo) => memo.markdown(&config, &content, &mut diags),
@@ -172,6 +173,20 @@ fn run(
         external,
         made_by: written.made_by,
     })
+}
+
+/// The content stage, through `memo` when the build is incremental.
+fn load_content<'m>(
+    opts: &BuildOptions,
+    config: &Config,
+    memo: Option<&mut (dyn Incremental + 'm)>,
+    diags: &mut Diagnostics,
+) -> Content {
+    let drafts = opts.drafts;
+    match memo {
+        Some(memo) => memo.content(opts, config, diags),
+        None => Content::load(&opts.root, config, LoadOptions { drafts }, diags),
+    }
 }
 
 /// What `check` adds to the build.

@@ -6,6 +6,13 @@
 //! it returns. Chapters and
 //! events are read in parallel; their problems are gathered in file order's stead by the
 //! final sort (by file, then position).
+//!
+//! An incremental build (`serve`'s) passes a [`Reuse`]: each chapter and event it loaded
+//! before without a problem is taken from it when its file has the same bytes (and, for an
+//! event, what it is checked against is the same), instead of being read and parsed again.
+//! The whole-site checks (duplicate ids, free terms, registries, control characters, unread
+//! files) still run over every item, so a load with kept items reports what a clean one
+//! does.
 
 use super::controls::front_matter_controls;
 use super::doc::{load_each, markdown_files, parse_fm, read_doc, stem, Doc};
@@ -20,6 +27,20 @@ use crate::text::is_slug;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+/// What an incremental build keeps of the files it loaded (`src/incremental/`): each
+/// event and chapter loaded without a problem, given back while its file is unchanged.
+pub(crate) trait Reuse: Sync {
+    /// The event an earlier load made from `rel`, when `rel` has the same bytes and that
+    /// load checked it against the same references (`refs`, a hash of [`Refs`]).
+    fn event(&self, rel: &Path, refs: u64) -> Option<Event>;
+    /// Keeps `event`, just loaded from `rel` without a problem against `refs`.
+    fn keep_event(&self, rel: &Path, refs: u64, event: &Event);
+    /// The chapter an earlier load made from `rel`, when `rel` has the same bytes.
+    fn chapter(&self, rel: &Path) -> Option<Chapter>;
+    /// Keeps `chapter`, just loaded from `rel` without a problem.
+    fn keep_chapter(&self, rel: &Path, chapter: &Chapter);
+}
+
 impl Content {
     /// Reads and checks everything under `root/content`; every problem goes to `diags`,
     /// sorted, after those already there.
@@ -29,8 +50,19 @@ impl Content {
         opts: LoadOptions,
         diags: &mut Diagnostics,
     ) -> Content {
+        Self::load_reusing(root, config, opts, diags, None)
+    }
+
+    /// [`Content::load`], taking each unchanged chapter and event from `reuse`.
+    pub(crate) fn load_reusing(
+        root: &Path,
+        config: &Config,
+        opts: LoadOptions,
+        diags: &mut Diagnostics,
+        reuse: Option<&dyn Reuse>,
+    ) -> Content {
         let mut found = Diagnostics::default();
-        let content = Self::load_all(root, config, opts, &mut found);
+        let content = Self::load_all(root, config, opts, &mut found, reuse);
         found.sort();
         diags.extend(found.0);
         content
@@ -42,6 +74,7 @@ impl Content {
         config: &Config,
         opts: LoadOptions,
         diags: &mut Diagnostics,
+        reuse: Option<&dyn Reuse>,
     ) -> Content {
         let mut content = Content::default();
         if let Err(d) = content_folder(root) {
@@ -61,7 +94,12 @@ impl Content {
         content.home = load_home(root, &fence, diags);
         content.pages = super::pages::load_pages(root, &fence, opts, &mut content.unloaded, diags);
         check_page_taxonomies(config, &content.pages, diags);
-        let chapters = load_chapters(root, &fence, opts, &mut content.unloaded, diags);
+        let found = Found {
+            fence: &fence,
+            unloaded: &mut content.unloaded,
+            reuse,
+        };
+        let chapters = load_chapters(root, opts, found, diags);
         let source_ids = sources.ids(|s| s.id.as_str());
         let refs = Refs {
             config,
@@ -71,7 +109,12 @@ impl Content {
                 .map(|r| r.ids(|e| e.id.as_str()))
                 .collect::<Vec<_>>(),
         };
-        let events = load_events(root, &fence, &refs, &mut content.unloaded, diags);
+        let found = Found {
+            fence: &fence,
+            unloaded: &mut content.unloaded,
+            reuse,
+        };
+        let events = load_events(root, &refs, found, diags);
         check_term_ids(config, &events, diags);
         let registries: Vec<Vec<Entry>> = registries.into_iter().map(|r| r.entries).collect();
         check_entry_sources(&registries, &source_ids, diags);
@@ -243,17 +286,36 @@ impl Chapters {
     }
 }
 
-/// Loads every chapter; one that fails to load is recorded in `unloaded`.
+/// Where the chapters and the events are read: the fence, the keys of the files that fail
+/// to load, and what an incremental build kept.
+struct Found<'f> {
+    fence: &'f Fence,
+    unloaded: &'f mut BTreeSet<String>,
+    reuse: Option<&'f dyn Reuse>,
+}
+
+/// Loads every chapter (each unchanged one from `found.reuse`); one that fails to load is
+/// recorded in `found.unloaded`.
 fn load_chapters(
     root: &Path,
-    fence: &Fence,
     opts: LoadOptions,
-    unloaded: &mut BTreeSet<String>,
+    found: Found,
     diags: &mut Diagnostics,
 ) -> Chapters {
+    let (fence, reuse) = (found.fence, found.reuse);
     let files = markdown_files(root, "content/chapters", diags);
     check_chapter_routes(&files, diags);
-    let results = load_each(&files, diags, |rel, ds| load_chapter(fence, rel, ds));
+    let results = load_each(&files, diags, |rel, ds| {
+        if let Some(c) = reuse.and_then(|r| r.chapter(rel)) {
+            fence.note(rel);
+            return Some(c);
+        }
+        let c = load_chapter(fence, rel, ds);
+        if let (Some(r), Some(c), true) = (reuse, &c, ds.is_empty()) {
+            r.keep_chapter(rel, c);
+        }
+        c
+    });
     let mut chapters = Chapters {
         loaded: Vec::new(),
         broken: Vec::new(),
@@ -266,7 +328,9 @@ fn load_chapters(
             }
             Some(c) => chapters.loaded.push(c),
             None => {
-                unloaded.insert(crate::routes::chapter_key(&stem(rel)));
+                found
+                    .unloaded
+                    .insert(crate::routes::chapter_key(&stem(rel)));
                 chapters.broken.push(stem(rel));
             }
         }
@@ -377,22 +441,28 @@ fn chapter_year(doc: &Doc, v: &toml::Spanned<toml::Value>) -> Result<i32, Diagno
     Ok(year.year)
 }
 
-/// Loads every event, drafts included; one that fails to load is recorded in `unloaded`,
-/// and a second event of one id is refused.
-fn load_events(
-    root: &Path,
-    fence: &Fence,
-    refs: &Refs,
-    unloaded: &mut BTreeSet<String>,
-    diags: &mut Diagnostics,
-) -> Vec<Event> {
+/// Loads every event, drafts included (each unchanged one from `found.reuse`); one that
+/// fails to load is recorded in `found.unloaded`, and a second event of one id is refused.
+fn load_events(root: &Path, refs: &Refs, found: Found, diags: &mut Diagnostics) -> Vec<Event> {
+    let (fence, reuse) = (found.fence, found.reuse);
     let files = markdown_files(root, "content/events", diags);
-    let results = load_each(&files, diags, |rel, ds| load_event(fence, rel, refs, ds));
+    let key = reuse.map_or(0, |_| refs_key(refs));
+    let results = load_each(&files, diags, |rel, ds| {
+        if let Some(e) = reuse.and_then(|r| r.event(rel, key)) {
+            fence.note(rel);
+            return Some(e);
+        }
+        let e = load_event(fence, rel, refs, ds);
+        if let (Some(r), Some(e), true) = (reuse, &e, ds.is_empty()) {
+            r.keep_event(rel, key, e);
+        }
+        e
+    });
     let mut seen: HashMap<String, &PathBuf> = HashMap::new();
     let mut events = Vec::new();
     for (event, rel) in results.into_iter().zip(&files) {
         let Some(e) = event else {
-            unloaded.insert(crate::routes::content_key(rel));
+            found.unloaded.insert(crate::routes::content_key(rel));
             continue;
         };
         if let Some(first) = seen.get(&e.id) {
@@ -408,4 +478,16 @@ fn load_events(
         events.push(e);
     }
     events
+}
+
+/// A hash of everything an event is checked against ([`Refs`]): the settings, and the ids
+/// of the chapters, sources and registry entries it may name.
+fn refs_key(refs: &Refs) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    format!("{:?}", refs.config).hash(&mut h);
+    let mut chapters = refs.chapters.to_vec();
+    chapters.sort_unstable();
+    (chapters, refs.sources, refs.registries).hash(&mut h);
+    h.finish()
 }

@@ -57,7 +57,7 @@
 mod controls;
 mod doc;
 mod event;
-mod load;
+pub(crate) mod load;
 mod pages;
 mod registry;
 mod schema;

@@ -5,7 +5,9 @@
 //! file the build reads, so a file touched without a change costs nothing, and no change
 //! at all returns the last build as it is). It then runs the same stages as `build`
 //! ([`crate::site`]): config, content, Markdown and the render stage, with every page's
-//! producer from [`crate::render`]'s table. What it can skip are the pages made one per
+//! producer from [`crate::render`]'s table. The content stage takes each chapter and event
+//! whose file is unchanged from the last builds, unread ([`loads`]), and the Markdown stage
+//! each unchanged text ([`texts`]). What it can skip are the pages made one per
 //! item (each event's, chapter's and term's page), which are most of a large site: a
 //! dependency map ([`deps`]), made from every build, says which of them read which event
 //! or chapter, and fingerprints each item as the pages see it (its file and its rendered
@@ -19,10 +21,11 @@
 
 mod deps;
 mod inputs;
+mod loads;
 mod texts;
 
 use crate::config::Config;
-use crate::content::Content;
+use crate::content::{Content, LoadOptions};
 use crate::diag::{BuildError, Diagnostics};
 use crate::markdown::stage::{render_reusing, RenderedContent};
 use crate::output::Output;
@@ -33,9 +36,10 @@ use crate::site::{BuildOptions, BuildStats, Incremental};
 use bytes::Bytes;
 use deps::Deps;
 use inputs::Inputs;
+use loads::Loads;
 use std::collections::HashMap;
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use texts::Texts;
 
@@ -70,6 +74,10 @@ pub(crate) struct Memo {
     pending: Option<(Deps, HashSet<String>)>,
     /// The inputs of the build under way.
     inputs: Inputs,
+    /// The fingerprints of `inputs`' files.
+    prints: Arc<HashMap<PathBuf, u64>>,
+    /// The chapters and events loaded by earlier builds.
+    loads: Loads,
     /// The rendered Markdown of earlier builds.
     texts: Texts,
     /// Each event's card, with the fingerprint of the event it was made from.
@@ -105,8 +113,12 @@ impl Session {
             same.kept = same.stats.pages;
             return Ok(same);
         }
+        if self.memo.last.is_some() {
+            hold();
+        }
         self.memo.partial = self.memo.last.is_some() && changed.iter().all(|p| markdown(p));
         let out = Output::memory();
+        self.memo.prints = loads::prints(&inputs);
         self.memo.inputs = inputs;
         let built = crate::site::build_incremental(&self.opts, &out, &mut self.memo)
             .and_then(|stats| Ok((stats, out.commit()?.unwrap_or_default())));
@@ -138,12 +150,40 @@ impl Session {
     }
 }
 
+/// For the test that `serve` answers requests while it rebuilds (`tests/it/scale.rs`): with
+/// `DOCSITE_HOLD_REBUILD` naming a file, a rebuild after the first that found a change
+/// says so on standard error (`rebuild held: …`) and waits, mid-build, while that file
+/// exists.
+fn hold() {
+    let Some(path) = std::env::var_os("DOCSITE_HOLD_REBUILD") else {
+        return;
+    };
+    let path = PathBuf::from(path);
+    if path.exists() {
+        eprintln!("rebuild held: waiting while {} exists", path.display());
+    }
+    while path.exists() {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 /// A Markdown file under `content/`: its change may leave per-item pages standing.
 fn markdown(rel: &Path) -> bool {
     rel.starts_with("content") && rel.extension().is_some_and(|x| x == "md")
 }
 
 impl Incremental for Memo {
+    /// The content stage, each chapter and event taken from the last builds when its file is
+    /// the same.
+    fn content(&mut self, opts: &BuildOptions, config: &Config, d: &mut Diagnostics) -> Content {
+        self.loads.begin(Arc::clone(&self.prints));
+        let (root, drafts) = (&opts.root, opts.drafts);
+        let load = LoadOptions { drafts };
+        let content = Content::load_reusing(root, config, load, d, Some(&self.loads));
+        self.loads.end();
+        content
+    }
+
     /// The markdown stage, each text taken from the last builds when it is the same.
     fn markdown<'a>(
         &mut self,
@@ -151,7 +191,7 @@ impl Incremental for Memo {
         content: &'a Content,
         diags: &mut Diagnostics,
     ) -> RenderedContent<'a> {
-        self.texts.begin(config, content, &self.inputs);
+        self.texts.begin(config, content, Arc::clone(&self.prints));
         let rendered = render_reusing(config, content, diags, Some(&self.texts));
         self.texts.end();
         rendered

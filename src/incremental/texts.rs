@@ -5,7 +5,6 @@
 //! problem is never kept, so every problem is found again as a clean build finds it.
 
 use super::deps::Fnv;
-use super::inputs::Inputs;
 use crate::config::Config;
 use crate::content::{Content, Source, Text};
 use crate::markdown::stage::{page_urls, reserved_ids, Reuse};
@@ -13,7 +12,7 @@ use crate::markdown::Rendered;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Where a text is: its file (path and fingerprint), its place and length there, whether
 /// it is a front-matter string, and for a string of its own (not a range of the file), a
@@ -28,13 +27,18 @@ pub(crate) struct Texts {
     /// The keys the build under way asked for or made: all the next one keeps.
     used: Mutex<HashSet<Key>>,
     /// The fingerprint of each input file of the build under way.
-    files: HashMap<PathBuf, u64>,
+    files: Arc<HashMap<PathBuf, u64>>,
 }
 
 impl Texts {
-    /// Readies the store for a build of `content` whose inputs are `inputs`: everything is
-    /// dropped when the pages or sources a text may link to changed.
-    pub(crate) fn begin(&mut self, config: &Config, content: &Content, inputs: &Inputs) {
+    /// Readies the store for a build of `content` whose input files have the fingerprints
+    /// `files`: everything is dropped when the pages or sources a text may link to changed.
+    pub(crate) fn begin(
+        &mut self,
+        config: &Config,
+        content: &Content,
+        files: Arc<HashMap<PathBuf, u64>>,
+    ) {
         let mut h = Fnv::default();
         page_urls(content, &config.base_path).hash(&mut h);
         content.sources.iter().for_each(|s| s.id.hash(&mut h));
@@ -47,7 +51,7 @@ impl Texts {
             kept.clear();
             self.epoch = epoch;
         }
-        self.files = inputs.hashes();
+        self.files = files;
         self.used
             .get_mut()
             .unwrap_or_else(|p| p.into_inner())

@@ -66,7 +66,10 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     // Built after the watches are armed, so that no save falls between the two.
     let shared: Arc<snapshot::Shared> = Arc::new(tokio::sync::watch::Sender::new(Arc::default()));
     let mut session = crate::incremental::Session::new(build_opts);
-    snapshot::rebuild(&mut session, &shared);
+    // The warnings of the last good build, which the next one shows again in full only
+    // while they are few.
+    let mut warned = crate::diag::Diagnostics::default();
+    snapshot::rebuild(&mut session, &shared, &mut warned);
     let _server = listen::start(listener, addr, Arc::clone(&shared))?;
     eprintln!(
         "serving {} at {url} (Ctrl-C stops)",
@@ -75,7 +78,7 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     if opts.open {
         open_browser(&url);
     }
-    watch.follow(&mut session, &shared);
+    watch.follow(&mut session, &shared, &mut warned);
     Ok(())
 }
 

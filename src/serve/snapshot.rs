@@ -74,8 +74,10 @@ const RETRY_FIRST: Duration = Duration::from_millis(50);
 /// records the error. Either way, open pages are woken (unless the build made the very files
 /// of the last good one). A build that failed for want of file descriptors (many open
 /// connections) is tried again a few times, after a short and growing wait, before its
-/// error is shown.
-pub(super) fn rebuild(session: &mut Session, shared: &Shared) {
+/// error is shown. The log is written after the swap, so a long list of warnings never
+/// holds the new build back; more than [`REPEATED`] warnings that are those of the last
+/// good build (`warned`) are counted, not shown again.
+pub(super) fn rebuild(session: &mut Session, shared: &Shared, warned: &mut Diagnostics) {
     let (attempt, elapsed, still_out) = attempt(session);
     // A good build's warnings go to the log only, never to the error overlay.
     let (mut warnings, kept) = match &attempt {
@@ -92,22 +94,34 @@ pub(super) fn rebuild(session: &mut Session, shared: &Shared) {
             );
         }
     }
-    match &next.error {
+    let (pages, error) = (next.pages, next.error.clone());
+    if error.is_none() {
+        warnings.extend(shadowed(&next.files).0);
+    }
+    shared.send_replace(Arc::new(next));
+    match &error {
         None => eprintln!(
-            "built {} pages in {:.1} ms ({kept} kept from the last build)",
-            next.pages,
+            "built {pages} pages in {:.1} ms ({kept} kept from the last build)",
             elapsed.as_secs_f64() * 1000.0
         ),
         Some(text) => eprintln!("{text}\nthe build failed; still serving the last good build"),
     }
-    if next.error.is_none() {
-        warnings.extend(shadowed(&next.files).0);
-        if !warnings.is_empty() {
-            eprintln!("{warnings}");
-        }
+    if error.is_some() {
+        return;
     }
-    shared.send_replace(Arc::new(next));
+    let n = warnings.len();
+    if n > REPEATED && warnings == *warned {
+        eprintln!("{n} warnings found, the same as the last build's");
+    } else if n > 0 {
+        eprintln!("{warnings}");
+    }
+    *warned = warnings;
 }
+
+/// How many warnings the log shows again after every build when they have not changed;
+/// more are counted in one line (thousands on a large site would take longer to print
+/// than the build).
+const REPEATED: usize = 50;
 
 /// Runs the build (a panic caught), and again, up to [`RETRIES`] times, while it fails for
 /// want of file descriptors. Returns the last attempt, how long it took, and whether it

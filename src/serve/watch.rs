@@ -13,6 +13,7 @@
 
 use super::snapshot::{rebuild, Shared};
 use super::warn;
+use crate::diag::Diagnostics;
 use crate::incremental::Session;
 use anyhow::{Context, Result};
 use notify::{RecursiveMode, Watcher};
@@ -70,8 +71,13 @@ impl Watch {
 
     /// Rebuilds the site into `shared` after every burst of events that concerns what the
     /// build reads, and whenever the site folder itself is replaced; returns when the
-    /// watcher stops.
-    pub(super) fn follow(mut self, session: &mut Session, shared: &Shared) {
+    /// watcher stops. `warned` holds the warnings of the last good build.
+    pub(super) fn follow(
+        mut self,
+        session: &mut Session,
+        shared: &Shared,
+        warned: &mut Diagnostics,
+    ) {
         let root = self.root.clone();
         let mut id = identity(&root);
         while let Some(mut burst) = self.next_burst() {
@@ -91,7 +97,7 @@ impl Watch {
                 }
             }
             if burst.relevant {
-                rebuild(session, shared);
+                rebuild(session, shared, warned);
             }
         }
     }

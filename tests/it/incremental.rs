@@ -10,6 +10,10 @@ use std::sync::mpsc::RecvTimeoutError;
 const EVENT: &str = "content/events/1953-korean-armistice.md";
 const CHAPTER: &str = "content/chapters/doi-moi.md";
 const NEW: &str = "content/events/1999-incremental-probe.md";
+/// An event no page links to.
+const UNLINKED: &str = "content/events/2010-high-level-delegations.md";
+/// Where an event is put aside, outside what the build reads.
+const STASH: &str = "stashed-event.md";
 const RENAMED: &str = "content/events/1999-incremental-probe-renamed.md";
 
 /// Runs `session.rebuild()` on a thread under the harness's deadline, and returns the
@@ -120,6 +124,20 @@ fn steps() -> Vec<Step> {
     let chapter = append(CHAPTER, "An added paragraph [@D].");
     let heading = replace(CHAPTER, "title = \"", "title = \"Edited: ");
     let settings = replace("site.toml", "title = \"", "title = \"Edited: ");
+    let registry = replace(
+        "content/people.toml",
+        "name = \"Ho Chi Minh\"",
+        "name = \"Ho Chi Minh (edited)\"",
+    );
+    // Saved in one burst, before one rebuild: an event comes and another goes.
+    let swap: Box<dyn Fn(&SiteTest)> = Box::new(|site| {
+        site.write(NEW, &probe("A probe in a batch"));
+        std::fs::rename(site.path(UNLINKED), site.path(STASH)).unwrap();
+    });
+    let restore: Box<dyn Fn(&SiteTest)> = Box::new(|site| {
+        std::fs::remove_file(site.path(NEW)).unwrap();
+        std::fs::rename(site.path(STASH), site.path(UNLINKED)).unwrap();
+    });
     vec![
         ("an event's body", body, Most),
         ("an event's title", title, Most),
@@ -133,6 +151,9 @@ fn steps() -> Vec<Step> {
         ("a chapter's title", heading, Any),
         ("a template", template, Nothing),
         ("site.toml", settings, Any),
+        ("a registry", registry, Any),
+        ("an event added and another removed at once", swap, Any),
+        ("both undone at once", restore, Any),
     ]
 }
 
@@ -161,6 +182,38 @@ fn every_incremental_rebuild_is_a_clean_build() {
         }
     }
 
+    // Edits that break the site as a whole (a second event of one id, an event citing a
+    // source that is gone, a chapter that is gone): the rebuild, which keeps every other
+    // item, reports what a clean build reports; undone, it builds as a clean build again.
+    for (step, broken) in broken_steps() {
+        let text: Vec<(String, Option<String>)> = (broken.iter())
+            .map(|(rel, _)| {
+                (
+                    rel.to_string(),
+                    std::fs::read_to_string(site.path(rel)).ok(),
+                )
+            })
+            .collect();
+        for (rel, act) in &broken {
+            act(&site, rel);
+        }
+        let failed;
+        (session, failed) = rebuild(session);
+        let clean = site.build_memory();
+        let (Err(ours), Err(theirs)) = (&failed, &clean) else {
+            let ok = (failed.is_ok(), clean.is_ok());
+            panic!("{step}: the rebuild and the clean build should fail (succeeded: {ok:?})");
+        };
+        assert_eq!(ours, theirs, "{step}: the rebuild reports otherwise");
+        for (rel, was) in text {
+            match was {
+                Some(t) => site.write(&rel, &t),
+                None => std::fs::remove_file(site.path(&rel)).unwrap(),
+            }
+        }
+        (session, _) = same_as_clean(&site, session, &format!("{step}, undone"));
+    }
+
     // A broken edit fails and keeps nothing of itself; the fix is a clean build again.
     edit(&site, EVENT, "date = \"1991-05\"", "date = \"not a date\"");
     let failed;
@@ -169,4 +222,40 @@ fn every_incremental_rebuild_is_a_clean_build() {
     edit(&site, EVENT, "date = \"not a date\"", "date = \"1992\"");
     let (_, kept) = same_as_clean(&site, session, "the fix of a broken edit");
     assert!(kept > 10, "the fix: only {kept} pages kept");
+}
+
+/// What a step does to one file.
+type Act = Box<dyn Fn(&SiteTest, &str)>;
+
+/// A change of one file in a step that breaks the site (`rel`, and what is done to it).
+type Change = (&'static str, Act);
+
+/// Edits that break the site through another file than the one edited.
+fn broken_steps() -> Vec<(&'static str, Vec<Change>)> {
+    let copy_of = |from: &'static str| -> Act {
+        Box::new(move |site, rel| {
+            site.write(rel, &std::fs::read_to_string(site.path(from)).unwrap())
+        })
+    };
+    let replace = |from: &'static str, to: &'static str| -> Act {
+        Box::new(move |site, rel| edit(site, rel, from, to))
+    };
+    let remove: Act = Box::new(|site, rel| std::fs::remove_file(site.path(rel)).unwrap());
+    vec![
+        (
+            "a second event of one id",
+            vec![(
+                "content/events/more/1953-korean-armistice.md",
+                copy_of(EVENT),
+            )],
+        ),
+        (
+            "a source taken out of sources.toml",
+            vec![(
+                "content/sources.toml",
+                replace("id = \"D\"", "id = \"D-renamed\""),
+            )],
+        ),
+        ("a chapter removed", vec![(CHAPTER, remove)]),
+    ]
 }

@@ -16,6 +16,7 @@ mod output;
 mod pages;
 mod reading;
 mod robust;
+mod scale;
 mod serve;
 mod subpath;
 mod taxonomies;

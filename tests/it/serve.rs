@@ -49,7 +49,7 @@ fn start(dir: &std::path::Path, mut cmd: Command) -> Served {
             }
         }
     });
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + Duration::from_secs(120);
     let port = loop {
         match log.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
             Ok(line) => {
@@ -993,4 +993,49 @@ fn a_site_made_by_init_is_served_home_and_about_page_and_style() {
     assert!(about.body.contains("<h1>About</h1>"), "{}", about.body);
     assert_eq!(s.get("/style.css").status, 200);
     assert_eq!(s.get("/chapters/first-chapter/").status, 200);
+}
+
+/// `serve` answers from its last good build while a rebuild is under way: the rebuild of a
+/// site of a thousand more events is held mid-build (`DOCSITE_HOLD_REBUILD`, a file that
+/// it waits on), and pages, assets and the poll are answered, with the last build's
+/// files, while it is known to be in progress; then the rebuild ends and the edit is
+/// served.
+#[test]
+fn requests_are_answered_from_the_last_build_while_a_rebuild_is_under_way() {
+    let t = crate::scale::events_site(1000);
+    let hold = t.root().join("hold");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_docsite"));
+    cmd.args(["serve", "--port", "0"])
+        .env("DOCSITE_HOLD_REBUILD", &hold);
+    let s = start(t.root(), cmd);
+    let page = "/events/e00500/";
+    let before = s.get(page);
+    assert_eq!(before.status, 200);
+    assert!(before.body.contains("Scale event 500"));
+    let v = s.version();
+    std::fs::write(&hold, "").unwrap();
+    let rel = crate::scale::scale_event(500);
+    t.write(
+        &rel,
+        &crate::scale::event(500, "1999").replace("Scale event", "Edited event"),
+    );
+    let mut log = Vec::new();
+    wait_for_line(&s, &mut log, "rebuild held: waiting while");
+    // The rebuild is under way, and waits: every request is answered from the last build.
+    for _ in 0..3 {
+        let r = s.get(page);
+        assert_eq!(r.status, 200);
+        assert_eq!(r.body, before.body, "the last build's page");
+        assert_eq!(s.get("/").status, 200);
+        assert_eq!(s.get("/style.css").status, 200);
+        assert_eq!(s.get("/no-such-page/").status, 404);
+        assert_eq!(s.version(), v, "no new build yet");
+    }
+    std::fs::remove_file(&hold).unwrap();
+    let deadline = Instant::now() + crate::harness::RUN_LIMIT;
+    while s.version() == v {
+        assert!(Instant::now() < deadline, "the rebuild did not end");
+        s.next_build(v);
+    }
+    assert!(s.get(page).body.contains("Edited event 500"));
 }
