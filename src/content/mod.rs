@@ -227,6 +227,9 @@ pub struct Entry {
     /// A place's point on maps, (latitude, longitude) in degrees: only entries of the
     /// `places` registry have one, and only when they give `lat` and `lon`.
     pub coords: Option<(f64, f64)>,
+    /// Whether its `lat` or `lon` was given but refused (and reported): maps leave it off
+    /// without a second error.
+    pub(crate) coords_refused: bool,
     /// Where each of `sources` is written in the registry file (byte ranges of it), for
     /// the check of citation lists (`markdown::cite_lists`).
     pub(crate) sources_at: Vec<std::ops::Range<usize>>,

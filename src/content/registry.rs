@@ -364,6 +364,7 @@ impl Registry<'_> {
             let coords = self.coords(&r, diags);
             Entry {
                 coords,
+                coords_refused: coords.is_none() && (r.lat.is_some() || r.lon.is_some()),
                 summary: string_source(&self.rel, &self.text, &r.summary, 0),
                 id: r.id.into_inner(),
                 name: r.name,

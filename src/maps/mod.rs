@@ -29,6 +29,10 @@ use std::fmt::Write;
 /// The most a map adds to a page, in bytes.
 pub(crate) const MAX_BYTES: usize = 30_000;
 
+/// The most places a map marks (a chapter of a large site may cover thousands): the
+/// first ones, in order; its caption says how many more there are.
+const MAX_PINS: usize = 50;
+
 /// The name of the taxonomy whose registry entries are places on maps.
 const TAXONOMY: &str = crate::content::PLACES;
 
@@ -39,6 +43,8 @@ pub(crate) struct Place {
     pub(crate) name: String,
     pub(crate) at: Option<(f64, f64)>,
     pub(crate) url: String,
+    /// Its point was given but refused (already reported where it is written).
+    pub(crate) refused: bool,
 }
 
 /// The places of the site, by id: the entries of the `places` registry.
@@ -61,6 +67,7 @@ impl Places {
                     name: e.name.clone(),
                     at: e.coords,
                     url,
+                    refused: e.coords_refused,
                 };
                 (e.id.clone(), place)
             })
@@ -107,14 +114,20 @@ impl Places {
         here: &str,
     ) -> Option<String> {
         let mut pins: Vec<&Place> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut more = 0;
         for id in ids {
             if let Some(p) = self.by_id.get(id).filter(|p| p.at.is_some()) {
-                if !pins.iter().any(|q| std::ptr::eq(*q, p)) {
-                    pins.push(p);
+                if seen.insert(id) {
+                    if pins.len() < MAX_PINS {
+                        pins.push(p);
+                    } else {
+                        more += 1;
+                    }
                 }
             }
         }
-        (!pins.is_empty()).then(|| draw(&pins, title, here))
+        (!pins.is_empty()).then(|| draw(&pins, more, title, here))
     }
 }
 
@@ -133,6 +146,7 @@ impl Places {
                     name: name.into(),
                     at,
                     url,
+                    refused: false,
                 };
                 (id.to_string(), place)
             })
@@ -148,15 +162,15 @@ fn esc(s: &str) -> String {
 }
 
 /// The map of `pins` (each with a point), titled `title`, as a `<figure>`: the SVG, then
-/// a caption with the title and every place's name.
-fn draw(pins: &[&Place], title: &str, here: &str) -> String {
+/// a caption with the title, every place's name and how many `more` were left off.
+fn draw(pins: &[&Place], more: usize, title: &str, here: &str) -> String {
     let points: Vec<(f64, f64)> = pins.iter().filter_map(|p| p.at).collect();
     let Some(e) = Extent::around(&points) else {
         return String::new();
     };
     let mut tolerance = 0.6;
     loop {
-        let html = figure_html(pins, &points, &e, title, here, tolerance);
+        let html = figure_html(pins, more, &points, &e, (title, here), tolerance);
         if html.len() <= MAX_BYTES || tolerance > 50.0 {
             return html;
         }
@@ -164,12 +178,14 @@ fn draw(pins: &[&Place], title: &str, here: &str) -> String {
     }
 }
 
+/// The figure of [`draw`], its outlines simplified at `tolerance`; `caption` is the
+/// title and the URL of the page it is on.
 fn figure_html(
     pins: &[&Place],
+    more: usize,
     points: &[(f64, f64)],
     e: &Extent,
-    title: &str,
-    here: &str,
+    (title, here): (&str, &str),
     tolerance: f64,
 ) -> String {
     let h = e.height().round();
@@ -217,6 +233,9 @@ fn figure_html(
         } else {
             let _ = write!(o, "{sep}<a href=\"{}\">{}</a>", esc(&p.url), esc(&p.name));
         }
+    }
+    if more > 0 {
+        let _ = write!(o, ", and {more} more not drawn");
     }
     o.push_str(
         ". <span class=\"map-credit\">Outlines: Natural Earth.</span></figcaption></figure>",
@@ -280,6 +299,31 @@ mod tests {
                 "{ids:?}: no outlines? {html}"
             );
         }
+    }
+
+    /// A map of thousands of places marks the first ones and stays within its budget.
+    #[test]
+    fn a_map_of_very_many_places_marks_the_first_and_counts_the_rest() {
+        let rows: Vec<(String, String)> = (0..3000)
+            .map(|i| (format!("p{i}"), format!("Place number {i}")))
+            .collect();
+        let list: Vec<Row> = (rows.iter().enumerate())
+            .map(|(i, (id, name))| {
+                let at = Some(((i % 140) as f64 - 70.0, (i % 350) as f64 - 175.0));
+                (id.as_str(), name.as_str(), at)
+            })
+            .collect();
+        let p = Places::of_rows(&list);
+        let html = p
+            .figure(rows.iter().map(|r| r.0.as_str()), "All", "")
+            .unwrap();
+        assert_eq!(html.matches("<circle").count(), MAX_PINS);
+        assert!(
+            html.contains(", and 2950 more not drawn."),
+            "{}",
+            &html[html.len() - 300..]
+        );
+        assert!(html.len() <= MAX_BYTES, "{}", html.len());
     }
 
     #[test]

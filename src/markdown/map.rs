@@ -8,7 +8,8 @@
 //!
 //! Every place must be a place of the registry with `lat` and `lon`; the block's first
 //! problem (bad TOML, an unknown key or place, a place without a point) is an error at
-//! its place in the block.
+//! its place in the block. A place whose point was refused where it is written is left
+//! off without a second error.
 
 use super::Renderer;
 use crate::content::Source;
@@ -85,7 +86,7 @@ fn render(
                     .unwrap_or_else(|| "places are the ids of content/places.toml".into());
                 return Err(d.with_hint(hint));
             }
-            Some(p) if p.at.is_none() => {
+            Some(p) if p.at.is_none() && !p.refused => {
                 let d = src.diag(
                     offset + id.span().start..offset + id.span().end,
                     format!("map: place `{shown}` has no `lat` and `lon`"),

@@ -210,3 +210,57 @@ fn every_place_has_the_gazetteer_s_point_or_none() {
     let d = km((21.0245, 105.84117), (39.03385, 125.75432));
     assert!((2700.0..2800.0).contains(&d), "{d}");
 }
+
+/// Maps where the documentary promises them: on the page of every place with a point, of
+/// every event with such a place and of every chapter; each within 30 KB, with a caption
+/// naming its places, and no page has one for a place without a point.
+#[test]
+fn maps_appear_where_places_have_points_and_stay_within_budget() {
+    let site = crate::harness::SiteTest::documentary();
+    let files = site.build_memory().unwrap();
+    let (config, content) = load();
+    let located: Vec<&str> = content.registries[1]
+        .iter()
+        .filter(|p| p.coords.is_some())
+        .map(|p| p.id.as_str())
+        .collect();
+    let maps = |file: &str| -> Vec<String> {
+        let html = String::from_utf8_lossy(&files[file]).into_owned();
+        html.split("<figure class=\"map\">")
+            .skip(1)
+            .map(|m| {
+                format!(
+                    "<figure class=\"map\">{}</figure>",
+                    m.split("</figure>").next().unwrap()
+                )
+            })
+            .collect()
+    };
+    let mut largest = 0;
+    for file in files.keys().filter(|f| f.ends_with(".html")) {
+        for m in maps(file) {
+            largest = largest.max(m.len());
+            assert!(m.len() <= 30_000, "{file}: a map of {} bytes", m.len());
+            assert!(m.contains("role=\"img\" aria-label=\"Map: "), "{file}");
+            assert!(m.contains("<figcaption>"), "{file}");
+        }
+    }
+    println!("the largest map: {largest} bytes");
+    for p in &content.registries[1] {
+        let found = maps(&format!("places/{}/index.html", p.id));
+        assert_eq!(found.len(), usize::from(p.coords.is_some()), "{}", p.id);
+    }
+    for e in &content.events {
+        let located_here = e.terms[1].iter().any(|id| located.contains(&id.as_str()));
+        let found = maps(&format!("events/{}/index.html", e.id));
+        assert_eq!(found.len(), usize::from(located_here), "{}", e.id);
+    }
+    for c in &content.chapters {
+        assert!(
+            !maps(&format!("chapters/{}/index.html", c.slug)).is_empty(),
+            "{}",
+            c.slug
+        );
+    }
+    assert_eq!(config.taxonomies[1].name, "places");
+}

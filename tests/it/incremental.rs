@@ -120,6 +120,8 @@ fn steps() -> Vec<Step> {
     let chapter = append(CHAPTER, "An added paragraph [@D].");
     let heading = replace(CHAPTER, "title = \"", "title = \"Edited: ");
     let settings = replace("site.toml", "title = \"", "title = \"Edited: ");
+    // Pyongyang is on event, chapter and place pages' maps, and in a chapter's `map` block.
+    let point = replace("content/places.toml", "lat = 39.0339", "lat = 39.5");
     vec![
         ("an event's body", body, Most),
         ("an event's title", title, Most),
@@ -131,6 +133,7 @@ fn steps() -> Vec<Step> {
         ("an event deleted", delete, Any),
         ("a chapter's body", chapter, Most),
         ("a chapter's title", heading, Any),
+        ("a place's point (maps)", point, Any),
         ("a template", template, Nothing),
         ("site.toml", settings, Any),
     ]
