@@ -22,6 +22,7 @@ pub mod fuzzing;
 mod incremental;
 mod init;
 mod linkcheck;
+mod maps;
 mod markdown;
 mod output;
 mod profile;

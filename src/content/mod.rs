@@ -65,6 +65,10 @@ mod unread;
 
 pub(crate) use controls::toml_control_characters;
 
+/// The taxonomy whose registry entries may carry a point (`lat`, `lon`): the places that
+/// maps show (the `maps` module).
+pub(crate) const PLACES: &str = "places";
+
 use crate::date::Date;
 use crate::diag::{Diagnostic, Span};
 use std::collections::BTreeSet;
@@ -220,6 +224,12 @@ pub struct Entry {
     pub detail: Option<String>,
     pub summary: Source,
     pub sources: Vec<String>,
+    /// A place's point on maps, (latitude, longitude) in degrees: only entries of the
+    /// `places` registry have one, and only when they give `lat` and `lon`.
+    pub coords: Option<(f64, f64)>,
+    /// Whether its `lat` or `lon` was given but refused (and reported): maps leave it off
+    /// without a second error.
+    pub(crate) coords_refused: bool,
     /// Where each of `sources` is written in the registry file (byte ranges of it), for
     /// the check of citation lists (`markdown::cite_lists`).
     pub(crate) sources_at: Vec<std::ops::Range<usize>>,

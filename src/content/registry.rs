@@ -342,10 +342,16 @@ impl Registry<'_> {
             Spanned::new(r.start + span.start..r.end + span.start, v.into_inner())
         };
         let e = parsed.filter(|_| diags.len() == before)?;
+        let moved = |v: Spanned<toml::Value>| {
+            let r = v.span();
+            Spanned::new(r.start + span.start..r.end + span.start, v.into_inner())
+        };
         Some(RawEntry {
             id: at(e.id),
             summary: at(e.summary),
             sources: e.sources.into_iter().map(at).collect(),
+            lat: e.lat.map(moved),
+            lon: e.lon.map(moved),
             ..e
         })
     }
@@ -355,7 +361,10 @@ impl Registry<'_> {
         let mut seen = HashMap::new();
         raw.map(|r| {
             self.check_id(&r.id, &mut seen, diags);
+            let coords = self.coords(&r, diags);
             Entry {
+                coords,
+                coords_refused: coords.is_none() && (r.lat.is_some() || r.lon.is_some()),
                 summary: string_source(&self.rel, &self.text, &r.summary, 0),
                 id: r.id.into_inner(),
                 name: r.name,
@@ -365,6 +374,65 @@ impl Registry<'_> {
                 sources: r.sources.into_iter().map(Spanned::into_inner).collect(),
             }
         })
+    }
+
+    /// An entry's point: `lat` and `lon`, both numbers of degrees in range, given
+    /// together, and only in the registry of places. Each problem is an error at its value.
+    fn coords(&self, r: &RawEntry, diags: &mut Diagnostics) -> Option<(f64, f64)> {
+        let (lat, lon) = (r.lat.as_ref(), r.lon.as_ref());
+        let first = lat.or(lon)?;
+        if self.taxonomy.name != super::PLACES {
+            let msg =
+                "`lat` and `lon` are a place's point: only entries of content/places.toml have one";
+            diags.push(self.at(first.span(), msg.into()));
+            return None;
+        }
+        let lat = lat.and_then(|v| self.degrees("lat", v, 90.0, diags));
+        let lon = lon.and_then(|v| self.degrees("lon", v, 180.0, diags));
+        match (&r.lat, &r.lon) {
+            (Some(v), None) | (None, Some(v)) => {
+                let (given, missing) = if r.lat.is_some() {
+                    ("lat", "lon")
+                } else {
+                    ("lon", "lat")
+                };
+                let d = self.at(v.span(), format!("`{given}` without `{missing}`"));
+                diags.push(d.with_hint("a place's point needs both `lat` and `lon`, or neither"));
+                None
+            }
+            _ => Some((lat?, lon?)),
+        }
+    }
+
+    /// The value of `lat` or `lon` (`key`), a number from `-limit` to `limit`.
+    fn degrees(
+        &self,
+        key: &str,
+        v: &Spanned<toml::Value>,
+        limit: f64,
+        diags: &mut Diagnostics,
+    ) -> Option<f64> {
+        let n = match v.get_ref() {
+            toml::Value::Float(f) => *f,
+            toml::Value::Integer(i) => *i as f64,
+            other => {
+                let d = self.at(
+                    v.span(),
+                    format!(
+                        "`{key}` must be a number of degrees, not a {}",
+                        other.type_str()
+                    ),
+                );
+                diags.push(d.with_hint(format!("write it without quotes: `{key} = 21.0245`")));
+                return None;
+            }
+        };
+        if !(n.is_finite() && (-limit..=limit).contains(&n)) {
+            let d = self.at(v.span(), format!("`{key}` {n} is out of range"));
+            diags.push(d.with_hint(format!("{key} lies from -{limit} to {limit} degrees")));
+            return None;
+        }
+        Some(n)
     }
 
     /// An entry's id is a slug ([`is_slug`]), as it is its page's URL, and unique in its
@@ -509,6 +577,59 @@ mod tests {
                 ("content/sources.toml", 5, "missing key `title`"),
                 ("content/places.toml", 4, "unknown key `contry`"),
                 ("content/places.toml", 5, "unknown key `nmae`"),
+            ]
+        );
+    }
+
+    /// `lat` and `lon`: numbers in range, both or neither, only for places; each problem
+    /// at its value, and the entry still loads (without a point).
+    #[test]
+    fn a_place_s_point_is_checked_at_its_values() {
+        let d = site();
+        let content = d.path().join("content");
+        let place = |id: &str, extra: &str| {
+            format!("[[place]]\nid = \"{id}\"\nname = \"N\"\nsummary = \"S\"\n{extra}")
+        };
+        let places = [
+            place("ok", "lat = 21.0245\nlon = 105\n"),
+            place("text", "lat = \"21\"\nlon = 105.8\n"),
+            place("far", "lat = 91.5\nlon = -180\n"),
+            place("half", "lon = 10.0\n"),
+            place("none", ""),
+        ];
+        std::fs::write(content.join("places.toml"), places.concat()).unwrap();
+        let person = "[[person]]\nid = \"p\"\nname = \"P\"\nsummary = \"S\"\nlat = 1\nlon = 2\n";
+        std::fs::write(content.join("people.toml"), person).unwrap();
+        let fence = Fence::new(d.path(), "content");
+        let mut diags = Diagnostics::default();
+        let p = load_registry(d.path(), &fence, &taxonomy("places"), &mut diags);
+        let points: Vec<_> = p
+            .entries
+            .iter()
+            .map(|e| (e.id.as_str(), e.coords))
+            .collect();
+        assert_eq!(
+            points,
+            [
+                ("ok", Some((21.0245, 105.0))),
+                ("text", None),
+                ("far", None),
+                ("half", None),
+                ("none", None)
+            ]
+        );
+        let people = load_registry(d.path(), &fence, &taxonomy("people"), &mut diags);
+        assert_eq!(people.entries[0].coords, None);
+        let got: Vec<_> = (diags.0.iter())
+            .map(|d| (d.path.to_str().unwrap(), d.line, d.col, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("content/places.toml", 11, 7, "`lat` must be a number of degrees, not a string"),
+                ("content/places.toml", 17, 7, "`lat` 91.5 is out of range"),
+                ("content/places.toml", 23, 7, "`lon` without `lat`"),
+                ("content/people.toml", 5, 7, "`lat` and `lon` are a place's point: only entries of content/places.toml have one"),
             ]
         );
     }

@@ -82,7 +82,8 @@ pub(super) struct RawWork {
 }
 
 /// One entry of a taxonomy's registry (`[[person]]` of `content/people.toml`): `detail`
-/// is a line shown under its name, also written `role` (people) or `country` (places).
+/// is a line shown under its name, also written `role` (people) or `country` (places);
+/// `lat` and `lon` are a place's point on maps.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawEntry {
@@ -95,6 +96,9 @@ pub(super) struct RawEntry {
     pub(super) summary: Spanned<String>,
     #[serde(default)]
     pub(super) sources: Vec<Spanned<String>>,
+    /// A place's point, in degrees: both or neither (checked in `registry.rs`).
+    pub(super) lat: Option<Spanned<toml::Value>>,
+    pub(super) lon: Option<Spanned<toml::Value>>,
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@
 //! event's page reads the event and its neighbours' titles, a chapter's page its events'
 //! cards, a term's page its events' cards; everything else they read is site-wide (the
 //! `site` view, hashed here) or comes from files whose change renders every page
-//! (`site.toml`, templates, registries). A producer that starts reading more of other
+//! (`site.toml`, templates, registries: a place's `lat` and `lon` among them, which the
+//! maps of event, chapter and place pages read, and `map` blocks, whose kept Markdown
+//! `texts.rs` drops when a place changes). A producer that starts reading more of other
 //! items must be mirrored here; `tests/it/incremental.rs` compares every kind of edit with
 //! a clean build to catch one that is not.
 

@@ -1,7 +1,8 @@
 //! The Markdown texts rendered by earlier builds, kept for the next ([`Texts`]): a text is
 //! taken again when its file has the same bytes (the fingerprint [`super::inputs`] made),
 //! it sits at the same place in that file, and the build links to the same pages and
-//! sources (the resolver's inputs, hashed as an epoch). A text whose rendering reported a
+//! sources and has the same places for its maps (the resolver's inputs, hashed as an
+//! epoch). A text whose rendering reported a
 //! problem is never kept, so every problem is found again as a clean build finds it.
 
 use super::deps::Fnv;
@@ -45,6 +46,7 @@ impl Texts {
         let mut reserved: Vec<String> = reserved_ids(content).into_iter().collect();
         reserved.sort_unstable();
         (reserved, &config.base_path).hash(&mut h);
+        crate::maps::Places::of(config, content).fingerprint(&mut h);
         let epoch = h.finish();
         let kept = self.kept.get_mut().unwrap_or_else(|p| p.into_inner());
         if epoch != self.epoch {

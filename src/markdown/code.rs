@@ -1,5 +1,5 @@
 //! Fenced and indented code: a block with the language `figure` is drawn as an SVG chart
-//! ([`super::figure`]), any other is highlighted ([`super::highlight`]). Control
+//! ([`super::figure`]), one with `map` as a map ([`super::map`]), any other is highlighted ([`super::highlight`]). Control
 //! characters written as TOML escapes in a figure are errors at the escape; a figure in a
 //! front-matter string is an error.
 
@@ -32,6 +32,8 @@ impl<'s> Renderer<'s, '_> {
         }
         if lang == "figure" {
             self.figure(&code, range);
+        } else if lang == "map" {
+            self.map(&code, range);
         } else {
             let html = highlight::highlight(&code, &lang);
             self.events.push(Event::Html(CowStr::from(html)));
@@ -70,12 +72,12 @@ impl<'s> Renderer<'s, '_> {
     }
 }
 
-/// Control characters written as TOML escapes in a figure's block (`title`, `unit`, bar
-/// labels, `note`), each an error at its escape, as in front matter (raw ones are found
+/// Control characters written as TOML escapes in a figure's or a map's block (`title`,
+/// `unit`, bar labels, `note`, place ids), each an error at its escape, as in front matter (raw ones are found
 /// with the rest of the body). The block's text is found in the file where it was
 /// written; a block whose lines carry a prefix (inside a quote or a list) is reported at
 /// its fence.
-fn figure_control_characters(
+pub(super) fn figure_control_characters(
     src: &Source,
     code: &str,
     code_offset: usize,

@@ -33,6 +33,9 @@
 //!   (`figure.rs`); other fenced code is highlighted by syntect with CSS classes.
 //!   Control characters written as TOML escapes in a figure's strings are errors at the
 //!   escape.
+//! * **Maps**: a fenced block with the language `map` names places and a title, and is
+//!   drawn as an inline SVG map (`map.rs`, drawn by [`crate::maps`]); an unknown place or
+//!   one without a point is an error at its line and column.
 //! * **Link and image addresses** may be `http:`, `https:` or `mailto:` URLs, relative
 //!   paths, `/`-rooted paths, `#anchors` and `@/` links. Any other scheme (`javascript:`,
 //!   `data:`, `vbscript:`, …) is an error at its line and column. The scheme is read the
@@ -66,6 +69,7 @@ mod figure;
 mod headings;
 pub(crate) mod highlight;
 mod links;
+mod map;
 mod plain;
 mod refused;
 pub(crate) mod stage;
@@ -87,6 +91,8 @@ pub(crate) struct Resolver<'a> {
     /// Ids the page layout writes, which headings and footnotes must not take
     /// (`reserved_ids`).
     pub reserved: &'a HashSet<String>,
+    /// The places `map` blocks may show.
+    pub places: &'a crate::maps::Places,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -324,6 +330,7 @@ mod tests {
             base_path: "/repo/",
             sources: &sources,
             reserved: &reserved,
+            places: &crate::maps::Places::default(),
         };
         let mut d = Diagnostics::default();
         let rendered = render(&src(md), &r, RenderOptions { front_matter }, &mut d);
@@ -609,6 +616,7 @@ mod tests {
             base_path: "/",
             sources: &sources,
             reserved: &reserved,
+            places: &crate::maps::Places::default(),
         };
         let mut d = Diagnostics::default();
         render(&s, &r, RenderOptions { front_matter: true }, &mut d);

@@ -43,6 +43,7 @@ pub(crate) fn render_reusing<'a>(
         base_path: &config.base_path,
         sources: &sources,
         reserved: &reserved_ids(content),
+        places: &crate::maps::Places::of(config, content),
     };
     let body = RenderOptions {
         front_matter: false,
@@ -103,6 +104,7 @@ pub(crate) fn render_reusing<'a>(
             })
             .collect(),
         registries: content.registries.iter().map(|r| entries(r)).collect(),
+        places: resolver.places.clone(),
     };
     diags.extend(sink.into_diagnostics().0);
     check_anchors(content, &rendered, diags);
@@ -163,6 +165,8 @@ pub struct RenderedContent<'a> {
     /// Each taxonomy's registry entries (in the site's taxonomies' order; empty for a free
     /// taxonomy).
     pub registries: Vec<Vec<RenderedEntry<'a>>>,
+    /// The places maps may show (read by `map` blocks, and by the pages' maps).
+    pub(crate) places: crate::maps::Places,
 }
 
 /// A free page with its rendered body.

@@ -89,6 +89,8 @@ pub(crate) struct TermPage<'a> {
     pub summary_html: Option<&'a str>,
     pub sources: Vec<Cite>,
     pub events: Vec<ListedEvent<'a>>,
+    /// A place's map, when it has a point.
+    pub map_html: Option<String>,
 }
 
 /// A free page, as `page.html` receives it.
@@ -177,6 +179,8 @@ pub(crate) struct EventPage {
     pub has_code: bool,
     pub prev: Option<Link>,
     pub next: Option<Link>,
+    /// The map of its places that have a point ([`crate::maps`]), if any.
+    pub map_html: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -197,6 +201,8 @@ pub(crate) struct ChapterPage {
     pub prev: Option<Link>,
     pub next: Option<Link>,
     pub words: usize,
+    /// The map of the places of its events that have a point, if any.
+    pub map_html: Option<String>,
 }
 
 fn has_code(html: &str) -> bool {
@@ -468,7 +474,27 @@ impl<'a> Views<'a> {
             disputed_html: r.disputed.as_ref().map(|d| d.html.clone()),
             prev: at.prev.map(|p| self.event_link(p.event.event)),
             next: at.next.map(|n| self.event_link(n.event.event)),
+            map_html: self.map_of(
+                [r.event],
+                "Where it took place",
+                &Page::Event(&r.event.id).url(self.base()),
+            ),
         }
+    }
+
+    /// The map of the places of `events` that have a point, on the page at `here`.
+    fn map_of<'e>(
+        &self,
+        events: impl IntoIterator<Item = &'e crate::content::Event>,
+        title: &str,
+        here: &str,
+    ) -> Option<String> {
+        let i = crate::maps::Places::taxonomy(self.config)?;
+        let ids = events
+            .into_iter()
+            .flat_map(|e| e.terms.get(i).into_iter().flatten())
+            .map(String::as_str);
+        self.rendered.places.figure(ids, title, here)
     }
 
     /// A chapter's page, with the chapters before and after it; `cards` holds every
@@ -478,11 +504,17 @@ impl<'a> Views<'a> {
         let (c, body) = (r.chapter, &r.body);
         let link = |n: &RenderedChapter| self.chapter_link(&n.chapter.slug, &n.chapter.title);
         let (body_html, has_code, toc) = body_with_toc(body);
+        let url = Page::Chapter(&c.slug).url(self.base());
+        let events: Vec<&Card> = (cards.iter())
+            .filter(|card| card.event.event.chapter == c.slug)
+            .collect();
+        let title = "The places of this chapter's events";
+        let map_html = self.map_of(events.iter().map(|card| card.event.event), title, &url);
         ChapterPage {
             slug: c.slug.clone(),
             title: c.title.clone(),
             order: c.order,
-            url: Page::Chapter(&c.slug).url(self.base()),
+            url,
             summary_html: r.summary.html.clone(),
             summary_text: r.summary.text.clone(),
             years: c.years,
@@ -490,13 +522,11 @@ impl<'a> Views<'a> {
             body_html,
             has_code,
             toc,
-            events: (cards.iter())
-                .filter(|card| card.event.event.chapter == c.slug)
-                .map(|card| self.carded(card))
-                .collect(),
+            events: events.into_iter().map(|card| self.carded(card)).collect(),
             prev: at.prev.map(link),
             next: at.next.map(link),
             words: body.text.split_whitespace().count(),
+            map_html,
         }
     }
 
@@ -553,11 +583,15 @@ impl<'a> Views<'a> {
             .filter(|e| e.entry.id == term.id);
         let plain = fold(&term.name);
         let aliases = entry.map_or(&[][..], |e| &e.entry.aliases[..]);
+        let url = Page::Term(&t.name, &term.id).url(self.base());
+        let map_html = (crate::maps::Places::taxonomy(self.config) == Some(i))
+            .then(|| (self.rendered.places).figure([term.id.as_str()], "Where it lies", &url))
+            .flatten();
         TermPage {
             taxonomy: self.taxonomy_link(i),
             id: &term.id,
             name: &term.name,
-            url: Page::Term(&t.name, &term.id).url(self.base()),
+            url,
             aliases,
             plain: (plain != term.name && !aliases.contains(&plain)).then_some(plain),
             detail: entry.and_then(|e| e.entry.detail.as_deref()),
@@ -572,6 +606,7 @@ impl<'a> Views<'a> {
                     ..self.listed(card.event)
                 })
                 .collect(),
+            map_html,
         }
     }
 }

@@ -21,7 +21,29 @@ const PAGES = [
   ['home', ''], ['chapter', 'chapter'], ['event', 'event'], ['sources', 'sources/'], ['search', 'search/'], ['print', 'print/'],
   ['people', 'people/'], ['places', 'places/'], ['tags', 'tags/'], ['countries', 'countries/'],
   ['person', 'people/kim-il-sung/'], ['tag', 'tags/summit/'], ['404', 'no-such-page/'],
+  // Maps (src/maps/): a place, an event with its place, a chapter with `map` blocks.
+  ['place with a map', 'places/hanoi/'], ['event with a map', 'events/1958-11-kim-il-sung-visits-north-vietnam/'],
+  ['chapter with maps', 'chapters/hanoi-summit-2019/'],
 ];
+
+test('maps: no sideways scroll at 320px, a text alternative, nothing shifts', { timeout: 120_000 }, () => withPage(browser, {}, async (page) => {
+  await page.setViewportSize({ width: 320, height: 700 });
+  await page.goto(`${base}chapters/hanoi-summit-2019/`);
+  const maps = await page.$$eval('figure.map', (fs) => fs.map((f) => {
+    const svg = f.querySelector('svg');
+    const box = svg.getBoundingClientRect();
+    return { label: svg.getAttribute('aria-label'), role: svg.getAttribute('role'), caption: f.querySelector('figcaption')?.textContent ?? '', w: box.width, h: box.height };
+  }));
+  assert.ok(maps.length >= 3, `${maps.length} maps`);
+  for (const m of maps) {
+    assert.equal(m.role, 'img');
+    assert.match(m.label, /^Map: /);
+    assert.match(m.caption, /Places: /);
+    assert.ok(m.w <= 320 && m.h > 100, JSON.stringify(m));
+  }
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `scrolls sideways by ${overflow}px at 320px`);
+}));
 
 for (const [name, path] of PAGES) {
   test(`${name} page: no console errors, no axe violations, screenshots`, { timeout: 120_000 }, (t) => withPage(browser, {}, async (page, errors) => {

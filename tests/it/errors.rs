@@ -21,6 +21,7 @@ macro_rules! cases {
 
 cases! {
     bad_toml => "bad-toml",
+    map_problems => "map-problems",
     broken_chapter_no_cascade => "broken-chapter-no-cascade",
     unknown_key => "unknown-key",
     missing_field => "missing-field",

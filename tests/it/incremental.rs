@@ -138,6 +138,8 @@ fn steps() -> Vec<Step> {
         std::fs::remove_file(site.path(NEW)).unwrap();
         std::fs::rename(site.path(STASH), site.path(UNLINKED)).unwrap();
     });
+    // Pyongyang is on event, chapter and place pages' maps, and in a chapter's `map` block.
+    let point = replace("content/places.toml", "lat = 39.0339", "lat = 39.5");
     vec![
         ("an event's body", body, Most),
         ("an event's title", title, Most),
@@ -149,6 +151,7 @@ fn steps() -> Vec<Step> {
         ("an event deleted", delete, Any),
         ("a chapter's body", chapter, Most),
         ("a chapter's title", heading, Any),
+        ("a place's point (maps)", point, Any),
         ("a template", template, Nothing),
         ("site.toml", settings, Any),
         ("a registry", registry, Any),
