@@ -21,6 +21,9 @@ const PAGES = [
   ['home', ''], ['chapter', 'chapter'], ['event', 'event'], ['sources', 'sources/'], ['search', 'search/'], ['print', 'print/'],
   ['people', 'people/'], ['places', 'places/'], ['tags', 'tags/'], ['countries', 'countries/'],
   ['person', 'people/kim-il-sung/'], ['tag', 'tags/summit/'], ['404', 'no-such-page/'],
+  // Listings split into numbered pages (`paginate`, 50 by default): the chapters' index,
+  // and the second page of the documentary's longest term, with its pager.
+  ['chapters', 'chapters/'], ['term-page-2', 'countries/vietnam/page/2/'],
 ];
 
 for (const [name, path] of PAGES) {

@@ -14,6 +14,7 @@ mod init;
 mod new;
 mod output;
 mod pages;
+mod paginate;
 mod robust;
 mod serve;
 mod subpath;
