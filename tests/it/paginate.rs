@@ -164,3 +164,45 @@ fn a_bad_paginate_is_an_error_at_its_line() {
         r.stderr
     );
 }
+
+/// Past 512 KiB of text the print view is split into numbered pages of whole chapters,
+/// then the events, each saying which part it holds; every page's ids stay its own.
+#[test]
+fn a_long_documentary_prints_on_numbered_pages() {
+    let site = SiteTest::new("build/minimal");
+    // Three chapters of about 450 KB of HTML each: one a page.
+    let paragraph = "The delegation crossed the border by train and signed the protocol [@E].\n\n";
+    for (order, slug) in [(3, "long-a"), (4, "long-b"), (5, "long-c")] {
+        site.write(
+            &format!("content/chapters/{slug}.md"),
+            &format!(
+                "+++\ntitle = \"Long {slug}\"\norder = {order}\nsummary = \"Long [@E].\"\nyears = [1970, 1980]\n+++\n## Part\n\n{}",
+                paragraph.repeat(2_000)
+            ),
+        );
+    }
+    let files = site.build_memory().unwrap();
+    let print: Vec<&String> = files.keys().filter(|k| k.starts_with("print/")).collect();
+    assert_eq!(
+        print,
+        [
+            "print/index.html",
+            "print/page/2/index.html",
+            "print/page/3/index.html"
+        ]
+    );
+    let first = page(&files, "print/index.html");
+    assert!(first.contains("it is split into 3 pages"), "{first}");
+    assert!(first.contains("<link rel=\"next\" href=\"/sub/print/page/2/\">"));
+    let last = page(&files, "print/page/3/index.html");
+    assert!(
+        last.contains("This is page 3, with chapter 5 of 5 and 3 of the 3 events of the timeline.")
+    );
+    assert!(last.contains("id=\"print-timeline\"") && !first.contains("id=\"print-timeline\""));
+    assert!(last.contains("id=\"chapter-long-c\"") && !last.contains("id=\"chapter-long-b\""));
+    for f in &print {
+        assert!(files[*f].len() < 700_000, "{f}: {} bytes", files[*f].len());
+    }
+    let sitemap = page(&files, "sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/sub/print/page/3/</loc>"));
+}
