@@ -240,7 +240,7 @@ pub(crate) fn taken_by(path: &str) -> Option<String> {
         (Page::Chapter("<slug>"), "each chapter's page"),
         (Page::Event("<id>"), "each event's page"),
     ];
-    (per_item.iter())
+    let in_folder = (per_item.iter())
         .find(|(p, _)| p.path().split('/').next() == Some(first))
         .map(|(p, what)| {
             format!(
@@ -248,7 +248,20 @@ pub(crate) fn taken_by(path: &str) -> Option<String> {
                 p.path(),
                 p.template()
             )
-        })
+        });
+    // The numbered pages of a site-wide listing (`print/page/2/`).
+    in_folder.or_else(|| {
+        (Page::SITE_WIDE.iter())
+            .find(|p| !p.folder().is_empty() && url.starts_with(&format!("{}page/", p.path())))
+            .map(|p| {
+                format!(
+                    "is in /{}page/, the folder where the build puts the numbered pages of /{} (made with {})",
+                    p.path(),
+                    p.path(),
+                    p.template()
+                )
+            })
+    })
 }
 
 /// One numbered page of a listing that is split into pages (a term's events, a
@@ -710,7 +723,12 @@ mod tests {
             taken("chapters/page/2"),
             "is in /chapters/, the folder where the build puts each chapter's page (/chapters/<slug>/, made with chapter.html)"
         );
+        assert_eq!(
+            taken("print/page/2"),
+            "is in /print/page/, the folder where the build puts the numbered pages of /print/ (made with print.html)"
+        );
         for free in [
+            "print/pages",
             "about",
             "guide/sources",
             "timelines",
