@@ -16,6 +16,7 @@
 //! domain = "example.org"              # optional: written to public/CNAME
 //! footer = "…"                        # optional: a line closing every page's footer
 //! sources_intro = "…"                 # optional: the paragraph opening the sources page
+//! paginate = 50                       # optional, 1 to 10,000: items per page of a listing
 //!
 //! [[taxonomies]]                      # optional: see `taxonomy`; absent, the default set
 //! name = "organisations"              # the front-matter key on events; URL /organisations/
@@ -65,6 +66,7 @@ struct RawConfig {
     domain: Option<Spanned<String>>,
     footer: Option<Spanned<String>>,
     sources_intro: Option<Spanned<String>>,
+    paginate: Option<Spanned<i64>>,
     taxonomies: Option<Vec<crate::taxonomy::RawTaxonomy>>,
     #[serde(default)]
     eras: Vec<RawEra>,
@@ -103,6 +105,9 @@ pub struct Config {
     pub footer: Option<String>,
     /// The paragraph that opens the sources page (`site.sources_intro` in templates).
     pub sources_intro: Option<String>,
+    /// How many items one page of a listing holds (a term's events, a taxonomy's terms, the
+    /// chapters), and how many chapters the home page and the footer show.
+    pub paginate: usize,
     /// The site's taxonomies, in the order declared (or the default set).
     pub taxonomies: Vec<crate::taxonomy::Taxonomy>,
     pub eras: Vec<Era>,
@@ -155,6 +160,7 @@ impl Config {
             file.check_domain(d, diags);
         }
         let eras = file.eras(&raw.eras, diags);
+        let paginate = file.paginate(raw.paginate.as_ref(), diags);
         let taxonomies = match &raw.taxonomies {
             Some(list) => crate::taxonomy::check(list, |span, msg| file.at(span, msg), diags),
             None => crate::taxonomy::defaults(),
@@ -172,6 +178,7 @@ impl Config {
             domain: raw.domain.map(Spanned::into_inner),
             footer: raw.footer.map(Spanned::into_inner),
             sources_intro: raw.sources_intro.map(Spanned::into_inner),
+            paginate,
             taxonomies,
             eras,
         })
@@ -333,12 +340,38 @@ impl File<'_> {
         eras
     }
 
+    /// `paginate`: a whole number from 1 to [`MAX_PAGINATE`]; [`DEFAULT_PAGINATE`] when
+    /// it is not set.
+    fn paginate(&self, raw: Option<&Spanned<i64>>, diags: &mut Diagnostics) -> usize {
+        let Some(n) = raw else {
+            return DEFAULT_PAGINATE;
+        };
+        match usize::try_from(*n.get_ref()) {
+            Ok(v @ 1..=MAX_PAGINATE) => v,
+            _ => {
+                diags.push(
+                    self.at(n.span(), format!("paginate = {} is out of range", n.get_ref()))
+                        .with_hint(format!(
+                            "give how many items one page of a listing holds, from 1 to {MAX_PAGINATE} (the default is {DEFAULT_PAGINATE})"
+                        )),
+                );
+                DEFAULT_PAGINATE
+            }
+        }
+    }
+
     fn date(&self, s: &Spanned<String>, diags: &mut Diagnostics) -> Option<Date> {
         crate::date::parse_at(s.get_ref(), self.rel, self.text, s.span().start)
             .map_err(|d| diags.push(d))
             .ok()
     }
 }
+
+/// How many items one page of a listing holds when `site.toml` does not say.
+pub(crate) const DEFAULT_PAGINATE: usize = 50;
+
+/// The most items one page of a listing may hold (`paginate`): pages stay bounded.
+pub(crate) const MAX_PAGINATE: usize = 10_000;
 
 const BASE_URL_HINT: &str =
     "give the site's absolute address, as https://user.github.io/repo/, with no spaces or controls";
@@ -524,6 +557,22 @@ mod tests {
         assert_eq!(e.0[0].message, "unknown key `descripton`");
         assert_eq!(e.0[0].hint.as_deref(), Some("did you mean `description`?"));
         assert_eq!((e.0[0].line, e.0[0].col), (2, 1));
+    }
+
+    #[test]
+    fn paginate_is_a_bounded_whole_number() {
+        assert_eq!(parse(OK, None).unwrap().paginate, DEFAULT_PAGINATE);
+        let text = OK.replace("[[eras]]", "paginate = 7\n[[eras]]");
+        assert_eq!(parse(&text, None).unwrap().paginate, 7);
+        for bad in ["0", "-3", "10001"] {
+            let text = OK.replace("[[eras]]", &format!("paginate = {bad}\n[[eras]]"));
+            let e = parse(&text, None).unwrap_err();
+            assert_eq!(e.0[0].message, format!("paginate = {bad} is out of range"));
+            assert_eq!((e.0[0].line, e.0[0].col), (4, 12));
+        }
+        let text = OK.replace("[[eras]]", "paginate = \"ten\"\n[[eras]]");
+        let e = parse(&text, None).unwrap_err();
+        assert_eq!((e.0[0].line, e.0[0].col), (4, 12), "{}", e.0[0].message);
     }
 
     #[test]

@@ -74,6 +74,8 @@ pub(crate) fn layout_id_clash(id: &str) -> Option<String> {
 pub(crate) enum Page<'a> {
     /// `index.html`, by `index.html`.
     Home,
+    /// The chapters' index, numbered ([`Paged`]): `chapters/index.html`, by `chapters.html`.
+    Chapters,
     /// A chapter, by slug: `chapters/<slug>/index.html`, by `chapter.html`.
     Chapter(&'a str),
     /// An event, by id: `events/<id>/index.html`, by `event.html`.
@@ -89,7 +91,7 @@ pub(crate) enum Page<'a> {
     Term(&'a str, &'a str),
     /// `search/index.html`, by `search.html`.
     Search,
-    /// `print/index.html`, by `print.html`.
+    /// `print/index.html`, by `print.html`; numbered ([`Paged`]) on a large site.
     Print,
     /// `404.html`, by `404.html`.
     NotFound,
@@ -105,6 +107,7 @@ impl<'a> Page<'a> {
     /// it here.
     pub(crate) const SITE_WIDE: &'static [Page<'static>] = &[
         Page::Home,
+        Page::Chapters,
         Page::Timeline,
         Page::Sources,
         Page::Search,
@@ -135,6 +138,7 @@ impl<'a> Page<'a> {
     /// The folder of a site-wide page (`timeline`, `search`, …).
     fn folder(self) -> &'static str {
         match self {
+            Page::Chapters => "chapters",
             Page::Timeline => "timeline",
             Page::Sources => "sources",
             Page::Search => "search",
@@ -166,6 +170,7 @@ impl<'a> Page<'a> {
     pub(crate) fn template(self) -> &'static str {
         match self {
             Page::Home => "index.html",
+            Page::Chapters => "chapters.html",
             Page::Chapter(_) => "chapter.html",
             Page::Event(_) => "event.html",
             Page::Timeline => "timeline.html",
@@ -184,7 +189,7 @@ impl<'a> Page<'a> {
     pub(crate) fn section(self) -> &'a str {
         match self {
             Page::Home => "home",
-            Page::Chapter(_) => "chapters",
+            Page::Chapter(_) | Page::Chapters => "chapters",
             Page::Event(_) => "events",
             Page::Taxonomy(name) | Page::Term(name, _) => name,
             Page::NotFound => "404",
@@ -238,7 +243,7 @@ pub(crate) fn taken_by(path: &str) -> Option<String> {
         (Page::Chapter("<slug>"), "each chapter's page"),
         (Page::Event("<id>"), "each event's page"),
     ];
-    (per_item.iter())
+    let in_folder = (per_item.iter())
         .find(|(p, _)| p.path().split('/').next() == Some(first))
         .map(|(p, what)| {
             format!(
@@ -246,29 +251,116 @@ pub(crate) fn taken_by(path: &str) -> Option<String> {
                 p.path(),
                 p.template()
             )
-        })
+        });
+    // The numbered pages of a site-wide listing (`print/page/2/`).
+    in_folder.or_else(|| {
+        (Page::SITE_WIDE.iter())
+            .find(|p| !p.folder().is_empty() && url.starts_with(&format!("{}page/", p.path())))
+            .map(|p| {
+                format!(
+                    "is in /{}page/, the folder where the build puts the numbered pages of /{} (made with {})",
+                    p.path(),
+                    p.path(),
+                    p.template()
+                )
+            })
+    })
+}
+
+/// One numbered page of a listing that is split into pages (a term's events, a
+/// taxonomy's terms, the chapters' index, the print view). Page 1 is the listing's own
+/// page (`tags/aid/`); page `n` after it is `<path>page/<n>/` (`tags/aid/page/2/`). No
+/// page the build makes ends in `page/<n>/` otherwise, and a term or chapter named `page`
+/// has its own folder (`tags/page/`), beside `tags/page/2/`, so no two pages share a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Paged<'a> {
+    pub(crate) page: Page<'a>,
+    /// From 1.
+    pub(crate) number: usize,
+}
+
+impl<'a> From<Page<'a>> for Paged<'a> {
+    fn from(page: Page<'a>) -> Self {
+        Paged { page, number: 1 }
+    }
+}
+
+impl<'a> Paged<'a> {
+    /// The `number`th page of `page`'s listing (numbers start at 1).
+    pub(crate) fn new(page: Page<'a>, number: usize) -> Self {
+        Paged {
+            page,
+            number: number.max(1),
+        }
+    }
+
+    /// The page's path under the site's root (`tags/aid/`, `tags/aid/page/2/`).
+    pub(crate) fn path(self) -> String {
+        match self.number {
+            1 => self.page.path(),
+            n => format!("{}page/{n}/", self.page.path()),
+        }
+    }
+
+    /// The page's URL under `base`.
+    pub(crate) fn url(self, base: &str) -> String {
+        format!("{base}{}", self.path())
+    }
+
+    /// The file the page is written to.
+    pub(crate) fn file(self) -> String {
+        match self.number {
+            1 => self.page.file(),
+            _ => format!("{}index.html", self.path()),
+        }
+    }
+}
+
+/// How many numbered pages a listing of `items` items takes at `per_page` a page: at
+/// least one (an empty listing still has its page).
+pub(crate) fn page_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page.max(1)).max(1)
 }
 
 /// Every page of the sitemap, in a stable order: the site-wide pages (the home page
-/// first), the free pages, then the chapters (by slug) and the events (by id) in the
-/// order given, then each taxonomy's index page followed by its terms' pages.
+/// first; the chapters' index and the print view with each of their `numbered` pages),
+/// the free pages, then the chapters (by slug) and the events (by id) in the order given,
+/// then each taxonomy's index pages followed by its terms' pages, each with its numbered
+/// pages (a listing's number of pages, from `numbered`, given its page).
 pub(crate) fn sitemap_pages<'a>(
     free: impl IntoIterator<Item = &'a str>,
     chapters: impl IntoIterator<Item = &'a str>,
     events: impl IntoIterator<Item = &'a str>,
     taxonomies: impl IntoIterator<Item = (&'a str, Vec<&'a str>)>,
-) -> Vec<Page<'a>> {
-    let mut v: Vec<Page> = (Page::SITE_WIDE.iter().copied())
-        .filter(|p| p.in_sitemap())
-        .collect();
-    v.extend(free.into_iter().map(Page::Free));
-    v.extend(chapters.into_iter().map(Page::Chapter));
-    v.extend(events.into_iter().map(Page::Event));
+    numbered: impl Fn(Page<'a>) -> usize,
+) -> Vec<Paged<'a>> {
+    let mut v: Vec<Paged> = Vec::new();
+    let push = |v: &mut Vec<Paged<'a>>, page: Page<'a>| {
+        v.extend((1..=numbered(page).max(1)).map(|n| Paged::new(page, n)));
+    };
+    for &page in Page::SITE_WIDE.iter().filter(|p| p.in_sitemap()) {
+        push(&mut v, page);
+    }
+    v.extend(free.into_iter().map(|p| Paged::from(Page::Free(p))));
+    v.extend(chapters.into_iter().map(|c| Paged::from(Page::Chapter(c))));
+    v.extend(events.into_iter().map(|e| Paged::from(Page::Event(e))));
     for (name, terms) in taxonomies {
-        v.push(Page::Taxonomy(name));
-        v.extend(terms.into_iter().map(|t| Page::Term(name, t)));
+        push(&mut v, Page::Taxonomy(name));
+        for t in terms {
+            push(&mut v, Page::Term(name, t));
+        }
     }
     v
+}
+
+/// The most URLs one sitemap file may list (the sitemap protocol's limit): past it,
+/// `sitemap.xml` is an index of numbered sitemap files ([`sitemap_part`]).
+pub(crate) const SITEMAP_URLS: usize = 50_000;
+
+/// The file of the `n`th sitemap (from 1) listed by `sitemap.xml` when it is an index:
+/// `sitemap-<n>.xml`.
+pub(crate) fn sitemap_part(n: usize) -> String {
+    format!("sitemap-{n}.xml")
 }
 
 /// A place on a page that lists many items, each under its own element id.
@@ -634,9 +726,18 @@ mod tests {
         );
         assert_eq!(
             taken("chapters"),
+            "is the path of a page the build makes with chapters.html"
+        );
+        assert_eq!(
+            taken("chapters/page/2"),
             "is in /chapters/, the folder where the build puts each chapter's page (/chapters/<slug>/, made with chapter.html)"
         );
+        assert_eq!(
+            taken("print/page/2"),
+            "is in /print/page/, the folder where the build puts the numbered pages of /print/ (made with print.html)"
+        );
         for free in [
+            "print/pages",
             "about",
             "guide/sources",
             "timelines",

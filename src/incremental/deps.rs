@@ -5,7 +5,9 @@
 //!
 //! The map mirrors what the producers read (`render/pages.rs`, `render/views.rs`): an
 //! event's page reads the event and its neighbours' titles, a chapter's page its events'
-//! cards, a term's page its events' cards; everything else they read is site-wide (the
+//! cards, each numbered page of a term's its events' cards and which events it holds (an
+//! item of its own, [`Item::Listing`], so that an event moving to another page, or a page
+//! added, renders the pages it changes); everything else they read is site-wide (the
 //! `site` view, hashed here) or comes from files whose change renders every page
 //! (`site.toml`, templates, registries: a place's `lat` and `lon` among them, which the
 //! maps of event, chapter and place pages read, and `map` blocks, whose kept Markdown
@@ -14,7 +16,7 @@
 //! a clean build to catch one that is not.
 
 use crate::render::views::Views;
-use crate::routes::Page;
+use crate::routes::{page_count, Page, Paged};
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
@@ -23,6 +25,9 @@ use std::hash::{Hash, Hasher};
 enum Item {
     Event(String),
     Chapter(String),
+    /// Which events a numbered page of a term's listing holds, and how many pages the
+    /// listing has (its pager), by the page's output file.
+    Listing(String),
 }
 
 /// The map of one build.
@@ -42,7 +47,7 @@ pub(crate) struct Deps {
 impl Deps {
     /// The map of the build that `v` renders.
     pub(crate) fn of(v: Views) -> Deps {
-        let (config, content) = (v.config, v.content);
+        let content = v.content;
         let site = {
             let mut h = Fnv::default();
             serde_json::to_vec(&v.site())
@@ -55,6 +60,7 @@ impl Deps {
             ..Deps::default()
         };
         let events = &v.rendered.events;
+        let on_page = d.listings(v);
         for (i, r) in events.iter().enumerate() {
             let e = r.event;
             let mut h = Fnv::default();
@@ -70,14 +76,7 @@ impl Deps {
                 .map(|n| Page::Event(&n.event.id).file())
                 .collect();
             pages.push(Page::Chapter(&e.chapter).file());
-            for (k, t) in config.taxonomies.iter().enumerate() {
-                let values = e.terms.get(k).map_or(&[][..], Vec::as_slice);
-                pages.extend(
-                    values
-                        .iter()
-                        .map(|x| Page::Term(&t.name, &v.term_id(k, x)).file()),
-                );
-            }
+            pages.extend(on_page.get(&i).into_iter().flatten().cloned());
             d.readers.insert(item, pages);
         }
         for r in &v.rendered.chapters {
@@ -96,10 +95,47 @@ impl Deps {
             .chapters
             .iter()
             .map(|c| Page::Chapter(&c.slug).file());
-        let terms = (config.taxonomies.iter().zip(&content.terms))
-            .flat_map(|(t, terms)| terms.iter().map(|x| Page::Term(&t.name, &x.id).file()));
+        let terms = std::mem::take(&mut d.pages);
         d.pages = events.chain(chapters).chain(terms).collect();
         d
+    }
+
+    /// Adds each numbered page of every term's listing to the map (into `pages`, with its
+    /// [`Item::Listing`]); returns the pages each event is listed on, by the event's place.
+    fn listings(&mut self, v: Views) -> HashMap<usize, Vec<String>> {
+        let (config, content) = (v.config, v.content);
+        let mut on_page: HashMap<usize, Vec<String>> = HashMap::new();
+        for (k, (t, terms)) in config.taxonomies.iter().zip(&content.terms).enumerate() {
+            let mut by_term: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, r) in v.rendered.events.iter().enumerate() {
+                for x in r.event.terms.get(k).into_iter().flatten() {
+                    let list = by_term.entry(v.term_id(k, x)).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+            for term in terms {
+                let listed = by_term.get(&term.id).map_or(&[][..], Vec::as_slice);
+                let count = page_count(listed.len(), config.paginate);
+                let chunks = listed.chunks(config.paginate.max(1)).map(Some);
+                let chunks = chunks.chain(listed.is_empty().then_some(None));
+                for (n, chunk) in (1..).zip(chunks) {
+                    let file = Paged::new(Page::Term(&t.name, &term.id), n).file();
+                    let mut h = Fnv::default();
+                    (count, listed.len()).hash(&mut h);
+                    for &i in chunk.unwrap_or_default() {
+                        v.rendered.events[i].event.id.hash(&mut h);
+                        on_page.entry(i).or_default().push(file.clone());
+                    }
+                    let item = Item::Listing(file.clone());
+                    self.prints.insert(item.clone(), h.finish());
+                    self.readers.insert(item, vec![file.clone()]);
+                    self.pages.insert(file);
+                }
+            }
+        }
+        on_page
     }
 
     /// The fingerprint of the event `id`.

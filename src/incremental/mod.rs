@@ -31,7 +31,7 @@ use crate::markdown::stage::{render_reusing, RenderedContent};
 use crate::output::Output;
 use crate::render::views::Views;
 use crate::render::Reuse;
-use crate::routes::Page;
+use crate::routes::Paged;
 use crate::site::{BuildOptions, BuildStats, Incremental};
 use bytes::Bytes;
 use deps::Deps;
@@ -225,7 +225,7 @@ impl Incremental for Memo {
 }
 
 impl Reuse for Memo {
-    fn renders(&self, page: Page) -> bool {
+    fn renders(&self, page: Paged) -> bool {
         let kept = self.pending.as_ref().map(|p| &p.1);
         !kept.is_some_and(|k| k.contains(&page.file()))
     }

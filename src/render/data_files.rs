@@ -22,7 +22,7 @@ use crate::config::Config;
 use crate::content::Content;
 use crate::markdown::stage::RenderedContent;
 use crate::output::Output;
-use crate::routes::{DataFile, Page};
+use crate::routes::{sitemap_part, DataFile, Page, SITEMAP_URLS};
 use crate::text::escape_html;
 
 /// Every file the build made, by output path, with the template that rendered it (none
@@ -35,20 +35,27 @@ pub(crate) type Made = std::collections::HashMap<String, Option<&'static str>>;
 /// (a system error) is returned.
 pub(crate) fn write_all(v: Views, out: &Output, made: &mut Made) -> anyhow::Result<()> {
     let mut failed = None;
-    for &file in DataFile::ALL {
-        let parts = match file {
-            DataFile::SearchIndex => super::search_index::files(v),
-            _ => match make(file, v) {
-                Some(bytes) => vec![(file.file().to_string(), bytes)],
-                None => continue,
-            },
-        };
-        for (path, bytes) in parts {
-            if let Err(e) = out.put(&path, bytes) {
-                failed.get_or_insert(e);
-            }
-            made.insert(path, None);
+    let mut put = |name: String, bytes: Vec<u8>| {
+        if let Err(e) = out.put(&name, bytes) {
+            failed.get_or_insert(e);
         }
+        made.insert(name, None);
+    };
+    for &file in DataFile::ALL {
+        if file == DataFile::Sitemap {
+            for (name, text) in sitemaps(v, SITEMAP_URLS) {
+                put(name, text.into_bytes());
+            }
+            continue;
+        }
+        if file == DataFile::SearchIndex {
+            for (name, bytes) in super::search_index::files(v) {
+                put(name, bytes);
+            }
+            continue;
+        }
+        let Some(bytes) = make(file, v) else { continue };
+        put(file.file().to_string(), bytes);
     }
     failed.map_or(Ok(()), Err)
 }
@@ -59,7 +66,7 @@ fn make(file: DataFile, v: Views) -> Option<Vec<u8>> {
     Some(match file {
         DataFile::TimelineJson => timeline_json(config, content, rendered),
         DataFile::HighlightCss => crate::markdown::highlight::stylesheet().into_bytes(),
-        DataFile::Sitemap => sitemap(config, content).into_bytes(),
+        DataFile::Sitemap => return None,
         DataFile::Robots => robots(config).into_bytes(),
         DataFile::Feed => feed(config, rendered).into_bytes(),
         DataFile::NoJekyll => Vec::new(),
@@ -100,8 +107,13 @@ fn not_xml_char(c: char) -> bool {
     matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
 }
 
-fn sitemap(config: &Config, content: &Content) -> String {
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+/// The sitemap: `sitemap.xml` listing every page (each numbered page of a listing too),
+/// or, past `limit` URLs (the protocol's 50,000), `sitemap.xml` as an index of the files
+/// `sitemap-1.xml`, `sitemap-2.xml`, … of `limit` URLs each. Returns each file's name and
+/// text.
+fn sitemaps(v: Views, limit: usize) -> Vec<(String, String)> {
+    let (config, content) = (v.config, v.content);
+    let numbers = super::paginate::Numbers::of(v);
     let pages = crate::routes::sitemap_pages(
         content.pages.iter().map(|p| p.path.as_str()),
         content.chapters.iter().map(|c| c.slug.as_str()),
@@ -112,15 +124,40 @@ fn sitemap(config: &Config, content: &Content) -> String {
                 terms.iter().map(|x| x.id.as_str()).collect(),
             )
         }),
+        |page| numbers.of_page(v, page),
     );
-    for p in pages {
-        s.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
-            xml(&p.url(&config.base_url))
-        ));
+    let urls: Vec<String> = (pages.iter()).map(|p| p.url(&config.base_url)).collect();
+    sitemap_files(&urls, &config.base_url, limit)
+}
+
+/// The sitemap files listing `urls`: one `sitemap.xml`, or past `limit` URLs an index
+/// `sitemap.xml` of the files of `limit` URLs each, under `base_url`.
+fn sitemap_files(urls: &[String], base_url: &str, limit: usize) -> Vec<(String, String)> {
+    let head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    let ns = "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"";
+    let urlset = |urls: &[String]| {
+        let mut s = format!("{head}<urlset {ns}>\n");
+        for u in urls {
+            s.push_str(&format!("  <url><loc>{}</loc></url>\n", xml(u)));
+        }
+        s.push_str("</urlset>\n");
+        s
+    };
+    let file = DataFile::Sitemap.file().to_string();
+    if urls.len() <= limit {
+        return vec![(file, urlset(urls))];
     }
-    s.push_str("</urlset>\n");
-    s
+    let mut index = format!("{head}<sitemapindex {ns}>\n");
+    let mut files = Vec::new();
+    for (n, chunk) in (1..).zip(urls.chunks(limit.max(1))) {
+        let name = sitemap_part(n);
+        let url = crate::routes::rooted_url(base_url, &name);
+        index.push_str(&format!("  <sitemap><loc>{}</loc></sitemap>\n", xml(&url)));
+        files.push((name, urlset(chunk)));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.insert(0, (file, index));
+    files
 }
 
 /// A date as an RFC 3339 timestamp, whose years run from 0001: a date before year 1 gives
@@ -171,27 +208,77 @@ fn feed(config: &Config, r: &RenderedContent) -> String {
         ));
     }
     let first_year = |years: (i32, i32)| format!("{:04}-01-01T00:00:00Z", years.0.clamp(1, 9999));
-    for (c, sum) in r.chapters.iter().map(|c| (c.chapter, &c.summary)) {
-        let url = Page::Chapter(&c.slug).url(base);
-        s.push_str(&format!(
-            "  <entry>\n    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n    <updated>{}</updated>\n    <summary type=\"html\">{}</summary>\n  </entry>\n",
-            xml(&c.title), xml(&url), xml(&url), first_year(c.years), xml(&sum.html)
-        ));
+    // Every entry: (title, URL, updated, summary), the chapters then the events; past
+    // FEED_ENTRIES, the latest by `updated` are kept, in this order.
+    let chapters = (r.chapters.iter()).map(|c| {
+        let (ch, url) = (c.chapter, Page::Chapter(&c.chapter.slug).url(base));
+        (&ch.title, url, first_year(ch.years), &c.summary.html)
+    });
+    let events = (r.events.iter()).map(|e| {
+        let url = Page::Event(&e.event.id).url(base);
+        (&e.event.title, url, rfc3339(&e.event.date), &e.summary.html)
+    });
+    let mut entries: Vec<_> = chapters.chain(events).enumerate().collect();
+    if entries.len() > FEED_ENTRIES {
+        entries.sort_by(|a, b| (&b.1 .2, a.0).cmp(&(&a.1 .2, b.0)));
+        entries.truncate(FEED_ENTRIES);
+        entries.sort_by_key(|e| e.0);
     }
-    for (e, sum) in r.events.iter().map(|e| (e.event, &e.summary)) {
-        let url = Page::Event(&e.id).url(base);
+    for (_, (title, url, updated, summary)) in entries {
         s.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <link href=\"{}\"/>\n    <id>{}</id>\n    <updated>{}</updated>\n    <summary type=\"html\">{}</summary>\n  </entry>\n",
-            xml(&e.title), xml(&url), xml(&url), rfc3339(&e.date), xml(&sum.html)
+            xml(title), xml(&url), xml(&url), updated, xml(summary)
         ));
     }
     s.push_str("</feed>\n");
     s
 }
 
+/// The most entries the Atom feed holds: past it, the latest (by their `updated` date).
+const FEED_ENTRIES: usize = 100;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Past its limit of URLs, the sitemap is an index of numbered sitemaps, each within
+    /// the limit, together listing every URL once, in order.
+    #[test]
+    fn a_sitemap_past_its_limit_is_an_index_of_sitemaps() {
+        let urls: Vec<String> = (1..=5).map(|i| format!("https://x.org/b/p{i}/")).collect();
+        let one = sitemap_files(&urls, "https://x.org/b/", 5);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].0, "sitemap.xml");
+        assert!(one[0].1.contains("<urlset ") && one[0].1.matches("<url>").count() == 5);
+        let split = sitemap_files(&urls, "https://x.org/b/", 2);
+        let names: Vec<&str> = split.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap.xml",
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml"
+            ]
+        );
+        assert_eq!(
+            split[0].1,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n  \
+             <sitemap><loc>https://x.org/b/sitemap-1.xml</loc></sitemap>\n  \
+             <sitemap><loc>https://x.org/b/sitemap-2.xml</loc></sitemap>\n  \
+             <sitemap><loc>https://x.org/b/sitemap-3.xml</loc></sitemap>\n</sitemapindex>\n"
+        );
+        let listed: Vec<String> = (split[1..].iter())
+            .flat_map(|f| {
+                f.1.lines()
+                    .filter(|l| l.contains("<url>"))
+                    .map(String::from)
+            })
+            .collect();
+        assert_eq!(listed.len(), 5);
+        assert!(listed[4].contains("/p5/") && split[3].1.matches("<url>").count() == 1);
+        assert_eq!(SITEMAP_URLS, 50_000);
+    }
 
     #[test]
     fn xml_escapes_and_drops_what_xml_cannot_hold() {

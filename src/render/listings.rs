@@ -2,15 +2,20 @@
 //! menus and the data its script reads) and the print view (`print.html`, every text of
 //! the documentary on one page). On a large site their contexts are tens of megabytes
 //! each, so the scheduler renders them one after the other, never side by side.
+//!
+//! The print view stays one page while the documentary is small; past
+//! [`PRINT_PAGE_BYTES`] of text it is split into numbered pages ([`print_pages`]), each
+//! holding whole chapters, then the list of events, in order.
 
 use super::pages::Pages;
 use super::templates::json_for_script;
 use super::views::{ListedEvent, Views};
 use crate::config::Config;
 use crate::content::Content;
-use crate::routes::{self, Page};
+use crate::routes::{self, Page, Paged};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use tera::Context;
 
 /// One band of the timeline, serialized straight into the page's context from borrowed
@@ -26,18 +31,29 @@ struct GroupView<'a> {
 }
 
 /// The timeline's bands, with each event's card when `with_cards` (the print view lists
-/// events without them, so its groups leave `card_html` out).
-fn groups<'p>(p: &'p Pages, with_cards: bool) -> Vec<GroupView<'p>> {
+/// events without them, so its groups leave `card_html` out): every band with all its
+/// events, or, given `only`, the events at those places in the bands' order, each band
+/// that keeps none left out (a page of a split print view).
+fn groups<'p>(p: &'p Pages, with_cards: bool, only: Option<Range<usize>>) -> Vec<GroupView<'p>> {
+    let mut at = 0;
     p.groups
         .iter()
-        .map(|g| GroupView {
+        .filter_map(|g| {
+            let here = at..at + g.events.len();
+            at = here.end;
+            let Some(only) = &only else {
+                return Some((g, 0..g.events.len()));
+            };
+            let (from, to) = (only.start.max(here.start), only.end.min(here.end));
+            (from < to).then(|| (g, from - here.start..to - here.start))
+        })
+        .map(|(g, range)| GroupView {
             id: &g.id,
             name: &g.name,
             start: &g.start,
             end: &g.end,
             years_text: &g.years_text,
-            events: g
-                .events
+            events: g.events[range]
                 .iter()
                 .map(|card| ListedEvent {
                     card_html: with_cards.then_some(&card.html[..]),
@@ -56,7 +72,7 @@ pub(crate) fn timeline<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
         v.content.events.len()
     );
     let mut c = p.context(page, "Timeline", &description);
-    c.insert("groups", &groups(p, true));
+    c.insert("groups", &groups(p, true, None));
     c.insert("events_years", &events_years(v.content));
     c.insert("by_era", &!v.config.eras.is_empty());
     c.insert("filters", &timeline_filters(v.config, v.content));
@@ -89,18 +105,105 @@ struct PrintChapter<'a> {
     body_html: String,
 }
 
-/// The print view: the home page's text, every chapter's, and every event listed.
-pub(crate) fn print<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
+/// The most text one page of the print view holds, in bytes of HTML (a rough measure:
+/// each chapter's and each listed event's text, with a little for its markup). A chapter
+/// longer than this has a page of its own.
+pub(crate) const PRINT_PAGE_BYTES: usize = 512 * 1024;
+
+/// One page of the print view: the chapters it holds (by place in the documentary) and
+/// the events it lists (by place in the timeline's bands).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PrintPage {
+    pub(crate) chapters: Range<usize>,
+    pub(crate) events: Range<usize>,
+}
+
+/// The pages of the print view: one while the whole documentary is under
+/// [`PRINT_PAGE_BYTES`], else as many as it takes, each of whole chapters and then of
+/// events in the timeline's order.
+pub(crate) fn print_pages(v: Views) -> Vec<PrintPage> {
+    let r = v.rendered;
+    let intro = r.home.as_ref().map_or(0, |h| h.html.len());
+    let chapters = (r.chapters.iter())
+        .map(|c| c.body.html.len() + c.summary.html.len() + c.chapter.title.len() + 300);
+    // The events in the timeline's order: by era, then the events outside every era.
+    let era = |e: &crate::content::Event| {
+        let found = v.config.era_of(&e.date);
+        found.and_then(|x| v.config.eras.iter().position(|y| y.id == x.id))
+    };
+    let mut events: Vec<_> = r.events.iter().collect();
+    events.sort_by_key(|e| era(e.event).unwrap_or(usize::MAX));
+    let events = (events.iter())
+        .map(|e| 2 * (e.event.title.len() + e.event.id.len()) + e.summary.text.len() + 200);
+    split_print(intro, chapters, events, PRINT_PAGE_BYTES)
+}
+
+/// Splits the print view into pages of about `budget` bytes: the chapters of the sizes
+/// given, then the events, each page starting with what did not fit on the one before
+/// (the first page holds the introduction, of `intro` bytes, too).
+fn split_print(
+    intro: usize,
+    chapters: impl Iterator<Item = usize>,
+    events: impl Iterator<Item = usize>,
+    budget: usize,
+) -> Vec<PrintPage> {
+    let mut pages = vec![PrintPage {
+        chapters: 0..0,
+        events: 0..0,
+    }];
+    let mut size = intro;
+    let kinds = (chapters.map(|s| (true, s))).chain(events.map(|s| (false, s)));
+    let (mut c, mut e) = (0, 0);
+    for (chapter, item) in kinds {
+        let last = pages.len() - 1;
+        let held = !pages[last].chapters.is_empty() || !pages[last].events.is_empty();
+        if held && size + item > budget {
+            pages.push(PrintPage {
+                chapters: c..c,
+                events: e..e,
+            });
+            size = 0;
+        }
+        size += item;
+        let page = pages.last_mut().expect("a page");
+        if chapter {
+            c += 1;
+            page.chapters.end = c;
+            page.events = e..e;
+        } else {
+            e += 1;
+            page.events.end = e;
+        }
+    }
+    pages
+}
+
+/// A page of the print view: on the first, the home page's text; the chapters of the page,
+/// then its events listed. While the view is one page, every chapter and every event.
+pub(crate) fn print<'a>(p: &Pages<'a>, at: Paged<'a>) -> Context {
     let (config, content, rendered) = (p.views.config, p.views.content, p.views.rendered);
-    let mut c = p.context(page, "The whole documentary", &config.description);
+    let parts = print_pages(p.views);
+    let count = parts.len();
+    let part = parts.get(at.number - 1).cloned().unwrap_or(PrintPage {
+        chapters: 0..0,
+        events: 0..0,
+    });
+    let title = "The whole documentary";
+    let (first, last) = (part.chapters.start + 1, part.chapters.end);
+    let total = content.chapters.len();
+    let pager = super::paginate::pager_of(at, count, (first, last), total, &config.base_path);
+    let mut c = p.paged_context(at, &pager, title, &config.description);
+    let events = serde_json::json!({"count": part.events.len(), "total": content.events.len()});
+    c.insert("print_events", &events);
+    c.insert("print_timeline", &(count == 1 || !part.events.is_empty()));
     // Every body shares one page: the layout's ids and the chapters' own are taken
     // first, then each body's ids, in page order, get their prefix (and -1, -2 if
     // that is taken too).
     let mut used = routes::print_layout_ids(content.chapters.iter().map(|c| c.slug.as_str()));
-    if let Some(h) = &rendered.home {
+    if let (Some(h), 1) = (&rendered.home, at.number) {
         c.insert("home_html", &prefix_ids(&h.html, "intro", &mut used));
     }
-    let print_chapters: Vec<_> = (rendered.chapters.iter())
+    let print_chapters: Vec<_> = (rendered.chapters[part.chapters.clone()].iter())
         .map(|r| {
             let ch = r.chapter;
             PrintChapter {
@@ -115,7 +218,8 @@ pub(crate) fn print<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
         })
         .collect();
     c.insert("chapters", &print_chapters);
-    c.insert("groups", &groups(p, false));
+    let only = (count > 1).then_some(part.events);
+    c.insert("groups", &groups(p, false, only));
     c
 }
 
@@ -296,4 +400,33 @@ fn timeline_data(views: &Views) -> String {
             .collect(),
     };
     json_for_script(&data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_print_view_splits_by_whole_chapters_then_events() {
+        let page = |c: Range<usize>, e: Range<usize>| PrintPage {
+            chapters: c,
+            events: e,
+        };
+        let small = split_print(10, [20, 30].into_iter(), [5, 5].into_iter(), 100);
+        assert_eq!(small, [page(0..2, 0..2)]);
+        // A page closes before the item that would take it past the budget; a chapter
+        // over the budget has a page of its own; events follow on the last chapter's page.
+        let split = split_print(50, [40, 300, 30].into_iter(), [40, 40, 40].into_iter(), 100);
+        assert_eq!(
+            split,
+            [
+                page(0..1, 0..0),
+                page(1..2, 0..0),
+                page(2..3, 0..1),
+                page(3..3, 1..3),
+            ]
+        );
+        let empty = split_print(0, std::iter::empty(), std::iter::empty(), 100);
+        assert_eq!(empty, [page(0..0, 0..0)]);
+    }
 }

@@ -19,12 +19,17 @@
 //!    starting from `p.context(page, title, description)`;
 //! 3. give it its arm in [`producer`] (the `match` is exhaustive, so the compiler asks for
 //!    it), [`Run::Alone`] if it lists every event. Then write its template.
+//!
+//! A listing split into numbered pages ([`crate::routes::Paged`]: the chapters' index, the
+//! print view, each taxonomy's index and each term's page) has a producer per numbered
+//! page ([`Make::Numbered`]); [`paginate::Numbers`] says how many pages each has.
 
 mod data_files;
 mod listings;
 mod pages;
 mod search_index;
 mod sources;
+mod paginate;
 mod static_files;
 pub(crate) mod templates;
 mod timeline;
@@ -32,7 +37,7 @@ pub(crate) mod views;
 
 use crate::diag::{BuildError, Diagnostics, Sink};
 use crate::output::Output;
-use crate::routes::Page;
+use crate::routes::{Page, Paged};
 use data_files::Made;
 use pages::Pages;
 use rayon::prelude::*;
@@ -80,8 +85,8 @@ pub(crate) fn render(
 /// What an incremental build brings to the render stage.
 pub(crate) trait Reuse: Sync {
     /// Whether to render `page`, one of the pages made per item (a chapter's, an event's, a
-    /// term's); every other page is always made.
-    fn renders(&self, page: Page) -> bool;
+    /// term's, each of a term's numbered pages); every other page is always made.
+    fn renders(&self, page: Paged) -> bool;
     /// The card of the event `id` as an earlier build made it, when it is the same.
     fn card(&self, id: &str) -> Option<String>;
     /// Keeps the card just made for the event `id`.
@@ -91,8 +96,8 @@ pub(crate) trait Reuse: Sync {
 pub(crate) type Only<'o> = &'o dyn Reuse;
 
 /// Whether `page` is rendered under `only`.
-fn wanted(only: Option<Only>, page: Page) -> bool {
-    match page {
+fn wanted(only: Option<Only>, page: Paged) -> bool {
+    match page.page {
         Page::Chapter(_) | Page::Event(_) | Page::Term(..) => only.is_none_or(|r| r.renders(page)),
         _ => true,
     }
@@ -113,22 +118,42 @@ enum Run {
 /// passes it (so a producer cannot write one page with another's route).
 type Producer = for<'a, 'p> fn(&'p Pages<'a>, Page<'a>) -> Context;
 
+/// A producer of each numbered page of a site-wide listing.
+type Numbered = for<'a, 'p> fn(&'p Pages<'a>, Paged<'a>) -> Context;
+
+/// How a site-wide page is made: one page, or numbered pages.
+#[derive(Clone, Copy)]
+enum Make {
+    One(Producer),
+    Numbered(Numbered),
+}
+
 /// The producer of each site-wide page ([`Page::SITE_WIDE`]) and how it runs; none for
 /// the chapters', the events' and the taxonomies' pages, made one per item by
 /// [`render_pages`].
-fn producer(page: Page) -> Option<(Producer, Run)> {
+fn producer(page: Page) -> Option<(Make, Run)> {
+    use Make::{Numbered, One};
     use Run::{Alone, Beside};
-    let made: (Producer, Run) = match page {
-        Page::Home => (pages::home, Beside),
-        Page::Timeline => (listings::timeline, Alone),
-        Page::Sources => (pages::sources, Beside),
-        Page::Search => (pages::search, Beside),
-        Page::Print => (listings::print, Alone),
-        Page::NotFound => (pages::not_found, Beside),
-        Page::Free(_) => (pages::free, Beside),
+    let made: (Make, Run) = match page {
+        Page::Home => (One(pages::home), Beside),
+        Page::Chapters => (Numbered(pages::chapters), Beside),
+        Page::Timeline => (One(listings::timeline), Alone),
+        Page::Sources => (One(pages::sources), Beside),
+        Page::Search => (One(pages::search), Beside),
+        Page::Print => (Numbered(listings::print), Alone),
+        Page::NotFound => (One(pages::not_found), Beside),
+        Page::Free(_) => (One(pages::free), Beside),
         Page::Chapter(_) | Page::Event(_) | Page::Taxonomy(_) | Page::Term(..) => return None,
     };
     Some(made)
+}
+
+/// Runs `make` for `at`.
+fn produce<'a>(p: &Pages<'a>, make: Make, at: Paged<'a>) -> Context {
+    match make {
+        Make::One(f) => f(p, at.page),
+        Make::Numbered(f) => f(p, at),
+    }
 }
 
 /// The scheduler: renders the cards, then every page, then the data files and the copy of
@@ -147,6 +172,7 @@ fn write_all(
     };
     crate::profile::stage("cards");
     let p = Pages {
+        numbers: paginate::Numbers::of(v),
         views: v,
         base,
         cards: &cards,
@@ -229,30 +255,38 @@ fn render_pages(
     sink: &Sink,
     only: Option<Only>,
 ) -> anyhow::Result<Made> {
-    let write = |page: Page, ctx: &Context| -> anyhow::Result<(String, Option<&'static str>)> {
-        let (file, template) = (page.file(), page.template());
+    let write = |page: Paged, ctx: &Context| -> anyhow::Result<(String, Option<&'static str>)> {
+        let (file, template) = (page.file(), page.page.template());
         sink.record(out.put_with(&file, |w| templates::render_to(tera, template, ctx, w))?);
         Ok((file, Some(template)))
     };
-    // The site-wide pages, then the free pages (`Page::Free`, one per page).
+    // The site-wide pages, each numbered page of those that are split, then the free
+    // pages (`Page::Free`, one per page).
     let free = (p.views.rendered.pages.iter()).map(|r| Page::Free(&r.page.path));
-    let scheduled: Vec<Page> = Page::SITE_WIDE.iter().copied().chain(free).collect();
+    let scheduled: Vec<Paged> = (Page::SITE_WIDE.iter().copied().chain(free))
+        .flat_map(|page| {
+            let count = p.numbers.of_page(p.views, page);
+            (1..=count).map(move |n| Paged::new(page, n))
+        })
+        .collect();
     let site_wide = |run: Run| {
         (scheduled.iter())
-            .filter_map(move |&page| Some((page, producer(page)?)).filter(|m| m.1 .1 == run))
+            .filter_map(move |&page| Some((page, producer(page.page)?)).filter(|m| m.1 .1 == run))
     };
     let (made, events) = rayon::join(
         || -> anyhow::Result<Made> {
-            let alone = site_wide(Run::Alone).map(|(page, (make, _))| write(page, &make(p, page)));
+            let alone =
+                site_wide(Run::Alone).map(|(page, (make, _))| write(page, &produce(p, make, page)));
             let mut made = alone.collect::<anyhow::Result<Made>>()?;
             let beside: Vec<_> = site_wide(Run::Beside).collect();
-            let beside =
-                (beside.into_par_iter()).map(|(page, (make, _))| write(page, &make(p, page)));
+            let beside = (beside.into_par_iter())
+                .map(|(page, (make, _))| write(page, &produce(p, make, page)));
             let chapters = around(&p.views.rendered.chapters);
-            let chapters = chapters.filter(|at| wanted(only, Page::Chapter(&at.item.chapter.slug)));
+            let chapters =
+                chapters.filter(|at| wanted(only, Page::Chapter(&at.item.chapter.slug).into()));
             let chapters = chapters.map(|at| {
                 let (page, ctx) = pages::chapter(p, at);
-                write(page, &ctx)
+                write(page.into(), &ctx)
             });
             made.extend(beside.chain(chapters).collect::<anyhow::Result<Made>>()?);
             for i in 0..p.views.config.taxonomies.len() {
@@ -262,12 +296,12 @@ fn render_pages(
         },
         || {
             around(p.cards)
-                .filter(|at| wanted(only, Page::Event(&at.item.event.event.id)))
+                .filter(|at| wanted(only, Page::Event(&at.item.event.event.id).into()))
                 .map_init(
                     || p.base.clone(),
                     |c, at| {
                         let page = pages::event(p, at, c);
-                        write(page, c)
+                        write(page.into(), c)
                     },
                 )
                 .collect::<anyhow::Result<Vec<_>>>()
@@ -278,23 +312,32 @@ fn render_pages(
     Ok(made)
 }
 
-/// The pages of the `i`th taxonomy, each written by `write`: its index page, then its
-/// terms' pages in parallel.
+/// The pages of the `i`th taxonomy, each written by `write`: its index pages, then its
+/// terms' pages (each of their numbered pages) in parallel.
 fn taxonomy_pages<W>(p: &Pages, i: usize, write: &W, only: Option<Only>) -> anyhow::Result<Made>
 where
-    W: Fn(Page, &Context) -> anyhow::Result<(String, Option<&'static str>)> + Sync,
+    W: Fn(Paged, &Context) -> anyhow::Result<(String, Option<&'static str>)> + Sync,
 {
     let by_term = p.views.cards_by_term(i, p.cards);
-    let (page, ctx) = pages::taxonomy(p, i, &by_term);
-    let mut made: Made = std::iter::once(write(page, &ctx)).collect::<anyhow::Result<_>>()?;
     let (name, terms) = (
         &p.views.config.taxonomies[i].name,
         &p.views.content.terms[i],
     );
-    let terms = (0..terms.len()).into_par_iter();
-    let terms = terms.filter(|&j| wanted(only, Page::Term(name, &p.views.content.terms[i][j].id)));
-    let written = terms.map(|j| {
-        let (page, ctx) = pages::term(p, i, j, &by_term);
+    let index = (1..=p.numbers.of_page(p.views, Page::Taxonomy(name))).map(|n| {
+        let (page, ctx) = pages::taxonomy(p, i, n, &by_term);
+        write(page, &ctx)
+    });
+    let mut made: Made = index.collect::<anyhow::Result<_>>()?;
+    let per_page = p.views.config.paginate;
+    let numbered: Vec<(usize, usize)> = (0..terms.len())
+        .flat_map(|j| {
+            let events = by_term.get(&terms[j].id).map_or(0, Vec::len);
+            (1..=crate::routes::page_count(events, per_page)).map(move |n| (j, n))
+        })
+        .filter(|&(j, n)| wanted(only, Paged::new(Page::Term(name, &terms[j].id), n)))
+        .collect();
+    let written = numbered.into_par_iter().map(|(j, n)| {
+        let (page, ctx) = pages::term(p, (i, j), n, &by_term);
         write(page, &ctx)
     });
     made.extend(written.collect::<anyhow::Result<Made>>()?);

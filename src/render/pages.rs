@@ -5,12 +5,13 @@
 //! it runs and writes the page. The two pages that list
 //! every event (the timeline and the print view) are in [`super::listings`].
 
+use super::paginate::{self, Pager};
 use super::sources::event_ids;
 use super::timeline::Group;
 use super::views::{Around, Card, Views};
 use crate::config::Config;
 use crate::markdown::stage::RenderedChapter;
-use crate::routes::Page;
+use crate::routes::{Page, Paged};
 use serde::Serialize;
 use std::collections::HashMap;
 use tera::Context;
@@ -24,29 +25,56 @@ pub(crate) struct Pages<'a> {
     /// Every event's card, in the events' order, each with its event.
     pub(crate) cards: &'a [Card<'a>],
     pub(crate) groups: Vec<Group<'a>>,
+    /// How many numbered pages each listing has.
+    pub(crate) numbers: paginate::Numbers,
 }
 
 impl Pages<'_> {
     /// The base context with the keys every page has: its absolute URL (`canonical`), its
     /// section, title and description.
-    pub(crate) fn context(&self, page: Page, title: &str, description: &str) -> Context {
+    pub(crate) fn context<'a>(
+        &self,
+        page: impl Into<Paged<'a>>,
+        title: &str,
+        description: &str,
+    ) -> Context {
         let mut c = self.base.clone();
-        set_page(&mut c, self.views.config, page, title, description);
+        set_page(&mut c, self.views.config, page.into(), title, description);
+        c
+    }
+
+    /// The context of a numbered page of a listing, with its `pager`: the title of a page
+    /// after the first names its number ("Tags, page 2 of 5"), so that each page has its own.
+    pub(crate) fn paged_context(
+        &self,
+        at: Paged,
+        pager: &Pager,
+        title: &str,
+        description: &str,
+    ) -> Context {
+        let title = match at.number {
+            1 => title.to_string(),
+            n => format!("{title}, page {n} of {}", pager.count),
+        };
+        let mut c = self.context(at, &title, description);
+        c.insert("pager", pager);
         c
     }
 }
 
 /// Sets the keys every page has (see [`Pages::context`]) in `c`.
-fn set_page(c: &mut Context, config: &Config, page: Page, title: &str, description: &str) {
+fn set_page(c: &mut Context, config: &Config, page: Paged, title: &str, description: &str) {
     c.insert("canonical", &page.url(&config.base_url));
-    c.insert("section", page.section());
+    c.insert("section", page.page.section());
     c.insert("title", title);
     c.insert("description", description);
 }
 
-/// A chapter's card on the home page.
+/// A chapter's card on the home page and the chapters' index.
 #[derive(Serialize)]
 struct ChapterCard<'a> {
+    /// Its place in the documentary, from 1.
+    number: usize,
     title: &'a str,
     url: String,
     order: i64,
@@ -56,7 +84,8 @@ struct ChapterCard<'a> {
     events: usize,
 }
 
-/// The home page: its own text (`content/index.md`) and a card for each chapter.
+/// The home page: its own text (`content/index.md`) and a card for each of the first
+/// chapters (`paginate` of them; the chapters' index lists them all).
 pub(crate) fn home<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     let (config, content) = (p.views.config, p.views.content);
     let home_title = content
@@ -75,14 +104,30 @@ pub(crate) fn home<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
             .map_or("", |r| r.html.as_str());
         c.insert("home_html", html);
     }
+    let first = paginate::items(1, content.chapters.len(), config.paginate);
+    c.insert("chapters", &chapter_cards(p, first));
+    c
+}
+
+/// The cards of the chapters at `range` in the documentary's order.
+fn chapter_cards<'a>(p: &Pages<'a>, range: std::ops::Range<usize>) -> Vec<ChapterCard<'a>> {
+    let (config, content) = (p.views.config, p.views.content);
+    let chapters = &p.views.rendered.chapters[range.clone()];
+    let slugs: std::collections::HashSet<&str> =
+        chapters.iter().map(|r| r.chapter.slug.as_str()).collect();
     let mut per_chapter: HashMap<&str, usize> = HashMap::new();
-    for e in &content.events {
+    for e in content
+        .events
+        .iter()
+        .filter(|e| slugs.contains(e.chapter.as_str()))
+    {
         *per_chapter.entry(e.chapter.as_str()).or_default() += 1;
     }
-    let chapter_cards: Vec<_> = (p.views.rendered.chapters.iter())
-        .map(|r| {
+    (chapters.iter().zip(range.start + 1..))
+        .map(|(r, number)| {
             let ch = r.chapter;
             ChapterCard {
+                number,
                 title: &ch.title,
                 url: Page::Chapter(&ch.slug).url(&config.base_path),
                 order: ch.order,
@@ -92,8 +137,18 @@ pub(crate) fn home<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
                 events: per_chapter.get(ch.slug.as_str()).copied().unwrap_or(0),
             }
         })
-        .collect();
-    c.insert("chapters", &chapter_cards);
+        .collect()
+}
+
+/// A numbered page of the chapters' index: the cards of its chapters, `paginate` a page.
+pub(crate) fn chapters<'a>(p: &Pages<'a>, at: Paged<'a>) -> Context {
+    let config = p.views.config;
+    let total = p.views.rendered.chapters.len();
+    let pager = paginate::pager(at, total, config.paginate, &config.base_path);
+    let description = format!("The {total} chapters of the documentary, in reading order.");
+    let mut c = p.paged_context(at, &pager, "Chapters", &description);
+    let range = paginate::items(at.number, total, config.paginate);
+    c.insert("chapters", &chapter_cards(p, range));
     c
 }
 
@@ -123,7 +178,7 @@ pub(crate) fn chapter<'a>(p: &Pages<'a>, at: Around<RenderedChapter<'a>>) -> (Pa
 pub(crate) fn event<'a>(p: &Pages<'a>, at: Around<Card<'a>>, c: &mut Context) -> Page<'a> {
     let r = at.item.event;
     let route = Page::Event(&r.event.id);
-    set_page(c, p.views.config, route, &r.event.title, &r.summary.text);
+    set_page(c, p.views.config, route.into(), &r.event.title, &r.summary.text);
     c.insert("cited", &p.views.cited(event_ids(r)));
     c.insert("page", &p.views.event_page(at));
     route
@@ -138,40 +193,49 @@ pub(crate) fn sources<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     c
 }
 
-/// A taxonomy's index page (`taxonomy.html`): its terms, each with its events' count;
-/// `by_term` holds the cards of each term's events ([`Views::cards_by_term`]).
+/// The `number`th page of a taxonomy's index (`taxonomy.html`): its terms, `paginate` a
+/// page, each with its events' count; `by_term` holds the cards of each term's events
+/// ([`Views::cards_by_term`]).
 pub(crate) fn taxonomy<'a>(
     p: &Pages<'a>,
     i: usize,
+    number: usize,
     by_term: &HashMap<String, Vec<&'a Card<'a>>>,
-) -> (Page<'a>, Context) {
-    let t = &p.views.config.taxonomies[i];
-    let route = Page::Taxonomy(&t.name);
+) -> (Paged<'a>, Context) {
+    let config = p.views.config;
+    let t = &config.taxonomies[i];
+    let route = Paged::new(Page::Taxonomy(&t.name), number);
+    let total = p.views.content.terms[i].len();
+    let pager = paginate::pager(route, total, config.paginate, &config.base_path);
     let description = format!("The documentary's events by {}.", t.singular.to_lowercase());
-    let mut c = p.context(route, &t.label, &description);
+    let mut c = p.paged_context(route, &pager, &t.label, &description);
     c.insert("taxonomy", &p.views.taxonomy_link(i));
-    c.insert("terms", &p.views.term_views(i, by_term));
+    let range = paginate::items(number, total, config.paginate);
+    c.insert("terms", &p.views.term_views(i, range, by_term));
     (route, c)
 }
 
-/// The page of the `j`th term of the `i`th taxonomy (`term.html`): its registry entry, if
-/// any, and the cards of its events.
+/// The `number`th page of the `j`th term of the `i`th taxonomy (`term.html`): its
+/// registry entry, if any, and the cards of its events on that page, `paginate` a page.
 pub(crate) fn term<'a>(
     p: &Pages<'a>,
-    i: usize,
-    j: usize,
+    (i, j): (usize, usize),
+    number: usize,
     by_term: &HashMap<String, Vec<&'a Card<'a>>>,
-) -> (Page<'a>, Context) {
-    let t = &p.views.config.taxonomies[i];
+) -> (Paged<'a>, Context) {
+    let config = p.views.config;
+    let t = &config.taxonomies[i];
     let term = &p.views.content.terms[i][j];
-    let route = Page::Term(&t.name, &term.id);
+    let route = Paged::new(Page::Term(&t.name, &term.id), number);
     let cards = by_term.get(&term.id).map_or(&[][..], Vec::as_slice);
-    let page = p.views.term_page(i, j, cards);
+    let pager = paginate::pager(route, cards.len(), config.paginate, &config.base_path);
+    let shown = &cards[paginate::items(number, cards.len(), config.paginate)];
+    let page = p.views.term_page(i, j, shown);
     let description = format!(
         "{}: {}, and the events of the documentary that concern it.",
         t.singular, term.name
     );
-    let mut c = p.context(route, &term.name, &description);
+    let mut c = p.paged_context(route, &pager, &term.name, &description);
     c.insert("page", &page);
     let entry = p.views.rendered.registries[i]
         .get(j)
@@ -181,7 +245,7 @@ pub(crate) fn term<'a>(
         .flat_map(|e| e.entry.sources.iter().chain(&e.summary.cited));
     let ids = own
         .map(String::as_str)
-        .chain(cards.iter().flat_map(|e| event_ids(e.event)));
+        .chain(shown.iter().flat_map(|e| event_ids(e.event)));
     c.insert("cited", &p.views.cited(ids));
     (route, c)
 }

@@ -30,7 +30,12 @@ pub(crate) struct SiteView {
     pub author: String,
     pub footer: Option<String>,
     pub sources_intro: Option<String>,
+    /// The first chapters, as many as the home page shows (`paginate`): all of a small
+    /// site's, a bounded few of a large one's.
     pub chapters: Vec<Link>,
+    /// How many chapters the site has, and the URL of the chapters' index.
+    pub chapter_count: usize,
+    pub chapters_url: String,
     pub eras: Vec<crate::config::Era>,
     pub event_count: usize,
     /// The free pages with a `menu` number, in its order (then by path): the main
@@ -283,8 +288,11 @@ impl<'a> Views<'a> {
                 .content
                 .chapters
                 .iter()
+                .take(self.config.paginate)
                 .map(|c| self.chapter_link(&c.slug, &c.title))
                 .collect(),
+            chapter_count: self.content.chapters.len(),
+            chapters_url: Page::Chapters.url(self.base()),
             eras: self.config.eras.clone(),
             event_count: self.content.events.len(),
             menu: self.menu(),
@@ -549,17 +557,20 @@ impl<'a> Views<'a> {
         by_term
     }
 
-    /// The terms of the `i`th taxonomy on its index page, with their events' counts (a
-    /// registry's entries with their detail and summary).
+    /// The terms of the `i`th taxonomy at `range` on its index pages, with their events'
+    /// counts (a registry's entries with their detail and summary).
     pub(crate) fn term_views(
         &self,
         i: usize,
+        range: std::ops::Range<usize>,
         by_term: &HashMap<String, Vec<&Card>>,
     ) -> Vec<TermView<'a>> {
         let t = &self.config.taxonomies[i];
         let entries = &self.rendered.registries[i];
         (self.content.terms[i].iter())
             .enumerate()
+            .skip(range.start)
+            .take(range.len())
             .map(|(j, term)| {
                 let entry = entries.get(j).filter(|e| e.entry.id == term.id);
                 TermView {

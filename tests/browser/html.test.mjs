@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSite, fixtureSite, removeDir, REPO } from './lib.mjs';
 
@@ -24,6 +25,10 @@ function noErrors(dir) {
 test('every page passes the Nu Html Checker with no errors', { timeout: VNU_LIMIT + 120_000 }, () => {
   const dir = buildSite({ baseUrl: 'https://user.github.io/distant-comrades/' });
   try {
+    // Among them the chapters' index and a numbered page of a term, with its pager.
+    for (const page of ['chapters/index.html', 'countries/vietnam/page/2/index.html']) {
+      assert.ok(existsSync(join(dir, page)), `no ${page} to check`);
+    }
     noErrors(dir);
   } finally {
     removeDir(dir);

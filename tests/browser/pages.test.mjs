@@ -24,6 +24,9 @@ const PAGES = [
   // Maps (src/maps/): a place, an event with its place, a chapter with `map` blocks.
   ['place with a map', 'places/hanoi/'], ['event with a map', 'events/1958-11-kim-il-sung-visits-north-vietnam/'],
   ['chapter with maps', 'chapters/hanoi-summit-2019/'],
+  // Listings split into numbered pages (`paginate`, 50 by default): the chapters' index,
+  // and the second page of the documentary's longest term, with its pager.
+  ['chapters', 'chapters/'], ['term-page-2', 'countries/vietnam/page/2/'],
 ];
 
 test('maps: no sideways scroll at 320px, a text alternative, nothing shifts', { timeout: 120_000 }, () => withPage(browser, {}, async (page) => {

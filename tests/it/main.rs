@@ -15,6 +15,7 @@ mod new;
 mod output;
 mod pages;
 mod reading;
+mod paginate;
 mod robust;
 mod scale;
 mod serve;

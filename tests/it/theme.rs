@@ -232,7 +232,8 @@ fn the_documentarys_own_wording_comes_from_its_site_toml() {
     assert!(home.contains(". Every fact on this site cites its source.</p>"));
     let sources = page(&files, "sources/index.html");
     assert!(sources.contains("Works that source E itself cites are marked “cited in E”."));
-    assert!(page(&files, "404.html").contains("</a>, with the four chapters</li>"));
+    assert!(page(&files, "404.html")
+        .contains("</a>, and <a href=\"/distant-comrades/chapters/\">the four chapters</a></li>"));
     // Without the keys, the theme's neutral words.
     let toml = std::fs::read_to_string(t.path("site.toml")).unwrap();
     let neutral: String = toml
