@@ -82,7 +82,8 @@ pub(crate) enum Page<'a> {
     Event(&'a str),
     /// `timeline/index.html`, by `timeline.html`.
     Timeline,
-    /// `sources/index.html`, by `sources.html`.
+    /// `sources/index.html`, by `sources.html`; numbered ([`Paged`]), `paginate` sources a
+    /// page.
     Sources,
     /// A taxonomy's index of its terms, by name: `<name>/index.html`, by `taxonomy.html`.
     Taxonomy(&'a str),
@@ -366,8 +367,9 @@ pub(crate) fn sitemap_part(n: usize) -> String {
 /// A place on a page that lists many items, each under its own element id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Fragment<'a> {
-    /// A source on the sources page (`sources/#source-<id>`).
-    Source(&'a str),
+    /// A source on the numbered sources page that holds it (`sources/#source-<id>`,
+    /// `sources/page/2/#source-<id>`): its id and the page's number ([`source_page`]).
+    Source(&'a str, usize),
     /// An event on the timeline (`timeline/#<id>`).
     OnTimeline(&'a str),
 }
@@ -376,11 +378,25 @@ impl Fragment<'_> {
     /// The fragment's URL under `base`.
     pub(crate) fn url(self, base: &str) -> String {
         let (page, prefix, id) = match self {
-            Fragment::Source(id) => (Page::Sources, "source-", id),
-            Fragment::OnTimeline(id) => (Page::Timeline, "", id),
+            Fragment::Source(id, n) => (Paged::new(Page::Sources, n), "source-", id),
+            Fragment::OnTimeline(id) => (Page::Timeline.into(), "", id),
         };
         format!("{}#{prefix}{id}", page.url(base))
     }
+}
+
+impl Fragment<'_> {
+    /// The fragment's link from the page that holds it (`#source-<id>`).
+    pub(crate) fn here(self) -> String {
+        let url = self.url("");
+        url[url.find('#').unwrap_or(0)..].to_string()
+    }
+}
+
+/// The number of the sources page (from 1) that holds the source at `position` (from 0,
+/// in `sources.toml`'s order) when each holds `per_page`.
+pub(crate) fn source_page(position: usize, per_page: usize) -> usize {
+    position / per_page.max(1) + 1
 }
 
 /// A heading on a page (`chapters/<slug>/#<id>`).
@@ -789,9 +805,14 @@ mod tests {
         assert_eq!(free.file(), "guide/sources/index.html");
         assert_eq!(free.template(), "page.html");
         assert_eq!(
-            Fragment::Source("s").url("/b/"),
+            Fragment::Source("s", 1).url("/b/"),
             "/b/sources/#source-s".to_string()
         );
+        assert_eq!(
+            Fragment::Source("s", source_page(120, 50)).url("/b/"),
+            "/b/sources/page/3/#source-s".to_string()
+        );
+        assert_eq!(Fragment::Source("s", 3).here(), "#source-s");
         assert_eq!(
             content_key(std::path::Path::new("content/events/x.md")),
             "events/x.md"

@@ -21,15 +21,15 @@
 //!    it), [`Run::Alone`] if it lists every event. Then write its template.
 //!
 //! A listing split into numbered pages ([`crate::routes::Paged`]: the chapters' index, the
-//! print view, each taxonomy's index and each term's page) has a producer per numbered
+//! sources, the print view, each taxonomy's index and each term's page) has a producer per numbered
 //! page ([`Make::Numbered`]); [`paginate::Numbers`] says how many pages each has.
 
 mod data_files;
 mod listings;
 mod pages;
+mod paginate;
 mod search_index;
 mod sources;
-mod paginate;
 mod static_files;
 pub(crate) mod templates;
 mod timeline;
@@ -138,7 +138,7 @@ fn producer(page: Page) -> Option<(Make, Run)> {
         Page::Home => (One(pages::home), Beside),
         Page::Chapters => (Numbered(pages::chapters), Beside),
         Page::Timeline => (One(listings::timeline), Alone),
-        Page::Sources => (One(pages::sources), Beside),
+        Page::Sources => (Numbered(pages::sources), Beside),
         Page::Search => (One(pages::search), Beside),
         Page::Print => (Numbered(listings::print), Alone),
         Page::NotFound => (One(pages::not_found), Beside),

@@ -178,18 +178,28 @@ pub(crate) fn chapter<'a>(p: &Pages<'a>, at: Around<RenderedChapter<'a>>) -> (Pa
 pub(crate) fn event<'a>(p: &Pages<'a>, at: Around<Card<'a>>, c: &mut Context) -> Page<'a> {
     let r = at.item.event;
     let route = Page::Event(&r.event.id);
-    set_page(c, p.views.config, route.into(), &r.event.title, &r.summary.text);
+    set_page(
+        c,
+        p.views.config,
+        route.into(),
+        &r.event.title,
+        &r.summary.text,
+    );
     c.insert("cited", &p.views.cited(event_ids(r)));
     c.insert("page", &p.views.event_page(at));
     route
 }
 
-/// The sources page: every source, with what rests on it (bounded: see
-/// [`super::sources`]).
-pub(crate) fn sources<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
+/// The `number`th sources page: its `paginate` sources, each with what rests on it
+/// (bounded: see [`super::sources`]).
+pub(crate) fn sources<'a>(p: &Pages<'a>, at: Paged<'a>) -> Context {
+    let config = p.views.config;
+    let total = p.views.content.sources.len();
+    let pager = paginate::pager(at, total, config.paginate, &config.base_path);
     let description = "The texts every chapter and event of the documentary rests on.";
-    let mut c = p.context(page, "Sources", description);
-    c.insert("sources", &p.views.sources());
+    let mut c = p.paged_context(at, &pager, "Sources", description);
+    let range = paginate::items(at.number, total, config.paginate);
+    c.insert("sources", &p.views.sources(range));
     c
 }
 

@@ -431,7 +431,7 @@ impl<'a> Views<'a> {
         Cite {
             id: id.to_string(),
             title: work.map_or_else(String::new, |w| w.title.clone()),
-            url: Fragment::Source(id).url(self.base()),
+            url: self.source_url(id),
             note,
         }
     }
