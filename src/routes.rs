@@ -76,7 +76,8 @@ pub(crate) enum Page<'a> {
     Home,
     /// The chapters' index, numbered ([`Paged`]): `chapters/index.html`, by `chapters.html`.
     Chapters,
-    /// A chapter, by slug: `chapters/<slug>/index.html`, by `chapter.html`.
+    /// A chapter, by slug: `chapters/<slug>/index.html`, by `chapter.html`; numbered
+    /// ([`Paged`]) when its events' cards take more than one page (`chapters/<slug>/page/2/`).
     Chapter(&'a str),
     /// An event, by id: `events/<id>/index.html`, by `event.html`.
     Event(&'a str),
@@ -325,7 +326,7 @@ pub(crate) fn page_count(items: usize, per_page: usize) -> usize {
 
 /// Every page of the sitemap, in a stable order: the site-wide pages (the home page
 /// first; the chapters' index and the print view with each of their `numbered` pages),
-/// the free pages, then the chapters (by slug) and the events (by id) in the order given,
+/// the free pages, then the chapters (by slug, each with its numbered pages) and the events (by id) in the order given,
 /// then each taxonomy's index pages followed by its terms' pages, each with its numbered
 /// pages (a listing's number of pages, from `numbered`, given its page).
 pub(crate) fn sitemap_pages<'a>(
@@ -343,7 +344,9 @@ pub(crate) fn sitemap_pages<'a>(
         push(&mut v, page);
     }
     v.extend(free.into_iter().map(|p| Paged::from(Page::Free(p))));
-    v.extend(chapters.into_iter().map(|c| Paged::from(Page::Chapter(c))));
+    for c in chapters {
+        push(&mut v, Page::Chapter(c));
+    }
     v.extend(events.into_iter().map(|e| Paged::from(Page::Event(e))));
     for (name, terms) in taxonomies {
         push(&mut v, Page::Taxonomy(name));

@@ -4,8 +4,8 @@
 //! tells which of those pages the second must render again ([`Deps::stale`]).
 //!
 //! The map mirrors what the producers read (`render/pages.rs`, `render/views.rs`): an
-//! event's page reads the event and its neighbours' titles, a chapter's page its events'
-//! cards, each numbered page of a term's its events' cards and which events it holds (an
+//! event's page reads the event and its neighbours' titles, a chapter's first page its
+//! events' places and each of its numbered pages its events' cards, each numbered page of a term's its events' cards and which events it holds (an
 //! item of its own, [`Item::Listing`], so that an event moving to another page, or a page
 //! added, renders the pages it changes); everything else they read is site-wide (the
 //! `site` view, hashed here) or comes from files whose change renders every page
@@ -60,7 +60,8 @@ impl Deps {
             ..Deps::default()
         };
         let events = &v.rendered.events;
-        let on_page = d.listings(v);
+        let mut on_page = d.listings(v);
+        let chapter_pages = d.chapter_listings(v, &mut on_page);
         for (i, r) in events.iter().enumerate() {
             let e = r.event;
             let mut h = Fnv::default();
@@ -88,7 +89,8 @@ impl Deps {
             }
             let item = Item::Chapter(c.slug.clone());
             d.prints.insert(item.clone(), h.finish());
-            d.readers.insert(item, vec![Page::Chapter(&c.slug).file()]);
+            let files = chapter_pages.get(&c.slug).cloned();
+            d.readers.insert(item, files.unwrap_or_default());
         }
         let events = content.events.iter().map(|e| Page::Event(&e.id).file());
         let chapters = content
@@ -136,6 +138,47 @@ impl Deps {
             }
         }
         on_page
+    }
+
+    /// Adds each numbered page of every chapter (its events' cards, `paginate` a page) to
+    /// the map, as [`Self::listings`] does a term's, and each event to the pages that list
+    /// it (`on_page`); returns each chapter's pages, by slug. Page 1 also shows the map of
+    /// all its events' places, which the events read already.
+    fn chapter_listings(
+        &mut self,
+        v: Views,
+        on_page: &mut HashMap<usize, Vec<String>>,
+    ) -> HashMap<String, Vec<String>> {
+        let per_page = v.config.paginate.max(1);
+        let mut by_chapter: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, r) in v.rendered.events.iter().enumerate() {
+            by_chapter.entry(&r.event.chapter).or_default().push(i);
+        }
+        let mut files = HashMap::new();
+        for c in &v.content.chapters {
+            let listed = by_chapter
+                .get(c.slug.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            let count = page_count(listed.len(), per_page);
+            let mut mine = Vec::new();
+            for n in 1..=count {
+                let file = Paged::new(Page::Chapter(&c.slug), n).file();
+                let chunk = listed.chunks(per_page).nth(n - 1).unwrap_or_default();
+                let mut h = Fnv::default();
+                (count, listed.len()).hash(&mut h);
+                for &i in chunk {
+                    v.rendered.events[i].event.id.hash(&mut h);
+                    on_page.entry(i).or_default().push(file.clone());
+                }
+                let item = Item::Listing(file.clone());
+                self.prints.insert(item.clone(), h.finish());
+                self.readers.insert(item, vec![file.clone()]);
+                self.pages.insert(file.clone());
+                mine.push(file);
+            }
+            files.insert(c.slug.clone(), mine);
+        }
+        files
     }
 
     /// The fingerprint of the event `id`.

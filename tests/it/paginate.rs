@@ -276,3 +276,38 @@ fn the_sources_page_splits_and_every_link_to_a_source_finds_its_page() {
     let sitemap = page(&files, "sitemap.xml");
     assert!(sitemap.contains("distant-comrades/sources/page/9/</loc>"));
 }
+
+#[test]
+fn a_chapter_shows_a_page_of_its_events_and_numbers_the_rest() {
+    let (_site, files) = paginated();
+    let base = "/distant-comrades/";
+    let cards = |html: &str| html.matches("<article class=\"event-card\"").count();
+    // Doi moi has 17 events: its page holds its text and the first 2, then 8 pages more.
+    let first = page(&files, "chapters/doi-moi/index.html");
+    let second = page(&files, "chapters/doi-moi/page/2/index.html");
+    let last = page(&files, "chapters/doi-moi/page/9/index.html");
+    assert!(!files.contains_key("chapters/doi-moi/page/10/index.html"));
+    assert_eq!((cards(&first), cards(&second), cards(&last)), (2, 2, 1));
+    assert!(first.contains("class=\"prose\"") && !second.contains("class=\"prose\""));
+    assert!(first.contains("Page 1 of 9: events 1–2 of 17."));
+    assert!(second.contains("Page 2 of 9: events 3–4 of 17."));
+    assert!(second.contains("<ol class=\"event-list\" start=\"3\">"));
+    assert!(second.contains("<title>Doi moi, page 2 of 9 · Distant Comrades</title>"));
+    assert!(second.contains(&format!(
+        "<a href=\"{base}chapters/doi-moi/\">Read the chapter from its start</a>"
+    )));
+    assert!(second.contains(&format!(
+        "<link rel=\"prev\" href=\"{base}chapters/doi-moi/\">"
+    )));
+    let nav = region(&first, "<nav class=\"pagination\"", "</nav>");
+    assert!(
+        nav.contains("aria-label=\"Pages of the chapter’s events\""),
+        "{nav}"
+    );
+    assert!(
+        nav.contains(&format!("href=\"{base}chapters/doi-moi/page/9/\"")),
+        "{nav}"
+    );
+    // The numbered pages are in the sitemap.
+    assert!(page(&files, "sitemap.xml").contains("distant-comrades/chapters/doi-moi/page/9/</loc>"));
+}
