@@ -27,9 +27,9 @@
 mod data_files;
 mod listings;
 mod pages;
+mod paginate;
 mod search_index;
 mod sources;
-mod paginate;
 mod static_files;
 pub(crate) mod templates;
 mod timeline;

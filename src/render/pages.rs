@@ -178,7 +178,13 @@ pub(crate) fn chapter<'a>(p: &Pages<'a>, at: Around<RenderedChapter<'a>>) -> (Pa
 pub(crate) fn event<'a>(p: &Pages<'a>, at: Around<Card<'a>>, c: &mut Context) -> Page<'a> {
     let r = at.item.event;
     let route = Page::Event(&r.event.id);
-    set_page(c, p.views.config, route.into(), &r.event.title, &r.summary.text);
+    set_page(
+        c,
+        p.views.config,
+        route.into(),
+        &r.event.title,
+        &r.summary.text,
+    );
     c.insert("cited", &p.views.cited(event_ids(r)));
     c.insert("page", &p.views.event_page(at));
     route
