@@ -25,7 +25,7 @@ mod listings;
 mod pages;
 mod static_files;
 pub(crate) mod templates;
-mod timeline;
+pub(crate) mod timeline;
 pub(crate) mod views;
 
 use crate::diag::{BuildError, Diagnostics, Sink};
@@ -91,7 +91,9 @@ pub(crate) type Only<'o> = &'o dyn Reuse;
 /// Whether `page` is rendered under `only`.
 fn wanted(only: Option<Only>, page: Page) -> bool {
     match page {
-        Page::Chapter(_) | Page::Event(_) | Page::Term(..) => only.is_none_or(|r| r.renders(page)),
+        Page::Chapter(_) | Page::Event(_) | Page::Term(..) | Page::TimelinePart(..) => {
+            only.is_none_or(|r| r.renders(page))
+        }
         _ => true,
     }
 }
@@ -124,7 +126,11 @@ fn producer(page: Page) -> Option<(Producer, Run)> {
         Page::Print => (listings::print, Alone),
         Page::NotFound => (pages::not_found, Beside),
         Page::Free(_) => (pages::free, Beside),
-        Page::Chapter(_) | Page::Event(_) | Page::Taxonomy(_) | Page::Term(..) => return None,
+        Page::Chapter(_)
+        | Page::Event(_)
+        | Page::Taxonomy(_)
+        | Page::Term(..)
+        | Page::TimelinePart(..) => return None,
     };
     Some(made)
 }
@@ -154,7 +160,7 @@ fn write_all(
     drop(p);
     drop(cards);
     let mut made = made?;
-    let pages = made.len();
+    let pages = made.values().filter(|t| t.is_some()).count();
     crate::profile::stage("pages");
     let written = data_files::write_all(v, out, &mut made);
     let made_by: HashMap<String, String> = (made.iter())
@@ -243,6 +249,7 @@ fn render_pages(
         || -> anyhow::Result<Made> {
             let alone = site_wide(Run::Alone).map(|(page, (make, _))| write(page, &make(p, page)));
             let mut made = alone.collect::<anyhow::Result<Made>>()?;
+            made.extend(listings::timeline_parts(p, out, &write, only)?);
             let beside: Vec<_> = site_wide(Run::Beside).collect();
             let beside =
                 (beside.into_par_iter()).map(|(page, (make, _))| write(page, &make(p, page)));

@@ -120,6 +120,11 @@ fn steps() -> Vec<Step> {
     let chapter = append(CHAPTER, "An added paragraph [@D].");
     let heading = replace(CHAPTER, "title = \"", "title = \"Edited: ");
     let settings = replace("site.toml", "title = \"", "title = \"Edited: ");
+    let era_page = replace(
+        "templates/timeline_part.html",
+        "in date order.",
+        "in date order (edited).",
+    );
     vec![
         ("an event's body", body, Most),
         ("an event's title", title, Most),
@@ -132,6 +137,7 @@ fn steps() -> Vec<Step> {
         ("a chapter's body", chapter, Most),
         ("a chapter's title", heading, Any),
         ("a template", template, Nothing),
+        ("the timeline's era pages' template", era_page, Nothing),
         ("site.toml", settings, Any),
     ]
 }
@@ -158,6 +164,14 @@ fn every_incremental_rebuild_is_a_clean_build() {
         if step == "an event added" {
             let clean = site.build_memory().unwrap();
             assert!(clean.contains_key("tags/incremental-probe/index.html"));
+        }
+        if step == "an event's title" {
+            let clean = site.build_memory().unwrap();
+            let era = String::from_utf8_lossy(&clean["timeline/alliance/index.html"]).into_owned();
+            assert!(
+                era.contains("Edited: "),
+                "the era's page lists the new title"
+            );
         }
     }
 
