@@ -209,12 +209,13 @@
     drawMarks(rows);
   }
   // An era's name in `w` px: whole, else its first word, else its initials; never cut.
+  var ctx = D.createElement('canvas').getContext('2d');
+  function width(t) { ctx.font = '600 12px system-ui, sans-serif'; return ctx.measureText(t).width + 10; }
   function fit(name, w) {
-    if (name.length * 7 <= w) return name;
-    var first = name.split(/\s+/)[0];
-    if (first.length * 7 + 7 <= w) return first + '…';
-    var ini = name.split(/\s+/).map(function (s) { return s.charAt(0); }).join('');
-    return ini.length * 8 <= w ? ini : '';
+    var words = name.split(/\s+/);
+    var tries = [name, words[0].length > 3 ? words[0] + '…' : '', words.map(function (s) { return s.charAt(0); }).join('')];
+    for (var i = 0; i < tries.length; i++) if (tries[i] && width(tries[i]) <= w) return tries[i];
+    return '';
   }
   function drawTicks() {
     var span = view[1] - view[0];
@@ -248,7 +249,7 @@
       for (r = 0; r < ends.length; r++) if (ends[r] < px - 12 && px + e.lw <= W) { row = r; label = true; break; }
       if (row < 0) for (r = 0; r < ends.length; r++) if (ends[r] < px - 14) { row = r; break; }
       if (row < 0) {
-        if (!cl || cl.px < px - 36) {
+        if (!cl || cl.px < px - 50) {
           cl = { px: px, list: [] };
           clusters.push(cl);
         }
@@ -464,9 +465,14 @@
     if (push && location.hash !== '#' + e.id) history.pushState({ id: e.id }, '', location.pathname + location.search + '#' + e.id);
     if (e.y < view[0] || e.y > view[1]) { var s = view[1] - view[0]; view = [e.y - s / 2, e.y + s / 2]; clamp(); }
     draw();
-    var m = marks.querySelector('[data-id="' + cssId(e.id) + '"]');
+    // An event inside a cluster is zoomed in on until its marker shows.
+    var m; var n = 0;
+    while (!(m = marks.querySelector('[data-id="' + cssId(e.id) + '"]')) && n++ < 16 && view[1] - view[0] > 0.3) {
+      view = [e.y - (e.y - view[0]) / 2, e.y + (view[1] - e.y) / 2]; clamp(); draw();
+    }
     if (m) rove(m);
     showDetail(e, focus);
+    loadNeeded();
   }
   function showDetail(e, focus) {
     var seq = sequence(); var i = seq.indexOf(e);
@@ -502,6 +508,13 @@
     card(e).then(function (li) {
       if (current !== e || !li) return;
       body.innerHTML = li.innerHTML;
+      // The card's heading is one level below the page's: here it heads the slide.
+      var h3 = body.querySelector('h3.event-title');
+      if (h3) {
+        var h2 = el('h2', 'event-title tl-slide-title'); h2.id = h3.id;
+        while (h3.firstChild) h2.appendChild(h3.firstChild);
+        h3.replaceWith(h2);
+      }
       var h = body.querySelector('.event-title');
       var a = h && h.querySelector('a');
       if (a) {
@@ -510,9 +523,10 @@
       }
     }, function () {});
     if (focus) detail.focus({ preventScroll: true });
-    if (matchMedia('(max-width: 40rem)').matches || detail.getBoundingClientRect().top < 0) return;
-    var r = app.getBoundingClientRect();
-    if (r.top < 0 && focus) app.scrollIntoView({ block: 'start' });
+    // The detail and the axis together on screen (on a phone the sheet is fixed already).
+    if (matchMedia('(max-width: 40rem)').matches) return;
+    var stage = detail.parentNode.getBoundingClientRect();
+    if (stage.top < 0 || stage.bottom > innerHeight) stage.height < innerHeight ? detail.parentNode.scrollIntoView({ block: 'nearest' }) : detail.scrollIntoView({ block: 'start' });
   }
   function close() {
     if (!current) return;
