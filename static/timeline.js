@@ -165,6 +165,7 @@
     var all = loaded === data.count;
     var total = data.count + ' event' + (data.count === 1 ? '' : 's');
     count.textContent = visible.length === events.length && all ? total
+      : !loaded ? total + ': zoom in to see them'
       : visible.length + ' of ' + (all ? total + ' match' : loaded + ' loaded events match; zoom in to load more');
     draw();
   }
@@ -267,14 +268,26 @@
       c.b = b;
       frag.appendChild(b);
     });
-    // Runs of events not loaded (on a very large timeline), each a button that zooms in.
-    chunks.forEach(function (c) {
-      if (c.done) return;
-      var a = Math.max(x(c.y), 0); var b = Math.min(x(c.y2), W);
+    // Runs of events not loaded (on a very large timeline): bars, as tall as they hold
+    // events, each a button that zooms in on its years.
+    var bins = []; var bin = null;
+    chunks.filter(function (c) { return !c.done; }).sort(function (a, b) { return a.y - b.y; }).forEach(function (c) {
+      var a = x(c.y); var b = x(c.y2);
       if (b < 0 || a > W) return;
-      var s = el('button', 'tl-run', c.n + ' events');
-      s.type = 'button'; s.tabIndex = -1; s.dataset.run = chunks.indexOf(c);
-      s.style.left = a + 'px'; s.style.width = Math.max(b - a, 4) + 'px'; s.style.top = TOP + 'px';
+      if (bin && a < bin.b + 4 && bin.b - bin.a < 48) { bin.b = Math.max(bin.b, b); bin.y2 = Math.max(bin.y2, c.y2); bin.n += c.n; return; }
+      bins.push(bin = { a: a, b: b, y: c.y, y2: c.y2, n: c.n });
+    });
+    var most = bins.reduce(function (m, r) { return Math.max(m, r.n); }, 1);
+    bins.forEach(function (r) {
+      var a = Math.max(r.a, 0); var w = Math.max(Math.min(r.b, W) - a, 30);
+      a = Math.min(a, W - w);
+      var h = 24 + Math.round(r.n / most * (ROW * (rows - 1) - 24));
+      var s = el('button', 'tl-run', w >= 40 ? (r.n >= 1e3 ? (r.n / 1e3).toFixed(1) + 'k' : r.n) : '');
+      s.type = 'button'; s.tabIndex = -1;
+      s.setAttribute('aria-label', r.n + ' events from ' + Math.floor(r.y) + ' to ' + Math.floor(r.y2) + ': zoom in');
+      s.dataset.run = JSON.stringify([r.y, r.y2]);
+      s.style.left = a + 'px'; s.style.width = w + 'px'; s.style.height = h + 'px';
+      s.style.top = (TOP + ROW * (rows - 1) - h) + 'px';
       frag.appendChild(s);
     });
     marks.appendChild(frag);
@@ -376,7 +389,7 @@
     if (!b) return;
     if (b.dataset.id) select(byId[b.dataset.id], true);
     else if (b.dataset.cluster) openCluster(clusters[+b.dataset.cluster], b);
-    else if (b.dataset.run) { var c = chunks[+b.dataset.run]; view = [c.y, c.y2]; changed(); }
+    else if (b.dataset.run) { view = JSON.parse(b.dataset.run); changed(); }
     else if (b.dataset.era) { var r = data.eras[+b.dataset.era]; view = [yearOf(r.start), yearOf(r.end, true)]; changed(); }
   });
   // One button of the axis is in the tab order: the current event's, the focused, or the
