@@ -536,8 +536,12 @@
       }
     }, function () {});
     if (focus) detail.focus({ preventScroll: true });
-    // The detail and the axis together on screen (on a phone the sheet is fixed already).
-    if (matchMedia('(max-width: 40rem)').matches) return;
+    // The detail and the axis together on screen: on a phone, the axis above the sheet.
+    if (matchMedia('(max-width: 40rem)').matches) {
+      var ar = axis.getBoundingClientRect();
+      if (Math.abs(ar.top - 8) > 4) scrollBy(0, ar.top - 8);
+      return;
+    }
     var stage = detail.parentNode.getBoundingClientRect();
     if (stage.top < 0 || stage.bottom > innerHeight) stage.height < innerHeight ? detail.parentNode.scrollIntoView({ block: 'nearest' }) : detail.scrollIntoView({ block: 'start' });
   }
