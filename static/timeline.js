@@ -213,8 +213,9 @@
   var ctx = D.createElement('canvas').getContext('2d');
   function width(t) { ctx.font = '600 12px system-ui, sans-serif'; return ctx.measureText(t).width + 10; }
   function fit(name, w) {
-    var words = name.split(/\s+/);
-    var tries = [name, words[0].length > 3 ? words[0] + '…' : '', words.map(function (s) { return s.charAt(0); }).join('')];
+    var words = name.split(/\s+/).filter(function (w) { return !/^(the|a|an|of|and|to|in|la|le|les|de|der|die|das)$/i.test(w); });
+    if (!words.length) words = [name];
+    var tries = [name, words[0] + '…', words.map(function (s) { return s.charAt(0).toUpperCase(); }).join('')];
     for (var i = 0; i < tries.length; i++) if (tries[i] && width(tries[i]) <= w) return tries[i];
     return '';
   }
