@@ -16,15 +16,34 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use tera::Context;
 
-/// One band of the timeline, serialized straight into the page's context from borrowed
-/// cards: no copy in between.
+/// An era (or "Other dates") as the templates name it, borrowed from its group.
 #[derive(Serialize)]
-struct GroupView<'a> {
+struct EraHead<'a> {
     id: &'a str,
     name: &'a str,
     start: &'a Option<String>,
     end: &'a Option<String>,
     years_text: &'a Option<String>,
+}
+
+impl<'a> EraHead<'a> {
+    fn of(g: &'a Group) -> Self {
+        EraHead {
+            id: &g.id,
+            name: &g.name,
+            start: &g.start,
+            end: &g.end,
+            years_text: &g.years_text,
+        }
+    }
+}
+
+/// One band of the timeline, serialized straight into the page's context from borrowed
+/// cards: no copy in between.
+#[derive(Serialize)]
+struct GroupView<'a> {
+    #[serde(flatten)]
+    head: EraHead<'a>,
     events: Vec<ListedEvent<'a>>,
 }
 
@@ -34,11 +53,7 @@ fn groups<'p>(p: &'p Pages, with_cards: bool) -> Vec<GroupView<'p>> {
     p.groups
         .iter()
         .map(|g| GroupView {
-            id: &g.id,
-            name: &g.name,
-            start: &g.start,
-            end: &g.end,
-            years_text: &g.years_text,
+            head: EraHead::of(g),
             events: g
                 .events
                 .iter()
@@ -65,11 +80,7 @@ pub(crate) fn timeline<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     let base = &v.config.base_path;
     let eras: Vec<EraView> = (p.groups.iter())
         .map(|g| EraView {
-            id: &g.id,
-            name: &g.name,
-            start: &g.start,
-            end: &g.end,
-            years_text: &g.years_text,
+            head: EraHead::of(g),
             count: g.events.len(),
             url: Page::TimelinePart(&g.id, 1).url(base),
             pages: g.events.len().div_ceil(PER_PAGE).max(1),
@@ -86,11 +97,8 @@ pub(crate) fn timeline<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
 /// An era on the timeline page: its list's first page (`url`) and how many it has.
 #[derive(Serialize)]
 struct EraView<'a> {
-    id: &'a str,
-    name: &'a str,
-    start: &'a Option<String>,
-    end: &'a Option<String>,
-    years_text: &'a Option<String>,
+    #[serde(flatten)]
+    head: EraHead<'a>,
     count: usize,
     url: String,
     pages: usize,
