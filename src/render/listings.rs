@@ -72,10 +72,10 @@ fn groups<'p>(p: &'p Pages, with_cards: bool) -> Vec<GroupView<'p>> {
 /// grows with the eras and the number of pages, never with the events' text.
 pub(crate) fn timeline<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     let v = p.views;
-    let description = format!(
-        "All {} events of the documentary, by era and date.",
-        v.content.events.len()
-    );
+    let description = match v.content.events.len() {
+        0 => "The documentary's timeline: no events yet.".to_string(),
+        n => format!("All {n} events of the documentary, by era and date."),
+    };
     let mut c = p.context(page, "Timeline", &description);
     let base = &v.config.base_path;
     let eras: Vec<EraView> = (p.groups.iter())

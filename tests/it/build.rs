@@ -104,6 +104,34 @@ fn timeline_lists_every_event_by_era_with_ids() {
     assert_eq!(rows[1][9], 0);
 }
 
+/// A site without events: the timeline says so, with no empty sentence ("0 events from
+/// to") and no controls for an axis it cannot draw; each era's page says it is empty.
+#[test]
+fn an_empty_timeline_says_it_has_no_events() {
+    let t = SiteTest::new("build/minimal");
+    for e in [
+        "1950-01-31-relations",
+        "1957-07-ho-visit",
+        "1968-peace-talks",
+    ] {
+        std::fs::remove_file(t.path(&format!("content/events/{e}.md"))).unwrap();
+    }
+    let chapter = std::fs::read_to_string(t.path("content/chapters/alliance.md")).unwrap();
+    t.write(
+        "content/chapters/alliance.md",
+        &chapter.replace(" See [the visit](@/events/1957-07-ho-visit.md).", ""),
+    );
+    let files = t.build_memory().unwrap();
+    let html = page(&files, "timeline/index.html");
+    assert!(
+        html.contains("<p class=\"lede\">No events yet.</p>"),
+        "{html}"
+    );
+    assert!(!html.contains("0 events") && !html.contains("id=\"timeline-app\""));
+    let era = page(&files, "timeline/alliance/index.html");
+    assert!(era.contains("No events in this era yet."));
+}
+
 #[test]
 fn timeline_json_is_timelinejs3() {
     let t = SiteTest::new("build/minimal");
