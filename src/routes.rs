@@ -36,6 +36,10 @@ pub(crate) const LAYOUT_IDS: &[&str] = &[
     "tl-pan-left",
     "tl-pan-right",
     "tl-zoom-reset",
+    "tl-fold",
+    "tl-filters",
+    "tl-story",
+    "tl-detail",
     // The timeline's filter menus are `tl-f-<name>`, one per filter taxonomy and `chapter`
     // and `era`: under the prefix `tl-f-` of LAYOUT_PREFIXES.
     // Written by the scripts: `serve`'s error overlay (src/serve/live.js).
@@ -98,6 +102,10 @@ pub(crate) enum Page<'a> {
     /// A free page (`content/pages/<path>.md`), by its path without slashes at either end:
     /// `<path>/index.html`, by `page.html`.
     Free(&'a str),
+    /// One page of an era's events on the timeline (the "Other dates" group's id is
+    /// `other-dates`), by era id and page number from 1: `timeline/<era>/index.html`, then
+    /// `timeline/<era>/<n>/index.html`, by `timeline_part.html`.
+    TimelinePart(&'a str, usize),
 }
 
 impl<'a> Page<'a> {
@@ -131,6 +139,8 @@ impl<'a> Page<'a> {
             Page::Term(name, term) => format!("{name}/{term}/"),
             Page::NotFound => "404.html".into(),
             Page::Free(path) => format!("{path}/"),
+            Page::TimelinePart(era, 1) => format!("timeline/{era}/"),
+            Page::TimelinePart(era, n) => format!("timeline/{era}/{n}/"),
             other => format!("{}/", other.folder()),
         }
     }
@@ -149,7 +159,8 @@ impl<'a> Page<'a> {
             | Page::Taxonomy(_)
             | Page::Term(..)
             | Page::NotFound
-            | Page::Free(_) => "",
+            | Page::Free(_)
+            | Page::TimelinePart(..) => "",
         }
     }
 
@@ -181,6 +192,7 @@ impl<'a> Page<'a> {
             Page::Print => "print.html",
             Page::NotFound => "404.html",
             Page::Free(_) => "page.html",
+            Page::TimelinePart(..) => "timeline_part.html",
         }
     }
 
@@ -194,6 +206,7 @@ impl<'a> Page<'a> {
             Page::Taxonomy(name) | Page::Term(name, _) => name,
             Page::NotFound => "404",
             Page::Free(_) => "page",
+            Page::TimelinePart(..) => "timeline",
             other => other.folder(),
         }
     }
@@ -242,6 +255,7 @@ pub(crate) fn taken_by(path: &str) -> Option<String> {
     let per_item = [
         (Page::Chapter("<slug>"), "each chapter's page"),
         (Page::Event("<id>"), "each event's page"),
+        (Page::TimelinePart("<era>", 1), "each era's list of events"),
     ];
     let in_folder = (per_item.iter())
         .find(|(p, _)| p.path().split('/').next() == Some(first))
@@ -368,18 +382,18 @@ pub(crate) fn sitemap_part(n: usize) -> String {
 pub(crate) enum Fragment<'a> {
     /// A source on the sources page (`sources/#source-<id>`).
     Source(&'a str),
-    /// An event on the timeline (`timeline/#<id>`).
+    /// An event on the timeline (`timeline/?event=<id>`): the page does not hold every
+    /// event, so its script opens the one named (and shows `#<id>`, which it reads too).
     OnTimeline(&'a str),
 }
 
 impl Fragment<'_> {
     /// The fragment's URL under `base`.
     pub(crate) fn url(self, base: &str) -> String {
-        let (page, prefix, id) = match self {
-            Fragment::Source(id) => (Page::Sources, "source-", id),
-            Fragment::OnTimeline(id) => (Page::Timeline, "", id),
-        };
-        format!("{}#{prefix}{id}", page.url(base))
+        match self {
+            Fragment::Source(id) => format!("{}#source-{id}", Page::Sources.url(base)),
+            Fragment::OnTimeline(id) => format!("{}?event={id}", Page::Timeline.url(base)),
+        }
     }
 }
 
@@ -474,6 +488,23 @@ impl DataFile {
             DataFile::SearchIndex => "search.json",
             DataFile::Cname => "CNAME",
         }
+    }
+
+    /// The file's URL under `base`.
+    pub(crate) fn url(self, base: &str) -> String {
+        format!("{base}{}", self.file())
+    }
+}
+
+/// A run of the timeline's events in the compact form its script reads, by era id and
+/// number from 0: `timeline/<era>/<k>.json`, loaded as the reader needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TimelineChunk<'a>(pub(crate) &'a str, pub(crate) usize);
+
+impl TimelineChunk<'_> {
+    /// The file's path under the output folder.
+    pub(crate) fn file(self) -> String {
+        format!("timeline/{}/{}.json", self.0, self.1)
     }
 
     /// The file's URL under `base`.

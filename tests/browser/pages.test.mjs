@@ -20,7 +20,7 @@ after(async () => {
 const PAGES = [
   ['home', ''], ['chapter', 'chapter'], ['event', 'event'], ['sources', 'sources/'], ['search', 'search/'], ['print', 'print/'],
   ['people', 'people/'], ['places', 'places/'], ['tags', 'tags/'], ['countries', 'countries/'],
-  ['person', 'people/kim-il-sung/'], ['tag', 'tags/summit/'], ['404', 'no-such-page/'],
+  ['timeline-era', 'era'], ['person', 'people/kim-il-sung/'], ['tag', 'tags/summit/'], ['404', 'no-such-page/'],
   // Maps (src/maps/): a place, an event with its place, a chapter with `map` blocks.
   ['place with a map', 'places/hanoi/'], ['event with a map', 'events/1958-11-kim-il-sung-visits-north-vietnam/'],
   ['chapter with maps', 'chapters/hanoi-summit-2019/'],
@@ -53,12 +53,15 @@ for (const [name, path] of PAGES) {
     let url = base + path;
     // The first chapter and the first event, whatever the content names them: both lists
     // are in the pages' HTML, so they are looked up once the page has loaded, without waiting.
-    const first = { chapter: ['', '.chapter-link'], event: ['timeline/', '.tl-event h3 a'] }[path];
+    const first = { chapter: ['', '.chapter-link'], era: ['timeline/', '.tl-era a'], event: ['timeline/', '.tl-era a', '.tl-event h3 a'] }[path];
     if (first) {
-      await page.goto(base + first[0]);
-      const link = await page.$(first[1]);
-      if (!link) { t.skip(`the documentary has no ${path} yet`); return; }
-      url = new URL(await link.getAttribute('href'), base).href;
+      url = base + first[0];
+      for (const sel of first.slice(1)) {
+        await page.goto(url);
+        const link = await page.$(sel);
+        if (!link) { t.skip(`the documentary has no ${path} yet`); return; }
+        url = new URL(await link.getAttribute('href'), url).href;
+      }
     }
     const res = await page.goto(url);
     assert.equal(res.status(), name === '404' ? 404 : 200);

@@ -140,6 +140,11 @@ fn steps() -> Vec<Step> {
     });
     // Pyongyang is on event, chapter and place pages' maps, and in a chapter's `map` block.
     let point = replace("content/places.toml", "lat = 39.0339", "lat = 39.5");
+    let era_page = replace(
+        "templates/timeline_part.html",
+        "in date order.",
+        "in date order (edited).",
+    );
     vec![
         ("an event's body", body, Most),
         ("an event's title", title, Most),
@@ -153,6 +158,7 @@ fn steps() -> Vec<Step> {
         ("a chapter's title", heading, Any),
         ("a place's point (maps)", point, Any),
         ("a template", template, Nothing),
+        ("the timeline's era pages' template", era_page, Nothing),
         ("site.toml", settings, Any),
         ("a registry", registry, Any),
         ("an event added and another removed at once", swap, Any),
@@ -193,6 +199,13 @@ fn every_incremental_rebuild_is_a_clean_build() {
             _ => assert!(!paged, "{step}: North Korea has a second page"),
         }
         assert!(clean.contains_key("countries/vietnam/page/2/index.html"));
+        if step == "an event's title" {
+            let era = String::from_utf8_lossy(&clean["timeline/alliance/index.html"]);
+            assert!(
+                era.contains("Edited: "),
+                "the era's page lists the new title"
+            );
+        }
     }
 
     // Edits that break the site as a whole (a second event of one id, an event citing a
