@@ -253,6 +253,7 @@ pub fn markdown(data: &[u8]) {
         base_path: "/sub/",
         sources: &sources,
         reserved: &["main", "h-a"].into_iter().map(String::from).collect(),
+        media: None,
     };
     let path = PathBuf::from("content/chapters/b.md");
 

@@ -23,6 +23,7 @@ mod incremental;
 mod init;
 mod linkcheck;
 mod markdown;
+mod media;
 mod output;
 mod profile;
 mod render;

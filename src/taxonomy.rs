@@ -38,6 +38,7 @@ pub(crate) const EVENT_KEYS: &[&str] = &[
     "sources",
     "disputed",
     "draft",
+    "media",
     "era",
     "q",
 ];

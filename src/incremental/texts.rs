@@ -41,6 +41,13 @@ impl Texts {
         let mut reserved: Vec<String> = reserved_ids(content).into_iter().collect();
         reserved.sort_unstable();
         (reserved, &config.base_path).hash(&mut h);
+        // A text showing an image of content/media/ writes its sizes: any change there
+        // renders the texts again.
+        let mut media: Vec<_> = (inputs.hashes().into_iter())
+            .filter(|(p, _)| p.starts_with(crate::media::DIR))
+            .collect();
+        media.sort_unstable();
+        media.hash(&mut h);
         let epoch = h.finish();
         let kept = self.kept.get_mut().unwrap_or_else(|p| p.into_inner());
         if epoch != self.epoch {

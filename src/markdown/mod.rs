@@ -66,6 +66,7 @@ mod figure;
 mod headings;
 pub(crate) mod highlight;
 mod links;
+pub(crate) mod media;
 mod plain;
 mod refused;
 pub(crate) mod stage;
@@ -87,6 +88,8 @@ pub(crate) struct Resolver<'a> {
     /// Ids the page layout writes, which headings and footnotes must not take
     /// (`reserved_ids`).
     pub reserved: &'a HashSet<String>,
+    /// The files of `content/media/`, made (none: images are linked as they are).
+    pub media: Option<&'a crate::media::Media>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -150,6 +153,8 @@ pub struct Rendered {
     /// Where a body's HTML has its `<h2>`/`<h3>` headings and its citations, for its
     /// search sections ([`Rendered::sections`]); empty for front-matter strings.
     pub(crate) marks: Vec<plain::Mark>,
+    /// The files of `content/media/` the text shows (`@/media/…`).
+    pub media: Vec<String>,
 }
 
 fn options() -> Options {
@@ -219,6 +224,10 @@ struct Renderer<'s, 'r> {
     open_heading: Option<OpenHeading<'s>>,
     /// Footnote label → its id (labels share the ids of headings).
     footnote_ids: HashMap<String, String>,
+    /// Where in `events` the paragraph being read starts.
+    para: Option<usize>,
+    /// The figure being written (`media.rs`).
+    figure: Option<media::OpenFigure>,
 }
 
 impl<'s, 'r> Renderer<'s, 'r> {
@@ -235,6 +244,8 @@ impl<'s, 'r> Renderer<'s, 'r> {
             next_suffix: HashMap::new(),
             open_heading: None,
             footnote_ids: HashMap::new(),
+            para: None,
+            figure: None,
         }
     }
 
@@ -244,7 +255,16 @@ impl<'s, 'r> Renderer<'s, 'r> {
             Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with("cite:") => {
                 self.citation(&dest_url["cite:".len()..], range, iter);
             }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) if dest_url.starts_with(media::PREFIX) => {
+                self.media_image(dest_url, title, range, iter)
+            }
             Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => self.link(tag, range),
+            Event::Start(Tag::Paragraph) => {
+                self.para = Some(self.events.len());
+                self.events.push(ev);
+            }
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -264,7 +284,9 @@ impl<'s, 'r> Renderer<'s, 'r> {
             }
             Event::Html(h) | Event::InlineHtml(h) => self.raw_html(h),
             Event::Text(t) => self.text(t),
+            Event::SoftBreak | Event::HardBreak if self.figure_break() => {}
             Event::SoftBreak | Event::HardBreak => self.line_break(ev),
+            Event::End(TagEnd::Paragraph) if self.figure_end() => {}
             Event::End(TagEnd::Paragraph) => self.paragraph_end(ev),
             other => self.events.push(other),
         }
@@ -324,6 +346,7 @@ mod tests {
             base_path: "/repo/",
             sources: &sources,
             reserved: &reserved,
+            media: None,
         };
         let mut d = Diagnostics::default();
         let rendered = render(&src(md), &r, RenderOptions { front_matter }, &mut d);
@@ -609,6 +632,7 @@ mod tests {
             base_path: "/",
             sources: &sources,
             reserved: &reserved,
+            media: None,
         };
         let mut d = Diagnostics::default();
         render(&s, &r, RenderOptions { front_matter: true }, &mut d);
