@@ -225,7 +225,7 @@ pub(crate) fn front(
                 thumbnail: p.sizes[0].fallback.clone(),
                 caption: rendered
                     .as_ref()
-                    .map(|r| r.html.trim().to_string())
+                    .map(|r| html::strip_p(&r.html).to_string())
                     .unwrap_or_default(),
                 credit: credit_html,
             });

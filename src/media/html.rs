@@ -83,7 +83,7 @@ impl Caption<'_> {
 }
 
 /// A caption's HTML without the `<p>` around a single paragraph.
-fn strip_p(h: &str) -> &str {
+pub(crate) fn strip_p(h: &str) -> &str {
     let t = h.trim();
     match t.strip_prefix("<p>").and_then(|t| t.strip_suffix("</p>")) {
         Some(inner) if !inner.contains("<p>") => inner,
@@ -113,33 +113,11 @@ pub(crate) fn figure(item: &Item, base: &str, lazy: bool) -> String {
         (Kind::Video, None, Some(Made::Copied(rel))) => {
             let poster = item
                 .poster
-                .map(|p| {
-                    format!(
-                        " poster=\"{}\"",
-                        routes::rooted_url(base, &p.largest().fallback)
-                    )
-                })
-                .unwrap_or_default();
-            let title = item
-                .title
-                .map(|t| format!(" aria-label=\"{}\"", esc(t)))
-                .unwrap_or_default();
-            format!(
-                "<video controls preload=\"none\"{poster}{title}><source src=\"{}\" type=\"{}\"><a href=\"{0}\">Download the video</a></video>",
-                routes::rooted_url(base, rel),
-                Kind::mime(rel)
-            )
+                .map(|p| routes::rooted_url(base, &p.largest().fallback));
+            native("video", rel, base, item.title, poster.as_deref())
         }
         (Kind::Audio, None, Some(Made::Copied(rel))) => {
-            let title = item
-                .title
-                .map(|t| format!(" aria-label=\"{}\"", esc(t)))
-                .unwrap_or_default();
-            format!(
-                "<audio controls preload=\"none\"{title}><source src=\"{}\" type=\"{}\"><a href=\"{0}\">Download the recording</a></audio>",
-                routes::rooted_url(base, rel),
-                Kind::mime(rel)
-            )
+            native("audio", rel, base, item.title, None)
         }
         _ => return String::new(),
     };
@@ -152,6 +130,28 @@ pub(crate) fn figure(item: &Item, base: &str, lazy: bool) -> String {
     item.caption.write(&mut out);
     out.push_str("</figure>");
     out
+}
+
+/// A local file in the browser's own player (`tag` is `video` or `audio`), loaded only
+/// when played, with a link to the file for a browser that cannot play it.
+fn native(tag: &str, rel: &str, base: &str, title: Option<&str>, poster: Option<&str>) -> String {
+    let url = esc(&routes::rooted_url(base, rel));
+    let mut attrs = String::new();
+    if let Some(p) = poster {
+        let _ = write!(attrs, " poster=\"{}\"", esc(p));
+    }
+    if let Some(t) = title {
+        let _ = write!(attrs, " aria-label=\"{}\"", esc(t));
+    }
+    let what = if tag == "video" {
+        "the video"
+    } else {
+        "the recording"
+    };
+    format!(
+        "<{tag} controls preload=\"none\"{attrs}><source src=\"{url}\" type=\"{}\"><a href=\"{url}\">Download {what}</a></{tag}>",
+        Kind::mime(rel)
+    )
 }
 
 /// The host of an `https://` address, without `www.`.
