@@ -197,7 +197,9 @@ pub(crate) fn front(
         });
         let rendered = item.caption.as_ref().map(&caption);
         let credit = item.credit.as_deref();
+        let local_av = matches!(item.src, MediaSrc::Local(_)) && item.kind != Kind::Image;
         let cap = Caption {
+            title: item.title.as_deref().filter(|_| local_av),
             html: rendered.as_ref().map(|r| r.html.as_str()),
             credit,
             credit_url: item.credit_url.as_deref(),

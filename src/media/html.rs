@@ -49,6 +49,8 @@ pub(crate) fn picture(p: &Processed, base: &str, alt: &str, sizes: &str, lazy: b
 /// What a `<figure>` shows under its media: the caption's HTML and the credit, linked
 /// when it has an address.
 pub(crate) struct Caption<'a> {
+    /// A title shown first (a local video's or recording's).
+    pub(crate) title: Option<&'a str>,
     pub(crate) html: Option<&'a str>,
     pub(crate) credit: Option<&'a str>,
     pub(crate) credit_url: Option<&'a str>,
@@ -56,10 +58,13 @@ pub(crate) struct Caption<'a> {
 
 impl Caption<'_> {
     fn write(&self, out: &mut String) {
-        if self.html.is_none() && self.credit.is_none() {
+        if self.title.is_none() && self.html.is_none() && self.credit.is_none() {
             return;
         }
         out.push_str("<figcaption>");
+        if let Some(t) = self.title {
+            let _ = write!(out, "<strong>{}</strong> ", esc(t));
+        }
         if let Some(h) = self.html {
             out.push_str(strip_p(h));
         }
@@ -239,6 +244,7 @@ mod tests {
             title: Some("The visit"),
             poster: None,
             caption: Caption {
+                title: None,
                 html: Some("<p>Hanoi, 2019 <a href=\"/s/#A\">A</a></p>\n"),
                 credit: Some("Archive"),
                 credit_url: None,

@@ -2,12 +2,14 @@
 // build/minimal) served under a sub-path: the event's image loads as WebP at its size
 // with no layout shift, the remote video's facade makes no request to the provider (the
 // request log holds only the site's own address), nothing scrolls sideways at 320 px, and
-// axe finds nothing in the light or the dark theme.
+// axe finds nothing in the light or the dark theme; Lighthouse gives the event page 100 in
+// Accessibility, Best Practices and SEO (Performance is printed: bench/ holds timings).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, fixtureSite, buildSite, serveDir, launch, withPage, axe, shot, removeDir } from './lib.mjs';
+import { lighthouseScores, launchLighthouseChrome } from './lighthouse.mjs';
 
 const TEST = { timeout: 120_000 };
 const PAGES = ['events/1957-07-ho-visit/', 'chapters/alliance/'];
@@ -74,3 +76,17 @@ for (const path of PAGES) {
     }
   });
 }
+
+test('lighthouse on the event page with an image', { timeout: 300_000 }, async () => {
+  const chrome = await launchLighthouseChrome();
+  try {
+    const { scores: s, metrics, failing } = await lighthouseScores(chrome, server.url + PAGES[0]);
+    console.log(`lighthouse event with an image: performance=${s.performance} accessibility=${s.accessibility} best-practices=${s['best-practices']} seo=${s.seo}`);
+    console.log(`lighthouse event with an image: ${metrics}`);
+    assert.equal(s.accessibility, 100, failing('accessibility').join('\n'));
+    assert.equal(s['best-practices'], 100, failing('best-practices').join('\n'));
+    assert.equal(s.seo, 100, failing('seo').join('\n'));
+  } finally {
+    await chrome.kill();
+  }
+});
