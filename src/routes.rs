@@ -228,6 +228,7 @@ pub(crate) fn taken_folder(name: &str) -> Option<&'static str> {
     match name {
         "chapters" => Some("the chapters' pages"),
         "events" => Some("the events' pages"),
+        "media" => Some("the files of content/media/"),
         _ => (Page::SITE_WIDE.iter())
             .any(|p| !p.folder().is_empty() && p.folder() == name)
             .then_some("a page the site has"),
@@ -411,6 +412,17 @@ pub(crate) fn with_anchor(url: &str, anchor: &str) -> String {
 /// follows its `/`, and the URL is under the base path `base`.
 pub(crate) fn rooted_url(base: &str, rest: &str) -> String {
     format!("{base}{rest}")
+}
+
+/// The output path of a file of `content/media/` published as it is (video, audio).
+pub(crate) fn media_copy(name: &str) -> String {
+    format!("media/{name}")
+}
+
+/// The output path of one size of a processed image: `key` names its content, `width`
+/// its size.
+pub(crate) fn media_image(key: &str, width: u32, ext: &str) -> String {
+    format!("media/img/{key}-{width}.{ext}")
 }
 
 /// What answers a request for `rel`, a path inside the site (without the base path).

@@ -34,6 +34,21 @@ pub(super) struct ChapterMeta {
     pub(super) years: Spanned<Vec<Spanned<toml::Value>>>,
     #[serde(default)]
     pub(super) draft: bool,
+    #[serde(default)]
+    pub(super) media: Vec<Spanned<RawMedia>>,
+}
+
+/// One `[[media]]` table of an event's or a chapter's front matter (`content/media.rs`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMedia {
+    pub(super) src: Spanned<String>,
+    pub(super) alt: Option<Spanned<String>>,
+    pub(super) caption: Option<Spanned<String>>,
+    pub(super) credit: Option<Spanned<String>>,
+    pub(super) credit_url: Option<Spanned<String>>,
+    pub(super) title: Option<String>,
+    pub(super) poster: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +73,8 @@ pub(super) struct EventMeta {
     pub(super) disputed: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) draft: bool,
+    #[serde(default)]
+    pub(super) media: Vec<Spanned<RawMedia>>,
 }
 
 #[derive(Deserialize)]

@@ -125,7 +125,7 @@ fn tl_date(d: &crate::date::Date) -> Value {
 pub(crate) fn timelinejs(config: &Config, content: &Content, events: &[RenderedEvent]) -> Value {
     let events: Vec<Value> = events
         .iter()
-        .map(|RenderedEvent { event: e, summary, .. }| {
+        .map(|RenderedEvent { event: e, summary, media, .. }| {
             let summary = &summary.html;
             let mut v = json!({
                 "unique_id": e.id,
@@ -136,6 +136,15 @@ pub(crate) fn timelinejs(config: &Config, content: &Content, events: &[RenderedE
             });
             if let Some(end) = &e.end_date {
                 v["end_date"] = tl_date(end);
+            }
+            if let Some(m) = &media.timeline {
+                let url = |rel: &str| crate::routes::rooted_url(&config.base_url, rel);
+                v["media"] = json!({
+                    "url": url(&m.url),
+                    "thumbnail": url(&m.thumbnail),
+                    "caption": m.caption,
+                    "credit": m.credit,
+                });
             }
             v
         })

@@ -145,6 +145,17 @@ fn steps() -> Vec<Step> {
         "in date order.",
         "in date order (edited).",
     );
+    let image: Box<dyn Fn(&SiteTest)> = Box::new(|site| {
+        write_png(site, [200, 90, 40]);
+        let event = std::fs::read_to_string(site.path(EVENT)).unwrap();
+        let end = event[3..].find("+++").unwrap() + 3;
+        let media = "[[media]]\nsrc = \"probe.png\"\nalt = \"A probe\"\n";
+        site.write(EVENT, &format!("{}{media}{}", &event[..end], &event[end..]));
+        let chapter = std::fs::read_to_string(site.path(CHAPTER)).unwrap();
+        let figure = "![A probe](@/media/probe.png \"Credit\")\nIts caption.";
+        site.write(CHAPTER, &format!("{chapter}\n\n{figure}\n"));
+    });
+    let replaced: Box<dyn Fn(&SiteTest)> = Box::new(|site| write_png(site, [20, 90, 200]));
     vec![
         ("an event's body", body, Most),
         ("an event's title", title, Most),
@@ -163,7 +174,16 @@ fn steps() -> Vec<Step> {
         ("a registry", registry, Any),
         ("an event added and another removed at once", swap, Any),
         ("both undone at once", restore, Any),
+        ("an image added to an event and a chapter", image, Any),
+        ("the image replaced", replaced, Any),
     ]
+}
+
+/// Writes `content/media/probe.png`, 600×400 pixels of `rgb`.
+fn write_png(site: &SiteTest, rgb: [u8; 3]) {
+    let img = image::RgbImage::from_pixel(600, 400, image::Rgb(rgb));
+    std::fs::create_dir_all(site.path("content/media")).unwrap();
+    img.save(site.path("content/media/probe.png")).unwrap();
 }
 
 #[test]
