@@ -124,6 +124,7 @@ mod tests {
             sources: &BTreeSet::new(),
             reserved: &HashSet::new(),
             places: &places,
+            media: None,
         };
         let src = Source {
             path: PathBuf::from("content/chapters/a.md"),
