@@ -414,6 +414,37 @@ mod tests {
         assert!(html.len() <= MAX_BYTES, "{}", html.len());
     }
 
+    /// A country with an outline is shaded and named inside it, with no dot; a point
+    /// that marks something else says so; a map of one place is a small one.
+    #[test]
+    fn a_country_is_shaded_and_a_point_says_what_it_marks() {
+        let mut p = places(&[
+            ("cambodia", "Cambodia", None),
+            ("lang-son", "Lang Son province", Some((21.85264, 106.76101))),
+        ]);
+        let c = p.by_id.get_mut("cambodia").unwrap();
+        c.outline = world::country("Cambodia");
+        p.by_id.get_mut("lang-son").unwrap().marks = Some("Lạng Sơn city".into());
+        let alone = p
+            .figure(["cambodia"], "Where it lies", "/places/cambodia/")
+            .unwrap();
+        assert!(alone.starts_with("<figure class=\"map small\">"), "{alone}");
+        assert!(alone.contains("<path class=\"area\" d=\"M"));
+        assert!(alone.contains("class=\"label area-label\""));
+        assert!(alone.contains(">Cambodia</text>"));
+        assert!(!alone.contains("<circle"));
+        assert!(alone.contains("Places: Cambodia (shaded)."), "{alone}");
+        assert!(alone.len() <= MAX_BYTES, "{}", alone.len());
+        let both = p.figure(["lang-son", "cambodia"], "T", "").unwrap();
+        assert!(both.starts_with("<figure class=\"map\">"));
+        assert!(
+            both.contains(">Lang Son province (at Lạng Sơn city)</text>"),
+            "{both}"
+        );
+        assert!(both.contains("Lang Son province</a> (marked at Lạng Sơn city)"));
+        assert_eq!(both.matches("<circle").count(), 1);
+    }
+
     #[test]
     fn names_and_titles_are_escaped() {
         let p = places(&[("x", "A <b> & \"c\"", Some((10.0, 10.0)))]);

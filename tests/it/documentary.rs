@@ -289,6 +289,13 @@ fn maps_appear_where_places_have_points_and_stay_within_budget() {
             "{}",
             p.id
         );
+        if let Some(m) = found.first() {
+            assert!(
+                m.starts_with("<figure class=\"map small\">"),
+                "{}: a map of one place is a small one",
+                p.id
+            );
+        }
         if p.outline.is_some() {
             assert!(found[0].contains("<path class=\"area\" d=\"M"), "{}", p.id);
             assert!(found[0].contains("class=\"label area-label\""), "{}", p.id);
