@@ -289,21 +289,31 @@ fn figure_html(
 
 /// Writes each place's marker and name: a place with a point gets a dot and its name
 /// beside it; a country shaded without a point gets its name inside it, written first so
-/// that the other names keep off it.
+/// that the other names keep off it, or beside it (with no dot) where it is drawn
+/// narrower than its name.
 fn marks_and_names(o: &mut String, pins: &[&Place], names: &[String], e: &Extent) {
     let mut areas: Vec<labels::Box4> = Vec::new();
-    let mut dots: Vec<(geom::Pt, f64, &str)> = Vec::new();
+    // Each name placed beside its spot: the spot, the name's width, the name, its class
+    // and whether it has a dot.
+    let mut beside: Vec<(geom::Pt, f64, &str, &str, bool)> = Vec::new();
     for (p, name) in pins.iter().zip(names) {
         let width = labels::text_width(name);
         if let Some((lat, lon)) = p.at {
-            dots.push((e.project(lat, lon), width, name));
+            beside.push((e.project(lat, lon), width, name, "label", true));
         } else if let Some((lat, lon)) = p.outline.and_then(world::inside_spot) {
-            let (l, b) = labels::centred(e.project(lat, lon), width);
+            let at = e.project(lat, lon);
+            let b = p.outline.and_then(world::bounds_of).unwrap_or_default();
+            let drawn = e.project(lat, b[2]).0 - e.project(lat, b[0]).0;
+            if drawn < width {
+                beside.push((at, width, name, "label area-label", false));
+                continue;
+            }
+            let (l, b) = labels::centred(at, width);
             write_label(o, &l, "label area-label", name);
             areas.push(b);
         }
     }
-    for (p, ..) in &dots {
+    for (p, ..) in beside.iter().filter(|d| d.4) {
         let _ = write!(
             o,
             "<circle class=\"pin\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"{}\"/>",
@@ -312,11 +322,11 @@ fn marks_and_names(o: &mut String, pins: &[&Place], names: &[String], e: &Extent
             labels::RADIUS
         );
     }
-    let xy: Vec<geom::Pt> = dots.iter().map(|d| d.0).collect();
-    let widths: Vec<f64> = dots.iter().map(|d| d.1).collect();
+    let xy: Vec<geom::Pt> = beside.iter().map(|d| d.0).collect();
+    let widths: Vec<f64> = beside.iter().map(|d| d.1).collect();
     let placed = labels::place_avoiding(&xy, &widths, (WIDTH, e.height().round()), &areas);
-    for (l, d) in placed.iter().zip(&dots) {
-        write_label(o, l, "label", d.2);
+    for (l, d) in placed.iter().zip(&beside) {
+        write_label(o, l, d.3, d.2);
     }
 }
 
@@ -443,6 +453,19 @@ mod tests {
         );
         assert!(both.contains("Lang Son province</a> (marked at Lạng Sơn city)"));
         assert_eq!(both.matches("<circle").count(), 1);
+        // Drawn narrower than its name, a country is named beside itself, still with no dot.
+        let paris = Place {
+            name: "Paris".into(),
+            at: Some((48.85341, 2.3488)),
+            ..p.by_id["lang-son"].clone()
+        };
+        p.by_id.insert("paris".into(), paris);
+        let wide = p.figure(["paris", "cambodia"], "T", "").unwrap();
+        assert!(
+            wide.contains("class=\"label area-label\" x=") && wide.contains(">Cambodia</text>")
+        );
+        assert!(!wide.contains("text-anchor=\"middle\">Cambodia"), "{wide}");
+        assert_eq!(wide.matches("<circle").count(), 1);
     }
 
     #[test]
