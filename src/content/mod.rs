@@ -261,6 +261,11 @@ pub struct Entry {
     /// Whether its `lat` or `lon` was given but refused (and reported): maps leave it off
     /// without a second error.
     pub(crate) coords_refused: bool,
+    /// What its point marks when it is not the place itself (`at`: a province's capital).
+    pub marks: Option<String>,
+    /// The Natural Earth country a map shades for it (`outline`), and where the name is
+    /// written in the registry file (a byte range of it).
+    pub outline: Option<(String, std::ops::Range<usize>)>,
     /// Where each of `sources` is written in the registry file (byte ranges of it), for
     /// the check of citation lists (`markdown::cite_lists`).
     pub(crate) sources_at: Vec<std::ops::Range<usize>>,

@@ -100,7 +100,8 @@ pub(super) struct RawWork {
 
 /// One entry of a taxonomy's registry (`[[person]]` of `content/people.toml`): `detail`
 /// is a line shown under its name, also written `role` (people) or `country` (places);
-/// `lat` and `lon` are a place's point on maps.
+/// `lat` and `lon` are a place's point on maps, `at` what that point marks when it is
+/// not the place itself, `outline` the Natural Earth country a map shades for it.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawEntry {
@@ -116,6 +117,8 @@ pub(super) struct RawEntry {
     /// A place's point, in degrees: both or neither (checked in `registry.rs`).
     pub(super) lat: Option<Spanned<toml::Value>>,
     pub(super) lon: Option<Spanned<toml::Value>>,
+    pub(super) at: Option<Spanned<String>>,
+    pub(super) outline: Option<Spanned<String>>,
 }
 
 #[cfg(test)]

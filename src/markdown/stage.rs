@@ -52,7 +52,7 @@ pub(crate) fn render_reusing<'a>(
         base_path: &config.base_path,
         sources: &sources,
         reserved: &reserved_ids(content),
-        places: &crate::maps::Places::of(config, content),
+        places: &crate::maps::Places::checked(config, content, diags),
         media,
     };
     let (body, front) = (BODY, RenderOptions { front_matter: true });

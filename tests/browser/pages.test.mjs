@@ -24,6 +24,8 @@ const PAGES = [
   // Maps (src/maps/): a place, an event with its place, a chapter with `map` blocks.
   ['place with a map', 'places/hanoi/'], ['event with a map', 'events/1958-11-kim-il-sung-visits-north-vietnam/'],
   ['chapter with maps', 'chapters/hanoi-summit-2019/'],
+  // A country shaded from its outline, and a province marked at its capital.
+  ['country place with an outline', 'places/cambodia/'], ['event with a province', 'events/2019-02-26-kim-jong-un-arrives/'],
   // Listings split into numbered pages (`paginate`, 50 by default): the chapters' index,
   // and the second page of the documentary's longest term, with its pager.
   ['chapters', 'chapters/'], ['term-page-2', 'countries/vietnam/page/2/'],
@@ -44,6 +46,26 @@ test('maps: no sideways scroll at 320px, a text alternative, nothing shifts', { 
     assert.match(m.caption, /Places: /);
     assert.ok(m.w <= 320 && m.h > 100, JSON.stringify(m));
   }
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `scrolls sideways by ${overflow}px at 320px`);
+}));
+
+test('maps: a country is shaded, and a one-place map is drawn small without shifting', { timeout: 120_000 }, () => withPage(browser, {}, async (page) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${base}places/cambodia/`);
+  const m = await page.$eval('figure.map', (f) => {
+    const svg = f.querySelector('svg');
+    const box = svg.getBoundingClientRect();
+    const [, , vw, vh] = svg.getAttribute('viewBox').split(' ').map(Number);
+    const fill = (sel) => getComputedStyle(f.querySelector(sel)).fill;
+    return { small: f.classList.contains('small'), w: box.width, h: box.height, ratio: vh / vw, area: fill('.area'), land: fill('.land'), name: f.querySelector('.area-label')?.textContent, pins: f.querySelectorAll('.pin').length };
+  });
+  assert.ok(m.small && m.w <= 28 * 16 + 1 && m.w > 300, JSON.stringify(m));
+  assert.ok(Math.abs(m.h - m.w * m.ratio) < 2, `the map's height follows its viewBox: ${JSON.stringify(m)}`);
+  assert.notEqual(m.area, m.land);
+  assert.equal(m.name, 'Cambodia');
+  assert.equal(m.pins, 0);
+  await page.setViewportSize({ width: 320, height: 700 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `scrolls sideways by ${overflow}px at 320px`);
 }));
