@@ -254,6 +254,7 @@ pub fn markdown(data: &[u8]) {
         sources: &sources,
         reserved: &["main", "h-a"].into_iter().map(String::from).collect(),
         places: &Default::default(),
+        media: None,
     };
     let path = PathBuf::from("content/chapters/b.md");
 

@@ -24,6 +24,7 @@ mod init;
 mod linkcheck;
 mod maps;
 mod markdown;
+mod media;
 mod output;
 mod profile;
 mod render;

@@ -36,6 +36,10 @@ pub(crate) const LAYOUT_IDS: &[&str] = &[
     "tl-pan-left",
     "tl-pan-right",
     "tl-zoom-reset",
+    "tl-fold",
+    "tl-filters",
+    "tl-story",
+    "tl-detail",
     // The timeline's filter menus are `tl-f-<name>`, one per filter taxonomy and `chapter`
     // and `era`: under the prefix `tl-f-` of LAYOUT_PREFIXES.
     // Written by the scripts: `serve`'s error overlay (src/serve/live.js).
@@ -100,6 +104,10 @@ pub(crate) enum Page<'a> {
     /// A free page (`content/pages/<path>.md`), by its path without slashes at either end:
     /// `<path>/index.html`, by `page.html`.
     Free(&'a str),
+    /// One page of an era's events on the timeline (the "Other dates" group's id is
+    /// `other-dates`), by era id and page number from 1: `timeline/<era>/index.html`, then
+    /// `timeline/<era>/<n>/index.html`, by `timeline_part.html`.
+    TimelinePart(&'a str, usize),
 }
 
 impl<'a> Page<'a> {
@@ -133,6 +141,8 @@ impl<'a> Page<'a> {
             Page::Term(name, term) => format!("{name}/{term}/"),
             Page::NotFound => "404.html".into(),
             Page::Free(path) => format!("{path}/"),
+            Page::TimelinePart(era, 1) => format!("timeline/{era}/"),
+            Page::TimelinePart(era, n) => format!("timeline/{era}/{n}/"),
             other => format!("{}/", other.folder()),
         }
     }
@@ -151,7 +161,8 @@ impl<'a> Page<'a> {
             | Page::Taxonomy(_)
             | Page::Term(..)
             | Page::NotFound
-            | Page::Free(_) => "",
+            | Page::Free(_)
+            | Page::TimelinePart(..) => "",
         }
     }
 
@@ -183,6 +194,7 @@ impl<'a> Page<'a> {
             Page::Print => "print.html",
             Page::NotFound => "404.html",
             Page::Free(_) => "page.html",
+            Page::TimelinePart(..) => "timeline_part.html",
         }
     }
 
@@ -196,6 +208,7 @@ impl<'a> Page<'a> {
             Page::Taxonomy(name) | Page::Term(name, _) => name,
             Page::NotFound => "404",
             Page::Free(_) => "page",
+            Page::TimelinePart(..) => "timeline",
             other => other.folder(),
         }
     }
@@ -217,6 +230,7 @@ pub(crate) fn taken_folder(name: &str) -> Option<&'static str> {
     match name {
         "chapters" => Some("the chapters' pages"),
         "events" => Some("the events' pages"),
+        "media" => Some("the files of content/media/"),
         _ => (Page::SITE_WIDE.iter())
             .any(|p| !p.folder().is_empty() && p.folder() == name)
             .then_some("a page the site has"),
@@ -244,6 +258,7 @@ pub(crate) fn taken_by(path: &str) -> Option<String> {
     let per_item = [
         (Page::Chapter("<slug>"), "each chapter's page"),
         (Page::Event("<id>"), "each event's page"),
+        (Page::TimelinePart("<era>", 1), "each era's list of events"),
     ];
     let in_folder = (per_item.iter())
         .find(|(p, _)| p.path().split('/').next() == Some(first))
@@ -373,26 +388,30 @@ pub(crate) enum Fragment<'a> {
     /// A source on the numbered sources page that holds it (`sources/#source-<id>`,
     /// `sources/page/2/#source-<id>`): its id and the page's number ([`source_page`]).
     Source(&'a str, usize),
-    /// An event on the timeline (`timeline/#<id>`).
+    /// An event on the timeline (`timeline/?event=<id>`): the page does not hold every
+    /// event, so its script opens the one named (and shows `#<id>`, which it reads too).
     OnTimeline(&'a str),
 }
 
 impl Fragment<'_> {
     /// The fragment's URL under `base`.
     pub(crate) fn url(self, base: &str) -> String {
-        let (page, prefix, id) = match self {
-            Fragment::Source(id, n) => (Paged::new(Page::Sources, n), "source-", id),
-            Fragment::OnTimeline(id) => (Page::Timeline.into(), "", id),
-        };
-        format!("{}#{prefix}{id}", page.url(base))
+        match self {
+            Fragment::Source(id, n) => {
+                format!("{}#source-{id}", Paged::new(Page::Sources, n).url(base))
+            }
+            Fragment::OnTimeline(id) => format!("{}?event={id}", Page::Timeline.url(base)),
+        }
     }
 }
 
 impl Fragment<'_> {
-    /// The fragment's link from the page that holds it (`#source-<id>`).
+    /// The fragment's link from the page that holds it (`#source-<id>`; the timeline
+    /// opens an event from its query, `?event=<id>`).
     pub(crate) fn here(self) -> String {
         let url = self.url("");
-        url[url.find('#').unwrap_or(0)..].to_string()
+        let at = url.find(['#', '?']).unwrap_or(0);
+        url[at..].to_string()
     }
 }
 
@@ -416,6 +435,17 @@ pub(crate) fn with_anchor(url: &str, anchor: &str) -> String {
 /// follows its `/`, and the URL is under the base path `base`.
 pub(crate) fn rooted_url(base: &str, rest: &str) -> String {
     format!("{base}{rest}")
+}
+
+/// The output path of a file of `content/media/` published as it is (video, audio).
+pub(crate) fn media_copy(name: &str) -> String {
+    format!("media/{name}")
+}
+
+/// The output path of one size of a processed image: `key` names its content, `width`
+/// its size.
+pub(crate) fn media_image(key: &str, width: u32, ext: &str) -> String {
+    format!("media/img/{key}-{width}.{ext}")
 }
 
 /// What answers a request for `rel`, a path inside the site (without the base path).
@@ -493,6 +523,23 @@ impl DataFile {
             DataFile::SearchIndex => "search.json",
             DataFile::Cname => "CNAME",
         }
+    }
+
+    /// The file's URL under `base`.
+    pub(crate) fn url(self, base: &str) -> String {
+        format!("{base}{}", self.file())
+    }
+}
+
+/// A run of the timeline's events in the compact form its script reads, by era id and
+/// number from 0: `timeline/<era>/<k>.json`, loaded as the reader needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TimelineChunk<'a>(pub(crate) &'a str, pub(crate) usize);
+
+impl TimelineChunk<'_> {
+    /// The file's path under the output folder.
+    pub(crate) fn file(self) -> String {
+        format!("timeline/{}/{}.json", self.0, self.1)
     }
 
     /// The file's URL under `base`.
@@ -816,6 +863,11 @@ mod tests {
             "/b/sources/page/3/#source-s".to_string()
         );
         assert_eq!(Fragment::Source("s", 3).here(), "#source-s");
+        assert_eq!(
+            Fragment::OnTimeline("e").url("/b/"),
+            "/b/timeline/?event=e".to_string()
+        );
+        assert_eq!(Fragment::OnTimeline("e").here(), "?event=e");
         assert_eq!(
             content_key(std::path::Path::new("content/events/x.md")),
             "events/x.md"

@@ -12,8 +12,9 @@ use crate::content::{Content, LoadOptions};
 pub(crate) use crate::diag::BuildError;
 use crate::diag::Span;
 use crate::diag::{Diagnostics, Severity};
-use crate::markdown::stage::render_markdown;
+use crate::markdown::stage::render_reusing;
 use crate::markdown::stage::RenderedContent;
+use crate::media::Media;
 use crate::output::Output;
 use crate::render::views::Views;
 use crate::render::{Only, Reuse};
@@ -77,16 +78,16 @@ pub fn build(opts: &BuildOptions, out: &Output) -> Result<BuildStats, BuildError
 pub(crate) trait Incremental: Reuse {
     /// The content stage ([`Content::load`]), taking unchanged chapters and events.
     fn content(&mut self, opts: &BuildOptions, config: &Config, d: &mut Diagnostics) -> Content;
-    /// The Markdown stage ([`render_markdown`]), taking unchanged texts from earlier builds.
+    /// The Markdown stage ([`crate::render_markdown`]), taking unchanged texts from earlier builds.
     fn markdown<'a>(
         &mut self,
         config: &Config,
         content: &'a Content,
+        media: &Media,
         diags: &mut Diagnostics,
     ) -> RenderedContent<'a>;
-    /// Decides which per-item pages the build `v` renders into `out`; puts the others in
-    /// `out` as placeholders, filled from the last build once this one is done, and returns
-    /// how many.
+    /// Decides which per-item pages the build `v` renders into `out`; puts the others in `out`
+    /// as placeholders, filled from the last build once this one is done; returns how many.
     fn plan(&mut self, v: Views, out: &Output) -> anyhow::Result<usize>;
 }
 
@@ -125,10 +126,12 @@ fn run(
     };
     let content = load_content(opts, &config, memo.as_deref_mut(), &mut diags);
     crate::profile::stage("content");
+    let media = Media::new(root);
     let rendered = match memo.as_deref_mut() {
-        Some(memo) => memo.markdown(&config, &content, &mut diags),
-        None => render_markdown(&config, &content, &mut diags),
+        Some(memo) => memo.markdown(&config, &content, &media, &mut diags),
+        None => render_reusing(&config, &content, &mut diags, None, Some(&media)),
     };
+    media.unused(&mut diags);
     let severity = opts.strictness.severity();
     let kinds = config.taxonomies.iter().map(|t| t.entry.as_str());
     let works = &content.sources;
@@ -149,6 +152,7 @@ fn run(
     };
     let only: Option<Only> = memo.as_deref().map(|m| m as Only);
     let written = crate::render::render(root, views, out, diags, only)
+        .and_then(|w| media.write(out).map(|()| w))
         .map_err(|e| e.with_warnings(&warnings))?;
     let missing = crate::linkcheck::rooted(&rendered, out);
     if !missing.is_empty() {

@@ -39,6 +39,7 @@ pub(crate) const EVENT_KEYS: &[&str] = &[
     "sources",
     "disputed",
     "draft",
+    "media",
     "era",
     "q",
 ];

@@ -48,7 +48,8 @@ pub(super) fn load_event(
     let before = diags.len();
     let (rest, values) = taxonomy_keys(&doc, refs.config, diags);
     let meta: Option<EventMeta> = parse_rest(&doc, &rest, refs.config, diags);
-    let meta = meta?;
+    let mut meta = meta?;
+    let media = super::media::media(&doc, std::mem::take(&mut meta.media), diags);
     let id = stem(rel);
     check_id(rel, &id, diags);
     let (date, end_date) = dates(&doc, &meta, diags);
@@ -79,6 +80,7 @@ pub(super) fn load_event(
         disputed: meta.disputed.as_ref().map(|d| doc.string_source(d)),
         draft: meta.draft,
         body: doc.body_source(),
+        media,
     })
 }
 
@@ -161,6 +163,10 @@ fn parse_rest(
             continue;
         };
         let name = name.trim_end_matches('`');
+        // A key of a `[[media]]` table keeps the hint that lists the table's keys.
+        if (d.hint.as_deref()).is_some_and(|h| h.split([' ', ',']).any(|k| k == "src")) {
+            continue;
+        }
         d.hint = Some(did_you_mean(name, keys()).unwrap_or_else(|| {
             format!("valid keys here: {}", keys().collect::<Vec<_>>().join(", "))
         }));

@@ -370,8 +370,11 @@ fn check_chapter_routes(files: &[PathBuf], diags: &mut Diagnostics) {
 /// any problem.
 fn load_chapter(fence: &Fence, rel: &Path, diags: &mut Diagnostics) -> Option<Chapter> {
     let doc = read_doc(fence, rel).map_err(|d| diags.push(d)).ok()?;
-    let meta: ChapterMeta = parse_fm(&doc, diags)?;
-    chapter(rel, doc, meta).map_err(|d| diags.push(d)).ok()
+    let mut meta: ChapterMeta = parse_fm(&doc, diags)?;
+    let before = diags.len();
+    let media = super::media::media(&doc, std::mem::take(&mut meta.media), diags);
+    let chapter = chapter(rel, doc, meta).map_err(|d| diags.push(d)).ok()?;
+    (diags.len() == before).then_some(Chapter { media, ..chapter })
 }
 
 /// A chapter from its file and its front matter, `years` and the file name checked.
@@ -404,6 +407,7 @@ fn chapter(rel: &Path, doc: Doc, meta: ChapterMeta) -> Result<Chapter, Diagnosti
         years,
         draft: meta.draft,
         body: doc.body_source(),
+        media: Vec::new(),
     })
 }
 

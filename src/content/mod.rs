@@ -58,6 +58,7 @@ mod controls;
 mod doc;
 mod event;
 pub(crate) mod load;
+mod media;
 mod pages;
 mod registry;
 mod schema;
@@ -170,6 +171,8 @@ pub struct Chapter {
     pub years: (i32, i32),
     pub draft: bool,
     pub body: Source,
+    /// Its `[[media]]`, shown under its title.
+    pub media: Vec<Media>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -200,6 +203,34 @@ pub struct Event {
     pub disputed: Option<Source>,
     pub draft: bool,
     pub body: Source,
+    /// Its `[[media]]`: the first image is the event's image (on its page, its card and
+    /// the timeline).
+    pub media: Vec<Media>,
+}
+
+/// Where a media item is: a file of `content/media/`, or a remote `https://` address.
+#[derive(Debug, Clone)]
+pub enum MediaSrc {
+    Local(String),
+    Remote(String),
+}
+
+/// One `[[media]]` table of front matter, checked (`media.rs`).
+#[derive(Debug, Clone)]
+pub struct Media {
+    pub src: MediaSrc,
+    pub kind: crate::media::Kind,
+    /// Where `src` is written, for the problems of the file it names.
+    pub at: Span,
+    /// Required for images; may be empty for video and audio.
+    pub alt: String,
+    pub caption: Option<Source>,
+    pub credit: Option<String>,
+    pub credit_url: Option<String>,
+    /// A video's or recording's title.
+    pub title: Option<String>,
+    /// A video's poster: an image of `content/media/`, and where it is named.
+    pub poster: Option<(String, Span)>,
 }
 
 #[derive(Debug, Clone)]
@@ -230,6 +261,11 @@ pub struct Entry {
     /// Whether its `lat` or `lon` was given but refused (and reported): maps leave it off
     /// without a second error.
     pub(crate) coords_refused: bool,
+    /// What its point marks when it is not the place itself (`at`: a province's capital).
+    pub marks: Option<String>,
+    /// The Natural Earth country a map shades for it (`outline`), and where the name is
+    /// written in the registry file (a byte range of it).
+    pub outline: Option<(String, std::ops::Range<usize>)>,
     /// Where each of `sources` is written in the registry file (byte ranges of it), for
     /// the check of citation lists (`markdown::cite_lists`).
     pub(crate) sources_at: Vec<std::ops::Range<usize>>,

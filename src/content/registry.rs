@@ -352,6 +352,8 @@ impl Registry<'_> {
             sources: e.sources.into_iter().map(at).collect(),
             lat: e.lat.map(moved),
             lon: e.lon.map(moved),
+            at: e.at.map(at),
+            outline: e.outline.map(at),
             ..e
         })
     }
@@ -362,8 +364,11 @@ impl Registry<'_> {
         raw.map(|r| {
             self.check_id(&r.id, &mut seen, diags);
             let coords = self.coords(&r, diags);
+            let (marks, outline) = self.map_keys(&r, coords.is_some(), diags);
             Entry {
                 coords,
+                marks,
+                outline,
                 coords_refused: coords.is_none() && (r.lat.is_some() || r.lon.is_some()),
                 summary: string_source(&self.rel, &self.text, &r.summary, 0),
                 id: r.id.into_inner(),
@@ -402,6 +407,37 @@ impl Registry<'_> {
             }
             _ => Some((lat?, lon?)),
         }
+    }
+
+    /// An entry's `at` (what its point marks: only with `lat` and `lon`) and `outline`
+    /// (a country's name, with where it is written: checked against the outlines where
+    /// maps are drawn, `maps::Places::checked`), both only in the registry of places.
+    fn map_keys(
+        &self,
+        r: &RawEntry,
+        has_point: bool,
+        diags: &mut Diagnostics,
+    ) -> (Option<String>, Option<(String, std::ops::Range<usize>)>) {
+        let keys = [("at", &r.at), ("outline", &r.outline)];
+        if self.taxonomy.name != super::PLACES {
+            for (key, v) in keys.iter().filter_map(|(k, v)| Some((k, v.as_ref()?))) {
+                let msg = format!(
+                    "`{key}` belongs to a place: only entries of content/places.toml have one"
+                );
+                diags.push(self.at(v.span(), msg));
+            }
+            return (None, None);
+        }
+        let marks = r.at.as_ref().and_then(|v| {
+            if has_point || r.lat.is_some() || r.lon.is_some() {
+                return Some(v.get_ref().clone());
+            }
+            let d = self.at(v.span(), "`at` without `lat` and `lon`".into());
+            diags.push(d.with_hint("`at` says what a place's point marks, e.g. `at = \"Lạng Sơn city\"` for a province"));
+            None
+        });
+        let outline = (r.outline.as_ref()).map(|v| (v.get_ref().clone(), v.span()));
+        (marks, outline)
     }
 
     /// The value of `lat` or `lon` (`key`), a number from `-limit` to `limit`.

@@ -34,6 +34,21 @@ pub(super) struct ChapterMeta {
     pub(super) years: Spanned<Vec<Spanned<toml::Value>>>,
     #[serde(default)]
     pub(super) draft: bool,
+    #[serde(default)]
+    pub(super) media: Vec<Spanned<RawMedia>>,
+}
+
+/// One `[[media]]` table of an event's or a chapter's front matter (`content/media.rs`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawMedia {
+    pub(super) src: Spanned<String>,
+    pub(super) alt: Option<Spanned<String>>,
+    pub(super) caption: Option<Spanned<String>>,
+    pub(super) credit: Option<Spanned<String>>,
+    pub(super) credit_url: Option<Spanned<String>>,
+    pub(super) title: Option<String>,
+    pub(super) poster: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +73,8 @@ pub(super) struct EventMeta {
     pub(super) disputed: Option<Spanned<String>>,
     #[serde(default)]
     pub(super) draft: bool,
+    #[serde(default)]
+    pub(super) media: Vec<Spanned<RawMedia>>,
 }
 
 #[derive(Deserialize)]
@@ -83,7 +100,8 @@ pub(super) struct RawWork {
 
 /// One entry of a taxonomy's registry (`[[person]]` of `content/people.toml`): `detail`
 /// is a line shown under its name, also written `role` (people) or `country` (places);
-/// `lat` and `lon` are a place's point on maps.
+/// `lat` and `lon` are a place's point on maps, `at` what that point marks when it is
+/// not the place itself, `outline` the Natural Earth country a map shades for it.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawEntry {
@@ -99,6 +117,8 @@ pub(super) struct RawEntry {
     /// A place's point, in degrees: both or neither (checked in `registry.rs`).
     pub(super) lat: Option<Spanned<toml::Value>>,
     pub(super) lon: Option<Spanned<toml::Value>>,
+    pub(super) at: Option<Spanned<String>>,
+    pub(super) outline: Option<Spanned<String>>,
 }
 
 #[cfg(test)]

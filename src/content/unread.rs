@@ -25,7 +25,9 @@ pub(super) fn unread_files(root: &Path, fence: &Fence, diags: &mut Diagnostics) 
     for entry in walk.take(MAX_FILES).flatten() {
         let rel = rel(root, entry.path());
         let folder = entry.file_type().is_dir() || entry.path_is_symlink() && entry.path().is_dir();
-        if folder || fence.was_asked(&rel) || named.contains(&rel) {
+        // The media stage tells of the files of content/media/ that nothing names.
+        let media = rel.starts_with(crate::media::DIR);
+        if folder || media || fence.was_asked(&rel) || named.contains(&rel) {
             continue;
         }
         diags.push(
@@ -37,8 +39,7 @@ pub(super) fn unread_files(root: &Path, fence: &Fence, diags: &mut Diagnostics) 
 }
 
 /// Where the file might belong: a Markdown file at the top of `content/` is likely meant
-/// as a page (unless `content/pages/` has one of its name already); a file in
-/// `content/media/` belongs in `static/`; anything else is told what the build reads.
+/// as a page (unless `content/pages/` has one of its name already); anything else is told what the build reads (`content/media/` is the media stage's).
 fn hint(root: &Path, rel: &Path) -> String {
     let name = rel.file_name().unwrap_or_default().to_string_lossy();
     let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
@@ -55,9 +56,6 @@ fn hint(root: &Path, rel: &Path) -> String {
             "a page of its own goes in content/pages/: move it to {} to make /{url}",
             target.display()
         );
-    }
-    if rel.starts_with("content/media") {
-        return "docsite does not read content/media/: a file a page shows goes in static/ (static/figures/map.svg is /figures/map.svg)".to_string();
     }
     "docsite reads content/index.md, the registries, and the .md files under content/chapters/, \
      content/events/ and content/pages/ (content/pages/about.md becomes /about/)"

@@ -28,6 +28,9 @@ enum Item {
     /// Which events a numbered page of a term's listing holds, and how many pages the
     /// listing has (its pager), by the page's output file.
     Listing(String),
+    /// A page of an era's list on the timeline, by output file: it reads its events' cards
+    /// and where they fall in the era.
+    Part(String),
 }
 
 /// The map of one build.
@@ -99,6 +102,7 @@ impl Deps {
             .map(|c| Page::Chapter(&c.slug).file());
         let terms = std::mem::take(&mut d.pages);
         d.pages = events.chain(chapters).chain(terms).collect();
+        d.timeline_parts(v);
         d
     }
 
@@ -179,6 +183,28 @@ impl Deps {
             files.insert(c.slug.clone(), mine);
         }
         files
+    }
+
+    /// The pages of the eras' lists (`render/listings.rs`): each is a print of the ids it
+    /// lists, their prints, its place and its era's size, read by itself.
+    fn timeline_parts(&mut self, v: Views) {
+        use crate::render::timeline::{by_era, PER_PAGE};
+        for (era, events) in by_era(v.config, &v.rendered.events, |r| &r.event.date) {
+            let pages = events.len().div_ceil(PER_PAGE).max(1);
+            for k in 0..pages {
+                let file = Page::TimelinePart(era, k + 1).file();
+                let mut h = Fnv::default();
+                (era, k, pages, events.len()).hash(&mut h);
+                for r in events.iter().skip(k * PER_PAGE).take(PER_PAGE) {
+                    r.event.id.hash(&mut h);
+                    self.event(&r.event.id).hash(&mut h);
+                }
+                let item = Item::Part(file.clone());
+                self.prints.insert(item.clone(), h.finish());
+                self.readers.insert(item, vec![file.clone()]);
+                self.pages.insert(file);
+            }
+        }
     }
 
     /// The fingerprint of the event `id`.

@@ -116,6 +116,7 @@ mod tests {
             years: (1, 2),
             draft: false,
             body: source,
+            media: Vec::new(),
         }
     }
 

@@ -189,10 +189,11 @@ impl Incremental for Memo {
         &mut self,
         config: &Config,
         content: &'a Content,
+        media: &crate::media::Media,
         diags: &mut Diagnostics,
     ) -> RenderedContent<'a> {
         self.texts.begin(config, content, Arc::clone(&self.prints));
-        let rendered = render_reusing(config, content, diags, Some(&self.texts));
+        let rendered = render_reusing(config, content, diags, Some(&self.texts), Some(media));
         self.texts.end();
         rendered
     }

@@ -47,6 +47,13 @@ impl Texts {
         reserved.sort_unstable();
         (reserved, &config.base_path, config.paginate).hash(&mut h);
         crate::maps::Places::of(config, content).fingerprint(&mut h);
+        // A text showing an image of content/media/ writes its sizes: any change there
+        // renders the texts again.
+        let mut media: Vec<_> = (files.iter())
+            .filter(|(p, _)| p.starts_with(crate::media::DIR))
+            .collect();
+        media.sort_unstable();
+        media.hash(&mut h);
         let epoch = h.finish();
         let kept = self.kept.get_mut().unwrap_or_else(|p| p.into_inner());
         if epoch != self.epoch {

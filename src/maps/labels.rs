@@ -37,7 +37,7 @@ pub(crate) struct Label {
 }
 
 /// A box: left, top, right, bottom.
-type Box4 = [f64; 4];
+pub(crate) type Box4 = [f64; 4];
 
 /// The width a name takes, roughly (system fonts average about 0.55 em a character).
 pub(crate) fn text_width(name: &str) -> f64 {
@@ -84,12 +84,43 @@ fn outside(b: &Box4, w: f64, h: f64) -> f64 {
     area - overlap(b, &[0.0, 0.0, w, h])
 }
 
+/// The name of an area (a country shaded), `width` wide, centred on `p`, and its box.
+pub(crate) fn centred(p: Pt, width: f64) -> (Label, Box4) {
+    let (ascent, descent) = (FONT * 0.75, FONT * 0.25);
+    let y = p.1 + FONT * 0.35;
+    let label = Label {
+        x: p.0,
+        y,
+        anchor: Anchor::Middle,
+    };
+    (
+        label,
+        [
+            p.0 - width / 2.0,
+            y - ascent,
+            p.0 + width / 2.0,
+            y + descent,
+        ],
+    )
+}
+
 /// The labels of the markers at `points` with names `widths` wide, on a drawing `w` × `h`.
+#[cfg(test)]
 pub(crate) fn place(points: &[Pt], widths: &[f64], w: f64, h: f64) -> Vec<Label> {
+    place_avoiding(points, widths, (w, h), &[])
+}
+
+/// [`place`], the names also kept off the boxes `avoid` (names already written).
+pub(crate) fn place_avoiding(
+    points: &[Pt],
+    widths: &[f64],
+    (w, h): (f64, f64),
+    avoid: &[Box4],
+) -> Vec<Label> {
     let markers: Vec<Box4> = (points.iter())
         .map(|p| [p.0 - RADIUS, p.1 - RADIUS, p.0 + RADIUS, p.1 + RADIUS])
         .collect();
-    let mut taken: Vec<Box4> = Vec::new();
+    let mut taken: Vec<Box4> = avoid.to_vec();
     let mut out = Vec::with_capacity(points.len());
     for (i, (&p, &width)) in points.iter().zip(widths).enumerate() {
         let cost = |b: &Box4| {

@@ -20,6 +20,7 @@ mod world;
 
 use crate::config::Config;
 use crate::content::Content;
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use crate::routes::Page;
 use crate::text::escape_html;
 use geom::{Extent, WIDTH};
@@ -45,6 +46,25 @@ pub(crate) struct Place {
     pub(crate) url: String,
     /// Its point was given but refused (already reported where it is written).
     pub(crate) refused: bool,
+    /// What its point marks when it is not the place itself (a province's capital).
+    pub(crate) marks: Option<String>,
+    /// The country shaded for it (its index in the outlines), if it names one.
+    pub(crate) outline: Option<usize>,
+}
+
+impl Place {
+    /// Whether a map can show it: it has a point or an outline.
+    pub(crate) fn on_maps(&self) -> bool {
+        self.at.is_some() || self.outline.is_some()
+    }
+
+    /// Its name on a map: with what its point marks, if that is not the place itself.
+    fn shown_name(&self) -> String {
+        match &self.marks {
+            Some(m) => format!("{} (at {m})", self.name),
+            None => self.name.clone(),
+        }
+    }
 }
 
 /// The places of the site, by id: the entries of the `places` registry.
@@ -68,11 +88,38 @@ impl Places {
                     at: e.coords,
                     url,
                     refused: e.coords_refused,
+                    marks: e.marks.clone(),
+                    outline: (e.outline.as_ref()).and_then(|(name, _)| world::country(name)),
                 };
                 (e.id.clone(), place)
             })
             .collect();
         Places { by_id }
+    }
+
+    /// [`Places::of`], each `outline` that names no country of the outlines reported at
+    /// its place in the registry file, with the nearest name as a hint.
+    pub(crate) fn checked(config: &Config, content: &Content, diags: &mut Diagnostics) -> Places {
+        let places = Places::of(config, content);
+        let entries = Self::taxonomy(config).and_then(|i| content.registries.get(i));
+        for e in entries.into_iter().flatten() {
+            let Some((name, span)) = &e.outline else {
+                continue;
+            };
+            if world::country(name).is_none() {
+                let d = Diagnostic::at(
+                    &e.summary.path,
+                    &e.summary.file,
+                    span.clone(),
+                    format!("unknown country `{name}` for `outline`"),
+                );
+                let hint = did_you_mean(name, world::names()).unwrap_or_else(|| {
+                    "`outline` names a country as Natural Earth writes it, e.g. \"Cambodia\"".into()
+                });
+                diags.push(d.with_hint(hint));
+            }
+        }
+        places
     }
 
     /// The index of the `places` taxonomy in the site's, if it has one with a registry.
@@ -98,15 +145,17 @@ impl Places {
             h.write(id.as_bytes());
             h.write(p.name.as_bytes());
             h.write(p.url.as_bytes());
+            h.write(p.marks.as_deref().unwrap_or("").as_bytes());
+            h.write_u64(p.outline.map_or(u64::MAX, |i| i as u64));
             for v in p.at.iter().flat_map(|&(a, b)| [a, b]) {
                 h.write_u64(v.to_bits());
             }
         }
     }
 
-    /// The map of the places `ids` that have a point (each once, in order), titled
-    /// `title`; `here` is the URL of the page it is on (its place is not linked). `None`
-    /// when no place has a point.
+    /// The map of the places `ids` that have a point or an outline (each once, in
+    /// order), titled `title`; `here` is the URL of the page it is on (its place is not
+    /// linked). `None` when no place has either.
     pub(crate) fn figure<'i>(
         &self,
         ids: impl IntoIterator<Item = &'i str>,
@@ -117,7 +166,7 @@ impl Places {
         let mut seen = std::collections::HashSet::new();
         let mut more = 0;
         for id in ids {
-            if let Some(p) = self.by_id.get(id).filter(|p| p.at.is_some()) {
+            if let Some(p) = self.by_id.get(id).filter(|p| p.on_maps()) {
                 if seen.insert(id) {
                     if pins.len() < MAX_PINS {
                         pins.push(p);
@@ -147,6 +196,8 @@ impl Places {
                     at,
                     url,
                     refused: false,
+                    marks: None,
+                    outline: None,
                 };
                 (id.to_string(), place)
             })
@@ -161,16 +212,20 @@ fn esc(s: &str) -> String {
     o
 }
 
-/// The map of `pins` (each with a point), titled `title`, as a `<figure>`: the SVG, then
-/// a caption with the title, every place's name and how many `more` were left off.
+/// The map of `pins` (each with a point or an outline), titled `title`, as a `<figure>`:
+/// the SVG, then a caption with the title, every place's name and how many `more` were
+/// left off.
 fn draw(pins: &[&Place], more: usize, title: &str, here: &str) -> String {
-    let points: Vec<(f64, f64)> = pins.iter().filter_map(|p| p.at).collect();
-    let Some(e) = Extent::around(&points) else {
+    let mut framed: Vec<(f64, f64)> = pins.iter().filter_map(|p| p.at).collect();
+    for b in pins.iter().filter_map(|p| world::bounds_of(p.outline?)) {
+        framed.extend([(b[1], b[0]), (b[3], b[2])]);
+    }
+    let Some(e) = Extent::around(&framed) else {
         return String::new();
     };
     let mut tolerance = 0.6;
     loop {
-        let html = figure_html(pins, more, &points, &e, (title, here), tolerance);
+        let html = figure_html(pins, more, &e, (title, here), tolerance);
         if html.len() <= MAX_BYTES || tolerance > 50.0 {
             return html;
         }
@@ -179,48 +234,32 @@ fn draw(pins: &[&Place], more: usize, title: &str, here: &str) -> String {
 }
 
 /// The figure of [`draw`], its outlines simplified at `tolerance`; `caption` is the
-/// title and the URL of the page it is on.
+/// title and the URL of the page it is on. A map of one place is drawn smaller.
 fn figure_html(
     pins: &[&Place],
     more: usize,
-    points: &[(f64, f64)],
     e: &Extent,
     (title, here): (&str, &str),
     tolerance: f64,
 ) -> String {
     let h = e.height().round();
-    let names: Vec<String> = pins.iter().map(|p| p.name.clone()).collect();
+    let names: Vec<String> = pins.iter().map(|p| p.shown_name()).collect();
     let mut o = String::with_capacity(MAX_BYTES);
+    let small = if pins.len() == 1 { " small" } else { "" };
     let _ = write!(
         o,
-        "<figure class=\"map\"><svg viewBox=\"0 0 {WIDTH} {h}\" role=\"img\" aria-label=\"{}\" focusable=\"false\"><rect class=\"sea\" width=\"{WIDTH}\" height=\"{h}\"/><path class=\"land\" d=\"{}\"/>",
+        "<figure class=\"map{small}\"><svg viewBox=\"0 0 {WIDTH} {h}\" role=\"img\" aria-label=\"{}\" focusable=\"false\"><rect class=\"sea\" width=\"{WIDTH}\" height=\"{h}\"/><path class=\"land\" d=\"{}\"/>",
         esc(&format!("Map: {title}. {}", names.join(", "))),
         world::outlines(e, tolerance)
     );
-    let xy: Vec<geom::Pt> = points
-        .iter()
-        .map(|&(lat, lon)| e.project(lat, lon))
-        .collect();
-    let widths: Vec<f64> = names.iter().map(|n| labels::text_width(n)).collect();
-    for p in &xy {
+    for i in pins.iter().filter_map(|p| p.outline) {
         let _ = write!(
             o,
-            "<circle class=\"pin\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"{}\"/>",
-            p.0,
-            p.1,
-            labels::RADIUS
+            "<path class=\"area\" d=\"{}\"/>",
+            world::outline(i, e, tolerance)
         );
     }
-    for (l, name) in labels::place(&xy, &widths, WIDTH, h).iter().zip(&names) {
-        let _ = write!(
-            o,
-            "<text class=\"label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{}\">{}</text>",
-            l.x,
-            l.y,
-            l.anchor.svg(),
-            esc(name)
-        );
-    }
+    marks_and_names(&mut o, pins, &names, e);
     let _ = write!(
         o,
         "</svg><figcaption><strong>{}</strong>. Places: ",
@@ -233,6 +272,11 @@ fn figure_html(
         } else {
             let _ = write!(o, "{sep}<a href=\"{}\">{}</a>", esc(&p.url), esc(&p.name));
         }
+        if let Some(m) = &p.marks {
+            let _ = write!(o, " (marked at {})", esc(m));
+        } else if p.at.is_none() {
+            o.push_str(" (shaded)");
+        }
     }
     if more > 0 {
         let _ = write!(o, ", and {more} more not drawn");
@@ -241,6 +285,60 @@ fn figure_html(
         ". <span class=\"map-credit\">Outlines: Natural Earth.</span></figcaption></figure>",
     );
     o
+}
+
+/// Writes each place's marker and name: a place with a point gets a dot and its name
+/// beside it; a country shaded without a point gets its name inside it, written first so
+/// that the other names keep off it, or beside it (with no dot) where it is drawn
+/// narrower than its name.
+fn marks_and_names(o: &mut String, pins: &[&Place], names: &[String], e: &Extent) {
+    let mut areas: Vec<labels::Box4> = Vec::new();
+    // Each name placed beside its spot: the spot, the name's width, the name, its class
+    // and whether it has a dot.
+    let mut beside: Vec<(geom::Pt, f64, &str, &str, bool)> = Vec::new();
+    for (p, name) in pins.iter().zip(names) {
+        let width = labels::text_width(name);
+        if let Some((lat, lon)) = p.at {
+            beside.push((e.project(lat, lon), width, name, "label", true));
+        } else if let Some((lat, lon)) = p.outline.and_then(world::inside_spot) {
+            let at = e.project(lat, lon);
+            let b = p.outline.and_then(world::bounds_of).unwrap_or_default();
+            let drawn = e.project(lat, b[2]).0 - e.project(lat, b[0]).0;
+            if drawn < width {
+                beside.push((at, width, name, "label area-label", false));
+                continue;
+            }
+            let (l, b) = labels::centred(at, width);
+            write_label(o, &l, "label area-label", name);
+            areas.push(b);
+        }
+    }
+    for (p, ..) in beside.iter().filter(|d| d.4) {
+        let _ = write!(
+            o,
+            "<circle class=\"pin\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"{}\"/>",
+            p.0,
+            p.1,
+            labels::RADIUS
+        );
+    }
+    let xy: Vec<geom::Pt> = beside.iter().map(|d| d.0).collect();
+    let widths: Vec<f64> = beside.iter().map(|d| d.1).collect();
+    let placed = labels::place_avoiding(&xy, &widths, (WIDTH, e.height().round()), &areas);
+    for (l, d) in placed.iter().zip(&beside) {
+        write_label(o, l, d.3, d.2);
+    }
+}
+
+fn write_label(o: &mut String, l: &labels::Label, class: &str, name: &str) {
+    let _ = write!(
+        o,
+        "<text class=\"{class}\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{}\">{}</text>",
+        l.x,
+        l.y,
+        l.anchor.svg(),
+        esc(name)
+    );
 }
 
 #[cfg(test)]
@@ -324,6 +422,50 @@ mod tests {
             &html[html.len() - 300..]
         );
         assert!(html.len() <= MAX_BYTES, "{}", html.len());
+    }
+
+    /// A country with an outline is shaded and named inside it, with no dot; a point
+    /// that marks something else says so; a map of one place is a small one.
+    #[test]
+    fn a_country_is_shaded_and_a_point_says_what_it_marks() {
+        let mut p = places(&[
+            ("cambodia", "Cambodia", None),
+            ("lang-son", "Lang Son province", Some((21.85264, 106.76101))),
+        ]);
+        let c = p.by_id.get_mut("cambodia").unwrap();
+        c.outline = world::country("Cambodia");
+        p.by_id.get_mut("lang-son").unwrap().marks = Some("Lạng Sơn city".into());
+        let alone = p
+            .figure(["cambodia"], "Where it lies", "/places/cambodia/")
+            .unwrap();
+        assert!(alone.starts_with("<figure class=\"map small\">"), "{alone}");
+        assert!(alone.contains("<path class=\"area\" d=\"M"));
+        assert!(alone.contains("class=\"label area-label\""));
+        assert!(alone.contains(">Cambodia</text>"));
+        assert!(!alone.contains("<circle"));
+        assert!(alone.contains("Places: Cambodia (shaded)."), "{alone}");
+        assert!(alone.len() <= MAX_BYTES, "{}", alone.len());
+        let both = p.figure(["lang-son", "cambodia"], "T", "").unwrap();
+        assert!(both.starts_with("<figure class=\"map\">"));
+        assert!(
+            both.contains(">Lang Son province (at Lạng Sơn city)</text>"),
+            "{both}"
+        );
+        assert!(both.contains("Lang Son province</a> (marked at Lạng Sơn city)"));
+        assert_eq!(both.matches("<circle").count(), 1);
+        // Drawn narrower than its name, a country is named beside itself, still with no dot.
+        let paris = Place {
+            name: "Paris".into(),
+            at: Some((48.85341, 2.3488)),
+            ..p.by_id["lang-son"].clone()
+        };
+        p.by_id.insert("paris".into(), paris);
+        let wide = p.figure(["paris", "cambodia"], "T", "").unwrap();
+        assert!(
+            wide.contains("class=\"label area-label\" x=") && wide.contains(">Cambodia</text>")
+        );
+        assert!(!wide.contains("text-anchor=\"middle\">Cambodia"), "{wide}");
+        assert_eq!(wide.matches("<circle").count(), 1);
     }
 
     #[test]

@@ -18,6 +18,7 @@ const MARGIN: f64 = 3.0;
 /// it (`!i`, a negative index, is arc `i` walked backwards), and its bounds (west, south,
 /// east, north).
 struct Country {
+    name: String,
     polygons: Vec<Vec<Vec<i64>>>,
     bounds: [f64; 4],
 }
@@ -49,7 +50,9 @@ fn parse(text: &str) -> World {
             });
             w.arcs.push(pts.collect());
         } else if let Some(rest) = line.strip_prefix("c ") {
-            let rings = rest.split('\t').nth(2).unwrap_or("");
+            let mut fields = rest.split('\t');
+            let name = fields.nth(1).unwrap_or("").to_string();
+            let rings = fields.next().unwrap_or("");
             let polygons: Vec<Vec<Vec<i64>>> = (rings.split('|'))
                 .map(|p| {
                     (p.split(';'))
@@ -58,7 +61,11 @@ fn parse(text: &str) -> World {
                 })
                 .collect();
             let bounds = bounds(&w.arcs, &polygons);
-            w.countries.push(Country { polygons, bounds });
+            w.countries.push(Country {
+                name,
+                polygons,
+                bounds,
+            });
         }
     }
     w
@@ -84,33 +91,111 @@ fn bounds(arcs: &[Vec<(f64, f64)>], polygons: &[Vec<Vec<i64>>]) -> [f64; 4] {
 /// `tolerance` drawing units, clipped, on whole units, relative steps).
 pub(crate) fn outlines(e: &Extent, tolerance: f64) -> String {
     let w = world();
-    let mut drawn: HashMap<i64, Vec<Pt>> = HashMap::new();
+    let mut drawn = HashMap::new();
     let mut d = String::new();
-    let (hi_x, hi_y) = (WIDTH + MARGIN, e.height() + MARGIN);
     for c in w.countries.iter().filter(|c| e.meets(c.bounds)) {
-        for ring in c.polygons.iter().flatten() {
-            let mut pts: Vec<Pt> = Vec::new();
-            for &i in ring {
-                let at = if i < 0 { !i } else { i };
-                let line = drawn.entry(at).or_insert_with(|| {
-                    let raw = arc(&w.arcs, at).map_or(&[][..], Vec::as_slice);
-                    let projected: Vec<Pt> = raw.iter().map(|&(x, y)| e.project(y, x)).collect();
-                    simplify(&projected, tolerance)
-                });
-                let skip = usize::from(!pts.is_empty());
-                if i < 0 {
-                    pts.extend(line.iter().rev().skip(skip));
-                } else {
-                    pts.extend(line.iter().skip(skip));
-                }
-            }
-            if pts.len() > 1 && pts.first() == pts.last() {
-                pts.pop();
-            }
-            write_ring(&mut d, &clip(&pts, -MARGIN, hi_x, hi_y));
-        }
+        draw_country(c, e, tolerance, &mut drawn, &mut d);
     }
     d
+}
+
+/// The outline of the `i`th country alone, drawn as [`outlines`] draws it.
+pub(crate) fn outline(i: usize, e: &Extent, tolerance: f64) -> String {
+    let mut d = String::new();
+    if let Some(c) = world().countries.get(i) {
+        draw_country(c, e, tolerance, &mut HashMap::new(), &mut d);
+    }
+    d
+}
+
+/// Writes the rings of `c` to `d`; `drawn` keeps each arc once projected and simplified.
+fn draw_country(
+    c: &Country,
+    e: &Extent,
+    tolerance: f64,
+    drawn: &mut HashMap<i64, Vec<Pt>>,
+    d: &mut String,
+) {
+    let w = world();
+    let (hi_x, hi_y) = (WIDTH + MARGIN, e.height() + MARGIN);
+    for ring in c.polygons.iter().flatten() {
+        let mut pts: Vec<Pt> = Vec::new();
+        for &i in ring {
+            let at = if i < 0 { !i } else { i };
+            let line = drawn.entry(at).or_insert_with(|| {
+                let raw = arc(&w.arcs, at).map_or(&[][..], Vec::as_slice);
+                let projected: Vec<Pt> = raw.iter().map(|&(x, y)| e.project(y, x)).collect();
+                simplify(&projected, tolerance)
+            });
+            let skip = usize::from(!pts.is_empty());
+            if i < 0 {
+                pts.extend(line.iter().rev().skip(skip));
+            } else {
+                pts.extend(line.iter().skip(skip));
+            }
+        }
+        if pts.len() > 1 && pts.first() == pts.last() {
+            pts.pop();
+        }
+        write_ring(d, &clip(&pts, -MARGIN, hi_x, hi_y));
+    }
+}
+
+/// The index of the country named `name` (Natural Earth's name, any case).
+pub(crate) fn country(name: &str) -> Option<usize> {
+    (world().countries.iter()).position(|c| c.name.eq_ignore_ascii_case(name.trim()))
+}
+
+/// Every country's name, as Natural Earth writes it.
+pub(crate) fn names() -> impl Iterator<Item = &'static str> {
+    world().countries.iter().map(|c| c.name.as_str())
+}
+
+/// The `i`th country's bounds: west, south, east, north (degrees).
+pub(crate) fn bounds_of(i: usize) -> Option<[f64; 4]> {
+    world().countries.get(i).map(|c| c.bounds)
+}
+
+/// A spot inside the `i`th country for its name (latitude, longitude): on the parallel
+/// through the middle of its largest polygon, the middle of the widest stretch of it
+/// that lies inside that polygon.
+pub(crate) fn inside_spot(i: usize) -> Option<(f64, f64)> {
+    let w = world();
+    let c = w.countries.get(i)?;
+    let ring_of = |p: &Vec<Vec<i64>>| -> Vec<(f64, f64)> {
+        let outer = p.first().map_or(&[][..], Vec::as_slice);
+        (outer.iter())
+            .flat_map(|&a| {
+                let line = arc(&w.arcs, a).map_or(&[][..], Vec::as_slice);
+                let pts: Box<dyn Iterator<Item = &(f64, f64)>> = if a < 0 {
+                    Box::new(line.iter().rev())
+                } else {
+                    Box::new(line.iter())
+                };
+                pts.copied()
+            })
+            .collect()
+    };
+    let rings: Vec<Vec<(f64, f64)>> = c.polygons.iter().map(ring_of).collect();
+    let ring = rings
+        .iter()
+        .max_by(|a, b| area2(a).abs().total_cmp(&area2(b).abs()))?;
+    let (lo, hi) = ring.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+        (lo.min(p.1), hi.max(p.1))
+    });
+    let y = (lo + hi) / 2.0;
+    let n = ring.len();
+    let mut xs: Vec<f64> = (0..n)
+        .filter_map(|k| {
+            let (a, b) = (ring[k], ring[(k + 1) % n]);
+            ((a.1 > y) != (b.1 > y)).then(|| a.0 + (y - a.1) / (b.1 - a.1) * (b.0 - a.0))
+        })
+        .collect();
+    xs.sort_by(f64::total_cmp);
+    let (a, b) = (xs.chunks_exact(2))
+        .map(|p| (p[0], p[1]))
+        .max_by(|p, q| (p.1 - p.0).total_cmp(&(q.1 - q.0)))?;
+    Some((y, (a + b) / 2.0))
 }
 
 /// Writes a ring as `M x y l dx dy … z` on whole units, leaving out repeated points; a
@@ -161,6 +246,24 @@ mod tests {
             }
             assert!(c.bounds[0] <= c.bounds[2] && c.bounds[1] <= c.bounds[3]);
         }
+    }
+
+    /// Cambodia is found by its name in any case, its spot for a name lies inside its
+    /// bounds, and a name that is no country's is none.
+    #[test]
+    fn a_country_is_found_by_its_name_with_a_spot_inside_it() {
+        let i = country("cambodia").unwrap();
+        let b = bounds_of(i).unwrap();
+        let (lat, lon) = inside_spot(i).unwrap();
+        assert!((b[1]..=b[3]).contains(&lat) && (b[0]..=b[2]).contains(&lon));
+        assert!(
+            (11.0..14.0).contains(&lat) && (103.0..107.0).contains(&lon),
+            "{lat} {lon}"
+        );
+        assert!(country("Kambodia").is_none());
+        assert!(names().any(|n| n == "Cambodia"));
+        let e = Extent::around(&[(b[1], b[0]), (b[3], b[2])]).unwrap();
+        assert!(outline(i, &e, 1.0).matches('z').count() >= 1);
     }
 
     #[test]

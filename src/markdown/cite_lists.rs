@@ -3,9 +3,9 @@
 //! `sources` the same for the entry; the citations in the text (`[@A]`, `[@A; @D]`, and a
 //! figure's `sources`) are where it rests on them. The two must agree:
 //!
-//! * a source cited in an event's summary, `disputed` note or body, or in an entry's
-//!   summary, that its `sources` list lacks is a problem at its first citation in that
-//!   text (one per text and source: adding it to the list fixes them all);
+//! * a source cited in an event's summary, `disputed` note, body or media captions, or in
+//!   an entry's summary, that its `sources` list lacks is a problem at its first citation
+//!   in that text (one per text and source: adding it to the list fixes them all);
 //! * a source the list names that none of those texts cites is a problem at the list's
 //!   entry.
 //!
@@ -54,6 +54,9 @@ pub(crate) fn check<'a>(
         let mut texts = vec![(&ev.summary, &e.summary)];
         texts.extend(ev.disputed.as_ref().zip(e.disputed.as_ref()));
         texts.push((&ev.body, &e.body));
+        // Its media's captions cite too (`[[media]]`, each rendered in order).
+        let captions = ev.media.iter().filter_map(|m| m.caption.as_ref());
+        texts.extend(captions.zip(&e.media.captions));
         let list = ev.sources.iter().map(|s| (s.id.as_str(), s.at.clone()));
         Listed {
             owner: "event",

@@ -6,7 +6,7 @@
 //! title = "Kim Jong-un's route, 2019"      # required: the map's caption
 //! ```
 //!
-//! Every place must be a place of the registry with `lat` and `lon`; the block's first
+//! Every place must be a place of the registry with `lat` and `lon` or an `outline`; the block's first
 //! problem (bad TOML, an unknown key or place, a place without a point) is an error at
 //! its place in the block. A place whose point was refused where it is written is left
 //! off without a second error.
@@ -86,10 +86,10 @@ fn render(
                     .unwrap_or_else(|| "places are the ids of content/places.toml".into());
                 return Err(d.with_hint(hint));
             }
-            Some(p) if p.at.is_none() && !p.refused => {
+            Some(p) if !p.on_maps() && !p.refused => {
                 let d = src.diag(
                     offset + id.span().start..offset + id.span().end,
-                    format!("map: place `{shown}` has no `lat` and `lon`"),
+                    format!("map: place `{shown}` has no `lat` and `lon` and no `outline`"),
                 );
                 return Err(d.with_hint(
                     "give it its point in content/places.toml, or leave it off the map",
@@ -124,6 +124,7 @@ mod tests {
             sources: &BTreeMap::new(),
             reserved: &HashSet::new(),
             places: &places,
+            media: None,
         };
         let src = Source {
             path: PathBuf::from("content/chapters/a.md"),
@@ -168,7 +169,7 @@ mod tests {
             ),
             (
                 "places = [\"hanoi\", \"lang-son\"]\ntitle = \"T\"",
-                "map: place `lang-son` has no `lat` and `lon`",
+                "map: place `lang-son` has no `lat` and `lon` and no `outline`",
                 4,
                 20,
             ),

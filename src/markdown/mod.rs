@@ -70,6 +70,7 @@ mod headings;
 pub(crate) mod highlight;
 mod links;
 mod map;
+pub(crate) mod media;
 mod plain;
 mod refused;
 pub(crate) mod stage;
@@ -93,6 +94,8 @@ pub(crate) struct Resolver<'a> {
     pub reserved: &'a HashSet<String>,
     /// The places `map` blocks may show.
     pub places: &'a crate::maps::Places,
+    /// The files of `content/media/`, made (none: images are linked as they are).
+    pub media: Option<&'a crate::media::Media>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -156,6 +159,8 @@ pub struct Rendered {
     /// Where a body's HTML has its `<h2>`/`<h3>` headings and its citations, for its
     /// search sections ([`Rendered::sections`]); empty for front-matter strings.
     pub(crate) marks: Vec<plain::Mark>,
+    /// The files of `content/media/` the text shows (`@/media/…`).
+    pub media: Vec<String>,
 }
 
 fn options() -> Options {
@@ -225,6 +230,10 @@ struct Renderer<'s, 'r> {
     open_heading: Option<OpenHeading<'s>>,
     /// Footnote label → its id (labels share the ids of headings).
     footnote_ids: HashMap<String, String>,
+    /// Where in `events` the paragraph being read starts.
+    para: Option<usize>,
+    /// The figure being written (`media.rs`).
+    figure: Option<media::OpenFigure>,
 }
 
 impl<'s, 'r> Renderer<'s, 'r> {
@@ -241,6 +250,8 @@ impl<'s, 'r> Renderer<'s, 'r> {
             next_suffix: HashMap::new(),
             open_heading: None,
             footnote_ids: HashMap::new(),
+            para: None,
+            figure: None,
         }
     }
 
@@ -250,7 +261,16 @@ impl<'s, 'r> Renderer<'s, 'r> {
             Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with("cite:") => {
                 self.citation(&dest_url["cite:".len()..], range, iter);
             }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) if dest_url.starts_with(media::PREFIX) => {
+                self.media_image(dest_url, title, range, iter)
+            }
             Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => self.link(tag, range),
+            Event::Start(Tag::Paragraph) => {
+                self.para = Some(self.events.len());
+                self.events.push(ev);
+            }
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -270,7 +290,9 @@ impl<'s, 'r> Renderer<'s, 'r> {
             }
             Event::Html(h) | Event::InlineHtml(h) => self.raw_html(h),
             Event::Text(t) => self.text(t),
+            Event::SoftBreak | Event::HardBreak if self.figure_break() => {}
             Event::SoftBreak | Event::HardBreak => self.line_break(ev),
+            Event::End(TagEnd::Paragraph) if self.figure_end() => {}
             Event::End(TagEnd::Paragraph) => self.paragraph_end(ev),
             other => self.events.push(other),
         }
@@ -334,6 +356,7 @@ mod tests {
             sources: &sources,
             reserved: &reserved,
             places: &crate::maps::Places::default(),
+            media: None,
         };
         let mut d = Diagnostics::default();
         let rendered = render(&src(md), &r, RenderOptions { front_matter }, &mut d);
@@ -620,6 +643,7 @@ mod tests {
             sources: &sources,
             reserved: &reserved,
             places: &crate::maps::Places::default(),
+            media: None,
         };
         let mut d = Diagnostics::default();
         render(&s, &r, RenderOptions { front_matter: true }, &mut d);

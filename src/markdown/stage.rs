@@ -4,7 +4,9 @@
 use crate::config::Config;
 use crate::content::{Chapter, Content, Entry, Event, FreePage, Source};
 use crate::diag::{Diagnostics, Sink};
+use crate::markdown::media::{self, FrontCtx, FrontMedia};
 use crate::markdown::{render, RenderOptions, Rendered, Resolver};
+use crate::media::Media;
 use crate::routes;
 use crate::routes::source_page;
 use rayon::prelude::*;
@@ -17,7 +19,7 @@ pub fn render_markdown<'a>(
     content: &'a Content,
     diags: &mut Diagnostics,
 ) -> RenderedContent<'a> {
-    render_reusing(config, content, diags, None)
+    render_reusing(config, content, diags, None, None)
 }
 
 /// Rendered texts kept between builds (`serve`'s incremental rebuilds, in
@@ -37,12 +39,19 @@ fn source_pages(config: &Config, content: &Content) -> BTreeMap<String, usize> {
         .collect()
 }
 
-/// [`render_markdown`], taking each text from `reuse` when it holds it.
+/// The options of a page's body.
+const BODY: RenderOptions = RenderOptions {
+    front_matter: false,
+};
+
+/// [`render_markdown`], taking each text from `reuse` when it holds it, the files of
+/// `content/media/` made by `media` (when given).
 pub(crate) fn render_reusing<'a>(
     config: &Config,
     content: &'a Content,
     diags: &mut Diagnostics,
     reuse: Option<&dyn Reuse>,
+    media: Option<&Media>,
 ) -> RenderedContent<'a> {
     let pages = page_urls(content, &config.base_path);
     let sources = source_pages(config, content);
@@ -51,15 +60,15 @@ pub(crate) fn render_reusing<'a>(
         base_path: &config.base_path,
         sources: &sources,
         reserved: &reserved_ids(content),
-        places: &crate::maps::Places::of(config, content),
+        places: &crate::maps::Places::checked(config, content, diags),
+        media,
     };
-    let body = RenderOptions {
-        front_matter: false,
-    };
-    let front = RenderOptions { front_matter: true };
+    let (body, front) = (BODY, RenderOptions { front_matter: true });
     let sink = Sink::default();
     let run = |src: &Source, o: RenderOptions| -> Rendered {
         if let Some(r) = reuse.and_then(|k| k.get(src, o.front_matter)) {
+            // Its files are asked for again, to be written (from the cache).
+            media.inspect(|m| r.media.iter().for_each(|n| drop(m.get(n))));
             return r;
         }
         let mut d = Diagnostics::default();
@@ -78,6 +87,7 @@ pub(crate) fn render_reusing<'a>(
             })
             .collect()
     };
+    let cx = FrontCtx::new(media, &config.base_path, &sink);
     let rendered = RenderedContent {
         home: content.home.as_ref().map(|h| run(&h.body, body)),
         pages: (content.pages.par_iter())
@@ -86,18 +96,15 @@ pub(crate) fn render_reusing<'a>(
                 body: run(&page.body, body),
             })
             .collect(),
-        chapters: content
-            .chapters
-            .par_iter()
+        chapters: (content.chapters.par_iter())
             .map(|chapter| RenderedChapter {
                 chapter,
                 summary: run(&chapter.summary, front),
                 body: run(&chapter.body, body),
+                media: media::front(&chapter.media, &cx, |s| run(s, front)),
             })
             .collect(),
-        events: content
-            .events
-            .par_iter()
+        events: (content.events.par_iter())
             .map(|event| RenderedEvent {
                 event,
                 summary: run(&event.summary, front),
@@ -109,6 +116,7 @@ pub(crate) fn render_reusing<'a>(
                     b.text = String::new();
                     b
                 },
+                media: media::front(&event.media, &cx, |s| run(s, front)),
             })
             .collect(),
         registries: content.registries.iter().map(|r| entries(r)).collect(),
@@ -188,6 +196,8 @@ pub struct RenderedChapter<'a> {
     pub chapter: &'a Chapter,
     pub summary: Rendered,
     pub body: Rendered,
+    /// Its `[[media]]`, made.
+    pub media: FrontMedia,
 }
 
 /// An event with its rendered summary, dispute note and body (whose `text` is left
@@ -197,6 +207,8 @@ pub struct RenderedEvent<'a> {
     pub summary: Rendered,
     pub disputed: Option<Rendered>,
     pub body: Rendered,
+    /// Its `[[media]]`, made: the first image is the event's image.
+    pub media: FrontMedia,
 }
 
 /// A registry entry (a person, a place) with its rendered summary.

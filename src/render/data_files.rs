@@ -126,7 +126,13 @@ fn sitemaps(v: Views, limit: usize) -> Vec<(String, String)> {
         }),
         |page| numbers.of_page(v, page),
     );
-    let urls: Vec<String> = (pages.iter()).map(|p| p.url(&config.base_url)).collect();
+    let mut urls: Vec<String> = (pages.iter()).map(|p| p.url(&config.base_url)).collect();
+    // The pages of the eras' lists on the timeline, as the render stage groups them.
+    let eras = super::timeline::by_era(config, &v.rendered.events, |r| &r.event.date);
+    for (era, events) in eras {
+        let count = events.len().div_ceil(super::timeline::PER_PAGE).max(1);
+        urls.extend((1..=count).map(|n| Page::TimelinePart(era, n).url(&config.base_url)));
+    }
     sitemap_files(&urls, &config.base_url, limit)
 }
 

@@ -7,26 +7,48 @@
 //! [`PRINT_PAGE_BYTES`] of text it is split into numbered pages ([`print_pages`]), each
 //! holding whole chapters, then the list of events, in order.
 
+use super::data_files::Made;
 use super::pages::Pages;
 use super::templates::json_for_script;
+use super::timeline::{Group, PER_CHUNK, PER_PAGE};
 use super::views::{ListedEvent, Views};
 use crate::config::Config;
 use crate::content::Content;
+use crate::output::Output;
 use crate::routes::{self, Page, Paged};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use tera::Context;
 
-/// One band of the timeline, serialized straight into the page's context from borrowed
-/// cards: no copy in between.
+/// An era (or "Other dates") as the templates name it, borrowed from its group.
 #[derive(Serialize)]
-struct GroupView<'a> {
+struct EraHead<'a> {
     id: &'a str,
     name: &'a str,
     start: &'a Option<String>,
     end: &'a Option<String>,
     years_text: &'a Option<String>,
+}
+
+impl<'a> EraHead<'a> {
+    fn of(g: &'a Group) -> Self {
+        EraHead {
+            id: &g.id,
+            name: &g.name,
+            start: &g.start,
+            end: &g.end,
+            years_text: &g.years_text,
+        }
+    }
+}
+
+/// One band of the timeline, serialized straight into the page's context from borrowed
+/// cards: no copy in between.
+#[derive(Serialize)]
+struct GroupView<'a> {
+    #[serde(flatten)]
+    head: EraHead<'a>,
     events: Vec<ListedEvent<'a>>,
 }
 
@@ -48,11 +70,7 @@ fn groups<'p>(p: &'p Pages, with_cards: bool, only: Option<Range<usize>>) -> Vec
             (from < to).then(|| (g, from - here.start..to - here.start))
         })
         .map(|(g, range)| GroupView {
-            id: &g.id,
-            name: &g.name,
-            start: &g.start,
-            end: &g.end,
-            years_text: &g.years_text,
+            head: EraHead::of(g),
             events: g.events[range]
                 .iter()
                 .map(|card| ListedEvent {
@@ -64,20 +82,121 @@ fn groups<'p>(p: &'p Pages, with_cards: bool, only: Option<Range<usize>>) -> Vec
         .collect()
 }
 
-/// The timeline page: every event by era, the filter menus and the script's data.
+/// The timeline page: each era with how many events it holds and a link to its list
+/// (the page without scripts), the filter menus and the script's data (the eras and where
+/// each run of events is: the events themselves load as the reader needs them). Its size
+/// grows with the eras and the number of pages, never with the events' text.
 pub(crate) fn timeline<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     let v = p.views;
-    let description = format!(
-        "All {} events of the documentary, by era and date.",
-        v.content.events.len()
-    );
+    let description = match v.content.events.len() {
+        0 => "The documentary's timeline: no events yet.".to_string(),
+        n => format!("All {n} events of the documentary, by era and date."),
+    };
     let mut c = p.context(page, "Timeline", &description);
-    c.insert("groups", &groups(p, true, None));
+    let base = &v.config.base_path;
+    let eras: Vec<EraView> = (p.groups.iter())
+        .map(|g| EraView {
+            head: EraHead::of(g),
+            count: g.events.len(),
+            url: Page::TimelinePart(&g.id, 1).url(base),
+            pages: g.events.len().div_ceil(PER_PAGE).max(1),
+        })
+        .collect();
+    c.insert("groups", &eras);
     c.insert("events_years", &events_years(v.content));
     c.insert("by_era", &!v.config.eras.is_empty());
     c.insert("filters", &timeline_filters(v.config, v.content));
-    c.insert("timeline_data", &timeline_data(&v));
+    c.insert("timeline_data", &timeline_data(p));
     c
+}
+
+/// An era on the timeline page: its list's first page (`url`) and how many it has.
+#[derive(Serialize)]
+struct EraView<'a> {
+    #[serde(flatten)]
+    head: EraHead<'a>,
+    count: usize,
+    url: String,
+    pages: usize,
+}
+
+/// Writes every page of the eras' lists (`timeline_part.html`, [`PER_PAGE`] events each,
+/// with their cards) through `write`, those `only` asks for, and every file of the
+/// script's index ([`routes::TimelineChunk`]); returns what it wrote.
+pub(crate) fn timeline_parts<W>(
+    p: &Pages,
+    out: &Output,
+    write: &W,
+    only: Option<super::Only>,
+) -> anyhow::Result<Made>
+where
+    W: Fn(Paged, &Context) -> anyhow::Result<(String, Option<&'static str>)> + Sync,
+{
+    use rayon::prelude::*;
+    let parts: Vec<(usize, usize)> = (p.groups.iter().enumerate())
+        .flat_map(|(g, group)| {
+            (0..group.events.len().div_ceil(PER_PAGE).max(1)).map(move |k| (g, k))
+        })
+        .collect();
+    let pages = parts
+        .into_par_iter()
+        .filter(|&(g, k)| super::wanted(only, Page::TimelinePart(&p.groups[g].id, k + 1).into()))
+        .map(|(g, k)| {
+            let (page, ctx) = timeline_part(p, &p.groups[g], k);
+            write(page.into(), &ctx)
+        });
+    let mut made = pages.collect::<anyhow::Result<Made>>()?;
+    let chunks = index_chunks(p);
+    for (g, k, json) in chunks {
+        let file = routes::TimelineChunk(&p.groups[g].id, k).file();
+        out.put(&file, json.into_bytes())?;
+        made.insert(file, None);
+    }
+    Ok(made)
+}
+
+/// The `k`th page (from 0) of an era's list of events.
+fn timeline_part<'a>(p: &Pages<'a>, g: &'a Group<'a>, k: usize) -> (Page<'a>, Context) {
+    let base = &p.views.config.base_path;
+    let page = Page::TimelinePart(&g.id, k + 1);
+    let pages = g.events.len().div_ceil(PER_PAGE).max(1);
+    let from = (k * PER_PAGE).min(g.events.len());
+    let to = ((k + 1) * PER_PAGE).min(g.events.len());
+    let title = match pages {
+        1 => format!("Timeline: {}", g.name),
+        _ => format!("Timeline: {}, page {} of {pages}", g.name, k + 1),
+    };
+    let description = format!(
+        "Events {}–{} of {} in {}.",
+        from + 1,
+        to,
+        g.events.len(),
+        g.name
+    );
+    let mut c = p.context(page, &title, &description);
+    let events: Vec<ListedEvent> = (g.events[from..to].iter())
+        .map(|card| ListedEvent {
+            card_html: Some(&card.html[..]),
+            ..p.views.listed(card.event)
+        })
+        .collect();
+    // The pages around this one, and the first and the last: a bounded list at any size.
+    let near: Vec<serde_json::Value> = (0..pages)
+        .filter(|&n| n == 0 || n + 1 == pages || n.abs_diff(k) <= 2)
+        .map(|n| serde_json::json!({"n": n + 1, "url": Page::TimelinePart(&g.id, n + 1).url(base), "current": n == k}))
+        .collect();
+    c.insert("era", &serde_json::json!({"id": g.id, "name": g.name, "years_text": g.years_text, "count": g.events.len()}));
+    c.insert("events", &events);
+    c.insert("first", &(from + 1));
+    c.insert("last", &to);
+    c.insert("page_number", &(k + 1));
+    c.insert("page_count", &pages);
+    c.insert("page_links", &near);
+    let link = |n: usize| Page::TimelinePart(&g.id, n + 1).url(base);
+    c.insert("prev_url", &k.checked_sub(1).map(link));
+    c.insert("next_url", &(k + 1 < pages).then(|| link(k + 1)));
+    c.insert("timeline_url", &Page::Timeline.url(base));
+    (page, c)
 }
 
 /// The years the events cover, from the first one's start to the latest end ("1890–1967",
@@ -338,68 +457,135 @@ fn menu(name: &str, label: &str, options: Vec<(&str, &str)>) -> serde_json::Valu
     })
 }
 
-/// The compact data the timeline's script reads (embedded as JSON in the page), written
-/// straight from borrowed content: the eras, the names of the filter taxonomies
-/// (`filters`; the chapter and era filters are the script's own), and each event with its
-/// terms of those taxonomies by name (`m`, the ids the menus' options hold).
-fn timeline_data(views: &Views) -> String {
-    let config = views.config;
-    use std::collections::BTreeMap;
-    #[derive(Serialize)]
-    struct Ev<'a> {
-        id: &'a str,
-        t: &'a str,
-        d: String,
-        e: Option<String>,
-        dd: &'a str,
-        a: bool,
-        x: bool,
-        s: &'a str,
-        m: BTreeMap<&'a str, Vec<String>>,
-        ch: &'a str,
-        er: &'a str,
-    }
-    #[derive(Serialize)]
-    struct Data<'a> {
-        eras: &'a [crate::config::Era],
-        filters: Vec<&'a str>,
-        events: Vec<Ev<'a>>,
-    }
-    let filters: Vec<(usize, &str)> = (config.taxonomies.iter().enumerate())
-        .filter(|(_, t)| t.filter)
-        .map(|(i, t)| (i, t.name.as_str()))
+/// The data the timeline page carries for its script (JSON, embedded in the page): the
+/// eras, the filter taxonomies' names (`filters`; the chapter and era filters are the
+/// script's own), and each group of events (an era, or "Other dates") with its count, the
+/// URLs of its list's pages (where each event's card is) and its runs of events (`chunks`,
+/// each a file of [`index_chunks`] with its first and last date and its count). A few
+/// hundred bytes per thousand events.
+fn timeline_data(p: &Pages) -> String {
+    let (config, base) = (p.views.config, &p.views.config.base_path[..]);
+    let groups: Vec<serde_json::Value> = (p.groups.iter())
+        .map(|g| {
+            let pages: Vec<String> = (0..g.events.len().div_ceil(PER_PAGE).max(1))
+                .map(|n| Page::TimelinePart(&g.id, n + 1).url(base))
+                .collect();
+            let chunks: Vec<serde_json::Value> = (g.events.chunks(PER_CHUNK).enumerate())
+                .map(|(k, run)| {
+                    let last = run.iter().map(|c| c.event.event.end_date.as_ref().unwrap_or(&c.event.event.date));
+                    let last = last.max_by(|a, b| a.as_year_fraction().total_cmp(&b.as_year_fraction()));
+                    serde_json::json!({
+                        "url": routes::TimelineChunk(&g.id, k).url(base),
+                        "a": run[0].event.event.date.iso(),
+                        "b": last.map(|d| d.iso()),
+                        "n": run.len(),
+                    })
+                })
+                .collect();
+            serde_json::json!({"id": g.id, "name": g.name, "n": g.events.len(), "pages": pages, "chunks": chunks})
+        })
         .collect();
-    let data = Data {
-        eras: &config.eras,
-        filters: filters.iter().map(|f| f.1).collect(),
-        events: (views.rendered.events.iter())
-            .map(|r| {
-                let (e, l) = (r.event, views.listed(r));
-                let terms = filters.iter().filter(|(i, _)| !e.terms[*i].is_empty());
-                Ev {
-                    id: l.id,
-                    t: l.title,
-                    d: l.date,
-                    e: l.end_date,
-                    dd: l.display_date,
-                    a: l.approximate,
-                    x: l.disputed,
-                    s: l.summary_text,
-                    m: terms
-                        .map(|&(i, name)| {
-                            (
-                                name,
-                                e.terms[i].iter().map(|v| views.term_id(i, v)).collect(),
-                            )
-                        })
-                        .collect(),
-                    ch: &e.chapter,
-                    er: l.era,
-                }
-            })
+    let filters: Vec<&str> = (config.taxonomies.iter())
+        .filter(|t| t.filter)
+        .map(|t| t.name.as_str())
+        .collect();
+    json_for_script(&serde_json::json!({
+        "eras": &config.eras,
+        "filters": filters,
+        "count": p.views.content.events.len(),
+        "groups": groups,
+    }))
+}
+
+/// The files of the script's index: each group's events, [`PER_CHUNK`] at a time, as
+/// `(group, k, JSON)`. An event is an array: `[id, date, end or "", title, display date,
+/// chapter (its index among the chapters, as the chapter menu lists them), disputed (0 or
+/// 1), its terms of each filter taxonomy (indexes into that menu's options), the text the
+/// timeline's search reads (summary, and the names of all its terms: people, places, …),
+/// the page of its era's list that holds its card (from 0)]`.
+fn index_chunks(p: &Pages) -> Vec<(usize, usize, String)> {
+    use rayon::prelude::*;
+    let (config, content) = (p.views.config, p.views.content);
+    // Each taxonomy's terms: the name by id, and, for a filter, the index of the term in
+    // its menu (whose options are sorted by label, as `taxonomy_menus` sorts them).
+    let terms: Vec<HashMap<&str, (usize, &str)>> = (content.terms.iter())
+        .map(|terms| {
+            let mut sorted: Vec<&crate::content::Term> = terms.iter().collect();
+            sorted.sort_by(|a, b| a.name.cmp(&b.name));
+            (sorted.iter().enumerate())
+                .map(|(i, t)| (t.id.as_str(), (i, t.name.as_str())))
+                .collect()
+        })
+        .collect();
+    let index = Index {
+        views: p.views,
+        chapters: (content.chapters.iter().enumerate())
+            .map(|(i, c)| (c.slug.as_str(), i))
             .collect(),
+        filtered: (config.taxonomies.iter().enumerate())
+            .filter(|(_, t)| t.filter)
+            .map(|(i, _)| i)
+            .collect(),
+        terms,
     };
-    json_for_script(&data)
+    let runs: Vec<(usize, usize)> = (p.groups.iter().enumerate())
+        .flat_map(|(g, group)| (0..group.events.len().div_ceil(PER_CHUNK)).map(move |k| (g, k)))
+        .collect();
+    runs.into_par_iter()
+        .map(|(g, k)| {
+            let events = &p.groups[g].events;
+            let run = &events[k * PER_CHUNK..((k + 1) * PER_CHUNK).min(events.len())];
+            let rows: Vec<serde_json::Value> = (run.iter().enumerate())
+                .map(|(j, card)| index.row(card.event, (k * PER_CHUNK + j) / PER_PAGE))
+                .collect();
+            let json = serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into());
+            (g, k, json)
+        })
+        .collect()
+}
+
+/// What an event's row of the script's index is made from.
+struct Index<'a> {
+    views: Views<'a>,
+    /// Each chapter's index, by slug.
+    chapters: HashMap<&'a str, usize>,
+    /// The filter taxonomies' indexes.
+    filtered: Vec<usize>,
+    /// Each taxonomy's terms by id: their index in its menu and their name.
+    terms: Vec<HashMap<&'a str, (usize, &'a str)>>,
+}
+
+impl Index<'_> {
+    /// The row of `r`, whose card is on page `page` of its era's list (see [`index_chunks`]).
+    fn row(&self, r: &crate::markdown::stage::RenderedEvent, page: usize) -> serde_json::Value {
+        let e = r.event;
+        let terms = |i: usize| {
+            (e.terms[i].iter())
+                .filter_map(move |x| self.terms[i].get(self.views.term_id(i, x).as_str()))
+        };
+        let mut words = r.summary.text.clone();
+        for i in 0..self.terms.len().min(e.terms.len()) {
+            for (_, name) in terms(i) {
+                words.push(' ');
+                words.push_str(name);
+            }
+        }
+        let m: Vec<Vec<usize>> = (self.filtered.iter())
+            .map(|&i| terms(i).map(|t| t.0).collect())
+            .collect();
+        serde_json::json!([
+            e.id,
+            e.date.iso(),
+            e.end_date.map(|d| d.iso()).unwrap_or_default(),
+            e.title,
+            e.display_date,
+            self.chapters.get(e.chapter.as_str()),
+            e.disputed.is_some() as u8,
+            m,
+            words,
+            page,
+        ])
+    }
 }
 
 #[cfg(test)]

@@ -32,7 +32,7 @@ mod search_index;
 mod sources;
 mod static_files;
 pub(crate) mod templates;
-mod timeline;
+pub(crate) mod timeline;
 pub(crate) mod views;
 
 use crate::diag::{BuildError, Diagnostics, Sink};
@@ -98,7 +98,9 @@ pub(crate) type Only<'o> = &'o dyn Reuse;
 /// Whether `page` is rendered under `only`.
 fn wanted(only: Option<Only>, page: Paged) -> bool {
     match page.page {
-        Page::Chapter(_) | Page::Event(_) | Page::Term(..) => only.is_none_or(|r| r.renders(page)),
+        Page::Chapter(_) | Page::Event(_) | Page::Term(..) | Page::TimelinePart(..) => {
+            only.is_none_or(|r| r.renders(page))
+        }
         _ => true,
     }
 }
@@ -143,7 +145,11 @@ fn producer(page: Page) -> Option<(Make, Run)> {
         Page::Print => (Numbered(listings::print), Alone),
         Page::NotFound => (One(pages::not_found), Beside),
         Page::Free(_) => (One(pages::free), Beside),
-        Page::Chapter(_) | Page::Event(_) | Page::Taxonomy(_) | Page::Term(..) => return None,
+        Page::Chapter(_)
+        | Page::Event(_)
+        | Page::Taxonomy(_)
+        | Page::Term(..)
+        | Page::TimelinePart(..) => return None,
     };
     Some(made)
 }
@@ -182,7 +188,7 @@ fn write_all(
     drop(p);
     drop(cards);
     let mut made = made?;
-    let pages = made.len();
+    let pages = made.values().filter(|t| t.is_some()).count();
     crate::profile::stage("pages");
     let written = data_files::write_all(v, out, &mut made);
     let made_by: HashMap<String, String> = (made.iter())
@@ -278,6 +284,7 @@ fn render_pages(
             let alone =
                 site_wide(Run::Alone).map(|(page, (make, _))| write(page, &produce(p, make, page)));
             let mut made = alone.collect::<anyhow::Result<Made>>()?;
+            made.extend(listings::timeline_parts(p, out, &write, only)?);
             let beside: Vec<_> = site_wide(Run::Beside).collect();
             let beside = (beside.into_par_iter())
                 .map(|(page, (make, _))| write(page, &produce(p, make, page)));

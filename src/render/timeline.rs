@@ -10,7 +10,7 @@
 //! HTML-escaped there (control characters dropped); the `text` of an event is its summary's HTML, already safe.
 
 use super::views::Card;
-use crate::config::{Config, Era};
+use crate::config::Config;
 use crate::content::Content;
 use crate::markdown::stage::RenderedEvent;
 use serde_json::{json, Value};
@@ -42,44 +42,69 @@ pub(crate) struct Group<'c> {
     pub(crate) events: Vec<&'c Card<'c>>,
 }
 
+/// How many events one page of an era's list holds (`timeline/<era>/<n>/`).
+pub(crate) const PER_PAGE: usize = 100;
+/// How many events one file of the script's index holds (`timeline/<era>/<k>.json`): a
+/// whole number of pages.
+pub(crate) const PER_CHUNK: usize = 10 * PER_PAGE;
+/// The id of the group of events outside every era.
+pub(crate) const OTHER: &str = "other-dates";
+
+/// The items of `items` (in date order) by era, in era order, each era with its id; the
+/// items outside every era last, under [`OTHER`], when there are any. Eras without items
+/// are kept (empty).
+pub(crate) fn by_era<'c, 'i, T>(
+    config: &'c Config,
+    items: &'i [T],
+    date: impl Fn(&T) -> &crate::date::Date,
+) -> Vec<(&'c str, Vec<&'i T>)> {
+    let mut groups: Vec<(&str, Vec<&T>)> = (config.eras.iter())
+        .map(|e| (e.id.as_str(), Vec::new()))
+        .collect();
+    let mut other = Vec::new();
+    for item in items {
+        let at = config
+            .era_of(date(item))
+            .and_then(|era| config.eras.iter().position(|e| e.id == era.id));
+        match at {
+            Some(i) => groups[i].1.push(item),
+            None => other.push(item),
+        }
+    }
+    if !other.is_empty() {
+        groups.push((OTHER, other));
+    }
+    groups
+}
+
 /// Groups the events of `cards` by era, in era order; an "other" group collects the rest.
 /// An era's `start` and `end` are read as text ("1950", "490 BCE"; when some era starts
 /// before year 1, years from 1 are marked "CE"), and its span as one (`years_text`).
 pub(crate) fn group<'c>(config: &Config, cards: &'c [Card<'c>]) -> Vec<Group<'c>> {
     let ce = config.eras.iter().any(|e| e.start.year <= 0);
-    let mut groups: Vec<Group> = config
-        .eras
-        .iter()
-        .map(|e: &Era| Group {
-            id: e.id.clone(),
-            name: e.name.clone(),
-            start: Some(e.start.human_marked(ce)),
-            end: Some(e.end.human_marked(ce)),
-            years_text: Some(crate::date::human_range(&e.start, Some(&e.end))),
-            events: Vec::new(),
-        })
-        .collect();
-    let mut other = Group {
-        id: "other-dates".into(),
-        name: "Other dates".into(),
-        start: None,
-        end: None,
-        years_text: None,
-        events: Vec::new(),
-    };
-    for card in cards {
-        match config
-            .era_of(&card.event.event.date)
-            .and_then(|era| groups.iter_mut().find(|g| g.id == era.id))
-        {
-            Some(g) => g.events.push(card),
-            None => other.events.push(card),
-        }
-    }
-    if !other.events.is_empty() {
-        groups.push(other);
-    }
-    groups
+    by_era(config, cards, |c| &c.event.event.date)
+        .into_iter()
+        .map(
+            |(id, events)| match config.eras.iter().find(|e| e.id == id) {
+                Some(e) => Group {
+                    id: e.id.clone(),
+                    name: e.name.clone(),
+                    start: Some(e.start.human_marked(ce)),
+                    end: Some(e.end.human_marked(ce)),
+                    years_text: Some(crate::date::human_range(&e.start, Some(&e.end))),
+                    events,
+                },
+                None => Group {
+                    id: OTHER.into(),
+                    name: "Other dates".into(),
+                    start: None,
+                    end: None,
+                    years_text: None,
+                    events,
+                },
+            },
+        )
+        .collect()
 }
 
 /// A date as TimelineJS3 reads it: `year` in the historians' count with a sign (-490 is
@@ -100,7 +125,7 @@ fn tl_date(d: &crate::date::Date) -> Value {
 pub(crate) fn timelinejs(config: &Config, content: &Content, events: &[RenderedEvent]) -> Value {
     let events: Vec<Value> = events
         .iter()
-        .map(|RenderedEvent { event: e, summary, .. }| {
+        .map(|RenderedEvent { event: e, summary, media, .. }| {
             let summary = &summary.html;
             let mut v = json!({
                 "unique_id": e.id,
@@ -111,6 +136,15 @@ pub(crate) fn timelinejs(config: &Config, content: &Content, events: &[RenderedE
             });
             if let Some(end) = &e.end_date {
                 v["end_date"] = tl_date(end);
+            }
+            if let Some(m) = &media.timeline {
+                let url = |rel: &str| crate::routes::rooted_url(&config.base_url, rel);
+                v["media"] = json!({
+                    "url": url(&m.url),
+                    "thumbnail": url(&m.thumbnail),
+                    "caption": m.caption,
+                    "credit": m.credit,
+                });
             }
             v
         })

@@ -149,6 +149,8 @@ pub(crate) struct EventView {
     pub era: String,
     /// The card as HTML (`templates/card.html`), made once and reused by every listing.
     pub card_html: String,
+    /// The event's image (its first `[[media]]` image) as a `<picture>`, for its card.
+    pub image_html: Option<String>,
 }
 
 /// An event in a long listing (the timeline, the print view): the few fields such a
@@ -179,6 +181,8 @@ pub(crate) struct EventPage {
     #[serde(flatten)]
     pub card: EventView,
     pub body_html: String,
+    /// Its `[[media]]`, each a `<figure>`.
+    pub media_html: String,
     pub disputed_html: Option<String>,
     /// The body has highlighted code: the page loads `highlight.css`.
     pub has_code: bool,
@@ -200,6 +204,8 @@ pub(crate) struct ChapterPage {
     /// The years as text: "1950–1967", "490–44 BCE".
     pub years_text: String,
     pub body_html: String,
+    /// Its `[[media]]`, each a `<figure>`.
+    pub media_html: String,
     pub has_code: bool,
     pub toc: Vec<Heading>,
     /// The cards of its events on this numbered page ([`crate::routes::Paged`]).
@@ -433,6 +439,7 @@ impl<'a> Views<'a> {
                 .collect(),
             era: self.era_of(e).to_string(),
             card_html: String::new(),
+            image_html: r.media.card.clone(),
         }
     }
 
@@ -489,6 +496,7 @@ impl<'a> Views<'a> {
         EventPage {
             card: self.carded(at.item),
             body_html: r.body.html.clone(),
+            media_html: r.media.page.clone(),
             has_code: has_code(&r.body.html),
             disputed_html: r.disputed.as_ref().map(|d| d.html.clone()),
             prev: at.prev.map(|p| self.event_link(p.event.event)),
@@ -547,6 +555,7 @@ impl<'a> Views<'a> {
             years: c.years,
             years_text: crate::date::year_range_text(c.years.0, c.years.1),
             body_html,
+            media_html: r.media.page.clone(),
             has_code,
             toc,
             events: events[shown].iter().map(|card| self.carded(card)).collect(),

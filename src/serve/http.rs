@@ -416,6 +416,12 @@ fn mime(name: &str) -> &'static str {
         "mp4" => "video/mp4",
         "webm" => "video/webm",
         "mp3" => "audio/mpeg",
+        "m4v" => "video/mp4",
+        "ogv" => "video/ogg",
+        "ogg" | "oga" | "opus" => "audio/ogg",
+        "m4a" => "audio/mp4",
+        "wav" => "audio/wav",
+        "flac" => "audio/flac",
         "wasm" => "application/wasm",
         _ if name.rsplit('/').next() == Some(DataFile::Cname.file()) => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
@@ -469,6 +475,24 @@ mod tests {
         assert_eq!(parse_range("bytes=-0", 1000), Range::Unsatisfiable);
         assert_eq!(parse_range("bytes=0-0", 0), Range::Unsatisfiable);
         assert_eq!(parse_range("bytes=-1", 0), Range::Unsatisfiable);
+        // Hostile numbers: the largest, and past it.
+        let max = u64::MAX;
+        assert_eq!(
+            parse_range(&format!("bytes={max}-"), 1000),
+            Range::Unsatisfiable
+        );
+        assert_eq!(
+            parse_range(&format!("bytes=-{max}"), 1000),
+            Range::Part(0, 999)
+        );
+        assert_eq!(
+            parse_range(&format!("bytes=0-{max}"), 1000),
+            Range::Part(0, 999)
+        );
+        assert_eq!(
+            parse_range(&format!("bytes={max}-{max}"), max),
+            Range::Unsatisfiable
+        );
         for whole in [
             "bytes=0-1,5-6",
             "bytes=9-5",
@@ -479,6 +503,13 @@ mod tests {
             "bytes 0-1",
             "",
             "bytes=99999999999999999999999-",
+            "bytes=--1",
+            "bytes=1-2-3",
+            "bytes=\u{0}0-1",
+            "bytes=0x10-0x20",
+            "bytes=1e3-",
+            "bytes=٣-٤",
+            "=0-1",
         ] {
             assert_eq!(parse_range(whole, 1000), Range::Whole, "{whole}");
         }

@@ -273,13 +273,13 @@ test('a malformed or inherited-name hash on the timeline is no selection, not a 
     await page.waitForLoadState('load');
     // The script started: it drew the axis and answers filters.
     assert.equal(await page.evaluate(() => typeof window.__timeline), 'object', hash);
-    assert.equal(await page.locator('.tl-event.is-open').count(), 0, hash);
+    assert.equal(await page.locator('#tl-detail:not([hidden])').count(), 0, hash);
   }
   // A good deep link still opens its event, and a malformed one on hashchange closes it.
   await page.goto(server.url + 'timeline/#1957-hostile');
-  await page.waitForFunction(() => document.querySelectorAll('.tl-event.is-open').length === 1);
+  await page.waitForFunction(() => document.querySelectorAll('#tl-detail:not([hidden])').length === 1);
   await page.evaluate(() => { location.hash = '#%E0%A4%A'; });
-  await page.waitForFunction(() => document.querySelectorAll('.tl-event.is-open').length === 0);
+  await page.waitForFunction(() => document.querySelectorAll('#tl-detail:not([hidden])').length === 0);
   assert.deepEqual(errors, []);
   await page.close();
 });

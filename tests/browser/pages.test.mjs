@@ -20,10 +20,12 @@ after(async () => {
 const PAGES = [
   ['home', ''], ['chapter', 'chapter'], ['event', 'event'], ['sources', 'sources/'], ['search', 'search/'], ['print', 'print/'],
   ['people', 'people/'], ['places', 'places/'], ['tags', 'tags/'], ['countries', 'countries/'],
-  ['person', 'people/kim-il-sung/'], ['tag', 'tags/summit/'], ['404', 'no-such-page/'],
+  ['timeline-era', 'era'], ['person', 'people/kim-il-sung/'], ['tag', 'tags/summit/'], ['404', 'no-such-page/'],
   // Maps (src/maps/): a place, an event with its place, a chapter with `map` blocks.
   ['place with a map', 'places/hanoi/'], ['event with a map', 'events/1958-11-kim-il-sung-visits-north-vietnam/'],
   ['chapter with maps', 'chapters/hanoi-summit-2019/'],
+  // A country shaded from its outline, and a province marked at its capital.
+  ['country place with an outline', 'places/cambodia/'], ['event with a province', 'events/2019-02-26-kim-jong-un-arrives/'],
   // Listings split into numbered pages (`paginate`, 50 by default): the chapters' index,
   // and the second page of the documentary's longest term, with its pager.
   ['chapters', 'chapters/'], ['term-page-2', 'countries/vietnam/page/2/'],
@@ -48,17 +50,40 @@ test('maps: no sideways scroll at 320px, a text alternative, nothing shifts', { 
   assert.ok(overflow <= 0, `scrolls sideways by ${overflow}px at 320px`);
 }));
 
+test('maps: a country is shaded, and a one-place map is drawn small without shifting', { timeout: 120_000 }, () => withPage(browser, {}, async (page) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${base}places/cambodia/`);
+  const m = await page.$eval('figure.map', (f) => {
+    const svg = f.querySelector('svg');
+    const box = svg.getBoundingClientRect();
+    const [, , vw, vh] = svg.getAttribute('viewBox').split(' ').map(Number);
+    const fill = (sel) => getComputedStyle(f.querySelector(sel)).fill;
+    return { small: f.classList.contains('small'), w: box.width, h: box.height, ratio: vh / vw, area: fill('.area'), land: fill('.land'), name: f.querySelector('.area-label')?.textContent, pins: f.querySelectorAll('.pin').length };
+  });
+  assert.ok(m.small && m.w <= 28 * 16 + 1 && m.w > 300, JSON.stringify(m));
+  assert.ok(Math.abs(m.h - m.w * m.ratio) < 2, `the map's height follows its viewBox: ${JSON.stringify(m)}`);
+  assert.notEqual(m.area, m.land);
+  assert.equal(m.name, 'Cambodia');
+  assert.equal(m.pins, 0);
+  await page.setViewportSize({ width: 320, height: 700 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `scrolls sideways by ${overflow}px at 320px`);
+}));
+
 for (const [name, path] of PAGES) {
   test(`${name} page: no console errors, no axe violations, screenshots`, { timeout: 120_000 }, (t) => withPage(browser, {}, async (page, errors) => {
     let url = base + path;
     // The first chapter and the first event, whatever the content names them: both lists
     // are in the pages' HTML, so they are looked up once the page has loaded, without waiting.
-    const first = { chapter: ['', '.chapter-link'], event: ['timeline/', '.tl-event h3 a'] }[path];
+    const first = { chapter: ['', '.chapter-link'], era: ['timeline/', '.tl-era a'], event: ['timeline/', '.tl-era a', '.tl-event h3 a'] }[path];
     if (first) {
-      await page.goto(base + first[0]);
-      const link = await page.$(first[1]);
-      if (!link) { t.skip(`the documentary has no ${path} yet`); return; }
-      url = new URL(await link.getAttribute('href'), base).href;
+      url = base + first[0];
+      for (const sel of first.slice(1)) {
+        await page.goto(url);
+        const link = await page.$(sel);
+        if (!link) { t.skip(`the documentary has no ${path} yet`); return; }
+        url = new URL(await link.getAttribute('href'), url).href;
+      }
     }
     const res = await page.goto(url);
     assert.equal(res.status(), name === '404' ? 404 : 200);

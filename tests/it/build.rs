@@ -66,7 +66,7 @@ fn event_page_shows_date_sources_dispute_and_links() {
     );
     let note = region(&html, "<aside class=\"disputed-note\"", "</aside>");
     assert!(note.contains("A test note naming"), "{note}");
-    assert!(html.contains("href=\"/sub/timeline/#1968-peace-talks\""));
+    assert!(html.contains("href=\"/sub/timeline/?event=1968-peace-talks\""));
     assert!(html.contains("<a href=\"/sub/chapters/split/\">The split</a>"));
     let ho = page(&files, "events/1957-07-ho-visit/index.html");
     assert!(ho.contains("<li><a href=\"/sub/sources/#source-szalontai-2012\">szalontai-2012</a>: In the Shadow of Vietnam (background)</li>"));
@@ -77,17 +77,59 @@ fn event_page_shows_date_sources_dispute_and_links() {
 fn timeline_lists_every_event_by_era_with_ids() {
     let t = SiteTest::new("build/minimal");
     let files = t.build_memory().unwrap();
+    // The timeline page lists the eras, each linking to its page of events.
     let html = page(&files, "timeline/index.html");
-    let alliance = region(&html, "<li class=\"tl-era\" id=\"era-alliance\">", "</ol>");
+    let era = region(&html, "<li class=\"tl-era\" id=\"era-alliance\">", "</li>");
+    assert!(era.contains("timeline/alliance/\">2 events</a>"), "{era}");
+    assert!(
+        !html.contains("id=\"1950-01-31-relations\""),
+        "the page holds no card"
+    );
+    let alliance = page(&files, "timeline/alliance/index.html");
     assert!(alliance.contains("id=\"1950-01-31-relations\""));
     assert!(alliance.contains("id=\"1957-07-ho-visit\""));
-    let later = region(&html, "<li class=\"tl-era\" id=\"era-later\">", "</ol>");
+    let later = page(&files, "timeline/later/index.html");
     assert!(later.contains("id=\"1968-peace-talks\""));
     // Date order inside an era.
     assert!(
         alliance.find("1950-01-31-relations").unwrap() < alliance.find("1957-07-ho-visit").unwrap()
     );
-    assert!(html.contains("<time datetime=\"1968\">from 1968</time> <span class=\"mark approx\""));
+    assert!(later.contains("<time datetime=\"1968\">from 1968</time> <span class=\"mark approx\""));
+    // The script's index: one row per event, each naming its page of the era (0).
+    let index: serde_json::Value =
+        serde_json::from_slice(&files["timeline/alliance/0.json"]).unwrap();
+    let rows = index.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0][0], "1950-01-31-relations");
+    assert_eq!(rows[1][9], 0);
+}
+
+/// A site without events: the timeline says so, with no empty sentence ("0 events from
+/// to") and no controls for an axis it cannot draw; each era's page says it is empty.
+#[test]
+fn an_empty_timeline_says_it_has_no_events() {
+    let t = SiteTest::new("build/minimal");
+    for e in [
+        "1950-01-31-relations",
+        "1957-07-ho-visit",
+        "1968-peace-talks",
+    ] {
+        std::fs::remove_file(t.path(&format!("content/events/{e}.md"))).unwrap();
+    }
+    let chapter = std::fs::read_to_string(t.path("content/chapters/alliance.md")).unwrap();
+    t.write(
+        "content/chapters/alliance.md",
+        &chapter.replace(" See [the visit](@/events/1957-07-ho-visit.md).", ""),
+    );
+    let files = t.build_memory().unwrap();
+    let html = page(&files, "timeline/index.html");
+    assert!(
+        html.contains("<p class=\"lede\">No events yet.</p>"),
+        "{html}"
+    );
+    assert!(!html.contains("0 events") && !html.contains("id=\"timeline-app\""));
+    let era = page(&files, "timeline/alliance/index.html");
+    assert!(era.contains("No events in this era yet."));
 }
 
 #[test]

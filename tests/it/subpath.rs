@@ -65,6 +65,7 @@ fn every_internal_link_and_anchor_resolves_under_the_sub_path() {
             let (path, frag) = link
                 .split_once('#')
                 .map_or((link.as_str(), None), |(p, f)| (p, Some(f)));
+            let path = path.split_once('?').map_or(path, |(p, _)| p);
             checked += 1;
             if path.is_empty() {
                 if let Some(f) = frag {

@@ -104,7 +104,8 @@ fn the_timeline_has_a_menu_per_filter_taxonomy_and_its_data_the_terms() {
             "tl-f-people",
             "tl-f-organisations",
             "tl-f-chapter",
-            "tl-f-era"
+            "tl-f-era",
+            "tl-story"
         ]
     );
     assert!(form.contains("<option value=\"cominform\">Cominform</option>"));
@@ -117,7 +118,29 @@ fn the_timeline_has_a_menu_per_filter_taxonomy_and_its_data_the_terms() {
         data.contains("\"filters\":[\"people\",\"organisations\"]"),
         "{data}"
     );
-    assert!(data.contains("\"m\":{\"organisations\":[\"workers-party-of-korea\",\"cominform\"],\"people\":[\"ho-chi-minh\"]}"), "{data}");
+    // The event's row in the script's index: its terms of each filter taxonomy as places in
+    // that menu (people, then organisations), and their names for the search.
+    let row = (files.iter())
+        .filter(|(k, _)| k.starts_with("timeline/") && k.ends_with(".json"))
+        .flat_map(|(_, b)| serde_json::from_slice::<Vec<serde_json::Value>>(b).unwrap())
+        .find(|e| e[0] == "1957-07-ho-visit")
+        .unwrap();
+    let options = |menu: &str| -> Vec<String> {
+        let m = region(form, &format!("<select id=\"tl-f-{menu}\""), "</select>");
+        (m.match_indices("<option value=\"").skip(1))
+            .map(|(i, _)| m[i + 15..].split('"').next().unwrap().to_string())
+            .collect()
+    };
+    let named = |menu: &str, k: usize| -> Vec<String> {
+        (row[7][k].as_array().unwrap().iter())
+            .map(|i| options(menu)[i.as_u64().unwrap() as usize].clone())
+            .collect()
+    };
+    assert_eq!(named("people", 0), ["ho-chi-minh"]);
+    let mut orgs = named("organisations", 1);
+    orgs.sort();
+    assert_eq!(orgs, ["cominform", "workers-party-of-korea"]);
+    assert!(row[8].as_str().unwrap().contains("Cominform"), "{row}");
     let read = |p: &str| files[p].clone();
     let docs = crate::reading::search_docs(read);
     let ho = (docs.iter())
