@@ -62,6 +62,20 @@ test('a deep link opens the detail beside the axis with the card; next names its
   assert.deepEqual(errors, []);
 }));
 
+test('an event page links to the event on the axis; Back returns to the event page', TEST, () => open(base, {}, async (page, errors) => {
+  const from = new URL(`../events/${PILOTS}/`, base).href;
+  await page.goto(from);
+  // The script turned the era page's anchor into the interactive timeline's deep link.
+  assert.ok((await page.$eval('a[data-timeline-href]', (a) => a.href)).endsWith(`timeline/?event=${PILOTS}`));
+  await page.click('a[data-timeline-href]');
+  await page.waitForSelector('#tl-detail:not([hidden]) .event-card');
+  assert.equal(await detailId(page), PILOTS);
+  assert.equal(new URL(page.url()).hash, '#' + PILOTS);
+  await page.goBack();
+  await page.waitForFunction((u) => location.href === u, from);
+  assert.deepEqual(errors, []);
+}));
+
 test('keyboard: one marker in the tab order, arrows move between markers and clusters, Enter opens, Escape closes', TEST, () => open(base, {}, async (page) => {
   assert.equal(await page.$$eval('.tl-marks button[tabindex="0"]', (l) => l.length), 1);
   await page.focus('.tl-marks button[tabindex="0"]');
@@ -242,6 +256,14 @@ test('without JavaScript the page lists the eras, whose pages list every event w
     }
     const data = JSON.parse(readFileSync(join(dir, 'timeline.json'), 'utf8'));
     assert.deepEqual([...listed].sort(), data.events.map((e) => e.unique_id).sort());
+    // An event's page and its chapter's page link to its card on its era's page.
+    for (const from of [`../events/${PILOTS}/`, '../chapters/cold-war-alliance/']) {
+      await page.goto(new URL(from, base).href);
+      await page.click(`a[data-timeline-href$="=${PILOTS}"]`);
+      await page.waitForURL((u) => u.hash === '#' + PILOTS);
+      assert.match(page.url(), /\/timeline\/[^/]+\/(\d+\/)?#/);
+      assert.ok(await page.$eval(':target', (e) => e.classList.contains('tl-event') && e.textContent.includes('North Korean pilots')));
+    }
   } finally {
     await ctx.close();
   }
