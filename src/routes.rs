@@ -391,6 +391,11 @@ pub(crate) enum Fragment<'a> {
     /// An event on the timeline (`timeline/?event=<id>`): the page does not hold every
     /// event, so its script opens the one named (and shows `#<id>`, which it reads too).
     OnTimeline(&'a str),
+    /// An event's card on its era's page (`timeline/<era>/<n>/#<id>`): where a link to
+    /// the event on the timeline leads without JavaScript.
+    InEra(&'a str, usize, &'a str),
+    /// A chapter's story on the timeline (`timeline/?story=<slug>`).
+    Story(&'a str),
 }
 
 impl Fragment<'_> {
@@ -401,6 +406,8 @@ impl Fragment<'_> {
                 format!("{}#source-{id}", Paged::new(Page::Sources, n).url(base))
             }
             Fragment::OnTimeline(id) => format!("{}?event={id}", Page::Timeline.url(base)),
+            Fragment::InEra(era, n, id) => anchor_url(Page::TimelinePart(era, n), base, id),
+            Fragment::Story(slug) => format!("{}?story={slug}", Page::Timeline.url(base)),
         }
     }
 }

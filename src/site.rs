@@ -141,7 +141,8 @@ fn run(
     // with its success.
     let mut warnings = diags.take_warnings();
     warnings.sort();
-    let views = Views::new(&config, &content, &rendered);
+    let places = crate::render::timeline::places(&config, &rendered.events);
+    let views = Views::new(&config, &content, &rendered, &places);
     let kept = match memo.as_deref_mut() {
         Some(memo) => {
             let kept = memo.plan(views, out).map_err(BuildError::System)?;

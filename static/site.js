@@ -1,6 +1,7 @@
 // Every page: the theme toggle (remembered in localStorage), the reading-position bar of
 // chapters and their table of contents' current section (`aria-current`), and the print
-// button of the print view. No dependencies.
+// button of the print view; links to an event on the timeline (to its era's page
+// without scripts, to the interactive timeline with them). No dependencies.
 (function () {
   'use strict';
   var root = document.documentElement;
@@ -59,6 +60,11 @@
     heads.forEach(function (h) { if (h) seen.observe(h); });
     mark();
   }
+  // A link to an event on the timeline leads to its card on its era's page; with scripts,
+  // to the event on the interactive timeline instead.
+  Array.prototype.forEach.call(document.querySelectorAll('a[data-timeline-href]'), function (a) {
+    a.href = a.getAttribute('data-timeline-href');
+  });
   var print = document.querySelector('[data-print]');
   if (print) print.addEventListener('click', function () { window.print(); });
 })();

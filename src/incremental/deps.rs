@@ -5,9 +5,12 @@
 //!
 //! The map mirrors what the producers read (`render/pages.rs`, `render/views.rs`): an
 //! event's page reads the event and its neighbours' titles, a chapter's first page its
-//! events' places and each of its numbered pages its events' cards, each numbered page of a term's its events' cards and which events it holds (an
-//! item of its own, [`Item::Listing`], so that an event moving to another page, or a page
-//! added, renders the pages it changes); everything else they read is site-wide (the
+//! events' places and each of its numbered pages its events' cards, and both which era
+//! page of the timeline each of their events is on (an item of its own,
+//! [`Item::OnEraPage`]: an event added earlier in the era moves later ones), each
+//! numbered page of a term's its events' cards and which events it holds (an item of its
+//! own, [`Item::Listing`], so that an event moving to another page, or a page added,
+//! renders the pages it changes); everything else they read is site-wide (the
 //! `site` view, hashed here) or comes from files whose change renders every page
 //! (`site.toml`, templates, registries: a place's `lat` and `lon` among them, which the
 //! maps of event, chapter and place pages read, and `map` blocks, whose kept Markdown
@@ -31,6 +34,9 @@ enum Item {
     /// A page of an era's list on the timeline, by output file: it reads its events' cards
     /// and where they fall in the era.
     Part(String),
+    /// Which era page an event is on (its link to the timeline leads there), by event id:
+    /// an event earlier in its era can move it to another page.
+    OnEraPage(String),
 }
 
 /// The map of one build.
@@ -82,6 +88,16 @@ impl Deps {
             pages.push(Page::Chapter(&e.chapter).file());
             pages.extend(on_page.get(&i).into_iter().flatten().cloned());
             d.readers.insert(item, pages);
+            let item = Item::OnEraPage(e.id.clone());
+            let mut h = Fnv::default();
+            v.places.get(e.id.as_str()).hash(&mut h);
+            d.prints.insert(item.clone(), h.finish());
+            // The event's page and the chapter's numbered page that lists it.
+            let mine = chapter_pages.get(&e.chapter).map_or(&[][..], Vec::as_slice);
+            let listed = on_page.get(&i).into_iter().flatten();
+            let mut readers = vec![Page::Event(&e.id).file()];
+            readers.extend(listed.filter(|f| mine.contains(f)).cloned());
+            d.readers.insert(item, readers);
         }
         for r in &v.rendered.chapters {
             let c = r.chapter;

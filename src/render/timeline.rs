@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::content::Content;
 use crate::markdown::stage::RenderedEvent;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 
 /// A plain string as HTML, for the fields TimelineJS3 renders as HTML; control characters
 /// (which only titles can still hold) are dropped.
@@ -75,6 +76,21 @@ pub(crate) fn by_era<'c, 'i, T>(
         groups.push((OTHER, other));
     }
     groups
+}
+
+/// Where each event is on its era's pages, by event id: the era's id and the page's
+/// number (from 1), as [`by_era`] and [`PER_PAGE`] place it.
+pub(crate) type Places<'a> = HashMap<&'a str, (&'a str, usize)>;
+
+/// The [`Places`] of `events` (in date order).
+pub(crate) fn places<'a>(config: &'a Config, events: &'a [RenderedEvent<'a>]) -> Places<'a> {
+    let mut at = HashMap::with_capacity(events.len());
+    for (era, list) in by_era(config, events, |r| &r.event.date) {
+        for (k, r) in list.into_iter().enumerate() {
+            at.insert(r.event.id.as_str(), (era, k / PER_PAGE + 1));
+        }
+    }
+    at
 }
 
 /// Groups the events of `cards` by era, in era order; an "other" group collects the rest.

@@ -4,6 +4,7 @@
 //! ([`RenderedContent`]); every URL here is a path under the site's base path, made by
 //! [`crate::routes`] from checked ids, so templates never build URLs.
 
+use super::timeline::OTHER;
 use crate::config::Config;
 use crate::content::{Content, Event};
 use crate::markdown::stage::{RenderedChapter, RenderedContent, RenderedEvent, RenderedPage};
@@ -130,7 +131,12 @@ pub(crate) struct EventView {
     pub id: String,
     pub title: String,
     pub url: String,
+    /// The event on the interactive timeline (`timeline/?event=<id>`), which the
+    /// script's links lead to.
     pub timeline_url: String,
+    /// The event's card on its era's page (`timeline/<era>/<n>/#<id>`): the `href` of a
+    /// link to the event on the timeline, which `site.js` turns into `timeline_url`.
+    pub era_page_url: String,
     /// The ISO form (before year 1, astronomical: `-0489` is 490 BCE).
     pub date: String,
     /// The value of `<time datetime>`: absent before year 1, which HTML cannot express.
@@ -212,6 +218,8 @@ pub(crate) struct ChapterPage {
     pub events: Vec<EventView>,
     /// How many events it has in all.
     pub event_count: usize,
+    /// Its story on the timeline (`timeline/?story=<slug>`), when it has events.
+    pub story_url: Option<String>,
     pub prev: Option<Link>,
     pub next: Option<Link>,
     pub words: usize,
@@ -271,6 +279,8 @@ pub(crate) struct Views<'a> {
     pub(crate) config: &'a Config,
     pub(crate) content: &'a Content,
     pub(crate) rendered: &'a RenderedContent<'a>,
+    /// Which era page each event is on ([`super::timeline::places`]).
+    pub(crate) places: &'a super::timeline::Places<'a>,
 }
 
 impl<'a> Views<'a> {
@@ -278,12 +288,21 @@ impl<'a> Views<'a> {
         config: &'a Config,
         content: &'a Content,
         rendered: &'a RenderedContent<'a>,
+        places: &'a super::timeline::Places<'a>,
     ) -> Self {
         Views {
             config,
             content,
             rendered,
+            places,
         }
+    }
+
+    /// The event `id`'s card on its era's page (the timeline's own page without
+    /// JavaScript).
+    pub(crate) fn in_era_url(&self, id: &str) -> String {
+        let (era, n) = self.places.get(id).copied().unwrap_or((OTHER, 1));
+        Fragment::InEra(era, n, id).url(self.base())
     }
 
     /// The site's base path, which every link starts with.
@@ -420,6 +439,7 @@ impl<'a> Views<'a> {
             title: e.title.clone(),
             url: Page::Event(&e.id).url(self.base()),
             timeline_url: Fragment::OnTimeline(&e.id).url(self.base()),
+            era_page_url: self.in_era_url(&e.id),
             date: e.date.iso(),
             datetime: e.date.datetime(),
             end_date: e.end_date.map(|d| d.iso()),
@@ -464,9 +484,7 @@ impl<'a> Views<'a> {
 
     /// The era an event falls in, by id (`other-dates` outside every era).
     fn era_of(&self, e: &Event) -> &'a str {
-        self.config
-            .era_of(&e.date)
-            .map_or("other-dates", |x| x.id.as_str())
+        self.config.era_of(&e.date).map_or(OTHER, |x| x.id.as_str())
     }
 
     /// An event in a long listing, without its card's HTML.
@@ -558,6 +576,7 @@ impl<'a> Views<'a> {
             media_html: r.media.page.clone(),
             has_code,
             toc,
+            story_url: (!events.is_empty()).then(|| Fragment::Story(&c.slug).url(self.base())),
             events: events[shown].iter().map(|card| self.carded(card)).collect(),
             event_count: events.len(),
             prev: at.prev.map(link),

@@ -66,11 +66,35 @@ fn event_page_shows_date_sources_dispute_and_links() {
     );
     let note = region(&html, "<aside class=\"disputed-note\"", "</aside>");
     assert!(note.contains("A test note naming"), "{note}");
-    assert!(html.contains("href=\"/sub/timeline/?event=1968-peace-talks\""));
+    // Its link to the timeline leads to its card on its era's page, which holds the anchor;
+    // the script turns it into the interactive timeline's deep link.
+    assert!(html.contains(
+        "href=\"/sub/timeline/later/#1968-peace-talks\" \
+         data-timeline-href=\"/sub/timeline/?event=1968-peace-talks\""
+    ));
+    let era = page(&files, "timeline/later/index.html");
+    assert!(era.contains("id=\"1968-peace-talks\""), "{era}");
+    // A chapter's story on the timeline, and each of its events on its era's page.
+    let split = page(&files, "chapters/split/index.html");
+    assert!(split.contains("class=\"story-link\" href=\"/sub/timeline/?story=split\""));
+    assert!(split.contains("href=\"/sub/timeline/later/#1968-peace-talks\""));
     assert!(html.contains("<a href=\"/sub/chapters/split/\">The split</a>"));
     let ho = page(&files, "events/1957-07-ho-visit/index.html");
     assert!(ho.contains("<li><a href=\"/sub/sources/#source-szalontai-2012\">szalontai-2012</a>: In the Shadow of Vietnam (background)</li>"));
     assert!(ho.contains("<a href=\"/sub/people/ho-chi-minh/\">Ho Chi Minh</a>"));
+}
+
+#[test]
+fn a_chapter_without_events_has_no_story_link() {
+    let t = SiteTest::new("build/minimal");
+    t.write(
+        "content/chapters/quiet.md",
+        "+++\ntitle = \"Quiet\"\norder = 3\nsummary = \"Nothing happens [@E].\"\nyears = [1992, 1993]\n+++\nA quiet chapter [@E].\n",
+    );
+    let files = t.build_memory().unwrap();
+    let html = page(&files, "chapters/quiet/index.html");
+    assert!(!html.contains("story-link"), "{html}");
+    assert!(!html.contains("story="), "{html}");
 }
 
 #[test]

@@ -328,3 +328,52 @@ fn broken_steps() -> Vec<(&'static str, Vec<Change>)> {
         ("a chapter removed", vec![(CHAPTER, remove)]),
     ]
 }
+
+/// The era pages of the timeline (`timeline/<era>/<n>/`) each event page links to, by page.
+fn era_links(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String> {
+    (files.iter())
+        .filter(|(k, _)| k.starts_with("events/") && k.ends_with("index.html"))
+        .filter_map(|(k, v)| {
+            let html = String::from_utf8_lossy(v);
+            let at = html.find("class=\"button\" href=\"")? + 21;
+            let href = &html[at..at + html[at..].find('#')?];
+            Some((k.clone(), href.to_string()))
+        })
+        .collect()
+}
+
+/// An event moved early into an era of more than one page moves the era's later events to
+/// the next page: their pages and their chapters' pages link there after the rebuild, as
+/// a clean build's do, though nothing of theirs changed.
+#[test]
+fn an_event_moved_early_in_an_era_moves_later_links_to_the_next_era_page() {
+    let site = SiteTest::documentary();
+    for i in 0..110 {
+        site.write(
+            &crate::scale::scale_event(i),
+            &crate::scale::event(i, "1951"),
+        );
+    }
+    let later = crate::scale::event(999, "1990").replace("doi-moi", "cold-war-alliance");
+    site.write(NEW, &later);
+    let session = Session::new(docsite::BuildOptions {
+        root: site.root().to_path_buf(),
+        ..Default::default()
+    });
+    let (session, _) = same_as_clean(&site, session, "the first build");
+    let before = era_links(&site.build_memory().unwrap());
+    edit(&site, NEW, "date = \"1990\"", "date = \"1950-01-01\"");
+    let (_, kept) = same_as_clean(&site, session, "an event moved first in its era");
+    assert!(kept > 10, "only {kept} pages kept");
+    let after = era_links(&site.build_memory().unwrap());
+    let moved: Vec<_> = (before.iter())
+        .filter(|(k, v)| after.get(*k).is_some_and(|a| a != *v))
+        .filter(|(k, _)| !k.starts_with("events/1999-incremental-probe/"))
+        .collect();
+    assert_eq!(
+        moved.len(),
+        1,
+        "one other event moves to the era's second page: {moved:?}"
+    );
+    assert_eq!(after[moved[0].0], "/distant-comrades/timeline/alliance/2/");
+}
