@@ -80,13 +80,15 @@ pub(crate) enum Page<'a> {
     Home,
     /// The chapters' index, numbered ([`Paged`]): `chapters/index.html`, by `chapters.html`.
     Chapters,
-    /// A chapter, by slug: `chapters/<slug>/index.html`, by `chapter.html`.
+    /// A chapter, by slug: `chapters/<slug>/index.html`, by `chapter.html`; numbered
+    /// ([`Paged`]) when its events' cards take more than one page (`chapters/<slug>/page/2/`).
     Chapter(&'a str),
     /// An event, by id: `events/<id>/index.html`, by `event.html`.
     Event(&'a str),
     /// `timeline/index.html`, by `timeline.html`.
     Timeline,
-    /// `sources/index.html`, by `sources.html`.
+    /// `sources/index.html`, by `sources.html`; numbered ([`Paged`]), `paginate` sources a
+    /// page.
     Sources,
     /// A taxonomy's index of its terms, by name: `<name>/index.html`, by `taxonomy.html`.
     Taxonomy(&'a str),
@@ -339,7 +341,7 @@ pub(crate) fn page_count(items: usize, per_page: usize) -> usize {
 
 /// Every page of the sitemap, in a stable order: the site-wide pages (the home page
 /// first; the chapters' index and the print view with each of their `numbered` pages),
-/// the free pages, then the chapters (by slug) and the events (by id) in the order given,
+/// the free pages, then the chapters (by slug, each with its numbered pages) and the events (by id) in the order given,
 /// then each taxonomy's index pages followed by its terms' pages, each with its numbered
 /// pages (a listing's number of pages, from `numbered`, given its page).
 pub(crate) fn sitemap_pages<'a>(
@@ -357,7 +359,9 @@ pub(crate) fn sitemap_pages<'a>(
         push(&mut v, page);
     }
     v.extend(free.into_iter().map(|p| Paged::from(Page::Free(p))));
-    v.extend(chapters.into_iter().map(|c| Paged::from(Page::Chapter(c))));
+    for c in chapters {
+        push(&mut v, Page::Chapter(c));
+    }
     v.extend(events.into_iter().map(|e| Paged::from(Page::Event(e))));
     for (name, terms) in taxonomies {
         push(&mut v, Page::Taxonomy(name));
@@ -381,8 +385,9 @@ pub(crate) fn sitemap_part(n: usize) -> String {
 /// A place on a page that lists many items, each under its own element id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Fragment<'a> {
-    /// A source on the sources page (`sources/#source-<id>`).
-    Source(&'a str),
+    /// A source on the numbered sources page that holds it (`sources/#source-<id>`,
+    /// `sources/page/2/#source-<id>`): its id and the page's number ([`source_page`]).
+    Source(&'a str, usize),
     /// An event on the timeline (`timeline/?event=<id>`): the page does not hold every
     /// event, so its script opens the one named (and shows `#<id>`, which it reads too).
     OnTimeline(&'a str),
@@ -397,12 +402,30 @@ impl Fragment<'_> {
     /// The fragment's URL under `base`.
     pub(crate) fn url(self, base: &str) -> String {
         match self {
-            Fragment::Source(id) => format!("{}#source-{id}", Page::Sources.url(base)),
+            Fragment::Source(id, n) => {
+                format!("{}#source-{id}", Paged::new(Page::Sources, n).url(base))
+            }
             Fragment::OnTimeline(id) => format!("{}?event={id}", Page::Timeline.url(base)),
             Fragment::InEra(era, n, id) => anchor_url(Page::TimelinePart(era, n), base, id),
             Fragment::Story(slug) => format!("{}?story={slug}", Page::Timeline.url(base)),
         }
     }
+}
+
+impl Fragment<'_> {
+    /// The fragment's link from the page that holds it (`#source-<id>`; the timeline
+    /// opens an event from its query, `?event=<id>`).
+    pub(crate) fn here(self) -> String {
+        let url = self.url("");
+        let at = url.find(['#', '?']).unwrap_or(0);
+        url[at..].to_string()
+    }
+}
+
+/// The number of the sources page (from 1) that holds the source at `position` (from 0,
+/// in `sources.toml`'s order) when each holds `per_page`.
+pub(crate) fn source_page(position: usize, per_page: usize) -> usize {
+    position / per_page.max(1) + 1
 }
 
 /// A heading on a page (`chapters/<slug>/#<id>`).
@@ -839,9 +862,19 @@ mod tests {
         assert_eq!(free.file(), "guide/sources/index.html");
         assert_eq!(free.template(), "page.html");
         assert_eq!(
-            Fragment::Source("s").url("/b/"),
+            Fragment::Source("s", 1).url("/b/"),
             "/b/sources/#source-s".to_string()
         );
+        assert_eq!(
+            Fragment::Source("s", source_page(120, 50)).url("/b/"),
+            "/b/sources/page/3/#source-s".to_string()
+        );
+        assert_eq!(Fragment::Source("s", 3).here(), "#source-s");
+        assert_eq!(
+            Fragment::OnTimeline("e").url("/b/"),
+            "/b/timeline/?event=e".to_string()
+        );
+        assert_eq!(Fragment::OnTimeline("e").here(), "?event=e");
         assert_eq!(
             content_key(std::path::Path::new("content/events/x.md")),
             "events/x.md"

@@ -1,20 +1,49 @@
 // The popover a citation opens (and any link to a source's entry on the sources page):
 // the source's title, author, publisher and date, a link to the source when it has an
-// address, and one to its entry; from the sources the page embeds, and only those
-// (<template id="cited-sources">, templates/cited.html, which loads this script). Escape or
+// address, and one to its entry (the citation's own link); drawn from the sources the page
+// embeds, and only those (<template id="cited-sources">, templates/cited.html, which loads
+// this script: each its title, a <br>, its author, publisher and date; `data-url`). Escape or
 // a click elsewhere closes it, and Escape gives the focus back to the citation; a modified
 // click follows the link, as does every click without this script. No dependencies.
 (function () {
   'use strict';
   var store = document.getElementById('cited-sources');
-  // The source a link names: its target's `#source-<id>` on the sources page.
+  // The source a link names: its target's `#source-<id>` on a sources page (`sources/`,
+  // `sources/page/3/`).
   var sourceOf = function (a) {
-    var m = /(?:^|\/)sources\/$/.test(a.pathname) && /^#source-(.+)$/.exec(a.hash);
+    var m = /(?:^|\/)sources\/(?:page\/\d+\/)?$/.test(a.pathname) && /^#source-(.+)$/.exec(a.hash);
     return m ? decodeURIComponent(m[1]) : null;
   };
   var card = function (a) {
     var id = sourceOf(a);
     return id === null ? null : store.content.querySelector('[data-source="' + CSS.escape(id) + '"]');
+  };
+  var el = function (tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  };
+  // The card of the source `s` (its embedded entry), for the citation `a`.
+  var draw = function (s, a) {
+    var lines = [''];
+    Array.prototype.forEach.call(s.childNodes, function (n) {
+      if (n.nodeName === 'BR') lines.push(''); else lines[lines.length - 1] += n.textContent;
+    });
+    var c = el('span', 'cite-card');
+    var t = c.appendChild(el('span', 'cite-card-title'));
+    t.appendChild(el('span', 'source-id', s.getAttribute('data-source')));
+    t.appendChild(document.createTextNode(' ' + lines[0]));
+    if (lines[1]) c.appendChild(el('span', 'cite-card-meta', lines[1]));
+    var links = c.appendChild(el('span', 'cite-card-links'));
+    var url = s.getAttribute('data-url');
+    if (url) {
+      var out = links.appendChild(el('a', '', 'Read the source'));
+      out.href = url; out.rel = 'noopener';
+      links.appendChild(document.createTextNode(' · '));
+    }
+    links.appendChild(el('a', '', 'On the sources page')).href = a.getAttribute('href');
+    return c;
   };
   var pop = null;
   var opener = null;
@@ -49,7 +78,7 @@
     pop.setAttribute('role', 'dialog');
     pop.setAttribute('aria-label', 'Source ' + id);
     pop.tabIndex = -1;
-    pop.appendChild(found.cloneNode(true));
+    pop.appendChild(draw(found, a));
     var x = document.createElement('button');
     x.type = 'button'; x.className = 'cite-pop-close'; x.textContent = 'Close';
     x.addEventListener('click', function () { closePop(true); });

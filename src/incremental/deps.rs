@@ -4,9 +4,10 @@
 //! tells which of those pages the second must render again ([`Deps::stale`]).
 //!
 //! The map mirrors what the producers read (`render/pages.rs`, `render/views.rs`): an
-//! event's page reads the event and its neighbours' titles, a chapter's page its events'
-//! cards, and both which era page of the timeline each of their events is on (an item of
-//! its own, [`Item::OnEraPage`]: an event added earlier in the era moves later ones), each
+//! event's page reads the event and its neighbours' titles, a chapter's first page its
+//! events' places and each of its numbered pages its events' cards, and both which era
+//! page of the timeline each of their events is on (an item of its own,
+//! [`Item::OnEraPage`]: an event added earlier in the era moves later ones), each
 //! numbered page of a term's its events' cards and which events it holds (an item of its
 //! own, [`Item::Listing`], so that an event moving to another page, or a page added,
 //! renders the pages it changes); everything else they read is site-wide (the
@@ -68,7 +69,8 @@ impl Deps {
             ..Deps::default()
         };
         let events = &v.rendered.events;
-        let on_page = d.listings(v);
+        let mut on_page = d.listings(v);
+        let chapter_pages = d.chapter_listings(v, &mut on_page);
         for (i, r) in events.iter().enumerate() {
             let e = r.event;
             let mut h = Fnv::default();
@@ -90,8 +92,12 @@ impl Deps {
             let mut h = Fnv::default();
             v.places.get(e.id.as_str()).hash(&mut h);
             d.prints.insert(item.clone(), h.finish());
-            let readers = [Page::Event(&e.id), Page::Chapter(&e.chapter)];
-            d.readers.insert(item, readers.map(|p| p.file()).to_vec());
+            // The event's page and the chapter's numbered page that lists it.
+            let mine = chapter_pages.get(&e.chapter).map_or(&[][..], Vec::as_slice);
+            let listed = on_page.get(&i).into_iter().flatten();
+            let mut readers = vec![Page::Event(&e.id).file()];
+            readers.extend(listed.filter(|f| mine.contains(f)).cloned());
+            d.readers.insert(item, readers);
         }
         for r in &v.rendered.chapters {
             let c = r.chapter;
@@ -102,7 +108,8 @@ impl Deps {
             }
             let item = Item::Chapter(c.slug.clone());
             d.prints.insert(item.clone(), h.finish());
-            d.readers.insert(item, vec![Page::Chapter(&c.slug).file()]);
+            let files = chapter_pages.get(&c.slug).cloned();
+            d.readers.insert(item, files.unwrap_or_default());
         }
         let events = content.events.iter().map(|e| Page::Event(&e.id).file());
         let chapters = content
@@ -151,6 +158,47 @@ impl Deps {
             }
         }
         on_page
+    }
+
+    /// Adds each numbered page of every chapter (its events' cards, `paginate` a page) to
+    /// the map, as [`Self::listings`] does a term's, and each event to the pages that list
+    /// it (`on_page`); returns each chapter's pages, by slug. Page 1 also shows the map of
+    /// all its events' places, which the events read already.
+    fn chapter_listings(
+        &mut self,
+        v: Views,
+        on_page: &mut HashMap<usize, Vec<String>>,
+    ) -> HashMap<String, Vec<String>> {
+        let per_page = v.config.paginate.max(1);
+        let mut by_chapter: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, r) in v.rendered.events.iter().enumerate() {
+            by_chapter.entry(&r.event.chapter).or_default().push(i);
+        }
+        let mut files = HashMap::new();
+        for c in &v.content.chapters {
+            let listed = by_chapter
+                .get(c.slug.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            let count = page_count(listed.len(), per_page);
+            let mut mine = Vec::new();
+            for n in 1..=count {
+                let file = Paged::new(Page::Chapter(&c.slug), n).file();
+                let chunk = listed.chunks(per_page).nth(n - 1).unwrap_or_default();
+                let mut h = Fnv::default();
+                (count, listed.len()).hash(&mut h);
+                for &i in chunk {
+                    v.rendered.events[i].event.id.hash(&mut h);
+                    on_page.entry(i).or_default().push(file.clone());
+                }
+                let item = Item::Listing(file.clone());
+                self.prints.insert(item.clone(), h.finish());
+                self.readers.insert(item, vec![file.clone()]);
+                self.pages.insert(file.clone());
+                mine.push(file);
+            }
+            files.insert(c.slug.clone(), mine);
+        }
+        files
     }
 
     /// The pages of the eras' lists (`render/listings.rs`): each is a print of the ids it

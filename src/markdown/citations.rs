@@ -8,11 +8,12 @@ use super::{plain, Events, Renderer};
 use crate::diag::did_you_mean;
 use crate::text::escape_html;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::ops::Range;
 
 /// Renders citations `ids` as a bracketed group of links.
-fn citation_html(ids: &[String], base_path: &str) -> String {
+fn citation_html(ids: &[String], sources: &BTreeMap<String, usize>, base_path: &str) -> String {
     let mut s = String::from("<span class=\"cite\">[");
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {
@@ -23,7 +24,8 @@ fn citation_html(ids: &[String], base_path: &str) -> String {
         let _ = write!(
             s,
             "<a href=\"{}\" title=\"Source {eid}\">{eid}</a>",
-            crate::routes::Fragment::Source(&eid).url(base_path)
+            crate::routes::Fragment::Source(&eid, sources.get(id).copied().unwrap_or(1))
+                .url(base_path)
         );
     }
     s.push_str("]</span>");
@@ -57,14 +59,14 @@ impl<'s> Renderer<'s, '_> {
         }
         let mut ok = Vec::new();
         for id in parse_citation(refs) {
-            if self.r.sources.contains(&id) {
+            if self.r.sources.contains_key(&id) {
                 ok.push(id);
             } else {
                 let d = self
                     .src
                     .diag(range.clone(), format!("unknown source `{id}` in citation"));
                 self.diags.push(
-                    match did_you_mean(&id, self.r.sources.iter().map(|s| s.as_str())) {
+                    match did_you_mean(&id, self.r.sources.keys().map(|s| s.as_str())) {
                         Some(h) => d.with_hint(h),
                         None => d.with_hint(
                             "cite the [[source]] ids of content/sources.toml, as [@E] or [@A; @D]",
@@ -92,6 +94,7 @@ impl<'s> Renderer<'s, '_> {
         self.events
             .push(Event::InlineHtml(CowStr::from(citation_html(
                 &ids,
+                self.r.sources,
                 self.r.base_path,
             ))));
     }

@@ -13,7 +13,6 @@ use crate::content::Source;
 use crate::diag::Diagnostic;
 use crate::text::escape_html;
 use serde::Deserialize;
-use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::ops::Range;
 
@@ -56,7 +55,7 @@ fn num(v: f64) -> String {
 /// place in the block (the block's start if it has none).
 pub(crate) fn render(
     toml_text: &str,
-    known: &BTreeSet<String>,
+    known: &std::collections::BTreeMap<String, usize>,
     src: &Source,
     offset: usize,
 ) -> Result<Figure, Diagnostic> {
@@ -75,7 +74,7 @@ pub(crate) fn render(
 /// span of the text.
 fn parse(
     toml_text: &str,
-    known: &BTreeSet<String>,
+    known: &std::collections::BTreeMap<String, usize>,
     error: impl Fn(String, Range<usize>) -> Diagnostic,
 ) -> Result<Spec, Diagnostic> {
     let spec: Spec = toml::from_str(toml_text).map_err(|e| {
@@ -94,7 +93,7 @@ fn parse(
         ));
     }
     for s in &spec.sources {
-        if !known.contains(s) {
+        if !known.contains_key(s) {
             return Err(error(format!("figure: unknown source `{s}`"), 0..0));
         }
     }

@@ -108,7 +108,7 @@ mod tests {
     use crate::content::Source;
     use crate::diag::{Diagnostic, Diagnostics};
     use crate::maps::Places;
-    use std::collections::{BTreeMap, BTreeSet, HashSet};
+    use std::collections::{BTreeMap, HashSet};
     use std::path::PathBuf;
     use std::sync::Arc;
 
@@ -121,7 +121,7 @@ mod tests {
         let r = Resolver {
             pages: &BTreeMap::new(),
             base_path: "/",
-            sources: &BTreeSet::new(),
+            sources: &BTreeMap::new(),
             reserved: &HashSet::new(),
             places: &places,
             media: None,

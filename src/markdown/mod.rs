@@ -79,7 +79,7 @@ use crate::content::Source;
 use crate::diag::Diagnostics;
 use crate::diag::Span;
 use pulldown_cmark::{BrokenLink, CowStr, Event, Options, Parser, Tag, TagEnd};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 /// What links resolve against.
@@ -87,8 +87,8 @@ pub(crate) struct Resolver<'a> {
     /// Content path (`events/x.md`) → URL path.
     pub pages: &'a BTreeMap<String, String>,
     pub base_path: &'a str,
-    /// Known source ids.
-    pub sources: &'a BTreeSet<String>,
+    /// Known source ids, each with the number of the sources page that holds it.
+    pub sources: &'a BTreeMap<String, usize>,
     /// Ids the page layout writes, which headings and footnotes must not take
     /// (`reserved_ids`).
     pub reserved: &'a HashSet<String>,
@@ -346,7 +346,10 @@ mod tests {
         let reserved: HashSet<String> = ["main", "h-e1"].iter().map(|s| s.to_string()).collect();
         let mut pages = BTreeMap::new();
         pages.insert("events/e1.md".to_string(), "/repo/events/e1/".to_string());
-        let sources: BTreeSet<String> = ["A", "E"].iter().map(|s| s.to_string()).collect();
+        let sources: BTreeMap<String, usize> = [("A", 1), ("E", 1)]
+            .iter()
+            .map(|&(s, n)| (s.to_string(), n))
+            .collect();
         let r = Resolver {
             pages: &pages,
             base_path: "/repo/",
@@ -631,7 +634,7 @@ mod tests {
             markdown: "x \u{1} y \u{8}".into(),
             offset: file.find("x ").unwrap(),
         };
-        let sources = BTreeSet::new();
+        let sources = BTreeMap::new();
         let pages = BTreeMap::new();
         let reserved = HashSet::new();
         let r = Resolver {

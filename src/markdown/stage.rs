@@ -8,8 +8,9 @@ use crate::markdown::media::{self, FrontCtx, FrontMedia};
 use crate::markdown::{render, RenderOptions, Rendered, Resolver};
 use crate::media::Media;
 use crate::routes;
+use crate::routes::source_page;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Renders every Markdown text of the site and checks internal `#anchors`; problems go
 /// to `diags` (the HTML is made all the same).
@@ -31,6 +32,13 @@ pub(crate) trait Reuse: Sync {
     fn put(&self, src: &Source, front: bool, r: &Rendered);
 }
 
+/// Each source's id with the number of the sources page that holds it.
+fn source_pages(config: &Config, content: &Content) -> BTreeMap<String, usize> {
+    (content.sources.iter().enumerate())
+        .map(|(i, s)| (s.id.clone(), source_page(i, config.paginate)))
+        .collect()
+}
+
 /// The options of a page's body.
 const BODY: RenderOptions = RenderOptions {
     front_matter: false,
@@ -46,7 +54,7 @@ pub(crate) fn render_reusing<'a>(
     media: Option<&Media>,
 ) -> RenderedContent<'a> {
     let pages = page_urls(content, &config.base_path);
-    let sources: BTreeSet<String> = content.sources.iter().map(|s| s.id.clone()).collect();
+    let sources = source_pages(config, content);
     let resolver = Resolver {
         pages: &pages,
         base_path: &config.base_path,

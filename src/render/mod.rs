@@ -20,8 +20,8 @@
 //! 3. give it its arm in [`producer`] (the `match` is exhaustive, so the compiler asks for
 //!    it), [`Run::Alone`] if it lists every event. Then write its template.
 //!
-//! A listing split into numbered pages ([`crate::routes::Paged`]: the chapters' index, the
-//! print view, each taxonomy's index and each term's page) has a producer per numbered
+//! A listing split into numbered pages ([`crate::routes::Paged`]: the chapters' index, a
+//! chapter's events, the sources, the print view, each taxonomy's index and each term's page) has a producer per numbered
 //! page ([`Make::Numbered`]); [`paginate::Numbers`] says how many pages each has.
 
 mod data_files;
@@ -140,7 +140,7 @@ fn producer(page: Page) -> Option<(Make, Run)> {
         Page::Home => (One(pages::home), Beside),
         Page::Chapters => (Numbered(pages::chapters), Beside),
         Page::Timeline => (One(listings::timeline), Alone),
-        Page::Sources => (One(pages::sources), Beside),
+        Page::Sources => (Numbered(pages::sources), Beside),
         Page::Search => (One(pages::search), Beside),
         Page::Print => (Numbered(listings::print), Alone),
         Page::NotFound => (One(pages::not_found), Beside),
@@ -288,12 +288,14 @@ fn render_pages(
             let beside: Vec<_> = site_wide(Run::Beside).collect();
             let beside = (beside.into_par_iter())
                 .map(|(page, (make, _))| write(page, &produce(p, make, page)));
-            let chapters = around(&p.views.rendered.chapters);
-            let chapters =
-                chapters.filter(|at| wanted(only, Page::Chapter(&at.item.chapter.slug).into()));
-            let chapters = chapters.map(|at| {
-                let (page, ctx) = pages::chapter(p, at);
-                write(page.into(), &ctx)
+            let chapters = around(&p.views.rendered.chapters).flat_map_iter(|at| {
+                let page = Page::Chapter(&at.item.chapter.slug);
+                (1..=p.numbers.of_page(p.views, page))
+                    .filter(move |&n| wanted(only, Paged::new(page, n)))
+                    .map(move |n| {
+                        let (page, ctx) = pages::chapter(p, at, n);
+                        write(page, &ctx)
+                    })
             });
             made.extend(beside.chain(chapters).collect::<anyhow::Result<Made>>()?);
             for i in 0..p.views.config.taxonomies.len() {

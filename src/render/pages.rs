@@ -152,22 +152,31 @@ pub(crate) fn chapters<'a>(p: &Pages<'a>, at: Paged<'a>) -> Context {
     c
 }
 
-/// A chapter's page (its route is the chapter's): its text, table of contents and event
-/// cards, and links to the chapters before and after it.
-pub(crate) fn chapter<'a>(p: &Pages<'a>, at: Around<RenderedChapter<'a>>) -> (Page<'a>, Context) {
+/// The `number`th page of a chapter (its route is the chapter's): the first holds its
+/// text, table of contents and map; each holds `paginate` of its events' cards, with a
+/// pager when they take more than one page, and links to the chapters before and after it.
+pub(crate) fn chapter<'a>(
+    p: &Pages<'a>,
+    at: Around<RenderedChapter<'a>>,
+    number: usize,
+) -> (Paged<'a>, Context) {
     let (ch, item) = (at.item.chapter, at.item);
-    let page = p.views.chapter_page(at, p.cards);
-    let route = Page::Chapter(&ch.slug);
-    let mut c = p.context(route, &ch.title, &page.summary_text);
+    let config = p.views.config;
+    let route = Paged::new(Page::Chapter(&ch.slug), number);
+    let events: Vec<&Card> = (p.cards.iter())
+        .filter(|card| card.event.event.chapter == ch.slug)
+        .collect();
+    let range = paginate::items(number, events.len(), config.paginate);
+    let pager = paginate::pager(route, events.len(), config.paginate, &config.base_path);
+    let page = p
+        .views
+        .chapter_page(at, &events, range.clone(), number == 1);
+    let mut c = p.paged_context(route, &pager, &ch.title, &page.summary_text);
     c.insert("page", &page);
-    let events = (p.cards.iter()).filter(|card| card.event.event.chapter == ch.slug);
     let texts = [&item.summary, &item.body].map(|t| t.cited.iter().map(String::as_str));
-    let ids = texts.into_iter().flatten();
-    c.insert(
-        "cited",
-        &p.views
-            .cited(ids.chain(events.flat_map(|e| event_ids(e.event)))),
-    );
+    let texts = texts.into_iter().flatten().filter(|_| number == 1);
+    let shown = events[range].iter().flat_map(|e| event_ids(e.event));
+    c.insert("cited", &p.views.cited(texts.chain(shown)));
     (route, c)
 }
 
@@ -190,12 +199,16 @@ pub(crate) fn event<'a>(p: &Pages<'a>, at: Around<Card<'a>>, c: &mut Context) ->
     route
 }
 
-/// The sources page: every source, with what rests on it (bounded: see
-/// [`super::sources`]).
-pub(crate) fn sources<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
+/// The `number`th sources page: its `paginate` sources, each with what rests on it
+/// (bounded: see [`super::sources`]).
+pub(crate) fn sources<'a>(p: &Pages<'a>, at: Paged<'a>) -> Context {
+    let config = p.views.config;
+    let total = p.views.content.sources.len();
+    let pager = paginate::pager(at, total, config.paginate, &config.base_path);
     let description = "The texts every chapter and event of the documentary rests on.";
-    let mut c = p.context(page, "Sources", description);
-    c.insert("sources", &p.views.sources());
+    let mut c = p.paged_context(at, &pager, "Sources", description);
+    let range = paginate::items(at.number, total, config.paginate);
+    c.insert("sources", &p.views.sources(range));
     c
 }
 

@@ -129,6 +129,9 @@ pub(crate) fn items(number: usize, total: usize, per_page: usize) -> std::ops::R
 pub(crate) struct Numbers {
     per_page: usize,
     chapters: usize,
+    sources: usize,
+    /// Each chapter's number of events, by slug.
+    events_by_chapter: HashMap<String, usize>,
     print: usize,
     /// Each taxonomy's terms' numbers of events, by term id.
     events_by_term: Vec<HashMap<String, usize>>,
@@ -155,6 +158,11 @@ impl Numbers {
         Numbers {
             per_page: config.paginate,
             chapters: content.chapters.len(),
+            sources: content.sources.len(),
+            events_by_chapter: (content.events.iter()).fold(HashMap::new(), |mut m, e| {
+                *m.entry(e.chapter.clone()).or_default() += 1;
+                m
+            }),
             print: super::listings::print_pages(v).len(),
             events_by_term,
             terms: content.terms.iter().map(Vec::len).collect(),
@@ -166,6 +174,8 @@ impl Numbers {
         let taxonomy = |name: &str| v.config.taxonomies.iter().position(|t| t.name == name);
         let items = match page {
             Page::Chapters => self.chapters,
+            Page::Sources => self.sources,
+            Page::Chapter(slug) => self.events_by_chapter.get(slug).copied().unwrap_or(0),
             Page::Print => return self.print.max(1),
             Page::Taxonomy(name) => taxonomy(name).map_or(0, |i| self.terms[i]),
             Page::Term(name, id) => taxonomy(name)

@@ -2,7 +2,8 @@
 //! rests on it (chapters, events grouped by chapter, registry entries), and the few
 //! sources one page cites, which the page embeds for its citations' popovers.
 //!
-//! The sources page stays bounded however large the site: a source cited by ten thousand
+//! The sources page is split into numbered pages of `paginate` sources (`sources/page/2/`),
+//! and each source's entry stays bounded however large the site: a source cited by ten thousand
 //! events shows at most [`EVENTS_SHOWN`] of them per chapter and [`GROUPS_SHOWN`]
 //! chapters, each cut with a count of the rest ("and 940 more events in …", linked to the
 //! chapter's list of events), and at most [`ENTRIES_SHOWN`] people or places.
@@ -10,9 +11,10 @@
 use super::views::{Link, Views};
 use crate::content::Work;
 use crate::markdown::stage::RenderedEvent;
-use crate::routes::{Fragment, Page};
+use crate::routes::{source_page, Fragment, Page};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 /// Events shown per chapter under a source.
 pub(crate) const EVENTS_SHOWN: usize = 10;
@@ -33,7 +35,10 @@ pub(crate) struct SourceView {
     pub url: Option<String>,
     pub note: Option<String>,
     pub cited_in: Option<String>,
-    pub cites: Vec<String>,
+    /// The entry of `cited_in`, which may be on another numbered page.
+    pub cited_in_url: Option<String>,
+    /// The sources that name it as `cited_in`: `{id, url}`.
+    pub cites: Vec<SourceRef>,
     /// The chapters whose text cites it, and those of the events resting on it, in the
     /// chapters' order: at most [`GROUPS_SHOWN`].
     pub groups: Vec<SourceGroup>,
@@ -47,6 +52,13 @@ pub(crate) struct SourceView {
     /// [`ENTRIES_SHOWN`], then how many more.
     pub entries: Vec<Link>,
     pub more_entries: usize,
+}
+
+/// A source named by id, with its entry's URL on the sources pages.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SourceRef {
+    pub id: String,
+    pub url: String,
 }
 
 /// A chapter under a source: whether its own text cites the source, and the first of its
@@ -87,6 +99,14 @@ pub(crate) fn event_ids<'e>(r: &'e RenderedEvent) -> impl Iterator<Item = &'e st
 }
 
 impl Views<'_> {
+    /// The URL of the source `id`'s entry, on the numbered sources page that holds it
+    /// (the first for an unknown id).
+    pub(crate) fn source_url(&self, id: &str) -> String {
+        let at = self.content.sources.iter().position(|w| w.id == id);
+        let n = source_page(at.unwrap_or(0), self.config.paginate);
+        Fragment::Source(id, n).url(&self.config.base_path)
+    }
+
     /// The sources `ids` name (each once, unknown ids skipped), for a page's popovers.
     pub(crate) fn cited<'i>(&self, ids: impl IntoIterator<Item = &'i str>) -> Vec<CitedSource> {
         let mut seen: Vec<&str> = Vec::new();
@@ -96,9 +116,11 @@ impl Views<'_> {
                 continue;
             }
             seen.push(id);
-            let Some(w) = self.content.sources.iter().find(|w| w.id == id) else {
+            let Some((at, w)) = (self.content.sources.iter().enumerate()).find(|(_, w)| w.id == id)
+            else {
                 continue;
             };
+            let page = source_page(at, self.config.paginate);
             out.push(CitedSource {
                 id: w.id.clone(),
                 title: w.title.clone(),
@@ -106,14 +128,17 @@ impl Views<'_> {
                 publisher: w.publisher.clone(),
                 date: w.date.map(|d| d.human()).or_else(|| w.date_text.clone()),
                 url: w.url.clone(),
-                entry: Fragment::Source(&w.id).url(&self.config.base_path),
+                entry: Fragment::Source(&w.id, page).url(&self.config.base_path),
             });
         }
         out
     }
 
-    /// Every source with what rests on it, bounded (see the module's notes).
-    pub(crate) fn sources(&self) -> Vec<SourceView> {
+    /// The sources at `range` (positions in `sources.toml`) with what rests on each,
+    /// bounded (see the module's notes).
+    pub(crate) fn sources(&self, range: Range<usize>) -> Vec<SourceView> {
+        let works = &self.content.sources[range.start.min(range.end)..range.end];
+        let shown: HashSet<&str> = works.iter().map(|w| w.id.as_str()).collect();
         // Per source, per chapter (by index), the events resting on it: one pass.
         let chapter_at: HashMap<&str, usize> = (self.rendered.chapters.iter().enumerate())
             .map(|(i, c)| (c.chapter.slug.as_str(), i))
@@ -126,7 +151,7 @@ impl Views<'_> {
             let mut ids: Vec<&str> = event_ids(e).collect();
             ids.sort_unstable();
             ids.dedup();
-            for id in ids {
+            for id in ids.into_iter().filter(|id| shown.contains(id)) {
                 let per = resting
                     .entry(id)
                     .or_insert_with(|| vec![Vec::new(); chapter_at.len()]);
@@ -134,10 +159,10 @@ impl Views<'_> {
             }
         }
         let entries = self.citing_entries();
-        (self.content.sources.iter())
+        (works.iter())
             .map(|w| {
                 let per = resting.get(w.id.as_str());
-                let (mut view, all) = (self.source_view(w), self.groups(w, per));
+                let (mut view, all) = (self.source_view(w, &shown), self.groups(w, per));
                 view.event_count = per.map_or(0, |p| p.iter().map(Vec::len).sum());
                 view.chapter_count = all.len();
                 view.more_groups = all.len().saturating_sub(GROUPS_SHOWN);
@@ -153,8 +178,13 @@ impl Views<'_> {
             .collect()
     }
 
-    /// A source's fields, with nothing resting on it yet.
-    fn source_view(&self, w: &Work) -> SourceView {
+    /// A source's fields, with nothing resting on it yet; the sources `shown` beside it
+    /// are linked on its page.
+    fn source_view(&self, w: &Work, shown: &HashSet<&str>) -> SourceView {
+        let url = |id: &str| match shown.contains(id) {
+            true => Fragment::Source(id, 1).here(),
+            false => self.source_url(id),
+        };
         SourceView {
             id: w.id.clone(),
             title: w.title.clone(),
@@ -165,9 +195,13 @@ impl Views<'_> {
             url: w.url.clone(),
             note: w.note.clone(),
             cited_in: w.cited_in.clone(),
+            cited_in_url: w.cited_in.as_deref().map(url),
             cites: (self.content.sources.iter())
                 .filter(|x| x.cited_in.as_deref() == Some(&w.id))
-                .map(|x| x.id.clone())
+                .map(|x| SourceRef {
+                    id: x.id.clone(),
+                    url: url(&x.id),
+                })
                 .collect(),
             groups: Vec::new(),
             more_groups: 0,

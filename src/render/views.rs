@@ -214,7 +214,10 @@ pub(crate) struct ChapterPage {
     pub media_html: String,
     pub has_code: bool,
     pub toc: Vec<Heading>,
+    /// The cards of its events on this numbered page ([`crate::routes::Paged`]).
     pub events: Vec<EventView>,
+    /// How many events it has in all.
+    pub event_count: usize,
     /// Its story on the timeline (`timeline/?story=<slug>`), when it has events.
     pub story_url: Option<String>,
     pub prev: Option<Link>,
@@ -251,6 +254,14 @@ pub(crate) struct Around<'l, T> {
     pub(crate) item: &'l T,
     pub(crate) next: Option<&'l T>,
 }
+
+impl<T> Clone for Around<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Around<'_, T> {}
 
 /// Every item of `list` with its neighbours, in parallel.
 pub(crate) fn around<T: Sync>(list: &[T]) -> impl IndexedParallelIterator<Item = Around<'_, T>> {
@@ -458,7 +469,7 @@ impl<'a> Views<'a> {
         Cite {
             id: id.to_string(),
             title: work.map_or_else(String::new, |w| w.title.clone()),
-            url: Fragment::Source(id).url(self.base()),
+            url: self.source_url(id),
             note,
         }
     }
@@ -533,17 +544,25 @@ impl<'a> Views<'a> {
 
     /// A chapter's page, with the chapters before and after it; `cards` holds every
     /// event's card.
-    pub(crate) fn chapter_page(&self, at: Around<RenderedChapter>, cards: &[Card]) -> ChapterPage {
+    pub(crate) fn chapter_page(
+        &self,
+        at: Around<RenderedChapter>,
+        events: &[&Card],
+        shown: std::ops::Range<usize>,
+        first: bool,
+    ) -> ChapterPage {
         let r = at.item;
         let (c, body) = (r.chapter, &r.body);
         let link = |n: &RenderedChapter| self.chapter_link(&n.chapter.slug, &n.chapter.title);
-        let (body_html, has_code, toc) = body_with_toc(body);
+        let (body_html, has_code, toc) = match first {
+            true => body_with_toc(body),
+            false => (String::new(), false, Vec::new()),
+        };
         let url = Page::Chapter(&c.slug).url(self.base());
-        let events: Vec<&Card> = (cards.iter())
-            .filter(|card| card.event.event.chapter == c.slug)
-            .collect();
         let title = "The places of this chapter's events";
-        let map_html = self.map_of(events.iter().map(|card| card.event.event), title, &url);
+        let map_html = (first)
+            .then(|| self.map_of(events.iter().map(|card| card.event.event), title, &url))
+            .flatten();
         ChapterPage {
             slug: c.slug.clone(),
             title: c.title.clone(),
@@ -558,7 +577,8 @@ impl<'a> Views<'a> {
             has_code,
             toc,
             story_url: (!events.is_empty()).then(|| Fragment::Story(&c.slug).url(self.base())),
-            events: events.into_iter().map(|card| self.carded(card)).collect(),
+            events: events[shown].iter().map(|card| self.carded(card)).collect(),
+            event_count: events.len(),
             prev: at.prev.map(link),
             next: at.next.map(link),
             words: body.text.split_whitespace().count(),

@@ -270,6 +270,29 @@ fn every_incremental_rebuild_is_a_clean_build() {
     assert!(kept > 10, "the fix: only {kept} pages kept");
 }
 
+/// With `paginate = 4` a chapter's events take several numbered pages
+/// (`chapters/doi-moi/page/5/`), and so do the sources: every edit, moving an event from
+/// one page to another or adding a page, rebuilds to a clean build's files.
+#[test]
+fn numbered_chapter_pages_rebuild_as_a_clean_build() {
+    let site = SiteTest::documentary();
+    let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    let toml = toml.replacen("\n[[taxonomies]]", "\npaginate = 4\n\n[[taxonomies]]", 1);
+    site.write("site.toml", &toml);
+    let mut session = Session::new(docsite::BuildOptions {
+        root: site.root().to_path_buf(),
+        ..Default::default()
+    });
+    (session, _) = same_as_clean(&site, session, "the first build");
+    let clean = site.build_memory().unwrap();
+    assert!(clean.contains_key("chapters/doi-moi/page/5/index.html"));
+    assert!(clean.contains_key("sources/page/5/index.html"));
+    for (step, act, _) in steps().into_iter().filter(|(s, ..)| *s != "site.toml") {
+        act(&site);
+        (session, _) = same_as_clean(&site, session, step);
+    }
+}
+
 /// What a step does to one file.
 type Act = Box<dyn Fn(&SiteTest, &str)>;
 

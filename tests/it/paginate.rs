@@ -206,3 +206,108 @@ fn a_long_documentary_prints_on_numbered_pages() {
     let sitemap = page(&files, "sitemap.xml");
     assert!(sitemap.contains("<loc>https://example.org/sub/print/page/3/</loc>"));
 }
+
+/// The `id`s of the sources whose entries `html` holds.
+fn source_entries(html: &str) -> Vec<&str> {
+    html.split("<li id=\"source-")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect()
+}
+
+#[test]
+fn the_sources_page_splits_and_every_link_to_a_source_finds_its_page() {
+    let (_site, files) = paginated();
+    let base = "/distant-comrades/";
+    // 18 sources, 2 a page: 9 pages, each with its pager, in `sources.toml`'s order.
+    let first = page(&files, "sources/index.html");
+    let second = page(&files, "sources/page/2/index.html");
+    assert!(files.contains_key("sources/page/9/index.html"));
+    assert!(!files.contains_key("sources/page/10/index.html"));
+    assert_eq!(source_entries(&first), ["A", "B"]);
+    assert_eq!(source_entries(&second), ["C", "D"]);
+    assert!(second.contains("<title>Sources, page 2 of 9 · Distant Comrades</title>"));
+    assert!(second.contains("Page 2 of 9: sources 3–4 of 18."));
+    assert!(second.contains("<ol class=\"source-list\" start=\"3\">"));
+    let nav = region(&second, "<nav class=\"pagination\"", "</nav>");
+    assert!(nav.contains("aria-label=\"Pages of the sources\""), "{nav}");
+    // "Cited in E": E is on page 3 (the 5th source), the works E cites on pages 3 to 9.
+    let third = page(&files, "sources/page/3/index.html");
+    assert!(third.contains(&format!(
+        "<a href=\"{base}sources/page/6/#source-szalontai-2014\">"
+    )));
+    assert!(third.contains("<a href=\"#source-szalontai-2012\">szalontai-2012</a>"));
+    let fifth = page(&files, "sources/page/5/index.html");
+    assert!(fifth.contains(&format!(
+        "Cited in <a href=\"{base}sources/page/3/#source-E\">E</a>"
+    )));
+    // Every link to a source's entry, on every page (citations, popovers' "On the sources
+    // page", the sources pages' own), names the page that holds the entry.
+    let mut checked = 0;
+    for (file, bytes) in &files {
+        let Ok(html) = std::str::from_utf8(bytes) else {
+            continue;
+        };
+        if !file.ends_with(".html") {
+            continue;
+        }
+        for href in hrefs(html) {
+            let Some((url, id)) = href.split_once("#source-") else {
+                continue;
+            };
+            let target = match url.strip_prefix(base) {
+                Some(path) => format!("{path}index.html"),
+                None if url.is_empty() => file.clone(),
+                None => panic!("{file}: {href}"),
+            };
+            let holder = page(&files, &target);
+            assert!(
+                source_entries(&holder).contains(&id),
+                "{file}: {href} is not on {target}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked}");
+    // Citations in a chapter's text and on an event's card.
+    let chapter = page(&files, "chapters/cold-war-alliance/index.html");
+    assert!(chapter.contains(&format!("href=\"{base}sources/page/")));
+    // The sources are in the sitemap.
+    let sitemap = page(&files, "sitemap.xml");
+    assert!(sitemap.contains("distant-comrades/sources/page/9/</loc>"));
+}
+
+#[test]
+fn a_chapter_shows_a_page_of_its_events_and_numbers_the_rest() {
+    let (_site, files) = paginated();
+    let base = "/distant-comrades/";
+    let cards = |html: &str| html.matches("<article class=\"event-card\"").count();
+    // Doi moi has 17 events: its page holds its text and the first 2, then 8 pages more.
+    let first = page(&files, "chapters/doi-moi/index.html");
+    let second = page(&files, "chapters/doi-moi/page/2/index.html");
+    let last = page(&files, "chapters/doi-moi/page/9/index.html");
+    assert!(!files.contains_key("chapters/doi-moi/page/10/index.html"));
+    assert_eq!((cards(&first), cards(&second), cards(&last)), (2, 2, 1));
+    assert!(first.contains("class=\"prose\"") && !second.contains("class=\"prose\""));
+    assert!(first.contains("Page 1 of 9: events 1–2 of 17."));
+    assert!(second.contains("Page 2 of 9: events 3–4 of 17."));
+    assert!(second.contains("<ol class=\"event-list\" start=\"3\">"));
+    assert!(second.contains("<title>Doi moi, page 2 of 9 · Distant Comrades</title>"));
+    assert!(second.contains(&format!(
+        "<a href=\"{base}chapters/doi-moi/\">Read the chapter from its start</a>"
+    )));
+    assert!(second.contains(&format!(
+        "<link rel=\"prev\" href=\"{base}chapters/doi-moi/\">"
+    )));
+    let nav = region(&first, "<nav class=\"pagination\"", "</nav>");
+    assert!(
+        nav.contains("aria-label=\"Pages of the chapter’s events\""),
+        "{nav}"
+    );
+    assert!(
+        nav.contains(&format!("href=\"{base}chapters/doi-moi/page/9/\"")),
+        "{nav}"
+    );
+    // The numbered pages are in the sitemap.
+    assert!(page(&files, "sitemap.xml").contains("distant-comrades/chapters/doi-moi/page/9/</loc>"));
+}
