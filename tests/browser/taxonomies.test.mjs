@@ -15,13 +15,15 @@ before(async () => {
 }, { timeout: 300_000 });
 after(() => site?.close(), { timeout: 60_000 });
 
-const shown = (page) => page.$$eval('.tl-event:not([hidden])', (l) => l.map((e) => e.id));
+// The events the axis marks (the page no longer lists the events: they load from the
+// eras' index files), in date order.
+const shown = (page) => page.$$eval('.tl-axis .tl-mark[data-id]', (l) => l.map((e) => e.dataset.id).sort());
 
 test('the custom taxonomy filters the timeline, and its state survives a reload', TEST, () => withPage(browser, { viewport: { width: 1280, height: 900 } }, async (page, errors) => {
   await page.goto(url + 'timeline/');
-  await page.waitForSelector('.tl-axis');
+  await page.waitForSelector('.tl-mark');
   assert.deepEqual(await page.$$eval('.tl-filters select', (l) => l.map((s) => s.id)),
-    ['tl-f-people', 'tl-f-organisations', 'tl-f-chapter', 'tl-f-era']);
+    ['tl-f-people', 'tl-f-organisations', 'tl-f-chapter', 'tl-f-era', 'tl-story']);
   assert.equal((await shown(page)).length, 3);
   await page.selectOption('#tl-f-organisations', 'workers-party-of-korea');
   assert.deepEqual(await shown(page), ['1957-07-ho-visit']);
@@ -30,10 +32,9 @@ test('the custom taxonomy filters the timeline, and its state survives a reload'
   await page.selectOption('#tl-f-organisations', 'cominform');
   assert.deepEqual(await shown(page), ['1950-01-31-relations', '1957-07-ho-visit']);
   await page.reload();
-  await page.waitForSelector('.tl-axis');
+  await page.waitForSelector('.tl-mark');
   assert.equal(await page.$eval('#tl-f-organisations', (s) => s.value), 'cominform');
   assert.deepEqual(await shown(page), ['1950-01-31-relations', '1957-07-ho-visit']);
-  assert.ok(await page.$$eval('.tl-axis .tl-mark', (l) => l.length) === 2, 'the axis marks only the matching events');
   await page.click('text=Clear filters');
   assert.equal((await shown(page)).length, 3);
   assert.deepEqual(errors, []);
