@@ -182,6 +182,7 @@ fn write_all(
         views: v,
         base,
         cards: &cards,
+        by_chapter: cards_by_chapter(&cards),
         groups: timeline::group(v.config, &cards),
     };
     let made = render_pages(&p, tera, out, &sink, only);
@@ -206,6 +207,18 @@ fn write_all(
         files: made.len() + statics?,
         made_by,
     })
+}
+
+/// Each chapter's cards, in the events' order, by the chapter's slug.
+fn cards_by_chapter<'a>(cards: &'a [Card<'a>]) -> HashMap<&'a str, Vec<&'a Card<'a>>> {
+    let mut by_chapter: HashMap<&str, Vec<&Card>> = HashMap::new();
+    for card in cards {
+        by_chapter
+            .entry(&card.event.event.chapter)
+            .or_default()
+            .push(card);
+    }
+    by_chapter
 }
 
 /// The site-wide part of every page's context: `site`, and `site_footer`, which depends

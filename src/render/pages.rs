@@ -24,6 +24,9 @@ pub(crate) struct Pages<'a> {
     pub(crate) base: Context,
     /// Every event's card, in the events' order, each with its event.
     pub(crate) cards: &'a [Card<'a>],
+    /// Each chapter's cards, in the events' order, by the chapter's slug: grouped once, so
+    /// that each numbered page of a chapter does not filter every card.
+    pub(crate) by_chapter: HashMap<&'a str, Vec<&'a Card<'a>>>,
     pub(crate) groups: Vec<Group<'a>>,
     /// How many numbered pages each listing has.
     pub(crate) numbers: paginate::Numbers,
@@ -163,14 +166,13 @@ pub(crate) fn chapter<'a>(
     let (ch, item) = (at.item.chapter, at.item);
     let config = p.views.config;
     let route = Paged::new(Page::Chapter(&ch.slug), number);
-    let events: Vec<&Card> = (p.cards.iter())
-        .filter(|card| card.event.event.chapter == ch.slug)
-        .collect();
+    let events: &[&Card] = p
+        .by_chapter
+        .get(ch.slug.as_str())
+        .map_or(&[], Vec::as_slice);
     let range = paginate::items(number, events.len(), config.paginate);
     let pager = paginate::pager(route, events.len(), config.paginate, &config.base_path);
-    let page = p
-        .views
-        .chapter_page(at, &events, range.clone(), number == 1);
+    let page = p.views.chapter_page(at, events, range.clone(), number == 1);
     let mut c = p.paged_context(route, &pager, &ch.title, &page.summary_text);
     c.insert("page", &page);
     let texts = [&item.summary, &item.body].map(|t| t.cited.iter().map(String::as_str));
