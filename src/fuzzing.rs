@@ -251,6 +251,7 @@ pub fn markdown(data: &[u8]) {
     let resolver = Resolver {
         pages: &pages,
         base_path: "/sub/",
+        pages_path: "/sub/",
         sources: &sources,
         reserved: &["main", "h-a"].into_iter().map(String::from).collect(),
         places: &Default::default(),

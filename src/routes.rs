@@ -72,6 +72,51 @@ pub(crate) fn layout_id_clash(id: &str) -> Option<String> {
         .map(|p| format!("starts with `{p}`, a prefix the page layout keeps for its own ids"))
 }
 
+/// One language of the site and where its pages live: the default language's at the
+/// site's root, every other one's under its code (`/vi/`). The files every language
+/// shares (`static/`, media, `highlight.css`, `robots.txt`, `CNAME`, the sitemap) stay
+/// once at the root.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct Language {
+    /// Its code (`vi`): the pages' `lang` and `hreflang`.
+    pub(crate) code: String,
+    /// Its name in its own language (`Tiếng Việt`): the switcher's label.
+    pub(crate) name: String,
+    /// The base path of its pages (`/b/vi/`): every page URL under it.
+    pub(crate) path: String,
+    /// The base URL of its pages (`https://x.org/b/vi/`).
+    pub(crate) url: String,
+}
+
+/// The folder of a language's pages under the output's root: none for the default
+/// language (the first), `<code>/` for another.
+pub(crate) fn language_folder(code: &str, default: bool) -> String {
+    match default {
+        true => String::new(),
+        false => format!("{code}/"),
+    }
+}
+
+/// Every language of the site, `(code, name)`, the default first, each with the base of
+/// its pages under the site's `base_path` and `base_url`.
+pub(crate) fn languages<'a>(
+    base_path: &str,
+    base_url: &str,
+    all: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<Language> {
+    (all.into_iter().enumerate())
+        .map(|(i, (code, name))| {
+            let folder = language_folder(code, i == 0);
+            Language {
+                code: code.to_string(),
+                name: name.to_string(),
+                path: format!("{base_path}{folder}"),
+                url: format!("{base_url}{folder}"),
+            }
+        })
+        .collect()
+}
+
 /// A page of the site. Content pages carry the checked id or slug they are made from;
 /// everything about where the page lives (its URL, its output file, its template) is here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -536,6 +581,16 @@ impl DataFile {
     pub(crate) fn url(self, base: &str) -> String {
         format!("{base}{}", self.file())
     }
+
+    /// Whether every language shares the file, written once at the site's root; the
+    /// others (the timeline's data, the feed, the search index) are each language's, under
+    /// its folder.
+    pub(crate) fn shared(self) -> bool {
+        !matches!(
+            self,
+            DataFile::TimelineJson | DataFile::Feed | DataFile::SearchIndex
+        )
+    }
 }
 
 /// A run of the timeline's events in the compact form its script reads, by era id and
@@ -825,6 +880,30 @@ mod tests {
         assert_eq!(free_page_path("chapters/a.md"), None);
         assert_eq!(unloaded_url("pages/guide/index.md", "/b/"), "/b/guide/");
         assert_eq!(unloaded_url("events/x.md", "/b/"), "/b/events/x/");
+    }
+
+    #[test]
+    fn the_default_language_is_at_the_root_and_the_others_under_their_code() {
+        let l = languages(
+            "/b/",
+            "https://x.org/b/",
+            [("en", "English"), ("vi", "Tiếng Việt")],
+        );
+        assert_eq!(
+            (l[0].path.as_str(), l[0].url.as_str()),
+            ("/b/", "https://x.org/b/")
+        );
+        assert_eq!(
+            (l[1].path.as_str(), l[1].url.as_str()),
+            ("/b/vi/", "https://x.org/b/vi/")
+        );
+        assert_eq!(Page::Event("x").url(&l[1].path), "/b/vi/events/x/");
+        assert_eq!(
+            Paged::new(Page::Term("tags", "aid"), 2).url(&l[1].path),
+            "/b/vi/tags/aid/page/2/"
+        );
+        assert_eq!(language_folder("ko", false), "ko/");
+        assert_eq!(language_folder("en", true), "");
     }
 
     #[test]

@@ -142,7 +142,8 @@ fn run(
     let mut warnings = diags.take_warnings();
     warnings.sort();
     let places = crate::render::timeline::places(&config, &rendered.events);
-    let views = Views::new(&config, &content, &rendered, &places);
+    let languages = languages(&config);
+    let views = Views::new(&config, &content, &rendered, &places).in_language(&languages, 0);
     let kept = match memo.as_deref_mut() {
         Some(memo) => {
             let kept = memo.plan(views, out).map_err(BuildError::System)?;
@@ -152,7 +153,21 @@ fn run(
         None => 0,
     };
     let only: Option<Only> = memo.as_deref().map(|m| m as Only);
-    let written = crate::render::render(root, views, out, diags, only)
+    let written = crate::render::load(root, diags)
+        .and_then(|tera| {
+            let mut w = crate::render::render_pass(root, views, &tera, out, only)?;
+            for i in 1..languages.len() {
+                let pass = Pass {
+                    config: &config,
+                    content: &content,
+                    media: &media,
+                    languages: &languages,
+                    tera: &tera,
+                };
+                w.add(pass.render(root, i, out)?);
+            }
+            Ok(w)
+        })
         .and_then(|w| media.write(out).map(|()| w))
         .map_err(|e| e.with_warnings(&warnings))?;
     let missing = crate::linkcheck::rooted(&rendered, out);
@@ -178,6 +193,59 @@ fn run(
         external,
         made_by: written.made_by,
     })
+}
+
+/// Every language of the site, the default first, each with where its pages live.
+fn languages(config: &Config) -> Vec<crate::routes::Language> {
+    let all = [(config.language.as_str(), config.language.as_str())];
+    crate::routes::languages(&config.base_path, &config.base_url, all)
+}
+
+/// What the pass of a language other than the default reads: the site's config and
+/// content (which it localizes), the media and the loaded templates.
+struct Pass<'p> {
+    config: &'p Config,
+    content: &'p Content,
+    media: &'p Media,
+    languages: &'p [crate::routes::Language],
+    tera: &'p crate::render::templates::Templates,
+}
+
+impl Pass<'_> {
+    /// The render pass of the `i`th language (from 1; the default's is the build's own):
+    /// its config and content with their translations, its Markdown rendered for its
+    /// pages, and every page and data file of its own under its folder. Problems of its
+    /// texts fail it.
+    fn render(
+        &self,
+        root: &std::path::Path,
+        i: usize,
+        out: &Output,
+    ) -> Result<crate::render::Written, BuildError> {
+        let language = &self.languages[i];
+        let config = self.config.clone();
+        let content = self.content.clone();
+        let mut diags = Diagnostics::default();
+        let rendered = crate::markdown::stage::render_among(
+            &config,
+            &content,
+            &language.path,
+            &mut diags,
+            None,
+            Some(self.media),
+        );
+        // Its texts' warnings are the default language's, told once, or its translations'
+        // (whose checks are `check`'s); an error fails the build.
+        drop(diags.take_warnings());
+        if !diags.is_empty() {
+            diags.sort();
+            return Err(BuildError::Site(diags));
+        }
+        let places = crate::render::timeline::places(&config, &rendered.events);
+        let views =
+            Views::new(&config, &content, &rendered, &places).in_language(self.languages, i);
+        crate::render::render_pass(root, views, self.tera, out, None)
+    }
 }
 
 /// The content stage, through `memo` when the build is incremental.

@@ -95,7 +95,7 @@ impl<'s> Renderer<'s, '_> {
             .push(Event::InlineHtml(CowStr::from(citation_html(
                 &ids,
                 self.r.sources,
-                self.r.base_path,
+                self.r.pages_path,
             ))));
     }
 }

@@ -121,6 +121,7 @@ mod tests {
         let r = Resolver {
             pages: &BTreeMap::new(),
             base_path: "/",
+            pages_path: "/",
             sources: &BTreeMap::new(),
             reserved: &HashSet::new(),
             places: &places,

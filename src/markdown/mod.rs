@@ -86,7 +86,11 @@ use std::ops::Range;
 pub(crate) struct Resolver<'a> {
     /// Content path (`events/x.md`) → URL path.
     pub pages: &'a BTreeMap<String, String>,
+    /// The site's root: `/`-rooted links and the media are under it.
     pub base_path: &'a str,
+    /// The base of the pages the text is shown among (a language's: `/vi/`), which links
+    /// to the sources page start with.
+    pub pages_path: &'a str,
     /// Known source ids, each with the number of the sources page that holds it.
     pub sources: &'a BTreeMap<String, usize>,
     /// Ids the page layout writes, which headings and footnotes must not take
@@ -353,6 +357,7 @@ mod tests {
         let r = Resolver {
             pages: &pages,
             base_path: "/repo/",
+            pages_path: "/repo/",
             sources: &sources,
             reserved: &reserved,
             places: &crate::maps::Places::default(),
@@ -640,6 +645,7 @@ mod tests {
         let r = Resolver {
             pages: &pages,
             base_path: "/",
+            pages_path: "/",
             sources: &sources,
             reserved: &reserved,
             places: &crate::maps::Places::default(),

@@ -53,10 +53,24 @@ pub(crate) fn render_reusing<'a>(
     reuse: Option<&dyn Reuse>,
     media: Option<&Media>,
 ) -> RenderedContent<'a> {
-    let pages = page_urls(content, &config.base_path);
+    render_among(config, content, &config.base_path, diags, reuse, media)
+}
+
+/// [`render_reusing`] for the pages under `pages_path` (a language's, `/vi/`: internal
+/// links lead to the pages there; the media and `/`-rooted links stay at the site's root).
+pub(crate) fn render_among<'a>(
+    config: &Config,
+    content: &'a Content,
+    pages_path: &str,
+    diags: &mut Diagnostics,
+    reuse: Option<&dyn Reuse>,
+    media: Option<&Media>,
+) -> RenderedContent<'a> {
+    let pages = page_urls(content, pages_path);
     let sources = source_pages(config, content);
     let resolver = Resolver {
         pages: &pages,
+        pages_path,
         base_path: &config.base_path,
         sources: &sources,
         reserved: &reserved_ids(content),

@@ -36,12 +36,15 @@ pub(crate) type Made = std::collections::HashMap<String, Option<&'static str>>;
 pub(crate) fn write_all(v: Views, out: &Output, made: &mut Made) -> anyhow::Result<()> {
     let mut failed = None;
     let mut put = |name: String, bytes: Vec<u8>| {
+        let name = super::in_folder(&v, &name);
         if let Err(e) = out.put(&name, bytes) {
             failed.get_or_insert(e);
         }
         made.insert(name, None);
     };
-    for &file in DataFile::ALL {
+    // The files every language shares are written by the default language's pass.
+    let wanted = |file: &&DataFile| v.language == 0 || !file.shared();
+    for &file in DataFile::ALL.iter().filter(wanted) {
         if file == DataFile::Sitemap {
             for (name, text) in sitemaps(v, SITEMAP_URLS) {
                 put(name, text.into_bytes());
@@ -64,11 +67,11 @@ pub(crate) fn write_all(v: Views, out: &Output, made: &mut Made) -> anyhow::Resu
 fn make(file: DataFile, v: Views) -> Option<Vec<u8>> {
     let (config, content, rendered) = (v.config, v.content, v.rendered);
     Some(match file {
-        DataFile::TimelineJson => timeline_json(config, content, rendered),
+        DataFile::TimelineJson => timeline_json(v, content, rendered),
         DataFile::HighlightCss => crate::markdown::highlight::stylesheet().into_bytes(),
         DataFile::Sitemap => return None,
         DataFile::Robots => robots(config).into_bytes(),
-        DataFile::Feed => feed(config, rendered).into_bytes(),
+        DataFile::Feed => feed(v, rendered).into_bytes(),
         DataFile::NoJekyll => Vec::new(),
         // Written with its shards by `write_all` (`super::search_index`).
         DataFile::SearchIndex => return None,
@@ -76,9 +79,14 @@ fn make(file: DataFile, v: Views) -> Option<Vec<u8>> {
     })
 }
 
-/// `timeline.json`: the timeline in the TimelineJS3 format.
-fn timeline_json(config: &Config, content: &Content, rendered: &RenderedContent) -> Vec<u8> {
-    let tl = super::timeline::timelinejs(config, content, &rendered.events);
+/// `timeline.json`: the timeline in the TimelineJS3 format; on a site of several
+/// languages, with the language of its texts (`language`, as TimelineJS3's option of
+/// that name takes it: its interface's language).
+fn timeline_json(v: Views, content: &Content, rendered: &RenderedContent) -> Vec<u8> {
+    let mut tl = super::timeline::timelinejs(v.config, v.root_url(), content, &rendered.events);
+    if let Some(l) = v.current() {
+        tl["language"] = l.code.clone().into();
+    }
     serde_json::to_vec_pretty(&tl).unwrap_or_default()
 }
 
@@ -109,8 +117,9 @@ fn not_xml_char(c: char) -> bool {
 
 /// The sitemap: `sitemap.xml` listing every page (each numbered page of a listing too),
 /// or, past `limit` URLs (the protocol's 50,000), `sitemap.xml` as an index of the files
-/// `sitemap-1.xml`, `sitemap-2.xml`, … of `limit` URLs each. Returns each file's name and
-/// text.
+/// `sitemap-1.xml`, `sitemap-2.xml`, … of `limit` URLs each. On a site of several
+/// languages it lists every page in each language, each URL with its alternates
+/// (`xhtml:link`, every language's and `x-default`). Returns each file's name and text.
 fn sitemaps(v: Views, limit: usize) -> Vec<(String, String)> {
     let (config, content) = (v.config, v.content);
     let numbers = super::paginate::Numbers::of(v);
@@ -126,36 +135,81 @@ fn sitemaps(v: Views, limit: usize) -> Vec<(String, String)> {
         }),
         |page| numbers.of_page(v, page),
     );
-    let mut urls: Vec<String> = (pages.iter()).map(|p| p.url(&config.base_url)).collect();
+    let mut paths: Vec<String> = (pages.iter()).map(|p| p.path()).collect();
     // The pages of the eras' lists on the timeline, as the render stage groups them.
     let eras = super::timeline::by_era(config, &v.rendered.events, |r| &r.event.date);
     for (era, events) in eras {
         let count = events.len().div_ceil(super::timeline::PER_PAGE).max(1);
-        urls.extend((1..=count).map(|n| Page::TimelinePart(era, n).url(&config.base_url)));
+        paths.extend((1..=count).map(|n| Page::TimelinePart(era, n).path()));
     }
-    sitemap_files(&urls, &config.base_url, limit)
+    let languages = match v.current() {
+        Some(_) => v.languages,
+        None => &[],
+    };
+    let entries: Vec<String> = match languages {
+        [] => (paths.iter())
+            .map(|p| sitemap_entry(&crate::routes::rooted_url(&config.base_url, p), &[]))
+            .collect(),
+        all => (paths.iter())
+            .flat_map(|p| {
+                let alternates: Vec<(&str, String)> = (all.iter())
+                    .map(|l| (l.code.as_str(), crate::routes::rooted_url(&l.url, p)))
+                    .chain([("x-default", crate::routes::rooted_url(&all[0].url, p))])
+                    .collect();
+                (all.iter())
+                    .map(move |l| sitemap_entry(&crate::routes::rooted_url(&l.url, p), &alternates))
+            })
+            .collect(),
+    };
+    sitemap_files(&entries, !languages.is_empty(), v.root_url(), limit)
 }
 
-/// The sitemap files listing `urls`: one `sitemap.xml`, or past `limit` URLs an index
-/// `sitemap.xml` of the files of `limit` URLs each, under `base_url`.
-fn sitemap_files(urls: &[String], base_url: &str, limit: usize) -> Vec<(String, String)> {
+/// One page's `<url>` element in a sitemap, with its `alternates` (`hreflang`, URL), if
+/// any, as `xhtml:link` elements.
+fn sitemap_entry(loc: &str, alternates: &[(&str, String)]) -> String {
+    let mut s = format!("  <url><loc>{}</loc>", xml(loc));
+    for (hreflang, href) in alternates {
+        s.push_str(&format!(
+            "\n    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+            xml(hreflang),
+            xml(href)
+        ));
+    }
+    if !alternates.is_empty() {
+        s.push_str("\n  ");
+    }
+    s.push_str("</url>\n");
+    s
+}
+
+/// The sitemap files listing `entries` ([`sitemap_entry`]; `alternates` when they hold
+/// `xhtml:link`s): one `sitemap.xml`, or past `limit` entries an index `sitemap.xml` of
+/// the files of `limit` entries each, under `base_url`.
+fn sitemap_files(
+    entries: &[String],
+    alternates: bool,
+    base_url: &str,
+    limit: usize,
+) -> Vec<(String, String)> {
     let head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     let ns = "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"";
-    let urlset = |urls: &[String]| {
-        let mut s = format!("{head}<urlset {ns}>\n");
-        for u in urls {
-            s.push_str(&format!("  <url><loc>{}</loc></url>\n", xml(u)));
-        }
+    let xhtml = match alternates {
+        true => " xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"",
+        false => "",
+    };
+    let urlset = |entries: &[String]| {
+        let mut s = format!("{head}<urlset {ns}{xhtml}>\n");
+        entries.iter().for_each(|e| s.push_str(e));
         s.push_str("</urlset>\n");
         s
     };
     let file = DataFile::Sitemap.file().to_string();
-    if urls.len() <= limit {
-        return vec![(file, urlset(urls))];
+    if entries.len() <= limit {
+        return vec![(file, urlset(entries))];
     }
     let mut index = format!("{head}<sitemapindex {ns}>\n");
     let mut files = Vec::new();
-    for (n, chunk) in (1..).zip(urls.chunks(limit.max(1))) {
+    for (n, chunk) in (1..).zip(entries.chunks(limit.max(1))) {
         let name = sitemap_part(n);
         let url = crate::routes::rooted_url(base_url, &name);
         index.push_str(&format!("  <sitemap><loc>{}</loc></sitemap>\n", xml(&url)));
@@ -180,8 +234,10 @@ fn rfc3339(d: &crate::date::Date) -> String {
     )
 }
 
-fn feed(config: &Config, r: &RenderedContent) -> String {
-    let base = &config.base_url;
+/// The Atom feed of a language's chapters and events (`atom.xml` under its folder).
+fn feed(v: Views, r: &RenderedContent) -> String {
+    let (config, base) = (v.config, v.base_url());
+    let language = v.current().map_or(&config.language, |l| &l.code);
     let latest = r.events.iter().map(|e| e.event.date).max();
     let updated = latest
         .as_ref()
@@ -189,7 +245,7 @@ fn feed(config: &Config, r: &RenderedContent) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
     );
-    s.push_str(&format!(" xml:lang=\"{}\">\n", xml(&config.language)));
+    s.push_str(&format!(" xml:lang=\"{}\">\n", xml(language)));
     s.push_str(&format!(
         "  <title>{}</title>\n  <subtitle>{}</subtitle>\n",
         xml(&config.title),
@@ -251,12 +307,14 @@ mod tests {
     /// the limit, together listing every URL once, in order.
     #[test]
     fn a_sitemap_past_its_limit_is_an_index_of_sitemaps() {
-        let urls: Vec<String> = (1..=5).map(|i| format!("https://x.org/b/p{i}/")).collect();
-        let one = sitemap_files(&urls, "https://x.org/b/", 5);
+        let urls: Vec<String> = (1..=5)
+            .map(|i| sitemap_entry(&format!("https://x.org/b/p{i}/"), &[]))
+            .collect();
+        let one = sitemap_files(&urls, false, "https://x.org/b/", 5);
         assert_eq!(one.len(), 1);
         assert_eq!(one[0].0, "sitemap.xml");
         assert!(one[0].1.contains("<urlset ") && one[0].1.matches("<url>").count() == 5);
-        let split = sitemap_files(&urls, "https://x.org/b/", 2);
+        let split = sitemap_files(&urls, false, "https://x.org/b/", 2);
         let names: Vec<&str> = split.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(
             names,

@@ -93,7 +93,7 @@ pub(crate) fn timeline<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
         n => format!("All {n} events of the documentary, by era and date."),
     };
     let mut c = p.context(page, "Timeline", &description);
-    let base = &v.config.base_path;
+    let base = v.base();
     let eras: Vec<EraView> = (p.groups.iter())
         .map(|g| EraView {
             head: EraHead::of(g),
@@ -148,7 +148,7 @@ where
     let mut made = pages.collect::<anyhow::Result<Made>>()?;
     let chunks = index_chunks(p);
     for (g, k, json) in chunks {
-        let file = routes::TimelineChunk(&p.groups[g].id, k).file();
+        let file = super::in_folder(&p.views, &routes::TimelineChunk(&p.groups[g].id, k).file());
         out.put(&file, json.into_bytes())?;
         made.insert(file, None);
     }
@@ -157,7 +157,7 @@ where
 
 /// The `k`th page (from 0) of an era's list of events.
 fn timeline_part<'a>(p: &Pages<'a>, g: &'a Group<'a>, k: usize) -> (Page<'a>, Context) {
-    let base = &p.views.config.base_path;
+    let base = p.views.base();
     let page = Page::TimelinePart(&g.id, k + 1);
     let pages = g.events.len().div_ceil(PER_PAGE).max(1);
     let from = (k * PER_PAGE).min(g.events.len());
@@ -310,7 +310,7 @@ pub(crate) fn print<'a>(p: &Pages<'a>, at: Paged<'a>) -> Context {
     let title = "The whole documentary";
     let (first, last) = (part.chapters.start + 1, part.chapters.end);
     let total = content.chapters.len();
-    let pager = super::paginate::pager_of(at, count, (first, last), total, &config.base_path);
+    let pager = super::paginate::pager_of(at, count, (first, last), total, p.views.base());
     let mut c = p.paged_context(at, &pager, title, &config.description);
     let events = serde_json::json!({"count": part.events.len(), "total": content.events.len()});
     c.insert("print_events", &events);
@@ -464,7 +464,7 @@ fn menu(name: &str, label: &str, options: Vec<(&str, &str)>) -> serde_json::Valu
 /// each a file of [`index_chunks`] with its first and last date and its count). A few
 /// hundred bytes per thousand events.
 fn timeline_data(p: &Pages) -> String {
-    let (config, base) = (p.views.config, &p.views.config.base_path[..]);
+    let (config, base) = (p.views.config, p.views.base());
     let groups: Vec<serde_json::Value> = (p.groups.iter())
         .map(|g| {
             let pages: Vec<String> = (0..g.events.len().div_ceil(PER_PAGE).max(1))

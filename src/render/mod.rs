@@ -1,7 +1,7 @@
 //! The render stage: every page and data file of the site, rendered through the templates
-//! and written through the [`Output`] switch. [`render`] is its entry: it loads the
-//! templates, then runs the scheduler here on threads with large stacks. Where each page
-//! goes and which template renders it is [`crate::routes`]'s; [`pages`] and [`listings`]
+//! and written through the [`Output`] switch. [`load`] loads the templates once, then
+//! [`render_pass`] runs the scheduler here on threads with large stacks, once per
+//! language. Where each page goes and which template renders it is [`crate::routes`]'s; [`pages`] and [`listings`]
 //! make each page's context from [`views`]; [`data_files`] writes the data files and
 //! [`static_files`] copies `static/`.
 //!
@@ -57,29 +57,57 @@ pub(crate) struct Written {
     pub(crate) made_by: HashMap<String, String>,
 }
 
-/// Loads the templates and renders and writes every page, data file and file of
-/// `static/`. `diags` holds the problems the stages before found: with any, or with a
-/// template that does not load, nothing is written. Problems found by the templates are
+impl Written {
+    /// Adds what another language's pass wrote.
+    pub(crate) fn add(&mut self, other: Written) {
+        self.pages += other.pages;
+        self.files += other.files;
+        self.made_by.extend(other.made_by);
+    }
+}
+
+/// Loads the templates, once for every language's pass; `diags` holds the problems the
+/// stages before found: with any, or with a template that does not load, nothing is
+/// rendered.
+pub(crate) fn load(root: &Path, mut diags: Diagnostics) -> Result<Templates, BuildError> {
+    let tera = templates::load(root, &mut diags);
+    let (Some(tera), true) = (tera, diags.is_empty()) else {
+        diags.sort();
+        return Err(BuildError::Site(diags));
+    };
+    Ok(tera)
+}
+
+/// One language's pass of the render stage ([`Views::in_language`]): its pages and its
+/// own data files under its folder (`vi/`: [`crate::routes::language_folder`]); the
+/// default language's pass (the only one of a site of one language) also writes the
+/// files every language shares and copies `static/`. Problems found by the templates are
 /// diagnostics; a failed write is a system error.
 ///
 /// `only`, when given (by `serve`'s incremental rebuild, in `src/incremental/`), picks
 /// which of the pages made one per item (each chapter's, event's and term's) are rendered
 /// (the others are kept from the last build), and holds the cards of unchanged events.
 /// Every other page, every data file and `static/` are made all the same.
-pub(crate) fn render(
+pub(crate) fn render_pass(
     root: &Path,
     v: Views,
+    tera: &Templates,
     out: &Output,
-    mut diags: Diagnostics,
     only: Option<Only>,
 ) -> Result<Written, BuildError> {
-    let tera = templates::load(root, &mut diags);
-    let (Some(tera), true) = (tera, diags.is_empty()) else {
-        diags.sort();
-        return Err(BuildError::Site(diags));
-    };
     // Pages are rendered on threads with large stacks (Tera's renderer recurses).
-    templates::with_render_stack(|| write_all(root, v, &tera, out, only))
+    templates::with_render_stack(|| write_all(root, v, tera, out, only))
+}
+
+/// The output path of `file` (a path under a language's base) in the pass of `v`.
+fn in_folder(v: &Views, file: &str) -> String {
+    match v.current() {
+        Some(l) => format!(
+            "{}{file}",
+            crate::routes::language_folder(&l.code, v.language == 0)
+        ),
+        None => file.to_string(),
+    }
 }
 
 /// What an incremental build brings to the render stage.
@@ -195,7 +223,10 @@ fn write_all(
     let made_by: HashMap<String, String> = (made.iter())
         .filter_map(|(file, t)| Some((file.clone(), tera.path_of((*t)?))))
         .collect();
-    let statics = static_files::copy_static(root, out, &made, &made_by, &sink);
+    let statics = match v.language {
+        0 => static_files::copy_static(root, out, &made, &made_by, &sink),
+        _ => Ok(0),
+    };
     crate::profile::stage("files");
     let errors = sink.into_diagnostics();
     if !errors.is_empty() {
@@ -275,7 +306,7 @@ fn render_pages(
     only: Option<Only>,
 ) -> anyhow::Result<Made> {
     let write = |page: Paged, ctx: &Context| -> anyhow::Result<(String, Option<&'static str>)> {
-        let (file, template) = (page.file(), page.page.template());
+        let (file, template) = (in_folder(&p.views, &page.file()), page.page.template());
         sink.record(out.put_with(&file, |w| templates::render_to(tera, template, ctx, w))?);
         Ok((file, Some(template)))
     };

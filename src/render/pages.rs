@@ -9,7 +9,6 @@ use super::paginate::{self, Pager};
 use super::sources::event_ids;
 use super::timeline::Group;
 use super::views::{Around, Card, Views};
-use crate::config::Config;
 use crate::markdown::stage::RenderedChapter;
 use crate::routes::{Page, Paged};
 use serde::Serialize;
@@ -42,7 +41,7 @@ impl Pages<'_> {
         description: &str,
     ) -> Context {
         let mut c = self.base.clone();
-        set_page(&mut c, self.views.config, page.into(), title, description);
+        set_page(&mut c, &self.views, page.into(), title, description);
         c
     }
 
@@ -65,12 +64,67 @@ impl Pages<'_> {
     }
 }
 
-/// Sets the keys every page has (see [`Pages::context`]) in `c`.
-fn set_page(c: &mut Context, config: &Config, page: Paged, title: &str, description: &str) {
-    c.insert("canonical", &page.url(&config.base_url));
+/// Sets the keys every page has (see [`Pages::context`]) in `c`; on a site of several
+/// languages, the page in each language too ([`set_languages`]).
+fn set_page(c: &mut Context, v: &Views, page: Paged, title: &str, description: &str) {
+    c.insert("canonical", &page.url(v.base_url()));
     c.insert("section", page.page.section());
     c.insert("title", title);
     c.insert("description", description);
+    if v.current().is_some() {
+        set_languages(c, v, page);
+    }
+}
+
+/// The same page in another language, as the switcher links to it.
+#[derive(Serialize)]
+struct InLanguage<'a> {
+    code: &'a str,
+    name: &'a str,
+    /// Its link: the same page under the language's base (the 404 page: the language's
+    /// home page, since a server shows only the root's 404 page).
+    url: String,
+    current: bool,
+}
+
+/// An `hreflang` alternate of a page: the language's code (`x-default` for the default
+/// language's page) and the page's absolute URL there.
+#[derive(Serialize)]
+struct Alternate<'a> {
+    hreflang: &'a str,
+    href: String,
+}
+
+/// `languages` (the switcher's links, [`InLanguage`]) and `alternates` (the page's
+/// `hreflang` alternates, every language's and `x-default`; none for the 404 page, which
+/// search engines do not list). Every language has every page: a translation replaces an
+/// item's text, never its id.
+fn set_languages(c: &mut Context, v: &Views, page: Paged) {
+    let missing = page.page == Page::NotFound;
+    let switch: Vec<InLanguage> = (v.languages.iter().enumerate())
+        .map(|(i, l)| InLanguage {
+            code: &l.code,
+            name: &l.name,
+            url: match missing {
+                true => Page::Home.url(&l.path),
+                false => page.url(&l.path),
+            },
+            current: i == v.language,
+        })
+        .collect();
+    let mut alternates: Vec<Alternate> = Vec::new();
+    if !missing {
+        alternates.extend(v.languages.iter().map(|l| Alternate {
+            hreflang: &l.code,
+            href: page.url(&l.url),
+        }));
+        alternates.push(Alternate {
+            hreflang: "x-default",
+            href: page.url(v.root_url()),
+        });
+    }
+    c.insert("languages", &switch);
+    c.insert("alternates", &alternates);
 }
 
 /// A chapter's card on the home page and the chapters' index.
@@ -114,7 +168,7 @@ pub(crate) fn home<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
 
 /// The cards of the chapters at `range` in the documentary's order.
 fn chapter_cards<'a>(p: &Pages<'a>, range: std::ops::Range<usize>) -> Vec<ChapterCard<'a>> {
-    let (config, content) = (p.views.config, p.views.content);
+    let content = p.views.content;
     let chapters = &p.views.rendered.chapters[range.clone()];
     let slugs: std::collections::HashSet<&str> =
         chapters.iter().map(|r| r.chapter.slug.as_str()).collect();
@@ -132,7 +186,7 @@ fn chapter_cards<'a>(p: &Pages<'a>, range: std::ops::Range<usize>) -> Vec<Chapte
             ChapterCard {
                 number,
                 title: &ch.title,
-                url: Page::Chapter(&ch.slug).url(&config.base_path),
+                url: Page::Chapter(&ch.slug).url(p.views.base()),
                 order: ch.order,
                 years: ch.years,
                 years_text: crate::date::year_range_text(ch.years.0, ch.years.1),
@@ -147,7 +201,7 @@ fn chapter_cards<'a>(p: &Pages<'a>, range: std::ops::Range<usize>) -> Vec<Chapte
 pub(crate) fn chapters<'a>(p: &Pages<'a>, at: Paged<'a>) -> Context {
     let config = p.views.config;
     let total = p.views.rendered.chapters.len();
-    let pager = paginate::pager(at, total, config.paginate, &config.base_path);
+    let pager = paginate::pager(at, total, config.paginate, p.views.base());
     let description = format!("The {total} chapters of the documentary, in reading order.");
     let mut c = p.paged_context(at, &pager, "Chapters", &description);
     let range = paginate::items(at.number, total, config.paginate);
@@ -171,7 +225,7 @@ pub(crate) fn chapter<'a>(
         .get(ch.slug.as_str())
         .map_or(&[], Vec::as_slice);
     let range = paginate::items(number, events.len(), config.paginate);
-    let pager = paginate::pager(route, events.len(), config.paginate, &config.base_path);
+    let pager = paginate::pager(route, events.len(), config.paginate, p.views.base());
     let page = p.views.chapter_page(at, events, range.clone(), number == 1);
     let mut c = p.paged_context(route, &pager, &ch.title, &page.summary_text);
     c.insert("page", &page);
@@ -189,13 +243,7 @@ pub(crate) fn chapter<'a>(
 pub(crate) fn event<'a>(p: &Pages<'a>, at: Around<Card<'a>>, c: &mut Context) -> Page<'a> {
     let r = at.item.event;
     let route = Page::Event(&r.event.id);
-    set_page(
-        c,
-        p.views.config,
-        route.into(),
-        &r.event.title,
-        &r.summary.text,
-    );
+    set_page(c, &p.views, route.into(), &r.event.title, &r.summary.text);
     c.insert("cited", &p.views.cited(event_ids(r)));
     c.insert("page", &p.views.event_page(at));
     route
@@ -206,7 +254,7 @@ pub(crate) fn event<'a>(p: &Pages<'a>, at: Around<Card<'a>>, c: &mut Context) ->
 pub(crate) fn sources<'a>(p: &Pages<'a>, at: Paged<'a>) -> Context {
     let config = p.views.config;
     let total = p.views.content.sources.len();
-    let pager = paginate::pager(at, total, config.paginate, &config.base_path);
+    let pager = paginate::pager(at, total, config.paginate, p.views.base());
     let description = "The texts every chapter and event of the documentary rests on.";
     let mut c = p.paged_context(at, &pager, "Sources", description);
     let range = paginate::items(at.number, total, config.paginate);
@@ -227,7 +275,7 @@ pub(crate) fn taxonomy<'a>(
     let t = &config.taxonomies[i];
     let route = Paged::new(Page::Taxonomy(&t.name), number);
     let total = p.views.content.terms[i].len();
-    let pager = paginate::pager(route, total, config.paginate, &config.base_path);
+    let pager = paginate::pager(route, total, config.paginate, p.views.base());
     let description = format!("The documentary's events by {}.", t.singular.to_lowercase());
     let mut c = p.paged_context(route, &pager, &t.label, &description);
     c.insert("taxonomy", &p.views.taxonomy_link(i));
@@ -249,7 +297,7 @@ pub(crate) fn term<'a>(
     let term = &p.views.content.terms[i][j];
     let route = Paged::new(Page::Term(&t.name, &term.id), number);
     let cards = by_term.get(&term.id).map_or(&[][..], Vec::as_slice);
-    let pager = paginate::pager(route, cards.len(), config.paginate, &config.base_path);
+    let pager = paginate::pager(route, cards.len(), config.paginate, p.views.base());
     let shown = &cards[paginate::items(number, cards.len(), config.paginate)];
     let page = p.views.term_page(i, j, shown);
     let description = format!(

@@ -195,7 +195,7 @@ fn doc_json(d: &Doc) -> Value {
 /// Every doc, in order: chapters' and pages' sections, events, entries, free terms.
 fn docs(v: Views) -> Vec<Doc> {
     let (config, r) = (v.config, v.rendered);
-    let base = &config.base_path;
+    let base = v.base();
     let mut docs = Vec::new();
     let doc = |kind: &str, title: &str, url: String, text: &str| Doc {
         kind: kind.to_string(),

@@ -104,7 +104,7 @@ impl Views<'_> {
     pub(crate) fn source_url(&self, id: &str) -> String {
         let at = self.content.sources.iter().position(|w| w.id == id);
         let n = source_page(at.unwrap_or(0), self.config.paginate);
-        Fragment::Source(id, n).url(&self.config.base_path)
+        Fragment::Source(id, n).url(self.base())
     }
 
     /// The sources `ids` name (each once, unknown ids skipped), for a page's popovers.
@@ -128,7 +128,7 @@ impl Views<'_> {
                 publisher: w.publisher.clone(),
                 date: w.date.map(|d| d.human()).or_else(|| w.date_text.clone()),
                 url: w.url.clone(),
-                entry: Fragment::Source(&w.id, page).url(&self.config.base_path),
+                entry: Fragment::Source(&w.id, page).url(self.base()),
             });
         }
         out
@@ -216,7 +216,7 @@ impl Views<'_> {
     /// Every chapter that cites `w` in its text or holds events resting on it (`per`,
     /// by chapter index), in order.
     fn groups(&self, w: &Work, per: Option<&Vec<Vec<&RenderedEvent>>>) -> Vec<SourceGroup> {
-        let base = &self.config.base_path;
+        let base = self.base();
         let cites = |x: &crate::markdown::Rendered| x.cited.contains(&w.id);
         let mut out = Vec::new();
         for (i, c) in self.rendered.chapters.iter().enumerate() {
@@ -244,7 +244,7 @@ impl Views<'_> {
 
     /// The registry entries whose summary cites, or whose `sources` names, each source.
     fn citing_entries(&self) -> HashMap<&str, Vec<Link>> {
-        let base = &self.config.base_path;
+        let base = self.base();
         let mut out: HashMap<&str, Vec<Link>> = HashMap::new();
         for (t, list) in self.config.taxonomies.iter().zip(&self.rendered.registries) {
             for p in list {

@@ -138,7 +138,12 @@ fn tl_date(d: &crate::date::Date) -> Value {
 }
 
 /// `timeline.json` in the TimelineJS3 format, each event's `text` its summary's HTML.
-pub(crate) fn timelinejs(config: &Config, content: &Content, events: &[RenderedEvent]) -> Value {
+pub(crate) fn timelinejs(
+    config: &Config,
+    root_url: &str,
+    content: &Content,
+    events: &[RenderedEvent],
+) -> Value {
     let events: Vec<Value> = events
         .iter()
         .map(|RenderedEvent { event: e, summary, media, .. }| {
@@ -154,7 +159,7 @@ pub(crate) fn timelinejs(config: &Config, content: &Content, events: &[RenderedE
                 v["end_date"] = tl_date(end);
             }
             if let Some(m) = &media.timeline {
-                let url = |rel: &str| crate::routes::rooted_url(&config.base_url, rel);
+                let url = |rel: &str| crate::routes::rooted_url(root_url, rel);
                 v["media"] = json!({
                     "url": url(&m.url),
                     "thumbnail": url(&m.thumbnail),

@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::content::{Content, Event};
 use crate::markdown::stage::{RenderedChapter, RenderedContent, RenderedEvent, RenderedPage};
 use crate::markdown::{Heading, Rendered};
-use crate::routes::{Fragment, Page};
+use crate::routes::{Fragment, Language, Page};
 use crate::text::fold;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -26,7 +26,12 @@ pub(crate) struct SiteView {
     pub title: String,
     pub description: String,
     pub base_url: String,
+    /// The base path of the language's pages (`/vi/` under another language than the
+    /// default): every link to a page starts with it.
     pub base_path: String,
+    /// The site's root, where the files every language shares are (`style.css`, the
+    /// scripts, the media): the base path of the default language's pages.
+    pub root_path: String,
     pub language: String,
     pub author: String,
     pub footer: Option<String>,
@@ -281,6 +286,10 @@ pub(crate) struct Views<'a> {
     pub(crate) rendered: &'a RenderedContent<'a>,
     /// Which era page each event is on ([`super::timeline::places`]).
     pub(crate) places: &'a super::timeline::Places<'a>,
+    /// Every language of the site, the default first (none: a site of one language,
+    /// at the root), and which one this pass renders ([`Views::in_language`]).
+    pub(crate) languages: &'a [Language],
+    pub(crate) language: usize,
 }
 
 impl<'a> Views<'a> {
@@ -295,7 +304,45 @@ impl<'a> Views<'a> {
             content,
             rendered,
             places,
+            languages: &[],
+            language: 0,
         }
+    }
+
+    /// The views of the `i`th of the site's `languages` (the default first): its pages
+    /// are under its base ([`crate::routes::languages`]).
+    pub(crate) fn in_language(self, languages: &'a [Language], i: usize) -> Self {
+        Views {
+            languages,
+            language: i,
+            ..self
+        }
+    }
+
+    /// The language this pass renders, when the site has several.
+    pub(crate) fn current(&self) -> Option<&'a Language> {
+        (self.languages.len() > 1).then(|| &self.languages[self.language])
+    }
+
+    /// The base URL of this language's pages, which absolute links start with.
+    pub(crate) fn base_url(&self) -> &'a str {
+        self.languages
+            .get(self.language)
+            .map_or(&self.config.base_url, |l| &l.url)
+    }
+
+    /// The site's root: where the files every language shares are.
+    pub(crate) fn root_path(&self) -> &'a str {
+        self.languages
+            .first()
+            .map_or(&self.config.base_path, |l| &l.path)
+    }
+
+    /// The site's root as an absolute URL.
+    pub(crate) fn root_url(&self) -> &'a str {
+        self.languages
+            .first()
+            .map_or(&self.config.base_url, |l| &l.url)
     }
 
     /// The event `id`'s card on its era's page (the timeline's own page without
@@ -305,9 +352,11 @@ impl<'a> Views<'a> {
         Fragment::InEra(era, n, id).url(self.base())
     }
 
-    /// The site's base path, which every link starts with.
-    fn base(&self) -> &'a str {
-        &self.config.base_path
+    /// The base path of this language's pages, which every link to a page starts with.
+    pub(crate) fn base(&self) -> &'a str {
+        self.languages
+            .get(self.language)
+            .map_or(&self.config.base_path, |l| &l.path)
     }
 
     pub(crate) fn site(&self) -> SiteView {
@@ -316,7 +365,11 @@ impl<'a> Views<'a> {
             description: self.config.description.clone(),
             base_url: self.config.base_url.clone(),
             base_path: self.base().to_string(),
-            language: self.config.language.clone(),
+            root_path: self.root_path().to_string(),
+            language: self
+                .current()
+                .map_or(&self.config.language, |l| &l.code)
+                .clone(),
             author: self.config.author.clone(),
             footer: self.config.footer.clone(),
             sources_intro: self.config.sources_intro.clone(),
