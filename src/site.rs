@@ -12,6 +12,7 @@ use crate::content::{Content, LoadOptions};
 pub(crate) use crate::diag::BuildError;
 use crate::diag::Span;
 use crate::diag::{Diagnostics, Severity};
+use crate::markdown::shared::Shared;
 use crate::markdown::stage::render_reusing;
 use crate::markdown::stage::RenderedContent;
 use crate::media::Media;
@@ -127,9 +128,19 @@ fn run(
     let content = load_content(opts, &config, memo.as_deref_mut(), &mut diags);
     crate::profile::stage("content");
     let media = Media::new(root);
+    let languages = languages(&config);
+    // The default language's texts, rendered once for every language that shows them.
+    let shared = (languages.len() > 1).then(|| Shared::render(&config, &content, &media));
+    let at_root = shared.as_ref().map(|s| s.relocated(&config.base_path));
     let rendered = match memo.as_deref_mut() {
         Some(memo) => memo.markdown(&config, &content, &media, &mut diags),
-        None => render_reusing(&config, &content, &mut diags, None, Some(&media)),
+        None => render_reusing(
+            &config,
+            &content,
+            &mut diags,
+            at_root.as_ref().map(|r| r as _),
+            Some(&media),
+        ),
     };
     media.unused(&mut diags);
     let severity = opts.strictness.severity();
@@ -142,7 +153,6 @@ fn run(
     let mut warnings = diags.take_warnings();
     warnings.sort();
     let places = crate::render::timeline::places(&config, &rendered.events);
-    let languages = languages(&config);
     let views = Views::new(&config, &content, &rendered, &places).in_language(&languages, 0);
     let kept = match memo.as_deref_mut() {
         Some(memo) => {
@@ -161,6 +171,7 @@ fn run(
                     config: &config,
                     content: &content,
                     media: &media,
+                    shared: shared.as_ref(),
                     languages: &languages,
                     tera: &tera,
                 };
@@ -207,6 +218,8 @@ struct Pass<'p> {
     config: &'p Config,
     content: &'p Content,
     media: &'p Media,
+    /// The default language's texts, rendered once ([`Shared`]).
+    shared: Option<&'p Shared>,
     languages: &'p [crate::routes::Language],
     tera: &'p crate::render::templates::Templates,
 }
@@ -226,12 +239,13 @@ impl Pass<'_> {
         let config = self.config.clone();
         let content = self.content.clone();
         let mut diags = Diagnostics::default();
+        let shared = self.shared.map(|s| s.relocated(&language.path));
         let rendered = crate::markdown::stage::render_among(
             &config,
             &content,
             &language.path,
             &mut diags,
-            None,
+            shared.as_ref().map(|r| r as _),
             Some(self.media),
         );
         // Its texts' warnings are the default language's, told once, or its translations'

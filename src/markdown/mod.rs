@@ -73,6 +73,7 @@ mod map;
 pub(crate) mod media;
 mod plain;
 mod refused;
+pub(crate) mod shared;
 pub(crate) mod stage;
 
 use crate::content::Source;
