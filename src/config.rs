@@ -53,6 +53,9 @@ use serde::Deserialize;
 use std::path::Path;
 use toml::Spanned;
 
+mod languages;
+pub(crate) use languages::Language;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -70,6 +73,7 @@ struct RawConfig {
     taxonomies: Option<Vec<crate::taxonomy::RawTaxonomy>>,
     #[serde(default)]
     eras: Vec<RawEra>,
+    languages: Option<std::collections::BTreeMap<Spanned<String>, languages::RawLanguage>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -111,6 +115,9 @@ pub struct Config {
     /// The site's taxonomies, in the order declared (or the default set).
     pub taxonomies: Vec<crate::taxonomy::Taxonomy>,
     pub eras: Vec<Era>,
+    /// The site's languages (see `config/languages.rs`): the default first, its texts
+    /// this config's, then the others of `[languages.<code>]` in file order.
+    pub languages: Vec<Language>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -165,6 +172,12 @@ impl Config {
             Some(list) => crate::taxonomy::check(list, |span, msg| file.at(span, msg), diags),
             None => crate::taxonomy::defaults(),
         };
+        let default = languages::default_language(
+            raw.language.get_ref(),
+            raw.title.get_ref(),
+            raw.description.get_ref(),
+        );
+        let languages = file.languages(default, raw.languages.as_ref(), &taxonomies, &eras, diags);
         if diags.len() > before {
             return None;
         }
@@ -181,6 +194,7 @@ impl Config {
             paginate,
             taxonomies,
             eras,
+            languages,
         })
     }
 
@@ -262,19 +276,26 @@ impl File<'_> {
             .chain(raw.footer.iter().chain(&raw.sources_intro))
             .chain(raw.eras.iter().map(|e| &e.name));
         for t in texts {
-            if let Some(c) = t
-                .get_ref()
-                .chars()
-                .find(|&c| crate::text::is_refused_char(c))
-            {
-                diags.push(
-                    self.at(
-                        t.span(),
-                        format!("control character U+{:04X} is not allowed", c as u32),
-                    )
-                    .with_hint("remove it: it cannot be shown, and it would make the Atom feed invalid XML"),
-                );
-            }
+            self.check_text(t, diags);
+        }
+    }
+
+    /// No control character in one text.
+    fn check_text(&self, t: &Spanned<String>, diags: &mut Diagnostics) {
+        if let Some(c) = t
+            .get_ref()
+            .chars()
+            .find(|&c| crate::text::is_refused_char(c))
+        {
+            diags.push(
+                self.at(
+                    t.span(),
+                    format!("control character U+{:04X} is not allowed", c as u32),
+                )
+                .with_hint(
+                    "remove it: it cannot be shown, and it would make the Atom feed invalid XML",
+                ),
+            );
         }
     }
 
