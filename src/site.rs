@@ -208,7 +208,7 @@ fn run(
 
 /// Every language of the site, the default first, each with where its pages live.
 fn languages(config: &Config) -> Vec<crate::routes::Language> {
-    let all = [(config.language.as_str(), config.language.as_str())];
+    let all = (config.languages.iter()).map(|l| (l.code.as_str(), l.name.as_str()));
     crate::routes::languages(&config.base_path, &config.base_url, all)
 }
 
@@ -236,7 +236,7 @@ impl Pass<'_> {
         out: &Output,
     ) -> Result<crate::render::Written, BuildError> {
         let language = &self.languages[i];
-        let config = self.config.clone();
+        let config = self.config.localized(&language.code);
         let content = self.content.clone();
         let mut diags = Diagnostics::default();
         let shared = self.shared.map(|s| s.relocated(&language.path));

@@ -162,6 +162,8 @@ pub(crate) struct EventView {
     pub card_html: String,
     /// The event's image (its first `[[media]]` image) as a `<picture>`, for its card.
     pub image_html: Option<String>,
+    /// The language of its text when it is not the page's ([`Views::text_lang`]).
+    pub lang: Option<String>,
 }
 
 /// An event in a long listing (the timeline, the print view): the few fields such a
@@ -322,6 +324,20 @@ impl<'a> Views<'a> {
     /// The language this pass renders, when the site has several.
     pub(crate) fn current(&self) -> Option<&'a Language> {
         (self.languages.len() > 1).then(|| &self.languages[self.language])
+    }
+
+    /// The language of a text in `lang` shown on this pass's pages, when it is not the
+    /// pages' (the default language's text, where there is no translation): the `lang` of
+    /// its element, and the cue of the notice that the page is not translated.
+    pub(crate) fn text_lang(&self, lang: &str) -> Option<String> {
+        self.current()
+            .filter(|l| l.code != lang)
+            .map(|_| lang.to_string())
+    }
+
+    /// The language an item's text is in.
+    pub(crate) fn lang_of(&self) -> &'a str {
+        self.languages.first().map_or("", |l| l.code.as_str())
     }
 
     /// The base URL of this language's pages, which absolute links start with.
@@ -513,6 +529,7 @@ impl<'a> Views<'a> {
             era: self.era_of(e).to_string(),
             card_html: String::new(),
             image_html: r.media.card.clone(),
+            lang: self.text_lang(self.lang_of()),
         }
     }
 
