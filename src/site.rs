@@ -109,6 +109,8 @@ struct Built {
     external: HashMap<String, Span>,
     /// The template of each page, by output path, as diagnostics name it.
     made_by: HashMap<String, String>,
+    /// `check`'s warnings of the items each language has not translated.
+    untranslated: Diagnostics,
 }
 
 fn run(
@@ -131,8 +133,9 @@ fn run(
         Some(memo) => memo.markdown(&config, &content, &media, &mut diags),
         None => render_reusing(&config, &content, &mut diags, None, Some(&media)),
     };
-    media.unused(&mut diags);
     let severity = opts.strictness.severity();
+    crate::markdown::translated::check(&config, &content, &media, severity, &mut diags);
+    media.unused(&mut diags);
     let kinds = config.taxonomies.iter().map(|t| t.entry.as_str());
     let works = &content.sources;
     crate::markdown::cite_lists::check(&rendered, works, kinds, severity, &mut diags);
@@ -173,6 +176,7 @@ fn run(
         .map(|l| (l.target.clone(), l.at.clone()))
         .collect();
     Ok(Built {
+        untranslated: crate::content::translations::missing(&config, &content),
         stats,
         config,
         external,
@@ -206,7 +210,8 @@ pub struct CheckOptions {
 /// templates produced (and, when asked, every external address). Writes nothing.
 pub fn check(opts: &CheckOptions) -> Result<BuildStats, BuildError> {
     let out = Output::memory();
-    let built = run(&opts.build, &out, None)?;
+    let mut built = run(&opts.build, &out, None)?;
+    (built.stats.warnings).extend(std::mem::take(&mut built.untranslated).0);
     let files = out.commit()?.unwrap_or_default();
     let config = &built.config;
     let pages = crate::linkcheck::scan_pages(&files);

@@ -575,7 +575,8 @@ mod tests {
 
     #[test]
     fn unknown_keys_eras_taxonomies_and_values_are_errors_with_hints() {
-        let e = parse(&format!("{SITE}{VI}").replace("title = \"TV\"", "titel = \"TV\"")).unwrap_err();
+        let e =
+            parse(&format!("{SITE}{VI}").replace("title = \"TV\"", "titel = \"TV\"")).unwrap_err();
         assert_eq!(e.0[0].message, "unknown key `titel`");
         let text = format!("{SITE}{VI}")
             .replace("alliance = \"Liên", "aliance = \"Liên")

@@ -74,6 +74,7 @@ pub(crate) mod media;
 mod plain;
 mod refused;
 pub(crate) mod stage;
+pub(crate) mod translated;
 
 use crate::content::Source;
 use crate::diag::Diagnostics;
@@ -328,6 +329,7 @@ mod tests {
             file: Arc::from(md),
             markdown: md.into(),
             offset: 0,
+            headings: None,
         }
     }
 
@@ -633,6 +635,7 @@ mod tests {
             file: Arc::from(file),
             markdown: "x \u{1} y \u{8}".into(),
             offset: file.find("x ").unwrap(),
+            headings: None,
         };
         let sources = BTreeMap::new();
         let pages = BTreeMap::new();
