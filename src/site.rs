@@ -101,18 +101,6 @@ pub(crate) fn build_incremental(
     run(opts, out, Some(memo)).map(|b| b.stats)
 }
 
-/// What a finished build leaves for the checks that follow it.
-struct Built {
-    stats: BuildStats,
-    config: Config,
-    /// Every external address the Markdown links to, with the place of one such link.
-    external: HashMap<String, Span>,
-    /// The template of each page, by output path, as diagnostics name it.
-    made_by: HashMap<String, String>,
-    /// `check`'s warnings of the items each language has not translated.
-    untranslated: Diagnostics,
-}
-
 fn run(
     opts: &BuildOptions,
     out: &Output,
@@ -182,6 +170,18 @@ fn run(
         external,
         made_by: written.made_by,
     })
+}
+
+/// What a finished build leaves for the checks that follow it.
+struct Built {
+    stats: BuildStats,
+    config: Config,
+    /// Every external address the Markdown links to, with the place of one such link.
+    external: HashMap<String, Span>,
+    /// The template of each page, by output path, as diagnostics name it.
+    made_by: HashMap<String, String>,
+    /// `check`'s warnings of the items each language has not translated.
+    untranslated: Diagnostics,
 }
 
 /// The content stage, through `memo` when the build is incremental.

@@ -90,6 +90,23 @@ pub(crate) fn translation_code<'c>(rel: &Path, codes: &'c [String]) -> Option<&'
     codes.iter().find(|c| *c == code).map(String::as_str)
 }
 
+/// The path of the original of an item whose text is in `lang` and was read from `path`:
+/// `content/events/x.md` for `content/events/x.vi.md` in `vi`; `path` itself for an
+/// original. Links and anchors name the original's path in every language.
+pub(crate) fn original_path<'p>(path: &'p Path, lang: &str) -> std::borrow::Cow<'p, Path> {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    match stem.strip_suffix(lang).and_then(|s| s.strip_suffix('.')) {
+        Some(base) if !lang.is_empty() => {
+            let ext = path.extension().and_then(|x| x.to_str()).unwrap_or("md");
+            std::borrow::Cow::Owned(path.with_file_name(format!("{base}.{ext}")))
+        }
+        _ => std::borrow::Cow::Borrowed(path),
+    }
+}
+
 /// The hint for a file name with a dot that is not a declared translation
 /// (`x.fr.md` when site.toml declares no `fr`).
 pub(super) fn undeclared_hint(rel: &Path) -> Option<String> {
@@ -180,9 +197,11 @@ pub(super) fn load(
         },
     );
     for code in &codes {
-        let mut texts = LangTexts::default();
-        texts.registries = registries(root, fence, config, content, code, diags);
-        texts.sources = sources(root, fence, content, code, diags);
+        let texts = LangTexts {
+            registries: registries(root, fence, config, content, code, diags),
+            sources: sources(root, fence, content, code, diags),
+            ..Default::default()
+        };
         out.0.insert(code.clone(), texts);
     }
     for (f, item) in found.iter().zip(results) {
