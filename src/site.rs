@@ -124,6 +124,11 @@ fn run(
     let Some(config) = Config::load(root, opts.base_url.as_deref(), &mut diags) else {
         return Err(BuildError::Site(diags));
     };
+    let catalog = std::sync::Arc::new(crate::i18n::Catalog::load(
+        root,
+        &config.language,
+        &mut diags,
+    ));
     let content = load_content(opts, &config, memo.as_deref_mut(), &mut diags);
     crate::profile::stage("content");
     let media = Media::new(root);
@@ -142,7 +147,7 @@ fn run(
     let mut warnings = diags.take_warnings();
     warnings.sort();
     let places = crate::render::timeline::places(&config, &rendered.events);
-    let views = Views::new(&config, &content, &rendered, &places);
+    let views = Views::new(&config, &content, &rendered, &places, &catalog);
     let kept = match memo.as_deref_mut() {
         Some(memo) => {
             let kept = memo.plan(views, out).map_err(BuildError::System)?;

@@ -74,10 +74,11 @@ pub(crate) fn render(
     only: Option<Only>,
 ) -> Result<Written, BuildError> {
     let tera = templates::load(root, &mut diags);
-    let (Some(tera), true) = (tera, diags.is_empty()) else {
+    let (Some(mut tera), true) = (tera, diags.is_empty()) else {
         diags.sort();
         return Err(BuildError::Site(diags));
     };
+    crate::i18n::register(&mut tera.tera, v.catalog.clone());
     // Pages are rendered on threads with large stacks (Tera's renderer recurses).
     templates::with_render_stack(|| write_all(root, v, &tera, out, only))
 }
@@ -183,7 +184,7 @@ fn write_all(
         base,
         cards: &cards,
         by_chapter: cards_by_chapter(&cards),
-        groups: timeline::group(v.config, &cards),
+        groups: timeline::group(v.config, &v.catalog, &cards),
     };
     let made = render_pages(&p, tera, out, &sink, only);
     drop(p);
@@ -226,6 +227,7 @@ fn cards_by_chapter<'a>(cards: &'a [Card<'a>]) -> HashMap<&'a str, Vec<&'a Card<
 fn base_context(v: Views, tera: &Templates) -> Result<Context, BuildError> {
     let mut base = Context::new();
     base.insert("site", &v.site());
+    base.insert("lang", &v.catalog.code);
     let footer = templates::render(tera, "footer.html", &base)?;
     base.insert("site_footer", footer.trim_end());
     Ok(base)

@@ -232,7 +232,7 @@ mod tests {
         }
         assert!(paths
             .iter()
-            .all(|p| p.starts_with("templates/") || p.starts_with("static/")));
+            .all(|p| ["templates/", "static/", "i18n/"].iter().any(|f| p.starts_with(f))));
         let count = FILES
             .iter()
             .filter(|(p, _)| p.starts_with("templates/"))
