@@ -86,7 +86,7 @@ pub(crate) struct Catalog {
     from: HashMap<String, String>,
     plural: Option<PluralRules>,
     pub(crate) date: DateWords,
-    group: String,
+    pub(crate) group: String,
 }
 
 impl std::fmt::Debug for Catalog {

@@ -64,6 +64,7 @@ impl tera::Function for TJson {
             map.insert(k.to_string(), v);
         }
         map.insert("lang".into(), Value::String(c.code.clone()));
+        map.insert("group".into(), Value::String(c.group.clone()));
         if args.get("date") == Some(&Value::Bool(true)) {
             let w = &c.date;
             let date = serde_json::json!({

@@ -230,9 +230,9 @@ mod tests {
         ] {
             assert!(paths.contains(&needed), "{needed} not embedded: {paths:?}");
         }
-        assert!(paths
+        assert!(paths.iter().all(|p| ["templates/", "static/", "i18n/"]
             .iter()
-            .all(|p| ["templates/", "static/", "i18n/"].iter().any(|f| p.starts_with(f))));
+            .any(|f| p.starts_with(f))));
         let count = FILES
             .iter()
             .filter(|(p, _)| p.starts_with("templates/"))
