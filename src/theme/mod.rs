@@ -174,7 +174,7 @@ pub fn list(root: &Path) -> Result<Listing> {
         .map(|(p, _)| ((*p).to_string(), Origin::BuiltIn))
         .collect();
     let mut diags = crate::diag::Diagnostics::default();
-    for folder in ["templates", "static"] {
+    for folder in ["templates", "static", "i18n"] {
         for path in crate::files::files_under(root, folder, &mut diags) {
             let rel = crate::files::rel(root, &path)
                 .to_string_lossy()
