@@ -12,6 +12,7 @@ use crate::content::{Content, LoadOptions};
 pub(crate) use crate::diag::BuildError;
 use crate::diag::Span;
 use crate::diag::{Diagnostics, Severity};
+use crate::i18n::Catalog;
 use crate::markdown::stage::render_reusing;
 use crate::markdown::stage::RenderedContent;
 use crate::media::Media;
@@ -20,6 +21,7 @@ use crate::render::views::Views;
 use crate::render::{Only, Reuse};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What a successful build made.
 #[derive(Debug, Clone, Default)]
@@ -117,18 +119,13 @@ fn run(
     mut memo: Option<&mut dyn Incremental>,
 ) -> Result<Built, BuildError> {
     crate::profile::start();
-    crate::diag::reset_hint_budget();
-    crate::diag::toml_error::reset_parse_budget();
+    reset_budgets();
     let root = &opts.root;
     let mut diags = Diagnostics::default();
     let Some(config) = Config::load(root, opts.base_url.as_deref(), &mut diags) else {
         return Err(BuildError::Site(diags));
     };
-    let catalog = std::sync::Arc::new(crate::i18n::Catalog::load(
-        root,
-        &config.language,
-        &mut diags,
-    ));
+    let catalog = Arc::new(Catalog::load(root, &config.language, &mut diags));
     let content = load_content(opts, &config, memo.as_deref_mut(), &mut diags);
     crate::profile::stage("content");
     let media = Media::new(root);
@@ -183,6 +180,12 @@ fn run(
         external,
         made_by: written.made_by,
     })
+}
+
+/// Starts a run's budgets of hints and of TOML re-parses afresh.
+fn reset_budgets() {
+    crate::diag::reset_hint_budget();
+    crate::diag::toml_error::reset_parse_budget();
 }
 
 /// The content stage, through `memo` when the build is incremental.

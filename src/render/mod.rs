@@ -184,7 +184,7 @@ fn write_all(
         base,
         cards: &cards,
         by_chapter: cards_by_chapter(&cards),
-        groups: timeline::group(v.config, &v.catalog, &cards),
+        groups: timeline::group(v.config, v.catalog, &cards),
     };
     let made = render_pages(&p, tera, out, &sink, only);
     drop(p);
