@@ -78,7 +78,7 @@
     pop.className = 'cite-pop';
     pop.id = 'cite-pop';
     pop.setAttribute('role', 'dialog');
-    pop.setAttribute('aria-label', label('label').replace('{id}', id));
+    pop.setAttribute('aria-label', label('label').replace('{source}', id));
     pop.tabIndex = -1;
     pop.appendChild(draw(found, a));
     var x = document.createElement('button');
