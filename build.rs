@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 #[path = "src/theme/names.rs"]
 mod names;
 
-const FOLDERS: [&str; 2] = ["templates", "static"];
+const FOLDERS: [&str; 3] = ["templates", "static", "i18n"];
 
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by Cargo"));

@@ -128,25 +128,150 @@ fn digits(s: &str, range: std::ops::RangeInclusive<usize>) -> Option<u32> {
 /// three-digit or smaller number does not read as a year.
 const CE_SHOWN_BELOW: i32 = 1000;
 
+/// The words and patterns dates are written with in one language: the month names and
+/// one pattern per shape of date, each with `{…}` placeholders. The interface catalogue
+/// ([`crate::i18n`]) fills one from its `[date]` table; [`DateWords::english`] is the
+/// built-in English, which every date of a site in English is written with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DateWords {
+    /// "January" … "December" (`{month}`; `{m}` is the month's number).
+    pub(crate) months: [String; 12],
+    /// A year from 1 CE: "{year}" ("1957").
+    pub(crate) year: String,
+    /// A year before 1: "{year} BCE".
+    pub(crate) year_bce: String,
+    /// A year from 1 with its era: "{year} CE".
+    pub(crate) year_ce: String,
+    /// A month of a year (`{year}` already written with its era): "{month} {year}".
+    pub(crate) month: String,
+    /// A day: "{day} {month} {year}".
+    pub(crate) day: String,
+    /// Years within one era, `{from}` and `{to}` bare numbers: "{from}–{to}".
+    pub(crate) years: String,
+    /// The same before year 1: "{from}–{to} BCE".
+    pub(crate) years_bce: String,
+    /// The same with the era after years below 1000: "{from}–{to} CE".
+    pub(crate) years_ce: String,
+    /// Two months of one year: "{from}–{to} {year}" (`{from_m}`, `{to_m}`: numbers).
+    pub(crate) months_span: String,
+    /// Two days of one month: "{from}–{to} {month} {year}".
+    pub(crate) days_span: String,
+    /// Any other span, both ends written whole: "{from} – {to}".
+    pub(crate) span: String,
+}
+
+impl DateWords {
+    /// The English words: "5 July 1957", "490 BCE", "March–April 44 BCE".
+    pub(crate) fn english() -> DateWords {
+        let months = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        DateWords {
+            months: months.map(String::from),
+            year: "{year}".into(),
+            year_bce: "{year} BCE".into(),
+            year_ce: "{year} CE".into(),
+            month: "{month} {year}".into(),
+            day: "{day} {month} {year}".into(),
+            years: "{from}–{to}".into(),
+            years_bce: "{from}–{to} BCE".into(),
+            years_ce: "{from}–{to} CE".into(),
+            months_span: "{from}–{to} {year}".into(),
+            days_span: "{from}–{to} {month} {year}".into(),
+            span: "{from} – {to}".into(),
+        }
+    }
+
+    /// The names every pattern may use, for the catalogue's check of its placeholders.
+    pub(crate) const PLACEHOLDERS: &'static [&'static str] =
+        &["year", "month", "m", "day", "from", "to", "from_m", "to_m"];
+
+    fn month_name(&self, m: u8) -> &str {
+        &self.months[usize::from(m.clamp(1, 12)) - 1]
+    }
+}
+
+/// The English words, made once.
+fn english() -> &'static DateWords {
+    static EN: std::sync::OnceLock<DateWords> = std::sync::OnceLock::new();
+    EN.get_or_init(DateWords::english)
+}
+
+/// `pattern` with each `{name}` replaced by its value in `args`; a name it does not know
+/// stays as written. (The catalogue checks its patterns' names when it loads.)
+pub(crate) fn fill(pattern: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let name = &after[..close];
+        match args.iter().find(|(k, _)| *k == name) {
+            Some((_, v)) => out.push_str(v),
+            None => out.push_str(&rest[open..open + close + 2]),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A year as a reader reads it: "1957", "490 BCE", "14 CE" (a year below 1000 CE), or
 /// "1957 CE" when `ce` asks for the era.
 pub(crate) fn year_text(year: i32, ce: bool) -> String {
+    year_text_in(english(), year, ce)
+}
+
+/// [`year_text`] in the language of `w`.
+pub(crate) fn year_text_in(w: &DateWords, year: i32, ce: bool) -> String {
     if year <= 0 {
-        format!("{} BCE", 1 - i64::from(year))
+        let n = (1 - i64::from(year)).to_string();
+        fill(&w.year_bce, &[("year", &n)])
     } else if ce || year < CE_SHOWN_BELOW {
-        format!("{year} CE")
+        fill(&w.year_ce, &[("year", &year.to_string())])
     } else {
-        year.to_string()
+        fill(&w.year, &[("year", &year.to_string())])
     }
 }
 
 /// "1950–1967", "490–44 BCE", "50 BCE – 30 CE", "14–68 CE": the years a chapter covers.
+#[cfg(test)]
 pub(crate) fn year_range_text(first: i32, last: i32) -> String {
+    year_range_text_in(english(), first, last)
+}
+
+/// [`year_range_text`] in the language of `w`.
+pub(crate) fn year_range_text_in(w: &DateWords, first: i32, last: i32) -> String {
+    let (a, b) = (first.to_string(), last.to_string());
     match (first <= 0, last <= 0) {
-        (true, true) => format!("{}–{} BCE", 1 - first, 1 - last),
-        (true, false) => format!("{} – {}", year_text(first, false), year_text(last, true)),
-        _ if last < CE_SHOWN_BELOW => format!("{first}–{last} CE"),
-        _ => format!("{first}–{last}"),
+        (true, true) => {
+            let (a, b) = (
+                (1 - i64::from(first)).to_string(),
+                (1 - i64::from(last)).to_string(),
+            );
+            fill(&w.years_bce, &[("from", &a), ("to", &b)])
+        }
+        (true, false) => {
+            let (a, b) = (year_text_in(w, first, false), year_text_in(w, last, true));
+            fill(&w.span, &[("from", &a), ("to", &b)])
+        }
+        _ if last < CE_SHOWN_BELOW => fill(&w.years_ce, &[("from", &a), ("to", &b)]),
+        _ => fill(&w.years, &[("from", &a), ("to", &b)]),
     }
 }
 
@@ -310,16 +435,26 @@ impl Date {
 
     /// A human reading: "1957", "July 1957", "5 July 1957", "15 March 44 BCE".
     pub(crate) fn human(&self) -> String {
-        self.human_marked(false)
+        self.human_in(english(), false)
     }
 
-    /// [`Date::human`], with "CE" after a year from 1 when `ce`.
-    pub(crate) fn human_marked(&self, ce: bool) -> String {
-        let y = year_text(self.year, ce);
-        match (self.month, self.day) {
-            (Some(m), Some(d)) => format!("{d} {} {y}", MONTHS[m as usize - 1]),
-            (Some(m), None) => format!("{} {y}", MONTHS[m as usize - 1]),
-            _ => y,
+    /// [`Date::human`] in the language of `w`, with the era after a year from 1 when `ce`: "tháng 7 năm 1957", "1957년 7월".
+    pub(crate) fn human_in(&self, w: &DateWords, ce: bool) -> String {
+        let year = year_text_in(w, self.year, ce);
+        let Some(m) = self.month else { return year };
+        let (month, num) = (w.month_name(m), m.to_string());
+        let mut args = vec![
+            ("year", year.as_str()),
+            ("month", month),
+            ("m", num.as_str()),
+        ];
+        match self.day {
+            Some(d) => {
+                let day = d.to_string();
+                args.push(("day", &day));
+                fill(&w.day, &args)
+            }
+            None => fill(&w.month, &args),
         }
     }
 
@@ -360,24 +495,48 @@ impl fmt::Display for Date {
 /// "50 BCE – 30 CE" style range text: the era is named once within BCE, and on both ends
 /// across the boundary.
 pub(crate) fn human_range(start: &Date, end: Option<&Date>) -> String {
-    let Some(end) = end else { return start.human() };
-    let y = year_text(start.year, false);
+    human_range_in(english(), start, end)
+}
+
+/// [`human_range`] in the language of `w`.
+pub(crate) fn human_range_in(w: &DateWords, start: &Date, end: Option<&Date>) -> String {
+    let Some(end) = end else {
+        return start.human_in(w, false);
+    };
+    let y = year_text_in(w, start.year, false);
     if start.year == end.year {
         match (start.month, end.month, start.day, end.day) {
             (Some(a), Some(b), None, None) if a != b => {
-                return format!("{}–{} {y}", MONTHS[a as usize - 1], MONTHS[b as usize - 1])
+                let (am, bm) = (a.to_string(), b.to_string());
+                let args = [
+                    ("from", w.month_name(a)),
+                    ("to", w.month_name(b)),
+                    ("from_m", am.as_str()),
+                    ("to_m", bm.as_str()),
+                    ("year", y.as_str()),
+                ];
+                return fill(&w.months_span, &args);
             }
             (Some(a), Some(b), Some(x), Some(y2)) if a == b => {
-                return format!("{x}–{y2} {} {y}", MONTHS[a as usize - 1])
+                let (x, y2, m) = (x.to_string(), y2.to_string(), a.to_string());
+                let args = [
+                    ("from", x.as_str()),
+                    ("to", y2.as_str()),
+                    ("month", w.month_name(a)),
+                    ("m", m.as_str()),
+                    ("year", y.as_str()),
+                ];
+                return fill(&w.days_span, &args);
             }
             _ => {}
         }
     }
     let across = start.year <= 0 && end.year >= 1;
     if start.precision() == "year" && end.precision() == "year" && !across {
-        return year_range_text(start.year, end.year);
+        return year_range_text_in(w, start.year, end.year);
     }
-    format!("{} – {}", start.human(), end.human_marked(across))
+    let (a, b) = (start.human_in(w, false), end.human_in(w, across));
+    fill(&w.span, &[("from", &a), ("to", &b)])
 }
 
 /// Serializes a date as its ISO string (for templates and JSON).

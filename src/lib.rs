@@ -19,6 +19,7 @@ mod diag;
 mod files;
 #[doc(hidden)]
 pub mod fuzzing;
+mod i18n;
 mod incremental;
 mod init;
 mod linkcheck;

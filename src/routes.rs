@@ -23,6 +23,9 @@ pub(crate) const LAYOUT_IDS: &[&str] = &[
     "q",
     "search-status",
     "search-results",
+    // The labels of search.js and timeline.js, in the page's language (`t_json`).
+    "search-text",
+    "timeline-text",
     // A page's sources (templates/cited.html) and the popover a citation opens (cite.js).
     "cited-sources",
     "cite-pop",
@@ -808,6 +811,9 @@ mod tests {
             "tl-q",
             "q",
             "search-results",
+            // The labels of search.js and timeline.js, in the page's language (`t_json`).
+            "search-text",
+            "timeline-text",
             "tl-list",
         ] {
             assert_eq!(

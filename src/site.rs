@@ -13,6 +13,7 @@ pub(crate) use crate::diag::BuildError;
 use crate::diag::Span;
 use crate::diag::{Diagnostics, Severity};
 use crate::markdown::shared::Shared;
+use crate::i18n::Catalog;
 use crate::markdown::stage::render_reusing;
 use crate::markdown::stage::RenderedContent;
 use crate::media::Media;
@@ -21,6 +22,7 @@ use crate::render::views::Views;
 use crate::render::{Only, Reuse};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What a successful build made.
 #[derive(Debug, Clone, Default)]
@@ -108,13 +110,16 @@ fn run(
     mut memo: Option<&mut dyn Incremental>,
 ) -> Result<Built, BuildError> {
     crate::profile::start();
-    crate::diag::reset_hint_budget();
-    crate::diag::toml_error::reset_parse_budget();
+    reset_budgets();
     let root = &opts.root;
     let mut diags = Diagnostics::default();
     let Some(config) = Config::load(root, opts.base_url.as_deref(), &mut diags) else {
         return Err(BuildError::Site(diags));
     };
+    // Each language's interface text (the default's first, as `config.languages`).
+    let catalogs: Vec<Arc<Catalog>> = (config.languages.iter())
+        .map(|l| Arc::new(Catalog::load(root, &l.code, &mut diags)))
+        .collect();
     let content = load_content(opts, &config, memo.as_deref_mut(), &mut diags);
     crate::profile::stage("content");
     let media = Media::new(root);
@@ -144,7 +149,8 @@ fn run(
     let mut warnings = diags.take_warnings();
     warnings.sort();
     let places = crate::render::timeline::places(&config, &rendered.events);
-    let views = Views::new(&config, &content, &rendered, &places).in_language(&languages, 0);
+    let views = Views::new(&config, &content, &rendered, &places, &catalogs[0])
+        .in_language(&languages, 0);
     let kept = match memo.as_deref_mut() {
         Some(memo) => {
             let kept = memo.plan(views, out).map_err(BuildError::System)?;
@@ -165,6 +171,7 @@ fn run(
                     shared: shared.as_ref(),
                     languages: &languages,
                     tera: &tera,
+                    catalogs: &catalogs,
                 };
                 w.add(pass.render(root, i, out)?);
             }
@@ -214,6 +221,8 @@ struct Pass<'p> {
     shared: Option<&'p Shared>,
     languages: &'p [crate::routes::Language],
     tera: &'p crate::render::templates::Templates,
+    /// Each language's interface text, in the order of `languages`.
+    catalogs: &'p [Arc<Catalog>],
 }
 
 impl Pass<'_> {
@@ -249,7 +258,8 @@ impl Pass<'_> {
         }
         let places = crate::render::timeline::places(&config, &rendered.events);
         let views =
-            Views::new(&config, &content, &rendered, &places).in_language(self.languages, i);
+            Views::new(&config, &content, &rendered, &places, &self.catalogs[i])
+                .in_language(self.languages, i);
         crate::render::render_pass(root, views, self.tera, out, None)
     }
 }
@@ -264,6 +274,12 @@ struct Built {
     made_by: HashMap<String, String>,
     /// `check`'s warnings of the items each language has not translated.
     untranslated: Diagnostics,
+}
+
+/// Starts a run's budgets of hints and of TOML re-parses afresh.
+fn reset_budgets() {
+    crate::diag::reset_hint_budget();
+    crate::diag::toml_error::reset_parse_budget();
 }
 
 /// The content stage, through `memo` when the build is incremental.

@@ -24,6 +24,8 @@
     if (text) e.textContent = text;
     return e;
   };
+  // The labels, in the page's language: data attributes of templates/cited.html.
+  var label = function (k) { return store.getAttribute('data-' + k) || k; };
   // The card of the source `s` (its embedded entry), for the citation `a`.
   var draw = function (s, a) {
     var lines = [''];
@@ -38,11 +40,11 @@
     var links = c.appendChild(el('span', 'cite-card-links'));
     var url = s.getAttribute('data-url');
     if (url) {
-      var out = links.appendChild(el('a', '', 'Read the source'));
+      var out = links.appendChild(el('a', '', label('read')));
       out.href = url; out.rel = 'noopener';
       links.appendChild(document.createTextNode(' · '));
     }
-    links.appendChild(el('a', '', 'On the sources page')).href = a.getAttribute('href');
+    links.appendChild(el('a', '', label('on'))).href = a.getAttribute('href');
     return c;
   };
   var pop = null;
@@ -76,11 +78,11 @@
     pop.className = 'cite-pop';
     pop.id = 'cite-pop';
     pop.setAttribute('role', 'dialog');
-    pop.setAttribute('aria-label', 'Source ' + id);
+    pop.setAttribute('aria-label', label('label').replace('{source}', id));
     pop.tabIndex = -1;
     pop.appendChild(draw(found, a));
     var x = document.createElement('button');
-    x.type = 'button'; x.className = 'cite-pop-close'; x.textContent = 'Close';
+    x.type = 'button'; x.className = 'cite-pop-close'; x.textContent = label('close');
     x.addEventListener('click', function () { closePop(true); });
     pop.appendChild(x);
     a.insertAdjacentElement('afterend', pop);

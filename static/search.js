@@ -21,6 +21,17 @@
   var status = document.getElementById('search-status');
   var form = input && input.form;
   if (!input || !list) return;
+  // The labels, in the page's language (templates/search.html, from the catalogue).
+  var L = JSON.parse((document.getElementById('search-text') || {}).textContent || '{}');
+  var PR = new Intl.PluralRules(L.lang || 'en');
+  function tr(k, a) {
+    var m = L[k] == null ? k : L[k];
+    if (typeof m === 'object') m = m[PR.select(a.count)] || m.other;
+    return m.replace(/\{(\w+)\}/g, function (_, n) {
+      var v = a[n];
+      return typeof v === 'number' ? String(v).replace(/\B(?=(\d{3})+$)/g, L.group || '') : v;
+    });
+  }
   var PAGE = 20; // results shown at first, and added by "Show more"
   var WORD = /[\p{L}\p{N}]+/gu;
   var indexUrl = new URL(script.getAttribute('data-index'), location.href);
@@ -226,9 +237,9 @@
       var a = document.createElement('a');
       a.href = d.u; marked(a, d.t, marks);
       var kind = document.createElement('span');
-      kind.className = 'kind'; kind.textContent = d.k;
+      kind.className = 'kind'; kind.textContent = L['kind-' + d.k] || d.k;
       var p = document.createElement('p');
-      var text = d.x || (d.a ? 'Also called ' + d.a.join(', ') + '.' : '');
+      var text = d.x || (d.a ? tr('also', { names: d.a.join(', ') }) : '');
       marked(p, excerpt(text, marks), marks);
       li.appendChild(kind); li.appendChild(a); li.appendChild(p);
       frag.appendChild(li);
@@ -236,9 +247,9 @@
     list.textContent = '';
     list.appendChild(frag);
     var n = hits.length;
-    status.textContent = n === 0 ? 'No results.' : n + (n === 1 ? ' result' : ' results') + (n > got.length ? ', showing the first ' + got.length + '.' : '.');
+    status.textContent = n === 0 ? tr('none', {}) : tr('results', { count: n }) + (n > got.length ? tr('first', { count: got.length }) : tr('end', {}));
     more.hidden = n <= got.length;
-    more.textContent = 'Show ' + Math.min(PAGE, n - got.length) + ' more';
+    more.textContent = tr('more', { count: Math.min(PAGE, n - got.length) });
   }
   function render(q) {
     var mine = ++seq;
@@ -249,7 +260,7 @@
     return find(qs, picks, marks).then(function (hits) {
       var ids = hits.slice(0, shown).map(function (h) { return h[1]; });
       return docs(ids).then(function (got) { if (mine === seq) show(hits, got, marks); });
-    }).catch(function () { if (mine === seq) status.textContent = 'The search index could not be loaded.'; });
+    }).catch(function () { if (mine === seq) status.textContent = tr('failed', {}); });
   }
   function run() {
     var q = input.value.trim();
@@ -285,7 +296,7 @@
     var q = params.get('q') || '';
     input.value = q;
     render(q);
-  }).catch(function () { status.textContent = 'The search index could not be loaded.'; });
+  }).catch(function () { status.textContent = tr('failed', {}); });
   var timer;
   input.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(run, 80); });
   facets.forEach(function (f) { f.addEventListener('change', run); });

@@ -15,7 +15,7 @@
     if (!btn) return;
     var dark = current() === 'dark';
     btn.setAttribute('aria-pressed', String(dark));
-    btn.querySelector('.theme-label').textContent = dark ? 'Dark' : 'Light';
+    btn.querySelector('.theme-label').textContent = btn.getAttribute(dark ? 'data-dark' : 'data-light');
   }
   if (btn) {
     btn.addEventListener('click', function () {

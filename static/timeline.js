@@ -16,6 +16,17 @@
   var app = D.getElementById('timeline-app');
   if (!island || !app) return;
   var data = JSON.parse(island.textContent);
+  // The labels, in the page's language (templates/timeline.html, from the catalogue).
+  var L = JSON.parse((D.getElementById('timeline-text') || {}).textContent || '{}');
+  var PR = new Intl.PluralRules(L.lang || 'en');
+  function tr(k, a) {
+    var m = L[k] || k;
+    if (typeof m === 'object') m = m[PR.select(a.count)] || m.other;
+    return m.replace(/\{(\w+)\}/g, function (_, n) {
+      var v = a[n];
+      return typeof v === 'number' ? String(v).replace(/\B(?=(\d{3})+$)/g, L.group || '') : v;
+    });
+  }
   var LOAD_ALL = 20000; // events loaded at once, at most (beyond it, those in view)
   var ROW = 30; // px between rows of markers
   var TOP = 30; // px above the first row (the era names)
@@ -161,12 +172,13 @@
       return true;
     });
     var n = active.length + (words.length ? 1 : 0);
-    foldBtn.querySelector('.tl-active').textContent = n ? '(' + n + ' active)' : '';
+    foldBtn.querySelector('.tl-active').textContent = n ? tr('active', { count: n }) : '';
     var all = loaded === data.count;
-    var total = data.count + ' event' + (data.count === 1 ? '' : 's');
+    var total = tr('events', { count: data.count });
     count.textContent = visible.length === events.length && all ? total
-      : !loaded ? total + ': zoom in to see them'
-      : visible.length + ' of ' + (all ? total + ' match' : loaded + ' loaded events match; zoom in to load more');
+      : !loaded ? tr('unloaded', { total: total })
+      : all ? tr('match', { shown: visible.length, total: total, count: visible.length })
+      : tr('match-loaded', { shown: visible.length, loaded: loaded, count: visible.length });
     draw();
   }
   form.addEventListener('input', function (ev) {
@@ -199,7 +211,7 @@
       if (name) {
         var btn = el('button', 'tl-era-name', name);
         btn.type = 'button'; btn.title = r.name;
-        btn.setAttribute('aria-label', 'Show the era ' + r.name);
+        btn.setAttribute('aria-label', tr('show-era', { name: r.name }));
         btn.dataset.era = i;
         band.appendChild(btn);
       }
@@ -264,7 +276,7 @@
     clusters.forEach(function (c, i) {
       var b = el('button', 'tl-more', '+' + c.list.length);
       b.type = 'button'; b.tabIndex = -1; b.dataset.cluster = i;
-      b.setAttribute('aria-label', c.list.length + ' more events from ' + c.list[0].dd + ': open the list');
+      b.setAttribute('aria-label', tr('cluster', { count: c.list.length, date: c.list[0].dd }));
       b.style.left = Math.max(8, Math.min(c.px, W - 40)) + 'px'; b.style.top = (TOP + (rows - 1) * ROW) + 'px';
       c.b = b;
       frag.appendChild(b);
@@ -285,7 +297,7 @@
       var h = 24 + Math.round(r.n / most * (ROW * (rows - 1) - 24));
       var s = el('button', 'tl-run', w >= 40 ? (r.n >= 1e3 ? (r.n / 1e3).toFixed(1) + 'k' : r.n) : '');
       s.type = 'button'; s.tabIndex = -1;
-      s.setAttribute('aria-label', r.n + ' events from ' + Math.floor(r.y) + ' to ' + Math.floor(r.y2) + ': zoom in');
+      s.setAttribute('aria-label', tr('run', { count: r.n, from: yearText(Math.floor(r.y)), to: yearText(Math.floor(r.y2)) }));
       s.dataset.run = JSON.stringify([r.y, r.y2]);
       s.style.left = a + 'px'; s.style.width = w + 'px'; s.style.height = h + 'px';
       s.style.top = (TOP + ROW * (rows - 1) - h) + 'px';
@@ -294,9 +306,10 @@
     marks.appendChild(frag);
     rove(null);
     var a = Math.round(view[0]); var b = Math.round(view[1]);
-    range.textContent = b < 1 ? (1 - a) + '–' + (1 - b) + ' BCE'
-      : a < 1 ? yearText(a) + ' – ' + yearText(b, true)
-      : b < CE_SHOWN_BELOW ? a + '–' + b + ' CE' : a + '–' + b;
+    var d = L.date || {};
+    range.textContent = b < 1 ? dt(d.years_bce, { from: String(1 - a), to: String(1 - b) })
+      : a < 1 ? dt(d.span, { from: yearText(a), to: yearText(b, true) })
+      : dt(b < CE_SHOWN_BELOW ? d.years_ce : d.years, { from: String(a), to: String(b) });
   }
   function marker(e, px, row, label) {
     var m = el('button', 'tl-mark' + (e.x ? ' is-disputed' : '') + (current === e ? ' is-current' : '') + (label ? '' : ' no-label'));
@@ -310,7 +323,12 @@
   }
   function labelOf(y) { return y < 1 ? y - 1 : y; }
   var CE_SHOWN_BELOW = 1000;
-  function yearText(y, ce) { return y < 1 ? (1 - y) + ' BCE' : y + (ce || y < CE_SHOWN_BELOW ? ' CE' : ''); }
+  // A date pattern of the catalogue filled: the axis's years in the page's language.
+  function dt(p, a) { return (p || '{from}–{to}').replace(/\{(\w+)\}/g, function (_, n) { return a[n]; }); }
+  function yearText(y, ce) {
+    var d = L.date || {};
+    return dt(y < 1 ? d.year_bce : ce || y < CE_SHOWN_BELOW ? d.year_ce : d.year, { year: String(y < 1 ? 1 - y : y) });
+  }
   function tickStep(span, max) {
     for (var s = 1; s < 1e7; s *= 10) {
       for (var k = 0; k < 3; k++) if (span / (s * [1, 2, 5][k]) <= max) return s * [1, 2, 5][k];
@@ -433,7 +451,7 @@
   function openCluster(c, b) {
     closePop();
     pop = el('div', 'tl-pop');
-    pop.setAttribute('role', 'dialog'); pop.setAttribute('aria-label', c.list.length + ' events');
+    pop.setAttribute('role', 'dialog'); pop.setAttribute('aria-label', tr('list', { count: c.list.length }));
     var ul = el('ul');
     c.list.slice(0, 60).forEach(function (e) {
       var li = el('li'); var btn = el('button', 'tl-pick', e.dd + ': ' + e.t);
@@ -441,7 +459,7 @@
       li.appendChild(btn); ul.appendChild(li);
     });
     if (c.list.length > 60) {
-      var z = el('button', 'tl-pick', 'Zoom in to see all ' + c.list.length);
+      var z = el('button', 'tl-pick', tr('zoom-all', { count: c.list.length }));
       z.type = 'button'; z.onclick = function () { closePop(); view = [c.list[0].y - 0.5, c.list[c.list.length - 1].y + 0.5]; changed(); };
       ul.appendChild(z);
     }
@@ -495,20 +513,20 @@
     app.classList.add('tl-has-detail');
     var top = el('div', 'tl-detail-bar');
     if (story) {
-      top.appendChild(el('p', 'tl-story-note', 'Story: ' + story.name + ', ' + (i + 1) + ' of ' + seq.length));
-      var end = el('button', 'tl-btn', 'End the story'); end.type = 'button'; end.onclick = endStory;
+      top.appendChild(el('p', 'tl-story-note', tr('story', { name: story.name, number: i + 1, count: seq.length })));
+      var end = el('button', 'tl-btn', tr('end-story', {})); end.type = 'button'; end.onclick = endStory;
       top.appendChild(end);
     }
     var x = el('button', 'tl-btn tl-close', '×'); x.type = 'button';
-    x.setAttribute('aria-label', 'Close'); x.title = 'Close'; x.onclick = close;
+    x.setAttribute('aria-label', tr('close', {})); x.title = tr('close', {}); x.onclick = close;
     top.appendChild(x);
     detail.appendChild(top);
     var body = el('div', 'tl-slide');
     body.appendChild(el('p', 'event-date', e.dd));
     body.appendChild(el('h2', 'tl-slide-title', e.t));
     detail.appendChild(body);
-    var nav = el('nav', 'tl-steps'); nav.setAttribute('aria-label', 'Neighbouring events');
-    [[seq[i - 1], 'Previous', 'tl-prev'], [seq[i + 1], 'Next', 'tl-next']].forEach(function (s) {
+    var nav = el('nav', 'tl-steps'); nav.setAttribute('aria-label', tr('steps', {}));
+    [[seq[i - 1], tr('prev', {}), 'tl-prev'], [seq[i + 1], tr('next', {}), 'tl-next']].forEach(function (s) {
       if (!s[0]) { nav.appendChild(el('span')); return; }
       var b = el('button', 'tl-step ' + s[2]); b.type = 'button';
       b.appendChild(el('span', 'tl-step-k', s[1]));
@@ -532,7 +550,7 @@
       var h = body.querySelector('.event-title');
       var a = h && h.querySelector('a');
       if (a) {
-        var more = el('p', 'tl-more-link'); var link = el('a', '', 'Read the full account');
+        var more = el('p', 'tl-more-link'); var link = el('a', '', tr('more', {}));
         link.href = a.getAttribute('href'); more.appendChild(link); body.appendChild(more);
       }
     }, function () {});

@@ -88,11 +88,12 @@ fn groups<'p>(p: &'p Pages, with_cards: bool, only: Option<Range<usize>>) -> Vec
 /// grows with the eras and the number of pages, never with the events' text.
 pub(crate) fn timeline<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     let v = p.views;
+    let cat = &v.catalog;
     let description = match v.content.events.len() {
-        0 => "The documentary's timeline: no events yet.".to_string(),
-        n => format!("All {n} events of the documentary, by era and date."),
+        0 => cat.get("timeline-description-none", &[]),
+        n => cat.get("timeline-description", &[("count", n.into())]),
     };
-    let mut c = p.context(page, "Timeline", &description);
+    let mut c = p.context(page, &cat.get("timeline", &[]), &description);
     let base = v.base();
     let eras: Vec<EraView> = (p.groups.iter())
         .map(|g| EraView {
@@ -103,9 +104,9 @@ pub(crate) fn timeline<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
         })
         .collect();
     c.insert("groups", &eras);
-    c.insert("events_years", &events_years(v.content));
+    c.insert("events_years", &events_years(v.content, &v.catalog.date));
     c.insert("by_era", &!v.config.eras.is_empty());
-    c.insert("filters", &timeline_filters(v.config, v.content));
+    c.insert("filters", &timeline_filters(v));
     c.insert("timeline_data", &timeline_data(p));
     c
 }
@@ -162,16 +163,27 @@ fn timeline_part<'a>(p: &Pages<'a>, g: &'a Group<'a>, k: usize) -> (Page<'a>, Co
     let pages = g.events.len().div_ceil(PER_PAGE).max(1);
     let from = (k * PER_PAGE).min(g.events.len());
     let to = ((k + 1) * PER_PAGE).min(g.events.len());
+    let cat = &p.views.catalog;
+    let title = cat.get("timeline-title-era", &[("era", g.name.as_str().into())]);
     let title = match pages {
-        1 => format!("Timeline: {}", g.name),
-        _ => format!("Timeline: {}, page {} of {pages}", g.name, k + 1),
+        1 => title,
+        _ => cat.get(
+            "page-title",
+            &[
+                ("title", title.into()),
+                ("number", (k + 1).into()),
+                ("count", pages.into()),
+            ],
+        ),
     };
-    let description = format!(
-        "Events {}–{} of {} in {}.",
-        from + 1,
-        to,
-        g.events.len(),
-        g.name
+    let description = cat.get(
+        "era-description",
+        &[
+            ("first", (from + 1).into()),
+            ("last", to.into()),
+            ("total", g.events.len().into()),
+            ("era", g.name.as_str().into()),
+        ],
     );
     let mut c = p.context(page, &title, &description);
     let events: Vec<ListedEvent> = (g.events[from..to].iter())
@@ -201,14 +213,14 @@ fn timeline_part<'a>(p: &Pages<'a>, g: &'a Group<'a>, k: usize) -> (Page<'a>, Co
 
 /// The years the events cover, from the first one's start to the latest end ("1890–1967",
 /// "490 BCE – 14 CE", "1957" for one year); None without events.
-fn events_years(content: &Content) -> Option<String> {
+fn events_years(content: &Content, w: &crate::date::DateWords) -> Option<String> {
     let first = content.events.first()?.date.year;
     let last = (content.events.iter())
         .map(|e| e.end_date.as_ref().unwrap_or(&e.date).year)
         .max()?;
     Some(match first == last {
-        true => crate::date::year_text(first, false),
-        false => crate::date::year_range_text(first, last),
+        true => crate::date::year_text_in(w, first, false),
+        false => crate::date::year_range_text_in(w, first, last),
     })
 }
 
@@ -307,7 +319,7 @@ pub(crate) fn print<'a>(p: &Pages<'a>, at: Paged<'a>) -> Context {
         chapters: 0..0,
         events: 0..0,
     });
-    let title = "The whole documentary";
+    let title = &p.views.catalog.get("print-title", &[]);
     let (first, last) = (part.chapters.start + 1, part.chapters.end);
     let total = content.chapters.len();
     let pager = super::paginate::pager_of(at, count, (first, last), total, p.views.base());
@@ -330,7 +342,11 @@ pub(crate) fn print<'a>(p: &Pages<'a>, at: Paged<'a>) -> Context {
                 title: &ch.title,
                 order: ch.order,
                 years: ch.years,
-                years_text: crate::date::year_range_text(ch.years.0, ch.years.1),
+                years_text: crate::date::year_range_text_in(
+                    &p.views.catalog.date,
+                    ch.years.0,
+                    ch.years.1,
+                ),
                 summary_html: &r.summary.html,
                 body_html: prefix_ids(&r.body.html, &ch.slug, &mut used),
             }
@@ -413,12 +429,13 @@ fn prefix_ids(html: &str, prefix: &str, used: &mut HashSet<String>) -> String {
 /// script runs (nothing moves when it does): one per taxonomy with `filter = true`, then
 /// the chapters and the eras, each `{name, id, label, options: [{value, label}]}`, a
 /// taxonomy's options (its terms) sorted by label.
-fn timeline_filters(config: &Config, content: &Content) -> serde_json::Value {
+fn timeline_filters(v: Views) -> serde_json::Value {
+    let (config, content) = (v.config, v.content);
     let mut menus = taxonomy_menus(config, content);
     let chapters = content.chapters.iter();
     menus.push(menu(
         "chapter",
-        "Chapter",
+        &v.catalog.get("chapter", &[]),
         chapters
             .map(|c| (c.slug.as_str(), c.title.as_str()))
             .collect(),
@@ -426,7 +443,7 @@ fn timeline_filters(config: &Config, content: &Content) -> serde_json::Value {
     let eras = config.eras.iter();
     menus.push(menu(
         "era",
-        "Era",
+        &v.catalog.get("era", &[]),
         eras.map(|r| (r.id.as_str(), r.name.as_str())).collect(),
     ));
     serde_json::Value::Array(menus)
@@ -578,7 +595,7 @@ impl Index<'_> {
             e.date.iso(),
             e.end_date.map(|d| d.iso()).unwrap_or_default(),
             e.title,
-            e.display_date,
+            self.views.display_date(e),
             self.chapters.get(e.chapter.as_str()),
             e.disputed.is_some() as u8,
             m,

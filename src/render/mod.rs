@@ -95,8 +95,11 @@ pub(crate) fn render_pass(
     out: &Output,
     only: Option<Only>,
 ) -> Result<Written, BuildError> {
+    // The pass's own templates: the loaded ones with `t` bound to its language's catalogue.
+    let mut tera = tera.clone();
+    crate::i18n::register(&mut tera.tera, v.catalog.clone());
     // Pages are rendered on threads with large stacks (Tera's renderer recurses).
-    templates::with_render_stack(|| write_all(root, v, tera, out, only))
+    templates::with_render_stack(|| write_all(root, v, &tera, out, only))
 }
 
 /// The output path of `file` (a path under a language's base) in the pass of `v`.
@@ -211,7 +214,7 @@ fn write_all(
         base,
         cards: &cards,
         by_chapter: cards_by_chapter(&cards),
-        groups: timeline::group(v.config, &cards),
+        groups: timeline::group(v.config, v.catalog, &cards),
     };
     let made = render_pages(&p, tera, out, &sink, only);
     drop(p);
@@ -257,6 +260,7 @@ fn cards_by_chapter<'a>(cards: &'a [Card<'a>]) -> HashMap<&'a str, Vec<&'a Card<
 fn base_context(v: Views, tera: &Templates) -> Result<Context, BuildError> {
     let mut base = Context::new();
     base.insert("site", &v.site());
+    base.insert("lang", &v.catalog.code);
     let footer = templates::render(tera, "footer.html", &base)?;
     base.insert("site_footer", footer.trim_end());
     Ok(base)

@@ -56,7 +56,14 @@ impl Pages<'_> {
     ) -> Context {
         let title = match at.number {
             1 => title.to_string(),
-            n => format!("{title}, page {n} of {}", pager.count),
+            n => self.views.catalog.get(
+                "page-title",
+                &[
+                    ("title", title.into()),
+                    ("number", n.into()),
+                    ("count", pager.count.into()),
+                ],
+            ),
         };
         let mut c = self.context(at, &title, description);
         c.insert("pager", pager);
@@ -199,7 +206,11 @@ fn chapter_cards<'a>(p: &Pages<'a>, range: std::ops::Range<usize>) -> Vec<Chapte
                 url: Page::Chapter(&ch.slug).url(p.views.base()),
                 order: ch.order,
                 years: ch.years,
-                years_text: crate::date::year_range_text(ch.years.0, ch.years.1),
+                years_text: crate::date::year_range_text_in(
+                    &p.views.catalog.date,
+                    ch.years.0,
+                    ch.years.1,
+                ),
                 summary_html: &r.summary.html,
                 events: per_chapter.get(ch.slug.as_str()).copied().unwrap_or(0),
             }
@@ -212,8 +223,9 @@ pub(crate) fn chapters<'a>(p: &Pages<'a>, at: Paged<'a>) -> Context {
     let config = p.views.config;
     let total = p.views.rendered.chapters.len();
     let pager = paginate::pager(at, total, config.paginate, p.views.base());
-    let description = format!("The {total} chapters of the documentary, in reading order.");
-    let mut c = p.paged_context(at, &pager, "Chapters", &description);
+    let cat = &p.views.catalog;
+    let description = cat.get("chapters-description", &[("count", total.into())]);
+    let mut c = p.paged_context(at, &pager, &cat.get("chapters", &[]), &description);
     let range = paginate::items(at.number, total, config.paginate);
     c.insert("chapters", &chapter_cards(p, range));
     c
@@ -267,8 +279,9 @@ pub(crate) fn sources<'a>(p: &Pages<'a>, at: Paged<'a>) -> Context {
     let config = p.views.config;
     let total = p.views.content.sources.len();
     let pager = paginate::pager(at, total, config.paginate, p.views.base());
-    let description = "The texts every chapter and event of the documentary rests on.";
-    let mut c = p.paged_context(at, &pager, "Sources", description);
+    let cat = &p.views.catalog;
+    let description = cat.get("sources-description", &[]);
+    let mut c = p.paged_context(at, &pager, &cat.get("sources", &[]), &description);
     let range = paginate::items(at.number, total, config.paginate);
     c.insert("sources", &p.views.sources(range));
     c
@@ -288,7 +301,9 @@ pub(crate) fn taxonomy<'a>(
     let route = Paged::new(Page::Taxonomy(&t.name), number);
     let total = p.views.content.terms[i].len();
     let pager = paginate::pager(route, total, config.paginate, p.views.base());
-    let description = format!("The documentary's events by {}.", t.singular.to_lowercase());
+    let singular = t.singular.to_lowercase();
+    let description =
+        (p.views.catalog).get("taxonomy-description", &[("singular", singular.into())]);
     let mut c = p.paged_context(route, &pager, &t.label, &description);
     c.insert("taxonomy", &p.views.taxonomy_link(i));
     let range = paginate::items(number, total, config.paginate);
@@ -333,8 +348,9 @@ pub(crate) fn term<'a>(
 
 /// The search page (its script reads `search.json`).
 pub(crate) fn search<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
-    let description = "Search the chapters, events, people and places of the documentary.";
-    let mut c = p.context(page, "Search", description);
+    let cat = &p.views.catalog;
+    let description = cat.get("search-description", &[]);
+    let mut c = p.context(page, &cat.get("search", &[]), &description);
     let facets = super::listings::taxonomy_menus(p.views.config, p.views.content);
     c.insert("facets", &facets);
     c
@@ -342,7 +358,11 @@ pub(crate) fn search<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
 
 /// The page a server shows for a missing path (`404.html`).
 pub(crate) fn not_found<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
-    p.context(page, "Page not found", &p.views.config.description)
+    p.context(
+        page,
+        &p.views.catalog.get("not-found", &[]),
+        &p.views.config.description,
+    )
 }
 
 /// A free page (`page.html`): its text, found by the path of its route (the rendered pages

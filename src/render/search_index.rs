@@ -229,7 +229,7 @@ fn docs(v: Views) -> Vec<Doc> {
         .map(|(i, t)| (i, t.name.as_str()))
         .collect();
     for (e, sum) in r.events.iter().map(|e| (e.event, &e.summary)) {
-        let text = format!("{} — {}", e.display_date, sum.text);
+        let text = format!("{} — {}", v.display_date(e), sum.text);
         let mut d = doc("Event", &e.title, Page::Event(&e.id).url(base), &text);
         for &(i, name) in &filters {
             let ids = e.terms[i]

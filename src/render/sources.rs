@@ -126,7 +126,10 @@ impl Views<'_> {
                 title: w.title.clone(),
                 author: w.author.clone(),
                 publisher: w.publisher.clone(),
-                date: w.date.map(|d| d.human()).or_else(|| w.date_text.clone()),
+                date: w
+                    .date
+                    .map(|d| d.human_in(&self.catalog.date, false))
+                    .or_else(|| w.date_text.clone()),
                 url: w.url.clone(),
                 entry: Fragment::Source(&w.id, page).url(self.base()),
             });
@@ -190,7 +193,7 @@ impl Views<'_> {
             title: w.title.clone(),
             publisher: w.publisher.clone(),
             author: w.author.clone(),
-            date: w.date.map(|d| d.human()),
+            date: w.date.map(|d| d.human_in(&self.catalog.date, false)),
             date_text: w.date_text.clone(),
             url: w.url.clone(),
             note: w.note.clone(),

@@ -96,7 +96,12 @@ pub(crate) fn places<'a>(config: &'a Config, events: &'a [RenderedEvent<'a>]) ->
 /// Groups the events of `cards` by era, in era order; an "other" group collects the rest.
 /// An era's `start` and `end` are read as text ("1950", "490 BCE"; when some era starts
 /// before year 1, years from 1 are marked "CE"), and its span as one (`years_text`).
-pub(crate) fn group<'c>(config: &Config, cards: &'c [Card<'c>]) -> Vec<Group<'c>> {
+pub(crate) fn group<'c>(
+    config: &Config,
+    cat: &crate::i18n::Catalog,
+    cards: &'c [Card<'c>],
+) -> Vec<Group<'c>> {
+    let w = &cat.date;
     let ce = config.eras.iter().any(|e| e.start.year <= 0);
     by_era(config, cards, |c| &c.event.event.date)
         .into_iter()
@@ -105,14 +110,14 @@ pub(crate) fn group<'c>(config: &Config, cards: &'c [Card<'c>]) -> Vec<Group<'c>
                 Some(e) => Group {
                     id: e.id.clone(),
                     name: e.name.clone(),
-                    start: Some(e.start.human_marked(ce)),
-                    end: Some(e.end.human_marked(ce)),
-                    years_text: Some(crate::date::human_range(&e.start, Some(&e.end))),
+                    start: Some(e.start.human_in(w, ce)),
+                    end: Some(e.end.human_in(w, ce)),
+                    years_text: Some(crate::date::human_range_in(w, &e.start, Some(&e.end))),
                     events,
                 },
                 None => Group {
                     id: OTHER.into(),
-                    name: "Other dates".into(),
+                    name: cat.get("other-dates", &[]),
                     start: None,
                     end: None,
                     years_text: None,

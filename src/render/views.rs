@@ -178,7 +178,7 @@ pub(crate) struct ListedEvent<'a> {
     pub date: String,
     pub datetime: Option<String>,
     pub end_date: Option<String>,
-    pub display_date: &'a str,
+    pub display_date: std::borrow::Cow<'a, str>,
     pub approximate: bool,
     pub disputed: bool,
     pub summary_text: &'a str,
@@ -292,6 +292,8 @@ pub(crate) struct Views<'a> {
     /// at the root), and which one this pass renders ([`Views::in_language`]).
     pub(crate) languages: &'a [Language],
     pub(crate) language: usize,
+    /// The interface text and date words of the page's language.
+    pub(crate) catalog: &'a std::sync::Arc<crate::i18n::Catalog>,
 }
 
 impl<'a> Views<'a> {
@@ -300,12 +302,14 @@ impl<'a> Views<'a> {
         content: &'a Content,
         rendered: &'a RenderedContent<'a>,
         places: &'a super::timeline::Places<'a>,
+        catalog: &'a std::sync::Arc<crate::i18n::Catalog>,
     ) -> Self {
         Views {
             config,
             content,
             rendered,
             places,
+            catalog,
             languages: &[],
             language: 0,
         }
@@ -354,6 +358,21 @@ impl<'a> Views<'a> {
         self.languages
             .first()
             .map_or(&self.config.base_url, |l| &l.url)
+    }
+
+    /// How the event `e`'s date reads in the page's language: the author's
+    /// `display_date` when given, else its date (and end) in the catalogue's words.
+    pub(crate) fn display_date<'e>(
+        &self,
+        e: &'e crate::content::Event,
+    ) -> std::borrow::Cow<'e, str> {
+        let w = &self.catalog.date;
+        if *w == crate::date::DateWords::english()
+            || e.display_date != crate::date::human_range(&e.date, e.end_date.as_ref())
+        {
+            return std::borrow::Cow::Borrowed(&e.display_date);
+        }
+        std::borrow::Cow::Owned(crate::date::human_range_in(w, &e.date, e.end_date.as_ref()))
     }
 
     /// The event `id`'s card on its era's page (the timeline's own page without
@@ -507,7 +526,7 @@ impl<'a> Views<'a> {
             date: e.date.iso(),
             datetime: e.date.datetime(),
             end_date: e.end_date.map(|d| d.iso()),
-            display_date: e.display_date.clone(),
+            display_date: self.display_date(e).into_owned(),
             approximate: e.approximate,
             disputed: e.disputed.is_some(),
             summary_html: r.summary.html.clone(),
@@ -563,7 +582,7 @@ impl<'a> Views<'a> {
             date: e.date.iso(),
             datetime: e.date.datetime(),
             end_date: e.end_date.map(|d| d.iso()),
-            display_date: &e.display_date,
+            display_date: self.display_date(e),
             approximate: e.approximate,
             disputed: e.disputed.is_some(),
             summary_text: &r.summary.text,
@@ -586,7 +605,7 @@ impl<'a> Views<'a> {
             next: at.next.map(|n| self.event_link(n.event.event)),
             map_html: self.map_of(
                 [r.event],
-                "Where it took place",
+                &self.catalog.get("map-event", &[]),
                 &Page::Event(&r.event.id).url(self.base()),
             ),
         }
@@ -636,7 +655,7 @@ impl<'a> Views<'a> {
             summary_html: r.summary.html.clone(),
             summary_text: r.summary.text.clone(),
             years: c.years,
-            years_text: crate::date::year_range_text(c.years.0, c.years.1),
+            years_text: crate::date::year_range_text_in(&self.catalog.date, c.years.0, c.years.1),
             body_html,
             media_html: r.media.page.clone(),
             has_code,
@@ -709,7 +728,13 @@ impl<'a> Views<'a> {
         let aliases = entry.map_or(&[][..], |e| &e.entry.aliases[..]);
         let url = Page::Term(&t.name, &term.id).url(self.base());
         let map_html = (crate::maps::Places::taxonomy(self.config) == Some(i))
-            .then(|| (self.rendered.places).figure([term.id.as_str()], "Where it lies", &url))
+            .then(|| {
+                (self.rendered.places).figure(
+                    [term.id.as_str()],
+                    &self.catalog.get("map-place", &[]),
+                    &url,
+                )
+            })
             .flatten();
         TermPage {
             taxonomy: self.taxonomy_link(i),

@@ -174,7 +174,7 @@ pub fn list(root: &Path) -> Result<Listing> {
         .map(|(p, _)| ((*p).to_string(), Origin::BuiltIn))
         .collect();
     let mut diags = crate::diag::Diagnostics::default();
-    for folder in ["templates", "static"] {
+    for folder in ["templates", "static", "i18n"] {
         for path in crate::files::files_under(root, folder, &mut diags) {
             let rel = crate::files::rel(root, &path)
                 .to_string_lossy()
@@ -230,9 +230,9 @@ mod tests {
         ] {
             assert!(paths.contains(&needed), "{needed} not embedded: {paths:?}");
         }
-        assert!(paths
+        assert!(paths.iter().all(|p| ["templates/", "static/", "i18n/"]
             .iter()
-            .all(|p| p.starts_with("templates/") || p.starts_with("static/")));
+            .any(|f| p.starts_with(f))));
         let count = FILES
             .iter()
             .filter(|(p, _)| p.starts_with("templates/"))

@@ -9,6 +9,7 @@ mod dates;
 mod documentary;
 mod errors;
 mod escaping;
+mod i18n;
 mod incremental;
 mod init;
 mod languages;

@@ -31,7 +31,7 @@ fn own_files_only(case: &str) -> SiteTest {
 /// The repository's `static/` and `templates/` files, by path (`static/style.css`).
 fn built_in_files() -> Vec<String> {
     let mut all = Vec::new();
-    for folder in ["templates", "static"] {
+    for folder in ["templates", "static", "i18n"] {
         for e in walkdir::WalkDir::new(repo().join(folder)) {
             let e = e.unwrap();
             if e.file_type().is_file() {

@@ -101,6 +101,7 @@ fn escape_html(s: &str) -> String {
 }
 
 /// The loaded templates, with their sources kept to place render errors.
+#[derive(Clone)]
 pub(crate) struct Templates {
     pub tera: Tera,
     sources: HashMap<String, String>,
