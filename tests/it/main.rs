@@ -19,6 +19,7 @@ mod paginate;
 mod reading;
 mod robust;
 mod scale;
+mod search;
 mod serve;
 mod subpath;
 mod taxonomies;
