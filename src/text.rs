@@ -132,17 +132,28 @@ pub(crate) fn escape_html(s: &str, out: &mut String) {
     }
 }
 
-/// Strips diacritics: "Trần Đại Quang" → "Tran Dai Quang".
+/// Strips the diacritics of Latin, Greek and Cyrillic letters, safe in any language:
+/// "Trần Đại Quang" → "Tran Dai Quang" (`đ` → `d`, which decomposition does not do), compatibility
+/// forms made plain ("ﬁ", full-width letters). Other scripts keep their marks (a Devanagari
+/// vowel sign, a kana voicing mark is part of the letter), and Hangul comes out composed
+/// (NFC) whether it came in composed or decomposed.
 pub(crate) fn fold(s: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     s.nfkd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .filter(|&c| !is_diacritic(c))
         .map(|c| match c {
             'đ' => 'd',
             'Đ' => 'D',
             c => c,
         })
+        .nfc()
         .collect()
+}
+
+/// The combining diacritical marks of the Latin, Greek and Cyrillic alphabets (the blocks
+/// Combining Diacritical Marks, their Extended and Supplement, for Symbols, Half Marks).
+fn is_diacritic(c: char) -> bool {
+    matches!(c, '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
 }
 
 /// Lowercase ASCII letters, digits, hyphens and underscores; not empty.

@@ -13,6 +13,15 @@
 // all when there is no query. Results are plain links, so Tab and Enter are all a keyboard
 // needs; the query and the facets live in the address (?q=&people=…) so a search can be
 // shared. No dependencies.
+//
+// Languages: the head names the index's (`lang`), and a query is read into words exactly
+// as src/render/search_index/words.rs reads the docs: Latin letters lose their accents and
+// đ becomes d ("tieng viet" finds "Tiếng Việt"), Hangul is composed however it was typed
+// and read as pairs of syllables ("국어" finds "한국어", "학교" finds "학교에서"; a lone
+// syllable finds the pairs holding it), as are Han and kana. Stems are English only; typos are forgiven
+// per language (in `vi`, whose syllables are short, only from six letters; never in
+// Hangul). Where the index holds words in a row (`pairs`: `vi`), docs holding a
+// query's words as a phrase rank first.
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -33,11 +42,18 @@
     });
   }
   var PAGE = 20; // results shown at first, and added by "Show more"
-  var WORD = /[\p{L}\p{N}]+/gu;
+  var WORD = /[\p{L}\p{N}\p{M}]+/gu;
+  // The scripts written without spaces between words, as words.rs lists them.
+  var CJK = '\uac00-\ud7a3\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3134f}';
+  var IS_CJK = new RegExp('^[' + CJK + ']', 'u');
+  var SEG = new RegExp('[' + CJK + ']+|[^' + CJK + ']+', 'gu');
+  var RUN = new RegExp('[' + CJK + ']+', 'gu');
+  var JAMO = /[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\ud7b0-\ud7ff]/g;
+  var lang = 'en'; // the index's language, from its head
   var indexUrl = new URL(script.getAttribute('data-index'), location.href);
   var head = null;
   var vocab = null; // every word of the index but the facets' pseudo-words
-  var stems = null; // each word's stem, in the same order
+  var stems = null; // each word's stem, in the same order (English only)
   var place = null; // word -> its number in head.words
   var parts = new Map(); // 'w3', 'd7' -> the promise of that part
   var decoded = new Map(); // word -> its postings [all, title, aliases], as arrays
@@ -51,16 +67,38 @@
   function chosen() {
     return facets.filter(function (f) { return f.value; }).map(function (f) { return '=' + f.getAttribute('data-facet') + '=' + f.value; });
   }
+  // Latin, Greek and Cyrillic letters without their accents, Hangul composed, lowercase.
   function fold(s) {
-    return s.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
+    return s.normalize('NFKD').replace(/[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g, '')
+      .replace(/[đĐ]/g, 'd').normalize('NFC').toLowerCase();
   }
-  function words(s) { return fold(s).match(WORD) || []; }
+  // The words of `s`, each as [word, whether it follows the one before with only spaces or
+  // hyphens between]; a CJK run as its pairs of characters.
+  function read(s) {
+    var t = fold(s).replace(JAMO, '.');
+    var out = []; var joined = false; var at = 0; var m;
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(t))) {
+      if (!/^[\s-]*$/.test(t.slice(at, m.index))) joined = false;
+      at = m.index + m[0].length;
+      m[0].match(SEG).forEach(function (seg) {
+        if (!IS_CJK.test(seg)) { out.push([seg, joined]); joined = true; return; }
+        var cs = Array.from(seg);
+        if (cs.length === 1) out.push([seg, false]);
+        for (var i = 0; i + 1 < cs.length; i++) out.push([cs[i] + cs[i + 1], false]);
+        joined = false;
+      });
+    }
+    return out;
+  }
   // A rough English stem: "piloted", "pilots", "piloting" → "pilot".
   function stem(w) {
     if (w.length <= 4 || /ss$/.test(w)) return w;
     var m = /^(.{3,}?)(ings?|ed|es|ers?|ions?|ly|s)$/.exec(w);
     return m ? m[1] : w;
   }
+  // How many typos a word of `n` letters forgives.
+  function typos(n) { return lang === 'vi' ? (n >= 6 ? 1 : 0) : n >= 8 ? 2 : n >= 4 ? 1 : 0; }
   // Optimal string alignment distance, or more than `k` once it must be.
   function distance(a, b, k) {
     if (Math.abs(a.length - b.length) > k) return k + 1;
@@ -91,7 +129,7 @@
   }
   // The shard holding `word`: the last whose first word is at or before it.
   function shardOf(word) {
-    var i = place.get(word); var lo = 0; var hi = head.shards.length - 1;
+    var i = place.get(first(word)); var lo = 0; var hi = head.shards.length - 1;
     while (lo < hi) {
       var mid = (lo + hi + 1) >> 1;
       if (head.shards[mid] <= i) lo = mid; else hi = mid - 1;
@@ -103,9 +141,11 @@
     if (s) s.split(',').forEach(function (g) { n += parseInt(g, 36); out.push(n); });
     return out;
   }
-  // Loads the postings of `ws` (words of the index) into `decoded`.
+  // The first word of a key: two words in a row (`tieng viet`) are in the first one's shard.
+  function first(w) { var sp = w.indexOf(' '); return sp < 0 ? w : w.slice(0, sp); }
+  // Loads the postings of `ws` (words of the index, or two in a row) into `decoded`.
   function load(ws) {
-    var need = ws.filter(function (w) { return place.has(w) && !decoded.has(w); });
+    var need = ws.filter(function (w) { return place.has(first(w)) && !decoded.has(w); });
     var shards = Array.from(new Set(need.map(shardOf)));
     return Promise.all(shards.map(part)).then(function (got) {
       got.forEach(function (sh) {
@@ -123,19 +163,22 @@
   // most 40, the best), the name a one-word alias stands for, and two words it may join.
   function expand(q, last) {
     var found = [];
-    var k = q.length >= 8 ? 2 : q.length >= 4 ? 1 : 0;
-    var qs = stem(q);
+    var cjk = IS_CJK.test(q);
+    var one = cjk && Array.from(q).length === 1; // a lone CJK character: the pairs holding it
+    var k = cjk ? 0 : typos(q.length);
+    var qs = stems && stem(q);
     for (var i = 0; i < vocab.length; i++) {
       var t = vocab[i];
       var wgt = t === q ? 3 : 0;
-      if (!wgt && t.lastIndexOf(q, 0) === 0 && (q.length >= 3 || last)) wgt = 2;
-      if (!wgt && q.length >= 4 && stems[i] === qs) wgt = 2;
+      if (!wgt && t.lastIndexOf(q, 0) === 0 && (q.length >= 3 || last || cjk)) wgt = 2;
+      if (!wgt && one && t.indexOf(q) > 0) wgt = 2;
+      if (!wgt && stems && q.length >= 4 && stems[i] === qs) wgt = 2;
       if (!wgt && k && distance(q, t, k) <= k) wgt = 1;
       if (wgt) found.push([t, wgt]);
     }
     found.sort(function (a, b) { return b[1] - a[1] || a[0].length - b[0].length; });
-    var u = { q: q, words: new Map(found.slice(0, 40)), alias: head.aliases[q] || null, split: null };
-    if (!u.words.size) {
+    var u = { q: q, words: new Map(found.slice(0, one ? 200 : 40)), alias: head.aliases[q] || null, split: null };
+    if (!u.words.size && !cjk) {
       for (var cut = 2; cut <= q.length - 2 && !u.split; cut++) {
         if (place.has(q.slice(0, cut)) && place.has(q.slice(cut))) u.split = [q.slice(0, cut), q.slice(cut)];
       }
@@ -164,10 +207,11 @@
     post(u.q, 2).forEach(function (i) { if (found.has(i)) found.set(i, found.get(i) + 30); });
     return found;
   }
-  // The docs matching every query word and the facets, best first, as [score, doc].
-  function find(qs, picks, marks) {
+  // The docs matching every query word and the facets, best first, as [score, doc]; 30
+  // more for each two query words in a row (`rows`, `a b`) that a doc holds in a row.
+  function find(qs, rows, picks, marks) {
     var units = qs.map(function (q, n) { return expand(q, n === qs.length - 1); });
-    var ws = picks.slice();
+    var ws = picks.concat(rows);
     units.forEach(function (u) { ws = ws.concat(needs(u)); });
     return load(ws).then(function () {
       var keep = picks.length ? picks.map(function (p) { return post(p, 0); }).reduce(both) : null;
@@ -186,6 +230,9 @@
         }
         hits.push([score, i]);
       });
+      rows.map(function (r) { return new Set(post(r, 0)); }).forEach(function (s) {
+        hits.forEach(function (h) { if (s.has(h[1])) h[0] += 30; });
+      });
       hits.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
       return hits;
     });
@@ -199,25 +246,37 @@
       }));
     });
   }
-  // `text` into `el`, each word of `marks` in a <mark>.
-  function marked(el, text, marks) {
-    var at = 0; var m;
+  // What of the word `w` to mark, as [from, to], or null: all of it when it is one of
+  // `hl.words` (the words matched), else the first of the query's CJK runs (`hl.runs`) it
+  // holds ("국어" in "한국어로").
+  function hitIn(w, hl) {
+    if (hl.words.has(fold(w))) return [0, w.length];
+    for (var i = 0; i < hl.runs.length; i++) {
+      var at = w.indexOf(hl.runs[i]);
+      if (at >= 0) return [at, at + hl.runs[i].length];
+    }
+    return null;
+  }
+  // `text` into `el`, what `hl` matches in a <mark>.
+  function marked(el, text, hl) {
+    var at = 0; var m; var h;
     WORD.lastIndex = 0;
     while ((m = WORD.exec(text))) {
-      if (!marks.has(fold(m[0]))) continue;
-      el.appendChild(document.createTextNode(text.slice(at, m.index)));
+      if (!(h = hitIn(m[0], hl))) continue;
+      el.appendChild(document.createTextNode(text.slice(at, m.index + h[0])));
       var mk = document.createElement('mark');
-      mk.textContent = m[0];
+      mk.textContent = m[0].slice(h[0], h[1]);
       el.appendChild(mk);
-      at = m.index + m[0].length;
+      at = m.index + h[1];
     }
     el.appendChild(document.createTextNode(text.slice(at)));
   }
-  // About 220 characters of `text` around its first marked word, cut at spaces.
-  function excerpt(text, marks) {
-    var first = 0; var m;
+  // About 220 characters of `text` around its first match, cut at spaces (or, in a text
+  // without them, between characters, never inside one).
+  function excerpt(text, hl) {
+    var first = 0; var m; var h;
     WORD.lastIndex = 0;
-    while ((m = WORD.exec(text))) if (marks.has(fold(m[0]))) { first = m.index; break; }
+    while ((m = WORD.exec(text))) if ((h = hitIn(m[0], hl))) { first = m.index + h[0]; break; }
     var start = Math.max(0, Math.min(first - 70, text.length - 220));
     if (start > 0) {
       var sp = text.slice(start, first).search(/\s/);
@@ -227,20 +286,21 @@
     if (end < text.length) {
       var back = text.slice(0, end).search(/\s\S*$/);
       if (back > first) end = back;
+      while (end > first && /[\p{M}\udc00-\udfff]/u.test(text.charAt(end))) end--;
     }
     return (start > 0 ? '… ' : '') + text.slice(start, end).trim() + (end < text.length ? ' …' : '');
   }
-  function show(hits, got, marks) {
+  function show(hits, got, hl) {
     var frag = document.createDocumentFragment();
     got.forEach(function (d) {
       var li = document.createElement('li');
       var a = document.createElement('a');
-      a.href = d.u; marked(a, d.t, marks);
+      a.href = d.u; marked(a, d.t, hl);
       var kind = document.createElement('span');
       kind.className = 'kind'; kind.textContent = L['kind-' + d.k] || d.k;
       var p = document.createElement('p');
       var text = d.x || (d.a ? tr('also', { names: d.a.join(', ') }) : '');
-      marked(p, excerpt(text, marks), marks);
+      marked(p, excerpt(text, hl), hl);
       li.appendChild(kind); li.appendChild(a); li.appendChild(p);
       frag.appendChild(li);
     });
@@ -253,13 +313,16 @@
   }
   function render(q) {
     var mine = ++seq;
-    var qs = words(q);
+    var rd = read(q);
+    var qs = rd.map(function (w) { return w[0]; });
+    var rows = [];
+    if (head.pairs) rd.forEach(function (w, n) { if (w[1]) rows.push(qs[n - 1] + ' ' + w[0]); });
     var picks = chosen();
     if (!qs.length && !picks.length) { list.textContent = ''; status.textContent = ''; more.hidden = true; return Promise.resolve(); }
-    var marks = new Set();
-    return find(qs, picks, marks).then(function (hits) {
+    var hl = { words: new Set(), runs: (fold(q).match(RUN) || []).sort(function (a, b) { return b.length - a.length; }) };
+    return find(qs, rows, picks, hl.words).then(function (hits) {
       var ids = hits.slice(0, shown).map(function (h) { return h[1]; });
-      return docs(ids).then(function (got) { if (mine === seq) show(hits, got, marks); });
+      return docs(ids).then(function (got) { if (mine === seq) show(hits, got, hl); });
     }).catch(function () { if (mine === seq) status.textContent = tr('failed', {}); });
   }
   function run() {
@@ -287,7 +350,8 @@
     place = new Map();
     h.words.forEach(function (w, i) { place.set(w, i); });
     vocab = h.words.filter(function (w) { return w[0] !== '='; });
-    stems = vocab.map(stem);
+    lang = h.lang || 'en';
+    stems = lang === 'en' ? vocab.map(stem) : null;
     var params = new URL(location.href).searchParams;
     facets.forEach(function (f) {
       var v = params.get(f.getAttribute('data-facet')) || '';

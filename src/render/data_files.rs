@@ -52,7 +52,7 @@ pub(crate) fn write_all(v: Views, out: &Output, made: &mut Made) -> anyhow::Resu
             continue;
         }
         if file == DataFile::SearchIndex {
-            for (name, bytes) in super::search_index::files(v) {
+            for (name, bytes) in super::search_index::files(v, &v.config.language) {
                 put(name, bytes);
             }
             continue;

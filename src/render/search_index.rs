@@ -7,20 +7,30 @@
 //! then the shards of the words a query stands for, then the chunks of the results it
 //! shows.
 //!
+//! One index is of one language, whose code the head names (`lang`): how text is read
+//! into words depends on it ([`words`]: folding, Hangul by pairs of syllables, Vietnamese
+//! words in a row), and the page reads a query the same way.
+//!
 //! Docs: the chapters and free pages by section, the events, the registries' entries, and
-//! the terms of the free taxonomies, each entry and term with its aliases (`a`). A word is
-//! a run of letters and digits of the folded, lowercased text ([`words`]: the page folds
-//! a query the same way). A filter taxonomy's term on an event is the pseudo-word
-//! `=<taxonomy>=<term id>`, whose postings are the search page's facets.
+//! the terms of the free taxonomies, each entry and term with its aliases (`a`), their text
+//! composed (NFC) so that the page marks what it finds. A filter taxonomy's term on an
+//! event is the pseudo-word `=<taxonomy>=<term id>`, whose postings are the search page's
+//! facets.
 //!
 //! Postings are doc numbers in ascending order, as gaps in base 36 joined by commas:
 //! `w` (the title, text or aliases hold the word), `t` (the title does), `a` (an alias
-//! does). Text is JSON that the page shows as text.
+//! does). Where the language's reading has pairs (`"pairs": true` in the head), the two
+//! words `a b` in a row are a key of the shard holding `a`, with one list (the docs holding
+//! them in a row). Text is JSON that the page shows as text.
+
+mod words;
 
 use super::views::Views;
 use crate::routes::{search_part, Page};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap};
+use unicode_normalization::UnicodeNormalization;
+use words::{folded, scan, words, Reading};
 
 /// Docs per chunk: the results a page shows come from at most this many chunks.
 pub(crate) const CHUNK: usize = 20;
@@ -40,21 +50,12 @@ struct Doc {
     facets: Vec<String>,
 }
 
-/// The words of `s`: folded, lowercased runs of letters and digits.
-pub(crate) fn words(s: &str) -> impl Iterator<Item = String> + '_ {
-    let folded = crate::text::fold(s).to_lowercase();
-    let list: Vec<String> = folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect();
-    list.into_iter()
-}
-
-/// Every file of the index, by output path: the head first.
-pub(crate) fn files(v: Views) -> Vec<(String, Vec<u8>)> {
+/// Every file of the index of the docs of `v`, which are in the language `lang`, by output
+/// path: the head first.
+pub(crate) fn files(v: Views, lang: &str) -> Vec<(String, Vec<u8>)> {
     let docs = docs(v);
-    let post = postings_of(&docs);
+    let reading = Reading::of(lang);
+    let (post, pairs) = postings_of(&docs, reading);
     let mut out = Vec::new();
     let (mut starts, mut shard, mut size) = (Vec::new(), Map::new(), 0);
     let flush = |shard: &mut Map<String, Value>, out: &mut Vec<(String, Vec<u8>)>| {
@@ -77,6 +78,11 @@ pub(crate) fn files(v: Views) -> Vec<(String, Vec<u8>)> {
         let enc: Vec<String> = lists.iter().map(|l| gaps(l)).collect();
         size += word.len() + enc.iter().map(String::len).sum::<usize>() + 16;
         shard.insert(word.clone(), json!(enc));
+        for (pair, list) in pairs.get(word.as_str()).into_iter().flatten() {
+            let enc = gaps(list);
+            size += pair.len() + enc.len() + 8;
+            shard.insert(pair.to_string(), json!([enc]));
+        }
     }
     if !shard.is_empty() {
         flush(&mut shard, &mut out);
@@ -91,15 +97,17 @@ pub(crate) fn files(v: Views) -> Vec<(String, Vec<u8>)> {
     let aliases: BTreeMap<String, Vec<String>> = (docs.iter())
         .flat_map(|d| d.aliases.iter().map(move |a| (a, d)))
         .filter_map(|(a, d)| {
-            let mut one = words(a);
+            let mut one = words(a).into_iter();
             let (w, None) = (one.next()?, one.next()) else {
                 return None;
             };
-            Some((w, words(&d.title).collect()))
+            Some((w, words(&d.title)))
         })
         .collect();
     let head = json!({
-        "v": 2,
+        "v": 3,
+        "lang": words::primary(lang),
+        "pairs": reading.pairs,
         "docs": docs.len(),
         "chunk": CHUNK,
         "words": post.keys().collect::<Vec<_>>(),
@@ -116,10 +124,16 @@ pub(crate) fn files(v: Views) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// Each word's postings: the docs holding it anywhere, in their title, in an alias. Built
-/// in a hash map keyed by the words as found (a 50 MB chapter has millions), then sorted.
-fn postings_of(docs: &[Doc]) -> BTreeMap<String, [Vec<u32>; 3]> {
+/// The words in a row (`a b`) of a language read with pairs, by first word, each with the
+/// docs holding it.
+type Pairs = HashMap<String, Vec<(String, Vec<u32>)>>;
+
+/// Each word's postings: the docs holding it anywhere, in their title, in an alias; and,
+/// when `reading` has pairs, the docs holding each two words in a row. Built in hash maps
+/// keyed by the words as found (a 50 MB chapter has millions), then sorted.
+fn postings_of(docs: &[Doc], reading: Reading) -> (BTreeMap<String, [Vec<u32>; 3]>, Pairs) {
     let mut post: HashMap<String, [Vec<u32>; 3]> = HashMap::new();
+    let mut in_row: HashMap<String, Vec<u32>> = HashMap::new();
     let mut add = |w: &str, n: u32, list: usize| {
         let p = match post.get_mut(w) {
             Some(p) => p,
@@ -129,7 +143,6 @@ fn postings_of(docs: &[Doc]) -> BTreeMap<String, [Vec<u32>; 3]> {
             p[list].push(n);
         }
     };
-    let folded = |s: &str| crate::text::fold(s).to_lowercase();
     for (i, d) in docs.iter().enumerate() {
         let n = i as u32;
         let (title, text, aliases) = (
@@ -137,28 +150,40 @@ fn postings_of(docs: &[Doc]) -> BTreeMap<String, [Vec<u32>; 3]> {
             folded(&d.text),
             folded(&d.aliases.join(" ")),
         );
-        for w in split(&title) {
+        scan(&title, |w, _| {
             add(w, n, 0);
             add(w, n, 1);
-        }
-        for w in split(&text).into_iter().chain(split(&aliases)) {
+        });
+        scan(&text, |w, _| add(w, n, 0));
+        scan(&aliases, |w, _| {
             add(w, n, 0);
-        }
-        for w in split(&aliases) {
             add(w, n, 2);
-        }
+        });
         for f in &d.facets {
             add(f, n, 0);
         }
+        if reading.pairs {
+            for t in [&title, &text] {
+                let mut prev = "";
+                scan(t, |w, joined| {
+                    if joined {
+                        let l = in_row.entry(format!("{prev} {w}")).or_default();
+                        if l.last() != Some(&n) {
+                            l.push(n);
+                        }
+                    }
+                    prev = w;
+                });
+            }
+        }
     }
-    post.into_iter().collect()
-}
-
-/// The runs of letters and digits of `s`.
-fn split(s: &str) -> Vec<&str> {
-    (s.split(|c: char| !c.is_alphanumeric()))
-        .filter(|w| !w.is_empty())
-        .collect()
+    let mut pairs = Pairs::new();
+    for (pair, list) in in_row {
+        let first = pair.split(' ').next().unwrap_or("").to_string();
+        pairs.entry(first).or_default().push((pair, list));
+    }
+    pairs.values_mut().for_each(|l| l.sort());
+    (post.into_iter().collect(), pairs)
 }
 
 /// Ascending numbers as gaps in base 36, joined by commas.
@@ -199,9 +224,9 @@ fn docs(v: Views) -> Vec<Doc> {
     let mut docs = Vec::new();
     let doc = |kind: &str, title: &str, url: String, text: &str| Doc {
         kind: kind.to_string(),
-        title: title.to_string(),
+        title: title.nfc().collect(),
         url,
-        text: text.chars().take(TEXT_CHARS).collect(),
+        text: text.nfc().take(TEXT_CHARS).collect(),
         aliases: Vec::new(),
         facets: Vec::new(),
     };
@@ -294,11 +319,6 @@ mod tests {
     fn gaps_are_base_36_and_words_fold() {
         assert_eq!(gaps(&[0, 5, 41, 1337]), "0,5,10,100");
         assert_eq!(gaps(&[]), "");
-        let w: Vec<String> = words("Trần Đại Quang's Kim Jong-un, 1967").collect();
-        assert_eq!(
-            w,
-            ["tran", "dai", "quang", "s", "kim", "jong", "un", "1967"]
-        );
         let files = vec![(
             "search/w0.json".to_string(),
             br#"{"hanoi":["2,3","2",""]}"#.to_vec(),

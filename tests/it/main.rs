@@ -21,6 +21,7 @@ mod paginate;
 mod reading;
 mod robust;
 mod scale;
+mod search;
 mod serve;
 mod subpath;
 mod taxonomies;
