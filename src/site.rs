@@ -12,8 +12,8 @@ use crate::content::{Content, LoadOptions};
 pub(crate) use crate::diag::BuildError;
 use crate::diag::Span;
 use crate::diag::{Diagnostics, Severity};
-use crate::markdown::shared::Shared;
 use crate::i18n::Catalog;
+use crate::markdown::shared::Shared;
 use crate::markdown::stage::render_reusing;
 use crate::markdown::stage::RenderedContent;
 use crate::media::Media;
@@ -149,8 +149,8 @@ fn run(
     let mut warnings = diags.take_warnings();
     warnings.sort();
     let places = crate::render::timeline::places(&config, &rendered.events);
-    let views = Views::new(&config, &content, &rendered, &places, &catalogs[0])
-        .in_language(&languages, 0);
+    let views =
+        Views::new(&config, &content, &rendered, &places, &catalogs[0]).in_language(&languages, 0);
     let kept = match memo.as_deref_mut() {
         Some(memo) => {
             let kept = memo.plan(views, out).map_err(BuildError::System)?;
@@ -257,9 +257,8 @@ impl Pass<'_> {
             return Err(BuildError::Site(diags));
         }
         let places = crate::render::timeline::places(&config, &rendered.events);
-        let views =
-            Views::new(&config, &content, &rendered, &places, &self.catalogs[i])
-                .in_language(self.languages, i);
+        let views = Views::new(&config, &content, &rendered, &places, &self.catalogs[i])
+            .in_language(self.languages, i);
         crate::render::render_pass(root, views, self.tera, out, None)
     }
 }
