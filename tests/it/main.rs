@@ -11,6 +11,7 @@ mod errors;
 mod escaping;
 mod incremental;
 mod init;
+mod languages;
 mod media;
 mod new;
 mod output;
