@@ -265,6 +265,7 @@ pub fn markdown(data: &[u8]) {
         file: Arc::from(text.as_str()),
         markdown: text.clone().into(),
         offset: 0,
+        headings: None,
     };
     // A front-matter string: the Markdown sits inside a larger file.
     let prefix = "+++\ntitle = \"b\"\nsummary = \"\"\"";
@@ -274,6 +275,7 @@ pub fn markdown(data: &[u8]) {
         file: Arc::from(file),
         markdown: text.into(),
         offset: prefix.len(),
+        headings: None,
     };
 
     for (src, front_matter) in [(&body, false), (&summary, true)] {

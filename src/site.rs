@@ -102,16 +102,6 @@ pub(crate) fn build_incremental(
     run(opts, out, Some(memo)).map(|b| b.stats)
 }
 
-/// What a finished build leaves for the checks that follow it.
-struct Built {
-    stats: BuildStats,
-    config: Config,
-    /// Every external address the Markdown links to, with the place of one such link.
-    external: HashMap<String, Span>,
-    /// The template of each page, by output path, as diagnostics name it.
-    made_by: HashMap<String, String>,
-}
-
 fn run(
     opts: &BuildOptions,
     out: &Output,
@@ -142,8 +132,9 @@ fn run(
             Some(&media),
         ),
     };
-    media.unused(&mut diags);
     let severity = opts.strictness.severity();
+    crate::markdown::translated::check(&config, &content, &media, severity, &mut diags);
+    media.unused(&mut diags);
     let kinds = config.taxonomies.iter().map(|t| t.entry.as_str());
     let works = &content.sources;
     crate::markdown::cite_lists::check(&rendered, works, kinds, severity, &mut diags);
@@ -199,6 +190,7 @@ fn run(
         .map(|l| (l.target.clone(), l.at.clone()))
         .collect();
     Ok(Built {
+        untranslated: crate::content::translations::missing(&config, &content),
         stats,
         config,
         external,
@@ -237,7 +229,7 @@ impl Pass<'_> {
     ) -> Result<crate::render::Written, BuildError> {
         let language = &self.languages[i];
         let config = self.config.localized(&language.code);
-        let content = self.content.clone();
+        let content = self.content.localized(&language.code);
         let mut diags = Diagnostics::default();
         let shared = self.shared.map(|s| s.relocated(&language.path));
         let rendered = crate::markdown::stage::render_among(
@@ -260,6 +252,18 @@ impl Pass<'_> {
             Views::new(&config, &content, &rendered, &places).in_language(self.languages, i);
         crate::render::render_pass(root, views, self.tera, out, None)
     }
+}
+
+/// What a finished build leaves for the checks that follow it.
+struct Built {
+    stats: BuildStats,
+    config: Config,
+    /// Every external address the Markdown links to, with the place of one such link.
+    external: HashMap<String, Span>,
+    /// The template of each page, by output path, as diagnostics name it.
+    made_by: HashMap<String, String>,
+    /// `check`'s warnings of the items each language has not translated.
+    untranslated: Diagnostics,
 }
 
 /// The content stage, through `memo` when the build is incremental.
@@ -288,7 +292,8 @@ pub struct CheckOptions {
 /// templates produced (and, when asked, every external address). Writes nothing.
 pub fn check(opts: &CheckOptions) -> Result<BuildStats, BuildError> {
     let out = Output::memory();
-    let built = run(&opts.build, &out, None)?;
+    let mut built = run(&opts.build, &out, None)?;
+    (built.stats.warnings).extend(std::mem::take(&mut built.untranslated).0);
     let files = out.commit()?.unwrap_or_default();
     let config = &built.config;
     let pages = crate::linkcheck::scan_pages(&files);

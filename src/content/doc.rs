@@ -42,6 +42,7 @@ impl Doc {
             file: self.text.clone(),
             markdown: Text::InFile(Arc::clone(&self.text), self.body.clone()),
             offset: self.body.start,
+            headings: None,
         }
     }
 }
@@ -70,6 +71,7 @@ pub(super) fn string_source(
         file: file.clone(),
         markdown: Text::Own(value.get_ref().clone()),
         offset: start + quote,
+        headings: None,
     }
 }
 
@@ -126,11 +128,18 @@ pub(super) fn parse_fm<T: serde::de::DeserializeOwned>(
     tomlerr::parse(&doc.path, &doc.text, fm, doc.fm.start, diags)
 }
 
-/// Markdown files under `dir` (relative to root), as paths relative to root.
-pub(super) fn markdown_files(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
+/// Markdown files under `dir` (relative to root), as paths relative to root, but for the
+/// translations into one of `codes` (`x.vi.md`: `translations.rs` reads them).
+pub(super) fn markdown_files(
+    root: &Path,
+    dir: &str,
+    codes: &[String],
+    diags: &mut Diagnostics,
+) -> Vec<PathBuf> {
     files_under(root, dir, diags)
         .into_iter()
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .filter(|p| super::translations::translation_code(p, codes).is_none())
         .map(|p| crate::files::rel(root, &p))
         .collect()
 }

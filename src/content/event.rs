@@ -67,6 +67,7 @@ pub(super) fn load_event(
         .clone()
         .unwrap_or_else(|| crate::date::human_range(&date, end_date.as_ref()));
     Some(Event {
+        lang: String::new(),
         id,
         title: meta.title,
         date,
@@ -88,8 +89,11 @@ pub(super) fn load_event(
 /// entry on the timeline, not an id of the layout ([`crate::routes::layout_id_clash`]).
 fn check_id(rel: &Path, id: &str, diags: &mut Diagnostics) {
     if !is_slug(id) {
-        diags.push(Diagnostic::file(rel, format!("event file name `{id}` is not a valid id"))
-            .with_hint("use lowercase letters, digits, hyphens and underscores: the name becomes the URL and the timeline anchor"));
+        let hint = super::translations::undeclared_hint(rel).unwrap_or_else(|| "use lowercase letters, digits, hyphens and underscores: the name becomes the URL and the timeline anchor".into());
+        diags.push(
+            Diagnostic::file(rel, format!("event file name `{id}` is not a valid id"))
+                .with_hint(hint),
+        );
     }
     if let Some(why) = crate::routes::layout_id_clash(id) {
         diags.push(

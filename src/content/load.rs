@@ -92,12 +92,15 @@ impl Content {
             })
             .collect();
         content.home = load_home(root, &fence, diags);
-        content.pages = super::pages::load_pages(root, &fence, opts, &mut content.unloaded, diags);
+        let codes = super::translations::codes(config);
+        let unloaded = &mut content.unloaded;
+        content.pages = super::pages::load_pages(root, &fence, opts, unloaded, &codes, diags);
         check_page_taxonomies(config, &content.pages, diags);
         let found = Found {
             fence: &fence,
             unloaded: &mut content.unloaded,
             reuse,
+            codes: &codes,
         };
         let chapters = load_chapters(root, opts, found, diags);
         let source_ids = sources.ids(|s| s.id.as_str());
@@ -113,6 +116,7 @@ impl Content {
             fence: &fence,
             unloaded: &mut content.unloaded,
             reuse,
+            codes: &codes,
         };
         let events = load_events(root, &refs, found, diags);
         check_term_ids(config, &events, diags);
@@ -123,9 +127,26 @@ impl Content {
         content.registries = registries;
         content.chapters = chapters.loaded;
         content.sources = sources.entries;
+        let translations = super::translations::load(root, &fence, config, &content, diags);
+        content.translations = std::sync::Arc::new(translations);
+        set_lang(&mut content, &config.language);
         front_matter_controls(&content, diags);
         super::unread::unread_files(root, &fence, diags);
         content
+    }
+}
+
+/// Marks every item of the content as in the default language `code`.
+fn set_lang(content: &mut Content, code: &str) {
+    let c = content;
+    let items = (c.home.iter_mut().map(|h| &mut h.lang))
+        .chain(c.pages.iter_mut().map(|p| &mut p.lang))
+        .chain(c.chapters.iter_mut().map(|x| &mut x.lang))
+        .chain(c.events.iter_mut().map(|e| &mut e.lang))
+        .chain(c.sources.iter_mut().map(|w| &mut w.lang))
+        .chain(c.registries.iter_mut().flatten().map(|e| &mut e.lang));
+    for lang in items {
+        code.clone_into(lang);
     }
 }
 
@@ -256,6 +277,7 @@ fn load_home(root: &Path, fence: &Fence, diags: &mut Diagnostics) -> Option<Home
     let doc = read_doc(fence, &rel).map_err(|d| diags.push(d)).ok()?;
     let meta: HomeMeta = parse_fm(&doc, diags)?;
     Some(Home {
+        lang: String::new(),
         title: meta.title,
         summary: meta.summary,
         body: doc.body_source(),
@@ -292,6 +314,9 @@ struct Found<'f> {
     fence: &'f Fence,
     unloaded: &'f mut BTreeSet<String>,
     reuse: Option<&'f dyn Reuse>,
+    /// The languages' codes but the default's: their translations are not chapters or
+    /// events.
+    codes: &'f [String],
 }
 
 /// Loads every chapter (each unchanged one from `found.reuse`); one that fails to load is
@@ -303,7 +328,7 @@ fn load_chapters(
     diags: &mut Diagnostics,
 ) -> Chapters {
     let (fence, reuse) = (found.fence, found.reuse);
-    let files = markdown_files(root, "content/chapters", diags);
+    let files = markdown_files(root, "content/chapters", found.codes, diags);
     check_chapter_routes(&files, diags);
     let results = load_each(&files, diags, |rel, ds| {
         if let Some(c) = reuse.and_then(|r| r.chapter(rel)) {
@@ -386,7 +411,10 @@ fn chapter(rel: &Path, doc: Doc, meta: ChapterMeta) -> Result<Chapter, Diagnosti
             format!("chapter file name `{slug}` is not a valid slug"),
         )
         .with_hint(
-            "use lowercase letters, digits, hyphens and underscores: the name becomes the URL",
+            super::translations::undeclared_hint(rel).unwrap_or_else(|| {
+                "use lowercase letters, digits, hyphens and underscores: the name becomes the URL"
+                    .into()
+            }),
         ));
     }
     let years = match meta.years.get_ref().as_slice() {
@@ -400,6 +428,7 @@ fn chapter(rel: &Path, doc: Doc, meta: ChapterMeta) -> Result<Chapter, Diagnosti
         ));
     }
     Ok(Chapter {
+        lang: String::new(),
         slug,
         title: meta.title,
         order: meta.order,
@@ -449,7 +478,7 @@ fn chapter_year(doc: &Doc, v: &toml::Spanned<toml::Value>) -> Result<i32, Diagno
 /// fails to load is recorded in `found.unloaded`, and a second event of one id is refused.
 fn load_events(root: &Path, refs: &Refs, found: Found, diags: &mut Diagnostics) -> Vec<Event> {
     let (fence, reuse) = (found.fence, found.reuse);
-    let files = markdown_files(root, "content/events", diags);
+    let files = markdown_files(root, "content/events", found.codes, diags);
     let key = reuse.map_or(0, |_| refs_key(refs));
     let results = load_each(&files, diags, |rel, ds| {
         if let Some(e) = reuse.and_then(|r| r.event(rel, key)) {

@@ -62,6 +62,7 @@ mod media;
 mod pages;
 mod registry;
 mod schema;
+pub(crate) mod translations;
 mod unread;
 
 pub(crate) use controls::toml_control_characters;
@@ -87,6 +88,9 @@ pub struct Source {
     pub markdown: Text,
     /// Byte offset of `markdown` within `file` (approximate for TOML strings with escapes).
     pub offset: usize,
+    /// A translation's body: the ids its headings take, by position (the original's, so
+    /// that a link to a section works in every language); `None` elsewhere.
+    pub headings: Option<Arc<[String]>>,
 }
 
 /// Markdown text: a range of the file it was read from (a body: no copy is kept), or a
@@ -142,6 +146,8 @@ impl Source {
 
 #[derive(Debug, Clone)]
 pub struct Home {
+    /// The language its texts are in (see `Content::localized`).
+    pub lang: String,
     pub title: String,
     pub summary: Option<String>,
     pub body: Source,
@@ -150,6 +156,8 @@ pub struct Home {
 /// A free page (`content/pages/<path>.md`).
 #[derive(Debug, Clone)]
 pub struct FreePage {
+    /// The language its texts are in (see `Content::localized`).
+    pub lang: String,
     /// Its path under the site's root, without slashes at either end (`about`,
     /// `guide/sources`).
     pub path: String,
@@ -163,6 +171,8 @@ pub struct FreePage {
 
 #[derive(Debug, Clone)]
 pub struct Chapter {
+    /// The language its texts are in (see `Content::localized`).
+    pub lang: String,
     pub slug: String,
     pub title: String,
     pub order: i64,
@@ -187,6 +197,8 @@ pub struct SourceRef {
 
 #[derive(Debug, Clone)]
 pub struct Event {
+    /// The language its texts are in (see `Content::localized`).
+    pub lang: String,
     pub id: String,
     pub title: String,
     pub date: Date,
@@ -235,8 +247,12 @@ pub struct Media {
 
 #[derive(Debug, Clone)]
 pub struct Work {
+    /// The language its texts are in (see `Content::localized`).
+    pub lang: String,
     pub id: String,
     pub title: String,
+    /// The title in the language of the page (a translation's `title_translation`).
+    pub title_translation: Option<String>,
     pub publisher: Option<String>,
     pub author: Option<String>,
     pub date: Option<Date>,
@@ -248,6 +264,8 @@ pub struct Work {
 
 #[derive(Debug, Clone)]
 pub struct Entry {
+    /// The language its texts are in (see `Content::localized`).
+    pub lang: String,
     pub id: String,
     pub name: String,
     pub aliases: Vec<String>,
@@ -299,6 +317,9 @@ pub struct Content {
     /// Files that failed to load (`chapters/x.md`, `events/y.md`): links to them are not
     /// reported as broken, so that one mistake gives one error, not one per link.
     pub unloaded: BTreeSet<String>,
+    /// The translations into each language other than the default (`translations.rs`),
+    /// shared by every localized copy.
+    pub translations: Arc<translations::Translations>,
 }
 
 /// Whether drafts are included.

@@ -27,9 +27,10 @@ pub(super) fn load_pages(
     fence: &Fence,
     opts: LoadOptions,
     unloaded: &mut BTreeSet<String>,
+    codes: &[String],
     diags: &mut Diagnostics,
 ) -> Vec<FreePage> {
-    let files = markdown_files(root, PAGES_DIR, diags);
+    let files = markdown_files(root, PAGES_DIR, codes, diags);
     let results = load_each(&files, diags, |rel, ds| load_page(fence, rel, ds));
     let mut by_path: BTreeMap<String, FreePage> = BTreeMap::new();
     for (page, rel) in results.into_iter().zip(&files) {
@@ -64,6 +65,7 @@ fn load_page(fence: &Fence, rel: &Path, diags: &mut Diagnostics) -> Option<FreeP
     let doc = read_doc(fence, rel).map_err(|d| diags.push(d)).ok()?;
     let meta: PageMeta = parse_fm(&doc, diags)?;
     Some(FreePage {
+        lang: String::new(),
         path: path?,
         title: meta.title,
         summary: meta.summary,
@@ -84,9 +86,9 @@ pub(super) fn page_path(rel: &Path) -> Result<String, Diagnostic> {
                 rel,
                 format!("`{s}` in a page's path is not a valid slug"),
             )
-            .with_hint(
-                "each folder and file name under content/pages/ becomes part of the page's URL: use lowercase letters, digits, hyphens and underscores",
-            ));
+            .with_hint(super::translations::undeclared_hint(rel).unwrap_or_else(|| {
+                "each folder and file name under content/pages/ becomes part of the page's URL: use lowercase letters, digits, hyphens and underscores".into()
+            })));
         }
     }
     if let Some(taken) = crate::routes::taken_by(path) {

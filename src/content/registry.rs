@@ -25,7 +25,7 @@ use toml::Spanned;
 /// which is reported). Control characters written as TOML escapes in its strings are
 /// refused at the escape, as in front matter, except under `markdown_keys` (Markdown,
 /// checked as it is rendered).
-fn read_registry(
+pub(super) fn read_registry(
     root: &Path,
     fence: &Fence,
     name: &str,
@@ -216,6 +216,8 @@ fn work(rel: &Path, text: &str, w: &RawWork, diags: &mut Diagnostics) -> Work {
         }
     }
     Work {
+        title_translation: None,
+        lang: String::new(),
         id: w.id.get_ref().clone(),
         title: w.title.clone(),
         publisher: w.publisher.clone(),
@@ -366,6 +368,7 @@ impl Registry<'_> {
             let coords = self.coords(&r, diags);
             let (marks, outline) = self.map_keys(&r, coords.is_some(), diags);
             Entry {
+                lang: String::new(),
                 coords,
                 marks,
                 outline,

@@ -107,6 +107,7 @@ mod tests {
             file: Arc::clone(&file),
             markdown: Text::InFile(file, 0..text.len()),
             offset: 0,
+            headings: None,
         };
         Chapter {
             slug: "a".into(),
@@ -117,6 +118,7 @@ mod tests {
             draft: false,
             body: source,
             media: Vec::new(),
+            lang: "en".into(),
         }
     }
 

@@ -72,9 +72,10 @@ impl<'s> Renderer<'s, '_> {
     pub(super) fn heading_end(&mut self, level: HeadingLevel) {
         let OpenHeading { at, given, text } = self.open_heading.take().unwrap_or_default();
         if !self.opts.front_matter {
-            let base = given
-                .as_deref()
-                .map(str::to_string)
+            // A translation's headings take the original's ids, by position.
+            let nth = self.out.toc.len();
+            let original = (self.src.headings.as_ref()).and_then(|ids| ids.get(nth).cloned());
+            let base = (original.or_else(|| given.as_deref().map(str::to_string)))
                 .unwrap_or_else(|| slugify(&text));
             let hid = self.take_id(&base);
             self.out.toc.push(Heading {

@@ -132,6 +132,7 @@ mod tests {
             file: Arc::from(md),
             markdown: md.into(),
             offset: 0,
+            headings: None,
         };
         let mut d = Diagnostics::default();
         let out = render(&src, &r, RenderOptions { front_matter }, &mut d);

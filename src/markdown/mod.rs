@@ -75,6 +75,7 @@ mod plain;
 mod refused;
 pub(crate) mod shared;
 pub(crate) mod stage;
+pub(crate) mod translated;
 
 use crate::content::Source;
 use crate::diag::Diagnostics;
@@ -333,6 +334,7 @@ mod tests {
             file: Arc::from(md),
             markdown: md.into(),
             offset: 0,
+            headings: None,
         }
     }
 
@@ -639,6 +641,7 @@ mod tests {
             file: Arc::from(file),
             markdown: "x \u{1} y \u{8}".into(),
             offset: file.find("x ").unwrap(),
+            headings: None,
         };
         let sources = BTreeMap::new();
         let pages = BTreeMap::new();

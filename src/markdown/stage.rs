@@ -2,6 +2,7 @@
 //! what can only be checked once all are rendered (internal `#anchors`).
 
 use crate::config::Config;
+use crate::content::translations::original_path as original;
 use crate::content::{Chapter, Content, Entry, Event, FreePage, Source};
 use crate::diag::{Diagnostics, Sink};
 use crate::markdown::media::{self, FrontCtx, FrontMedia};
@@ -148,13 +149,19 @@ fn check_anchors(content: &Content, r: &RenderedContent, diags: &mut Diagnostics
         ids.insert(routes::HOME_KEY.into(), &h.ids);
     }
     for p in &r.pages {
-        ids.insert(routes::content_key(&p.page.body.path), &p.body.ids);
+        ids.insert(
+            routes::content_key(&original(&p.page.body.path, &p.page.lang)),
+            &p.body.ids,
+        );
     }
     for c in &r.chapters {
         ids.insert(routes::chapter_key(&c.chapter.slug), &c.body.ids);
     }
     for e in &r.events {
-        ids.insert(routes::content_key(&e.event.body.path), &e.body.ids);
+        ids.insert(
+            routes::content_key(&original(&e.event.body.path, &e.event.lang)),
+            &e.body.ids,
+        );
     }
     for rendered in r.all() {
         for l in rendered
@@ -258,9 +265,19 @@ pub(crate) fn reserved_ids(content: &Content) -> HashSet<String> {
 /// The URL of every page an internal link may name ([`routes::page_urls`]), by content key.
 pub(crate) fn page_urls(content: &Content, base_path: &str) -> BTreeMap<String, String> {
     routes::page_urls(
-        (content.pages.iter()).map(|p| (routes::content_key(&p.body.path), p.path.as_str())),
+        (content.pages.iter()).map(|p| {
+            (
+                routes::content_key(&original(&p.body.path, &p.lang)),
+                p.path.as_str(),
+            )
+        }),
         content.chapters.iter().map(|c| c.slug.as_str()),
-        (content.events.iter()).map(|e| (routes::content_key(&e.body.path), e.id.as_str())),
+        (content.events.iter()).map(|e| {
+            (
+                routes::content_key(&original(&e.body.path, &e.lang)),
+                e.id.as_str(),
+            )
+        }),
         content.unloaded.iter().map(String::as_str),
         base_path,
     )

@@ -169,7 +169,7 @@ pub(crate) fn home<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
             .as_ref()
             .map_or("", |r| r.html.as_str());
         c.insert("home_html", html);
-        set_text_lang(&mut c, &p.views, p.views.lang_of());
+        set_text_lang(&mut c, &p.views, &h.lang);
     }
     let first = paginate::items(1, content.chapters.len(), config.paginate);
     c.insert("chapters", &chapter_cards(p, first));
@@ -239,7 +239,7 @@ pub(crate) fn chapter<'a>(
     let page = p.views.chapter_page(at, events, range.clone(), number == 1);
     let mut c = p.paged_context(route, &pager, &ch.title, &page.summary_text);
     c.insert("page", &page);
-    set_text_lang(&mut c, &p.views, p.views.lang_of());
+    set_text_lang(&mut c, &p.views, &ch.lang);
     let texts = [&item.summary, &item.body].map(|t| t.cited.iter().map(String::as_str));
     let texts = texts.into_iter().flatten().filter(|_| number == 1);
     let shown = events[range].iter().flat_map(|e| event_ids(e.event));
@@ -257,7 +257,7 @@ pub(crate) fn event<'a>(p: &Pages<'a>, at: Around<Card<'a>>, c: &mut Context) ->
     set_page(c, &p.views, route.into(), &r.event.title, &r.summary.text);
     c.insert("cited", &p.views.cited(event_ids(r)));
     c.insert("page", &p.views.event_page(at));
-    set_text_lang(c, &p.views, p.views.lang_of());
+    set_text_lang(c, &p.views, &r.event.lang);
     route
 }
 
@@ -362,6 +362,6 @@ pub(crate) fn free<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
     let description: String = summary.chars().take(300).collect();
     let mut c = p.context(page, &r.page.title, description.trim());
     c.insert("page", &p.views.free_page(r));
-    set_text_lang(&mut c, &p.views, p.views.lang_of());
+    set_text_lang(&mut c, &p.views, &r.page.lang);
     c
 }

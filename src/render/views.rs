@@ -335,11 +335,6 @@ impl<'a> Views<'a> {
             .map(|_| lang.to_string())
     }
 
-    /// The language an item's text is in.
-    pub(crate) fn lang_of(&self) -> &'a str {
-        self.languages.first().map_or("", |l| l.code.as_str())
-    }
-
     /// The base URL of this language's pages, which absolute links start with.
     pub(crate) fn base_url(&self) -> &'a str {
         self.languages
@@ -529,7 +524,7 @@ impl<'a> Views<'a> {
             era: self.era_of(e).to_string(),
             card_html: String::new(),
             image_html: r.media.card.clone(),
-            lang: self.text_lang(self.lang_of()),
+            lang: self.text_lang(&e.lang),
         }
     }
 

@@ -1,5 +1,5 @@
 //! A site in two languages (`tests/fixtures/languages/two`: the minimal site with
-//! `[languages.vi]`): every page in each language, the
+//! `[languages.vi]` and a few Vietnamese translations): every page in each language, the
 //! default at the root and Vietnamese under `/sub/vi/`, with `hreflang` alternates, the
 //! switcher, the sitemap's alternates, a feed, a search index and a `timeline.json` per
 //! language, and the notice on a page whose text is not translated.
@@ -62,6 +62,7 @@ fn every_page_is_in_each_language_and_shared_files_stay_at_the_root() {
         html.contains("href=\"/sub/vi/sources/#source-E\""),
         "citations"
     );
+    assert!(html.contains("<h1>Hồ Chí Minh thăm Triều Tiên</h1>"));
 }
 
 #[test]
@@ -135,6 +136,7 @@ fn each_language_has_its_feed_timeline_data_and_search_index() {
     assert!(feed.contains(&format!(
         "<link href=\"{BASE}vi/events/1957-07-ho-visit/\"/>"
     )));
+    assert!(feed.contains("<title>Hồ Chí Minh thăm Triều Tiên</title>"));
     assert!(page(&files, "atom.xml").contains("xml:lang=\"en\""));
     let tl: serde_json::Value = serde_json::from_str(&page(&files, "vi/timeline.json")).unwrap();
     assert_eq!(tl["language"], "vi");
@@ -158,14 +160,21 @@ fn an_untranslated_page_says_so_and_marks_its_text_english() {
     let html = page(&files, "vi/events/1950-01-31-relations/index.html");
     assert!(html.contains("<p class=\"untranslated\" role=\"note\" lang=\"en\">This page has not been translated into <span lang=\"vi\">Tiếng Việt</span> yet.</p>"));
     assert!(html.contains("<div class=\"prose\" lang=\"en\">"));
+    let translated = page(&files, "vi/events/1957-07-ho-visit/index.html");
+    assert!(!translated.contains("class=\"untranslated\""));
+    assert!(!translated.contains("<h1 lang="));
     // On a Vietnamese listing, an untranslated event's card is marked English.
     let chapter = page(&files, "vi/chapters/alliance/index.html");
     assert!(chapter.contains("id=\"h-1950-01-31-relations\" lang=\"en\""));
+    assert!(chapter.contains("id=\"h-1957-07-ho-visit\">"));
+    // Internal links of an untranslated text lead to the pages of the page's language.
+    assert!(chapter.contains("href=\"/sub/vi/events/1957-07-ho-visit/\""));
     // English pages never say so.
     let en = page(&files, "events/1950-01-31-relations/index.html");
     assert!(!en.contains("class=\"untranslated\""));
-    // Internal links of an untranslated text lead to the pages of the page's language.
+    // And a translation's.
     let home = page(&files, "vi/index.html");
+    assert!(home.contains("href=\"/sub/vi/events/1957-07-ho-visit/\""));
     assert!(
         home.contains("href=\"/sub/vi/chapters/alliance/\""),
         "{home}"
