@@ -574,7 +574,6 @@ impl Content {
     /// page's, registry entry's and source's texts replaced by their translation where
     /// there is one, and `lang` set on each to the language its text is in (the default's
     /// where it falls back). The default language's content is the content as it is.
-    #[cfg_attr(not(test), allow(dead_code))] // i18-site's render passes call it
     pub(crate) fn localized(&self, code: &str) -> Content {
         let mut c = self.clone();
         let Some(t) = self.translations.0.get(code) else {
