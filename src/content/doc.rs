@@ -139,8 +139,14 @@ pub(super) fn markdown_files(
     files_under(root, dir, diags)
         .into_iter()
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .filter(|p| super::translations::translation_code(p, codes).is_none())
         .map(|p| crate::files::rel(root, &p))
+        .filter(|p| super::translations::translation_code(p, codes).is_none())
+        .filter(|p| {
+            let undeclared = super::translations::undeclared(p);
+            let keep = undeclared.is_none();
+            diags.extend(undeclared);
+            keep
+        })
         .collect()
 }
 

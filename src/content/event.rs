@@ -89,11 +89,8 @@ pub(super) fn load_event(
 /// entry on the timeline, not an id of the layout ([`crate::routes::layout_id_clash`]).
 fn check_id(rel: &Path, id: &str, diags: &mut Diagnostics) {
     if !is_slug(id) {
-        let hint = super::translations::undeclared_hint(rel).unwrap_or_else(|| "use lowercase letters, digits, hyphens and underscores: the name becomes the URL and the timeline anchor".into());
-        diags.push(
-            Diagnostic::file(rel, format!("event file name `{id}` is not a valid id"))
-                .with_hint(hint),
-        );
+        diags.push(Diagnostic::file(rel, format!("event file name `{id}` is not a valid id"))
+            .with_hint("use lowercase letters, digits, hyphens and underscores: the name becomes the URL and the timeline anchor"));
     }
     if let Some(why) = crate::routes::layout_id_clash(id) {
         diags.push(

@@ -411,10 +411,7 @@ fn chapter(rel: &Path, doc: Doc, meta: ChapterMeta) -> Result<Chapter, Diagnosti
             format!("chapter file name `{slug}` is not a valid slug"),
         )
         .with_hint(
-            super::translations::undeclared_hint(rel).unwrap_or_else(|| {
-                "use lowercase letters, digits, hyphens and underscores: the name becomes the URL"
-                    .into()
-            }),
+            "use lowercase letters, digits, hyphens and underscores: the name becomes the URL",
         ));
     }
     let years = match meta.years.get_ref().as_slice() {

@@ -24,7 +24,8 @@
 //! The stage is split by concern: `schema` holds the serde schemas as written, `doc`
 //! reads a Markdown file and splits its front matter, `load` is the driver
 //! ([`Content::load`]), `event` loads one event, `pages` the free pages, `registry` the
-//! three registries, `unread` warns of the files under `content/` the build ignores, and
+//! three registries, `translations` the translations beside them (`x.vi.md`, with
+//! [`Content::localized`]), `unread` warns of the files under `content/` the build ignores, and
 //! `controls` refuses control characters in the TOML strings of every front matter and
 //! registry.
 //! This module holds the model they build: plain data, immutable once loaded.

@@ -86,9 +86,9 @@ pub(super) fn page_path(rel: &Path) -> Result<String, Diagnostic> {
                 rel,
                 format!("`{s}` in a page's path is not a valid slug"),
             )
-            .with_hint(super::translations::undeclared_hint(rel).unwrap_or_else(|| {
-                "each folder and file name under content/pages/ becomes part of the page's URL: use lowercase letters, digits, hyphens and underscores".into()
-            })));
+            .with_hint(
+                "each folder and file name under content/pages/ becomes part of the page's URL: use lowercase letters, digits, hyphens and underscores",
+            ));
         }
     }
     if let Some(taken) = crate::routes::taken_by(path) {

@@ -107,17 +107,20 @@ pub(crate) fn original_path<'p>(path: &'p Path, lang: &str) -> std::borrow::Cow<
     }
 }
 
-/// The hint for a file name with a dot that is not a declared translation
-/// (`x.fr.md` when site.toml declares no `fr`).
-pub(super) fn undeclared_hint(rel: &Path) -> Option<String> {
+/// An error for a Markdown file named like a translation into a language `site.toml` does
+/// not declare (`x.fr.md`): it is neither a translation nor, with a dot in its name, an
+/// item of its own.
+pub(super) fn undeclared(rel: &Path) -> Option<Diagnostic> {
     let stem = rel.file_stem()?.to_str()?;
     let (_, code) = stem.rsplit_once('.')?;
-    let looks = (2..=3).contains(&code.split('-').next()?.len())
+    let primary = code.split('-').next()?;
+    let looks = (2..=3).contains(&primary.len())
         && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
     let name = rel.file_name()?.to_string_lossy();
-    looks.then(|| {
-        format!("{name} looks like a translation into `{code}`, which site.toml does not declare: add [languages.{code}] to site.toml, or name the file without dots")
-    })
+    let msg =
+        format!("{name} looks like a translation into `{code}`, which site.toml does not declare");
+    let hint = format!("declare the language in site.toml ([languages.{code}] with `name`, `title` and `description`), or rename the file: the name of a chapter, an event or a page has no dot");
+    looks.then(|| Diagnostic::file(rel, msg).with_hint(hint))
 }
 
 /// The languages' codes other than the default's.
@@ -239,8 +242,10 @@ fn find(root: &Path, codes: &[String], diags: &mut Diagnostics) -> Vec<Found> {
         ("content/events", Kind::Event),
     ];
     for (dir, kind) in dirs {
-        for rel in super::doc::markdown_files(root, dir, &[], diags) {
-            let Some(code) = translation_code(&rel, codes) else {
+        for path in crate::files::files_under(root, dir, diags) {
+            let rel = crate::files::rel(root, &path);
+            let md = rel.extension().is_some_and(|x| x == "md");
+            let Some(code) = translation_code(&rel, codes).filter(|_| md) else {
                 continue;
             };
             let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
@@ -401,7 +406,6 @@ fn same_headings(
     let Some(i) = differs else {
         return Some(o.into_iter().map(|h| h.base).collect());
     };
-    let hash = |h: &Heading| "#".repeat(h.level as usize);
     let theirs = match o.get(i) {
         Some(h) => {
             let line = original.file[..original.offset + h.at.start]
@@ -409,12 +413,9 @@ fn same_headings(
                 .count()
                 + 1;
             let file = original.path.display();
-            format!(
-                "its heading {} is `{} {}` ({file}:{line})",
-                i + 1,
-                hash(h),
-                h.base
-            )
+            let text = original.markdown[h.at.clone()].lines().next();
+            let text = text.unwrap_or_default().trim();
+            format!("its heading {} is `{text}` ({file}:{line})", i + 1)
         }
         None => format!("{} has {} headings", original.path.display(), o.len()),
     };
@@ -742,4 +743,138 @@ pub(crate) fn missing(config: &Config, content: &Content) -> Diagnostics {
 /// The keys of `all` that `has` does not have.
 fn missing_of<'a>(all: impl Iterator<Item = &'a str>, has: impl Fn(&str) -> bool) -> Vec<&'a str> {
     all.filter(|k| !has(k)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::LoadOptions;
+
+    /// The two-language fixture (`build/languages` over `build/minimal`), loaded.
+    fn fixture() -> (Config, Content) {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/build");
+        let dir = tempfile::tempdir().unwrap();
+        for case in ["minimal", "languages"] {
+            for e in walkdir::WalkDir::new(fixtures.join(case)) {
+                let e = e.unwrap();
+                let rel = e.path().strip_prefix(fixtures.join(case)).unwrap();
+                let to = dir.path().join(rel);
+                if e.file_type().is_dir() {
+                    std::fs::create_dir_all(&to).unwrap();
+                } else if !rel.starts_with("base") && !rel.starts_with("expected-check.txt") {
+                    std::fs::copy(e.path(), &to).unwrap();
+                }
+            }
+        }
+        let mut diags = Diagnostics::default();
+        let config = Config::load(dir.path(), None, &mut diags).unwrap();
+        let content = Content::load(dir.path(), &config, LoadOptions::default(), &mut diags);
+        assert!(diags.is_empty(), "{diags}");
+        (config, content)
+    }
+
+    #[test]
+    fn localized_overlays_the_translated_texts_and_marks_their_language() {
+        let (_, content) = fixture();
+        assert!(content.events.iter().all(|e| e.lang == "en"));
+        let vi = content.localized("vi");
+        let ch = |c: &Content| c.chapter("alliance").unwrap().clone();
+        assert_eq!(
+            (ch(&vi).title.as_str(), ch(&vi).lang.as_str()),
+            ("Liên minh", "vi")
+        );
+        assert_eq!(ch(&vi).order, ch(&content).order, "the original's order");
+        assert!(
+            vi.chapter("split").unwrap().lang == "en",
+            "a fallback keeps its language"
+        );
+        let ev = vi
+            .events
+            .iter()
+            .find(|e| e.id == "1957-07-ho-visit")
+            .unwrap();
+        assert_eq!(
+            (ev.display_date.as_str(), ev.lang.as_str()),
+            ("tháng 7 năm 1957", "vi")
+        );
+        assert_eq!(
+            ev.body.path,
+            Path::new("content/events/1957-07-ho-visit.vi.md")
+        );
+        let ho = &vi.registries[0][0];
+        assert_eq!((ho.name.as_str(), ho.lang.as_str()), ("Hồ Chí Minh", "vi"));
+        assert_eq!(
+            vi.terms[0][0].name, "Hồ Chí Minh",
+            "a registry's term takes the name"
+        );
+        let e = vi.sources.iter().find(|w| w.id == "E").unwrap();
+        assert_eq!(
+            e.title_translation.as_deref(),
+            Some("Quan hệ Triều Tiên – Việt Nam")
+        );
+        assert_eq!(
+            e.publisher.as_deref(),
+            Some("Wikipedia"),
+            "not translated: kept"
+        );
+        assert_eq!(vi.home.as_ref().unwrap().title, "Tối giản");
+        let en = content.localized("en");
+        assert_eq!(ch(&en).title, "The alliance");
+        assert!(
+            Arc::ptr_eq(&en.translations, &vi.translations),
+            "loaded once, shared"
+        );
+    }
+
+    #[test]
+    fn a_translated_body_takes_the_original_heading_ids_by_position() {
+        let (_, content) = fixture();
+        let body = &content.translations.0["vi"].chapters["alliance"].body;
+        let ids: Vec<&str> = body
+            .headings
+            .as_deref()
+            .unwrap()
+            .iter()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(ids, ["recognition", "aid"]);
+    }
+
+    #[test]
+    fn missing_translations_are_one_warning_per_language_and_kind() {
+        let (config, content) = fixture();
+        let w = missing(&config, &content);
+        let got: Vec<&str> = w.0.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            got,
+            [
+                "vi: 1 of 2 chapters have no translation: `split`",
+                "vi: 2 of 3 events have no translation: `1950-01-31-relations`, `1968-peace-talks`",
+                "vi: 1 of 2 sources have no translation: `szalontai-2012`",
+                "vi: 1 of 1 places entries have no translation: `pyongyang`",
+            ]
+        );
+        assert!(w.0.iter().all(|d| d.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn translation_files_are_told_apart_from_originals() {
+        let codes = ["vi".to_string(), "pt-br".to_string()];
+        let code = |p: &str| translation_code(Path::new(p), &codes);
+        assert_eq!(code("content/events/x.vi.md"), Some("vi"));
+        assert_eq!(code("content/pages/a/b.pt-br.md"), Some("pt-br"));
+        assert_eq!(code("content/events/x.fr.md"), None);
+        assert_eq!(code("content/events/vi.md"), None);
+        let orig = |p: &str, l: &str| original_path(Path::new(p), l).into_owned();
+        assert_eq!(
+            orig("content/events/x.vi.md", "vi"),
+            Path::new("content/events/x.md")
+        );
+        assert_eq!(
+            orig("content/events/x.md", "en"),
+            Path::new("content/events/x.md")
+        );
+        assert!(undeclared(Path::new("content/events/x.fr.md")).is_some());
+        assert!(undeclared(Path::new("content/events/x.1957.md")).is_none());
+    }
 }

@@ -54,6 +54,9 @@ cases! {
     taxonomy_colliding_name => "taxonomy-colliding-name",
     taxonomy_slug_clash => "taxonomy-slug-clash",
     taxonomy_unknown_term => "taxonomy-unknown-term",
+    languages_config => "languages-config",
+    languages_unknown_key => "languages-unknown-key",
+    translation_problems => "translation-problems",
 }
 
 /// Runs `docsite args` in `dir`, killing it if it has not finished within `limit` (then

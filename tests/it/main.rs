@@ -12,6 +12,7 @@ mod escaping;
 mod incremental;
 mod init;
 mod languages;
+mod multilingual;
 mod media;
 mod new;
 mod output;
