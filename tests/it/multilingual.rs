@@ -222,3 +222,63 @@ fn check_reports_broken_links_per_language() {
     assert!(err.contains("vi/404.html"), "{err}");
     assert!(err.contains("/sub/vi/nowhere/"), "{err}");
 }
+
+/// Rebuilds `session` on a thread under the harness's deadline.
+fn rebuild(mut session: docsite::Session) -> (docsite::Session, docsite::Rebuilt) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let r = session.rebuild().map_err(|e| e.to_string());
+        let _ = tx.send((session, r));
+    });
+    let (session, r) = rx
+        .recv_timeout(crate::harness::RUN_LIMIT)
+        .expect("the rebuild did not end in time");
+    (session, r.unwrap())
+}
+
+fn text(files: &docsite::Files, path: &str) -> String {
+    String::from_utf8_lossy(&files[path]).into_owned()
+}
+
+/// `serve` keeps every language up to date: an edit of an untranslated original shows in
+/// both languages, an edit of a translation in its own; each rebuild makes the files a
+/// clean build makes.
+#[test]
+fn serve_rebuilds_every_language_after_an_edit() {
+    let t = SiteTest::new("multilingual/two");
+    let session = docsite::Session::new(docsite::BuildOptions {
+        root: t.root().to_path_buf(),
+        ..Default::default()
+    });
+    let (session, _) = rebuild(session);
+    let original = "content/events/1950-01-31-relations.md";
+    let body = std::fs::read_to_string(t.path(original)).unwrap();
+    t.write(original, &format!("{body}\nEdited under serve.\n"));
+    let (session, built) = rebuild(session);
+    for page in [
+        "events/1950-01-31-relations/index.html",
+        "vi/events/1950-01-31-relations/index.html",
+    ] {
+        assert!(
+            text(&built.files, page).contains("Edited under serve."),
+            "{page}"
+        );
+    }
+    let translation = "content/events/1957-07-ho-visit.vi.md";
+    let body = std::fs::read_to_string(t.path(translation)).unwrap();
+    t.write(translation, &format!("{body}\nĐã sửa khi xem trước.\n"));
+    let (_, built) = rebuild(session);
+    let vi = text(&built.files, "vi/events/1957-07-ho-visit/index.html");
+    assert!(vi.contains("Đã sửa khi xem trước."));
+    let en = text(&built.files, "events/1957-07-ho-visit/index.html");
+    assert!(!en.contains("Đã sửa"));
+    let clean = t.build_memory().unwrap();
+    let keys: Vec<&String> = built.files.keys().collect();
+    assert_eq!(keys, clean.keys().collect::<Vec<_>>());
+    for (k, v) in clean.iter() {
+        assert!(
+            built.files[k][..] == v[..],
+            "{k} differs from a clean build's"
+        );
+    }
+}
