@@ -16,10 +16,12 @@ use crate::i18n::Catalog;
 use crate::markdown::shared::Shared;
 use crate::markdown::stage::render_reusing;
 use crate::markdown::stage::RenderedContent;
+use crate::markdown::translated;
 use crate::media::Media;
 use crate::output::Output;
 use crate::render::views::Views;
 use crate::render::{Only, Reuse};
+use crate::routes::Language;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -126,19 +128,12 @@ fn run(
     let languages = languages(&config);
     // The default language's texts, rendered once for every language that shows them.
     let shared = (languages.len() > 1).then(|| Shared::render(&config, &content, &media));
-    let at_root = shared.as_ref().map(|s| s.relocated(&config.base_path));
-    let rendered = match memo.as_deref_mut() {
-        Some(memo) => memo.markdown(&config, &content, &media, &mut diags),
-        None => render_reusing(
-            &config,
-            &content,
-            &mut diags,
-            at_root.as_ref().map(|r| r as _),
-            Some(&media),
-        ),
-    };
+    let inputs = (&config, &content, &media);
+    let rendered = markdown(inputs, shared.as_ref(), memo.as_deref_mut(), &mut diags);
     let severity = opts.strictness.severity();
-    crate::markdown::translated::check(&config, &content, &media, severity, &mut diags);
+    let localized = localize(&config, &content, &languages);
+    let others = (&languages[1..], &localized[..]);
+    let translated = translations(others, shared, &media, severity, &mut diags);
     media.unused(&mut diags);
     let kinds = config.taxonomies.iter().map(|t| t.entry.as_str());
     let works = &content.sources;
@@ -162,20 +157,9 @@ fn run(
     let only: Option<Only> = memo.as_deref().map(|m| m as Only);
     let written = crate::render::load(root, diags)
         .and_then(|tera| {
-            let mut w = crate::render::render_pass(root, views, &tera, out, only)?;
-            for i in 1..languages.len() {
-                let pass = Pass {
-                    config: &config,
-                    content: &content,
-                    media: &media,
-                    shared: shared.as_ref(),
-                    languages: &languages,
-                    tera: &tera,
-                    catalogs: &catalogs,
-                };
-                w.add(pass.render(root, i, out)?);
-            }
-            Ok(w)
+            let w = crate::render::render_pass(root, views, &tera, out, only)?;
+            let all = (&languages[..], &localized[..], &translated[..]);
+            render_others(root, all, (&tera, &catalogs), out, w)
         })
         .and_then(|w| media.write(out).map(|()| w))
         .map_err(|e| e.with_warnings(&warnings))?;
@@ -206,61 +190,55 @@ fn run(
 }
 
 /// Every language of the site, the default first, each with where its pages live.
-fn languages(config: &Config) -> Vec<crate::routes::Language> {
+fn languages(config: &Config) -> Vec<Language> {
     let all = (config.languages.iter()).map(|l| (l.code.as_str(), l.name.as_str()));
     crate::routes::languages(&config.base_path, &config.base_url, all)
 }
 
-/// What the pass of a language other than the default reads: the site's config and
-/// content (which it localizes), the media and the loaded templates.
-struct Pass<'p> {
-    config: &'p Config,
-    content: &'p Content,
-    media: &'p Media,
-    /// The default language's texts, rendered once ([`Shared`]).
-    shared: Option<&'p Shared>,
-    languages: &'p [crate::routes::Language],
-    tera: &'p crate::render::templates::Templates,
-    /// Each language's interface text, in the order of `languages`.
-    catalogs: &'p [Arc<Catalog>],
+/// Every language's config and content but the default's, with their translations.
+fn localize(config: &Config, content: &Content, languages: &[Language]) -> Vec<(Config, Content)> {
+    (languages.iter().skip(1))
+        .map(|l| (config.localized(&l.code), content.localized(&l.code)))
+        .collect()
 }
 
-impl Pass<'_> {
-    /// The render pass of the `i`th language (from 1; the default's is the build's own):
-    /// its config and content with their translations, its Markdown rendered for its
-    /// pages, and every page and data file of its own under its folder. Problems of its
-    /// texts fail it.
-    fn render(
-        &self,
-        root: &std::path::Path,
-        i: usize,
-        out: &Output,
-    ) -> Result<crate::render::Written, BuildError> {
-        let language = &self.languages[i];
-        let config = self.config.localized(&language.code);
-        let content = self.content.localized(&language.code);
-        let mut diags = Diagnostics::default();
-        let shared = self.shared.map(|s| s.relocated(&language.path));
-        let rendered = crate::markdown::stage::render_among(
-            &config,
-            &content,
-            &language.path,
-            &mut diags,
-            shared.as_ref().map(|r| r as _),
-            Some(self.media),
-        );
-        // Its texts' warnings are the default language's, told once, or its translations'
-        // (whose checks are `check`'s); an error fails the build.
-        drop(diags.take_warnings());
-        if !diags.is_empty() {
-            diags.sort();
-            return Err(BuildError::Site(diags));
-        }
-        let places = crate::render::timeline::places(&config, &rendered.events);
-        let views = Views::new(&config, &content, &rendered, &places, &self.catalogs[i])
-            .in_language(self.languages, i);
-        crate::render::render_pass(root, views, self.tera, out, None)
+/// The texts of every language but the default (`others`: each with its config and
+/// content), each rendered for its pages, taking the default's texts from `shared`; the
+/// problems of the translation files go to `diags`.
+fn translations<'c>(
+    (languages, localized): (&[Language], &'c [(Config, Content)]),
+    shared: Option<Shared>,
+    media: &Media,
+    severity: Severity,
+    diags: &mut Diagnostics,
+) -> Vec<RenderedContent<'c>> {
+    (localized.iter().zip(languages))
+        .map(|((config, content), l)| {
+            let reuse = shared.as_ref().map(|s| s.relocated(&l.path));
+            let reuse = reuse.as_ref().map(|r| r as _);
+            let at = (config, content);
+            translated::render(at, &l.code, &l.path, reuse, media, severity, diags)
+        })
+        .collect()
+}
+
+/// The render passes of every language but the default, one after the other (each pass
+/// runs its pages in parallel, with its own catalogue of `catalogs`), after the
+/// default's, which wrote `written`.
+fn render_others(
+    root: &std::path::Path,
+    (languages, localized, translated): (&[Language], &[(Config, Content)], &[RenderedContent]),
+    (tera, catalogs): (&crate::render::templates::Templates, &[Arc<Catalog>]),
+    out: &Output,
+    mut written: crate::render::Written,
+) -> Result<crate::render::Written, BuildError> {
+    for (i, ((config, content), rendered)) in localized.iter().zip(translated).enumerate() {
+        let places = crate::render::timeline::places(config, &rendered.events);
+        let views = Views::new(config, content, rendered, &places, &catalogs[i + 1])
+            .in_language(languages, i + 1);
+        written.add(crate::render::render_pass(root, views, tera, out, None)?);
     }
+    Ok(written)
 }
 
 /// What a finished build leaves for the checks that follow it.
@@ -279,6 +257,24 @@ struct Built {
 fn reset_budgets() {
     crate::diag::reset_hint_budget();
     crate::diag::toml_error::reset_parse_budget();
+}
+
+/// The default language's Markdown stage: through `memo` when the build is incremental,
+/// else taking the texts `shared` holds.
+fn markdown<'c, 'm>(
+    (config, content, media): (&Config, &'c Content, &Media),
+    shared: Option<&Shared>,
+    memo: Option<&mut (dyn Incremental + 'm)>,
+    diags: &mut Diagnostics,
+) -> RenderedContent<'c> {
+    match memo {
+        Some(memo) => memo.markdown(config, content, media, diags),
+        None => {
+            let at_root = shared.map(|s| s.relocated(&config.base_path));
+            let reuse = at_root.as_ref().map(|r| r as _);
+            render_reusing(config, content, diags, reuse, Some(media))
+        }
+    }
 }
 
 /// The content stage, through `memo` when the build is incremental.

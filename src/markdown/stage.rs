@@ -67,13 +67,11 @@ pub(crate) fn render_among<'a>(
     reuse: Option<&dyn Reuse>,
     media: Option<&Media>,
 ) -> RenderedContent<'a> {
-    let pages = page_urls(content, pages_path);
-    let sources = source_pages(config, content);
     let resolver = Resolver {
-        pages: &pages,
+        pages: &page_urls(content, pages_path),
         pages_path,
         base_path: &config.base_path,
-        sources: &sources,
+        sources: &source_pages(config, content),
         reserved: &reserved_ids(content),
         places: &crate::maps::Places::checked(config, content, diags),
         media,

@@ -1,35 +1,38 @@
 //! The translations' texts through the Markdown stage (`content/translations.rs` reads
 //! them): each language's content, as [`crate::content::Content::localized`] gives it,
-//! is rendered with the checks every text has (citations and their lists, internal links
-//! and their anchors, maps, media), and the problems found in translation files are
-//! reported. The originals' own problems are the default language's pass's.
+//! is rendered for its pages (under its base, `/vi/`) with the checks every text has
+//! (citations and their lists, internal links and their anchors, maps, media), and the
+//! problems found in translation files are reported. The originals' own problems are the
+//! default language's pass's. What is rendered here is what the language's render pass
+//! shows: each text is rendered once.
 
-use super::stage::render_reusing;
+use super::stage::{render_among, RenderedContent, Reuse};
 use crate::config::Config;
 use crate::content::Content;
 use crate::diag::{Diagnostics, Severity};
 use crate::media::Media;
 
-/// Renders each language's translated content and reports the problems of its
-/// translation files to `diags`.
-pub(crate) fn check(
-    config: &Config,
-    content: &Content,
+/// Renders one language's content (`config` and `content` localized to `code`) for its
+/// pages under `pages_path`, taking the texts `reuse` holds (the default language's,
+/// [`super::shared`]), and reports the problems of its translation files to `diags`.
+pub(crate) fn render<'a>(
+    (config, content): (&Config, &'a Content),
+    code: &str,
+    pages_path: &str,
+    reuse: Option<&dyn Reuse>,
     media: &Media,
     severity: Severity,
     diags: &mut Diagnostics,
-) {
-    for code in content.translations.0.keys() {
-        let (config, content) = (config.localized(code), content.localized(code));
-        let mut found = Diagnostics::default();
-        let rendered = render_reusing(&config, &content, &mut found, None, Some(media));
-        let kinds = config.taxonomies.iter().map(|t| t.entry.as_str());
-        super::cite_lists::check(&rendered, &content.sources, kinds, severity, &mut found);
-        let codes = [code.clone()];
-        let ours = found
-            .0
-            .into_iter()
-            .filter(|d| crate::content::translations::translation_code(&d.path, &codes).is_some());
-        diags.extend(ours);
-    }
+) -> RenderedContent<'a> {
+    let mut found = Diagnostics::default();
+    let rendered = render_among(config, content, pages_path, &mut found, reuse, Some(media));
+    let kinds = config.taxonomies.iter().map(|t| t.entry.as_str());
+    super::cite_lists::check(&rendered, &content.sources, kinds, severity, &mut found);
+    let codes = [code.to_string()];
+    let ours = found
+        .0
+        .into_iter()
+        .filter(|d| crate::content::translations::translation_code(&d.path, &codes).is_some());
+    diags.extend(ours);
+    rendered
 }

@@ -103,6 +103,25 @@ fn append(rel: &'static str, paragraph: &'static str) -> Box<dyn Fn(&SiteTest)> 
     })
 }
 
+/// `original` (`x.md`) and `stash` with the paths of the original's translations
+/// (`x.<code>.md`) and of their places beside the stash, for each language of the site.
+fn with_translations(site: &SiteTest, original: &str, stash: &str) -> Vec<(String, String)> {
+    let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    let codes = toml
+        .lines()
+        .filter_map(|l| l.strip_prefix("[languages.")?.strip_suffix(']'))
+        .filter(|c| !c.contains('.'));
+    let mut moves = vec![(original.to_string(), stash.to_string())];
+    for code in codes {
+        let (o, s) = (
+            original.trim_end_matches(".md"),
+            stash.trim_end_matches(".md"),
+        );
+        moves.push((format!("{o}.{code}.md"), format!("{s}.{code}.md")));
+    }
+    moves
+}
+
 /// Every kind of edit, in an order that moves, adds, renames and removes pages.
 fn steps() -> Vec<Step> {
     use Kept::{Any, Most, Nothing};
@@ -130,13 +149,18 @@ fn steps() -> Vec<Step> {
         "name = \"Ho Chi Minh (edited)\"",
     );
     // Saved in one burst, before one rebuild: an event comes and another goes.
+    // The removed event goes with its translations (one left alone is an error).
     let swap: Box<dyn Fn(&SiteTest)> = Box::new(|site| {
         site.write(NEW, &probe("A probe in a batch"));
-        std::fs::rename(site.path(UNLINKED), site.path(STASH)).unwrap();
+        for (from, to) in with_translations(site, UNLINKED, STASH) {
+            std::fs::rename(site.path(&from), site.path(&to)).unwrap();
+        }
     });
     let restore: Box<dyn Fn(&SiteTest)> = Box::new(|site| {
         std::fs::remove_file(site.path(NEW)).unwrap();
-        std::fs::rename(site.path(STASH), site.path(UNLINKED)).unwrap();
+        for (to, from) in with_translations(site, UNLINKED, STASH) {
+            std::fs::rename(site.path(&from), site.path(&to)).unwrap();
+        }
     });
     // Pyongyang is on event, chapter and place pages' maps, and in a chapter's `map` block.
     let point = replace("content/places.toml", "lat = 39.0339", "lat = 39.5");

@@ -14,6 +14,7 @@ mod incremental;
 mod init;
 mod languages;
 mod media;
+mod multilingual;
 mod new;
 mod output;
 mod pages;
