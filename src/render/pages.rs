@@ -327,9 +327,12 @@ pub(crate) fn term<'a>(
     let pager = paginate::pager(route, cards.len(), config.paginate, p.views.base());
     let shown = &cards[paginate::items(number, cards.len(), config.paginate)];
     let page = p.views.term_page(i, j, shown);
-    let description = format!(
-        "{}: {}, and the events of the documentary that concern it.",
-        t.singular, term.name
+    let description = (p.views.catalog).get(
+        "term-description",
+        &[
+            ("singular", t.singular.as_str().into()),
+            ("name", term.name.as_str().into()),
+        ],
     );
     let mut c = p.paged_context(route, &pager, &term.name, &description);
     c.insert("page", &page);
