@@ -163,22 +163,8 @@ pub(crate) struct DateWords {
 impl DateWords {
     /// The English words: "5 July 1957", "490 BCE", "March–April 44 BCE".
     pub(crate) fn english() -> DateWords {
-        let months = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
         DateWords {
-            months: months.map(String::from),
+            months: MONTHS.map(String::from),
             year: "{year}".into(),
             year_bce: "{year} BCE".into(),
             year_ce: "{year} CE".into(),

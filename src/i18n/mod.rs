@@ -120,11 +120,12 @@ impl Catalog {
         let site_own = root.join(format!("i18n/{code}.toml"));
         let has_site_file = site_own.is_file();
         own.site_layer(root, &site_own, diags);
-        let own_keys: HashSet<String> = own.text.keys().cloned().collect();
-        let mut lacking: Vec<&String> = english.iter().filter(|k| !own_keys.contains(*k)).collect();
+        let own_keys: HashSet<&String> = own.text.keys().collect();
+        let mut lacking: Vec<String> = (english.into_iter())
+            .filter(|k| !own_keys.contains(k))
+            .collect();
         lacking.sort();
         lacking.dedup();
-        let lacking: Vec<String> = lacking.into_iter().cloned().collect();
         for (k, m) in own.text.drain() {
             cat.from
                 .insert(k.clone(), own.from.remove(&k).unwrap_or_default());
@@ -279,7 +280,7 @@ impl Catalog {
         }
     }
 
-    /// The message `key`, and the file it was read from.
+    /// The message `key`.
     pub(crate) fn message(&self, key: &str) -> Option<&Message> {
         self.text.get(key)
     }

@@ -65,45 +65,41 @@ fn dates_in_english_are_as_they_were() {
     assert_eq!(year_range_text_in(w, -49, 30), "50 BCE – 30 CE");
 }
 
-#[test]
-fn dates_in_vietnamese_at_every_precision() {
-    let (vi, _) = load("vi");
-    let w = &vi.date;
-    assert_eq!(d("1957").human_in(w, false), "1957");
-    assert_eq!(d("1957-07").human_in(w, false), "tháng 7 năm 1957");
-    assert_eq!(
-        d("1950-01-31").human_in(w, false),
-        "ngày 31 tháng 1 năm 1950"
-    );
-    assert_eq!(d("490 BCE").human_in(w, false), "490 TCN");
-    assert_eq!(d("490-09 BCE").human_in(w, false), "tháng 9 năm 490 TCN");
-    assert_eq!(d("14 CE").human_in(w, false), "14 SCN");
-    let r = |a: &str, b: &str| human_range_in(w, &d(a), Some(&d(b)));
-    assert_eq!(r("1957-07", "1957-08"), "tháng 7–8 năm 1957");
-    assert_eq!(r("1957-07-01", "1957-07-05"), "ngày 1–5 tháng 7 năm 1957");
-    assert_eq!(r("1958", "1964"), "1958–1964");
-    assert_eq!(r("431 BCE", "404 BCE"), "431–404 TCN");
-    assert_eq!(
-        r("27-01 BCE", "14-08 CE"),
-        "tháng 1 năm 27 TCN – tháng 8 năm 14 SCN"
-    );
-}
+/// Dates at every precision, and spans, in Vietnamese and in Korean: (start, end, vi, ko).
+#[rustfmt::skip]
+const DATES: &[(&str, &str, &str, &str)] = &[
+    ("1957", "", "1957", "1957년"),
+    ("1957-07", "", "tháng 7 năm 1957", "1957년 7월"),
+    ("1950-01-31", "", "ngày 31 tháng 1 năm 1950", "1950년 1월 31일"),
+    ("490 BCE", "", "490 TCN", "기원전 490년"),
+    ("490-09 BCE", "", "tháng 9 năm 490 TCN", "기원전 490년 9월"),
+    ("44-03-15 BCE", "", "ngày 15 tháng 3 năm 44 TCN", "기원전 44년 3월 15일"),
+    ("14 CE", "", "14 SCN", "서기 14년"),
+    ("1957-07", "1957-08", "tháng 7–8 năm 1957", "1957년 7–8월"),
+    ("1957-07-01", "1957-07-05", "ngày 1–5 tháng 7 năm 1957", "1957년 7월 1–5일"),
+    ("1958", "1964", "1958–1964", "1958–1964년"),
+    ("431 BCE", "404 BCE", "431–404 TCN", "기원전 431–404년"),
+    ("50 BCE", "30 CE", "50 TCN – 30 SCN", "기원전 50년 – 서기 30년"),
+    ("27-01 BCE", "14-08 CE", "tháng 1 năm 27 TCN – tháng 8 năm 14 SCN", "기원전 27년 1월 – 서기 14년 8월"),
+];
 
 #[test]
-fn dates_in_korean_at_every_precision() {
+fn dates_in_vietnamese_and_korean_at_every_precision_and_span() {
+    let (vi, _) = load("vi");
     let (ko, _) = load("ko");
-    let w = &ko.date;
-    assert_eq!(d("1957").human_in(w, false), "1957년");
-    assert_eq!(d("1957-07").human_in(w, false), "1957년 7월");
-    assert_eq!(d("1950-01-31").human_in(w, false), "1950년 1월 31일");
-    assert_eq!(d("490 BCE").human_in(w, false), "기원전 490년");
-    assert_eq!(d("44-03-15 BCE").human_in(w, false), "기원전 44년 3월 15일");
-    let r = |a: &str, b: &str| human_range_in(w, &d(a), Some(&d(b)));
-    assert_eq!(r("1957-07", "1957-08"), "1957년 7–8월");
-    assert_eq!(r("1957-07-01", "1957-07-05"), "1957년 7월 1–5일");
-    assert_eq!(r("1958", "1964"), "1958–1964년");
-    assert_eq!(r("431 BCE", "404 BCE"), "기원전 431–404년");
-    assert_eq!(r("50 BCE", "30 CE"), "기원전 50년 – 서기 30년");
+    for &(a, b, in_vi, in_ko) in DATES {
+        let end = (!b.is_empty()).then(|| d(b));
+        assert_eq!(
+            human_range_in(&vi.date, &d(a), end.as_ref()),
+            in_vi,
+            "{a} {b}"
+        );
+        assert_eq!(
+            human_range_in(&ko.date, &d(a), end.as_ref()),
+            in_ko,
+            "{a} {b}"
+        );
+    }
 }
 
 #[test]
@@ -144,4 +140,27 @@ fn an_unknown_language_falls_back_to_english_with_a_warning_and_unknown_keys_are
     assert!(e.contains("unknown interface string `no-such-key`"), "{e}");
     let e = fr.format("events", &[]).unwrap_err();
     assert!(e.contains("give it `count`"), "{e}");
+}
+
+#[test]
+fn a_site_language_missing_strings_is_warned_once_counting_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("i18n")).unwrap();
+    std::fs::write(
+        dir.path().join("i18n/fr.toml"),
+        "[text]\nsearch = \"Recherche\"\n",
+    )
+    .unwrap();
+    let mut diags = Diagnostics::default();
+    let fr = Catalog::load(dir.path(), "fr", &mut diags);
+    assert_eq!(diags.count(Severity::Warning), 1, "{diags}");
+    let all = Catalog::english().text.len();
+    let shown = diags.to_string();
+    assert!(shown.contains("i18n/fr.toml"), "{shown}");
+    assert!(
+        shown.contains(&format!("lacks {} strings of the English one", all - 1)),
+        "{shown}"
+    );
+    assert_eq!(fr.format("search", &[]).unwrap(), "Recherche");
+    assert_eq!(fr.format("timeline", &[]).unwrap(), "Timeline");
 }

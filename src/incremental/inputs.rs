@@ -1,7 +1,7 @@
 //! What a build reads, as fingerprints: every file of `site.toml`, `content/`,
-//! `templates/` and `static/`, by path, with its size, modification time and a hash of its
-//! bytes. A file whose size and time are unchanged is not read again; one that was only
-//! touched (same bytes) is no change.
+//! `templates/`, `static/` and `i18n/`, by path, with its size, modification time and a
+//! hash of its bytes. A file whose size and time are unchanged is not read again; one
+//! that was only touched (same bytes) is no change.
 
 use super::deps::Fnv;
 use std::collections::BTreeMap;
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 /// The folders a build reads, besides `site.toml`.
-const FOLDERS: [&str; 3] = ["content", "templates", "static"];
+const FOLDERS: [&str; 4] = ["content", "templates", "static", "i18n"];
 
 /// One file's fingerprint.
 #[derive(Debug, Clone, PartialEq, Eq)]

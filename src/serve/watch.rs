@@ -25,7 +25,7 @@ use std::time::Duration;
 const QUIET: Duration = Duration::from_millis(3);
 
 /// The source folders, watched recursively and re-armed when they come and go.
-const SOURCES: [&str; 3] = ["content", "templates", "static"];
+const SOURCES: [&str; 4] = ["content", "templates", "static", "i18n"];
 
 /// How often the site folder's identity is checked when no event arrives: a folder deleted
 /// and restored, or replaced, is followed again within this long.

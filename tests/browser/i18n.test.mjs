@@ -6,25 +6,22 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSite, fixtureSite, launch, removeDir, serveDir, withPage } from './lib.mjs';
+import { fixtureSite, servedSite, withPage } from './lib.mjs';
 
 const TEST = { timeout: 120_000 };
 
-let root; let dir; let server; let browser;
+let site; let browser; let server;
 before(async () => {
-  root = fixtureSite('build/minimal');
-  const toml = join(root, 'site.toml');
-  writeFileSync(toml, 'language = "vi"\n' + readFileSync(toml, 'utf8'));
-  dir = buildSite({ root, baseUrl: 'http://127.0.0.1/' });
-  server = await serveDir(dir, '/');
-  browser = await launch();
+  site = await servedSite(() => {
+    const root = fixtureSite('build/minimal');
+    const toml = join(root, 'site.toml');
+    writeFileSync(toml, 'language = "vi"\n' + readFileSync(toml, 'utf8'));
+    return root;
+  });
+  ({ browser } = site);
+  server = { url: site.url };
 }, { timeout: 300_000 });
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  removeDir(dir);
-  removeDir(root);
-}, { timeout: 60_000 });
+after(() => site?.close(), { timeout: 60_000 });
 
 test('timeline.js labels the count, the range and the detail view in Vietnamese', TEST, () => withPage(browser, { viewport: { width: 1280, height: 900 } }, async (page, errors) => {
   await page.goto(server.url + 'timeline/');

@@ -266,6 +266,12 @@ export async function servedFixture(name, basePath = '/') {
   return served(() => fixtureSite(name), basePath, true);
 }
 
+/** The site `makeRoot()` makes (a temp folder, removed by `close()`), built, served, and a
+ * browser, as `servedFixture`. */
+export async function servedSite(makeRoot, basePath = '/') {
+  return served(makeRoot, basePath, true);
+}
+
 /** The documentary itself built under `basePath`, served, and a browser, as `servedFixture`. */
 export async function servedDocumentary(basePath = '/') {
   return served(() => REPO, basePath, false);

@@ -57,7 +57,7 @@ fn a_broken_catalogue_is_an_error_at_its_line_and_an_unknown_key_names_the_templ
         "+++\ntitle = \"About\"\n+++\nText.\n",
     );
     let err = t.build_memory().unwrap_err();
-    assert!(err.contains("templates/page.html"), "{err}");
+    assert!(err.contains("templates/page.html:1:55"), "{err}");
     assert!(
         err.contains("unknown interface string `no-such-string`"),
         "{err}"

@@ -424,7 +424,33 @@ fn render_error(t: &Templates, template: &str, e: tera::Error) -> Diagnostic {
     if let Some(d) = missing_macro(t, &full, &message) {
         return d;
     }
+    if let Some(d) = unknown_string(t, template, &full, &message) {
+        return d;
+    }
     Diagnostic::file(t.path_of(template), message)
+}
+
+/// `t(key="x")` with a key no catalogue has ([`crate::i18n`]), placed at the key in the
+/// template that writes it (the one rendered first, then those it extends or includes).
+fn unknown_string(t: &Templates, template: &str, full: &str, message: &str) -> Option<Diagnostic> {
+    let key = full
+        .split("unknown interface string `")
+        .nth(1)?
+        .split('`')
+        .next()?;
+    let quoted = format!("\"{key}\"");
+    let mut names: Vec<&String> = t.sources.keys().collect();
+    names.sort_by_key(|n| (n.as_str() != template, n.as_str()));
+    let name = names
+        .into_iter()
+        .find(|n| t.sources[*n].contains(&quoted))?;
+    let text = &t.sources[name];
+    let at = text.find(&quoted)? + 1;
+    Some(
+        Diagnostic::at(t.path_of(name), text, at..at + key.len(), message).with_hint(
+            "the keys are those of the built-in i18n/en.toml and the site's i18n/*.toml",
+        ),
+    )
 }
 
 /// Tera's `Macro `ns::name` not found in template `file``, placed at the call in that file.
