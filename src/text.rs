@@ -138,16 +138,28 @@ pub(crate) fn escape_html(s: &str, out: &mut String) {
 /// vowel sign, a kana voicing mark is part of the letter), and Hangul comes out composed
 /// (NFC) whether it came in composed or decomposed.
 pub(crate) fn fold(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    s.nfkd()
+    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+    if s.is_ascii() {
+        return s.to_string();
+    }
+    let plain: String = s
+        .nfkd()
         .filter(|&c| !is_diacritic(c))
         .map(|c| match c {
             'đ' => 'd',
             'Đ' => 'D',
             c => c,
         })
-        .nfc()
-        .collect()
+        .collect();
+    // Only marks left and Hangul jamo compose: most text has neither (a long chapter).
+    if plain
+        .chars()
+        .any(|c| is_combining_mark(c) || ('\u{1100}'..='\u{11ff}').contains(&c))
+    {
+        plain.nfc().collect()
+    } else {
+        plain
+    }
 }
 
 /// The combining diacritical marks of the Latin, Greek and Cyrillic alphabets (the blocks

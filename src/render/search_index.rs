@@ -217,6 +217,17 @@ fn doc_json(d: &Doc) -> Value {
     o
 }
 
+/// The first `max` characters of `s`, composed (NFC), checked quickly first: most text is.
+fn composed(s: &str, max: usize) -> String {
+    use unicode_normalization::{is_nfc_quick, IsNormalized};
+    let head: String = s.chars().take(max).collect();
+    if is_nfc_quick(head.chars()) == IsNormalized::Yes {
+        head
+    } else {
+        s.nfc().take(max).collect()
+    }
+}
+
 /// Every doc, in order: chapters' and pages' sections, events, entries, free terms.
 fn docs(v: Views) -> Vec<Doc> {
     let (config, r) = (v.config, v.rendered);
@@ -224,9 +235,9 @@ fn docs(v: Views) -> Vec<Doc> {
     let mut docs = Vec::new();
     let doc = |kind: &str, title: &str, url: String, text: &str| Doc {
         kind: kind.to_string(),
-        title: title.nfc().collect(),
+        title: composed(title, usize::MAX),
         url,
-        text: text.nfc().take(TEXT_CHARS).collect(),
+        text: composed(text, TEXT_CHARS),
         aliases: Vec::new(),
         facets: Vec::new(),
     };
