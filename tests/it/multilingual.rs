@@ -158,7 +158,9 @@ fn each_language_has_its_feed_timeline_data_and_search_index() {
 fn an_untranslated_page_says_so_and_marks_its_text_english() {
     let files = two();
     let html = page(&files, "vi/events/1950-01-31-relations/index.html");
-    assert!(html.contains("<p class=\"untranslated\" role=\"note\">Trang này chưa được dịch sang tiếng Việt.</p>"));
+    assert!(html.contains(
+        "<p class=\"untranslated\" role=\"note\">Trang này chưa được dịch sang tiếng Việt.</p>"
+    ));
     assert!(html.contains("<div class=\"prose\" lang=\"en\">"));
     let translated = page(&files, "vi/events/1957-07-ho-visit/index.html");
     assert!(!translated.contains("class=\"untranslated\""));
