@@ -76,13 +76,18 @@ pub(crate) struct Places {
 impl Places {
     /// The places of `content` (none when the site has no `places` registry).
     pub(crate) fn of(config: &Config, content: &Content) -> Places {
+        Places::under(config, content, &config.base_path)
+    }
+
+    /// [`Places::of`], each place's page under `base` (a language's pages' base path).
+    fn under(config: &Config, content: &Content, base: &str) -> Places {
         let Some(i) = Self::taxonomy(config) else {
             return Places::default();
         };
         let entries = content.registries.get(i).map_or(&[][..], Vec::as_slice);
         let by_id = (entries.iter())
             .map(|e| {
-                let url = Page::Term(TAXONOMY, &e.id).url(&config.base_path);
+                let url = Page::Term(TAXONOMY, &e.id).url(base);
                 let place = Place {
                     name: e.name.clone(),
                     at: e.coords,
@@ -98,9 +103,15 @@ impl Places {
     }
 
     /// [`Places::of`], each `outline` that names no country of the outlines reported at
-    /// its place in the registry file, with the nearest name as a hint.
-    pub(crate) fn checked(config: &Config, content: &Content, diags: &mut Diagnostics) -> Places {
-        let places = Places::of(config, content);
+    /// its place in the registry file, with the nearest name as a hint; each place's
+    /// page under `base`, the base path of the pages the maps are drawn on.
+    pub(crate) fn checked(
+        config: &Config,
+        content: &Content,
+        base: &str,
+        diags: &mut Diagnostics,
+    ) -> Places {
+        let places = Places::under(config, content, base);
         let entries = Self::taxonomy(config).and_then(|i| content.registries.get(i));
         for e in entries.into_iter().flatten() {
             let Some((name, span)) = &e.outline else {

@@ -73,7 +73,7 @@ pub(crate) fn render_among<'a>(
         base_path: &config.base_path,
         sources: &source_pages(config, content),
         reserved: &reserved_ids(content),
-        places: &crate::maps::Places::checked(config, content, diags),
+        places: &crate::maps::Places::checked(config, content, pages_path, diags),
         media,
     };
     let (body, front) = (BODY, RenderOptions { front_matter: true });

@@ -643,9 +643,9 @@ impl<'a> Views<'a> {
             false => (String::new(), false, Vec::new()),
         };
         let url = Page::Chapter(&c.slug).url(self.base());
-        let title = "The places of this chapter's events";
+        let title = self.catalog.get("map-chapter", &[]);
         let map_html = (first)
-            .then(|| self.map_of(events.iter().map(|card| card.event.event), title, &url))
+            .then(|| self.map_of(events.iter().map(|card| card.event.event), &title, &url))
             .flatten();
         ChapterPage {
             slug: c.slug.clone(),
