@@ -103,6 +103,21 @@ fn append(rel: &'static str, paragraph: &'static str) -> Box<dyn Fn(&SiteTest)> 
     })
 }
 
+/// Moves the Markdown file `from` to `to`, and its translations (`x.vi.md` beside `x.md`)
+/// with it: a translation left without its original is an error.
+fn move_with_translations(site: &SiteTest, from: &str, to: &str) {
+    std::fs::rename(site.path(from), site.path(to)).unwrap();
+    for code in ["vi", "ko"] {
+        let (f, t) = (
+            from.replace(".md", &format!(".{code}.md")),
+            to.replace(".md", &format!(".{code}.md")),
+        );
+        if site.path(&f).exists() {
+            std::fs::rename(site.path(&f), site.path(&t)).unwrap();
+        }
+    }
+}
+
 /// Every kind of edit, in an order that moves, adds, renames and removes pages.
 fn steps() -> Vec<Step> {
     use Kept::{Any, Most, Nothing};
@@ -132,11 +147,11 @@ fn steps() -> Vec<Step> {
     // Saved in one burst, before one rebuild: an event comes and another goes.
     let swap: Box<dyn Fn(&SiteTest)> = Box::new(|site| {
         site.write(NEW, &probe("A probe in a batch"));
-        std::fs::rename(site.path(UNLINKED), site.path(STASH)).unwrap();
+        move_with_translations(site, UNLINKED, STASH);
     });
     let restore: Box<dyn Fn(&SiteTest)> = Box::new(|site| {
         std::fs::remove_file(site.path(NEW)).unwrap();
-        std::fs::rename(site.path(STASH), site.path(UNLINKED)).unwrap();
+        move_with_translations(site, STASH, UNLINKED);
     });
     // Pyongyang is on event, chapter and place pages' maps, and in a chapter's `map` block.
     let point = replace("content/places.toml", "lat = 39.0339", "lat = 39.5");
