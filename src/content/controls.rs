@@ -37,7 +37,7 @@ pub(super) fn front_matter_controls(content: &Content, diags: &mut Diagnostics) 
 
 /// The control characters of the front matter of `body`'s file: between its first line
 /// (`+++`) and the `+++` line before the body.
-fn front_matter(body: &Source, markdown_keys: &[&str], diags: &mut Diagnostics) {
+pub(super) fn front_matter(body: &Source, markdown_keys: &[&str], diags: &mut Diagnostics) {
     let head = &body.file[..body.offset.min(body.file.len())];
     let start = head.find('\n').map_or(0, |i| i + 1);
     let end = head.rfind("+++").unwrap_or(head.len()).max(start);

@@ -96,6 +96,7 @@ impl Content {
         let unloaded = &mut content.unloaded;
         content.pages = super::pages::load_pages(root, &fence, opts, unloaded, &codes, diags);
         check_page_taxonomies(config, &content.pages, diags);
+        super::translations::check_page_folders(config, &content.pages, diags);
         let found = Found {
             fence: &fence,
             unloaded: &mut content.unloaded,

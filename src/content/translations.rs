@@ -123,6 +123,26 @@ pub(super) fn undeclared(rel: &Path) -> Option<Diagnostic> {
     looks.then(|| Diagnostic::file(rel, msg).with_hint(hint))
 }
 
+/// A free page in a folder named like a language (`content/pages/vi/x.md`) would be where
+/// that language's pages live: an error at the page.
+pub(super) fn check_page_folders(
+    config: &Config,
+    pages: &[super::FreePage],
+    diags: &mut Diagnostics,
+) {
+    for p in pages {
+        let first = p.path.split('/').next().unwrap_or_default();
+        if let Some(l) = config.languages.iter().skip(1).find(|l| l.code == first) {
+            let msg = format!(
+                "this page would build to /{}/, in /{first}/, where the pages in {} live",
+                p.path, l.name
+            );
+            let hint = "a language's pages live under its code: give this page another path";
+            diags.push(Diagnostic::file(&p.body.path, msg).with_hint(hint));
+        }
+    }
+}
+
 /// The languages' codes other than the default's.
 pub(super) fn codes(config: &Config) -> Vec<String> {
     (config.languages.iter().skip(1))
@@ -191,14 +211,11 @@ pub(super) fn load(
     }
     let found = find(root, &codes, diags);
     let originals = Originals::of(content);
-    let results = load_each(
-        &found.iter().map(|f| f.rel.clone()).collect::<Vec<_>>(),
-        diags,
-        |rel, ds| {
-            let f = found.iter().find(|f| f.rel == rel)?;
-            load_item(root, fence, f, &originals, ds)
-        },
-    );
+    let by_rel: HashMap<&Path, &Found> = found.iter().map(|f| (f.rel.as_path(), f)).collect();
+    let files: Vec<PathBuf> = found.iter().map(|f| f.rel.clone()).collect();
+    let results = load_each(&files, diags, |rel, ds| {
+        load_item(root, fence, by_rel.get(rel)?, &originals, ds)
+    });
     for code in &codes {
         let texts = LangTexts {
             registries: registries(root, fence, config, content, code, diags),
@@ -313,6 +330,7 @@ fn load_item(
     check_keys(&doc, f.kind, diags);
     let meta: Meta = parse_fm(&doc, diags)?;
     let mut body = doc.body_source();
+    super::controls::front_matter(&body, &["summary", "disputed"], diags);
     body.headings = same_headings(original, &body, diags);
     (diags.len() == before).then(|| ItemText {
         title: meta.title,
