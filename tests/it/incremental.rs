@@ -158,8 +158,8 @@ fn steps() -> Vec<Step> {
     let point = replace("content/places.toml", "lat = 39.0339", "lat = 39.5");
     let era_page = replace(
         "templates/timeline_part.html",
-        "in date order.",
-        "in date order (edited).",
+        "<ol class=\"tl-events\">",
+        "<ol class=\"tl-events\" data-edited=\"\">",
     );
     let image: Box<dyn Fn(&SiteTest)> = Box::new(|site| {
         write_png(site, [200, 90, 40]);

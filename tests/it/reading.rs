@@ -48,7 +48,7 @@ pub fn search_postings(read: impl Fn(&str) -> Vec<u8>, word: &str, list: usize) 
 
 /// The ids of the sources a page embeds for its popovers.
 fn embedded(html: &str) -> Vec<String> {
-    let t = region(html, "<template id=\"cited-sources\">", "</template>");
+    let t = region(html, "<template id=\"cited-sources\"", "</template>");
     t.split("<span data-source=\"")
         .skip(1)
         .map(|s| s[..s.find('"').unwrap()].to_string())
@@ -58,7 +58,7 @@ fn embedded(html: &str) -> Vec<String> {
 /// The ids a page's citations and source lists link to (`…/sources/#source-<id>`).
 fn cited(html: &str) -> Vec<String> {
     let body = &html[..html
-        .find("<template id=\"cited-sources\">")
+        .find("<template id=\"cited-sources\"")
         .unwrap_or(html.len())];
     let mut ids: Vec<String> = body
         .split("/sources/#source-")
@@ -107,7 +107,7 @@ fn a_page_embeds_the_sources_it_cites_and_no_others() {
     // A page that cites nothing embeds nothing and loads no popover script.
     for path in ["sources/index.html", "search/index.html"] {
         let html = page(&files, path);
-        assert!(!html.contains("<template id=\"cited-sources\">"), "{path}");
+        assert!(!html.contains("<template id=\"cited-sources\""), "{path}");
         assert!(!html.contains("cite.js"), "{path}");
     }
 }
