@@ -118,10 +118,7 @@ fn run(
     let Some(config) = Config::load(root, opts.base_url.as_deref(), &mut diags) else {
         return Err(BuildError::Site(diags));
     };
-    // Each language's interface text (the default's first, as `config.languages`).
-    let catalogs: Vec<Arc<Catalog>> = (config.languages.iter())
-        .map(|l| Arc::new(Catalog::load(root, &l.code, &mut diags)))
-        .collect();
+    let catalogs = catalogs(root, &config, &mut diags);
     let content = load_content(opts, &config, memo.as_deref_mut(), &mut diags);
     crate::profile::stage("content");
     let media = Media::new(root);
@@ -193,6 +190,13 @@ fn run(
 fn languages(config: &Config) -> Vec<Language> {
     let all = (config.languages.iter()).map(|l| (l.code.as_str(), l.name.as_str()));
     crate::routes::languages(&config.base_path, &config.base_url, all)
+}
+
+/// Each language's interface text, the default's first (as `config.languages`).
+fn catalogs(root: &std::path::Path, config: &Config, diags: &mut Diagnostics) -> Vec<Arc<Catalog>> {
+    (config.languages.iter())
+        .map(|l| Arc::new(Catalog::load(root, &l.code, diags)))
+        .collect()
 }
 
 /// Every language's config and content but the default's, with their translations.
