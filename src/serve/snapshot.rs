@@ -243,7 +243,9 @@ pub(super) fn settle(old: &Snapshot, attempt: Attempt) -> Snapshot {
     } else {
         Change::Other
     };
-    if changed == Change::Nothing {
+    // After a preview ([`preview`]) the rebuild is always told, even when it made the very
+    // files shown, so that every edit ends with a version that is not a preview.
+    if changed == Change::Nothing && old.kind != "preview" {
         // The same site: open pages are not woken (the version stays).
         return Snapshot {
             files: Arc::clone(&old.files),
@@ -442,6 +444,14 @@ mod tests {
         );
         assert_eq!(failed.error.as_deref(), Some("error: disk gone"));
         assert!(Arc::ptr_eq(&failed.files, &good.files));
+
+        // The rebuild after a preview is told even when it made the files shown.
+        let shown = Snapshot {
+            kind: "preview",
+            ..settle(&failed, built(stats(), site()))
+        };
+        let rebuilt = settle(&shown, built(stats(), site()));
+        assert_eq!((rebuilt.version, rebuilt.kind), (shown.version + 1, "full"));
 
         let fixed = settle(&failed, built(stats(), css));
         assert_eq!(
