@@ -94,7 +94,12 @@ impl Preview {
             .filter(|rel| seen.insert(rel.to_path_buf()))
             .filter_map(|rel| {
                 let body = self.bodies.get(rel)?;
-                let text = std::fs::read_to_string(root.join(rel)).ok()?;
+                // A symlink is left to the rebuild, which checks where it leads.
+                let path = root.join(rel);
+                if !std::fs::symlink_metadata(&path).ok()?.is_file() {
+                    return None;
+                }
+                let text = std::fs::read_to_string(path).ok()?;
                 let html = self.page(body, text, files.get(&body.page)?)?;
                 Some((body.page.clone(), Bytes::from(html)))
             })
@@ -127,7 +132,7 @@ impl Preview {
         }
         let was = std::str::from_utf8(was).ok()?;
         let at = was.find(&before.html)?;
-        if before.html.is_empty() || was[at + 1..].contains(&before.html) {
+        if before.html.is_empty() || was.matches(&before.html).nth(1).is_some() {
             return None;
         }
         let end = at + before.html.len();

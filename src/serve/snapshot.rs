@@ -130,10 +130,11 @@ pub(super) fn preview(session: &Session, shared: &Shared, changed: &[std::path::
     if old.version == 0 || old.error.is_some() {
         return;
     }
-    let pages = session.preview(changed);
-    if pages.is_empty() {
+    // A preview that fails in any way is no preview: the rebuild follows.
+    let pages = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session.preview(changed)));
+    let Some(pages) = pages.ok().filter(|p| !p.is_empty()) else {
         return;
-    }
+    };
     let n = pages.len();
     let mut files = (*old.files).clone();
     files.extend(pages);
