@@ -94,12 +94,17 @@ async function saveToScreen(browser) {
             };
             check();
           }, word);
+          const builds = () => server.log.filter((l) => l.startsWith('built ')).length;
+          const before = builds();
           const saved = performance.timeOrigin + performance.now();
           writeFileSync(chapter, `${original}\n${word}\n`);
           await page.waitForFunction(() => window.__seen > 0, null, WAIT);
           const seen = await page.evaluate(() => window.__seen);
           if (i > 0) times.push(seen - saved);
-          // Let the server settle before the next save.
+          // Let the server settle before the next save: the edited page may be shown before
+          // the rebuild ends (a preview), and a save during a rebuild waits for its end.
+          const settle = Date.now() + 600_000;
+          while (builds() === before && Date.now() < settle) await page.waitForTimeout(10);
           await page.waitForTimeout(50);
         }
       } finally {

@@ -22,6 +22,7 @@
 mod deps;
 mod inputs;
 mod loads;
+mod preview;
 mod texts;
 
 use crate::config::Config;
@@ -37,6 +38,7 @@ use bytes::Bytes;
 use deps::Deps;
 use inputs::Inputs;
 use loads::Loads;
+use preview::Preview;
 use std::collections::HashMap;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -82,6 +84,8 @@ pub(crate) struct Memo {
     texts: Texts,
     /// Each event's card, with the fingerprint of the event it was made from.
     cards: Mutex<HashMap<String, (u64, String)>>,
+    /// What the build under way leaves for previews, and what the last good one left.
+    preview: (Option<Preview>, Option<Preview>),
     /// Whether the cards may be taken again: only Markdown under `content/` changed, and the
     /// site-wide view is the same.
     same_cards: bool,
@@ -117,6 +121,7 @@ impl Session {
             hold();
         }
         self.memo.partial = self.memo.last.is_some() && changed.iter().all(|p| markdown(p));
+        self.memo.preview.0 = None;
         let out = Output::memory();
         self.memo.prints = loads::prints(&inputs);
         self.memo.inputs = inputs;
@@ -145,8 +150,21 @@ impl Session {
             deps,
             built: built.clone(),
         });
+        self.memo.preview.1 = self.memo.preview.0.take();
         self.inputs = inputs;
         Ok(built)
+    }
+}
+
+impl Session {
+    /// The pages that show the bodies among `changed` (files of the site, absolute or
+    /// relative to its folder), made at once from the last good build's pages when only a
+    /// body changed ([`preview`]); the rebuild that follows makes the same pages.
+    pub fn preview(&self, changed: &[PathBuf]) -> Vec<(String, Bytes)> {
+        let (Some(preview), Some(last)) = (&self.memo.preview.1, &self.memo.last) else {
+            return Vec::new();
+        };
+        preview.pages(&self.opts.root, changed, &last.built.files)
     }
 }
 
@@ -195,6 +213,7 @@ impl Incremental for Memo {
         self.texts.begin(config, content, Arc::clone(&self.prints));
         let rendered = render_reusing(config, content, diags, Some(&self.texts), Some(media));
         self.texts.end();
+        self.preview.0 = Some(Preview::of(config, content, &rendered));
         rendered
     }
 

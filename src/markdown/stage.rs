@@ -34,7 +34,7 @@ pub(crate) trait Reuse: Sync {
 }
 
 /// Each source's id with the number of the sources page that holds it.
-fn source_pages(config: &Config, content: &Content) -> BTreeMap<String, usize> {
+pub(crate) fn source_pages(config: &Config, content: &Content) -> BTreeMap<String, usize> {
     (content.sources.iter().enumerate())
         .map(|(i, s)| (s.id.clone(), source_page(i, config.paginate)))
         .collect()

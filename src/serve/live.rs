@@ -6,8 +6,9 @@
 //! others' bytes as they were). The script
 //! long-polls `/__docsite/poll?v=<version>`: the request waits until the server's build
 //! version differs from the page's, then answers `{"v", "kind", "error"}` (`kind` is
-//! `"full"` or `"css"`). No WebSocket and no server push are needed, and a poll that is cut
-//! off (the server restarting) is retried. These two paths are matched after
+//! `"full"`, `"css"`, or `"preview"`: an edited page swapped in before the rebuild ends,
+//! which a page treats as `"full"`). No WebSocket and no server push are needed, and a poll
+//! that is cut off (the server restarting) is retried. These two paths are matched after
 //! percent-decoding, as files are, and always answered by `serve` ([`super::http`]): a file
 //! the build makes at `__docsite/live.js` or `__docsite/poll` (from `static/`) is never
 //! served, and each build that has one says so in a warning.

@@ -18,7 +18,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
-/// The site as it is served: the last good build, and the error of the last attempt.
+/// The site as it is served: the last good build (or a preview of an edit made from it,
+/// [`preview`]), and the error of the last attempt.
 #[derive(Default)]
 pub(super) struct Snapshot {
     /// The build's files as it made them (pages get the live-reload script as they are
@@ -118,6 +119,41 @@ pub(super) fn rebuild(session: &mut Session, shared: &Shared, warned: &mut Diagn
     *warned = warnings;
 }
 
+/// Before the rebuild of an edit of `changed` (files of the site): swaps in at once the
+/// pages that show an edited body, when the session can make them from the last good
+/// build ([`Session::preview`]), so an open page follows the edit before the rebuild ends.
+/// The rebuild then replaces the whole site as usual. Nothing is done while the last
+/// attempt failed (its error is on screen).
+pub(super) fn preview(session: &Session, shared: &Shared, changed: &[std::path::PathBuf]) {
+    let started = Instant::now();
+    let old = shared.borrow().clone();
+    if old.version == 0 || old.error.is_some() {
+        return;
+    }
+    // A preview that fails in any way is no preview: the rebuild follows.
+    let pages = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| session.preview(changed)));
+    let Some(pages) = pages.ok().filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let n = pages.len();
+    let mut files = (*old.files).clone();
+    files.extend(pages);
+    shared.send_replace(Arc::new(Snapshot {
+        files: Arc::new(files),
+        etags: Arc::clone(&old.etags),
+        pages: old.pages,
+        version: old.version + 1,
+        kind: "preview",
+        error: None,
+        served: Arc::default(),
+    }));
+    eprintln!(
+        "showed {n} edited page{} first, in {:.1} ms; rebuilding",
+        if n == 1 { "" } else { "s" },
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+}
+
 /// How many warnings the log shows again after every build when they have not changed;
 /// more are counted in one line (thousands on a large site would take longer to print
 /// than the build).
@@ -208,7 +244,9 @@ pub(super) fn settle(old: &Snapshot, attempt: Attempt) -> Snapshot {
     } else {
         Change::Other
     };
-    if changed == Change::Nothing {
+    // After a preview ([`preview`]) the rebuild is always told, even when it made the very
+    // files shown, so that every edit ends with a version that is not a preview.
+    if changed == Change::Nothing && old.kind != "preview" {
         // The same site: open pages are not woken (the version stays).
         return Snapshot {
             files: Arc::clone(&old.files),
@@ -407,6 +445,14 @@ mod tests {
         );
         assert_eq!(failed.error.as_deref(), Some("error: disk gone"));
         assert!(Arc::ptr_eq(&failed.files, &good.files));
+
+        // The rebuild after a preview is told even when it made the files shown.
+        let shown = Snapshot {
+            kind: "preview",
+            ..settle(&failed, built(stats(), site()))
+        };
+        let rebuilt = settle(&shown, built(stats(), site()));
+        assert_eq!((rebuilt.version, rebuilt.kind), (shown.version + 1, "full"));
 
         let fixed = settle(&failed, built(stats(), css));
         assert_eq!(

@@ -11,7 +11,7 @@
 //! deleted and restored, or moved away and another put in its place) every watch is armed
 //! again and the site rebuilt.
 
-use super::snapshot::{rebuild, Shared};
+use super::snapshot::{preview, rebuild, Shared};
 use super::warn;
 use crate::diag::Diagnostics;
 use crate::incremental::Session;
@@ -39,11 +39,13 @@ pub(super) struct Watch {
     root: PathBuf,
 }
 
-/// What a burst of events asks for: a build, and watches of source folders armed again.
+/// What a burst of events asks for: a build, and watches of source folders armed again;
+/// with the files it names.
 #[derive(Default)]
 struct Burst {
     relevant: bool,
     folders: Vec<&'static str>,
+    paths: Vec<PathBuf>,
 }
 
 impl Watch {
@@ -97,6 +99,7 @@ impl Watch {
                 }
             }
             if burst.relevant {
+                preview(session, shared, &burst.paths);
                 rebuild(session, shared, warned);
             }
         }
@@ -111,14 +114,16 @@ impl Watch {
             Err(mpsc::RecvTimeoutError::Timeout) => return Some(Burst::default()),
             Err(mpsc::RecvTimeoutError::Disconnected) => return None,
         };
-        let mut burst = Burst {
-            relevant: matters(root, &first),
-            folders: source_folders(root, &first),
-        };
+        let mut burst = Burst::default();
+        let mut next = Some(first);
         // Coalesce a burst of saves (editors write, rename and touch in quick succession).
-        while let Ok(ev) = self.events.recv_timeout(QUIET) {
+        while let Some(ev) = next {
             burst.relevant |= matters(root, &ev);
             burst.folders.extend(source_folders(root, &ev));
+            if !matches!(ev.kind, notify::EventKind::Access(_)) {
+                burst.paths.extend(ev.paths);
+            }
+            next = self.events.recv_timeout(QUIET).ok();
         }
         Some(burst)
     }

@@ -122,6 +122,9 @@ fn move_with_translations(site: &SiteTest, from: &str, to: &str) {
 fn steps() -> Vec<Step> {
     use Kept::{Any, Most, Nothing};
     let body = append(EVENT, "An added paragraph [@D].");
+    let plain = append(EVENT, "A plain sentence, added.");
+    let chapter_plain = append(CHAPTER, "A plain sentence, added to the chapter.");
+    let chapter_word = replace(CHAPTER, "began to move from", "started to move from");
     let title = replace(EVENT, "title = \"", "title = \"Edited: ");
     let touch: Box<dyn Fn(&SiteTest)> =
         Box::new(|site| site.write(EVENT, &std::fs::read_to_string(site.path(EVENT)).unwrap()));
@@ -174,6 +177,7 @@ fn steps() -> Vec<Step> {
     let replaced: Box<dyn Fn(&SiteTest)> = Box::new(|site| write_png(site, [20, 90, 200]));
     vec![
         ("an event's body", body, Most),
+        ("an event's body, a plain sentence", plain, Most),
         ("an event's title", title, Most),
         ("an event's date (it moves)", date, Any),
         ("a file saved unchanged", touch, Most),
@@ -182,6 +186,8 @@ fn steps() -> Vec<Step> {
         ("the renamed event edited", retitle, Most),
         ("an event deleted", delete, Any),
         ("a chapter's body", chapter, Most),
+        ("a chapter's body, a plain sentence", chapter_plain, Most),
+        ("a chapter's body, a word for a word", chapter_word, Most),
         ("a chapter's title", heading, Any),
         ("a place's point (maps)", point, Any),
         ("a template", template, Nothing),
@@ -193,6 +199,25 @@ fn steps() -> Vec<Step> {
         ("an image added to an event and a chapter", image, Any),
         ("the image replaced", replaced, Any),
     ]
+}
+
+/// Every Markdown file under `dir` of the site, by its path.
+fn markdown_files(site: &SiteTest, dir: &str) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(site.path(dir)).unwrap() {
+        let path = entry.unwrap().path();
+        let rel = path
+            .strip_prefix(site.root())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        if path.is_dir() {
+            found.extend(markdown_files(site, &rel));
+        } else if rel.ends_with(".md") {
+            found.push(path);
+        }
+    }
+    found
 }
 
 /// Writes `content/media/probe.png`, 600×400 pixels of `rgb`.
@@ -214,6 +239,7 @@ fn every_incremental_rebuild_is_a_clean_build() {
     assert_eq!(kept, 0, "the first build renders everything");
     for (step, act, expected) in steps() {
         act(&site);
+        let previewed = session.preview(&markdown_files(&site, "content"));
         let kept;
         (session, kept) = same_as_clean(&site, session, step);
         match expected {
@@ -225,6 +251,22 @@ fn every_incremental_rebuild_is_a_clean_build() {
         // 50 events take one page; the probe adds a second, and its deletion takes it away;
         // the probe and the moved armistice shift Vietnam's second page.
         let clean = site.build_memory().unwrap();
+        // A page shown first, before the rebuild, is the clean build's page.
+        for (page, bytes) in &previewed {
+            assert!(
+                clean.get(page) == Some(&bytes.to_vec()),
+                "{step}: the preview of {page}"
+            );
+        }
+        // (A chapter's page shows its reading time: a longer body is not previewed.)
+        if [
+            "an event's body, a plain sentence",
+            "a chapter's body, a word for a word",
+        ]
+        .contains(&step)
+        {
+            assert_eq!(previewed.len(), 1, "{step}: one page previewed");
+        }
         let paged = clean.contains_key("countries/north-korea/page/2/index.html");
         match step {
             "an event added" => {

@@ -140,10 +140,17 @@ impl Served {
         v["v"].as_u64().unwrap()
     }
 
-    /// Waits for the build after `v` and returns the poll's answer.
-    fn next_build(&self, v: u64) -> serde_json::Value {
-        let r = self.get(&format!("/__docsite/poll?v={v}"));
-        serde_json::from_str(&r.body).unwrap()
+    /// Waits for the build after `v` and returns the poll's answer (past the preview of
+    /// an edited page that may come first: `"kind": "preview"`).
+    fn next_build(&self, mut v: u64) -> serde_json::Value {
+        loop {
+            let r = self.get(&format!("/__docsite/poll?v={v}"));
+            let answer: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            if answer["kind"] != "preview" {
+                return answer;
+            }
+            v = answer["v"].as_u64().unwrap();
+        }
     }
 }
 
