@@ -118,9 +118,11 @@ pub(crate) trait Reuse: Sync {
     /// Whether to render `page`, one of the pages made per item (a chapter's, an event's, a
     /// term's, each of a term's numbered pages); every other page is always made.
     fn renders(&self, page: Paged) -> bool;
-    /// The card of the event `id` as an earlier build made it, when it is the same.
+    /// The cards of the event `id` as an earlier build made them (what `keep_card` kept),
+    /// when they are the same.
     fn card(&self, id: &str) -> Option<String>;
-    /// Keeps the card just made for the event `id`.
+    /// Keeps the cards just made for the event `id` (the full and the brief one, in one
+    /// string).
     fn keep_card(&self, id: &str, html: &str);
 }
 
@@ -266,8 +268,9 @@ fn base_context(v: Views, tera: &Templates) -> Result<Context, BuildError> {
     Ok(base)
 }
 
-/// Every event's card (`card.html`), each with its event (taken from `only` when it holds
-/// it); `None` when a card failed (its problem is in `sink`).
+/// Every event's card (`card.html`) and brief card (`card_brief.html`), each with its
+/// event (taken from `only` when it holds it); `None` when a card failed (its problem is
+/// in `sink`).
 fn cards<'a>(
     v: Views<'a>,
     tera: &Templates,
@@ -277,22 +280,34 @@ fn cards<'a>(
     let cards: Vec<Option<Card>> = (v.rendered.events.par_iter())
         .map(|event| {
             let id = &event.event.id;
-            if let Some(html) = only.and_then(|r| r.card(id)) {
-                return Some(Card { event, html });
+            if let Some((html, brief)) = only.and_then(|r| r.card(id)).and_then(unpack) {
+                return Some(Card { event, html, brief });
             }
             let mut c = Context::new();
             c.insert("e", &v.event(event));
-            let card = templates::render(tera, "card.html", &c).map(|mut html| {
+            let render = |name: &str| {
+                let mut html = templates::render(tera, name, &c)?;
                 html.truncate(html.trim_end().len());
-                if let Some(r) = only {
-                    r.keep_card(id, &html);
-                }
-                Card { event, html }
-            });
-            card.map_err(|d| sink.push(d)).ok()
+                Ok::<_, crate::diag::Diagnostic>(html)
+            };
+            let card = render("card.html").and_then(|html| Ok((html, render("card_brief.html")?)));
+            let (html, brief) = card.map_err(|d| sink.push(d)).ok()?;
+            if let Some(r) = only {
+                r.keep_card(id, &format!("{}\n{html}{brief}", html.len()));
+            }
+            Some(Card { event, html, brief })
         })
         .collect();
     cards.into_iter().collect()
+}
+
+/// An event's card and brief card from what [`Reuse::keep_card`] kept: both in one string
+/// (so that they are reused together), the card's length in bytes and a newline first.
+fn unpack(kept: String) -> Option<(String, String)> {
+    let (len, both) = kept.split_once('\n')?;
+    let len: usize = len.parse().ok()?;
+    let (html, brief) = (both.get(..len)?, both.get(len..)?);
+    Some((html.to_string(), brief.to_string()))
 }
 
 /// Runs every page producer and writes its page; returns every page written (by output

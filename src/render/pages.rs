@@ -6,7 +6,7 @@
 //! every event (the timeline and the print view) are in [`super::listings`].
 
 use super::paginate::{self, Pager};
-use super::sources::event_ids;
+use super::sources::{brief_ids, event_ids};
 use super::timeline::Group;
 use super::views::{Around, Card, Views};
 use crate::markdown::stage::RenderedChapter;
@@ -254,7 +254,7 @@ pub(crate) fn chapter<'a>(
     set_text_lang(&mut c, &p.views, &ch.lang);
     let texts = [&item.summary, &item.body].map(|t| t.cited.iter().map(String::as_str));
     let texts = texts.into_iter().flatten().filter(|_| number == 1);
-    let shown = events[range].iter().flat_map(|e| event_ids(e.event));
+    let shown = events[range].iter().flat_map(|e| brief_ids(e.event));
     c.insert("cited", &p.views.cited(texts.chain(shown)));
     (route, c)
 }
@@ -344,7 +344,7 @@ pub(crate) fn term<'a>(
         .flat_map(|e| e.entry.sources.iter().chain(&e.summary.cited));
     let ids = own
         .map(String::as_str)
-        .chain(shown.iter().flat_map(|e| event_ids(e.event)));
+        .chain(shown.iter().flat_map(|e| brief_ids(e.event)));
     c.insert("cited", &p.views.cited(ids));
     (route, c)
 }

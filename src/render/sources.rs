@@ -98,6 +98,11 @@ pub(crate) fn event_ids<'e>(r: &'e RenderedEvent) -> impl Iterator<Item = &'e st
     )
 }
 
+/// The sources an event's brief card (`card_brief.html`) cites: its summary's.
+pub(crate) fn brief_ids<'e>(r: &'e RenderedEvent) -> impl Iterator<Item = &'e str> {
+    r.summary.cited.iter().map(String::as_str)
+}
+
 impl Views<'_> {
     /// The URL of the source `id`'s entry, on the numbered sources page that holds it
     /// (the first for an unknown id).

@@ -158,7 +158,8 @@ pub(crate) struct EventView {
     pub chapter_slug: String,
     pub sources: Vec<Cite>,
     pub era: String,
-    /// The card as HTML (`templates/card.html`), made once and reused by every listing.
+    /// The card as HTML, made once and reused by every listing: the brief card
+    /// (`templates/card_brief.html`) in a chapter's list of events.
     pub card_html: String,
     /// The event's image (its first `[[media]]` image) as a `<picture>`, for its card.
     pub image_html: Option<String>,
@@ -246,13 +247,16 @@ fn body_with_toc(body: &Rendered) -> (String, bool, Vec<Heading>) {
     (body.html.clone(), has_code(&body.html), toc)
 }
 
-/// An event's card (`card.html`, which receives `e`), rendered once with the event it
-/// shows and reused by every page that lists events. Only the HTML is kept: a page that
-/// needs an event's fields builds its view again, which costs less than holding ten
+/// An event's card (`card.html`, which receives `e`) and its brief card
+/// (`card_brief.html`: date, title, summary), rendered once with the event they show and
+/// reused by every page that lists events: the timeline's era pages show the full card, the
+/// term pages and a chapter's list of events the brief one. Only the HTML is kept: a page
+/// that needs an event's fields builds its view again, which costs less than holding ten
 /// thousand of them.
 pub(crate) struct Card<'a> {
     pub(crate) event: &'a RenderedEvent<'a>,
     pub(crate) html: String,
+    pub(crate) brief: String,
 }
 
 /// An item of a list with its neighbours in the same list (a page's previous and next).
@@ -661,7 +665,12 @@ impl<'a> Views<'a> {
             has_code,
             toc,
             story_url: (!events.is_empty()).then(|| Fragment::Story(&c.slug).url(self.base())),
-            events: events[shown].iter().map(|card| self.carded(card)).collect(),
+            events: (events[shown].iter())
+                .map(|card| EventView {
+                    card_html: card.brief.clone(),
+                    ..self.event(card.event)
+                })
+                .collect(),
             event_count: events.len(),
             prev: at.prev.map(link),
             next: at.next.map(link),
@@ -751,7 +760,7 @@ impl<'a> Views<'a> {
                 .collect(),
             events: (cards.iter())
                 .map(|card| ListedEvent {
-                    card_html: Some(&card.html),
+                    card_html: Some(&card.brief),
                     ..self.listed(card.event)
                 })
                 .collect(),
