@@ -124,6 +124,7 @@ impl Preview {
             file: Arc::clone(&new),
             markdown: Text::InFile(Arc::clone(&new), range.start..new.len()),
             offset: old.offset,
+            headings: old.headings.clone(),
         };
         let (before, after) = (self.render(old)?, self.render(&source)?);
         let words = |r: &Rendered| r.text.split_whitespace().count();
@@ -144,6 +145,8 @@ impl Preview {
         let resolver = Resolver {
             pages: &self.pages,
             base_path: &self.base_path,
+            // The default language's pages, which are at the site's root.
+            pages_path: &self.base_path,
             sources: &self.sources,
             reserved: &self.reserved,
             places: &self.places,
