@@ -1,5 +1,6 @@
 // Lighthouse (mobile profile, Debian's Chromium) on the home page, a chapter, the
-// timeline and an event with a map of the built documentary. Prints every score and requires Accessibility, Best
+// timeline and an event with a map of the built documentary, and the Vietnamese and Korean
+// home page, chapter and timeline. Prints every score and requires Accessibility, Best
 // Practices and SEO = 100. The Performance score is made of timings (it drops on a busy
 // machine), so it is only printed here: bench/browser.mjs --lighthouse checks it (>= 95).
 import { test, before, after } from 'node:test';
@@ -29,10 +30,17 @@ async function firstChapter() {
 // An event whose page draws a map (of Hanoi).
 const MAP_EVENT = 'events/1958-11-kim-il-sung-visits-north-vietnam/';
 
-for (const name of ['home', 'chapter', 'timeline', 'event with a map']) {
+// The Vietnamese and Korean home page, a chapter and the timeline (issue 18).
+const TRANSLATED = {
+  'vi home': 'vi/', 'vi chapter': 'vi/chapters/hanoi-summit-2019/', 'vi timeline': 'vi/timeline/',
+  'ko home': 'ko/', 'ko chapter': 'ko/chapters/doi-moi/', 'ko timeline': 'ko/timeline/',
+};
+
+for (const name of ['home', 'chapter', 'timeline', 'event with a map', ...Object.keys(TRANSLATED)]) {
   test(`lighthouse ${name}`, { timeout: 300_000 }, async (t) => {
     const url = name === 'home' ? base : name === 'timeline' ? `${base}timeline/`
-      : name === 'event with a map' ? `${base}${MAP_EVENT}` : await firstChapter();
+      : name === 'event with a map' ? `${base}${MAP_EVENT}`
+      : TRANSLATED[name] ? `${base}${TRANSLATED[name]}` : await firstChapter();
     if (!url) { t.skip('the documentary has no chapter yet'); return; }
     const { scores: s, metrics, failing } = await lighthouseScores(chrome, url);
     console.log(`lighthouse ${name}: performance=${s.performance} accessibility=${s.accessibility} best-practices=${s['best-practices']} seo=${s.seo}`);

@@ -29,6 +29,13 @@ const PAGES = [
   // Listings split into numbered pages (`paginate`, 50 by default): the chapters' index,
   // and the second page of the documentary's longest term, with its pager.
   ['chapters', 'chapters/'], ['term-page-2', 'countries/vietnam/page/2/'],
+  // The documentary in Vietnamese and Korean (issue 18): the same bars as the English pages.
+  ['vi home', 'vi/'], ['vi chapter', 'vi/chapters/hanoi-summit-2019/'], ['vi timeline', 'vi/timeline/'],
+  ['vi event', 'vi/events/1958-11-kim-il-sung-visits-north-vietnam/'], ['vi search', 'vi/search/'],
+  ['vi person', 'vi/people/kim-il-sung/'],
+  ['ko home', 'ko/'], ['ko chapter', 'ko/chapters/doi-moi/'], ['ko timeline', 'ko/timeline/'],
+  ['ko event', 'ko/events/2019-02-26-kim-jong-un-arrives/'], ['ko sources', 'ko/sources/'],
+  ['ko place', 'ko/places/hanoi/'],
 ];
 
 test('maps: no sideways scroll at 320px, a text alternative, nothing shifts', { timeout: 120_000 }, () => withPage(browser, {}, async (page) => {
