@@ -15,6 +15,7 @@ use crate::diag::{Diagnostics, Severity};
 use crate::i18n::Catalog;
 use crate::markdown::shared::Shared;
 use crate::markdown::stage::render_reusing;
+use crate::markdown::Words;
 use crate::markdown::stage::RenderedContent;
 use crate::markdown::translated;
 use crate::media::Media;
@@ -88,7 +89,7 @@ pub(crate) trait Incremental: Reuse {
         &mut self,
         config: &Config,
         content: &'a Content,
-        media: &Media,
+        media_words: (&Media, &Words),
         diags: &mut Diagnostics,
     ) -> RenderedContent<'a>;
     /// Decides which per-item pages the build `v` renders into `out`; puts the others in `out`
@@ -125,11 +126,12 @@ fn run(
     let languages = languages(&config);
     // The default language's texts, rendered once for every language that shows them.
     let shared = (languages.len() > 1).then(|| Shared::render(&config, &content, &media));
-    let inputs = (&config, &content, &media);
+    let words: Vec<Words> = catalogs.iter().map(|c| Words::of(c)).collect();
+    let inputs = (&config, &content, (&media, &words[0]));
     let rendered = markdown(inputs, shared.as_ref(), memo.as_deref_mut(), &mut diags);
     let severity = opts.strictness.severity();
     let localized = localize(&config, &content, &languages);
-    let others = (&languages[1..], &localized[..]);
+    let others = (&languages[1..], &localized[..], &words[1..]);
     let translated = translations(others, shared, &media, severity, &mut diags);
     media.unused(&mut diags);
     let kinds = config.taxonomies.iter().map(|t| t.entry.as_str());
@@ -210,18 +212,19 @@ fn localize(config: &Config, content: &Content, languages: &[Language]) -> Vec<(
 /// content), each rendered for its pages, taking the default's texts from `shared`; the
 /// problems of the translation files go to `diags`.
 fn translations<'c>(
-    (languages, localized): (&[Language], &'c [(Config, Content)]),
+    (languages, localized, words): (&[Language], &'c [(Config, Content)], &[Words]),
     shared: Option<Shared>,
     media: &Media,
     severity: Severity,
     diags: &mut Diagnostics,
 ) -> Vec<RenderedContent<'c>> {
-    (localized.iter().zip(languages))
-        .map(|((config, content), l)| {
-            let reuse = shared.as_ref().map(|s| s.relocated(&l.path));
+    (localized.iter().zip(languages).zip(words))
+        .map(|(((config, content), l), words)| {
+            let reuse = shared.as_ref().map(|s| s.relocated(&l.path, words));
             let reuse = reuse.as_ref().map(|r| r as _);
             let at = (config, content);
-            translated::render(at, &l.code, &l.path, reuse, media, severity, diags)
+            let pages = (l.path.as_str(), words);
+            translated::render(at, &l.code, pages, reuse, media, severity, diags)
         })
         .collect()
 }
@@ -266,17 +269,17 @@ fn reset_budgets() {
 /// The default language's Markdown stage: through `memo` when the build is incremental,
 /// else taking the texts `shared` holds.
 fn markdown<'c, 'm>(
-    (config, content, media): (&Config, &'c Content, &Media),
+    (config, content, (media, words)): (&Config, &'c Content, (&Media, &Words)),
     shared: Option<&Shared>,
     memo: Option<&mut (dyn Incremental + 'm)>,
     diags: &mut Diagnostics,
 ) -> RenderedContent<'c> {
     match memo {
-        Some(memo) => memo.markdown(config, content, media, diags),
+        Some(memo) => memo.markdown(config, content, (media, words), diags),
         None => {
-            let at_root = shared.map(|s| s.relocated(&config.base_path));
+            let at_root = shared.map(|s| s.relocated(&config.base_path, words));
             let reuse = at_root.as_ref().map(|r| r as _);
-            render_reusing(config, content, diags, reuse, Some(media))
+            render_reusing(config, content, diags, reuse, (Some(media), words))
         }
     }
 }
