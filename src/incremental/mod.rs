@@ -210,7 +210,8 @@ impl Incremental for Memo {
         (media, words): (&crate::media::Media, &crate::markdown::Words),
         diags: &mut Diagnostics,
     ) -> RenderedContent<'a> {
-        self.texts.begin((config, words), content, Arc::clone(&self.prints));
+        self.texts
+            .begin((config, words), content, Arc::clone(&self.prints));
         let texts = Some(&self.texts as _);
         let rendered = render_reusing(config, content, diags, texts, (Some(media), words));
         self.texts.end();

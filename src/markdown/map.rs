@@ -99,7 +99,9 @@ fn render(
         }
     }
     let ids = spec.places.get_ref().iter().map(|s| s.get_ref().as_str());
-    Ok(places.figure(ids, &spec.title, "", words).unwrap_or_default())
+    Ok(places
+        .figure(ids, &spec.title, "", words)
+        .unwrap_or_default())
 }
 
 #[cfg(test)]

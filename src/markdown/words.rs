@@ -56,7 +56,10 @@ mod tests {
     #[test]
     fn the_words_of_a_catalogue_are_its_entries_and_english_is_the_built_in() {
         assert_eq!(Words::of(&Catalog::english()), Words::english());
-        assert_eq!(around_source("출처 {source}"), ("출처 ".into(), String::new()));
+        assert_eq!(
+            around_source("출처 {source}"),
+            ("출처 ".into(), String::new())
+        );
         assert_eq!(around_source("« {source} »"), ("« ".into(), " »".into()));
         assert_eq!(around_source("A&B"), ("A&amp;B ".into(), String::new()));
     }
