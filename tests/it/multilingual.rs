@@ -392,3 +392,24 @@ fn maps_and_citations_speak_the_pages_language() {
     assert!(vi.contains("(tô màu)") && vi.contains(" và 3 địa điểm khác"));
     assert!(!vi.contains("출처"));
 }
+
+/// A file of `static/` at the path of another language's page is refused as one at a
+/// default language's page is, rather than replacing it.
+#[test]
+fn a_static_file_may_not_replace_another_languages_page() {
+    let site = SiteTest::new("multilingual/two");
+    site.write("static/vi/index.html", "<p>not the home page</p>");
+    site.write("static/vi/own.txt", "a file of its own");
+    let err = site.build_memory().unwrap_err();
+    assert!(
+        err.contains(
+            "error: this file would replace the generated `vi/index.html`, rendered by templates/index.html\n --> static/vi/index.html"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("own.txt"), "{err}");
+    // A file of static/ under the language's folder at no page's path is copied.
+    std::fs::remove_file(site.path("static/vi/index.html")).unwrap();
+    let files = site.build_memory().unwrap();
+    assert_eq!(files["vi/own.txt"], b"a file of its own");
+}
