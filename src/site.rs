@@ -119,14 +119,13 @@ fn run(
     let Some(config) = Config::load(root, opts.base_url.as_deref(), &mut diags) else {
         return Err(BuildError::Site(diags));
     };
-    let catalogs = catalogs(root, &config, &mut diags);
+    let (catalogs, words) = catalogs(root, &config, &mut diags);
     let content = load_content(opts, &config, memo.as_deref_mut(), &mut diags);
     crate::profile::stage("content");
     let media = Media::new(root);
     let languages = languages(&config);
     // The default language's texts, rendered once for every language that shows them.
     let shared = (languages.len() > 1).then(|| Shared::render(&config, &content, &media));
-    let words: Vec<Words> = catalogs.iter().map(|c| Words::of(c)).collect();
     let inputs = (&config, &content, (&media, &words[0]));
     let rendered = markdown(inputs, shared.as_ref(), memo.as_deref_mut(), &mut diags);
     let severity = opts.strictness.severity();
@@ -194,11 +193,20 @@ fn languages(config: &Config) -> Vec<Language> {
     crate::routes::languages(&config.base_path, &config.base_url, all)
 }
 
-/// Each language's interface text, the default's first (as `config.languages`).
-fn catalogs(root: &std::path::Path, config: &Config, diags: &mut Diagnostics) -> Vec<Arc<Catalog>> {
+/// Each language's interface text, the default's first (as `config.languages`), with
+/// the words its Markdown stage writes.
+fn catalogs(
+    root: &std::path::Path,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> (Vec<Arc<Catalog>>, Vec<Words>) {
     (config.languages.iter())
         .map(|l| Arc::new(Catalog::load(root, &l.code, diags)))
-        .collect()
+        .map(|c| {
+            let w = Words::of(&c);
+            (c, w)
+        })
+        .unzip()
 }
 
 /// Every language's config and content but the default's, with their translations.

@@ -79,8 +79,7 @@ pub(crate) fn render_among<'a>(
         media,
         words,
     };
-    let (body, front) = (BODY, RenderOptions { front_matter: true });
-    let sink = Sink::default();
+    let (body, front, sink) = (BODY, RenderOptions { front_matter: true }, Sink::default());
     let run = |src: &Source, o: RenderOptions| -> Rendered {
         if let Some(r) = reuse.and_then(|k| k.get(src, o.front_matter)) {
             // Its files are asked for again, to be written (from the cache).
