@@ -256,6 +256,7 @@ pub fn markdown(data: &[u8]) {
         reserved: &["main", "h-a"].into_iter().map(String::from).collect(),
         places: &Default::default(),
         media: None,
+        words: &crate::markdown::Words::english(),
     };
     let path = PathBuf::from("content/chapters/b.md");
 

@@ -17,6 +17,7 @@ use crate::markdown::shared::Shared;
 use crate::markdown::stage::render_reusing;
 use crate::markdown::stage::RenderedContent;
 use crate::markdown::translated;
+use crate::markdown::Words;
 use crate::media::Media;
 use crate::output::Output;
 use crate::render::views::Views;
@@ -88,7 +89,7 @@ pub(crate) trait Incremental: Reuse {
         &mut self,
         config: &Config,
         content: &'a Content,
-        media: &Media,
+        media_words: (&Media, &Words),
         diags: &mut Diagnostics,
     ) -> RenderedContent<'a>;
     /// Decides which per-item pages the build `v` renders into `out`; puts the others in `out`
@@ -118,18 +119,18 @@ fn run(
     let Some(config) = Config::load(root, opts.base_url.as_deref(), &mut diags) else {
         return Err(BuildError::Site(diags));
     };
-    let catalogs = catalogs(root, &config, &mut diags);
+    let (catalogs, words) = catalogs(root, &config, &mut diags);
     let content = load_content(opts, &config, memo.as_deref_mut(), &mut diags);
     crate::profile::stage("content");
     let media = Media::new(root);
     let languages = languages(&config);
     // The default language's texts, rendered once for every language that shows them.
     let shared = (languages.len() > 1).then(|| Shared::render(&config, &content, &media));
-    let inputs = (&config, &content, &media);
+    let inputs = (&config, &content, (&media, &words[0]));
     let rendered = markdown(inputs, shared.as_ref(), memo.as_deref_mut(), &mut diags);
     let severity = opts.strictness.severity();
     let localized = localize(&config, &content, &languages);
-    let others = (&languages[1..], &localized[..]);
+    let others = (&languages[1..], &localized[..], &words[1..]);
     let translated = translations(others, shared, &media, severity, &mut diags);
     media.unused(&mut diags);
     let kinds = config.taxonomies.iter().map(|t| t.entry.as_str());
@@ -192,11 +193,20 @@ fn languages(config: &Config) -> Vec<Language> {
     crate::routes::languages(&config.base_path, &config.base_url, all)
 }
 
-/// Each language's interface text, the default's first (as `config.languages`).
-fn catalogs(root: &std::path::Path, config: &Config, diags: &mut Diagnostics) -> Vec<Arc<Catalog>> {
+/// Each language's interface text, the default's first (as `config.languages`), with
+/// the words its Markdown stage writes.
+fn catalogs(
+    root: &std::path::Path,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> (Vec<Arc<Catalog>>, Vec<Words>) {
     (config.languages.iter())
         .map(|l| Arc::new(Catalog::load(root, &l.code, diags)))
-        .collect()
+        .map(|c| {
+            let w = Words::of(&c);
+            (c, w)
+        })
+        .unzip()
 }
 
 /// Every language's config and content but the default's, with their translations.
@@ -210,18 +220,19 @@ fn localize(config: &Config, content: &Content, languages: &[Language]) -> Vec<(
 /// content), each rendered for its pages, taking the default's texts from `shared`; the
 /// problems of the translation files go to `diags`.
 fn translations<'c>(
-    (languages, localized): (&[Language], &'c [(Config, Content)]),
+    (languages, localized, words): (&[Language], &'c [(Config, Content)], &[Words]),
     shared: Option<Shared>,
     media: &Media,
     severity: Severity,
     diags: &mut Diagnostics,
 ) -> Vec<RenderedContent<'c>> {
-    (localized.iter().zip(languages))
-        .map(|((config, content), l)| {
-            let reuse = shared.as_ref().map(|s| s.relocated(&l.path));
+    (localized.iter().zip(languages).zip(words))
+        .map(|(((config, content), l), words)| {
+            let reuse = shared.as_ref().map(|s| s.relocated(&l.path, words));
             let reuse = reuse.as_ref().map(|r| r as _);
             let at = (config, content);
-            translated::render(at, &l.code, &l.path, reuse, media, severity, diags)
+            let pages = (l.path.as_str(), words);
+            translated::render(at, &l.code, pages, reuse, media, severity, diags)
         })
         .collect()
 }
@@ -266,17 +277,17 @@ fn reset_budgets() {
 /// The default language's Markdown stage: through `memo` when the build is incremental,
 /// else taking the texts `shared` holds.
 fn markdown<'c, 'm>(
-    (config, content, media): (&Config, &'c Content, &Media),
+    (config, content, (media, words)): (&Config, &'c Content, (&Media, &Words)),
     shared: Option<&Shared>,
     memo: Option<&mut (dyn Incremental + 'm)>,
     diags: &mut Diagnostics,
 ) -> RenderedContent<'c> {
     match memo {
-        Some(memo) => memo.markdown(config, content, media, diags),
+        Some(memo) => memo.markdown(config, content, (media, words), diags),
         None => {
-            let at_root = shared.map(|s| s.relocated(&config.base_path));
+            let at_root = shared.map(|s| s.relocated(&config.base_path, words));
             let reuse = at_root.as_ref().map(|r| r as _);
-            render_reusing(config, content, diags, reuse, Some(media))
+            render_reusing(config, content, diags, reuse, (Some(media), words))
         }
     }
 }

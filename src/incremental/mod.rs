@@ -207,13 +207,15 @@ impl Incremental for Memo {
         &mut self,
         config: &Config,
         content: &'a Content,
-        media: &crate::media::Media,
+        (media, words): (&crate::media::Media, &crate::markdown::Words),
         diags: &mut Diagnostics,
     ) -> RenderedContent<'a> {
-        self.texts.begin(config, content, Arc::clone(&self.prints));
-        let rendered = render_reusing(config, content, diags, Some(&self.texts), Some(media));
+        self.texts
+            .begin((config, words), content, Arc::clone(&self.prints));
+        let texts = Some(&self.texts as _);
+        let rendered = render_reusing(config, content, diags, texts, (Some(media), words));
         self.texts.end();
-        self.preview.0 = Some(Preview::of(config, content, &rendered));
+        self.preview.0 = Some(Preview::of((config, words), content, &rendered));
         rendered
     }
 

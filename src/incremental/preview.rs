@@ -33,6 +33,8 @@ pub(crate) struct Preview {
     reserved: HashSet<String>,
     places: crate::maps::Places,
     base_path: String,
+    /// The default language's words.
+    words: crate::markdown::Words,
     bodies: HashMap<PathBuf, Body>,
 }
 
@@ -52,7 +54,11 @@ const BODY: RenderOptions = RenderOptions {
 
 impl Preview {
     /// The preview state of a build of `content`.
-    pub(crate) fn of(config: &Config, content: &Content, rendered: &RenderedContent) -> Preview {
+    pub(crate) fn of(
+        (config, words): (&Config, &crate::markdown::Words),
+        content: &Content,
+        rendered: &RenderedContent,
+    ) -> Preview {
         let events = (content.events.iter())
             .map(|e| (&e.body, Paged::from(Page::Event(&e.id)).file(), false));
         let chapters = (content.chapters.iter())
@@ -75,6 +81,7 @@ impl Preview {
             sources: source_pages(config, content),
             reserved: reserved_ids(content),
             places: rendered.places.clone(),
+            words: words.clone(),
             base_path: config.base_path.clone(),
             bodies,
         }
@@ -151,6 +158,7 @@ impl Preview {
             reserved: &self.reserved,
             places: &self.places,
             media: None,
+            words: &self.words,
         };
         let mut diags = Diagnostics::default();
         let r = render(body, &resolver, BODY, &mut diags);

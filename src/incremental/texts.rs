@@ -36,7 +36,7 @@ impl Texts {
     /// `files`: everything is dropped when the pages or sources a text may link to changed.
     pub(crate) fn begin(
         &mut self,
-        config: &Config,
+        (config, words): (&Config, &crate::markdown::Words),
         content: &Content,
         files: Arc<HashMap<PathBuf, u64>>,
     ) {
@@ -45,7 +45,7 @@ impl Texts {
         content.sources.iter().for_each(|s| s.id.hash(&mut h));
         let mut reserved: Vec<String> = reserved_ids(content).into_iter().collect();
         reserved.sort_unstable();
-        (reserved, &config.base_path, config.paginate).hash(&mut h);
+        (reserved, &config.base_path, config.paginate, words).hash(&mut h);
         crate::maps::Places::of(config, content).fingerprint(&mut h);
         // A text showing an image of content/media/ writes its sizes: any change there
         // renders the texts again.

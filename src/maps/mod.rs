@@ -20,7 +20,9 @@ mod world;
 
 use crate::config::Config;
 use crate::content::Content;
+use crate::date::fill;
 use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
+use crate::i18n::{Catalog, Message};
 use crate::routes::Page;
 use crate::text::escape_html;
 use geom::{Extent, WIDTH};
@@ -59,9 +61,9 @@ impl Place {
     }
 
     /// Its name on a map: with what its point marks, if that is not the place itself.
-    fn shown_name(&self) -> String {
+    fn shown_name(&self, w: &Words) -> String {
         match &self.marks {
-            Some(m) => format!("{} (at {m})", self.name),
+            Some(m) => format!("{} {}", self.name, fill(&w.at, &[("place", m)])),
             None => self.name.clone(),
         }
     }
@@ -172,6 +174,7 @@ impl Places {
         ids: impl IntoIterator<Item = &'i str>,
         title: &str,
         here: &str,
+        words: &Words,
     ) -> Option<String> {
         let mut pins: Vec<&Place> = Vec::new();
         let mut seen = std::collections::HashSet::new();
@@ -187,7 +190,7 @@ impl Places {
                 }
             }
         }
-        (!pins.is_empty()).then(|| draw(&pins, more, title, here))
+        (!pins.is_empty()).then(|| draw(&pins, more, (title, here), words))
     }
 }
 
@@ -217,6 +220,74 @@ impl Places {
     }
 }
 
+/// The words a map writes, from a language's catalogue (`map-…` keys): patterns, their
+/// `{title}`, `{places}`, `{place}` and `{count}` filled as the map is drawn.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Words {
+    /// The drawing's spoken label: `Map: {title}. {places}`.
+    pub label: String,
+    /// Before the caption's list of places: `Places:`.
+    pub places: String,
+    /// After a place shown as a shaded country: `(shaded)`.
+    pub shaded: String,
+    /// After a place whose dot marks another: `(marked at {place})`.
+    pub marked_at: String,
+    /// The same, beside its dot on the drawing: `(at {place})`.
+    pub at: String,
+    /// After the list when places were left off: `, and {count} more not drawn`.
+    pub more: String,
+    /// Where the outlines come from: `Outlines: Natural Earth.`.
+    pub credit: String,
+}
+
+impl Words {
+    /// The built-in English words, the catalogue's `en` entries.
+    pub(crate) fn english() -> Words {
+        Words {
+            label: "Map: {title}. {places}".into(),
+            places: "Places:".into(),
+            shaded: "(shaded)".into(),
+            marked_at: "(marked at {place})".into(),
+            at: "(at {place})".into(),
+            more: ", and {count} more not drawn".into(),
+            credit: "Outlines: Natural Earth.".into(),
+        }
+    }
+
+    /// The words of `catalog` (the built-in English where a key is not a plain text).
+    pub(crate) fn of(catalog: &Catalog) -> Words {
+        let w = |key: &str, english: String| match catalog.message(key) {
+            Some(Message::Text(s)) => s.clone(),
+            _ => english,
+        };
+        let en = Words::english();
+        Words {
+            label: w("map-label", en.label),
+            places: w("map-places", en.places),
+            shaded: w("map-shaded", en.shaded),
+            marked_at: w("map-marked-at", en.marked_at),
+            at: w("map-at", en.at),
+            more: w("map-more", en.more),
+            credit: w("map-credit", en.credit),
+        }
+    }
+
+    /// Every word the same `token`, patterns included: a map drawn with them is known by
+    /// its token (see `markdown::shared`).
+    pub(crate) fn all(token: &str) -> Words {
+        let t = || token.to_string();
+        Words {
+            label: t(),
+            places: t(),
+            shaded: t(),
+            marked_at: t(),
+            at: t(),
+            more: t(),
+            credit: t(),
+        }
+    }
+}
+
 fn esc(s: &str) -> String {
     let mut o = String::new();
     escape_html(s, &mut o);
@@ -226,7 +297,7 @@ fn esc(s: &str) -> String {
 /// The map of `pins` (each with a point or an outline), titled `title`, as a `<figure>`:
 /// the SVG, then a caption with the title, every place's name and how many `more` were
 /// left off.
-fn draw(pins: &[&Place], more: usize, title: &str, here: &str) -> String {
+fn draw(pins: &[&Place], more: usize, (title, here): (&str, &str), w: &Words) -> String {
     let mut framed: Vec<(f64, f64)> = pins.iter().filter_map(|p| p.at).collect();
     for b in pins.iter().filter_map(|p| world::bounds_of(p.outline?)) {
         framed.extend([(b[1], b[0]), (b[3], b[2])]);
@@ -236,7 +307,7 @@ fn draw(pins: &[&Place], more: usize, title: &str, here: &str) -> String {
     };
     let mut tolerance = 0.6;
     loop {
-        let html = figure_html(pins, more, &e, (title, here), tolerance);
+        let html = figure_html(pins, (more, w), &e, (title, here), tolerance);
         if html.len() <= MAX_BYTES || tolerance > 50.0 {
             return html;
         }
@@ -248,19 +319,19 @@ fn draw(pins: &[&Place], more: usize, title: &str, here: &str) -> String {
 /// title and the URL of the page it is on. A map of one place is drawn smaller.
 fn figure_html(
     pins: &[&Place],
-    more: usize,
+    (more, w): (usize, &Words),
     e: &Extent,
     (title, here): (&str, &str),
     tolerance: f64,
 ) -> String {
     let h = e.height().round();
-    let names: Vec<String> = pins.iter().map(|p| p.shown_name()).collect();
+    let names: Vec<String> = pins.iter().map(|p| p.shown_name(w)).collect();
     let mut o = String::with_capacity(MAX_BYTES);
     let small = if pins.len() == 1 { " small" } else { "" };
     let _ = write!(
         o,
         "<figure class=\"map{small}\"><svg viewBox=\"0 0 {WIDTH} {h}\" role=\"img\" aria-label=\"{}\" focusable=\"false\"><rect class=\"sea\" width=\"{WIDTH}\" height=\"{h}\"/><path class=\"land\" d=\"{}\"/>",
-        esc(&format!("Map: {title}. {}", names.join(", "))),
+        esc(&fill(&w.label, &[("title", title), ("places", &names.join(", "))])),
         world::outlines(e, tolerance)
     );
     for i in pins.iter().filter_map(|p| p.outline) {
@@ -273,8 +344,9 @@ fn figure_html(
     marks_and_names(&mut o, pins, &names, e);
     let _ = write!(
         o,
-        "</svg><figcaption><strong>{}</strong>. Places: ",
-        esc(title)
+        "</svg><figcaption><strong>{}</strong>. {} ",
+        esc(title),
+        esc(&w.places)
     );
     for (k, p) in pins.iter().enumerate() {
         let sep = if k == 0 { "" } else { ", " };
@@ -284,16 +356,19 @@ fn figure_html(
             let _ = write!(o, "{sep}<a href=\"{}\">{}</a>", esc(&p.url), esc(&p.name));
         }
         if let Some(m) = &p.marks {
-            let _ = write!(o, " (marked at {})", esc(m));
+            let _ = write!(o, " {}", esc(&fill(&w.marked_at, &[("place", m)])));
         } else if p.at.is_none() {
-            o.push_str(" (shaded)");
+            let _ = write!(o, " {}", esc(&w.shaded));
         }
     }
     if more > 0 {
-        let _ = write!(o, ", and {more} more not drawn");
+        let more = more.to_string();
+        let _ = write!(o, "{}", esc(&fill(&w.more, &[("count", &more)])));
     }
-    o.push_str(
-        ". <span class=\"map-credit\">Outlines: Natural Earth.</span></figcaption></figure>",
+    let _ = write!(
+        o,
+        ". <span class=\"map-credit\">{}</span></figcaption></figure>",
+        esc(&w.credit)
     );
     o
 }
@@ -356,6 +431,18 @@ fn write_label(o: &mut String, l: &labels::Label, class: &str, name: &str) {
 mod tests {
     use super::*;
 
+    impl Places {
+        /// [`Places::figure`] in the built-in English.
+        fn figure_en<'i>(
+            &self,
+            ids: impl IntoIterator<Item = &'i str>,
+            title: &str,
+            here: &str,
+        ) -> Option<String> {
+            self.figure(ids, title, here, &Words::of(&Catalog::english()))
+        }
+    }
+
     fn places(list: &[Row]) -> Places {
         Places::of_rows(list)
     }
@@ -374,7 +461,7 @@ mod tests {
     fn a_map_names_every_place_it_shows_and_skips_those_without_a_point() {
         let p = sample();
         let html = p
-            .figure(
+            .figure_en(
                 ["hanoi", "cambodia", "pyongyang", "hanoi"],
                 "Route",
                 "/places/hanoi/",
@@ -388,7 +475,7 @@ mod tests {
         assert!(html.contains("<figcaption><strong>Route</strong>. Places: Hanoi, <a href=\"/places/pyongyang/\">Pyongyang</a>."));
         assert_eq!(html.matches("<circle").count(), 2);
         assert!(!html.contains("Cambodia"));
-        assert!(p.figure(["cambodia", "nowhere"], "T", "").is_none());
+        assert!(p.figure_en(["cambodia", "nowhere"], "T", "").is_none());
     }
 
     /// The widest map the documentary could draw (Paris to Pyongyang and Singapore) and
@@ -401,7 +488,7 @@ mod tests {
             &["hanoi", "pyongyang"],
             &["singapore"],
         ] {
-            let html = p.figure(ids.iter().copied(), "T", "").unwrap();
+            let html = p.figure_en(ids.iter().copied(), "T", "").unwrap();
             assert!(html.len() <= MAX_BYTES, "{ids:?}: {}", html.len());
             assert!(
                 html.matches("z").count() > 3,
@@ -424,7 +511,7 @@ mod tests {
             .collect();
         let p = Places::of_rows(&list);
         let html = p
-            .figure(rows.iter().map(|r| r.0.as_str()), "All", "")
+            .figure_en(rows.iter().map(|r| r.0.as_str()), "All", "")
             .unwrap();
         assert_eq!(html.matches("<circle").count(), MAX_PINS);
         assert!(
@@ -447,7 +534,7 @@ mod tests {
         c.outline = world::country("Cambodia");
         p.by_id.get_mut("lang-son").unwrap().marks = Some("Lạng Sơn city".into());
         let alone = p
-            .figure(["cambodia"], "Where it lies", "/places/cambodia/")
+            .figure_en(["cambodia"], "Where it lies", "/places/cambodia/")
             .unwrap();
         assert!(alone.starts_with("<figure class=\"map small\">"), "{alone}");
         assert!(alone.contains("<path class=\"area\" d=\"M"));
@@ -456,7 +543,7 @@ mod tests {
         assert!(!alone.contains("<circle"));
         assert!(alone.contains("Places: Cambodia (shaded)."), "{alone}");
         assert!(alone.len() <= MAX_BYTES, "{}", alone.len());
-        let both = p.figure(["lang-son", "cambodia"], "T", "").unwrap();
+        let both = p.figure_en(["lang-son", "cambodia"], "T", "").unwrap();
         assert!(both.starts_with("<figure class=\"map\">"));
         assert!(
             both.contains(">Lang Son province (at Lạng Sơn city)</text>"),
@@ -471,7 +558,7 @@ mod tests {
             ..p.by_id["lang-son"].clone()
         };
         p.by_id.insert("paris".into(), paris);
-        let wide = p.figure(["paris", "cambodia"], "T", "").unwrap();
+        let wide = p.figure_en(["paris", "cambodia"], "T", "").unwrap();
         assert!(
             wide.contains("class=\"label area-label\" x=") && wide.contains(">Cambodia</text>")
         );
@@ -482,7 +569,7 @@ mod tests {
     #[test]
     fn names_and_titles_are_escaped() {
         let p = places(&[("x", "A <b> & \"c\"", Some((10.0, 10.0)))]);
-        let html = p.figure(["x"], "<i>", "").unwrap();
+        let html = p.figure_en(["x"], "<i>", "").unwrap();
         assert!(!html.contains("<b>") && !html.contains("<i>"), "{html}");
         assert!(html.contains("A &lt;b&gt; &amp; &quot;c&quot;"), "{html}");
     }

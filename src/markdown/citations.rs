@@ -12,8 +12,13 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::ops::Range;
 
-/// Renders citations `ids` as a bracketed group of links.
-fn citation_html(ids: &[String], sources: &BTreeMap<String, usize>, base_path: &str) -> String {
+/// Renders citations `ids` as a bracketed group of links, each titled in `words`.
+fn citation_html(
+    ids: &[String],
+    sources: &BTreeMap<String, usize>,
+    base_path: &str,
+    (before, after): &(String, String),
+) -> String {
     let mut s = String::from("<span class=\"cite\">[");
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {
@@ -23,7 +28,7 @@ fn citation_html(ids: &[String], sources: &BTreeMap<String, usize>, base_path: &
         escape_html(id, &mut eid);
         let _ = write!(
             s,
-            "<a href=\"{}\" title=\"Source {eid}\">{eid}</a>",
+            "<a href=\"{}\" title=\"{before}{eid}{after}\">{eid}</a>",
             crate::routes::Fragment::Source(&eid, sources.get(id).copied().unwrap_or(1))
                 .url(base_path)
         );
@@ -96,6 +101,7 @@ impl<'s> Renderer<'s, '_> {
                 &ids,
                 self.r.sources,
                 self.r.pages_path,
+                &self.r.words.cite,
             ))));
     }
 }

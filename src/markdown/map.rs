@@ -46,7 +46,7 @@ impl Renderer<'_, '_> {
             .find('\n')
             .map_or(range.start, |i| range.start + i + 1);
         super::code::figure_control_characters(src, code, code_offset, &range, &mut self.diags);
-        match render(code, self.r.places, src, code_offset) {
+        match render(code, (self.r.places, &self.r.words.map), src, code_offset) {
             Ok(html) => self.events.push(Event::Html(CowStr::from(html))),
             Err(d) => self.diags.push(d),
         }
@@ -56,7 +56,7 @@ impl Renderer<'_, '_> {
 /// The map of `toml_text`, the block's text at byte `offset` of `src.markdown`.
 fn render(
     toml_text: &str,
-    places: &Places,
+    (places, words): (&Places, &crate::maps::Words),
     src: &Source,
     offset: usize,
 ) -> Result<String, Diagnostic> {
@@ -99,7 +99,9 @@ fn render(
         }
     }
     let ids = spec.places.get_ref().iter().map(|s| s.get_ref().as_str());
-    Ok(places.figure(ids, &spec.title, "").unwrap_or_default())
+    Ok(places
+        .figure(ids, &spec.title, "", words)
+        .unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -126,6 +128,7 @@ mod tests {
             reserved: &HashSet::new(),
             places: &places,
             media: None,
+            words: &crate::markdown::Words::english(),
         };
         let src = Source {
             path: PathBuf::from("content/chapters/a.md"),

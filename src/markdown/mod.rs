@@ -76,6 +76,9 @@ mod refused;
 pub(crate) mod shared;
 pub(crate) mod stage;
 pub(crate) mod translated;
+mod words;
+
+pub(crate) use words::Words;
 
 use crate::content::Source;
 use crate::diag::Diagnostics;
@@ -102,6 +105,8 @@ pub(crate) struct Resolver<'a> {
     pub places: &'a crate::maps::Places,
     /// The files of `content/media/`, made (none: images are linked as they are).
     pub media: Option<&'a crate::media::Media>,
+    /// The words the text's language writes for citations and maps.
+    pub words: &'a Words,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -365,6 +370,7 @@ mod tests {
             reserved: &reserved,
             places: &crate::maps::Places::default(),
             media: None,
+            words: &Words::english(),
         };
         let mut d = Diagnostics::default();
         let rendered = render(&src(md), &r, RenderOptions { front_matter }, &mut d);
@@ -654,6 +660,7 @@ mod tests {
             reserved: &reserved,
             places: &crate::maps::Places::default(),
             media: None,
+            words: &Words::english(),
         };
         let mut d = Diagnostics::default();
         render(&s, &r, RenderOptions { front_matter: true }, &mut d);

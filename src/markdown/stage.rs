@@ -6,7 +6,7 @@ use crate::content::translations::original_path as original;
 use crate::content::{Chapter, Content, Entry, Event, FreePage, Source};
 use crate::diag::{Diagnostics, Sink};
 use crate::markdown::media::{self, FrontCtx, FrontMedia};
-use crate::markdown::{render, RenderOptions, Rendered, Resolver};
+use crate::markdown::{render, RenderOptions, Rendered, Resolver, Words};
 use crate::media::Media;
 use crate::routes;
 use crate::routes::source_page;
@@ -20,7 +20,7 @@ pub fn render_markdown<'a>(
     content: &'a Content,
     diags: &mut Diagnostics,
 ) -> RenderedContent<'a> {
-    render_reusing(config, content, diags, None, None)
+    render_reusing(config, content, diags, None, (None, &Words::english()))
 }
 
 /// Rendered texts kept between builds (`serve`'s incremental rebuilds, in
@@ -52,17 +52,19 @@ pub(crate) fn render_reusing<'a>(
     content: &'a Content,
     diags: &mut Diagnostics,
     reuse: Option<&dyn Reuse>,
-    media: Option<&Media>,
+    (media, words): (Option<&Media>, &Words),
 ) -> RenderedContent<'a> {
-    render_among(config, content, &config.base_path, diags, reuse, media)
+    let at = (config.base_path.as_str(), words);
+    render_among(config, content, at, diags, reuse, media)
 }
 
 /// [`render_reusing`] for the pages under `pages_path` (a language's, `/vi/`: internal
-/// links lead to the pages there; the media and `/`-rooted links stay at the site's root).
+/// links lead to the pages there; the media and `/`-rooted links stay at the site's root),
+/// in that language's `words`.
 pub(crate) fn render_among<'a>(
     config: &Config,
     content: &'a Content,
-    pages_path: &str,
+    (pages_path, words): (&str, &Words),
     diags: &mut Diagnostics,
     reuse: Option<&dyn Reuse>,
     media: Option<&Media>,
@@ -75,9 +77,9 @@ pub(crate) fn render_among<'a>(
         reserved: &reserved_ids(content),
         places: &crate::maps::Places::checked(config, content, pages_path, diags),
         media,
+        words,
     };
-    let (body, front) = (BODY, RenderOptions { front_matter: true });
-    let sink = Sink::default();
+    let (body, front, sink) = (BODY, RenderOptions { front_matter: true }, Sink::default());
     let run = |src: &Source, o: RenderOptions| -> Rendered {
         if let Some(r) = reuse.and_then(|k| k.get(src, o.front_matter)) {
             // Its files are asked for again, to be written (from the cache).

@@ -13,19 +13,19 @@ use crate::diag::{Diagnostics, Severity};
 use crate::media::Media;
 
 /// Renders one language's content (`config` and `content` localized to `code`) for its
-/// pages under `pages_path`, taking the texts `reuse` holds (the default language's,
+/// pages under `at`'s path in its words, taking the texts `reuse` holds (the default language's,
 /// [`super::shared`]), and reports the problems of its translation files to `diags`.
 pub(crate) fn render<'a>(
     (config, content): (&Config, &'a Content),
     code: &str,
-    pages_path: &str,
+    at: (&str, &super::Words),
     reuse: Option<&dyn Reuse>,
     media: &Media,
     severity: Severity,
     diags: &mut Diagnostics,
 ) -> RenderedContent<'a> {
     let mut found = Diagnostics::default();
-    let rendered = render_among(config, content, pages_path, &mut found, reuse, Some(media));
+    let rendered = render_among(config, content, at, &mut found, reuse, Some(media));
     let kinds = config.taxonomies.iter().map(|t| t.entry.as_str());
     super::cite_lists::check(&rendered, &content.sources, kinds, severity, &mut found);
     let codes = [code.to_string()];

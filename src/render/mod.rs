@@ -230,7 +230,10 @@ fn write_all(
         .collect();
     let statics = match v.language {
         0 => static_files::copy_static(root, out, &made, &made_by, &sink),
-        _ => Ok(0),
+        _ => {
+            static_files::refuse_clashes(root, &made, &made_by, &sink);
+            Ok(0)
+        }
     };
     crate::profile::stage("files");
     let errors = sink.into_diagnostics();

@@ -77,14 +77,7 @@ pub(crate) fn copy_static(
     files.par_iter().try_for_each(|p| {
         let rel = in_static(&dir, p);
         if made.contains_key(&rel) {
-            let by = (made_by.get(&rel)).map_or_else(String::new, |t| format!(", rendered by {t}"));
-            sink.push(Diagnostic::file(
-                crate::files::rel(root, p),
-                format!("this file would replace the generated `{rel}`{by}"),
-            )
-            .with_hint(
-                "a file of static/ may not have the path of a page or file the build makes; rename or move it",
-            ));
+            sink.push(clash(root, p, &rel, made_by));
             return Ok(());
         }
         let src = crate::files::rel(root, p);
@@ -92,6 +85,39 @@ pub(crate) fn copy_static(
         anyhow::Ok(())
     })?;
     Ok(files.len() + built_in)
+}
+
+/// The error of `p`, a file of `static/` at `rel`, a path the build made (`made_by` names
+/// the template of each page).
+fn clash(root: &Path, p: &Path, rel: &str, made_by: &HashMap<String, String>) -> Diagnostic {
+    let by = (made_by.get(rel)).map_or_else(String::new, |t| format!(", rendered by {t}"));
+    Diagnostic::file(
+        crate::files::rel(root, p),
+        format!("this file would replace the generated `{rel}`{by}"),
+    )
+    .with_hint(
+        "a file of static/ may not have the path of a page or file the build makes; rename or move it",
+    )
+}
+
+/// For the pass of a language other than the default (whose pass copies `static/`): each
+/// file of `static/` at a path this pass made (`made`, `made_by`) is the same error as one
+/// at a path of the default language's, `static/vi/index.html` as `static/index.html`.
+pub(crate) fn refuse_clashes(
+    root: &Path,
+    made: &Made,
+    made_by: &HashMap<String, String>,
+    sink: &Sink,
+) {
+    let dir = root.join("static");
+    // The listing's own problems were reported by the default language's pass.
+    let files = crate::files::files_under(root, "static", &mut Diagnostics::default());
+    for p in &files {
+        let rel = in_static(&dir, p);
+        if made.contains_key(&rel) {
+            sink.push(clash(root, p, &rel, made_by));
+        }
+    }
 }
 
 /// The path of `p` inside `dir` (the site's `static/`), with `/` between folders.

@@ -627,7 +627,7 @@ impl<'a> Views<'a> {
             .into_iter()
             .flat_map(|e| e.terms.get(i).into_iter().flatten())
             .map(String::as_str);
-        self.rendered.places.figure(ids, title, here)
+        (self.rendered.places).figure(ids, title, here, &crate::maps::Words::of(self.catalog))
     }
 
     /// A chapter's page, with the chapters before and after it; `cards` holds every
@@ -742,6 +742,7 @@ impl<'a> Views<'a> {
                     [term.id.as_str()],
                     &self.catalog.get("map-place", &[]),
                     &url,
+                    &crate::maps::Words::of(self.catalog),
                 )
             })
             .flatten();

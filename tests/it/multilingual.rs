@@ -4,7 +4,7 @@
 //! switcher, the sitemap's alternates, a feed, a search index and a `timeline.json` per
 //! language, and the notice on a page whose text is not translated.
 
-use crate::harness::{page, SiteTest};
+use crate::harness::{page, region, SiteTest};
 use std::collections::BTreeMap;
 
 const BASE: &str = "https://example.org/sub/";
@@ -283,4 +283,133 @@ fn serve_rebuilds_every_language_after_an_edit() {
             "{k} differs from a clean build's"
         );
     }
+}
+
+/// The words on a map and a citation's title, which the Markdown stage writes itself.
+const ENGLISH_WORDS: [&str; 8] = [
+    "Map:",
+    "Places:",
+    "(shaded)",
+    "(marked at",
+    "(at ",
+    "more not drawn",
+    "Outlines:",
+    "title=\"Source ",
+];
+
+/// The two-language site with Korean too, a map of many places (one shaded, one marked
+/// at another place, more than a map draws) in an event untranslated, whose text the
+/// languages share, and in one translated into Vietnamese only.
+fn with_maps() -> BTreeMap<String, Vec<u8>> {
+    let site = SiteTest::new("multilingual/two");
+    let toml = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    let ko =
+        "\n[languages.ko]\nname = \"한국어\"\ntitle = \"최소\"\ndescription = \"시험용 사이트\"\n";
+    site.write("site.toml", &format!("{toml}{ko}"));
+    let mut places = String::from(
+        "[[place]]\nid = \"pyongyang\"\nname = \"Pyongyang\"\nsummary = \"A capital.\"\nlat = 39.03\nlon = 125.75\n\n\
+         [[place]]\nid = \"lang-son\"\nname = \"Lang Son province\"\nsummary = \"A province.\"\nlat = 21.85\nlon = 106.76\nat = \"Lạng Sơn city\"\n\n\
+         [[place]]\nid = \"cambodia\"\nname = \"Cambodia\"\nsummary = \"A country.\"\noutline = \"Cambodia\"\n",
+    );
+    let mut ids = vec![
+        "pyongyang".to_string(),
+        "lang-son".into(),
+        "cambodia".into(),
+    ];
+    for i in 0..50 {
+        let (lat, lon) = (10.0 + i as f64 * 0.5, 100.0 + i as f64 * 0.5);
+        places.push_str(&format!(
+            "\n[[place]]\nid = \"p{i}\"\nname = \"P{i}\"\nsummary = \"A place.\"\nlat = {lat}\nlon = {lon}\n"
+        ));
+        ids.push(format!("p{i}"));
+    }
+    site.write("content/places.toml", &places);
+    let map = format!(
+        "\n\n```map\ntitle = \"Route\"\nplaces = [{}]\n```\n",
+        (ids.iter().map(|i| format!("\"{i}\"")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let events = [
+        "1950-01-31-relations.md",
+        "1957-07-ho-visit.md",
+        "1957-07-ho-visit.vi.md",
+    ];
+    for event in events {
+        let path = format!("content/events/{event}");
+        let text = std::fs::read_to_string(site.path(&path)).unwrap();
+        site.write(&path, &format!("{text}{map}"));
+    }
+    site.build_memory().unwrap()
+}
+
+#[test]
+fn maps_and_citations_speak_the_pages_language() {
+    let files = with_maps();
+    let en = page(&files, "events/1950-01-31-relations/index.html");
+    for words in [
+        "aria-label=\"Map: Route. Pyongyang, Lang Son province (at Lạng Sơn city), Cambodia, P0",
+        "<figcaption><strong>Route</strong>. Places: <a href=\"/sub/places/pyongyang/\">Pyongyang</a>, <a href=\"/sub/places/lang-son/\">Lang Son province</a> (marked at Lạng Sơn city), <a href=\"/sub/places/cambodia/\">Cambodia</a> (shaded), ",
+        ", and 3 more not drawn. <span class=\"map-credit\">Outlines: Natural Earth.</span></figcaption>",
+        "title=\"Source E\">E</a>",
+    ] {
+        assert!(en.contains(words), "{words} not in:\n{en}");
+    }
+    let pages = [
+        ("vi", "events/1950-01-31-relations/"),
+        ("vi", "events/1957-07-ho-visit/"),
+        ("ko", "events/1950-01-31-relations/"),
+        ("ko", "events/1957-07-ho-visit/"),
+    ];
+    for (code, path) in pages {
+        let html = page(&files, &format!("{code}/{path}index.html"));
+        let maps = (html.match_indices("<figure class=\"map"))
+            .map(|(i, _)| region(&html[i..], "<figure", "</figure>"))
+            .collect::<Vec<_>>()
+            .concat();
+        for english in ENGLISH_WORDS {
+            assert!(
+                !maps.contains(english),
+                "{english} on {code}/{path}:\n{maps}"
+            );
+        }
+        assert!(!html.contains("title=\"Source "), "{code}/{path}");
+        let (cite, label) = match code {
+            "vi" => ("title=\"Nguồn E\">E</a>", "aria-label=\"Bản đồ: Route."),
+            _ => ("title=\"출처 E\">E</a>", "aria-label=\"지도: Route."),
+        };
+        assert!(html.contains(cite), "{cite} not on {code}/{path}");
+        assert!(
+            html.contains(label),
+            "{label} not on {code}/{path}:\n{maps}"
+        );
+    }
+    // The Korean pages have the Korean words, not the Vietnamese, and back.
+    let ko = page(&files, "ko/events/1950-01-31-relations/index.html");
+    assert!(ko.contains("(음영 표시)") && ko.contains("윤곽선: Natural Earth."));
+    assert!(!ko.contains("Nguồn E"));
+    let vi = page(&files, "vi/events/1950-01-31-relations/index.html");
+    assert!(vi.contains("(tô màu)") && vi.contains(" và 3 địa điểm khác"));
+    assert!(!vi.contains("출처"));
+}
+
+/// A file of `static/` at the path of another language's page is refused as one at a
+/// default language's page is, rather than replacing it.
+#[test]
+fn a_static_file_may_not_replace_another_languages_page() {
+    let site = SiteTest::new("multilingual/two");
+    site.write("static/vi/index.html", "<p>not the home page</p>");
+    site.write("static/vi/own.txt", "a file of its own");
+    let err = site.build_memory().unwrap_err();
+    assert!(
+        err.contains(
+            "error: this file would replace the generated `vi/index.html`, rendered by templates/index.html\n --> static/vi/index.html"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("own.txt"), "{err}");
+    // A file of static/ under the language's folder at no page's path is copied.
+    std::fs::remove_file(site.path("static/vi/index.html")).unwrap();
+    let files = site.build_memory().unwrap();
+    assert_eq!(files["vi/own.txt"], b"a file of its own");
 }
