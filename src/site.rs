@@ -212,7 +212,11 @@ fn catalogs(
 /// Every language's config and content but the default's, with their translations.
 fn localize(config: &Config, content: &Content, languages: &[Language]) -> Vec<(Config, Content)> {
     (languages.iter().skip(1))
-        .map(|l| (config.localized(&l.code), content.localized(&l.code)))
+        .map(|l| {
+            let mut c = content.localized(&l.code);
+            c.name_free_terms(config, &l.code);
+            (config.localized(&l.code), c)
+        })
         .collect()
 }
 

@@ -589,6 +589,20 @@ fn sources(
 }
 
 impl Content {
+    /// Names the terms of `config`'s free taxonomies as the language `code` does
+    /// (`[languages.<code>.terms.<taxonomy>]` in site.toml); a term it does not name keeps
+    /// its value. A registry's terms take their names from the registry's translation.
+    pub(crate) fn name_free_terms(&mut self, config: &crate::config::Config, code: &str) {
+        for (i, t) in config.taxonomies.iter().enumerate() {
+            if t.registry {
+                continue;
+            }
+            for term in &mut self.terms[i] {
+                term.name = config.term_name(code, &t.name, &term.name).to_string();
+            }
+        }
+    }
+
     /// The content as the pages of language `code` show it: each chapter's, event's,
     /// page's, registry entry's and source's texts replaced by their translation where
     /// there is one, and `lang` set on each to the language its text is in (the default's

@@ -501,7 +501,14 @@ impl<'a> Views<'a> {
                     let entry = registry.iter().find(|p| &p.id == v);
                     Named {
                         url: Page::Term(&t.name, &id).url(self.base()),
-                        name: entry.map_or_else(|| v.clone(), |p| p.name.clone()),
+                        name: entry.map_or_else(
+                            || {
+                                self.config
+                                    .term_name(&self.config.language, &t.name, v)
+                                    .into()
+                            },
+                            |p| p.name.clone(),
+                        ),
                         id,
                     }
                 });

@@ -413,3 +413,30 @@ fn a_static_file_may_not_replace_another_languages_page() {
     let files = site.build_memory().unwrap();
     assert_eq!(files["vi/own.txt"], b"a file of its own");
 }
+
+#[test]
+fn a_language_names_the_terms_of_free_taxonomies_on_every_page_that_shows_them() {
+    let files = two();
+    // The term's page, its taxonomy's index and the event's chips, under the same slug.
+    let term = page(&files, "vi/tags/state-visit/index.html");
+    assert!(term.contains("<h1>chuyến thăm cấp nhà nước"), "{term}");
+    let index = page(&files, "vi/tags/index.html");
+    assert!(index.contains("chuyến thăm cấp nhà nước"), "{index}");
+    let event = page(&files, "vi/events/1957-07-ho-visit/index.html");
+    assert!(
+        event.contains("/sub/vi/tags/state-visit/\">chuyến thăm cấp nhà nước<"),
+        "{event}"
+    );
+    assert!(
+        event.contains("/sub/vi/countries/vietnam/\">Việt Nam<"),
+        "{event}"
+    );
+    // A value the language does not name keeps its own; English keeps every value.
+    assert!(
+        event.contains("/sub/vi/countries/north-korea/\">North Korea<"),
+        "{event}"
+    );
+    let en = page(&files, "events/1957-07-ho-visit/index.html");
+    assert!(en.contains("/sub/tags/state-visit/\">state visit<"), "{en}");
+    assert!(!en.contains("chuyến thăm"), "{en}");
+}
