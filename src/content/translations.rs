@@ -588,6 +588,11 @@ fn sources(
     out
 }
 
+/// A translation's summary as the text the page renders, when it has one.
+fn summary_text(summary: Option<&Source>) -> Option<String> {
+    summary.map(|s| s.markdown.to_string())
+}
+
 impl Content {
     /// Names the terms of `config`'s free taxonomies as the language `code` does
     /// (`[languages.<code>.terms.<taxonomy>]` in site.toml); a term it does not name keeps
@@ -614,22 +619,14 @@ impl Content {
         };
         if let (Some(h), Some(tr)) = (&mut c.home, &t.home) {
             h.title = tr.title.clone();
-            h.summary = tr
-                .summary
-                .as_ref()
-                .map(|s| s.markdown.to_string())
-                .or(h.summary.take());
+            h.summary = summary_text(tr.summary.as_ref()).or(h.summary.take());
             h.body = tr.body.clone();
             h.lang = code.to_string();
         }
         for p in &mut c.pages {
             if let Some(tr) = t.pages.get(&p.path) {
                 p.title = tr.title.clone();
-                p.summary = tr
-                    .summary
-                    .as_ref()
-                    .map(|s| s.markdown.to_string())
-                    .or(p.summary.take());
+                p.summary = summary_text(tr.summary.as_ref()).or(p.summary.take());
                 p.body = tr.body.clone();
                 p.lang = code.to_string();
             }
