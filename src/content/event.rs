@@ -18,7 +18,7 @@ use crate::diag::{did_you_mean, Diagnostic, Diagnostics};
 use crate::files::Fence;
 use crate::taxonomy::Taxonomy;
 use crate::text::is_slug;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
 use std::path::Path;
 use toml::Spanned;
@@ -28,7 +28,10 @@ use toml::Spanned;
 /// free taxonomy), in the taxonomies' order.
 pub(super) struct Refs<'a> {
     pub(super) config: &'a Config,
+    /// The chapters' slugs, in the order a hint lists them.
     pub(super) chapters: &'a [&'a str],
+    /// The same slugs as a set: each event looks its chapter up in it.
+    pub(super) chapter_set: &'a HashSet<&'a str>,
     pub(super) sources: &'a BTreeSet<&'a str>,
     pub(super) registries: &'a [BTreeSet<&'a str>],
 }
@@ -53,7 +56,7 @@ pub(super) fn load_event(
     let id = stem(rel);
     check_id(rel, &id, diags);
     let (date, end_date) = dates(&doc, &meta, diags);
-    check_chapter(&doc, &meta.chapter, refs.chapters, diags);
+    check_chapter(&doc, &meta.chapter, refs, diags);
     let sources = sources(&doc, &meta.sources, refs.sources, diags);
     let terms = check_terms(&doc, values, refs, diags);
     if meta.title.trim().is_empty() {
@@ -232,10 +235,10 @@ fn dates(doc: &Doc, meta: &EventMeta, diags: &mut Diagnostics) -> (Option<Date>,
     (date, end_date)
 }
 
-/// The event's chapter must be one of `chapters`.
-fn check_chapter(doc: &Doc, chapter: &Spanned<String>, chapters: &[&str], diags: &mut Diagnostics) {
-    let name = chapter.get_ref();
-    if chapters.contains(&name.as_str()) {
+/// The event's chapter must be one of `refs.chapters`.
+fn check_chapter(doc: &Doc, chapter: &Spanned<String>, refs: &Refs, diags: &mut Diagnostics) {
+    let (name, chapters) = (chapter.get_ref(), refs.chapters);
+    if refs.chapter_set.contains(name.as_str()) {
         return;
     }
     let d = doc.fm_at(chapter.span(), format!("unknown chapter `{name}`"));

@@ -105,9 +105,11 @@ impl Content {
         };
         let chapters = load_chapters(root, opts, found, diags);
         let source_ids = sources.ids(|s| s.id.as_str());
+        let known = chapters.known();
         let refs = Refs {
             config,
-            chapters: &chapters.known(),
+            chapters: &known,
+            chapter_set: &known.iter().copied().collect(),
             sources: &source_ids,
             registries: &(registries.iter())
                 .map(|r| r.ids(|e| e.id.as_str()))

@@ -74,7 +74,7 @@ pub(crate) const PLACES: &str = "places";
 
 use crate::date::Date;
 use crate::diag::{Diagnostic, Span};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -333,4 +333,36 @@ impl Content {
     pub(crate) fn chapter(&self, slug: &str) -> Option<&Chapter> {
         self.chapters.iter().find(|c| c.slug == slug)
     }
+
+    /// Where each source, chapter and registry entry is in its list, by id.
+    pub(crate) fn positions(&self) -> Positions<'_> {
+        Positions {
+            sources: first_at(self.sources.iter().map(|w| w.id.as_str())),
+            chapters: first_at(self.chapters.iter().map(|c| c.slug.as_str())),
+            entries: (self.registries.iter())
+                .map(|r| first_at(r.iter().map(|e| e.id.as_str())))
+                .collect(),
+        }
+    }
+}
+
+/// The position of each source, chapter and registry entry in its list of [`Content`],
+/// by id: made once per build ([`Content::positions`]), so that what a page looks up per
+/// citation, per card or per term is not a scan of the list (which would grow as the
+/// site's items times its pages).
+#[derive(Debug, Default)]
+pub(crate) struct Positions<'a> {
+    pub(crate) sources: HashMap<&'a str, usize>,
+    pub(crate) chapters: HashMap<&'a str, usize>,
+    /// Each taxonomy's registry (in `Config::taxonomies`' order), by entry id.
+    pub(crate) entries: Vec<HashMap<&'a str, usize>>,
+}
+
+/// Each id of `ids` with its first position.
+fn first_at<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut at = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        at.entry(id).or_insert(i);
+    }
+    at
 }

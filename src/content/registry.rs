@@ -16,7 +16,7 @@ use crate::files::Fence;
 use crate::taxonomy::Taxonomy;
 use crate::text::is_slug;
 use serde::de::{DeserializeOwned, IgnoredAny};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use toml::Spanned;
@@ -158,20 +158,23 @@ pub(super) fn load_sources(root: &Path, fence: &Fence, diags: &mut Diagnostics) 
 /// Checks the works of `sources.toml` (at `rel`, whose text is `text`) and makes them.
 fn load_works(rel: &Path, text: &str, raw: Vec<RawWork>, diags: &mut Diagnostics) -> Vec<Work> {
     let mut out: Vec<Work> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for w in &raw {
-        check_work_id(rel, text, &w.id, &out, diags);
+        check_work_id(rel, text, &w.id, &seen, diags);
+        seen.insert(w.id.get_ref());
         out.push(work(rel, text, w, diags));
     }
     check_cited_in(rel, text, &raw, &out, diags);
     out
 }
 
-/// A source id is ASCII letters, digits, hyphens and underscores, and unique.
+/// A source id is ASCII letters, digits, hyphens and underscores, and unique (not one of
+/// the ids `before` it).
 fn check_work_id(
     rel: &Path,
     text: &str,
     id: &Spanned<String>,
-    before: &[Work],
+    before: &HashSet<&str>,
     diags: &mut Diagnostics,
 ) {
     let shown = id.get_ref();
@@ -187,7 +190,7 @@ fn check_work_id(
             ),
         ));
     }
-    if before.iter().any(|o| &o.id == shown) {
+    if before.contains(shown.as_str()) {
         diags.push(Diagnostic::at(
             rel,
             text,

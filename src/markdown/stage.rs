@@ -136,6 +136,7 @@ pub(crate) fn render_among<'a>(
             .collect(),
         registries: content.registries.iter().map(|r| entries(r)).collect(),
         places: resolver.places.clone(),
+        at: content.positions(),
     };
     diags.extend(sink.into_diagnostics().0);
     check_anchors(content, &rendered, diags);
@@ -204,6 +205,8 @@ pub struct RenderedContent<'a> {
     pub registries: Vec<Vec<RenderedEntry<'a>>>,
     /// The places maps may show (read by `map` blocks, and by the pages' maps).
     pub(crate) places: crate::maps::Places,
+    /// Where each source, chapter and registry entry of the content is, by id.
+    pub(crate) at: crate::content::Positions<'a>,
 }
 
 /// A free page with its rendered body.

@@ -107,7 +107,7 @@ impl Views<'_> {
     /// The URL of the source `id`'s entry, on the numbered sources page that holds it
     /// (the first for an unknown id).
     pub(crate) fn source_url(&self, id: &str) -> String {
-        let at = self.content.sources.iter().position(|w| w.id == id);
+        let at = self.rendered.at.sources.get(id).copied();
         let n = source_page(at.unwrap_or(0), self.config.paginate);
         Fragment::Source(id, n).url(self.base())
     }
@@ -121,10 +121,10 @@ impl Views<'_> {
                 continue;
             }
             seen.push(id);
-            let Some((at, w)) = (self.content.sources.iter().enumerate()).find(|(_, w)| w.id == id)
-            else {
+            let Some(&at) = self.rendered.at.sources.get(id) else {
                 continue;
             };
+            let w = &self.content.sources[at];
             let page = source_page(at, self.config.paginate);
             out.push(CitedSource {
                 id: w.id.clone(),

@@ -149,6 +149,10 @@ pub(crate) fn timelinejs(
     content: &Content,
     events: &[RenderedEvent],
 ) -> Value {
+    // Each chapter's title by slug, looked up once per event.
+    let chapters: std::collections::HashMap<&str, &str> = (content.chapters.iter().rev())
+        .map(|c| (c.slug.as_str(), c.title.as_str()))
+        .collect();
     let events: Vec<Value> = events
         .iter()
         .map(|RenderedEvent { event: e, summary, media, .. }| {
@@ -157,7 +161,7 @@ pub(crate) fn timelinejs(
                 "unique_id": e.id,
                 "start_date": tl_date(&e.date),
                 "text": { "headline": html(&e.title), "text": summary },
-                "group": html(content.chapter(&e.chapter).map(|c| c.title.as_str()).unwrap_or(&e.chapter)),
+                "group": html(chapters.get(e.chapter.as_str()).copied().unwrap_or(e.chapter.as_str())),
                 "display_date": html(&e.display_date),
             });
             if let Some(end) = &e.end_date {

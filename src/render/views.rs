@@ -495,10 +495,12 @@ impl<'a> Views<'a> {
         let with_terms = taxonomies.filter(|(i, _)| !e.terms[*i].is_empty());
         with_terms
             .map(|(i, t)| {
-                let registry = &self.content.registries[i];
+                let (registry, at) = (&self.content.registries[i], &self.rendered.at.entries);
                 let named = e.terms[i].iter().map(|v| {
                     let id = self.term_id(i, v);
-                    let entry = registry.iter().find(|p| &p.id == v);
+                    let entry = (at.get(i))
+                        .and_then(|a| a.get(v.as_str()))
+                        .map(|&j| &registry[j]);
                     Named {
                         url: Page::Term(&t.name, &id).url(self.base()),
                         name: entry.map_or_else(
@@ -527,7 +529,8 @@ impl<'a> Views<'a> {
     /// `card.html` receives.
     pub(crate) fn event(&self, r: &RenderedEvent) -> EventView {
         let e = r.event;
-        let chapter = self.content.chapter(&e.chapter);
+        let at = self.rendered.at.chapters.get(e.chapter.as_str());
+        let chapter = at.map(|&i| &self.content.chapters[i]);
         EventView {
             id: e.id.clone(),
             title: e.title.clone(),
@@ -560,7 +563,8 @@ impl<'a> Views<'a> {
 
     /// A citation of the source `id`, with its title and its place on the sources page.
     fn cite(&self, id: &str, note: Option<String>) -> Cite {
-        let work = self.content.sources.iter().find(|w| w.id == id);
+        let at = self.rendered.at.sources.get(id);
+        let work = at.map(|&i| &self.content.sources[i]);
         Cite {
             id: id.to_string(),
             title: work.map_or_else(String::new, |w| w.title.clone()),
