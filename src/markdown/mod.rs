@@ -174,6 +174,23 @@ pub struct Rendered {
     pub media: Vec<String>,
 }
 
+impl Rendered {
+    /// Gives back the room its buffers grew into: every text's result is held until its
+    /// pages are written, and the HTML's reserve alone is half its size again.
+    fn shrink(&mut self) {
+        self.html.shrink_to_fit();
+        self.toc.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.cited.shrink_to_fit();
+        self.cited_at.shrink_to_fit();
+        self.links_to.shrink_to_fit();
+        self.rooted.shrink_to_fit();
+        self.external.shrink_to_fit();
+        self.marks.shrink_to_fit();
+        self.media.shrink_to_fit();
+    }
+}
+
 fn options() -> Options {
     // Heading attributes are parsed so that `{#id}` works and anything else is reported.
     Options::ENABLE_TABLES
@@ -321,6 +338,7 @@ impl<'s, 'r> Renderer<'s, 'r> {
         }
         self.out.text = self.out.text.trim().to_string();
         diags.extend(self.diags.0);
+        self.out.shrink();
         self.out
     }
 }

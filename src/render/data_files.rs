@@ -49,16 +49,17 @@ pub(crate) fn write_all(v: Views, out: &Output, made: &mut Made) -> anyhow::Resu
             for (name, text) in sitemaps(v, SITEMAP_URLS) {
                 put(name, text.into_bytes());
             }
+            crate::profile::stage("sitemap");
             continue;
         }
         if file == DataFile::SearchIndex {
-            for (name, bytes) in super::search_index::files(v, &v.config.language) {
-                put(name, bytes);
-            }
+            super::search_index::files(v, &v.config.language, &mut put);
+            crate::profile::stage("search");
             continue;
         }
         let Some(bytes) = make(file, v) else { continue };
         put(file.file().to_string(), bytes);
+        crate::profile::stage(file.file());
     }
     failed.map_or(Ok(()), Err)
 }
@@ -84,9 +85,7 @@ fn make(file: DataFile, v: Views) -> Option<Vec<u8>> {
 /// that name takes it: its interface's language).
 fn timeline_json(v: Views, content: &Content, rendered: &RenderedContent) -> Vec<u8> {
     let mut tl = super::timeline::timelinejs(v.config, v.root_url(), content, &rendered.events);
-    if let Some(l) = v.current() {
-        tl["language"] = l.code.clone().into();
-    }
+    tl.language = v.current().map(|l| l.code.clone());
     serde_json::to_vec_pretty(&tl).unwrap_or_default()
 }
 

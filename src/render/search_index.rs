@@ -50,26 +50,22 @@ struct Doc {
     facets: Vec<String>,
 }
 
-/// Every file of the index of the docs of `v`, which are in the language `lang`, by output
-/// path: the head first.
-pub(crate) fn files(v: Views, lang: &str) -> Vec<(String, Vec<u8>)> {
+/// Every file of the index of the docs of `v`, which are in the language `lang`, each
+/// handed to `put` (output path, bytes) as soon as it is made, so that only one shard is
+/// held at a time; the head last.
+pub(crate) fn files(v: Views, lang: &str, put: &mut dyn FnMut(String, Vec<u8>)) {
     let docs = docs(v);
     let reading = Reading::of(lang);
     let (post, pairs) = postings_of(&docs, reading);
-    let mut out = Vec::new();
-    let (mut starts, mut shard, mut size) = (Vec::new(), Map::new(), 0);
-    let flush = |shard: &mut Map<String, Value>, out: &mut Vec<(String, Vec<u8>)>| {
-        let n = out.len();
-        out.push((
-            search_part('w', n),
-            Value::Object(std::mem::take(shard))
-                .to_string()
-                .into_bytes(),
-        ));
+    let (mut starts, mut shard, mut size, mut n) = (Vec::new(), Map::new(), 0, 0);
+    let mut flush = |shard: &mut Map<String, Value>| {
+        let bytes = Value::Object(std::mem::take(shard)).to_string();
+        put(search_part('w', n), bytes.into_bytes());
+        n += 1;
     };
     for (i, (word, lists)) in post.iter().enumerate() {
         if size >= SHARD_BYTES {
-            flush(&mut shard, &mut out);
+            flush(&mut shard);
             size = 0;
         }
         if shard.is_empty() {
@@ -85,14 +81,14 @@ pub(crate) fn files(v: Views, lang: &str) -> Vec<(String, Vec<u8>)> {
         }
     }
     if !shard.is_empty() {
-        flush(&mut shard, &mut out);
+        flush(&mut shard);
     }
     for (n, chunk) in docs.chunks(CHUNK).enumerate() {
         let list: Vec<Value> = chunk.iter().map(doc_json).collect();
-        out.push((
+        put(
             search_part('d', n),
             Value::Array(list).to_string().into_bytes(),
-        ));
+        );
     }
     let aliases: BTreeMap<String, Vec<String>> = (docs.iter())
         .flat_map(|d| d.aliases.iter().map(move |a| (a, d)))
@@ -114,14 +110,8 @@ pub(crate) fn files(v: Views, lang: &str) -> Vec<(String, Vec<u8>)> {
         "shards": starts,
         "aliases": aliases,
     });
-    out.insert(
-        0,
-        (
-            crate::routes::DataFile::SearchIndex.file().to_string(),
-            head.to_string().into_bytes(),
-        ),
-    );
-    out
+    let head_file = crate::routes::DataFile::SearchIndex.file().to_string();
+    put(head_file, head.to_string().into_bytes());
 }
 
 /// The words in a row (`a b`) of a language read with pairs, by first word, each with the

@@ -13,7 +13,7 @@ use super::views::Card;
 use crate::config::Config;
 use crate::content::Content;
 use crate::markdown::stage::RenderedEvent;
-use serde_json::{json, Value};
+use serde::Serialize;
 use std::collections::HashMap;
 
 /// A plain string as HTML, for the fields TimelineJS3 renders as HTML; control characters
@@ -130,69 +130,153 @@ pub(crate) fn group<'c>(
 
 /// A date as TimelineJS3 reads it: `year` in the historians' count with a sign (-490 is
 /// 490 BCE; TimelineJS3 shows a negative year as its absolute value and "BCE").
-fn tl_date(d: &crate::date::Date) -> Value {
-    let mut m = serde_json::Map::new();
-    m.insert("year".into(), json!(d.signed_year()));
-    if let Some(mo) = d.month {
-        m.insert("month".into(), json!(mo));
+#[derive(Serialize)]
+struct TlDate {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    day: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    month: Option<u8>,
+    year: i32,
+}
+
+fn tl_date(d: &crate::date::Date) -> TlDate {
+    TlDate {
+        day: d.day,
+        month: d.month,
+        year: d.signed_year(),
     }
-    if let Some(day) = d.day {
-        m.insert("day".into(), json!(day));
+}
+
+/// A `text` of TimelineJS3: a headline, and (but for an era's) a text.
+#[derive(Serialize)]
+struct TlText<'a> {
+    headline: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// One event of `timeline.json`. The fields of this file's structs are in the order of
+/// their names, as the file has always listed them.
+#[derive(Serialize)]
+struct TlEvent<'a> {
+    display_date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_date: Option<TlDate>,
+    group: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    media: Option<TlMedia<'a>>,
+    start_date: TlDate,
+    text: TlText<'a>,
+    unique_id: &'a str,
+}
+
+#[derive(Serialize)]
+struct TlMedia<'a> {
+    caption: &'a str,
+    credit: &'a str,
+    thumbnail: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TlEra {
+    end_date: TlDate,
+    start_date: TlDate,
+    text: TlText<'static>,
+}
+
+/// `timeline.json`: serialized as it is made, one event at a time, so that no tree of
+/// every event's values is held (at 100,000 events that tree was several times the file).
+#[derive(Serialize)]
+pub(crate) struct TimelineJs<'a> {
+    eras: Vec<TlEra>,
+    #[serde(serialize_with = "each_event")]
+    events: TlEvents<'a>,
+    /// The language of its texts, on a site of several languages (TimelineJS3's option
+    /// of that name: its interface's language).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) language: Option<String>,
+    title: TlTitle,
+}
+
+#[derive(Serialize)]
+struct TlTitle {
+    text: TlText<'static>,
+}
+
+/// What the events of `timeline.json` are made from: the events, where the site is, and
+/// each chapter's title by slug (looked up once per event).
+struct TlEvents<'a> {
+    root_url: &'a str,
+    chapters: std::collections::HashMap<&'a str, &'a str>,
+    events: &'a [RenderedEvent<'a>],
+}
+
+/// The events of `timeline.json`, each made when it is written.
+fn each_event<S: serde::Serializer>(at: &TlEvents, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(at.events.iter().map(|r| tl_event(at, r)))
+}
+
+fn tl_event<'a>(at: &TlEvents, r: &'a RenderedEvent) -> TlEvent<'a> {
+    let RenderedEvent {
+        event: e,
+        summary,
+        media,
+        ..
+    } = r;
+    let url = |rel: &str| crate::routes::rooted_url(at.root_url, rel);
+    TlEvent {
+        display_date: html(&e.display_date),
+        end_date: e.end_date.as_ref().map(tl_date),
+        group: html(at.chapters.get(e.chapter.as_str()).unwrap_or(&e.chapter.as_str())),
+        media: media.timeline.as_ref().map(|m| TlMedia {
+            caption: &m.caption,
+            credit: &m.credit,
+            thumbnail: url(&m.thumbnail),
+            url: url(&m.url),
+        }),
+        start_date: tl_date(&e.date),
+        text: TlText {
+            headline: html(&e.title),
+            text: Some(summary.html.as_str().into()),
+        },
+        unique_id: &e.id,
     }
-    Value::Object(m)
 }
 
 /// `timeline.json` in the TimelineJS3 format, each event's `text` its summary's HTML.
-pub(crate) fn timelinejs(
-    config: &Config,
-    root_url: &str,
-    content: &Content,
-    events: &[RenderedEvent],
-) -> Value {
-    // Each chapter's title by slug, looked up once per event.
-    let chapters: std::collections::HashMap<&str, &str> = (content.chapters.iter().rev())
-        .map(|c| (c.slug.as_str(), c.title.as_str()))
-        .collect();
-    let events: Vec<Value> = events
-        .iter()
-        .map(|RenderedEvent { event: e, summary, media, .. }| {
-            let summary = &summary.html;
-            let mut v = json!({
-                "unique_id": e.id,
-                "start_date": tl_date(&e.date),
-                "text": { "headline": html(&e.title), "text": summary },
-                "group": html(chapters.get(e.chapter.as_str()).copied().unwrap_or(e.chapter.as_str())),
-                "display_date": html(&e.display_date),
-            });
-            if let Some(end) = &e.end_date {
-                v["end_date"] = tl_date(end);
-            }
-            if let Some(m) = &media.timeline {
-                let url = |rel: &str| crate::routes::rooted_url(root_url, rel);
-                v["media"] = json!({
-                    "url": url(&m.url),
-                    "thumbnail": url(&m.thumbnail),
-                    "caption": m.caption,
-                    "credit": m.credit,
-                });
-            }
-            v
+pub(crate) fn timelinejs<'a>(
+    config: &'a Config,
+    root_url: &'a str,
+    content: &'a Content,
+    events: &'a [RenderedEvent<'a>],
+) -> TimelineJs<'a> {
+    let eras = (config.eras.iter())
+        .map(|e| TlEra {
+            end_date: tl_date(&e.end),
+            start_date: tl_date(&e.start),
+            text: TlText {
+                headline: html(&e.name),
+                text: None,
+            },
         })
         .collect();
-    let eras: Vec<Value> = config
-        .eras
-        .iter()
-        .map(|e| {
-            json!({
-                "start_date": tl_date(&e.start),
-                "end_date": tl_date(&e.end),
-                "text": { "headline": html(&e.name) },
-            })
-        })
-        .collect();
-    json!({
-        "title": { "text": { "headline": html(&config.title), "text": html(&config.description) } },
-        "events": events,
-        "eras": eras,
-    })
+    TimelineJs {
+        eras,
+        events: TlEvents {
+            root_url,
+            // The first chapter of a slug wins, as everywhere else.
+            chapters: (content.chapters.iter().rev())
+                .map(|c| (c.slug.as_str(), c.title.as_str()))
+                .collect(),
+            events,
+        },
+        language: None,
+        title: TlTitle {
+            text: TlText {
+                headline: html(&config.title),
+                text: Some(html(&config.description).into()),
+            },
+        },
+    }
 }
