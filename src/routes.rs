@@ -26,8 +26,7 @@ pub(crate) const LAYOUT_IDS: &[&str] = &[
     // The labels of search.js and timeline.js, in the page's language (`t_json`).
     "search-text",
     "timeline-text",
-    // A page's sources (templates/cited.html) and the popover a citation opens (cite.js).
-    "cited-sources",
+    // The popover a citation opens (cite.js).
     "cite-pop",
     "timeline-app",
     "timeline-data",
@@ -551,6 +550,9 @@ pub(crate) enum DataFile {
     SearchIndex,
     /// GitHub Pages' custom domain.
     Cname,
+    /// The popover data of the citations (static/cite.js): beside each numbered sources
+    /// page, the sources it lists ([`popover_file`]); `file` names the first page's.
+    Popovers,
 }
 
 impl DataFile {
@@ -564,6 +566,7 @@ impl DataFile {
         DataFile::NoJekyll,
         DataFile::SearchIndex,
         DataFile::Cname,
+        DataFile::Popovers,
     ];
 
     /// The file's path under the output folder (and under the base URL).
@@ -577,6 +580,7 @@ impl DataFile {
             DataFile::NoJekyll => ".nojekyll",
             DataFile::SearchIndex => "search.json",
             DataFile::Cname => "CNAME",
+            DataFile::Popovers => "sources/popovers.json",
         }
     }
 
@@ -591,9 +595,16 @@ impl DataFile {
     pub(crate) fn shared(self) -> bool {
         !matches!(
             self,
-            DataFile::TimelineJson | DataFile::Feed | DataFile::SearchIndex
+            DataFile::TimelineJson | DataFile::Feed | DataFile::SearchIndex | DataFile::Popovers
         )
     }
+}
+
+/// The popover data of the `n`th sources page (from 1), in its folder:
+/// `sources/popovers.json`, `sources/page/2/popovers.json`. static/cite.js finds it from a
+/// citation's link, which names that page: `popovers.json` relative to it.
+pub(crate) fn popover_file(n: usize) -> String {
+    format!("{}popovers.json", Paged::new(Page::Sources, n).path())
 }
 
 /// A run of the timeline's events in the compact form its script reads, by era id and
@@ -955,6 +966,8 @@ mod tests {
             "/b/sources/page/3/#source-s".to_string()
         );
         assert_eq!(Fragment::Source("s", 3).here(), "#source-s");
+        assert_eq!(popover_file(1), DataFile::Popovers.file());
+        assert_eq!(popover_file(3), "sources/page/3/popovers.json");
         assert_eq!(
             Fragment::OnTimeline("e").url("/b/"),
             "/b/timeline/?event=e".to_string()

@@ -1,22 +1,34 @@
 // The popover a citation opens (and any link to a source's entry on the sources page):
 // the source's title, author, publisher and date, a link to the source when it has an
-// address, and one to its entry (the citation's own link); drawn from the sources the page
-// embeds, and only those (<template id="cited-sources">, templates/cited.html, which loads
-// this script: each its title, a <br>, its author, publisher and date; `data-url`). Escape or
-// a click elsewhere closes it, and Escape gives the focus back to the citation; a modified
-// click follows the link, as does every click without this script. No dependencies.
+// address, and one to its entry (the citation's own link). What it shows is fetched, the
+// first time a reader opens a source of that sources page, from the popover data beside
+// the page the link names (`popovers.json` in its folder: `sources/popovers.json`,
+// `sources/page/3/popovers.json`, src/render/popovers.rs), so that a sub-path and each
+// language's own sources pages need nothing more; the file holds the popover's words in
+// that page's language too. Escape or a click elsewhere closes it, and Escape
+// gives the focus back to the citation; a modified click follows the link, as does every
+// click without this script, and one whose data cannot be fetched. No dependencies.
 (function () {
   'use strict';
-  var store = document.getElementById('cited-sources');
   // The source a link names: its target's `#source-<id>` on a sources page (`sources/`,
   // `sources/page/3/`).
   var sourceOf = function (a) {
     var m = /(?:^|\/)sources\/(?:page\/\d+\/)?$/.test(a.pathname) && /^#source-(.+)$/.exec(a.hash);
     return m ? decodeURIComponent(m[1]) : null;
   };
-  var card = function (a) {
-    var id = sourceOf(a);
-    return id === null ? null : store.content.querySelector('[data-source="' + CSS.escape(id) + '"]');
+  // The popover data of the sources page a link names, fetched once: a promise of the
+  // object (null when the fetch or its JSON failed; `failed` then holds its address).
+  var files = {};
+  var failed = {};
+  var fileOf = function (a) { return new URL('popovers.json', a.href).href; };
+  var load = function (file) {
+    if (!files[file]) {
+      files[file] = fetch(file).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      }).catch(function () { failed[file] = true; return null; });
+    }
+    return files[file];
   };
   var el = function (tag, cls, text) {
     var e = document.createElement(tag);
@@ -24,22 +36,19 @@
     if (text) e.textContent = text;
     return e;
   };
-  // The labels, in the page's language: data attributes of templates/cited.html.
-  var label = function (k) { return store.getAttribute('data-' + k) || k; };
-  // The card of the source `s` (its embedded entry), for the citation `a`.
-  var draw = function (s, a) {
-    var lines = [''];
-    Array.prototype.forEach.call(s.childNodes, function (n) {
-      if (n.nodeName === 'BR') lines.push(''); else lines[lines.length - 1] += n.textContent;
-    });
+  // The popover's words, in the page's language (`words` of the data file).
+  var words = {};
+  var label = function (k) { return typeof words[k] === 'string' ? words[k] : k; };
+  // The card of the source `id` (`s`, its popover data: title, meta, url), for the citation `a`.
+  var draw = function (id, s, a) {
     var c = el('span', 'cite-card');
     var t = c.appendChild(el('span', 'cite-card-title'));
-    t.appendChild(el('span', 'source-id', s.getAttribute('data-source')));
-    t.appendChild(document.createTextNode(' ' + lines[0]));
-    if (lines[1]) c.appendChild(el('span', 'cite-card-meta', lines[1]));
+    t.appendChild(el('span', 'source-id', id));
+    t.appendChild(document.createTextNode(' ' + s.title));
+    if (s.meta) c.appendChild(el('span', 'cite-card-meta', s.meta));
     var links = c.appendChild(el('span', 'cite-card-links'));
-    var url = s.getAttribute('data-url');
-    if (url) {
+    var url = s.url;
+    if (typeof url === 'string' && /^https?:/i.test(url)) {
       var out = links.appendChild(el('a', '', label('read')));
       out.href = url; out.rel = 'noopener';
       links.appendChild(document.createTextNode(' · '));
@@ -68,10 +77,8 @@
     pop.style.left = (left - base.left) + 'px';
     pop.style.top = (r.bottom - base.top + 4) + 'px';
   };
-  var openPop = function (a) {
-    var id = sourceOf(a);
-    var found = card(a);
-    if (!found) return false;
+  // Opens the popover of the source `id` (its data `s`) under the citation `a`.
+  var openPop = function (a, id, s) {
     closePop(false);
     opener = a;
     pop = document.createElement('span');
@@ -80,7 +87,7 @@
     pop.setAttribute('role', 'dialog');
     pop.setAttribute('aria-label', label('label').replace('{source}', id));
     pop.tabIndex = -1;
-    pop.appendChild(draw(found, a));
+    pop.appendChild(draw(id, s, a));
     var x = document.createElement('button');
     x.type = 'button'; x.className = 'cite-pop-close'; x.textContent = label('close');
     x.addEventListener('click', function () { closePop(true); });
@@ -90,11 +97,29 @@
     a.setAttribute('aria-controls', 'cite-pop');
     place(a);
     pop.focus();
-    return true;
   };
-  if (store && store.content) {
+  // The citation whose data is on its way: only the last one clicked opens.
+  var pending = null;
+  // A click on the citation `a`, naming the source `id`: its popover once its data is in,
+  // or, when the data cannot be had, the link followed after all.
+  var open = function (a, id) {
+    var file = fileOf(a);
+    pending = a;
+    load(file).then(function (data) {
+      if (pending !== a) return;
+      pending = null;
+      var all = data && data.sources;
+      var s = all && Object.prototype.hasOwnProperty.call(all, id) ? all[id] : null;
+      if (s && typeof s.title === 'string') {
+        words = data.words || {};
+        openPop(a, id, s);
+      }
+      else window.location.assign(a.href);
+    });
+  };
+  if (window.fetch && window.URL) {
     Array.prototype.forEach.call(document.querySelectorAll('a[href*="#source-"]'), function (a) {
-      if (card(a)) {
+      if (sourceOf(a) !== null) {
         a.removeAttribute('title');
         a.setAttribute('aria-expanded', 'false');
       }
@@ -103,7 +128,10 @@
       var a = e.target.closest && e.target.closest('a[href*="#source-"]');
       if (a && !(pop && pop.contains(a)) && e.button === 0 && !e.ctrlKey && !e.metaKey && !e.shiftKey && !e.altKey) {
         if (a === opener) { e.preventDefault(); closePop(false); return; }
-        if (openPop(a)) e.preventDefault();
+        var id = sourceOf(a);
+        if (id === null || failed[fileOf(a)]) return;
+        e.preventDefault();
+        open(a, id);
         return;
       }
       if (pop && !pop.contains(e.target)) closePop(false);

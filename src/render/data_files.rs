@@ -4,7 +4,8 @@
 //! feed of chapters and events (`atom.xml`), `.nojekyll` (GitHub Pages must not run
 //! Jekyll over the output), `CNAME` when `site.toml` names a domain, and the search index
 //! (`search.json` and its parts under `search/`: [`super::search_index`]) that the search
-//! page reads.
+//! page reads, and the citations' popover data beside each sources page
+//! ([`super::popovers`]).
 //!
 //! All URLs are absolute under the configured base URL, so the files are right under a
 //! project site's sub-path. Dates come from the content, never from the clock, so builds
@@ -57,6 +58,12 @@ pub(crate) fn write_all(v: Views, out: &Output, made: &mut Made) -> anyhow::Resu
             crate::profile::stage("search");
             continue;
         }
+        if file == DataFile::Popovers {
+            for (name, bytes) in super::popovers::files(v) {
+                put(name, bytes);
+            }
+            continue;
+        }
         let Some(bytes) = make(file, v) else { continue };
         put(file.file().to_string(), bytes);
         crate::profile::stage(file.file());
@@ -76,6 +83,8 @@ fn make(file: DataFile, v: Views) -> Option<Vec<u8>> {
         DataFile::NoJekyll => Vec::new(),
         // Written with its shards by `write_all` (`super::search_index`).
         DataFile::SearchIndex => return None,
+        // Written one per sources page by `write_all` (`super::popovers`).
+        DataFile::Popovers => return None,
         DataFile::Cname => format!("{}\n", config.domain.as_ref()?).into_bytes(),
     })
 }

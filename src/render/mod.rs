@@ -7,7 +7,8 @@
 //!
 //! Every page's output path and template are [`Page`]'s, one variant per kind of page;
 //! the data files (`timeline.json`, `highlight.css`, `sitemap.xml`, `robots.txt`,
-//! `atom.xml`, `.nojekyll`, `search.json`, `CNAME`) are [`crate::routes::DataFile`]s.
+//! `atom.xml`, `.nojekyll`, `search.json`, `CNAME`, the citations' popover data beside the
+//! sources pages: [`popovers`]) are [`crate::routes::DataFile`]s.
 //! Every file of `static/` is copied as it is, unless its path is one the build makes
 //! (`static/index.html`, `static/search.json`, …): that is an error, never a silent
 //! replacement.
@@ -28,6 +29,7 @@ mod data_files;
 mod listings;
 mod pages;
 mod paginate;
+mod popovers;
 mod search_index;
 mod sources;
 mod static_files;

@@ -1,5 +1,7 @@
-// Reading in a real browser, on the documentary: a citation's popover (keyboard, Escape
-// gives the focus back, a click elsewhere closes it, axe in both themes), the search page
+// Reading in a real browser, on the documentary: a citation's popover (its data fetched
+// once from beside the sources page, keyboard, Escape gives the focus back, a click
+// elsewhere closes it, axe in both themes; the link followed when the data cannot be had),
+// the search page
 // (a typo, an alias, joined words, a stem; marked matches; excerpts cut at word
 // boundaries) and the table of contents marking the section being read.
 import { test, before, after } from 'node:test';
@@ -17,7 +19,11 @@ after(() => site?.close(), { timeout: 60_000 });
 const CHAPTER = 'chapters/cold-war-alliance/';
 
 test('a citation opens a popover with its source; Escape closes it and gives the focus back', TEST, () => withPage(browser, {}, async (page, errors) => {
+  const fetched = [];
+  page.on('request', (r) => { if (r.url().endsWith('/popovers.json')) fetched.push(new URL(r.url()).pathname); });
   await page.goto(base + CHAPTER);
+  assert.equal(await page.locator('template').count(), 0, 'the page embeds no popover data');
+  assert.deepEqual(fetched, [], 'nothing is fetched before a popover opens');
   const cite = page.locator('.prose .cite a').first();
   const id = (await cite.getAttribute('href')).split('#source-')[1];
   await cite.focus();
@@ -29,8 +35,9 @@ test('a citation opens a popover with its source; Escape closes it and gives the
   assert.equal(await cite.getAttribute('aria-expanded'), 'true');
   assert.ok(await page.evaluate(() => document.activeElement.classList.contains('cite-pop')), 'the focus moves into the popover');
   const text = await pop.textContent();
-  const title = await page.evaluate((i) => document.getElementById('cited-sources').content.querySelector(`[data-source="${i}"]`).firstChild.textContent, id);
-  assert.ok(text.includes(title.trim()), text);
+  assert.deepEqual(fetched, ['/distant-comrades/sources/popovers.json'], 'the data beside the sources page the link names');
+  const data = await (await fetch(base + 'sources/popovers.json')).json();
+  assert.ok(text.includes(data.sources[id].title), text);
   const entry = await pop.locator('a', { hasText: 'On the sources page' }).getAttribute('href');
   assert.equal(entry, `/distant-comrades/sources/#source-${id}`);
   for (const w of [390, 1440]) {
@@ -56,6 +63,32 @@ test('a citation opens a popover with its source; Escape closes it and gives the
   await pop.waitFor();
   await page.mouse.click(2, 300);
   assert.equal(await pop.count(), 0);
+  assert.equal(fetched.length, 1, 'the data is fetched once');
+  assert.deepEqual(errors, []);
+}));
+
+test('when the popover data cannot be fetched, a citation is the plain link to its entry', TEST, async () => {
+  for (const fail of [(r) => r.abort(), (r) => r.fulfill({ status: 404, body: 'not found' })]) {
+    await withPage(browser, {}, async (page) => {
+      await page.route('**/popovers.json', fail);
+      await page.goto(base + CHAPTER);
+      const cite = page.locator('.prose .cite a').first();
+      const id = (await cite.getAttribute('href')).split('#source-')[1];
+      await cite.click();
+      await page.waitForURL(`**/sources/#source-${id}`);
+      assert.equal(await page.locator('.cite-pop').count(), 0);
+    });
+  }
+});
+
+test('a Vietnamese page opens its popovers with the Vietnamese sources page\'s data and words', TEST, () => withPage(browser, {}, async (page, errors) => {
+  await page.goto(base + 'vi/' + CHAPTER);
+  const cite = page.locator('.prose .cite a').first();
+  await cite.click();
+  const pop = page.locator('.cite-pop');
+  await pop.waitFor();
+  assert.equal(await pop.locator('a', { hasText: 'Trên trang nguồn' }).count(), 1, await pop.textContent());
+  assert.equal(await pop.locator('button').textContent(), 'Đóng');
   assert.deepEqual(errors, []);
 }));
 

@@ -1,5 +1,5 @@
-//! Reading (issue 15) in the HTML the build emits: a page embeds the sources it cites, and
-//! only those, for its citations' popovers; the sources page links back to what cites each
+//! Reading (issue 15) in the HTML the build emits: the popover data beside each sources
+//! page holds every source a citation's link names there; the sources page links back to what cites each
 //! source, bounded per chapter; the search index carries aliases; chapters show their
 //! reading time.
 
@@ -46,69 +46,109 @@ pub fn search_postings(read: impl Fn(&str) -> Vec<u8>, word: &str, list: usize) 
         .collect()
 }
 
-/// The ids of the sources a page embeds for its popovers.
-fn embedded(html: &str) -> Vec<String> {
-    let t = region(html, "<template id=\"cited-sources\"", "</template>");
-    t.split("<span data-source=\"")
-        .skip(1)
-        .map(|s| s[..s.find('"').unwrap()].to_string())
-        .collect()
+/// The popover data file beside the sources page a link names (`…/sources/#source-A` →
+/// `sources/popovers.json`), as an output path under `/distant-comrades/`.
+fn popover_file(link: &str) -> String {
+    let path = link.split('#').next().unwrap();
+    format!(
+        "{}popovers.json",
+        path.strip_prefix("/distant-comrades/").unwrap()
+    )
 }
 
-/// The ids a page's citations and source lists link to (`…/sources/#source-<id>`).
-fn cited(html: &str) -> Vec<String> {
-    let body = &html[..html
-        .find("<template id=\"cited-sources\"")
-        .unwrap_or(html.len())];
-    let mut ids: Vec<String> = body
-        .split("/sources/#source-")
+/// The links a page's citations and source lists make to sources' entries
+/// (`…/sources/#source-<id>`, `…/sources/page/2/#source-<id>`), each once, in order.
+fn source_links(html: &str) -> Vec<String> {
+    let mut links: Vec<String> = html
+        .split("href=\"")
         .skip(1)
         .map(|s| s[..s.find('"').unwrap()].to_string())
+        .filter(|l| l.contains("/sources/") && l.contains("#source-"))
         .collect();
-    ids.sort();
-    ids.dedup();
-    ids
+    links.sort();
+    links.dedup();
+    links
 }
 
 #[test]
-fn a_page_embeds_the_sources_it_cites_and_no_others() {
+fn every_source_a_page_cites_is_in_the_popover_data_its_link_names() {
     let files = SiteTest::documentary().build_memory().unwrap();
+    let json = |file: &str| -> Value { serde_json::from_slice(&files[file]).unwrap() };
     for path in [
         "chapters/cold-war-alliance/index.html",
         "events/1986-doi-moi/index.html",
         "people/kim-il-sung/index.html",
+        "vi/people/kim-il-sung/index.html",
     ] {
         let html = page(&files, path);
-        let mut got = embedded(&html);
-        got.sort();
-        assert_eq!(got, cited(&html), "{path}");
-        assert!(!got.is_empty(), "{path}");
-        // Each citation keeps its link to the source's entry, for readers without scripts.
+        let links = source_links(&html);
+        assert!(!links.is_empty(), "{path}");
+        for link in &links {
+            let id = link.split("#source-").nth(1).unwrap();
+            let data = json(&popover_file(link));
+            assert!(data["sources"][id]["title"].is_string(), "{path}: {link}");
+        }
+        // The page carries no popover data, only the script and its words.
+        assert!(!html.contains("data-source="), "{path}");
+        assert!(!html.contains("<template"), "{path}");
         assert!(
-            html.contains(
-                "<a href=\"/distant-comrades/sources/#source-A\" title=\"Source A\">A</a>"
-            ),
+            html.contains("<script src=\"/distant-comrades/cite.js\" defer></script>"),
             "{path}"
         );
-        assert!(html.contains("<script src=\"/distant-comrades/cite.js\" defer></script>"));
     }
+    // Each citation keeps its link to the source's entry, for readers without scripts.
     let doi_moi = page(&files, "events/1986-doi-moi/index.html");
-    assert_eq!(embedded(&doi_moi), ["A", "B", "C", "D"]);
-    let card = region(&doi_moi, "<span data-source=\"B\"", "</span>");
-    assert!(
-        card.contains(">The Long Road Back to Hanoi for Pyongyang<br>Juni Kim. The Peninsula"),
-        "{card}"
+    assert!(doi_moi
+        .contains("<a href=\"/distant-comrades/sources/#source-A\" title=\"Source A\">A</a>"));
+    // A sources page's data holds each source it lists, and only those.
+    let data = json("sources/popovers.json");
+    let sources = page(&files, "sources/index.html");
+    let listed = sources.matches("<li id=\"source-").count();
+    assert_eq!(data["sources"].as_object().unwrap().len(), listed);
+    assert_eq!(data["words"]["on"], "On the sources page");
+    assert_eq!(data["words"]["label"], "Source {source}");
+    assert_eq!(
+        data["sources"]["B"],
+        serde_json::json!({
+            "title": "The Long Road Back to Hanoi for Pyongyang",
+            "meta": "Juni Kim. The Peninsula, blog of the Korea Economic Institute of America. 20 February 2019."
+        })
     );
-    assert!(card.contains("20 February 2019"), "{card}");
-    // The popover's link to the entry is the citation's own (cite.js).
-    assert!(doi_moi.contains("href=\"/distant-comrades/sources/#source-B\""));
-    // A source with an address links out; one without has no such link.
-    assert!(!card.contains("data-url"), "{card}");
-    // A page that cites nothing embeds nothing and loads no popover script.
+    // Each language's sources page has its own, with its dates in its language.
+    let vi = json("vi/sources/popovers.json");
+    let (b, vi_b) = (&data["sources"]["B"], &vi["sources"]["B"]);
+    assert_eq!(vi_b["title"], b["title"]);
+    assert!(vi_b["meta"].as_str().unwrap().contains("tháng 2"), "{vi_b}");
+    assert_eq!(vi["words"]["close"], "Đóng");
+    assert!(page(&files, "vi/people/kim-il-sung/index.html").contains("/vi/sources/#source-"));
+    // A page that cites nothing loads no popover script.
     for path in ["sources/index.html", "search/index.html"] {
-        let html = page(&files, path);
-        assert!(!html.contains("<template id=\"cited-sources\""), "{path}");
-        assert!(!html.contains("cite.js"), "{path}");
+        assert!(!page(&files, path).contains("cite.js"), "{path}");
+    }
+}
+
+/// With `paginate = 2` the sources take several pages, each with its own popover data,
+/// and a citation's link names the page (and so the file) holding its source.
+#[test]
+fn each_numbered_sources_page_has_the_popover_data_of_its_sources() {
+    let t = SiteTest::documentary();
+    let toml = std::fs::read_to_string(t.path("site.toml")).unwrap();
+    t.write(
+        "site.toml",
+        &toml.replacen("\n[[taxonomies]]", "\npaginate = 2\n\n[[taxonomies]]", 1),
+    );
+    let files = t.build_memory().unwrap();
+    let html = page(&files, "chapters/cold-war-alliance/index.html");
+    let links = source_links(&html);
+    assert!(
+        links.iter().any(|l| l.contains("/sources/page/")),
+        "{links:?}"
+    );
+    for link in &links {
+        let id = link.split("#source-").nth(1).unwrap();
+        let data: Value = serde_json::from_slice(&files[&popover_file(link)]).unwrap();
+        assert!(data["sources"].as_object().unwrap().len() <= 2, "{link}");
+        assert!(data["sources"][id]["title"].is_string(), "{link}");
     }
 }
 
@@ -122,12 +162,9 @@ fn a_source_with_a_url_links_out_from_its_popover() {
     );
     t.write("content/sources.toml", &toml);
     let files = t.build_memory().unwrap();
-    let html = page(&files, "events/1986-doi-moi/index.html");
-    let card = region(&html, "<span data-source=\"B\"", "</span>");
-    assert!(
-        card.contains(" data-url=\"https://example.org/b\">"),
-        "{card}"
-    );
+    let data: Value = serde_json::from_slice(&files["sources/popovers.json"]).unwrap();
+    assert_eq!(data["sources"]["B"]["url"], "https://example.org/b");
+    assert!(data["sources"]["A"].get("url").is_none());
 }
 
 #[test]
