@@ -13,7 +13,8 @@
   // The source a link names: its target's `#source-<id>` on a sources page (`sources/`,
   // `sources/page/3/`).
   var sourceOf = function (a) {
-    var m = /(?:^|\/)sources\/(?:page\/\d+\/)?$/.test(a.pathname) && /^#source-(.+)$/.exec(a.hash);
+    // Only this site's sources pages: a link elsewhere is never fetched from.
+    var m = a.origin === window.location.origin && /(?:^|\/)sources\/(?:page\/\d+\/)?$/.test(a.pathname) && /^#source-(.+)$/.exec(a.hash);
     return m ? decodeURIComponent(m[1]) : null;
   };
   // The popover data of the sources page a link names, fetched once: a promise of the

@@ -81,6 +81,26 @@ test('when the popover data cannot be fetched, a citation is the plain link to i
   }
 });
 
+test('a link to another site\'s sources page is followed, and nothing is fetched from that site', TEST, () => withPage(browser, {}, async (page, errors) => {
+  const elsewhere = [];
+  await page.route('https://elsewhere.example/**', (r) => {
+    elsewhere.push(r.request().url());
+    return r.fulfill({ status: 200, contentType: 'text/html', body: '<title>elsewhere</title>' });
+  });
+  await page.goto(base + CHAPTER);
+  await page.evaluate(() => {
+    const a = document.createElement('a');
+    a.href = 'https://elsewhere.example/sources/#source-A';
+    a.textContent = 'A';
+    a.id = 'foreign';
+    document.querySelector('.prose').append(a);
+  });
+  await page.locator('#foreign').click();
+  await page.waitForURL('https://elsewhere.example/sources/#source-A');
+  assert.deepEqual(elsewhere, ['https://elsewhere.example/sources/'], 'the page itself, never its popovers.json');
+  assert.deepEqual(errors, []);
+}));
+
 test('a Vietnamese page opens its popovers with the Vietnamese sources page\'s data and words', TEST, () => withPage(browser, {}, async (page, errors) => {
   await page.goto(base + 'vi/' + CHAPTER);
   const cite = page.locator('.prose .cite a').first();
