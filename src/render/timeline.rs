@@ -228,7 +228,11 @@ fn tl_event<'a>(at: &TlEvents, r: &'a RenderedEvent) -> TlEvent<'a> {
     TlEvent {
         display_date: html(&e.display_date),
         end_date: e.end_date.as_ref().map(tl_date),
-        group: html(at.chapters.get(e.chapter.as_str()).unwrap_or(&e.chapter.as_str())),
+        group: html(
+            at.chapters
+                .get(e.chapter.as_str())
+                .unwrap_or(&e.chapter.as_str()),
+        ),
         media: media.timeline.as_ref().map(|m| TlMedia {
             caption: &m.caption,
             credit: &m.credit,
