@@ -189,7 +189,7 @@ impl DateWords {
 }
 
 /// The English words, made once.
-fn english() -> &'static DateWords {
+pub(crate) fn english() -> &'static DateWords {
     static EN: std::sync::OnceLock<DateWords> = std::sync::OnceLock::new();
     EN.get_or_init(DateWords::english)
 }

@@ -124,13 +124,7 @@ pub(crate) fn render_among<'a>(
                 event,
                 summary: run(&event.summary, front),
                 disputed: event.disputed.as_ref().map(|d| run(d, front)),
-                body: {
-                    // Nothing reads an event body's plain text (search and descriptions use
-                    // the summary): dropping it at once keeps large sites smaller.
-                    let mut b = run(&event.body, body);
-                    b.text = String::new();
-                    b
-                },
+                body: without_text(run(&event.body, body)),
                 media: media::front(&event.media, &cx, |s| run(s, front)),
             })
             .collect(),
@@ -141,6 +135,13 @@ pub(crate) fn render_among<'a>(
     diags.extend(sink.into_diagnostics().0);
     check_anchors(content, &rendered, diags);
     rendered
+}
+
+/// An event's body without its plain text: nothing reads it (search and descriptions use
+/// the summary), and dropping it at once keeps large sites smaller.
+fn without_text(mut body: Rendered) -> Rendered {
+    body.text = String::new();
+    body
 }
 
 /// Every `@/page.md#anchor` must name an id on that page.

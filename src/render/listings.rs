@@ -263,7 +263,7 @@ pub(crate) fn print_pages(v: Views) -> Vec<PrintPage> {
         found.and_then(|x| v.config.eras.iter().position(|y| y.id == x.id))
     };
     let mut events: Vec<_> = r.events.iter().collect();
-    events.sort_by_key(|e| era(e.event).unwrap_or(usize::MAX));
+    events.sort_by_cached_key(|e| era(e.event).unwrap_or(usize::MAX));
     let events = (events.iter())
         .map(|e| 2 * (e.event.title.len() + e.event.id.len()) + e.summary.text.len() + 200);
     split_print(intro, chapters, events, PRINT_PAGE_BYTES)
@@ -313,7 +313,7 @@ fn split_print(
 /// then its events listed. While the view is one page, every chapter and every event.
 pub(crate) fn print<'a>(p: &Pages<'a>, at: Paged<'a>) -> Context {
     let (config, content, rendered) = (p.views.config, p.views.content, p.views.rendered);
-    let parts = print_pages(p.views);
+    let parts = p.numbers.print_parts();
     let count = parts.len();
     let part = parts.get(at.number - 1).cloned().unwrap_or(PrintPage {
         chapters: 0..0,

@@ -219,6 +219,7 @@ fn write_all(
         cards: &cards,
         by_chapter: cards_by_chapter(&cards),
         groups: timeline::group(v.config, v.catalog, &cards),
+        by_source: sources::BySource::of(v),
     };
     let made = render_pages(&p, tera, out, &sink, only);
     drop(p);

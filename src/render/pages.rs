@@ -29,6 +29,8 @@ pub(crate) struct Pages<'a> {
     pub(crate) groups: Vec<Group<'a>>,
     /// How many numbered pages each listing has.
     pub(crate) numbers: paginate::Numbers,
+    /// What rests on each source, for the numbered sources pages.
+    pub(crate) by_source: super::sources::BySource<'a>,
 }
 
 impl Pages<'_> {
@@ -283,7 +285,7 @@ pub(crate) fn sources<'a>(p: &Pages<'a>, at: Paged<'a>) -> Context {
     let description = cat.get("sources-description", &[]);
     let mut c = p.paged_context(at, &pager, &cat.get("sources", &[]), &description);
     let range = paginate::items(at.number, total, config.paginate);
-    c.insert("sources", &p.views.sources(range));
+    c.insert("sources", &p.views.sources(range, &p.by_source));
     c
 }
 

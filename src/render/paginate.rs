@@ -132,7 +132,8 @@ pub(crate) struct Numbers {
     sources: usize,
     /// Each chapter's number of events, by slug.
     events_by_chapter: HashMap<String, usize>,
-    print: usize,
+    /// The print view's pages, split once per pass (each print page reads its part).
+    print: Vec<super::listings::PrintPage>,
     /// Each taxonomy's terms' numbers of events, by term id.
     events_by_term: Vec<HashMap<String, usize>>,
     terms: Vec<usize>,
@@ -163,10 +164,15 @@ impl Numbers {
                 *m.entry(e.chapter.clone()).or_default() += 1;
                 m
             }),
-            print: super::listings::print_pages(v).len(),
+            print: super::listings::print_pages(v),
             events_by_term,
             terms: content.terms.iter().map(Vec::len).collect(),
         }
+    }
+
+    /// The print view's pages ([`super::listings::print_pages`]).
+    pub(crate) fn print_parts(&self) -> &[super::listings::PrintPage] {
+        &self.print
     }
 
     /// How many numbered pages `page` has (1 for a page that is not split).
@@ -176,7 +182,7 @@ impl Numbers {
             Page::Chapters => self.chapters,
             Page::Sources => self.sources,
             Page::Chapter(slug) => self.events_by_chapter.get(slug).copied().unwrap_or(0),
-            Page::Print => return self.print.max(1),
+            Page::Print => return self.print.len().max(1),
             Page::Taxonomy(name) => taxonomy(name).map_or(0, |i| self.terms[i]),
             Page::Term(name, id) => taxonomy(name)
                 .and_then(|i| self.events_by_term[i].get(id).copied())

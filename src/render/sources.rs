@@ -13,7 +13,7 @@ use crate::content::Work;
 use crate::markdown::stage::RenderedEvent;
 use crate::routes::{source_page, Fragment, Page};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 /// Events shown per chapter under a source.
@@ -142,45 +142,29 @@ impl Views<'_> {
         out
     }
 
-    /// The sources at `range` (positions in `sources.toml`) with what rests on each,
-    /// bounded (see the module's notes).
-    pub(crate) fn sources(&self, range: Range<usize>) -> Vec<SourceView> {
+    /// The sources at `range` (positions in `sources.toml`) with what rests on each
+    /// (read from `by`, grouped once per pass), bounded (see the module's notes).
+    pub(crate) fn sources(&self, range: Range<usize>, by: &BySource) -> Vec<SourceView> {
         let works = &self.content.sources[range.start.min(range.end)..range.end];
         let shown: HashSet<&str> = works.iter().map(|w| w.id.as_str()).collect();
-        // Per source, per chapter (by index), the events resting on it: one pass.
-        let chapter_at: HashMap<&str, usize> = (self.rendered.chapters.iter().enumerate())
-            .map(|(i, c)| (c.chapter.slug.as_str(), i))
-            .collect();
-        let mut resting: HashMap<&str, Vec<Vec<&RenderedEvent>>> = HashMap::new();
-        for e in &self.rendered.events {
-            let Some(&ci) = chapter_at.get(e.event.chapter.as_str()) else {
-                continue;
-            };
-            let mut ids: Vec<&str> = event_ids(e).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            for id in ids.into_iter().filter(|id| shown.contains(id)) {
-                let per = resting
-                    .entry(id)
-                    .or_insert_with(|| vec![Vec::new(); chapter_at.len()]);
-                per[ci].push(e);
-            }
-        }
-        let entries = self.citing_entries();
         (works.iter())
             .map(|w| {
-                let per = resting.get(w.id.as_str());
-                let (mut view, all) = (self.source_view(w, &shown), self.groups(w, per));
-                view.event_count = per.map_or(0, |p| p.iter().map(Vec::len).sum());
+                let mut view = self.source_view(w, &shown, by);
+                let all = by.groups.get(w.id.as_str()).map_or(&[][..], Vec::as_slice);
+                view.event_count = all.iter().map(|g| g.events.len()).sum();
                 view.chapter_count = all.len();
                 view.more_groups = all.len().saturating_sub(GROUPS_SHOWN);
                 view.more_groups_events = (all.iter().skip(GROUPS_SHOWN))
-                    .map(|g| g.events.len() + g.more)
+                    .map(|g| g.events.len())
                     .sum();
-                view.groups = all.into_iter().take(GROUPS_SHOWN).collect();
-                let mine = entries.get(w.id.as_str()).map_or(&[][..], Vec::as_slice);
+                view.groups = (all.iter().take(GROUPS_SHOWN))
+                    .map(|g| self.group(g))
+                    .collect();
+                let mine = by.entries.get(w.id.as_str()).map_or(&[][..], Vec::as_slice);
                 view.more_entries = mine.len().saturating_sub(ENTRIES_SHOWN);
-                view.entries = mine.iter().take(ENTRIES_SHOWN).cloned().collect();
+                view.entries = (mine.iter().take(ENTRIES_SHOWN))
+                    .map(|&(t, k)| self.entry_link(t, k))
+                    .collect();
                 view
             })
             .collect()
@@ -188,7 +172,7 @@ impl Views<'_> {
 
     /// A source's fields, with nothing resting on it yet; the sources `shown` beside it
     /// are linked on its page.
-    fn source_view(&self, w: &Work, shown: &HashSet<&str>) -> SourceView {
+    fn source_view(&self, w: &Work, shown: &HashSet<&str>, by: &BySource) -> SourceView {
         let url = |id: &str| match shown.contains(id) {
             true => Fragment::Source(id, 1).here(),
             false => self.source_url(id),
@@ -204,8 +188,8 @@ impl Views<'_> {
             note: w.note.clone(),
             cited_in: w.cited_in.clone(),
             cited_in_url: w.cited_in.as_deref().map(url),
-            cites: (self.content.sources.iter())
-                .filter(|x| x.cited_in.as_deref() == Some(&w.id))
+            cites: (by.cited_by.get(w.id.as_str()).into_iter().flatten())
+                .map(|&k| &self.content.sources[k])
                 .map(|x| SourceRef {
                     id: x.id.clone(),
                     url: url(&x.id),
@@ -221,55 +205,122 @@ impl Views<'_> {
         }
     }
 
-    /// Every chapter that cites `w` in its text or holds events resting on it (`per`,
-    /// by chapter index), in order.
-    fn groups(&self, w: &Work, per: Option<&Vec<Vec<&RenderedEvent>>>) -> Vec<SourceGroup> {
+    /// A chapter under a source, with the first of its events resting on the source.
+    fn group(&self, g: &ChapterGroup) -> SourceGroup {
         let base = self.base();
-        let cites = |x: &crate::markdown::Rendered| x.cited.contains(&w.id);
-        let mut out = Vec::new();
-        for (i, c) in self.rendered.chapters.iter().enumerate() {
-            let events = per.map_or(&[][..], |p| p[i].as_slice());
-            let text = cites(&c.body) || cites(&c.summary);
-            if !text && events.is_empty() {
-                continue;
-            }
-            let ch = Page::Chapter(&c.chapter.slug);
-            out.push(SourceGroup {
-                chapter: Link {
-                    title: c.chapter.title.clone(),
-                    url: ch.url(base),
-                },
-                cites: text,
-                events: (events.iter().take(EVENTS_SHOWN))
-                    .map(|e| self.event_link(e.event))
-                    .collect(),
-                more: events.len().saturating_sub(EVENTS_SHOWN),
-                more_url: crate::routes::anchor_url(ch, base, "chapter-events"),
-            });
+        let c = &self.rendered.chapters[g.chapter];
+        let ch = Page::Chapter(&c.chapter.slug);
+        SourceGroup {
+            chapter: Link {
+                title: c.chapter.title.clone(),
+                url: ch.url(base),
+            },
+            cites: g.cites,
+            events: (g.events.iter().take(EVENTS_SHOWN))
+                .map(|e| self.event_link(e.event))
+                .collect(),
+            more: g.events.len().saturating_sub(EVENTS_SHOWN),
+            more_url: crate::routes::anchor_url(ch, base, "chapter-events"),
         }
-        out
     }
 
-    /// The registry entries whose summary cites, or whose `sources` names, each source.
-    fn citing_entries(&self) -> HashMap<&str, Vec<Link>> {
-        let base = self.base();
-        let mut out: HashMap<&str, Vec<Link>> = HashMap::new();
-        for (t, list) in self.config.taxonomies.iter().zip(&self.rendered.registries) {
-            for p in list {
-                let mut ids: Vec<&str> = (p.entry.sources.iter())
-                    .chain(&p.summary.cited)
-                    .map(String::as_str)
+    /// The link to the `k`th entry of the `t`th taxonomy's registry.
+    fn entry_link(&self, t: usize, k: usize) -> Link {
+        let p = &self.rendered.registries[t][k];
+        Link {
+            title: p.entry.name.clone(),
+            url: Page::Term(&self.config.taxonomies[t].name, &p.entry.id).url(self.base()),
+        }
+    }
+}
+
+/// One chapter under a source in [`BySource`]: the chapter (by index), whether its own text
+/// cites the source, and its events resting on it, in the events' order.
+struct ChapterGroup<'a> {
+    chapter: usize,
+    cites: bool,
+    events: Vec<&'a RenderedEvent<'a>>,
+}
+
+/// What rests on each source, by id, grouped once per pass so that each numbered sources
+/// page reads its own sources' groups instead of walking every event and chapter.
+pub(crate) struct BySource<'a> {
+    /// The chapters citing each source or holding events resting on it, in order.
+    groups: HashMap<&'a str, Vec<ChapterGroup<'a>>>,
+    /// The registry entries whose summary cites, or whose `sources` names, each source:
+    /// (taxonomy, position in its registry), in the registries' order.
+    entries: HashMap<&'a str, Vec<(usize, usize)>>,
+    /// The sources naming each as `cited_in`, by position in `sources.toml`.
+    cited_by: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> BySource<'a> {
+    pub(crate) fn of(v: Views<'a>) -> BySource<'a> {
+        let r = v.rendered;
+        let chapter_at: HashMap<&str, usize> = (r.chapters.iter().enumerate())
+            .map(|(i, c)| (c.chapter.slug.as_str(), i))
+            .collect();
+        // Per source, by chapter index: whether the chapter's text cites it, its events.
+        let mut at: HashMap<&str, BTreeMap<usize, (bool, Vec<&RenderedEvent>)>> = HashMap::new();
+        for (i, c) in r.chapters.iter().enumerate() {
+            for id in dedup(
+                c.body
+                    .cited
+                    .iter()
+                    .chain(&c.summary.cited)
+                    .map(String::as_str),
+            ) {
+                at.entry(id).or_default().entry(i).or_default().0 = true;
+            }
+        }
+        for e in &r.events {
+            let Some(&ci) = chapter_at.get(e.event.chapter.as_str()) else {
+                continue;
+            };
+            for id in dedup(event_ids(e)) {
+                at.entry(id).or_default().entry(ci).or_default().1.push(e);
+            }
+        }
+        let groups = (at.into_iter())
+            .map(|(id, per)| {
+                let list = (per.into_iter())
+                    .map(|(chapter, (cites, events))| ChapterGroup {
+                        chapter,
+                        cites,
+                        events,
+                    })
                     .collect();
-                ids.sort_unstable();
-                ids.dedup();
-                for id in ids {
-                    out.entry(id).or_default().push(Link {
-                        title: p.entry.name.clone(),
-                        url: Page::Term(&t.name, &p.entry.id).url(base),
-                    });
+                (id, list)
+            })
+            .collect();
+        let mut entries: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+        let taxonomies = v.config.taxonomies.len();
+        for (t, list) in r.registries.iter().take(taxonomies).enumerate() {
+            for (k, p) in list.iter().enumerate() {
+                let ids = p.entry.sources.iter().chain(&p.summary.cited);
+                for id in dedup(ids.map(String::as_str)) {
+                    entries.entry(id).or_default().push((t, k));
                 }
             }
         }
-        out
+        let mut cited_by: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (k, x) in v.content.sources.iter().enumerate() {
+            if let Some(id) = x.cited_in.as_deref() {
+                cited_by.entry(id).or_default().push(k);
+            }
+        }
+        BySource {
+            groups,
+            entries,
+            cited_by,
+        }
     }
+}
+
+/// The ids of `ids`, each once, sorted.
+fn dedup<'i>(ids: impl Iterator<Item = &'i str>) -> Vec<&'i str> {
+    let mut out: Vec<&str> = ids.collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }

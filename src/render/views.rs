@@ -371,7 +371,7 @@ impl<'a> Views<'a> {
         e: &'e crate::content::Event,
     ) -> std::borrow::Cow<'e, str> {
         let w = &self.catalog.date;
-        if *w == crate::date::DateWords::english()
+        if w == crate::date::english()
             || e.display_date != crate::date::human_range(&e.date, e.end_date.as_ref())
         {
             return std::borrow::Cow::Borrowed(&e.display_date);
