@@ -93,7 +93,7 @@ fn make(file: DataFile, v: Views) -> Option<Vec<u8>> {
 /// languages, with the language of its texts (`language`, as TimelineJS3's option of
 /// that name takes it: its interface's language).
 fn timeline_json(v: Views, content: &Content, rendered: &RenderedContent) -> Vec<u8> {
-    let mut tl = super::timeline::timelinejs(v.config, v.root_url(), content, &rendered.events);
+    let mut tl = super::timeline::timelinejs(v.config, v.root_url(), content, rendered);
     tl.language = v.current().map(|l| l.code.clone());
     serde_json::to_vec_pretty(&tl).unwrap_or_default()
 }

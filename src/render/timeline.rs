@@ -12,7 +12,7 @@
 use super::views::Card;
 use crate::config::Config;
 use crate::content::Content;
-use crate::markdown::stage::RenderedEvent;
+use crate::markdown::stage::{RenderedContent, RenderedEvent};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -204,17 +204,18 @@ struct TlTitle {
     text: TlText<'static>,
 }
 
-/// What the events of `timeline.json` are made from: the events, where the site is, and
-/// each chapter's title by slug (looked up once per event).
+/// What the events of `timeline.json` are made from: the events with the content they
+/// come from (each event's chapter found by its position, [`RenderedContent::at`]), and
+/// where the site is.
 struct TlEvents<'a> {
     root_url: &'a str,
-    chapters: std::collections::HashMap<&'a str, &'a str>,
-    events: &'a [RenderedEvent<'a>],
+    content: &'a Content,
+    rendered: &'a RenderedContent<'a>,
 }
 
 /// The events of `timeline.json`, each made when it is written.
 fn each_event<S: serde::Serializer>(at: &TlEvents, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_seq(at.events.iter().map(|r| tl_event(at, r)))
+    s.collect_seq(at.rendered.events.iter().map(|r| tl_event(at, r)))
 }
 
 fn tl_event<'a>(at: &TlEvents, r: &'a RenderedEvent) -> TlEvent<'a> {
@@ -229,9 +230,8 @@ fn tl_event<'a>(at: &TlEvents, r: &'a RenderedEvent) -> TlEvent<'a> {
         display_date: html(&e.display_date),
         end_date: e.end_date.as_ref().map(tl_date),
         group: html(
-            at.chapters
-                .get(e.chapter.as_str())
-                .unwrap_or(&e.chapter.as_str()),
+            (at.rendered.at.chapters.get(e.chapter.as_str()))
+                .map_or(&e.chapter, |&i| &at.content.chapters[i].title),
         ),
         media: media.timeline.as_ref().map(|m| TlMedia {
             caption: &m.caption,
@@ -253,7 +253,7 @@ pub(crate) fn timelinejs<'a>(
     config: &'a Config,
     root_url: &'a str,
     content: &'a Content,
-    events: &'a [RenderedEvent<'a>],
+    rendered: &'a RenderedContent<'a>,
 ) -> TimelineJs<'a> {
     let eras = (config.eras.iter())
         .map(|e| TlEra {
@@ -269,11 +269,8 @@ pub(crate) fn timelinejs<'a>(
         eras,
         events: TlEvents {
             root_url,
-            // The first chapter of a slug wins, as everywhere else.
-            chapters: (content.chapters.iter().rev())
-                .map(|c| (c.slug.as_str(), c.title.as_str()))
-                .collect(),
-            events,
+            content,
+            rendered,
         },
         language: None,
         title: TlTitle {
