@@ -23,7 +23,6 @@ use super::stage::RenderedContent;
 use super::Rendered;
 use crate::content::{Source, Work};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// One item whose `sources` list is checked against its texts.
@@ -50,9 +49,9 @@ pub(crate) fn check<'a>(
     diags: &mut Diagnostics,
 ) {
     let mut found = Diagnostics::default();
-    // The works by id (the first of an id), looked up per citation missing from a list.
-    let works: HashMap<&str, &Work> = works.iter().rev().map(|w| (w.id.as_str(), w)).collect();
-    let works = &works;
+    // The work of an id (the first of it), looked up per citation missing from a list.
+    let work = |id: &str| r.at.sources.get(id).and_then(|&i| works.get(i));
+    let works = &work;
     for e in &r.events {
         let ev = e.event;
         let mut texts = vec![(&ev.summary, &e.summary)];
@@ -89,7 +88,7 @@ pub(crate) fn check<'a>(
 }
 
 impl Listed<'_> {
-    fn check(&self, works: &HashMap<&str, &Work>, diags: &mut Diagnostics) {
+    fn check<'w>(&self, works: &impl Fn(&str) -> Option<&'w Work>, diags: &mut Diagnostics) {
         let owner = self.owner;
         let listed = |id: &str| self.list.iter().any(|(l, _)| *l == id);
         for (src, rendered) in &self.texts {
@@ -99,7 +98,7 @@ impl Listed<'_> {
                 }
                 let msg =
                     format!("source `{id}` is cited but missing from the {owner}'s `sources`");
-                let parent = (works.get(id.as_str()))
+                let parent = works(id.as_str())
                     .and_then(|w| w.cited_in.as_deref())
                     .filter(|p| listed(p));
                 let hint = match parent {
