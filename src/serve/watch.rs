@@ -6,10 +6,12 @@
 //! `serve` started, is followed like any edit. Every file the build reads counts, whatever
 //! its name (dotfiles too: the build skips none). The root is the path the user gave, made
 //! absolute once at start (from the path of the folder `serve` started in, not its inode),
-//! and the site is always built from that path; its identity (device, inode) is checked
-//! after every burst of events and at least once a second, and when it changes (the folder
-//! deleted and restored, or moved away and another put in its place) every watch is armed
-//! again and the site rebuilt.
+//! and the site is always built from that path. When an event says the folder itself went
+//! (deleted or moved away), or its identity (device, inode, birth time; checked after every
+//! burst and at least once a second) changes, every watch is armed again on whatever is at
+//! the path and the site rebuilt. The event matters on its own: a folder deleted and made
+//! again at once often gets the same inode back (ext4 reuses it), and birth times are not
+//! kept by every file system.
 
 use super::snapshot::{preview, rebuild, Shared};
 use super::warn;
@@ -44,6 +46,8 @@ pub(super) struct Watch {
 #[derive(Default)]
 struct Burst {
     relevant: bool,
+    /// An event named the site folder itself as removed or moved away.
+    root_gone: bool,
     folders: Vec<&'static str>,
     paths: Vec<PathBuf>,
 }
@@ -87,7 +91,7 @@ impl Watch {
             // same path: the watches followed the old folder (or went with it), so all are
             // armed again on whatever is at the path now, and the site is built from it.
             let now = identity(&root);
-            if now != id {
+            if burst.root_gone || now != id {
                 id = now;
                 arm_all(&mut self.watcher, &root);
                 burst.relevant = true;
@@ -119,6 +123,7 @@ impl Watch {
         // Coalesce a burst of saves (editors write, rename and touch in quick succession).
         while let Some(ev) = next {
             burst.relevant |= matters(root, &ev);
+            burst.root_gone |= names_root_gone(root, &ev);
             burst.folders.extend(source_folders(root, &ev));
             if !matches!(ev.kind, notify::EventKind::Access(_)) {
                 burst.paths.extend(ev.paths);
@@ -129,10 +134,23 @@ impl Watch {
     }
 }
 
-/// The site folder's identity (device and inode), or `None` while nothing is there.
-fn identity(root: &Path) -> Option<(u64, u64)> {
+/// The site folder's identity (device, inode and, where the file system keeps one, birth
+/// time), or `None` while nothing is there.
+fn identity(root: &Path) -> Option<(u64, u64, Option<std::time::SystemTime>)> {
     use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(root).ok().map(|m| (m.dev(), m.ino()))
+    std::fs::metadata(root)
+        .ok()
+        .map(|m| (m.dev(), m.ino(), m.created().ok()))
+}
+
+/// Whether an event says the site folder itself was removed or moved away: its watch, and
+/// every watch under it, went with it.
+fn names_root_gone(root: &Path, ev: &notify::Event) -> bool {
+    use notify::event::{EventKind, ModifyKind};
+    matches!(
+        ev.kind,
+        EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_))
+    ) && ev.paths.iter().any(|p| p == root)
 }
 
 /// Arms every watch again: the root (not recursively) and each source folder.

@@ -843,6 +843,32 @@ fn a_site_folder_deleted_and_restored_is_followed() {
 }
 
 #[test]
+fn a_site_folder_deleted_and_made_again_at_once_is_followed() {
+    // Made again at once, the folder often gets the deleted one's inode back (ext4): the
+    // deletion's own event has to re-arm the watches, not a changed inode.
+    let t = SiteTest::new("build/minimal");
+    let outer = tempfile::tempdir().unwrap();
+    let site = outer.path().join("site");
+    copy_tree(t.root(), &site);
+    let s = serve(&t, &["--root", site.to_str().unwrap()]);
+    assert!(home_says(&s, "Start with"));
+    for word in ["Begin with", "Go to", "Turn to"] {
+        std::fs::remove_dir_all(&site).unwrap();
+        copy_tree(t.root(), &site);
+        let index = std::fs::read_to_string(site.join("content/index.md")).unwrap();
+        std::fs::write(
+            site.join("content/index.md"),
+            index.replace("Start with", word),
+        )
+        .unwrap();
+        s.until(
+            &format!("the edit \"{word}\" in the new folder is built"),
+            |s| home_says(s, word),
+        );
+    }
+}
+
+#[test]
 fn a_site_folder_moved_away_and_copied_back_is_followed_from_its_path() {
     let t = SiteTest::new("build/minimal");
     let outer = tempfile::tempdir().unwrap();
