@@ -26,6 +26,7 @@ mod linkcheck;
 mod maps;
 mod markdown;
 mod media;
+mod mem;
 mod output;
 mod profile;
 mod render;

@@ -81,7 +81,10 @@ pub(super) fn load_event(
         terms,
         chapter: meta.chapter.into_inner(),
         sources,
-        disputed: meta.disputed.as_ref().map(|d| doc.string_source(d)),
+        disputed: meta
+            .disputed
+            .as_ref()
+            .map(|d| Box::new(doc.string_source(d))),
         draft: meta.draft,
         body: doc.body_source(),
         media,
@@ -201,7 +204,11 @@ fn check_terms(
                     diags.push(doc.fm_at(span.clone(), msg).with_hint(hint));
                 }
             }
-            list.into_iter().map(|(v, _)| v).collect()
+            // Not `collect`: it would keep the list's allocation, room for 5 strings
+            // where 3 are (the pairs are larger), for the whole build.
+            let mut values = Vec::with_capacity(list.len());
+            values.extend(list.into_iter().map(|(v, _)| v));
+            values
         })
         .collect()
 }
@@ -264,7 +271,7 @@ fn sources(
                 .with_hint("sources = [\"E\"]"),
         );
     }
-    let mut sources = Vec::new();
+    let mut sources = Vec::with_capacity(list.get_ref().len());
     for s in list.get_ref() {
         let (id, note) = match s.get_ref() {
             RawSourceRef::Id(id) => (id.clone(), None),

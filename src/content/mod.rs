@@ -213,7 +213,7 @@ pub struct Event {
     pub terms: Vec<Vec<String>>,
     pub chapter: String,
     pub sources: Vec<SourceRef>,
-    pub disputed: Option<Source>,
+    pub disputed: Option<Box<Source>>,
     pub draft: bool,
     pub body: Source,
     /// Its `[[media]]`: the first image is the event's image (on its page, its card and

@@ -644,7 +644,7 @@ impl Content {
                 e.title = tr.title.clone();
                 e.summary = tr.summary.clone().unwrap_or(e.summary.clone());
                 e.display_date = tr.display_date.clone().unwrap_or(e.display_date.clone());
-                e.disputed = tr.disputed.clone().or(e.disputed.take());
+                e.disputed = tr.disputed.clone().map(Box::new).or(e.disputed.take());
                 e.body = tr.body.clone();
                 e.lang = code.to_string();
             }

@@ -75,7 +75,7 @@ impl Deps {
             let e = r.event;
             let mut h = Fnv::default();
             (&e.body.path, &*e.body.file).hash(&mut h);
-            for t in [Some(&r.summary), r.disputed.as_ref(), Some(&r.body)] {
+            for t in [Some(&r.summary), r.disputed.as_deref(), Some(&r.body)] {
                 t.map(|t| (&t.html, &t.text)).hash(&mut h);
             }
             let item = Item::Event(e.id.clone());

@@ -55,7 +55,7 @@ pub(crate) fn check<'a>(
     for e in &r.events {
         let ev = e.event;
         let mut texts = vec![(&ev.summary, &e.summary)];
-        texts.extend(ev.disputed.as_ref().zip(e.disputed.as_ref()));
+        texts.extend(ev.disputed.as_deref().zip(e.disputed.as_deref()));
         texts.push((&ev.body, &e.body));
         // Its media's captions cite too (`[[media]]`, each rendered in order).
         let captions = ev.media.iter().filter_map(|m| m.caption.as_ref());

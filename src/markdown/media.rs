@@ -147,7 +147,7 @@ pub struct FrontMedia {
     /// The first image's `<picture>`, for the event's card.
     pub card: Option<String>,
     /// The first image, for `timeline.json`.
-    pub timeline: Option<TimelineMedia>,
+    pub timeline: Option<Box<TimelineMedia>>,
     /// The captions as rendered, in order.
     pub captions: Vec<Rendered>,
 }
@@ -222,7 +222,7 @@ pub(crate) fn front(
             out.card = Some(html::picture(p, cx.base, &item.alt, html::CARD_SIZES, true));
             let mut credit_html = String::new();
             shown.caption.credit_html(&mut credit_html);
-            out.timeline = Some(TimelineMedia {
+            out.timeline = Some(Box::new(TimelineMedia {
                 url: p.sizes[p.sizes.len().saturating_sub(2)].fallback.clone(),
                 thumbnail: p.sizes[0].fallback.clone(),
                 caption: rendered
@@ -230,7 +230,7 @@ pub(crate) fn front(
                     .map(|r| html::strip_p(&r.html).to_string())
                     .unwrap_or_default(),
                 credit: credit_html,
-            });
+            }));
         }
         out.captions.extend(rendered);
     }

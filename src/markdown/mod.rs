@@ -176,18 +176,22 @@ pub struct Rendered {
 
 impl Rendered {
     /// Gives back the room its buffers grew into: every text's result is held until its
-    /// pages are written, and the HTML's reserve alone is half its size again.
+    /// pages are written, and the HTML's reserve alone is half its size again
+    /// ([`crate::mem`]: `shrink_to_fit` would leave it where it is).
     fn shrink(&mut self) {
-        self.html.shrink_to_fit();
-        self.toc.shrink_to_fit();
-        self.links.shrink_to_fit();
-        self.cited.shrink_to_fit();
-        self.cited_at.shrink_to_fit();
-        self.links_to.shrink_to_fit();
-        self.rooted.shrink_to_fit();
-        self.external.shrink_to_fit();
-        self.marks.shrink_to_fit();
-        self.media.shrink_to_fit();
+        use crate::mem::{exact, exact_vec};
+        use std::mem::take;
+        self.html = exact(take(&mut self.html));
+        self.text = exact(take(&mut self.text));
+        self.toc = exact_vec(take(&mut self.toc));
+        self.links = exact_vec(take(&mut self.links));
+        self.cited = exact_vec(take(&mut self.cited));
+        self.cited_at = exact_vec(take(&mut self.cited_at));
+        self.links_to = exact_vec(take(&mut self.links_to));
+        self.rooted = exact_vec(take(&mut self.rooted));
+        self.external = exact_vec(take(&mut self.external));
+        self.marks = exact_vec(take(&mut self.marks));
+        self.media = exact_vec(take(&mut self.media));
     }
 }
 

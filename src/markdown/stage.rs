@@ -123,7 +123,7 @@ pub(crate) fn render_among<'a>(
             .map(|event| RenderedEvent {
                 event,
                 summary: run(&event.summary, front),
-                disputed: event.disputed.as_ref().map(|d| run(d, front)),
+                disputed: event.disputed.as_ref().map(|d| Box::new(run(d, front))),
                 body: without_text(run(&event.body, body)),
                 media: media::front(&event.media, &cx, |s| run(s, front)),
             })
@@ -230,7 +230,7 @@ pub struct RenderedChapter<'a> {
 pub struct RenderedEvent<'a> {
     pub event: &'a Event,
     pub summary: Rendered,
-    pub disputed: Option<Rendered>,
+    pub disputed: Option<Box<Rendered>>,
     pub body: Rendered,
     /// Its `[[media]]`, made: the first image is the event's image.
     pub media: FrontMedia,
@@ -252,7 +252,7 @@ impl RenderedContent<'_> {
             .chain(chapters.iter().map(|c| &c.summary))
             .chain(chapters.iter().map(|c| &c.body))
             .chain(events.iter().map(|e| &e.summary))
-            .chain(events.iter().filter_map(|e| e.disputed.as_ref()))
+            .chain(events.iter().filter_map(|e| e.disputed.as_deref()))
             .chain(events.iter().map(|e| &e.body))
             .chain(self.registries.iter().flatten().map(|p| &p.summary))
     }

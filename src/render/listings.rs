@@ -147,12 +147,7 @@ where
             write(page.into(), &ctx)
         });
     let mut made = pages.collect::<anyhow::Result<Made>>()?;
-    let chunks = index_chunks(p);
-    for (g, k, json) in chunks {
-        let file = super::in_folder(&p.views, &routes::TimelineChunk(&p.groups[g].id, k).file());
-        out.put(&file, json.into_bytes())?;
-        made.insert(file, None);
-    }
+    made.extend(index_chunks(p, out)?.into_iter().map(|file| (file, None)));
     Ok(made)
 }
 
@@ -514,13 +509,13 @@ fn timeline_data(p: &Pages) -> String {
     }))
 }
 
-/// The files of the script's index: each group's events, [`PER_CHUNK`] at a time, as
-/// `(group, k, JSON)`. An event is an array: `[id, date, end or "", title, display date,
+/// Writes the files of the script's index to `out` and returns their names: each group's
+/// events, [`PER_CHUNK`] at a time, a JSON array per file. An event is an array: `[id, date, end or "", title, display date,
 /// chapter (its index among the chapters, as the chapter menu lists them), disputed (0 or
 /// 1), its terms of each filter taxonomy (indexes into that menu's options), the text the
 /// timeline's search reads (summary, and the names of all its terms: people, places, …),
 /// the page of its era's list that holds its card (from 0)]`.
-fn index_chunks(p: &Pages) -> Vec<(usize, usize, String)> {
+fn index_chunks(p: &Pages, out: &Output) -> anyhow::Result<Vec<String>> {
     use rayon::prelude::*;
     let (config, content) = (p.views.config, p.views.content);
     // Each taxonomy's terms: the name by id, and, for a filter, the index of the term in
@@ -555,8 +550,13 @@ fn index_chunks(p: &Pages) -> Vec<(usize, usize, String)> {
             let rows: Vec<serde_json::Value> = (run.iter().enumerate())
                 .map(|(j, card)| index.row(card.event, (k * PER_CHUNK + j) / PER_PAGE))
                 .collect();
-            let json = serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into());
-            (g, k, json)
+            let json = serde_json::to_vec(&rows).unwrap_or_else(|_| b"[]".to_vec());
+            // Each file goes out as it is made: at 100,000 events, holding them all until
+            // the last was made cost some 90 MiB at the build's peak.
+            let file =
+                super::in_folder(&p.views, &routes::TimelineChunk(&p.groups[g].id, k).file());
+            out.put(&file, json)?;
+            Ok(file)
         })
         .collect()
 }

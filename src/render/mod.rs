@@ -296,8 +296,7 @@ fn cards<'a>(
                 html.truncate(html.trim_end().len());
                 // Tera renders into a buffer of 2,000 bytes at least; every card is held
                 // until the pages are written (twice a card's size at 100,000 events).
-                html.shrink_to_fit();
-                Ok::<_, crate::diag::Diagnostic>(html)
+                Ok::<_, crate::diag::Diagnostic>(crate::mem::exact(html))
             };
             let card = render("card.html").and_then(|html| Ok((html, render("card_brief.html")?)));
             let (html, brief) = card.map_err(|d| sink.push(d)).ok()?;

@@ -89,7 +89,7 @@ pub(crate) struct CitedSource {
 /// The ids an event's texts cite or its `sources` list names.
 pub(crate) fn event_ids<'e>(r: &'e RenderedEvent) -> impl Iterator<Item = &'e str> {
     let listed = r.event.sources.iter().map(|s| s.id.as_str());
-    let texts = [Some(&r.summary), r.disputed.as_ref(), Some(&r.body)];
+    let texts = [Some(&r.summary), r.disputed.as_deref(), Some(&r.body)];
     listed.chain(
         texts
             .into_iter()
