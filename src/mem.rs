@@ -16,12 +16,13 @@ pub(crate) fn exact(s: String) -> String {
     s.as_str().to_owned()
 }
 
-/// `v` in an allocation of exactly its length (moved when it has room to spare).
-pub(crate) fn exact_vec<T>(v: Vec<T>) -> Vec<T> {
+/// `v` in an allocation of exactly its length (moved when it has room to spare); an empty
+/// one allocates nothing.
+pub(crate) fn exact_thin<T>(v: thin_vec::ThinVec<T>) -> thin_vec::ThinVec<T> {
     if v.capacity() == v.len() {
         return v;
     }
-    let mut exact = Vec::with_capacity(v.len());
+    let mut exact = thin_vec::ThinVec::with_capacity(v.len());
     exact.extend(v);
     exact
 }
@@ -36,11 +37,12 @@ mod tests {
         s.push_str(&"card ".repeat(220));
         let e = exact(s.clone());
         assert_eq!((e.as_str(), e.capacity()), (s.as_str(), s.len()));
-        let mut v: Vec<u32> = Vec::with_capacity(100);
-        v.extend(0..70);
-        let e = exact_vec(v.clone());
-        assert_eq!((&e[..], e.capacity()), (&v[..], 70));
         assert_eq!(exact(String::new()).capacity(), 0);
-        assert_eq!(exact_vec(Vec::<u8>::with_capacity(8)).capacity(), 0);
+        let mut t: thin_vec::ThinVec<u32> = thin_vec::ThinVec::with_capacity(100);
+        t.extend(0..70);
+        let e = exact_thin(t.clone());
+        assert_eq!((&e[..], e.capacity()), (&t[..], 70));
+        let empty = exact_thin(thin_vec::ThinVec::<u8>::with_capacity(8));
+        assert_eq!(empty.capacity(), 0);
     }
 }

@@ -86,6 +86,7 @@ use crate::diag::Span;
 use pulldown_cmark::{BrokenLink, CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
+use thin_vec::ThinVec;
 
 /// What links resolve against.
 pub(crate) struct Resolver<'a> {
@@ -146,32 +147,35 @@ pub struct CheckedLink {
     pub at: Span,
 }
 
+/// A text rendered. Every text's is held until its pages are written (three per event), and
+/// most of its lists are empty (a summary has no headings, marks or media): they are
+/// `ThinVec`s, one word each and no allocation while empty, not `Vec`s of three.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
-    pub toc: Vec<Heading>,
+    pub toc: ThinVec<Heading>,
     /// Every id the HTML defines (headings, footnotes).
     pub ids: HashSet<String>,
-    pub links: Vec<CheckedLink>,
+    pub links: ThinVec<CheckedLink>,
     /// Source ids cited, in order of first citation.
-    pub cited: Vec<String>,
+    pub cited: ThinVec<String>,
     /// Where each of `cited` is first cited: a byte range of the Markdown (a citation, or
     /// the figure that cites it).
-    pub(crate) cited_at: Vec<Range<usize>>,
+    pub(crate) cited_at: ThinVec<Range<usize>>,
     /// Content paths this text links to.
-    pub links_to: Vec<String>,
+    pub links_to: ThinVec<String>,
     /// `/`-rooted links and images (`/maps/route.svg`), without the base path; each must be
     /// a file the build writes (a page or a file of `static/`), checked after the build.
-    pub rooted: Vec<CheckedLink>,
+    pub rooted: ThinVec<CheckedLink>,
     /// External `http(s)://` links, checked only by `check --external`.
-    pub external: Vec<CheckedLink>,
+    pub external: ThinVec<CheckedLink>,
     /// Plain text, without citations (for descriptions, search and JSON).
     pub text: String,
     /// Where a body's HTML has its `<h2>`/`<h3>` headings and its citations, for its
     /// search sections ([`Rendered::sections`]); empty for front-matter strings.
-    pub(crate) marks: Vec<plain::Mark>,
+    pub(crate) marks: ThinVec<plain::Mark>,
     /// The files of `content/media/` the text shows (`@/media/…`).
-    pub media: Vec<String>,
+    pub media: ThinVec<String>,
 }
 
 impl Rendered {
@@ -179,19 +183,19 @@ impl Rendered {
     /// pages are written, and the HTML's reserve alone is half its size again
     /// ([`crate::mem`]: `shrink_to_fit` would leave it where it is).
     fn shrink(&mut self) {
-        use crate::mem::{exact, exact_vec};
+        use crate::mem::{exact, exact_thin};
         use std::mem::take;
         self.html = exact(take(&mut self.html));
         self.text = exact(take(&mut self.text));
-        self.toc = exact_vec(take(&mut self.toc));
-        self.links = exact_vec(take(&mut self.links));
-        self.cited = exact_vec(take(&mut self.cited));
-        self.cited_at = exact_vec(take(&mut self.cited_at));
-        self.links_to = exact_vec(take(&mut self.links_to));
-        self.rooted = exact_vec(take(&mut self.rooted));
-        self.external = exact_vec(take(&mut self.external));
-        self.marks = exact_vec(take(&mut self.marks));
-        self.media = exact_vec(take(&mut self.media));
+        self.toc = exact_thin(take(&mut self.toc));
+        self.links = exact_thin(take(&mut self.links));
+        self.cited = exact_thin(take(&mut self.cited));
+        self.cited_at = exact_thin(take(&mut self.cited_at));
+        self.links_to = exact_thin(take(&mut self.links_to));
+        self.rooted = exact_thin(take(&mut self.rooted));
+        self.external = exact_thin(take(&mut self.external));
+        self.marks = exact_thin(take(&mut self.marks));
+        self.media = exact_thin(take(&mut self.media));
     }
 }
 
@@ -338,7 +342,7 @@ impl<'s, 'r> Renderer<'s, 'r> {
         if self.opts.front_matter {
             pulldown_cmark::html::push_html(&mut self.out.html, self.events.into_iter());
         } else {
-            self.out.marks = plain::write_html(&mut self.out.html, self.events, &self.cites);
+            self.out.marks = plain::write_html(&mut self.out.html, self.events, &self.cites).into();
         }
         self.out.text = self.out.text.trim().to_string();
         diags.extend(self.diags.0);

@@ -181,7 +181,7 @@ mod tests {
         let b = html.rfind("<h2").unwrap();
         let r = Rendered {
             html: html.clone(),
-            marks: vec![
+            marks: thin_vec::thin_vec![
                 Mark::Heading {
                     at: 0,
                     id: "a".into(),

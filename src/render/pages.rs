@@ -187,18 +187,10 @@ pub(crate) fn home<'a>(p: &Pages<'a>, page: Page<'a>) -> Context {
 
 /// The cards of the chapters at `range` in the documentary's order.
 fn chapter_cards<'a>(p: &Pages<'a>, range: std::ops::Range<usize>) -> Vec<ChapterCard<'a>> {
-    let content = p.views.content;
     let chapters = &p.views.rendered.chapters[range.clone()];
-    let slugs: std::collections::HashSet<&str> =
-        chapters.iter().map(|r| r.chapter.slug.as_str()).collect();
-    let mut per_chapter: HashMap<&str, usize> = HashMap::new();
-    for e in content
-        .events
-        .iter()
-        .filter(|e| slugs.contains(e.chapter.as_str()))
-    {
-        *per_chapter.entry(e.chapter.as_str()).or_default() += 1;
-    }
+    // Each chapter's count from the cards grouped once per pass: counting the events here
+    // walked them all for each numbered page of the index (40 pages × 100,000 events).
+    let per_chapter = |slug: &str| p.by_chapter.get(slug).map_or(0, Vec::len);
     (chapters.iter().zip(range.start + 1..))
         .map(|(r, number)| {
             let ch = r.chapter;
@@ -214,7 +206,7 @@ fn chapter_cards<'a>(p: &Pages<'a>, range: std::ops::Range<usize>) -> Vec<Chapte
                     ch.years.1,
                 ),
                 summary_html: &r.summary.html,
-                events: per_chapter.get(ch.slug.as_str()).copied().unwrap_or(0),
+                events: per_chapter(&ch.slug),
             }
         })
         .collect()

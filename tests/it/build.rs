@@ -297,17 +297,29 @@ fn profile_reports_every_stage_in_order() {
     expected.extend(files);
     expected.extend(["files", "done"]);
     assert_eq!(stages, expected);
-    // Each line: the stage, milliseconds, then resident and peak memory in MiB (read from
-    // /proc on Linux, where CI runs: a process this size has more than 1 MiB).
+    // Each line: the stage, milliseconds, CPU time (user + system, ms), then resident and
+    // peak memory in MiB (read from /proc on Linux, where CI runs: a process this size has
+    // more than 1 MiB).
     for line in stderr.lines().filter(|l| l.starts_with("profile: ")) {
         let f: Vec<&str> = line.split_whitespace().collect();
         assert_eq!(
-            (f[3], f[4], f[6], f[7], f[9]),
-            ("ms", "rss", "MiB", "peak", "MiB"),
+            (f[3], f[4], f[6], f[8], f[9], f[11], f[12], f[14]),
+            ("ms", "cpu", "+", "ms", "rss", "MiB", "peak", "MiB"),
             "{line}"
         );
-        assert!(f[5].parse::<u64>().unwrap() > 0, "{line}");
+        for n in [f[2], f[5], f[7]] {
+            assert!(n.parse::<u64>().is_ok(), "{line}");
+        }
+        assert!(f[10].parse::<u64>().unwrap() > 0, "{line}");
     }
+    // CPU time only grows.
+    let cpu: Vec<u64> = (stderr.lines().filter(|l| l.starts_with("profile: ")))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            f[5].parse::<u64>().unwrap() + f[7].parse::<u64>().unwrap()
+        })
+        .collect();
+    assert!(cpu.windows(2).all(|w| w[0] <= w[1]), "{cpu:?}");
     // Without the variable, nothing of it.
     let quiet = t.run(&["build"]);
     assert!(!quiet.stderr.contains("profile:"), "{}", quiet.stderr);
