@@ -114,13 +114,13 @@ impl Views<'_> {
 
     /// The sources `ids` name (each once, unknown ids skipped), for a page's popovers.
     pub(crate) fn cited<'i>(&self, ids: impl IntoIterator<Item = &'i str>) -> Vec<CitedSource> {
-        let mut seen: Vec<&str> = Vec::new();
+        // A listing page cites some hundred ids, most of them more than once.
+        let mut seen: HashSet<&str> = HashSet::new();
         let mut out = Vec::new();
         for id in ids {
-            if seen.contains(&id) {
+            if !seen.insert(id) {
                 continue;
             }
-            seen.push(id);
             let Some(&at) = self.rendered.at.sources.get(id) else {
                 continue;
             };
