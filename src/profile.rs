@@ -1,7 +1,8 @@
 //! Stage timings for profiling a build: with `DOCSITE_PROFILE` set in the environment,
 //! each stage of the build prints, to standard error, the time since the build started, the
 //! process's CPU time so far (user and system) and its resident and peak memory (from
-//! `/proc/self/stat` and `/proc/self/status`, so Linux only; elsewhere those columns read 0). Unset, each call is one environment look-up.
+//! `/proc/self/stat` and `/proc/self/status`, so Linux only; elsewhere those columns read
+//! 0). Unset, each call is one environment look-up.
 //! `bench/README.md` shows what it printed for the 10,000-event benchmark.
 
 use std::sync::{Mutex, OnceLock};

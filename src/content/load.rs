@@ -244,10 +244,12 @@ fn published(
     opts: LoadOptions,
     draft_chapters: &BTreeSet<String>,
 ) -> Vec<Event> {
-    let mut events: Vec<Event> = events
-        .into_iter()
-        .filter(|e| (!e.draft || opts.drafts) && !draft_chapters.contains(&e.chapter))
-        .collect();
+    let shown = |e: &Event| (!e.draft || opts.drafts) && !draft_chapters.contains(&e.chapter);
+    // Not `collect`: filtering in place keeps the allocation, room for every draft, held
+    // to the end of the build.
+    let mut kept = Vec::with_capacity(events.iter().filter(|e| shown(e)).count());
+    kept.extend(events.into_iter().filter(|e| shown(e)));
+    let mut events = kept;
     events.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     events
 }
@@ -492,8 +494,8 @@ fn load_events(root: &Path, refs: &Refs, found: Found, diags: &mut Diagnostics) 
         e
     });
     let mut seen: HashMap<String, &PathBuf> = HashMap::new();
-    // Held to the end of the build: no room to spare (a vector grown by pushes keeps up to
-    // half again, 16 MiB at 100,000 events).
+    // Room for every file, not a vector grown by pushes (up to half again to spare);
+    // [`published`] copies the events it keeps into one of their exact number.
     let mut events = Vec::with_capacity(files.len());
     for (event, rel) in results.into_iter().zip(&files) {
         let Some(e) = event else {
@@ -512,7 +514,6 @@ fn load_events(root: &Path, refs: &Refs, found: Found, diags: &mut Diagnostics) 
         seen.insert(e.id.clone(), rel);
         events.push(e);
     }
-    events.shrink_to_fit();
     events
 }
 

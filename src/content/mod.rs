@@ -94,8 +94,9 @@ pub struct Source {
     pub headings: Option<Arc<[String]>>,
 }
 
-/// Markdown text: a range of the file it was read from (a body: no copy is kept), or a
-/// string of its own (a TOML value, whose escapes make it differ from the file's bytes).
+/// Markdown text: a range of the file it was read from (a body, or a front-matter string
+/// written without escapes: no copy is kept), or a string of its own (a TOML value whose
+/// escapes make it differ from the file's bytes).
 #[derive(Debug, Clone)]
 pub enum Text {
     InFile(Arc<str>, std::ops::Range<usize>),

@@ -32,7 +32,7 @@ const CITE: (&str, &str) = ("docsite-cite-before-7f3a-", "-docsite-cite-after-7f
 const MAP: &str = "docsite-map-word-7f3a";
 
 /// Where a text is: its file, its place and length there, whether it is a front-matter
-/// string, and for a string of its own (a TOML value), a hash of it.
+/// string, and for a string of its own (a TOML value with escapes), a hash of it.
 type Key = (PathBuf, usize, usize, bool, u64);
 
 fn key(src: &Source, front: bool) -> Key {
