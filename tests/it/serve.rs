@@ -817,26 +817,38 @@ fn clients_that_stop_reading_a_big_page_share_one_copy_of_it() {
     drop(stalled);
 }
 
-#[test]
-fn a_site_folder_deleted_and_restored_is_followed() {
-    let t = SiteTest::new("build/minimal");
+/// A copy of the minimal site in a folder of its own (`site`, in the returned temporary
+/// folder), served with `--root`; its home page says "Start with".
+fn serve_a_copy(t: &SiteTest) -> (tempfile::TempDir, std::path::PathBuf, Served) {
     let outer = tempfile::tempdir().unwrap();
     let site = outer.path().join("site");
     copy_tree(t.root(), &site);
-    let s = serve(&t, &["--root", site.to_str().unwrap()]);
+    let s = serve(t, &["--root", site.to_str().unwrap()]);
     assert!(home_says(&s, "Start with"));
+    (outer, site, s)
+}
+
+/// Rewrites the home page of the copy at `site` to say `word` where it said "Start with".
+fn home_to_say(site: &std::path::Path, word: &str) {
+    let index = std::fs::read_to_string(site.join("content/index.md")).unwrap();
+    std::fs::write(
+        site.join("content/index.md"),
+        index.replace("Start with", word),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_site_folder_deleted_and_restored_is_followed() {
+    let t = SiteTest::new("build/minimal");
+    let (_outer, site, s) = serve_a_copy(&t);
     std::fs::remove_dir_all(&site).unwrap();
     s.until("the deletion is built", |s| {
         build_error(s).is_some_and(|e| e.contains("site.toml"))
     });
     copy_tree(t.root(), &site);
     s.until("the restored site is built", |s| home_says(s, "Start with"));
-    let index = std::fs::read_to_string(site.join("content/index.md")).unwrap();
-    std::fs::write(
-        site.join("content/index.md"),
-        index.replace("Start with", "Begin with"),
-    )
-    .unwrap();
+    home_to_say(&site, "Begin with");
     s.until("the edit after the restore is built", |s| {
         home_says(s, "Begin with")
     });
@@ -849,22 +861,13 @@ fn a_site_folder_deleted_and_made_again_at_once_is_followed() {
     // empty for a moment, so that the deletion is handled while it is back but holds
     // nothing yet (then no event of `content/` re-arms its watch either).
     let t = SiteTest::new("build/minimal");
-    let outer = tempfile::tempdir().unwrap();
-    let site = outer.path().join("site");
-    copy_tree(t.root(), &site);
-    let s = serve(&t, &["--root", site.to_str().unwrap()]);
-    assert!(home_says(&s, "Start with"));
+    let (_outer, site, s) = serve_a_copy(&t);
     for word in ["Begin with", "Go to", "Turn to"] {
         std::fs::remove_dir_all(&site).unwrap();
         std::fs::create_dir(&site).unwrap();
         std::thread::sleep(Duration::from_millis(300));
         copy_tree(t.root(), &site);
-        let index = std::fs::read_to_string(site.join("content/index.md")).unwrap();
-        std::fs::write(
-            site.join("content/index.md"),
-            index.replace("Start with", word),
-        )
-        .unwrap();
+        home_to_say(&site, word);
         s.until(
             &format!("the edit \"{word}\" in the new folder is built"),
             |s| home_says(s, word),
