@@ -3,8 +3,8 @@
 //!
 //! `shrink_to_fit` asks the allocator to `realloc` to the smaller size, and mimalloc (the
 //! global allocator, `src/main.rs`) keeps the block where it is when the new size is at
-//! least half the old: a card rendered into Tera's 2,000-byte buffer stays at 2,000 bytes, an HTML body
-//! grown to 1.5× its length stays so. For what every page of a large site holds until its
+//! least half the old: a card rendered into Tera's 2,000-byte buffer stays at 2,000 bytes,
+//! an HTML body grown to 1.5× its length stays so. For what a large site holds until its
 //! pages are written (each text's HTML, each card), that room was a tenth of the build's
 //! peak at 100,000 events; these functions copy into a fresh allocation instead.
 

@@ -511,10 +511,11 @@ fn timeline_data(p: &Pages) -> String {
 
 /// Writes the files of the script's index to `out` and returns their names: each group's
 /// events, [`PER_CHUNK`] at a time, a JSON array per file. An event is an array: `[id,
-/// date, end or "", title, display date, chapter (its index among the chapters, as the chapter menu lists them), disputed (0 or
-/// 1), its terms of each filter taxonomy (indexes into that menu's options), the text the
-/// timeline's search reads (summary, and the names of all its terms: people, places, …),
-/// the page of its era's list that holds its card (from 0)]`.
+/// date, end or "", title, display date, chapter (its index among the chapters, as the
+/// chapter menu lists them), disputed (0 or 1), its terms of each filter taxonomy (indexes
+/// into that menu's options), the text the timeline's search reads (summary, and the names
+/// of all its terms: people, places, …), the page of its era's list that holds its card
+/// (from 0)]`.
 fn index_chunks(p: &Pages, out: &Output) -> anyhow::Result<Vec<String>> {
     use rayon::prelude::*;
     let (config, content) = (p.views.config, p.views.content);
